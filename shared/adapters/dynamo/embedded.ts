@@ -1,0 +1,102 @@
+import { mkdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import type { AddressInfo } from 'node:net';
+import {
+  CreateTableCommand,
+  DescribeTableCommand,
+  DynamoDBClient,
+  ResourceNotFoundException,
+} from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DEFAULT_TABLE_NAMES, KEY, TABLES, type TableNames } from './tables.ts';
+
+const require = createRequire(import.meta.url);
+// dynalite is CommonJS without types: a function returning an http.Server.
+const dynalite = require('dynalite') as (options: {
+  path?: string;
+  createTableMs?: number;
+}) => import('node:http').Server;
+
+/** An embedded DynamoDB-compatible server (dynalite) on loopback, with crm-guard's tables created. */
+export interface EmbeddedDynamo {
+  endpoint: string;
+  client: DynamoDBClient;
+  documentClient: DynamoDBDocumentClient;
+  tableNames: TableNames;
+  close(): Promise<void>;
+}
+
+/**
+ * Starts dynalite on 127.0.0.1 (a free port unless one is given), keeping data on disk under
+ * `dataDir` (in memory when omitted), and creates any of the three tables that are missing.
+ */
+export async function startEmbeddedDynamo(
+  options: { dataDir?: string; port?: number } = {},
+): Promise<EmbeddedDynamo> {
+  if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
+  const server = dynalite({ path: options.dataDir, createTableMs: 0 });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  const endpoint = `http://127.0.0.1:${port}`;
+  const client = new DynamoDBClient({
+    endpoint,
+    region: 'local',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  });
+  const documentClient = DynamoDBDocumentClient.from(client, {
+    marshallOptions: { removeUndefinedValues: true },
+  });
+  const tableNames = DEFAULT_TABLE_NAMES;
+  await ensureTables(client, tableNames);
+  return {
+    endpoint,
+    client,
+    documentClient,
+    tableNames,
+    close: async () => {
+      client.destroy();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+async function ensureTables(client: DynamoDBClient, names: TableNames): Promise<void> {
+  for (const spec of Object.values(TABLES)) {
+    const TableName = names[spec.id];
+    try {
+      await client.send(new DescribeTableCommand({ TableName }));
+      continue;
+    } catch (error) {
+      if (!(error instanceof ResourceNotFoundException)) throw error;
+    }
+    const attributes = new Set<string>([
+      KEY.pk,
+      KEY.sk,
+      ...spec.indexes.flatMap((index) => [index.pk, index.sk]),
+    ]);
+    await client.send(
+      new CreateTableCommand({
+        TableName,
+        BillingMode: 'PAY_PER_REQUEST',
+        AttributeDefinitions: [...attributes].map((AttributeName) => ({ AttributeName, AttributeType: 'S' })),
+        KeySchema: [
+          { AttributeName: KEY.pk, KeyType: 'HASH' },
+          { AttributeName: KEY.sk, KeyType: 'RANGE' },
+        ],
+        GlobalSecondaryIndexes: spec.indexes.length
+          ? spec.indexes.map((index) => ({
+              IndexName: index.name,
+              KeySchema: [
+                { AttributeName: index.pk, KeyType: 'HASH' },
+                { AttributeName: index.sk, KeyType: 'RANGE' },
+              ],
+              Projection: { ProjectionType: 'ALL' },
+            }))
+          : undefined,
+      }),
+    );
+  }
+}

@@ -1,0 +1,31 @@
+import type { JudgedFinding } from '#shared/domain/finding.ts';
+import type { IsoDay } from '#shared/time/seoul.ts';
+
+export type ProfileName = 'default' | 'seed';
+
+/** What one daily run did: stored beside its findings so a re-run and the report can read it back. */
+export interface RunRecord {
+  day: IsoDay;
+  profile: ProfileName;
+  startedAt: string;
+  finishedAt: string;
+  channelsJudged: number;
+  findings: number;
+  alerts: number;
+  /** Channels skipped by rules 1-4 for insufficient history. */
+  insufficientHistory: string[];
+  /** Days the run needed whose data had not arrived (late data). */
+  missingDays: IsoDay[];
+  /** Set once the digest for this day went out; a re-run never sends a second one. */
+  digestSentAt?: string;
+}
+
+/** Findings and run records: DynamoDB in AWS, the same adapter against embedded dynalite locally. */
+export interface FindingStore {
+  /** Replaces everything stored for `run.day` with these findings and this run record. */
+  replaceDay(run: RunRecord, findings: JudgedFinding[]): Promise<void>;
+  findings(range: { from: IsoDay; to: IsoDay }): Promise<JudgedFinding[]>;
+  run(day: IsoDay): Promise<RunRecord | undefined>;
+  /** Marks the day's digest as sent; false when it already was (exactly-once digests). */
+  claimDigest(day: IsoDay, sentAt: string): Promise<boolean>;
+}

@@ -1,0 +1,87 @@
+/**
+ * The one date helper. Every calendar day in crm-guard is an Asia/Seoul day written `YYYY-MM-DD`
+ * (the lake's `dt`). Korea has no daylight saving time, so Seoul is UTC+9 all year and day
+ * arithmetic on day numbers is exact.
+ */
+
+/** A calendar day in Asia/Seoul, `YYYY-MM-DD`. */
+export type IsoDay = string;
+
+const SEOUL_OFFSET_MS = 9 * 3600 * 1000;
+const DAY_MS = 86_400_000;
+const ISO_DAY = /^(\d{4})-(\d{2})-(\d{2})$/;
+
+/** True when `text` is a real calendar day written `YYYY-MM-DD` (rejects 2026-02-30). */
+export function isIsoDay(text: string): boolean {
+  const match = ISO_DAY.exec(text);
+  if (!match) return false;
+  const [, y, m, d] = match;
+  const ms = Date.UTC(Number(y), Number(m) - 1, Number(d));
+  return new Date(ms).toISOString().slice(0, 10) === text;
+}
+
+/** Days since 1970-01-01 for a calendar day; throws on a malformed day. */
+export function dayNumber(day: IsoDay): number {
+  if (!isIsoDay(day)) throw new RangeError(`not a calendar day (YYYY-MM-DD): ${JSON.stringify(day)}`);
+  return Date.UTC(Number(day.slice(0, 4)), Number(day.slice(5, 7)) - 1, Number(day.slice(8, 10))) / DAY_MS;
+}
+
+/** The calendar day of a day number. */
+export function isoDay(dayNo: number): IsoDay {
+  return new Date(dayNo * DAY_MS).toISOString().slice(0, 10);
+}
+
+export function addDays(day: IsoDay, days: number): IsoDay {
+  return isoDay(dayNumber(day) + days);
+}
+
+/** Whole days from `from` to `to` (negative when `to` is earlier). */
+export function daysBetween(from: IsoDay, to: IsoDay): number {
+  return dayNumber(to) - dayNumber(from);
+}
+
+/** 0 = Sunday ... 6 = Saturday, for a day number. */
+export function weekdayOfDayNumber(dayNo: number): number {
+  // 1970-01-01 was a Thursday.
+  return (((dayNo + 4) % 7) + 7) % 7;
+}
+
+export function weekday(day: IsoDay): number {
+  return weekdayOfDayNumber(dayNumber(day));
+}
+
+/** Every day from `from` to `to`, both included. */
+export function daysInRange(from: IsoDay, to: IsoDay): IsoDay[] {
+  const start = dayNumber(from);
+  const end = dayNumber(to);
+  const days: IsoDay[] = [];
+  for (let d = start; d <= end; d++) days.push(isoDay(d));
+  return days;
+}
+
+/** The Seoul calendar day an instant falls on. */
+export function seoulDay(instant: Date): IsoDay {
+  return new Date(instant.getTime() + SEOUL_OFFSET_MS).toISOString().slice(0, 10);
+}
+
+/** Yesterday in Seoul: the day a 09:00 run judges. */
+export function seoulYesterday(instant: Date): IsoDay {
+  return addDays(seoulDay(instant), -1);
+}
+
+/** Hour of day (0-23) in Seoul. */
+export function seoulHour(instant: Date): number {
+  return new Date(instant.getTime() + SEOUL_OFFSET_MS).getUTCHours();
+}
+
+/** The instant a Seoul wall-clock time occurs, e.g. `seoulInstant('2026-11-22', 8)` = 08:00 KST. */
+export function seoulInstant(day: IsoDay, hour = 0, minute = 0): Date {
+  return new Date(dayNumber(day) * DAY_MS + (hour * 60 + minute) * 60_000 - SEOUL_OFFSET_MS);
+}
+
+/** Monday of the ISO week that contains `day` (weeks run Monday to Sunday in Korea's calendars). */
+export function weekStart(day: IsoDay): IsoDay {
+  const dayNo = dayNumber(day);
+  const sinceMonday = (weekdayOfDayNumber(dayNo) + 6) % 7;
+  return isoDay(dayNo - sinceMonday);
+}
