@@ -1,3 +1,69 @@
 #!/usr/bin/env node
-const v: string = process.version;
-console.log('hi', v, process.argv.slice(2));
+import { parseArgs } from 'node:util';
+import {
+  ConfigError,
+  InputError,
+  MetricsQueryError,
+  StoreUnavailableError,
+  UsageError,
+} from '#shared/errors.ts';
+import type { Command } from './commands/command.ts';
+
+// One file a command under ./commands, loaded on use: `crm-guard serve` never opens DuckDB.
+const COMMANDS = [
+  'start',
+  'detect',
+  'backfill',
+  'sample-data',
+  'report',
+  'channels',
+  'review',
+  'serve',
+  'tiers',
+] as const;
+
+function help(): string {
+  return [
+    'Usage: crm-guard <command> [options]',
+    '',
+    'Commands:',
+    ...COMMANDS.map((name) => `  ${name}`),
+  ].join('\n');
+}
+
+async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === '-h') {
+    console.log(help());
+    return name ? 0 : 2;
+  }
+  if (!(COMMANDS as readonly string[]).includes(name))
+    throw new UsageError(`unknown command "${name}"\n${help()}`);
+  const command = ((await import(`./commands/${name}.ts`)) as { default: Command }).default;
+  if (rest.includes('--help') || rest.includes('-h')) {
+    console.log(`${command.summary}\n\nUsage: ${command.usage}`);
+    return 0;
+  }
+  let parsed: ReturnType<typeof parseArgs>;
+  try {
+    parsed = parseArgs({ args: rest, options: command.options, allowPositionals: true, strict: true });
+  } catch (error) {
+    throw new UsageError(`${(error as Error).message}\nUsage: ${command.usage}`);
+  }
+  return command.run(parsed.values, parsed.positionals);
+}
+
+const KNOWN_ERRORS = [UsageError, InputError, ConfigError, MetricsQueryError, StoreUnavailableError];
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    const known = KNOWN_ERRORS.some((kind) => error instanceof kind);
+    console.error(
+      `crm-guard: ${known ? (error as Error).message : ((error as Error)?.stack ?? String(error))}`,
+    );
+    process.exitCode = 2;
+  },
+);
