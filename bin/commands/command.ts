@@ -1,19 +1,17 @@
 import type { ParseArgsConfig } from 'node:util';
 
-/**
- * One `crm-guard` sub-command. The dispatcher parses flags strictly with `options` (an unknown flag
- * is a usage error naming it) and hands the values to `run`, which returns the exit code.
- */
 /** Flag values as `parseArgs` returns them. */
 export type CommandValues = Record<string, string | boolean | (string | boolean)[] | undefined>;
 
+/**
+ * One `crm-guard` sub-command, in `bin/commands/<name>.ts` as the default export. The dispatcher
+ * parses flags strictly with `options` (an unknown flag is a usage error naming it) and hands the
+ * values to `run`, which returns the exit code. Errors of `#shared/errors.ts` print as one line, exit 2.
+ */
 export interface Command {
   name: string;
   summary: string;
   usage: string;
   options: NonNullable<ParseArgsConfig['options']>;
-  run(
-    values: Record<string, string | boolean | string[] | boolean[] | undefined>,
-    positionals: string[],
-  ): Promise<number>;
+  run(values: CommandValues, positionals: string[]): Promise<number>;
 }
