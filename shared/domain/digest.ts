@@ -1,0 +1,95 @@
+import type { JudgedFinding, Severity } from '#shared/domain/finding.ts';
+import type { Digest } from '#shared/ports/alert-sink.ts';
+import type { RunRecord } from '#shared/ports/finding-store.ts';
+
+export const SEVERITY_ORDER: readonly Severity[] = ['critical', 'high', 'medium', 'low', 'info'];
+
+const RULE_LABEL: Record<JudgedFinding['rule'], string> = {
+  ma_ratio: 'moving-average ratio',
+  zscore: 'z-score',
+  robust_ratio: 'robust CTR band',
+  decline: 'sustained decline',
+  low_performer: 'low performer',
+};
+
+const count = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
+const ratio = new Intl.NumberFormat('en-US', { style: 'percent', maximumFractionDigits: 2 });
+
+/** "sends 0 vs expected 12,400 (-100%)", in the metric's own units. */
+export function describeChange(finding: JudgedFinding): string {
+  const format = (value: number) => (finding.metric === 'ctr' ? ratio.format(value) : count.format(value));
+  const change =
+    finding.expected > 0 ? ` (${finding.actual >= finding.expected ? '+' : ''}${Math.round(((finding.actual - finding.expected) / finding.expected) * 100)}%)` : '';
+  return `${finding.metric} ${format(finding.actual)} vs expected ${format(finding.expected)}${change}`;
+}
+
+/** The paging findings, worst first: severity, then impact (sends lost or extra). */
+export function rankAlerts(findings: JudgedFinding[]): JudgedFinding[] {
+  return findings
+    .filter((finding) => finding.alert)
+    .sort(
+      (a, b) =>
+        SEVERITY_ORDER.indexOf(a.severity) - SEVERITY_ORDER.indexOf(b.severity) ||
+        (b.impact ?? 0) - (a.impact ?? 0) ||
+        a.channelId.localeCompare(b.channelId),
+    );
+}
+
+function worst(findings: JudgedFinding[]): Severity {
+  return findings.reduce<Severity>(
+    (acc, finding) => (SEVERITY_ORDER.indexOf(finding.severity) < SEVERITY_ORDER.indexOf(acc) ? finding.severity : acc),
+    'info',
+  );
+}
+
+/**
+ * One digest per run, written for the CRM team lead at 09:05: what pages, worst first, one line each
+ * with the number that moved and the rule that saw it; then what the run could not judge.
+ */
+export function buildDigest(run: RunRecord, findings: JudgedFinding[], options: { findingsAt?: string } = {}): Digest {
+  const alerts = rankAlerts(findings);
+  const severity = worst(alerts);
+  const bySeverity = SEVERITY_ORDER.map((level) => [level, alerts.filter((a) => a.severity === level)] as const).filter(
+    ([, group]) => group.length > 0,
+  );
+  const headline = alerts.length
+    ? `${alerts.length} channel alert${alerts.length === 1 ? '' : 's'}${bySeverity.length ? ` (${bySeverity.map(([level, group]) => `${group.length} ${level}`).join(', ')})` : ''}`
+    : 'no channel needs attention';
+  const subject = `crm-guard ${run.day}: ${headline}`;
+
+  const lines: string[] = [`crm-guard daily check for ${run.day} (Asia/Seoul), profile ${run.profile}`, '', headline, ''];
+  for (const [level, group] of bySeverity) {
+    lines.push(`${level.toUpperCase()} (${group.length})`);
+    for (const alert of group) {
+      const why = alert.reason ? `; ${alert.reason}` : '';
+      lines.push(
+        `- ${alert.channelId} [${alert.channelType}] ${alert.direction === 'down' ? 'DOWN' : 'UP'}: ${describeChange(alert)} (${RULE_LABEL[alert.rule]}${why})`,
+      );
+    }
+    lines.push('');
+  }
+  const held = findings.length - alerts.length;
+  lines.push(
+    `Channels judged: ${run.channelsJudged}. Findings recorded: ${findings.length} (${held} held back by the alert policy).`,
+  );
+  if (run.insufficientHistory.length) {
+    lines.push(`Not yet judged (less than 28 days of history): ${run.insufficientHistory.length} channels.`);
+  }
+  if (run.missingDays.length) lines.push(`Data not yet arrived for: ${run.missingDays.join(', ')}.`);
+  if (options.findingsAt) lines.push(`All findings: ${options.findingsAt}`);
+
+  return {
+    subject,
+    text: `${lines.join('\n')}\n`,
+    severity,
+    body: {
+      day: run.day,
+      profile: run.profile,
+      alerts: alerts.map(({ detail: _detail, ...alert }) => alert),
+      channelsJudged: run.channelsJudged,
+      findings: findings.length,
+      insufficientHistory: run.insufficientHistory.length,
+      missingDays: run.missingDays,
+    },
+  };
+}

@@ -1,0 +1,81 @@
+import { judgeFindings, policyLookbackDays } from '#shared/domain/alert-policy/index.ts';
+import { buildDigest } from '#shared/domain/digest.ts';
+import type { JudgedFinding } from '#shared/domain/finding.ts';
+import { runRules } from '#shared/domain/rules/index.ts';
+import { buildChannelMetrics } from '#shared/domain/series.ts';
+import type { CrmGuardConfig } from '#shared/config/crm-guard-config.ts';
+import type { AlertSink, Digest } from '#shared/ports/alert-sink.ts';
+import type { FindingStore, ProfileName, RunRecord } from '#shared/ports/finding-store.ts';
+import type { MetricsSource } from '#shared/ports/metrics-source.ts';
+import { addDays, type IsoDay } from '#shared/time/seoul.ts';
+import { RULES_LOOKBACK_DAYS } from './judge-range.ts';
+
+export interface DetectDayPorts {
+  metrics: MetricsSource;
+  store: FindingStore;
+  alerts: AlertSink;
+  /** Channels retired in the registry: their findings are kept but never page. */
+  retiredChannels?: () => Promise<Set<string>>;
+  now?: () => Date;
+}
+
+export interface DetectDayResult {
+  run: RunRecord;
+  findings: JudgedFinding[];
+  /** The digest sent this run; undefined when nothing pages, the data is late, or it went out already. */
+  digest?: Digest;
+  /** True when an earlier run of the same day already sent its digest. */
+  digestAlreadySent: boolean;
+}
+
+/**
+ * The daily job: judge `day` for every channel, store its findings (replacing any earlier run of the
+ * same day), and send one digest of what pages, once per day however often the day is re-run.
+ */
+export async function detectDay(
+  request: { day: IsoDay; profile: ProfileName; config: CrmGuardConfig; findingsAt?: string },
+  ports: DetectDayPorts,
+): Promise<DetectDayResult> {
+  const now = ports.now ?? (() => new Date());
+  const startedAt = now().toISOString();
+  const { day, profile, config } = request;
+
+  // The policy groups incidents over the days before `day`: judge those too, store only `day`.
+  const memoryDays = profile === 'default' ? policyLookbackDays(config.alertPolicy) : 0;
+  const judgeFrom = addDays(day, -memoryDays);
+  const columns = await ports.metrics.readChannelDays({ from: addDays(judgeFrom, -RULES_LOOKBACK_DAYS), to: day });
+  const metrics = buildChannelMetrics(columns);
+  const ruleRun = runRules(metrics, { from: judgeFrom, to: day }, config.detection);
+  const retired = (await ports.retiredChannels?.()) ?? new Set<string>();
+  const judged = judgeFindings({ profile, metrics, ruleRun, range: { from: judgeFrom, to: day }, config: config.alertPolicy });
+  const findings = judged
+    .filter((finding) => finding.date === day)
+    .map((finding) =>
+      finding.alert && retired.has(finding.channelId) ? { ...finding, alert: false, reason: 'channel retired' } : finding,
+    );
+
+  const previous = await ports.store.run(day);
+  const late = ruleRun.lateDays.includes(day);
+  const run: RunRecord = {
+    day,
+    profile,
+    startedAt,
+    finishedAt: now().toISOString(),
+    channelsJudged: late ? 0 : metrics.channels.filter((series) => series.firstDay <= columns.toDay).length,
+    findings: findings.length,
+    alerts: findings.filter((finding) => finding.alert).length,
+    insufficientHistory: ruleRun.insufficientHistory.get(day) ?? [],
+    missingDays: metrics.missingDays,
+    digestSentAt: previous?.digestSentAt,
+  };
+  await ports.store.replaceDay(run, findings);
+
+  const digestAlreadySent = previous?.digestSentAt !== undefined;
+  if (late || run.alerts === 0 || digestAlreadySent) return { run, findings, digestAlreadySent };
+  const digest = buildDigest(run, findings, { findingsAt: request.findingsAt });
+  // Publish first, then mark: a crash between the two re-sends on retry rather than never sending.
+  await ports.alerts.publish(digest);
+  const sentAt = now().toISOString();
+  await ports.store.claimDigest(day, sentAt);
+  return { run: { ...run, digestSentAt: sentAt }, findings, digest, digestAlreadySent };
+}

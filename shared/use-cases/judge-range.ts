@@ -1,0 +1,40 @@
+import { judgeFindings, policyLookbackDays } from '#shared/domain/alert-policy/index.ts';
+import type { JudgedFinding } from '#shared/domain/finding.ts';
+import { runRules } from '#shared/domain/rules/index.ts';
+import { buildChannelMetrics } from '#shared/domain/series.ts';
+import type { CrmGuardConfig } from '#shared/config/crm-guard-config.ts';
+import type { ProfileName } from '#shared/ports/finding-store.ts';
+import type { MetricsSource } from '#shared/ports/metrics-source.ts';
+import { addDays, type IsoDay } from '#shared/time/seoul.ts';
+
+/** The furthest back any seed rule looks from the day it judges: the 56-day periodicity window. */
+export const RULES_LOOKBACK_DAYS = 56;
+
+export interface BackfillResult {
+  findings: JudgedFinding[];
+  judgedChannelDays: number;
+  lateDays: IsoDay[];
+}
+
+/**
+ * Judges every day of [from, to] the way the daily job would (sends nothing, stores nothing).
+ * It reads from the source's first day so every channel's series starts where its data does.
+ */
+export async function backfill(
+  request: { from: IsoDay; to: IsoDay; profile: ProfileName; config: CrmGuardConfig },
+  ports: { metrics: MetricsSource },
+): Promise<BackfillResult> {
+  const { from, to, profile, config } = request;
+  const earliest = (await ports.metrics.earliestDay()) ?? from;
+  const memoryDays = profile === 'default' ? policyLookbackDays(config.alertPolicy) : 0;
+  const judgeFrom = addDays(from, -memoryDays) < earliest ? earliest : addDays(from, -memoryDays);
+  const readFrom = earliest < judgeFrom ? earliest : judgeFrom;
+  const metrics = buildChannelMetrics(await ports.metrics.readChannelDays({ from: readFrom, to }));
+  const ruleRun = runRules(metrics, { from: judgeFrom, to }, config.detection);
+  const judged = judgeFindings({ profile, metrics, ruleRun, range: { from: judgeFrom, to }, config: config.alertPolicy });
+  return {
+    findings: judged.filter((finding) => finding.date >= from),
+    judgedChannelDays: ruleRun.judgedChannelDays,
+    lateDays: ruleRun.lateDays.filter((day) => day >= from),
+  };
+}
