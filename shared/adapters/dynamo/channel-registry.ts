@@ -1,0 +1,212 @@
+import {
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  ScanCommand,
+  TransactWriteCommand,
+} from '@aws-sdk/lib-dynamodb';
+import { InputError, StoreUnavailableError } from '#shared/errors.ts';
+import type {
+  ChannelChange,
+  ChannelEntry,
+  ChannelInput,
+  RegistrySnapshot,
+  ReviewDecision,
+  ReviewInput,
+} from '#shared/report/registry.ts';
+
+/**
+ * The channel registry in the `channels` table: pk `CHANNEL#<id>`; sk `META` (name, category, owner,
+ * status), `REVIEW#<iso timestamp>` (one decision, never overwritten: the history) and
+ * `CHANGE#<day>` (a redesign's go-live day, for the report's change impact).
+ */
+export interface ChannelRegistry {
+  /** Registry, every review and every change, in one read (a few hundred channels). */
+  snapshot(): Promise<RegistrySnapshot>;
+  get(channelId: string): Promise<ChannelEntry | undefined>;
+  /** Creates or replaces channel entries, stamped with who and when. */
+  upsert(entries: ChannelInput[], by: string, at: Date): Promise<void>;
+  /** Records a decision; a retire also retires the channel, a redesign with a day records the change. */
+  recordReview(review: ReviewInput, at: Date): Promise<ReviewDecision>;
+  /** A channel's decisions, oldest first. */
+  history(channelId: string): Promise<ReviewDecision[]>;
+}
+
+const pkOf = (channelId: string) => `CHANNEL#${channelId}`;
+
+type Item = Record<string, unknown>;
+
+async function guarded<T>(what: string, call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (error) {
+    throw new StoreUnavailableError(`channel registry: ${what} failed: ${(error as Error).message}`);
+  }
+}
+
+function toEntry(item: Item): ChannelEntry {
+  return {
+    channelId: String(item.channelId),
+    name: String(item.name),
+    category: item.category as ChannelEntry['category'],
+    owner: String(item.owner),
+    status: item.status as ChannelEntry['status'],
+    updatedAt: String(item.updatedAt),
+    updatedBy: String(item.updatedBy),
+  };
+}
+
+function toReview(item: Item): ReviewDecision {
+  return {
+    channelId: String(item.channelId),
+    at: String(item.at),
+    decision: item.decision as ReviewDecision['decision'],
+    note: String(item.note),
+    by: String(item.by),
+    ...(item.changeDay ? { changeDay: String(item.changeDay) } : {}),
+  };
+}
+
+function toChange(item: Item): ChannelChange {
+  return {
+    channelId: String(item.channelId),
+    day: String(item.day),
+    what: String(item.what),
+    at: String(item.at),
+    by: String(item.by),
+  };
+}
+
+export function createDynamoChannelRegistry(options: {
+  documentClient: DynamoDBDocumentClient;
+  tableName: string;
+}): ChannelRegistry {
+  const { documentClient, tableName: TableName } = options;
+
+  async function get(channelId: string): Promise<ChannelEntry | undefined> {
+    const { Item } = await guarded('get', () =>
+      documentClient.send(new GetCommand({ TableName, Key: { pk: pkOf(channelId), sk: 'META' } })),
+    );
+    return Item ? toEntry(Item) : undefined;
+  }
+
+  return {
+    async snapshot() {
+      const snapshot: RegistrySnapshot = { channels: [], reviews: [], changes: [] };
+      let ExclusiveStartKey: Item | undefined;
+      do {
+        const page = await guarded('scan', () =>
+          documentClient.send(new ScanCommand({ TableName, ExclusiveStartKey })),
+        );
+        for (const item of page.Items ?? []) {
+          const sk = String(item.sk);
+          if (sk === 'META') snapshot.channels.push(toEntry(item));
+          else if (sk.startsWith('REVIEW#')) snapshot.reviews.push(toReview(item));
+          else if (sk.startsWith('CHANGE#')) snapshot.changes.push(toChange(item));
+        }
+        ExclusiveStartKey = page.LastEvaluatedKey;
+      } while (ExclusiveStartKey);
+      snapshot.channels.sort((a, b) => a.channelId.localeCompare(b.channelId));
+      snapshot.reviews.sort((a, b) => a.at.localeCompare(b.at));
+      snapshot.changes.sort((a, b) => a.day.localeCompare(b.day));
+      return snapshot;
+    },
+
+    get,
+
+    async upsert(entries, by, at) {
+      const updatedAt = at.toISOString();
+      // Sequential puts: an import is a few hundred rows, and a failure names the row it stopped at.
+      for (const entry of entries) {
+        await guarded(`put ${entry.channelId}`, () =>
+          documentClient.send(
+            new PutCommand({
+              TableName,
+              Item: { pk: pkOf(entry.channelId), sk: 'META', ...entry, updatedAt, updatedBy: by },
+            }),
+          ),
+        );
+      }
+    },
+
+    async recordReview(review, at) {
+      if (!(await get(review.channelId)))
+        throw new InputError(
+          'review',
+          `channel ${review.channelId} is not in the registry (add it first: crm-guard channels add)`,
+          {
+            field: 'channel',
+          },
+        );
+      const when = at.toISOString();
+      const decision: ReviewDecision = { ...review, at: when };
+      const writes: NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']> = [
+        {
+          Put: {
+            TableName,
+            Item: { pk: pkOf(review.channelId), sk: `REVIEW#${when}`, ...decision },
+            // Two decisions in the same millisecond would silently overwrite one another.
+            ConditionExpression: 'attribute_not_exists(pk)',
+          },
+        },
+      ];
+      if (review.changeDay)
+        writes.push({
+          Put: {
+            TableName,
+            Item: {
+              pk: pkOf(review.channelId),
+              sk: `CHANGE#${review.changeDay}`,
+              channelId: review.channelId,
+              day: review.changeDay,
+              what: review.note,
+              at: when,
+              by: review.by,
+            },
+          },
+        });
+      if (review.decision === 'retire')
+        writes.push({
+          Update: {
+            TableName,
+            Key: { pk: pkOf(review.channelId), sk: 'META' },
+            UpdateExpression: 'SET #status = :retired, updatedAt = :at, updatedBy = :by',
+            ConditionExpression: 'attribute_exists(pk)',
+            ExpressionAttributeNames: { '#status': 'status' },
+            ExpressionAttributeValues: { ':retired': 'retired', ':at': when, ':by': review.by },
+          },
+        });
+      await guarded(`review ${review.channelId}`, () =>
+        documentClient.send(new TransactWriteCommand({ TransactItems: writes })),
+      );
+      return decision;
+    },
+
+    async history(channelId) {
+      const reviews: ReviewDecision[] = [];
+      let ExclusiveStartKey: Item | undefined;
+      do {
+        const page = await guarded('history', () =>
+          documentClient.send(
+            new QueryCommand({
+              TableName,
+              KeyConditionExpression: 'pk = :pk AND begins_with(sk, :review)',
+              ExpressionAttributeValues: { ':pk': pkOf(channelId), ':review': 'REVIEW#' },
+              ExclusiveStartKey,
+            }),
+          ),
+        );
+        reviews.push(...(page.Items ?? []).map(toReview));
+        ExclusiveStartKey = page.LastEvaluatedKey;
+      } while (ExclusiveStartKey);
+      return reviews;
+    },
+  };
+}
+
+/** Channels whose owners retired them: the daily job drops these before paging. */
+export async function retiredChannels(registry: ChannelRegistry): Promise<Set<string>> {
+  const { channels } = await registry.snapshot();
+  return new Set(channels.filter((channel) => channel.status === 'retired').map((c) => c.channelId));
+}

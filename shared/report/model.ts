@@ -1,0 +1,147 @@
+import type { Direction, MetricName, RuleName, Severity } from '#shared/domain/finding.ts';
+import type { IsoDay } from '#shared/time/seoul.ts';
+import type { ChannelCategory, ReviewDecisionName } from './registry.ts';
+import type { ProportionComparison } from './stats.ts';
+
+/** The weekly report as data: the HTML, CSV and JSON are renderings of this one object. */
+
+/** Worst first: the order the health table lists channels in. */
+export const HEALTH_STATUSES = [
+  'anomalous',
+  'low_performer',
+  'insufficient_history',
+  'healthy',
+  'retired',
+] as const;
+export type HealthStatus = (typeof HEALTH_STATUSES)[number];
+
+export interface ChannelLabel {
+  channelId: string;
+  name: string;
+  category: ChannelCategory | 'unknown';
+  owner: string;
+}
+
+export interface HealthRow extends ChannelLabel {
+  channelType: string;
+  status: HealthStatus;
+  /** The report week (7 days ending on the report day). */
+  sends: number;
+  clicks: number;
+  /** null when the week sent nothing. */
+  ctr: number | null;
+  /** The week before. */
+  previousSends: number;
+  previousCtr: number | null;
+  /** sends / previousSends - 1; null when the week before sent nothing. */
+  sendsChange: number | null;
+  /** ctr - previousCtr, in proportion units; null when either is undefined. */
+  ctrChange: number | null;
+  /** Daily sends over the chart window (null: day not yet in the series or data late). */
+  dailySends: (number | null)[];
+}
+
+export interface BandChart {
+  days: IsoDay[];
+  values: (number | null)[];
+  /** The expected band: P5-P95 of the 28 days before each day, frozen from the incident's first day. */
+  lower: (number | null)[];
+  upper: (number | null)[];
+  /** Days a rule fired. */
+  flagged: IsoDay[];
+}
+
+export interface IncidentRow extends ChannelLabel {
+  metric: MetricName;
+  rules: RuleName[];
+  direction: Direction;
+  severity: Severity;
+  firstDay: IsoDay;
+  lastDay: IsoDay;
+  /** Days with a paging finding. */
+  days: number;
+  /** The last finding's figures. */
+  actual: number;
+  expected: number;
+  lower: number;
+  upper: number;
+  /** Sends lost or extra against the baseline, summed, when the profile computed it. */
+  impact: number | null;
+  chart: BandChart;
+}
+
+export interface LowPerformerRow extends ChannelLabel {
+  sends: number;
+  clicks: number;
+  ctr: number;
+  /** Sends nobody clicked: what the channel costs in users' attention. */
+  unclickedSends: number;
+}
+
+export interface ReviewQueueRow extends LowPerformerRow {
+  open: boolean;
+  decision: ReviewDecisionName | null;
+  note: string | null;
+  decidedBy: string | null;
+  decidedAt: string | null;
+}
+
+export interface ImpactWindow {
+  from: IsoDay;
+  to: IsoDay;
+  sends: number;
+  clicks: number;
+  sendsPerDay: number;
+  clicksPerDay: number;
+  ctr: number | null;
+}
+
+export interface ChangeImpactRow extends ChannelLabel {
+  changeDay: IsoDay;
+  what: string;
+  /** Days in each window (equal, clipped to the data there is); 0 when nothing to compare yet. */
+  windowDays: number;
+  before: ImpactWindow | null;
+  after: ImpactWindow | null;
+  /** Daily sends after / before - 1. */
+  volumeChange: number | null;
+  comparison: ProportionComparison | null;
+  /** p < 0.05. */
+  significant: boolean;
+}
+
+export interface RunFreshness {
+  day: IsoDay;
+  finishedAt: string | null;
+  findings: number;
+  alerts: number;
+}
+
+export interface Freshness {
+  /** Last day with any data in the lake (at most the report day). */
+  lastDataDay: IsoDay | null;
+  /** Days of the report week whose data never arrived. */
+  missingDays: IsoDay[];
+  /** The daily detection runs of the report week; a missing run has `finishedAt` null. */
+  runs: RunFreshness[];
+}
+
+export interface WeeklyReport {
+  week: { from: IsoDay; to: IsoDay };
+  generatedAt: string;
+  /** Days the charts cover, oldest first. */
+  chartDays: IsoDay[];
+  totals: {
+    channels: number;
+    sends: number;
+    clicks: number;
+    ctr: number | null;
+    byStatus: Record<HealthStatus, number>;
+  };
+  health: HealthRow[];
+  incidents: IncidentRow[];
+  lowPerformers: LowPerformerRow[];
+  reviewQueue: ReviewQueueRow[];
+  changeImpact: ChangeImpactRow[];
+  freshness: Freshness;
+}

@@ -1,0 +1,192 @@
+import { z } from 'zod';
+import { InputError } from '#shared/errors.ts';
+import { type IsoDay, isIsoDay } from '#shared/time/seoul.ts';
+
+/**
+ * The channel registry and the owners' review loop, as plain data: who owns a channel, what it is
+ * for, and every keep / redesign / retire decision with who made it, when and why.
+ */
+
+export const CHANNEL_CATEGORIES = ['transactional', 'informational', 'advertising'] as const;
+export const CHANNEL_STATUSES = ['active', 'paused', 'retired'] as const;
+export const REVIEW_DECISIONS = ['keep', 'redesign', 'retire'] as const;
+
+export type ChannelCategory = (typeof CHANNEL_CATEGORIES)[number];
+export type ChannelStatus = (typeof CHANNEL_STATUSES)[number];
+export type ReviewDecisionName = (typeof REVIEW_DECISIONS)[number];
+
+/** Owner shown for a channel with no registry entry. */
+export const UNASSIGNED = 'unassigned';
+
+export interface ChannelEntry {
+  channelId: string;
+  name: string;
+  category: ChannelCategory;
+  owner: string;
+  status: ChannelStatus;
+  updatedAt: string;
+  updatedBy: string;
+}
+
+/** What a person supplies for a channel (the registry stamps `updatedAt` / `updatedBy`). */
+export type ChannelInput = Omit<ChannelEntry, 'updatedAt' | 'updatedBy'>;
+
+export interface ReviewDecision {
+  channelId: string;
+  /** ISO timestamp of the decision. */
+  at: string;
+  decision: ReviewDecisionName;
+  note: string;
+  by: string;
+  /** For a redesign: the Seoul day the change went live (feeds the change-impact section). */
+  changeDay?: IsoDay;
+}
+
+/** A recorded change to a channel (copy, timing, target), measured before/after in the report. */
+export interface ChannelChange {
+  channelId: string;
+  day: IsoDay;
+  what: string;
+  at: string;
+  by: string;
+}
+
+export interface RegistrySnapshot {
+  channels: ChannelEntry[];
+  reviews: ReviewDecision[];
+  changes: ChannelChange[];
+}
+
+const text = (max: number) =>
+  z.string().trim().min(1, 'must not be empty').max(max, `at most ${max} characters`);
+const isoDay = z.string().trim().refine(isIsoDay, 'must be a calendar day YYYY-MM-DD');
+
+const channelInputSchema = z.object({
+  channelId: text(200).regex(/^[^#\s]+$/, 'must have no spaces or #'),
+  name: text(200),
+  category: z.enum(CHANNEL_CATEGORIES, { error: `must be one of ${CHANNEL_CATEGORIES.join(', ')}` }),
+  owner: text(100),
+  status: z
+    .enum(CHANNEL_STATUSES, { error: `must be one of ${CHANNEL_STATUSES.join(', ')}` })
+    .default('active'),
+});
+
+const reviewInputSchema = z.object({
+  channelId: channelInputSchema.shape.channelId,
+  decision: z.enum(REVIEW_DECISIONS, { error: `must be one of ${REVIEW_DECISIONS.join(', ')}` }),
+  note: text(2000),
+  by: text(100),
+  changeDay: isoDay.optional(),
+});
+
+export type ReviewInput = z.output<typeof reviewInputSchema>;
+
+function firstIssue(error: z.ZodError, source: string, row?: number): InputError {
+  const issue = error.issues[0]!;
+  const field = issue.path.map(String).join('.') || undefined;
+  return new InputError(source, issue.message, { row, field });
+}
+
+/** Validates one channel entry; throws `InputError` naming the field (and row, for files). */
+export function validateChannelInput(input: unknown, source: string, row?: number): ChannelInput {
+  const result = channelInputSchema.safeParse(input);
+  if (!result.success) throw firstIssue(result.error, source, row);
+  return result.data;
+}
+
+/** Validates one review decision; a change day is only meaningful for a redesign. */
+export function validateReviewInput(input: unknown, source: string): ReviewInput {
+  const result = reviewInputSchema.safeParse(input);
+  if (!result.success) throw firstIssue(result.error, source);
+  if (result.data.changeDay && result.data.decision !== 'redesign')
+    throw new InputError(source, 'a change day goes with --decision redesign', { field: 'changeDay' });
+  return result.data;
+}
+
+/** Column names accepted in a registry CSV (header row), mapped to fields. */
+const CSV_COLUMNS: Record<string, keyof ChannelInput> = {
+  channel_id: 'channelId',
+  channelid: 'channelId',
+  name: 'name',
+  category: 'category',
+  owner: 'owner',
+  status: 'status',
+};
+
+/**
+ * Parses a registry CSV (`channel_id,name,category,owner[,status]`, a header row first, RFC 4180
+ * quoting) into validated entries; the first bad cell throws naming the row (1 = header) and field.
+ */
+export function parseRegistryCsv(csv: string, source: string): ChannelInput[] {
+  const rows = parseCsv(csv.replace(/^\uFEFF/, ''), source);
+  if (rows.length === 0) throw new InputError(source, 'the file is empty (expected a header row)');
+  const header = rows[0]!.map((cell) => cell.trim().toLowerCase());
+  const fields = header.map((cell) => CSV_COLUMNS[cell]);
+  for (const required of ['channel_id', 'name', 'category', 'owner']) {
+    if (!header.includes(required) && !(required === 'channel_id' && header.includes('channelid')))
+      throw new InputError(source, `missing column ${required}`, { row: 1 });
+  }
+  const entries: ChannelInput[] = [];
+  const seen = new Set<string>();
+  for (let i = 1; i < rows.length; i++) {
+    const cells = rows[i]!;
+    if (cells.length === 1 && cells[0]!.trim() === '') continue;
+    const record: Record<string, string | undefined> = {};
+    fields.forEach((field, column) => {
+      if (field) record[field] = cells[column]?.trim() || undefined;
+    });
+    const entry = validateChannelInput(record, source, i + 1);
+    if (seen.has(entry.channelId))
+      throw new InputError(source, `channel ${entry.channelId} appears twice`, {
+        row: i + 1,
+        field: 'channel_id',
+      });
+    seen.add(entry.channelId);
+    entries.push(entry);
+  }
+  return entries;
+}
+
+/** RFC 4180 CSV: quoted cells may hold commas, quotes ("") and line breaks. */
+export function parseCsv(csv: string, source: string): string[][] {
+  const rows: string[][] = [];
+  let row: string[] = [];
+  let cell = '';
+  let quoted = false;
+  for (let i = 0; i < csv.length; i++) {
+    const char = csv[i]!;
+    if (quoted) {
+      if (char === '"' && csv[i + 1] === '"') {
+        cell += '"';
+        i++;
+      } else if (char === '"') quoted = false;
+      else cell += char;
+    } else if (char === '"' && cell === '') quoted = true;
+    else if (char === ',') {
+      row.push(cell);
+      cell = '';
+    } else if (char === '\n' || char === '\r') {
+      if (char === '\r' && csv[i + 1] === '\n') i++;
+      row.push(cell);
+      rows.push(row);
+      row = [];
+      cell = '';
+    } else cell += char;
+  }
+  if (quoted) throw new InputError(source, 'a quoted cell is never closed', { row: rows.length + 1 });
+  if (cell !== '' || row.length > 0) {
+    row.push(cell);
+    rows.push(row);
+  }
+  return rows;
+}
+
+/** The latest decision per channel. */
+export function latestReviews(reviews: ReviewDecision[]): Map<string, ReviewDecision> {
+  const latest = new Map<string, ReviewDecision>();
+  for (const review of reviews) {
+    const current = latest.get(review.channelId);
+    if (!current || review.at > current.at) latest.set(review.channelId, review);
+  }
+  return latest;
+}
