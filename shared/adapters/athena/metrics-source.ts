@@ -1,0 +1,295 @@
+import type { AthenaClient } from '@aws-sdk/client-athena';
+import { InputError } from '#shared/errors.ts';
+import type { ChannelDayColumns, MetricsSource, UserEngagement } from '#shared/ports/metrics-source.ts';
+import { dayNumber, type IsoDay, isIsoDay, isoDay } from '#shared/time/seoul.ts';
+import { type AthenaQuery, createQueryRunner, quoteIdentifier, sqlString } from './query-runner.ts';
+
+/** Column names of the two lake tables; defaults are the lake contract (architecture.md). */
+export interface AthenaColumnNames {
+  dt: string;
+  channelId: string;
+  channelType: string;
+  sends: string;
+  clicks: string;
+  userId: string;
+  featureUses: string;
+}
+
+export const DEFAULT_ATHENA_COLUMNS: AthenaColumnNames = {
+  dt: 'dt',
+  channelId: 'channel_id',
+  channelType: 'channel_type',
+  sends: 'sends',
+  clicks: 'clicks',
+  userId: 'user_id',
+  featureUses: 'feature_uses',
+};
+
+export interface AthenaMetricsSourceOptions {
+  client: AthenaClient;
+  workgroup: string;
+  database: string;
+  /** Glue table names, e.g. `crm_channel_daily` and `user_engagement_daily`. */
+  channelTable: string;
+  engagementTable: string;
+  columns?: Partial<AthenaColumnNames>;
+  /** First poll delay (doubles up to `maxPollIntervalMs`) and the per-query deadline. */
+  pollIntervalMs?: number;
+  maxPollIntervalMs?: number;
+  maxPollMs?: number;
+  startRetries?: number;
+  /** Rows per GetQueryResults page, at most 1,000; one engagement page per result page. */
+  pageSize?: number;
+  /** Channels per seen-before query (the ids travel as `?` parameters). */
+  seenBeforeBatch?: number;
+  sleep?: (ms: number) => Promise<void>;
+  now?: () => number;
+}
+
+/**
+ * The metrics lake through Athena. Every value travels as an execution parameter (days are `?`),
+ * every channel query filters the `dt` partition column so Athena scans only the days asked for,
+ * and every row is checked against the lake contract before anything is returned.
+ */
+export function createAthenaMetricsSource(options: AthenaMetricsSourceOptions): MetricsSource {
+  const names = { ...DEFAULT_ATHENA_COLUMNS, ...options.columns };
+  const col = Object.fromEntries(
+    Object.entries(names).map(([key, name]) => [key, quoteIdentifier(name, `columns.${key}`)]),
+  ) as Record<keyof AthenaColumnNames, string>;
+  const channelTable = `${quoteIdentifier(options.database, 'database')}.${quoteIdentifier(options.channelTable, 'channelTable')}`;
+  const engagementTable = `${quoteIdentifier(options.database, 'database')}.${quoteIdentifier(options.engagementTable, 'engagementTable')}`;
+  const channelSource = `athena:${options.channelTable}`;
+  const engagementSource = `athena:${options.engagementTable}`;
+  const seenBeforeBatch = Math.max(1, options.seenBeforeBatch ?? 100);
+  const runner = createQueryRunner(options);
+
+  async function* rowsOf(query: AthenaQuery): AsyncGenerator<(string | undefined)[][]> {
+    const id = await runner.execute(query);
+    yield* runner.pages(id, query.label);
+  }
+
+  async function readChannelDays(range: { from: IsoDay; to: IsoDay }): Promise<ChannelDayColumns> {
+    const fromDay = dayNumber(range.from);
+    const toDay = dayNumber(range.to);
+    const builder = new ColumnsBuilder();
+    const channelIndex = new Map<string, number>();
+    const channelIds: string[] = [];
+    const channelTypes: string[] = [];
+    const firstDay: number[] = [];
+    let rowNumber = 0;
+    const query: AthenaQuery = {
+      label: 'channel days',
+      sql: `SELECT ${col.dt}, ${col.channelId}, ${col.channelType}, ${col.sends}, ${col.clicks} FROM ${channelTable} WHERE ${col.dt} BETWEEN ? AND ?`,
+      parameters: [sqlString(range.from), sqlString(range.to)],
+    };
+    for await (const page of rowsOf(query)) {
+      for (const [dt, channelId, channelType, sendsText, clicksText] of page) {
+        rowNumber++;
+        const at = (field: string) => ({ row: rowNumber, field });
+        if (dt === undefined || !isIsoDay(dt)) {
+          throw new InputError(
+            channelSource,
+            `not a calendar day (YYYY-MM-DD): ${JSON.stringify(dt ?? null)}`,
+            at(names.dt),
+          );
+        }
+        const day = dayNumber(dt);
+        if (day < fromDay || day > toDay) {
+          throw new InputError(
+            channelSource,
+            `day ${dt} is outside ${range.from}..${range.to}`,
+            at(names.dt),
+          );
+        }
+        if (!channelId) throw new InputError(channelSource, 'empty channel id', at(names.channelId));
+        const sends = count(sendsText, channelSource, at(names.sends));
+        const clicks = count(clicksText, channelSource, at(names.clicks));
+        if (clicks > sends) {
+          throw new InputError(channelSource, `${clicks} clicks above ${sends} sends`, at(names.clicks));
+        }
+        let channel = channelIndex.get(channelId);
+        if (channel === undefined) {
+          channel = channelIds.length;
+          channelIndex.set(channelId, channel);
+          channelIds.push(channelId);
+          channelTypes.push(channelType ?? '');
+          firstDay.push(day);
+        } else if (day < firstDay[channel]) {
+          firstDay[channel] = day;
+        }
+        builder.push(channel, day, sends, clicks);
+      }
+    }
+    const columns = builder.finish();
+    rejectDuplicates(columns.channel, columns.day, channelIds.length, fromDay, toDay, (row, channel, day) => {
+      throw new InputError(
+        channelSource,
+        `a second row for channel ${channelIds[channel]} on ${isoDay(day)}`,
+        { row: row + 1, field: names.channelId },
+      );
+    });
+
+    const seenBefore = new Uint8Array(channelIds.length);
+    const lateStarters = channelIds.filter((_, channel) => firstDay[channel] > fromDay);
+    for (let start = 0; start < lateStarters.length; start += seenBeforeBatch) {
+      const batch = lateStarters.slice(start, start + seenBeforeBatch);
+      const seen: AthenaQuery = {
+        label: 'seen before',
+        sql: `SELECT DISTINCT ${col.channelId} FROM ${channelTable} WHERE ${col.dt} < ? AND ${col.channelId} IN (${batch.map(() => '?').join(', ')})`,
+        parameters: [sqlString(range.from), ...batch.map(sqlString)],
+      };
+      for await (const page of rowsOf(seen)) {
+        for (const [channelId] of page) {
+          const channel = channelId === undefined ? undefined : channelIndex.get(channelId);
+          if (channel !== undefined) seenBefore[channel] = 1;
+        }
+      }
+    }
+
+    return { fromDay, toDay, channelIds, channelTypes, seenBefore, ...columns };
+  }
+
+  async function boundaryDay(fn: 'min' | 'max'): Promise<IsoDay | undefined> {
+    const query: AthenaQuery = {
+      label: fn === 'max' ? 'latest day' : 'earliest day',
+      sql: `SELECT ${fn}(${col.dt}) FROM ${channelTable}`,
+      parameters: [],
+    };
+    for await (const page of rowsOf(query)) {
+      const value = page[0]?.[0];
+      if (value === undefined || value === '') return undefined;
+      if (!isIsoDay(value)) {
+        throw new InputError(
+          channelSource,
+          `partition day is not a calendar day (YYYY-MM-DD): ${JSON.stringify(value)}`,
+          {
+            field: names.dt,
+          },
+        );
+      }
+      return value;
+    }
+    return undefined;
+  }
+
+  async function* readEngagement(range: { from: IsoDay; to: IsoDay }): AsyncIterable<UserEngagement[]> {
+    dayNumber(range.from);
+    dayNumber(range.to);
+    const query: AthenaQuery = {
+      label: 'engagement',
+      sql:
+        `SELECT ${col.userId}, sum(${col.featureUses}), min(${col.dt}), count(DISTINCT ${col.dt}), min(${col.featureUses}) ` +
+        `FROM ${engagementTable} WHERE ${col.dt} BETWEEN ? AND ? GROUP BY ${col.userId}`,
+      parameters: [sqlString(range.from), sqlString(range.to)],
+    };
+    let rowNumber = 0;
+    for await (const page of rowsOf(query)) {
+      const users: UserEngagement[] = new Array(page.length);
+      for (let i = 0; i < page.length; i++) {
+        const [userId, usesText, firstSeen, activeDaysText, minUsesText] = page[i];
+        rowNumber++;
+        const at = (field: string) => ({ row: rowNumber, field });
+        if (!userId) throw new InputError(engagementSource, 'empty user id', at(names.userId));
+        const minUses = Number(minUsesText);
+        if (minUsesText !== undefined && minUses < 0) {
+          throw new InputError(
+            engagementSource,
+            `negative feature uses (${minUses}) for user ${userId}`,
+            at(names.featureUses),
+          );
+        }
+        if (firstSeen === undefined || !isIsoDay(firstSeen)) {
+          throw new InputError(
+            engagementSource,
+            `not a calendar day (YYYY-MM-DD): ${JSON.stringify(firstSeen ?? null)}`,
+            at(names.dt),
+          );
+        }
+        users[i] = {
+          userId,
+          featureUses: count(usesText, engagementSource, at(names.featureUses)),
+          firstSeen,
+          activeDays: count(activeDaysText, engagementSource, at(names.dt)),
+        };
+      }
+      yield users;
+    }
+  }
+
+  return {
+    readChannelDays,
+    latestDay: () => boundaryDay('max'),
+    earliestDay: () => boundaryDay('min'),
+    readEngagement,
+    // The client is a shared singleton owned by the caller; nothing to release here.
+    close: async () => {},
+  };
+}
+
+function count(text: string | undefined, source: string, at: { row: number; field: string }): number {
+  if (text === undefined || text === '') throw new InputError(source, 'missing value', at);
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < 0) {
+    throw new InputError(source, `not a non-negative integer: ${JSON.stringify(text)}`, at);
+  }
+  return value;
+}
+
+/** Calls `onDuplicate` for the first (channel, day) pair seen twice: one bit per channel-day. */
+function rejectDuplicates(
+  channel: Int32Array,
+  day: Int32Array,
+  channels: number,
+  fromDay: number,
+  toDay: number,
+  onDuplicate: (row: number, channel: number, day: number) => never,
+): void {
+  const span = toDay - fromDay + 1;
+  const seen = new Uint8Array(Math.ceil((channels * span) / 8));
+  for (let row = 0; row < channel.length; row++) {
+    const bit = channel[row] * span + (day[row] - fromDay);
+    const mask = 1 << (bit & 7);
+    if (seen[bit >> 3] & mask) onDuplicate(row, channel[row], day[row]);
+    seen[bit >> 3] |= mask;
+  }
+}
+
+/** Row columns that grow by doubling, so millions of rows never pass through objects. */
+class ColumnsBuilder {
+  length = 0;
+  channel = new Int32Array(1024);
+  day = new Int32Array(1024);
+  sends = new Float64Array(1024);
+  clicks = new Float64Array(1024);
+
+  push(channel: number, day: number, sends: number, clicks: number): void {
+    if (this.length === this.channel.length) this.grow();
+    const i = this.length++;
+    this.channel[i] = channel;
+    this.day[i] = day;
+    this.sends[i] = sends;
+    this.clicks[i] = clicks;
+  }
+
+  finish(): Pick<ChannelDayColumns, 'channel' | 'day' | 'sends' | 'clicks'> {
+    return {
+      channel: this.channel.slice(0, this.length),
+      day: this.day.slice(0, this.length),
+      sends: this.sends.slice(0, this.length),
+      clicks: this.clicks.slice(0, this.length),
+    };
+  }
+
+  private grow(): void {
+    const size = this.channel.length * 2;
+    this.channel = grown(this.channel, new Int32Array(size));
+    this.day = grown(this.day, new Int32Array(size));
+    this.sends = grown(this.sends, new Float64Array(size));
+    this.clicks = grown(this.clicks, new Float64Array(size));
+  }
+}
+
+function grown<T extends Int32Array | Float64Array>(old: T, next: T): T {
+  next.set(old);
+  return next;
+}
