@@ -1,0 +1,234 @@
+import {
+  CATEGORY_LABELS,
+  DECISION_LABELS,
+  type Labels,
+  type Locale,
+  labelsFor,
+  METRIC_LABELS,
+  STATUS_LABELS,
+} from './labels.ts';
+import type { ChangeImpactRow, HealthRow, IncidentRow, WeeklyReport } from './model.ts';
+import { bandChart, escapeXml as esc, sparkline } from './svg.ts';
+
+/** Number formats shared by the HTML (the CSV and JSON keep raw numbers). */
+export function formatters(locale: Locale) {
+  const tag = locale === 'ko' ? 'ko-KR' : 'en-US';
+  const integer = new Intl.NumberFormat(tag, { maximumFractionDigits: 0 });
+  const pp = locale === 'ko' ? '%p' : ' pp';
+  return {
+    int: (value: number) => integer.format(value),
+    pct: (value: number | null, digits = 2) =>
+      value === null || !Number.isFinite(value) ? '-' : `${(value * 100).toFixed(digits)}%`,
+    signedPct: (value: number | null, digits = 1) =>
+      value === null || !Number.isFinite(value)
+        ? '-'
+        : `${value >= 0 ? '+' : '\u2212'}${Math.abs(value * 100).toFixed(digits)}%`,
+    signedPp: (value: number | null) =>
+      value === null || !Number.isFinite(value)
+        ? '-'
+        : `${value >= 0 ? '+' : '\u2212'}${Math.abs(value * 100).toFixed(2)}${pp}`,
+    p: (value: number) => (!Number.isFinite(value) ? '-' : value < 0.001 ? '< 0.001' : value.toFixed(3)),
+  };
+}
+
+const STYLE = `
+:root{--ink:#111827;--muted:#6b7280;--line:#e5e7eb;--bg:#f9fafb;--accent:#4f46e5;--bad:#dc2626;--warn:#d97706;--ok:#059669}
+*{box-sizing:border-box}
+body{margin:0;font:14px/1.5 system-ui,-apple-system,"Noto Sans CJK KR","Noto Sans KR","Apple SD Gothic Neo","Malgun Gothic",sans-serif;color:var(--ink);background:var(--bg)}
+main{max-width:1100px;margin:0 auto;padding:16px}
+header h1{font-size:22px;margin:0 0 4px}
+header p{margin:0;color:var(--muted)}
+h2{font-size:17px;margin:28px 0 6px;padding-bottom:4px;border-bottom:2px solid var(--ink)}
+.note{color:var(--muted);font-size:12px;margin:0 0 8px}
+.cards{display:grid;grid-template-columns:repeat(auto-fit,minmax(140px,1fr));gap:8px;margin-top:14px}
+.card{background:#fff;border:1px solid var(--line);border-radius:8px;padding:10px 12px}
+.card b{display:block;font-size:20px}
+.card span{color:var(--muted);font-size:12px}
+.scroll{overflow-x:auto;background:#fff;border:1px solid var(--line);border-radius:8px}
+table{border-collapse:collapse;width:100%;font-size:13px}
+th,td{padding:6px 8px;border-bottom:1px solid var(--line);text-align:left;vertical-align:middle;white-space:nowrap}
+th{background:#f3f4f6;font-weight:600;font-size:12px;position:sticky;top:0}
+td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}
+td.wrap{white-space:normal;min-width:180px}
+tbody tr:last-child td{border-bottom:0}
+.id{color:var(--muted);font-size:11px;display:block}
+.pill{display:inline-block;padding:1px 8px;border-radius:999px;font-size:12px;background:#e5e7eb}
+.s-anomalous,.sev-critical,.sev-high{background:#fee2e2;color:#991b1b}
+.s-low_performer,.sev-medium{background:#fef3c7;color:#92400e}
+.s-insufficient_history,.sev-low,.sev-info{background:#e0e7ff;color:#3730a3}
+.s-healthy{background:#d1fae5;color:#065f46}
+.s-retired{background:#f3f4f6;color:#6b7280}
+.open{background:#fee2e2;color:#991b1b}
+.up{color:var(--ok)}.down{color:var(--bad)}
+.incidents{display:grid;grid-template-columns:repeat(auto-fit,minmax(320px,1fr));gap:10px}
+.incident{background:#fff;border:1px solid var(--line);border-radius:8px;padding:10px 12px;break-inside:avoid}
+.incident h3{font-size:14px;margin:0 0 2px}
+.incident p{margin:0 0 6px;color:var(--muted);font-size:12px}
+svg.band{width:100%;height:auto;display:block}
+svg text{font-size:10px;fill:#6b7280}
+svg.spark{display:block}
+footer{color:var(--muted);font-size:12px;margin:24px 0}
+@media (max-width:600px){main{padding:10px}header h1{font-size:19px}th,td{padding:5px 6px}}
+@media print{body{background:#fff;font-size:11px}main{max-width:none;padding:0}.scroll{overflow:visible;border:0}
+th{position:static}h2{break-after:avoid}tr,.incident,.card{break-inside:avoid}table{font-size:10px}}
+`;
+
+/** The report as one self-contained HTML page: inline CSS and SVG, no script, nothing fetched. */
+export function renderHtml(report: WeeklyReport, locale: Locale): string {
+  const t = labelsFor(locale);
+  const f = formatters(locale);
+  const status = STATUS_LABELS[locale];
+  const owner = (name: string) => (name === 'unassigned' ? t.unassigned : name);
+  const channelCell = (row: { channelId: string; name: string }) =>
+    `<td>${esc(row.name)}${row.name === row.channelId ? '' : `<span class="id">${esc(row.channelId)}</span>`}</td>`;
+  const category = (value: string) => esc(CATEGORY_LABELS[locale][value] ?? value);
+  const trendClass = (value: number | null) => (value === null ? '' : value >= 0 ? 'up' : 'down');
+
+  const cards = [
+    [f.int(report.totals.channels), t.channels],
+    [f.int(report.totals.sends), t.sends],
+    [f.pct(report.totals.ctr), t.ctr],
+    [f.int(report.totals.byStatus.anomalous), status.anomalous],
+    [f.int(report.totals.byStatus.low_performer), status.low_performer],
+    [f.int(report.reviewQueue.filter((row) => row.open).length), `${t.reviewQueue}: ${t.open}`],
+  ]
+    .map(([value, label]) => `<div class="card"><b>${esc(value!)}</b><span>${esc(label!)}</span></div>`)
+    .join('');
+
+  const incident = (row: IncidentRow) => {
+    const format = row.metric === 'ctr' ? (v: number) => f.pct(v, 1) : (v: number) => f.int(v);
+    return `<article class="incident"><h3>${esc(row.name)} <span class="pill sev-${row.severity}">${esc(row.severity)}</span></h3>
+<p>${esc(row.channelId)} · ${esc(owner(row.owner))} · ${esc(METRIC_LABELS[locale][row.metric] ?? row.metric)} ${row.direction === 'down' ? '\u2193' : '\u2191'} · ${row.firstDay}${row.lastDay === row.firstDay ? '' : ` ~ ${row.lastDay}`} (${row.days}${locale === 'ko' ? '일' : 'd'}) · ${esc(row.rules.join(', '))}</p>
+<p>${t.actual} <b>${esc(format(row.actual))}</b> · ${t.expected} ${esc(format(row.expected))} · ${t.band} ${esc(format(row.lower))} ~ ${esc(format(row.upper))}${row.impact === null ? '' : ` · ${t.impact} ${esc(f.int(row.impact))}`}</p>
+${bandChart(row.chart, { label: `${row.name} ${row.metric}`, format })}</article>`;
+  };
+
+  const healthRow = (row: HealthRow) =>
+    `<tr data-channel="${esc(row.channelId)}">${channelCell(row)}<td>${esc(row.channelType)}</td><td>${category(row.category)}</td><td>${esc(owner(row.owner))}</td>
+<td><span class="pill s-${row.status}">${esc(status[row.status])}</span></td>
+<td class="num">${f.int(row.sends)}</td><td class="num ${trendClass(row.sendsChange)}">${f.signedPct(row.sendsChange)}</td>
+<td class="num">${f.pct(row.ctr)}</td><td class="num ${trendClass(row.ctrChange)}">${f.signedPp(row.ctrChange)}</td>
+<td>${sparkline(row.dailySends, { label: `${row.name} ${t.chart8w}` })}</td></tr>`;
+
+  const impactRow = (row: ChangeImpactRow) => {
+    const c = row.comparison;
+    const window = (w: ChangeImpactRow['before']) =>
+      w
+        ? `${f.int(w.sendsPerDay)} / ${f.int(w.clicksPerDay)} (${f.pct(w.ctr)})<span class="id">${w.from} ~ ${w.to}</span>`
+        : '-';
+    return `<tr data-channel="${esc(row.channelId)}">${channelCell(row)}<td>${esc(owner(row.owner))}</td><td>${row.changeDay}</td><td class="wrap">${esc(row.what)}</td>
+<td class="num">${row.windowDays || '-'}</td><td class="num">${window(row.before)}</td><td class="num">${window(row.after)}</td>
+<td class="num ${trendClass(row.volumeChange)}">${f.signedPct(row.volumeChange)}</td>
+<td class="num ${trendClass(c?.relativeLift ?? null)}"><b>${c ? f.signedPct(c.relativeLift) : '-'}</b>${c ? `<span class="id">${f.signedPp(c.difference)}</span>` : ''}</td>
+<td class="num">${c ? `${f.signedPct(c.relativeLiftCi[0])} ~ ${f.signedPct(c.relativeLiftCi[1])}<span class="id">${f.signedPp(c.differenceCi[0])} ~ ${f.signedPp(c.differenceCi[1])}</span>` : '-'}</td>
+<td class="num">${c ? `${f.p(c.pValue)}<span class="id">z = ${Number.isFinite(c.z) ? c.z.toFixed(2) : '-'}</span>` : '-'}</td>
+<td>${!c ? esc(t.notEnoughData) : row.significant ? `<span class="pill s-healthy">${esc(t.significant)}</span>` : esc(t.notSignificant)}</td></tr>`;
+  };
+
+  const table = (id: string, head: string[], numeric: boolean[], rows: string[], empty: string) =>
+    rows.length === 0
+      ? `<p class="note" id="${id}-empty">${esc(empty)}</p>`
+      : `<div class="scroll"><table id="${id}"><thead><tr>${head.map((h, i) => `<th${numeric[i] ? ' class="num"' : ''}>${esc(h)}</th>`).join('')}</tr></thead><tbody>
+${rows.join('\n')}
+</tbody></table></div>`;
+
+  const fresh = report.freshness;
+  const runsMissing = fresh.runs.filter((run) => run.finishedAt === null).length;
+  const freshnessLine = `${t.lastDataDay}: <b>${fresh.lastDataDay ?? '-'}</b> · ${t.missingDays}: ${fresh.missingDays.length ? esc(fresh.missingDays.join(', ')) : t.none} · ${t.run}: ${7 - runsMissing}/7`;
+
+  return `<!doctype html>
+<html lang="${locale}">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width,initial-scale=1">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">
+<title>${esc(t.title)} ${report.week.from} ~ ${report.week.to}</title>
+<style>${STYLE}</style>
+</head>
+<body><main>
+<header><h1>${esc(t.title)}</h1><p>${t.week}: <b>${report.week.from} ~ ${report.week.to}</b> · ${t.generated}: ${esc(report.generatedAt)}</p>
+<p>${freshnessLine}</p></header>
+<section class="cards" aria-label="${esc(t.summary)}">${cards}</section>
+
+<h2>${esc(t.incidents)} (${report.incidents.length})</h2>
+<p class="note">${esc(t.bandNote)}</p>
+${report.incidents.length ? `<div class="incidents" id="incidents">${report.incidents.map(incident).join('\n')}</div>` : `<p class="note" id="incidents-empty">${esc(t.noIncidents)}</p>`}
+
+<h2>${esc(t.lowPerformers)} (${report.lowPerformers.length})</h2>
+<p class="note">${esc(t.lowPerformersNote)}</p>
+${table(
+  'low-performers',
+  [t.channel, t.category, t.owner, t.sends, t.clicks, t.ctr, t.unclicked],
+  [false, false, false, true, true, true, true],
+  report.lowPerformers.map(
+    (row) =>
+      `<tr data-channel="${esc(row.channelId)}">${channelCell(row)}<td>${category(row.category)}</td><td>${esc(owner(row.owner))}</td><td class="num">${f.int(row.sends)}</td><td class="num">${f.int(row.clicks)}</td><td class="num">${f.pct(row.ctr)}</td><td class="num"><b>${f.int(row.unclickedSends)}</b></td></tr>`,
+  ),
+  t.noLowPerformers,
+)}
+
+<h2>${esc(t.reviewQueue)} (${report.reviewQueue.filter((row) => row.open).length} ${esc(t.open)} / ${report.reviewQueue.length})</h2>
+<p class="note">${esc(t.reviewQueueNote)}</p>
+${table(
+  'review-queue',
+  [t.channel, t.owner, t.unclicked, t.ctr, t.decision, t.note, t.decidedBy, t.decidedAt],
+  [false, false, true, true, false, false, false, false],
+  report.reviewQueue.map(
+    (row) =>
+      `<tr data-channel="${esc(row.channelId)}">${channelCell(row)}<td>${esc(owner(row.owner))}</td><td class="num">${f.int(row.unclickedSends)}</td><td class="num">${f.pct(row.ctr)}</td>
+<td>${row.decision ? `<span class="pill">${esc(DECISION_LABELS[locale][row.decision] ?? row.decision)}</span>` : `<span class="pill open">${esc(t.open)}</span>`}</td>
+<td class="wrap">${esc(row.note ?? '')}</td><td>${esc(row.decidedBy ?? '')}</td><td>${esc(row.decidedAt?.slice(0, 10) ?? '')}</td></tr>`,
+  ),
+  t.noLowPerformers,
+)}
+
+<h2>${esc(t.changeImpact)} (${report.changeImpact.length})</h2>
+<p class="note">${esc(t.changeImpactNote)}</p>
+${table(
+  'change-impact',
+  [
+    t.channel,
+    t.owner,
+    t.changeDay,
+    t.change,
+    t.window,
+    `${t.before} ${t.sends}/${t.clicks}`,
+    `${t.after} ${t.sends}/${t.clicks}`,
+    t.volume,
+    t.lift,
+    t.ci95,
+    t.pValue,
+    '',
+  ],
+  [false, false, false, false, true, true, true, true, true, true, true, false],
+  report.changeImpact.map(impactRow),
+  t.noChanges,
+)}
+
+<h2>${esc(t.health)} (${report.health.length})</h2>
+${table(
+  'health',
+  [t.channel, t.type, t.category, t.owner, t.status, t.sends, t.trend, t.ctr, t.trend, t.chart8w],
+  [false, false, false, false, false, true, true, true, true, false],
+  report.health.map(healthRow),
+  '-',
+)}
+
+<h2>${esc(t.freshness)}</h2>
+<p class="note">${freshnessLine}</p>
+${table(
+  'freshness',
+  [t.runDay, t.finishedAt, t.findings, t.alerts],
+  [false, false, true, true],
+  fresh.runs.map(
+    (run) =>
+      `<tr><td>${run.day}</td><td>${run.finishedAt ? esc(run.finishedAt) : `<span class="pill open">${esc(t.notRun)}</span>`}</td><td class="num">${f.int(run.findings)}</td><td class="num">${f.int(run.alerts)}</td></tr>`,
+  ),
+  '-',
+)}
+<footer>crm-guard · ${esc(t.files)}</footer>
+</main></body></html>
+`;
+}
+
+export type { Labels };
