@@ -1,0 +1,36 @@
+import type { ChannelDayRow } from '#shared/domain/channel-metrics.ts';
+import type { ChannelDayColumns } from '#shared/ports/metrics-source.ts';
+import { isoDay } from '#shared/time/seoul.ts';
+import type { Sample } from './generate.ts';
+
+/** The sample's rows as the lake's `crm_channel_daily` rows, by day then channel (for CSV/Parquet writers). */
+export function toChannelRows(columns: ChannelDayColumns): ChannelDayRow[] {
+  const rows: ChannelDayRow[] = [];
+  for (let i = 0; i < columns.channel.length; i++) {
+    const channel = columns.channel[i]!;
+    rows.push({
+      dt: isoDay(columns.day[i]!),
+      channelId: columns.channelIds[channel]!,
+      channelType: columns.channelTypes[channel]!,
+      sends: columns.sends[i]!,
+      clicks: columns.clicks[i]!,
+    });
+  }
+  return rows;
+}
+
+/** One labels.jsonl line each: the sample's header, then every channel, then every incident. */
+export function toLabelRecords(sample: Sample): Record<string, unknown>[] {
+  return [
+    { kind: 'sample', seed: sample.seed, from: sample.from, to: sample.to, partialDays: sample.partialDays },
+    ...sample.channels.map((channel) => ({ kind: 'channel', ...channel })),
+    ...sample.incidents.map((incident) => ({ kind: 'incident', ...incident })),
+  ];
+}
+
+/** labels.jsonl text. */
+export function toLabelsJsonl(sample: Sample): string {
+  return `${toLabelRecords(sample)
+    .map((record) => JSON.stringify(record))
+    .join('\n')}\n`;
+}
