@@ -1,0 +1,188 @@
+import {
+  type DetectionConfig,
+  lookbackDays,
+  type RuleConfig,
+  resolveRuleConfig,
+} from '#shared/config/detection-config.ts';
+import type { ChannelMetrics, ChannelSeries } from '#shared/domain/channel-metrics.ts';
+import type { Finding } from '#shared/domain/finding.ts';
+import { DeclineTracker } from '#shared/domain/rules/decline.ts';
+import { dayName } from '#shared/domain/rules/emit.ts';
+import { judgeLowPerformer } from '#shared/domain/rules/low-performer.ts';
+import { judgeMaRatio } from '#shared/domain/rules/ma-ratio.ts';
+import { PeriodicityWindow } from '#shared/domain/rules/periodicity.ts';
+import { judgeRobustRatio } from '#shared/domain/rules/robust-ratio.ts';
+import { RollingMoments, SortedWindow } from '#shared/domain/rules/rolling.ts';
+import { judgeZScore } from '#shared/domain/rules/zscore.ts';
+import { dayNumber, type IsoDay } from '#shared/time/seoul.ts';
+
+export interface RuleRun {
+  /** Every hit incl. candidates and low_performer, ordered by date, channel id, rule (spec order), metric. */
+  findings: Finding[];
+  /** Channel-days on which rules 1-4 ran (history sufficient, data arrived). */
+  judgedChannelDays: number;
+  /** Per judged day (every day of the range that is not late), the channels rules 1-4 skipped. */
+  insufficientHistory: Map<IsoDay, string[]>;
+  /** Judged days whose data has not arrived: nothing is judged on them, for any channel. */
+  lateDays: IsoDay[];
+}
+
+export interface ChannelJudgement {
+  /** Days on which rules 1-4 ran for this channel. */
+  judgedDays: number;
+  /** Day numbers on which the channel existed but had too little history for rules 1-4. */
+  insufficientDays: number[];
+}
+
+/** Scratch state of the single pass, reused across channels (no per-channel allocation but findings). */
+const scratch = {
+  ctr: new Float64Array(512),
+  periodicSends: new PeriodicityWindow(),
+  periodicClicks: new PeriodicityWindow(),
+  zSends: new RollingMoments(28),
+  zClicks: new RollingMoments(28),
+  maSends: [] as RollingMoments[],
+  maClicks: [] as RollingMoments[],
+  robust: new SortedWindow(28),
+  declineSends: new DeclineTracker(),
+  declineCtr: new DeclineTracker(),
+  weekSends: new RollingMoments(7),
+  weekClicks: new RollingMoments(7),
+};
+
+function resetMaWindows(windows: RollingMoments[], lengths: number[]): void {
+  while (windows.length < lengths.length) windows.push(new RollingMoments(1));
+  for (let k = 0; k < lengths.length; k++) windows[k].reset(lengths[k]);
+}
+
+/**
+ * The per-channel hot loop: judges every day of [fromDay, toDay] (day numbers) for one channel in a
+ * single pass over its series, from `lookbackDays` before `fromDay` so every trailing window is full.
+ * Findings are pushed to `out` in day order, and within a day in rule then metric order.
+ * A day beyond the series, or NaN (late data), is not judged by any rule.
+ */
+export function judgeChannel(
+  series: ChannelSeries,
+  fromDay: number,
+  toDay: number,
+  rules: RuleConfig,
+  out: Finding[],
+): ChannelJudgement {
+  const { sends, clicks, firstDay } = series;
+  const judgement: ChannelJudgement = { judgedDays: 0, insufficientDays: [] };
+  const fromIdx = Math.max(0, fromDay - firstDay);
+  const toIdx = Math.min(toDay - firstDay, sends.length - 1);
+  if (toIdx < fromIdx) return judgement;
+  const start = Math.max(0, fromIdx - lookbackDays(rules));
+
+  const s = scratch;
+  if (s.ctr.length < sends.length) s.ctr = new Float64Array(Math.max(sends.length, 2 * s.ctr.length));
+  const ctr = s.ctr;
+  const minSends = rules.minSendsForRatio;
+  // NaN sends (late) fail the comparison too: CTR undefined.
+  for (let i = start; i <= toIdx; i++) ctr[i] = sends[i] >= minSends ? clicks[i] / sends[i] : Number.NaN;
+
+  const { periodicity, ma, zscore, robust, decline, lowPerformer } = rules;
+  s.periodicSends.reset(periodicity.window, periodicity.lag);
+  s.periodicClicks.reset(periodicity.window, periodicity.lag);
+  s.zSends.reset(zscore.window);
+  s.zClicks.reset(zscore.window);
+  const allDays = ma.baseline === 'all-days';
+  if (allDays) {
+    resetMaWindows(s.maSends, ma.windows);
+    resetMaWindows(s.maClicks, ma.windows);
+  }
+  s.robust.reset(robust.window);
+  s.declineSends.reset(decline, 1);
+  s.declineCtr.reset(decline, Math.max(1, decline.ctrMinDays));
+  s.weekSends.reset(lowPerformer.days);
+  s.weekClicks.reset(lowPerformer.days);
+
+  for (let i = start; i <= toIdx; i++) {
+    // Windows that include day i: the 7-day sums of rule 5 and the below-streaks of rule 4.
+    s.weekSends.slide(sends, i, start);
+    s.weekClicks.slide(clicks, i, start);
+    s.declineSends.step(sends, i, start);
+    s.declineCtr.step(ctr, i, start);
+
+    if (i >= fromIdx && !Number.isNaN(sends[i])) {
+      const dayNo = firstDay + i;
+      if (i >= rules.minHistoryDays) {
+        judgement.judgedDays++;
+        const r7Sends = s.periodicSends.r7(periodicity.minDays);
+        const r7Clicks = s.periodicClicks.r7(periodicity.minDays);
+        const periodicSends = r7Sends > periodicity.threshold;
+        const periodicClicks = r7Clicks > periodicity.threshold;
+        if (periodicSends) judgeMaRatio(sends, i, ma, s.maSends, r7Sends, series, dayNo, 'sends', out);
+        if (periodicClicks) judgeMaRatio(clicks, i, ma, s.maClicks, r7Clicks, series, dayNo, 'clicks', out);
+        if (!periodicSends) judgeZScore(sends, i, zscore, s.zSends, r7Sends, series, dayNo, 'sends', out);
+        if (!periodicClicks)
+          judgeZScore(clicks, i, zscore, s.zClicks, r7Clicks, series, dayNo, 'clicks', out);
+        judgeRobustRatio(ctr, i, robust, s.robust, series, dayNo, out);
+        s.declineSends.judge(sends, i, decline.days, series, dayNo, 'sends', out);
+        s.declineCtr.judge(ctr, i, decline.days, series, dayNo, 'ctr', out);
+      } else judgement.insufficientDays.push(dayNo);
+      judgeLowPerformer(i, lowPerformer, s.weekSends, s.weekClicks, series, dayNo, out);
+    }
+
+    // Trailing windows that end at i-1 when judging i: slid after judging.
+    s.periodicSends.slide(sends, i, start);
+    s.periodicClicks.slide(clicks, i, start);
+    s.zSends.slide(sends, i, start);
+    s.zClicks.slide(clicks, i, start);
+    if (allDays)
+      for (let k = 0; k < ma.windows.length; k++) {
+        s.maSends[k].slide(sends, i, start);
+        s.maClicks[k].slide(clicks, i, start);
+      }
+    s.robust.slide(ctr, i, start);
+  }
+  return judgement;
+}
+
+/**
+ * The seed rules over every channel and every day of `range` (detection spec). Days of the range
+ * with no data at all (missing partitions, or past the last day loaded) are late: not judged.
+ * `metrics` must start at least `configLookbackDays(config)` before `range.from` for full windows.
+ */
+export function runRules(
+  metrics: ChannelMetrics,
+  range: { from: IsoDay; to: IsoDay },
+  config: DetectionConfig,
+): RuleRun {
+  const fromDay = dayNumber(range.from);
+  const toDay = dayNumber(range.to);
+  if (toDay < fromDay) throw new RangeError(`range ends before it starts: ${range.from}..${range.to}`);
+  if (fromDay < metrics.fromDay)
+    throw new RangeError(`range starts ${range.from}, before the metrics read (${dayName(metrics.fromDay)})`);
+
+  const missing = new Set(metrics.missingDays.map(dayNumber));
+  const lateDays: IsoDay[] = [];
+  const insufficientHistory = new Map<IsoDay, string[]>();
+  const dayCount = toDay - fromDay + 1;
+  const byDay: Finding[][] = [];
+  for (let d = 0; d < dayCount; d++) {
+    byDay.push([]);
+    const dayNo = fromDay + d;
+    if (missing.has(dayNo) || dayNo > metrics.toDay) lateDays.push(dayName(dayNo));
+    else insufficientHistory.set(dayName(dayNo), []);
+  }
+
+  const channels = [...metrics.channels].sort((a, b) =>
+    a.channelId < b.channelId ? -1 : a.channelId > b.channelId ? 1 : 0,
+  );
+  const channelFindings: Finding[] = [];
+  let judgedChannelDays = 0;
+  for (const series of channels) {
+    channelFindings.length = 0;
+    const rules = resolveRuleConfig(config, series.channelId);
+    const judgement = judgeChannel(series, fromDay, toDay, rules, channelFindings);
+    judgedChannelDays += judgement.judgedDays;
+    for (const dayNo of judgement.insufficientDays)
+      insufficientHistory.get(dayName(dayNo))?.push(series.channelId);
+    for (const found of channelFindings) byDay[dayNumber(found.date) - fromDay].push(found);
+  }
+  return { findings: byDay.flat(), judgedChannelDays, insufficientHistory, lateDays };
+}
+
+export { configLookbackDays, lookbackDays } from '#shared/config/detection-config.ts';

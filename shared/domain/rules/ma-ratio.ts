@@ -1,0 +1,89 @@
+import type { RuleConfig } from '#shared/config/detection-config.ts';
+import type { ChannelSeries } from '#shared/domain/channel-metrics.ts';
+import type { Finding, MetricName } from '#shared/domain/finding.ts';
+import { finding } from '#shared/domain/rules/emit.ts';
+import type { RollingMoments } from '#shared/domain/rules/rolling.ts';
+
+const WEEK = 7;
+let baselines = new Float64Array(8);
+
+/**
+ * Rule 1 (detection spec): the ratio of x[t] to each window's baseline. Same-weekday baseline of window
+ * w: the mean of x[t-7], x[t-14], ... (w/7 days) present; all-days: the mean of the w days before t
+ * present (`allDays[k]`, slid by the caller). A window with no day present cannot judge and does not
+ * vote, so that day can give at most a candidate. Out of range: ratio < lower or > upper; a zero
+ * baseline is out exactly when x[t] > 0. All windows out: confirmed; some: candidate.
+ *
+ * The finding's expected/lower/upper are those of the longest window that is out of range (for a
+ * confirmed finding the longest window: the steadiest baseline), so its bounds are always ones the
+ * value fell outside; every window's ratio and baseline are in `detail`.
+ */
+export function judgeMaRatio(
+  x: Float64Array,
+  t: number,
+  ma: RuleConfig['ma'],
+  allDays: RollingMoments[],
+  r7: number,
+  series: ChannelSeries,
+  dayNo: number,
+  metric: MetricName,
+  out: Finding[],
+): void {
+  const { windows, lower, upper } = ma;
+  const value = x[t];
+  if (baselines.length < windows.length) baselines = new Float64Array(windows.length);
+  const sameWeekday = ma.baseline === 'same-weekday';
+  let outOfRange = 0;
+  let widest = -1;
+  for (let k = 0; k < windows.length; k++) {
+    let baseline: number;
+    if (sameWeekday) {
+      let sum = 0;
+      let n = 0;
+      for (let back = WEEK; back <= windows[k]; back += WEEK) {
+        const day = t - back;
+        if (day < 0) break;
+        const past = x[day];
+        if (!Number.isNaN(past)) {
+          sum += past;
+          n++;
+        }
+      }
+      baseline = n > 0 ? sum / n : Number.NaN;
+    } else {
+      const window = allDays[k];
+      baseline = window.n > 0 ? window.sum / window.n : Number.NaN;
+    }
+    baselines[k] = baseline;
+    if (Number.isNaN(baseline)) continue;
+    const ratio = value / baseline;
+    const isOut = baseline === 0 ? value > 0 : ratio < lower || ratio > upper;
+    if (isOut) {
+      outOfRange++;
+      if (widest < 0 || windows[k] > windows[widest]) widest = k;
+    }
+  }
+  if (outOfRange === 0) return;
+
+  const detail: Record<string, number> = { r7, windowsOut: outOfRange };
+  for (let k = 0; k < windows.length; k++) {
+    detail[`baseline${windows[k]}`] = baselines[k];
+    detail[`ratio${windows[k]}`] = value / baselines[k];
+  }
+  const expected = baselines[widest];
+  out.push(
+    finding(
+      series,
+      dayNo,
+      'ma_ratio',
+      metric,
+      outOfRange === windows.length ? 'confirmed' : 'candidate',
+      value > expected ? 'up' : 'down',
+      value,
+      expected,
+      lower * expected,
+      upper * expected,
+      detail,
+    ),
+  );
+}

@@ -1,0 +1,97 @@
+import type { RuleConfig } from '#shared/config/detection-config.ts';
+import type { ChannelSeries } from '#shared/domain/channel-metrics.ts';
+import type { Finding } from '#shared/domain/finding.ts';
+import { finding } from '#shared/domain/rules/emit.ts';
+import { quantileSorted, type SortedWindow } from '#shared/domain/rules/rolling.ts';
+
+/** Iglewicz-Hoaglin: 0.6745 = Phi^-1(0.75), so rz is in sd units for normal data. */
+const MAD_SCALE = 0.6745;
+/** sqrt(pi/2): mean absolute deviation to sd for normal data (the spec's fallback when MAD = 0). */
+const MEAN_AD_SCALE = 1.253314;
+let deviations = new Float64Array(32);
+
+/**
+ * Rule 3 (detection spec): on ctr, over the trailing window's days with a defined ctr (at least
+ * `minDays`, and ctr[t] defined), a robust z vote and a percentile-band vote; anomaly only when both
+ * flag. One vote alone is not a finding (the spec defines no candidate for this rule).
+ * Bounds: [P_lower, P_upper], expected: the median.
+ */
+export function judgeRobustRatio(
+  ctr: Float64Array,
+  t: number,
+  robust: RuleConfig['robust'],
+  window: SortedWindow,
+  series: ChannelSeries,
+  dayNo: number,
+  out: Finding[],
+): void {
+  const value = ctr[t];
+  const n = window.n;
+  if (Number.isNaN(value) || n < robust.minDays) return;
+  const sorted = window.values;
+  const pLow = quantileSorted(sorted, n, robust.lowerPercentile / 100);
+  const pHigh = quantileSorted(sorted, n, robust.upperPercentile / 100);
+  // The cheap vote first: most days sit inside the band, and then the MAD is not needed.
+  if (!(value < pLow || value > pHigh)) return;
+
+  const median = quantileSorted(sorted, n, 0.5);
+  const mad = medianAbsoluteDeviation(sorted, n, median);
+  let rz: number;
+  let meanAD = Number.NaN;
+  if (mad > 0) rz = (MAD_SCALE * (value - median)) / mad;
+  else {
+    let sum = 0;
+    for (let k = 0; k < n; k++) sum += Math.abs(sorted[k] - median);
+    meanAD = sum / n;
+    rz =
+      meanAD > 0
+        ? (value - median) / (MEAN_AD_SCALE * meanAD)
+        : value === median
+          ? 0
+          : Number.POSITIVE_INFINITY;
+  }
+  if (!(Math.abs(rz) > robust.rz)) return;
+  out.push(
+    finding(
+      series,
+      dayNo,
+      'robust_ratio',
+      'ctr',
+      'confirmed',
+      value > median ? 'up' : 'down',
+      value,
+      median,
+      pLow,
+      pHigh,
+      {
+        rz,
+        median,
+        mad,
+        meanAD,
+        [`p${robust.lowerPercentile}`]: pLow,
+        [`p${robust.upperPercentile}`]: pHigh,
+        days: n,
+      },
+    ),
+  );
+}
+
+/** Median of |v - median| over a sorted window: deviations merged outward from the median, O(n). */
+export function medianAbsoluteDeviation(sorted: Float64Array, n: number, median: number): number {
+  if (deviations.length < n) deviations = new Float64Array(n);
+  let right = 0;
+  while (right < n && sorted[right] < median) right++;
+  let left = right - 1;
+  for (let k = 0; k < n; k++) {
+    const toLeft = left >= 0 ? median - sorted[left] : Number.POSITIVE_INFINITY;
+    const toRight = right < n ? sorted[right] - median : Number.POSITIVE_INFINITY;
+    if (toLeft <= toRight) {
+      deviations[k] = toLeft;
+      left--;
+    } else {
+      deviations[k] = toRight;
+      right++;
+    }
+  }
+  return quantileSorted(deviations, n, 0.5);
+}
