@@ -1,0 +1,177 @@
+import { z } from 'zod';
+import { parseConfig } from '#shared/config/load.ts';
+import { ConfigError } from '#shared/errors.ts';
+
+/**
+ * Deployment configuration, one block per environment in CDK context (`crm-guard:dev`,
+ * `crm-guard:prod` in cdk.json), selected with `-c env=<name>`. Everything goes through the one config
+ * loader, so a wrong or missing value fails synth with `config <key> (in cdk context ...): <problem>`.
+ */
+
+/** Every schedule runs on the Seoul calendar: the lake's `dt` is an Asia/Seoul day. */
+export const SCHEDULE_TIME_ZONE = 'Asia/Seoul';
+
+const clock = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'expected a time of day HH:MM (24h, Asia/Seoul)');
+const isoDay = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a day YYYY-MM-DD');
+// An S3 key prefix: no leading slash, ends with one, so `${prefix}table/` is always a folder.
+const keyPrefix = z
+  .string()
+  .regex(/^([A-Za-z0-9!_.*'()-]+\/)+$/, "expected a key prefix like 'lake/' (ends with '/')");
+const glueName = z
+  .string()
+  .regex(/^[a-z0-9_]{1,255}$/, 'expected lower-case letters, digits and _ (a Glue name)');
+// Physical DynamoDB table name; absent means CloudFormation names it.
+const tableName = z
+  .string()
+  .regex(/^[A-Za-z0-9_.-]{3,255}$/, 'expected 3-255 characters A-Z a-z 0-9 _ . -')
+  .optional();
+const roleArn = z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/.+$/, 'expected an IAM role ARN');
+const s3BucketName = z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'expected an S3 bucket name');
+const kmsKeyArn = z
+  .string()
+  .regex(/^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/.+$/, 'expected a KMS key ARN');
+
+/** CloudWatch Logs accepts only these retention periods. */
+const LOG_RETENTION_DAYS = [
+  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
+] as const;
+
+export const environmentSchema = z
+  .object({
+    /** Who gets the daily digest and the weekly report link (SNS e-mail subscriptions). */
+    alertEmails: z.array(z.email()).default([]),
+    /** Who gets the system's own alarms. */
+    opsEmails: z.array(z.email()).default([]),
+    /** Keep data on stack deletion and turn on deletion protection (tables, buckets). */
+    retainData: z.boolean().default(true),
+    lake: z
+      .object({
+        /** The team's existing lake bucket; absent means the data stack creates one. */
+        existingBucketName: s3BucketName.optional(),
+        /** The key that bucket is encrypted with, when it is SSE-KMS (grants kms:Decrypt). */
+        existingBucketKmsKeyArn: kmsKeyArn.optional(),
+        prefix: keyPrefix.default('lake/'),
+        channelTable: glueName.default('crm_channel_daily'),
+        engagementTable: glueName.default('user_engagement_daily'),
+        /** First `dt` partition projection enumerates. */
+        projectionStart: isoDay.default('2024-01-01'),
+      })
+      .strict()
+      .default({
+        prefix: 'lake/',
+        channelTable: 'crm_channel_daily',
+        engagementTable: 'user_engagement_daily',
+        projectionStart: '2024-01-01',
+      }),
+    glueDatabase: glueName.default('crm_guard'),
+    athena: z
+      .object({
+        workgroup: z.string().regex(/^[A-Za-z0-9._-]{1,128}$/, 'expected a workgroup name'),
+        /** Per-query cut-off; Athena's minimum is 10 MB. */
+        bytesScannedCutoffMb: z.number().int().min(10, 'Athena needs at least 10 MB'),
+        resultsRetentionDays: z.number().int().min(1),
+      })
+      .strict(),
+    reports: z
+      .object({
+        prefix: keyPrefix.default('reports/'),
+        retentionDays: z.number().int().min(1),
+      })
+      .strict(),
+    tables: z.object({ findings: tableName, channels: tableName, gate: tableName }).strict().default({}),
+    schedules: z
+      .object({
+        detect: clock,
+        report: z
+          .object({ weekday: z.enum(['MON', 'TUE', 'WED', 'THU', 'FRI', 'SAT', 'SUN']), time: clock })
+          .strict(),
+        tierRefresh: clock,
+        /** Attempts after a failed start (Scheduler) and after a failed run (Lambda async). */
+        retryAttempts: z.number().int().min(0).max(2),
+      })
+      .strict(),
+    gate: z
+      .object({
+        /** The messaging stack's role(s) allowed to call the gate API (SigV4). */
+        callerRoleArns: z.array(roleArn).default([]),
+        throttleRatePerSecond: z.number().positive(),
+        throttleBurst: z.number().int().positive(),
+        memoryMb: z.number().int().min(128).max(10240),
+        /** Gate policy overrides, passed to the function as GATE_POLICY (JSON). */
+        policy: z.record(z.string(), z.unknown()).optional(),
+      })
+      .strict(),
+    alarms: z
+      .object({
+        /** No DetectRunSucceeded datapoint for this long raises the alarm. */
+        detectSilenceHours: z.number().int().min(1).max(168),
+        gate5xxPerFiveMinutes: z.number().int().min(1),
+        gateP99LatencyMs: z.number().int().min(1),
+      })
+      .strict(),
+    logRetentionDays: z
+      .number()
+      .int()
+      .refine((days) => (LOG_RETENTION_DAYS as readonly number[]).includes(days), {
+        message: `expected one of ${LOG_RETENTION_DAYS.join(', ')}`,
+      }),
+    logLevel: z.enum(['DEBUG', 'INFO', 'WARN', 'ERROR']).default('INFO'),
+    detectionProfile: z.enum(['default', 'seed']).default('default'),
+  })
+  .strict()
+  .superRefine((config, ctx) => {
+    if (config.lake.existingBucketKmsKeyArn && !config.lake.existingBucketName) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['lake', 'existingBucketKmsKeyArn'],
+        message: 'only meaningful with lake.existingBucketName',
+      });
+    }
+  });
+
+export type EnvironmentConfig = z.output<typeof environmentSchema>;
+
+export const ENVIRONMENTS = ['dev', 'prod'] as const;
+export type EnvironmentName = (typeof ENVIRONMENTS)[number];
+
+export interface DeployConfig extends EnvironmentConfig {
+  envName: EnvironmentName;
+}
+
+/** The CDK context key holding an environment's block. */
+export const contextKey = (envName: string): string => `crm-guard:${envName}`;
+
+/** Anything with CDK's `tryGetContext`, so tests need no App to check configuration. */
+export interface ContextReader {
+  tryGetContext(key: string): unknown;
+}
+
+/**
+ * Reads `env` (default dev) and that environment's block. A block given on the command line
+ * (`-c 'crm-guard:prod={...}'`) arrives as a JSON string and is parsed first.
+ */
+export function loadDeployConfig(context: ContextReader): DeployConfig {
+  const envName = context.tryGetContext('env') ?? 'dev';
+  if (typeof envName !== 'string' || !(ENVIRONMENTS as readonly string[]).includes(envName)) {
+    throw new ConfigError(
+      'env (cdk context)',
+      `expected one of ${ENVIRONMENTS.join(', ')}, got ${String(envName)}`,
+    );
+  }
+  const key = contextKey(envName);
+  let block = context.tryGetContext(key);
+  if (block === undefined) throw new ConfigError(key, 'missing from cdk context (cdk.json or -c)');
+  if (typeof block === 'string') {
+    try {
+      block = JSON.parse(block);
+    } catch (error) {
+      throw new ConfigError(key, `not valid JSON (${(error as Error).message})`);
+    }
+  }
+  const config = parseConfig(environmentSchema, block, `cdk context "${key}"`);
+  // Production without a reader of its alerts would watch the channels for nobody.
+  if (envName === 'prod' && config.alertEmails.length === 0) {
+    throw new ConfigError(`alertEmails (in cdk context "${key}")`, 'prod needs at least one address');
+  }
+  return { ...config, envName: envName as EnvironmentName };
+}

@@ -1,0 +1,578 @@
+import { fileURLToPath } from 'node:url';
+import {
+  Aws,
+  CfnOutput,
+  Duration,
+  RemovalPolicy,
+  Stack,
+  type StackProps,
+  TimeZone,
+  Validations,
+} from 'aws-cdk-lib';
+import * as apigw from 'aws-cdk-lib/aws-apigateway';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as cloudwatchActions from 'aws-cdk-lib/aws-cloudwatch-actions';
+import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as scheduler from 'aws-cdk-lib/aws-scheduler';
+import * as schedulerTargets from 'aws-cdk-lib/aws-scheduler-targets';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import type { Construct } from 'constructs';
+import { TABLES, type TableSpec } from '#shared/adapters/dynamo/tables.ts';
+import type { DeployConfig } from '../config.ts';
+import { acknowledgeWildcardResource } from '../nag.ts';
+import { ATHENA_RESULTS_PREFIX, type DataStack, type LakeTable } from './data-stack.ts';
+
+/** The repository root: NodejsFunction bundles from here with the project's own esbuild. */
+const PROJECT_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
+/** Metric namespace of every function (Powertools). */
+export const METRICS_NAMESPACE = 'crm-guard';
+/**
+ * Powertools adds `service` as a dimension to every metric, so the detect function's service name
+ * is part of the "no successful detect run" alarm's contract.
+ */
+export const SERVICE_NAMES = {
+  detect: 'crm-guard-detect',
+  report: 'crm-guard-report',
+  tierRefresh: 'crm-guard-tier-refresh',
+  gate: 'crm-guard-gate',
+} as const;
+export const DETECT_SUCCESS_METRIC = 'DetectRunSucceeded';
+
+export interface ComputeStackProps extends StackProps {
+  config: DeployConfig;
+  data: DataStack;
+}
+
+type FunctionKey = keyof typeof SERVICE_NAMES;
+
+/**
+ * The stateless stack: functions, schedules, the gate API, alarms and the dashboard. It only
+ * references the data stack, so `cdk destroy` on it leaves every table, bucket and topic in place.
+ */
+export class ComputeStack extends Stack {
+  readonly functions: Record<FunctionKey, nodejs.NodejsFunction>;
+  readonly deadLetterQueue: sqs.Queue;
+  readonly gateApi: apigw.RestApi;
+
+  constructor(scope: Construct, id: string, props: ComputeStackProps) {
+    super(scope, id, props);
+    const { config, data } = props;
+
+    // Failed schedule deliveries and failed asynchronous runs both land here, and one alarm watches it.
+    this.deadLetterQueue = new sqs.Queue(this, 'JobsDeadLetterQueue', {
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+
+    const environment: Record<string, string> = {
+      [TABLES.findings.envVar]: data.tables.findings.tableName,
+      [TABLES.channels.envVar]: data.tables.channels.tableName,
+      [TABLES.gate.envVar]: data.tables.gate.tableName,
+      ALERTS_TOPIC_ARN: data.alertsTopic.topicArn,
+      ATHENA_WORKGROUP: data.workgroupName,
+      ATHENA_DATABASE: data.glueDatabaseName,
+      CHANNEL_TABLE: data.channelTable.name,
+      ENGAGEMENT_TABLE: data.engagementTable.name,
+      REPORT_BUCKET: data.reportsBucketName,
+      REPORT_PREFIX: data.reportsPrefix,
+      DETECTION_PROFILE: config.detectionProfile,
+      POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
+      POWERTOOLS_LOG_LEVEL: config.logLevel,
+      NODE_OPTIONS: '--enable-source-maps',
+      ...(config.gate.policy ? { GATE_POLICY: JSON.stringify(config.gate.policy) } : {}),
+    };
+
+    const job = { timeout: Duration.minutes(10), deadLetterQueue: this.deadLetterQueue };
+    this.functions = {
+      detect: this.defineFunction(
+        'Detect',
+        'functions/detect/handler.ts',
+        SERVICE_NAMES.detect,
+        config,
+        environment,
+        {
+          ...job,
+          memorySize: 1024,
+        },
+      ),
+      report: this.defineFunction(
+        'Report',
+        'functions/report/handler.ts',
+        SERVICE_NAMES.report,
+        config,
+        environment,
+        {
+          ...job,
+          memorySize: 1024,
+        },
+      ),
+      tierRefresh: this.defineFunction(
+        'TierRefresh',
+        'functions/fatigue-gate/tier-refresh.ts',
+        SERVICE_NAMES.tierRefresh,
+        config,
+        environment,
+        { ...job, memorySize: 1024 },
+      ),
+      gate: this.defineFunction(
+        'Gate',
+        'functions/fatigue-gate/handler.ts',
+        SERVICE_NAMES.gate,
+        config,
+        environment,
+        // Synchronous behind API Gateway (29 s cap); the gate answers in milliseconds or fails closed.
+        { timeout: Duration.seconds(10), memorySize: config.gate.memoryMb },
+      ),
+    };
+    const { detect, report, tierRefresh, gate } = this.functions;
+
+    // Least privilege, one statement per resource kind, every resource named.
+    this.grantAthena(detect, data, [data.channelTable]);
+    this.grantAthena(report, data, [data.channelTable]);
+    this.grantAthena(tierRefresh, data, [data.engagementTable]);
+    this.grantTable(detect, data.tables.findings, TABLES.findings, 'readWrite');
+    this.grantTable(detect, data.tables.channels, TABLES.channels, 'readWrite');
+    this.grantTable(report, data.tables.findings, TABLES.findings, 'read');
+    this.grantTable(report, data.tables.channels, TABLES.channels, 'read');
+    this.grantTable(tierRefresh, data.tables.gate, TABLES.gate, 'readWrite');
+    this.grantTable(gate, data.tables.gate, TABLES.gate, 'readWrite');
+    this.grantPublishAlerts(detect, data);
+    this.grantPublishAlerts(report, data);
+    // The report writes its files and presigns a GET link, which needs read on the same keys.
+    const reportFiles = `${this.bucketArn(data.reportsBucketName)}/${data.reportsPrefix}*`;
+    addStatement(report, 'ReportFiles', ['s3:PutObject', 's3:GetObject'], [reportFiles]);
+    acknowledgeWildcardResource(
+      report.role!,
+      reportFiles,
+      'Report file names carry the week and the format; access stops at the configured reports prefix.',
+    );
+
+    this.defineSchedules(config);
+    this.gateApi = this.defineGateApi(config, gate);
+    this.defineAlarmsAndDashboard(config, data);
+
+    new CfnOutput(this, 'GateApiUrl', { value: this.gateApi.url });
+    new CfnOutput(this, 'DeadLetterQueueUrl', { value: this.deadLetterQueue.queueUrl });
+  }
+
+  private defineFunction(
+    id: string,
+    entry: string,
+    serviceName: string,
+    config: DeployConfig,
+    environment: Record<string, string>,
+    extra: { timeout: Duration; memorySize: number; deadLetterQueue?: sqs.IQueue },
+  ): nodejs.NodejsFunction {
+    const logGroup = new logs.LogGroup(this, `${id}Logs`, {
+      retention: config.logRetentionDays as logs.RetentionDays,
+      // Logs are operational, not product data: they go with the compute stack.
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    // An own role instead of AWSLambdaBasicExecutionRole: it may write to its own log group only.
+    const role = new iam.Role(this, `${id}Role`, {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      description: `crm-guard ${serviceName} function`,
+    });
+    logGroup.grantWrite(role);
+    const fn = new nodejs.NodejsFunction(this, id, {
+      entry: `${PROJECT_ROOT}${entry}`,
+      handler: 'handler',
+      projectRoot: PROJECT_ROOT,
+      depsLockFilePath: `${PROJECT_ROOT}package-lock.json`,
+      runtime: lambda.Runtime.NODEJS_24_X,
+      architecture: lambda.Architecture.ARM_64,
+      role,
+      logGroup,
+      environment: { ...environment, POWERTOOLS_SERVICE_NAME: serviceName },
+      timeout: extra.timeout,
+      memorySize: extra.memorySize,
+      deadLetterQueue: extra.deadLetterQueue,
+      retryAttempts: extra.deadLetterQueue ? config.schedules.retryAttempts : undefined,
+      bundling: {
+        format: nodejs.OutputFormat.ESM,
+        target: 'node24',
+        mainFields: ['module', 'main'],
+        // ESM output still meets CommonJS dependencies that call require().
+        banner: "import { createRequire } from 'module';const require = createRequire(import.meta.url);",
+        // The SDK is bundled, pinned by the lock file: what the tests ran is what ships.
+        externalModules: [],
+        minify: true,
+        sourceMap: true,
+        sourcesContent: false,
+        metafile: true,
+        forceDockerBundling: false,
+      },
+    });
+    return fn;
+  }
+
+  /** Athena on the workgroup, Glue on the named tables, S3 read on their lake folders and write on results. */
+  private grantAthena(fn: nodejs.NodejsFunction, data: DataStack, lakeTables: LakeTable[]): void {
+    const workgroupArn = this.formatArn({
+      service: 'athena',
+      resource: 'workgroup',
+      resourceName: data.workgroupName,
+    });
+    addStatement(
+      fn,
+      'AthenaQueries',
+      [
+        'athena:StartQueryExecution',
+        'athena:GetQueryExecution',
+        'athena:GetQueryResults',
+        'athena:StopQueryExecution',
+        'athena:GetWorkGroup',
+      ],
+      [workgroupArn],
+    );
+    addStatement(
+      fn,
+      'GlueCatalog',
+      ['glue:GetDatabase', 'glue:GetTable', 'glue:GetPartition', 'glue:GetPartitions'],
+      [
+        this.formatArn({ service: 'glue', resource: 'catalog' }),
+        this.formatArn({ service: 'glue', resource: 'database', resourceName: data.glueDatabaseName }),
+        ...lakeTables.map((table) =>
+          this.formatArn({
+            service: 'glue',
+            resource: 'table',
+            resourceName: `${data.glueDatabaseName}/${table.name}`,
+          }),
+        ),
+      ],
+    );
+    const lakeArn = this.bucketArn(data.lakeBucketName);
+    addStatement(
+      fn,
+      'LakeRead',
+      ['s3:GetObject'],
+      lakeTables.map((table) => `${lakeArn}/${table.keyPrefix}*`),
+    );
+    addStatement(fn, 'LakeList', ['s3:ListBucket', 's3:GetBucketLocation'], [lakeArn], {
+      StringLike: { 's3:prefix': lakeTables.map((table) => `${table.keyPrefix}*`) },
+    });
+    if (data.lakeKmsKeyArn) addStatement(fn, 'LakeKey', ['kms:Decrypt'], [data.lakeKmsKeyArn]);
+    const resultsArn = this.bucketArn(data.resultsBucketName);
+    addStatement(
+      fn,
+      'AthenaResultsObjects',
+      ['s3:GetObject', 's3:PutObject', 's3:AbortMultipartUpload', 's3:ListMultipartUploadParts'],
+      [`${resultsArn}/${ATHENA_RESULTS_PREFIX}*`],
+    );
+    addStatement(
+      fn,
+      'AthenaResultsBucket',
+      ['s3:ListBucket', 's3:GetBucketLocation', 's3:ListBucketMultipartUploads'],
+      [resultsArn],
+    );
+
+    for (const table of lakeTables) {
+      acknowledgeWildcardResource(
+        fn.role!,
+        `${lakeArn}/${table.keyPrefix}*`,
+        `Athena reads every dt= partition object of the ${table.name} lake table; access stops at that table's folder.`,
+      );
+    }
+    acknowledgeWildcardResource(
+      fn.role!,
+      `${resultsArn}/${ATHENA_RESULTS_PREFIX}*`,
+      'Athena names each result object after its query id; access stops at the results prefix.',
+    );
+  }
+
+  private bucketArn(bucketName: string): string {
+    return `arn:${Aws.PARTITION}:s3:::${bucketName}`;
+  }
+
+  private grantTable(
+    fn: nodejs.NodejsFunction,
+    table: dynamodb.Table,
+    spec: TableSpec,
+    access: 'read' | 'readWrite',
+  ): void {
+    const read = [
+      'dynamodb:GetItem',
+      'dynamodb:BatchGetItem',
+      'dynamodb:Query',
+      'dynamodb:Scan',
+      'dynamodb:ConditionCheckItem',
+      'dynamodb:DescribeTable',
+    ];
+    const write = [
+      'dynamodb:PutItem',
+      'dynamodb:UpdateItem',
+      'dynamodb:DeleteItem',
+      'dynamodb:BatchWriteItem',
+    ];
+    const resources = [
+      table.tableArn,
+      ...spec.indexes.map((index) => `${table.tableArn}/index/${index.name}`),
+    ];
+    addStatement(fn, `Table${spec.id}`, access === 'read' ? read : [...read, ...write], resources);
+  }
+
+  private grantPublishAlerts(fn: nodejs.NodejsFunction, data: DataStack): void {
+    addStatement(fn, 'AlertsPublish', ['sns:Publish'], [data.alertsTopic.topicArn]);
+    addStatement(fn, 'AlertsTopicKey', ['kms:GenerateDataKey', 'kms:Decrypt'], [data.topicKey.keyArn]);
+  }
+
+  private defineSchedules(config: DeployConfig): void {
+    const at = (clock: string) => {
+      const [hour, minute] = clock.split(':').map(Number);
+      return { hour: String(hour), minute: String(minute) };
+    };
+    const target = (fn: lambda.IFunction) =>
+      new InvokeFunction(fn, {
+        deadLetterQueue: this.deadLetterQueue,
+        retryAttempts: config.schedules.retryAttempts,
+        // A morning job that could not start within the hour is better reported than run late.
+        maxEventAge: Duration.hours(1),
+      });
+    new scheduler.Schedule(this, 'DetectSchedule', {
+      description: 'crm-guard: daily anomaly detection',
+      schedule: scheduler.ScheduleExpression.cron({
+        ...at(config.schedules.detect),
+        timeZone: TimeZone.ASIA_SEOUL,
+      }),
+      target: target(this.functions.detect),
+    });
+    new scheduler.Schedule(this, 'ReportSchedule', {
+      description: 'crm-guard: weekly low-performer report',
+      schedule: scheduler.ScheduleExpression.cron({
+        ...at(config.schedules.report.time),
+        weekDay: config.schedules.report.weekday,
+        timeZone: TimeZone.ASIA_SEOUL,
+      }),
+      target: target(this.functions.report),
+    });
+    new scheduler.Schedule(this, 'TierRefreshSchedule', {
+      description: 'crm-guard: daily engagement tier refresh',
+      schedule: scheduler.ScheduleExpression.cron({
+        ...at(config.schedules.tierRefresh),
+        timeZone: TimeZone.ASIA_SEOUL,
+      }),
+      target: target(this.functions.tierRefresh),
+    });
+  }
+
+  private defineGateApi(config: DeployConfig, gate: nodejs.NodejsFunction): apigw.RestApi {
+    const accessLogs = new logs.LogGroup(this, 'GateApiAccessLogs', {
+      retention: config.logRetentionDays as logs.RetentionDays,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    const callers = config.gate.callerRoleArns;
+    const api = new apigw.RestApi(this, 'GateApi', {
+      restApiName: `crm-guard-gate-${config.envName}`,
+      description: 'crm-guard fatigue gate: the messaging stack asks before each send (SigV4)',
+      endpointConfiguration: { types: [apigw.EndpointType.REGIONAL] },
+      // Execution logging needs the account-level API Gateway role; it is kept when the stack goes.
+      cloudWatchRole: true,
+      cloudWatchRoleRemovalPolicy: RemovalPolicy.RETAIN,
+      deployOptions: {
+        stageName: 'v1',
+        accessLogDestination: new apigw.LogGroupLogDestination(accessLogs),
+        accessLogFormat: apigw.AccessLogFormat.jsonWithStandardFields({
+          caller: true,
+          httpMethod: true,
+          ip: true,
+          protocol: true,
+          requestTime: true,
+          resourcePath: true,
+          responseLength: true,
+          status: true,
+          user: true,
+        }),
+        throttlingRateLimit: config.gate.throttleRatePerSecond,
+        throttlingBurstLimit: config.gate.throttleBurst,
+        loggingLevel: apigw.MethodLoggingLevel.ERROR,
+        metricsEnabled: true,
+        dataTraceEnabled: false,
+      },
+      defaultMethodOptions: { authorizationType: apigw.AuthorizationType.IAM },
+      policy: callers.length
+        ? new iam.PolicyDocument({
+            statements: [
+              new iam.PolicyStatement({
+                sid: 'MessagingStackInvokes',
+                principals: callers.map((arn) => new iam.ArnPrincipal(arn)),
+                actions: ['execute-api:Invoke'],
+                resources: ['execute-api:/*'],
+              }),
+            ],
+          })
+        : undefined,
+    });
+    // The handler owns its routes (decide, bulk preview, ...); every one of them needs SigV4.
+    api.root.addProxy({ defaultIntegration: new apigw.LambdaIntegration(gate), anyMethod: true });
+
+    Validations.of(api).acknowledge({
+      id: 'AwsSolutions-APIG2',
+      reason: 'The gate validates every request body with its zod schema and answers 400 naming the field.',
+    });
+    Validations.of(api).acknowledge({
+      id: 'AwsSolutions-APIG3',
+      reason:
+        'Only SigV4-signed calls from the messaging stack role get through; stage throttling caps the rate. ' +
+        'A WAF web ACL would add cost without a public client to filter.',
+    });
+    Validations.of(api).acknowledge({
+      id: 'AwsSolutions-COG4',
+      reason: 'The caller is a service role, not a user: IAM (SigV4) authorization is the right authorizer.',
+    });
+    Validations.of(api).acknowledge({
+      id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs]',
+      reason:
+        'The AWS-managed policy is the documented role for API Gateway execution logging, account-wide.',
+    });
+    return api;
+  }
+
+  private defineAlarmsAndDashboard(config: DeployConfig, data: DataStack): void {
+    const notify = new cloudwatchActions.SnsAction(data.opsTopic);
+    const fiveMinutes = Duration.minutes(5);
+    const alarms: cloudwatch.Alarm[] = [];
+
+    for (const [key, fn] of Object.entries(this.functions)) {
+      alarms.push(
+        fn
+          .metricErrors({ period: fiveMinutes, statistic: 'Sum' })
+          .createAlarm(this, `${capitalize(key)}ErrorsAlarm`, {
+            alarmDescription: `${SERVICE_NAMES[key as FunctionKey]} function errors`,
+            threshold: 1,
+            evaluationPeriods: 1,
+            comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+            treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+          }),
+      );
+    }
+    const dlqDepth = this.deadLetterQueue.metricApproximateNumberOfMessagesVisible({
+      period: fiveMinutes,
+      statistic: 'Maximum',
+    });
+    alarms.push(
+      dlqDepth.createAlarm(this, 'DeadLetterAlarm', {
+        alarmDescription: 'A scheduled job could not start or failed all its retries',
+        threshold: 1,
+        evaluationPeriods: 1,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      }),
+    );
+    // Hourly sums over N hours: every hour without a success datapoint is missing, and missing breaches.
+    const detectSucceeded = new cloudwatch.Metric({
+      namespace: METRICS_NAMESPACE,
+      metricName: DETECT_SUCCESS_METRIC,
+      dimensionsMap: { service: SERVICE_NAMES.detect },
+      statistic: 'Sum',
+      period: Duration.hours(1),
+    });
+    const silence = config.alarms.detectSilenceHours;
+    alarms.push(
+      detectSucceeded.createAlarm(this, 'DetectSilenceAlarm', {
+        alarmDescription: `No successful detect run in ${silence} hours`,
+        threshold: 1,
+        evaluationPeriods: silence,
+        datapointsToAlarm: silence,
+        comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
+        treatMissingData: cloudwatch.TreatMissingData.BREACHING,
+      }),
+    );
+    const gate5xx = this.gateApi.metricServerError({ period: fiveMinutes, statistic: 'Sum' });
+    alarms.push(
+      gate5xx.createAlarm(this, 'GateServerErrorsAlarm', {
+        alarmDescription: 'Fatigue gate API 5xx responses',
+        threshold: config.alarms.gate5xxPerFiveMinutes,
+        evaluationPeriods: 1,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      }),
+    );
+    const gateP99 = this.gateApi.metricLatency({ period: fiveMinutes, statistic: 'p99' });
+    alarms.push(
+      gateP99.createAlarm(this, 'GateLatencyAlarm', {
+        alarmDescription: `Fatigue gate API p99 latency above ${config.alarms.gateP99LatencyMs} ms for 15 minutes`,
+        threshold: config.alarms.gateP99LatencyMs,
+        evaluationPeriods: 3,
+        datapointsToAlarm: 3,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      }),
+    );
+    for (const alarm of alarms) alarm.addAlarmAction(notify);
+
+    const fns = Object.values(this.functions);
+    const dashboard = new cloudwatch.Dashboard(this, 'Dashboard', {
+      dashboardName: `crm-guard-${config.envName}`,
+      defaultInterval: Duration.days(7),
+    });
+    dashboard.addWidgets(
+      new cloudwatch.AlarmStatusWidget({ title: 'Alarms', alarms, width: 24, height: 4 }),
+      new cloudwatch.GraphWidget({
+        title: 'Function errors',
+        left: fns.map((fn) => fn.metricErrors({ period: fiveMinutes, statistic: 'Sum' })),
+        width: 12,
+      }),
+      new cloudwatch.GraphWidget({
+        title: 'Function duration p99',
+        left: fns.map((fn) => fn.metricDuration({ period: fiveMinutes, statistic: 'p99' })),
+        width: 12,
+      }),
+      new cloudwatch.GraphWidget({
+        title: 'Successful detect runs (hourly)',
+        left: [detectSucceeded],
+        width: 8,
+      }),
+      new cloudwatch.GraphWidget({ title: 'Dead-letter messages', left: [dlqDepth], width: 8 }),
+      new cloudwatch.GraphWidget({
+        title: 'Gate requests and errors',
+        left: [this.gateApi.metricCount({ period: fiveMinutes, statistic: 'Sum' }), gate5xx],
+        right: [this.gateApi.metricClientError({ period: fiveMinutes, statistic: 'Sum' })],
+        width: 8,
+      }),
+      new cloudwatch.GraphWidget({
+        title: 'Gate latency',
+        left: [this.gateApi.metricLatency({ period: fiveMinutes, statistic: 'p50' }), gateP99],
+        width: 24,
+      }),
+    );
+  }
+}
+
+function addStatement(
+  fn: lambda.IFunction,
+  sid: string,
+  actions: string[],
+  resources: string[],
+  conditions?: Record<string, unknown>,
+): void {
+  fn.addToRolePolicy(new iam.PolicyStatement({ sid, actions, resources, conditions }));
+}
+
+function capitalize(word: string): string {
+  return `${word[0]!.toUpperCase()}${word.slice(1)}`;
+}
+
+/**
+ * Scheduler target that invokes exactly the named function. The stock LambdaInvoke target grants
+ * `<function>:*` as well (every version and alias), which these unversioned functions do not need.
+ */
+class InvokeFunction extends schedulerTargets.ScheduleTargetBase {
+  private readonly fn: lambda.IFunction;
+
+  constructor(fn: lambda.IFunction, props: schedulerTargets.ScheduleTargetBaseProps) {
+    super(props, fn.functionArn);
+    this.fn = fn;
+  }
+
+  protected addTargetActionToRole(role: iam.IRole): void {
+    role.addToPrincipalPolicy(
+      new iam.PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: [this.fn.functionArn] }),
+    );
+  }
+}
