@@ -103,6 +103,19 @@ export function validateReviewInput(input: unknown, source: string): ReviewInput
   return result.data;
 }
 
+/** The registry port: the `channels` DynamoDB table in AWS and, on one machine, the same table in dynalite. */
+export interface ChannelRegistry {
+  /** Registry, every review and every change, in one read (a few hundred channels). */
+  snapshot(): Promise<RegistrySnapshot>;
+  get(channelId: string): Promise<ChannelEntry | undefined>;
+  /** Creates or replaces channel entries, stamped with who and when. */
+  upsert(entries: ChannelInput[], by: string, at: Date): Promise<void>;
+  /** Records a decision; a retire also retires the channel, a redesign with a day records the change. */
+  recordReview(review: ReviewInput, at: Date): Promise<ReviewDecision>;
+  /** A channel's decisions, oldest first. */
+  history(channelId: string): Promise<ReviewDecision[]>;
+}
+
 /** Column names accepted in a registry CSV (header row), mapped to fields. */
 const CSV_COLUMNS: Record<string, keyof ChannelInput> = {
   channel_id: 'channelId',

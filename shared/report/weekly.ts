@@ -1,3 +1,4 @@
+import { DEFAULT_RULE_CONFIG } from '#shared/config/detection-config.ts';
 import type { JudgedFinding, Severity } from '#shared/domain/finding.ts';
 import type { RunRecord } from '#shared/ports/finding-store.ts';
 import type { ChannelDayColumns } from '#shared/ports/metrics-source.ts';
@@ -40,9 +41,9 @@ export interface WeeklyReportOptions {
 }
 
 export const DEFAULT_REPORT_OPTIONS: WeeklyReportOptions = {
-  lowPerformer: { days: 7, minSends: 1000, maxCtr: 0.03 },
-  minSendsForRatio: 100,
-  minHistoryDays: 28,
+  lowPerformer: { ...DEFAULT_RULE_CONFIG.lowPerformer },
+  minSendsForRatio: DEFAULT_RULE_CONFIG.minSendsForRatio,
+  minHistoryDays: DEFAULT_RULE_CONFIG.minHistoryDays,
   impactWindowDays: 14,
   changeLookbackDays: 90,
   chartDays: 56,

@@ -10,10 +10,9 @@ import { InputError, StoreUnavailableError } from '#shared/errors.ts';
 import type {
   ChannelChange,
   ChannelEntry,
-  ChannelInput,
+  ChannelRegistry,
   RegistrySnapshot,
   ReviewDecision,
-  ReviewInput,
 } from '#shared/report/registry.ts';
 
 /**
@@ -21,18 +20,6 @@ import type {
  * status), `REVIEW#<iso timestamp>` (one decision, never overwritten: the history) and
  * `CHANGE#<day>` (a redesign's go-live day, for the report's change impact).
  */
-export interface ChannelRegistry {
-  /** Registry, every review and every change, in one read (a few hundred channels). */
-  snapshot(): Promise<RegistrySnapshot>;
-  get(channelId: string): Promise<ChannelEntry | undefined>;
-  /** Creates or replaces channel entries, stamped with who and when. */
-  upsert(entries: ChannelInput[], by: string, at: Date): Promise<void>;
-  /** Records a decision; a retire also retires the channel, a redesign with a day records the change. */
-  recordReview(review: ReviewInput, at: Date): Promise<ReviewDecision>;
-  /** A channel's decisions, oldest first. */
-  history(channelId: string): Promise<ReviewDecision[]>;
-}
-
 const pkOf = (channelId: string) => `CHANNEL#${channelId}`;
 
 type Item = Record<string, unknown>;

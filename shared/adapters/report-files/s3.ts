@@ -1,0 +1,48 @@
+import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
+import { StoreUnavailableError } from '#shared/errors.ts';
+import type { ReportWriter } from '#shared/report/render-data.ts';
+import { REPORT_HTML } from '#shared/report/render-data.ts';
+
+export interface S3ReportWriterOptions {
+  client: S3Client;
+  bucket: string;
+  /** Key prefix, e.g. `reports/`; the files land under `<prefix><day>/`. */
+  prefix: string;
+  /** Lifetime of the link in the digest; SigV4 allows at most 7 days (a week: until the next report). */
+  linkExpiresInSeconds?: number;
+}
+
+export const MAX_LINK_SECONDS = 7 * 24 * 3600;
+
+/** Puts a report's files in S3 and signs a time-limited GET link to its HTML. */
+export function createS3ReportWriter(options: S3ReportWriterOptions): ReportWriter {
+  const expiresIn = Math.min(options.linkExpiresInSeconds ?? MAX_LINK_SECONDS, MAX_LINK_SECONDS);
+  const base = options.prefix && !options.prefix.endsWith('/') ? `${options.prefix}/` : options.prefix;
+  return {
+    async write(day, files) {
+      for (const file of files) {
+        const Key = `${base}${day}/${file.name}`;
+        try {
+          await options.client.send(
+            new PutObjectCommand({
+              Bucket: options.bucket,
+              Key,
+              Body: file.body,
+              ContentType: file.contentType,
+            }),
+          );
+        } catch (error) {
+          throw new StoreUnavailableError(
+            `report files: put s3://${options.bucket}/${Key} failed: ${(error as Error).message}`,
+          );
+        }
+      }
+      const Key = `${base}${day}/${REPORT_HTML}`;
+      const link = await getSignedUrl(options.client, new GetObjectCommand({ Bucket: options.bucket, Key }), {
+        expiresIn,
+      });
+      return { location: `s3://${options.bucket}/${Key}`, link };
+    },
+  };
+}

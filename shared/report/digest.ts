@@ -1,0 +1,36 @@
+import type { Digest } from '#shared/ports/alert-sink.ts';
+import { type Locale, labelsFor, STATUS_LABELS } from './labels.ts';
+import type { WeeklyReport } from './model.ts';
+import { formatters } from './render-html.ts';
+
+/** The message that carries the weekly report's link: a few figures a reader sees before opening it. */
+export function weeklyReportDigest(
+  report: WeeklyReport,
+  where: { location: string; link?: string },
+  locale: Locale,
+): Digest {
+  const t = labelsFor(locale);
+  const f = formatters(locale);
+  const status = STATUS_LABELS[locale];
+  const open = report.reviewQueue.filter((row) => row.open).length;
+  const lines = [
+    `${t.title} ${report.week.from} ~ ${report.week.to}`,
+    `${t.channels} ${f.int(report.totals.channels)} · ${t.sends} ${f.int(report.totals.sends)} · ${t.ctr} ${f.pct(report.totals.ctr)}`,
+    `${t.incidents}: ${report.incidents.length} · ${status.low_performer}: ${report.lowPerformers.length} · ${t.reviewQueue} (${t.open}): ${open} · ${t.changeImpact}: ${report.changeImpact.length}`,
+    `${t.lastDataDay}: ${report.freshness.lastDataDay ?? '-'}${report.freshness.missingDays.length ? ` · ${t.missingDays}: ${report.freshness.missingDays.join(', ')}` : ''}`,
+    '',
+    where.link ?? where.location,
+  ];
+  return {
+    subject: `crm-guard weekly report ${report.week.from} - ${report.week.to}`,
+    text: lines.join('\n'),
+    severity: 'info',
+    body: {
+      kind: 'weekly-report',
+      week: report.week,
+      location: where.location,
+      link: where.link,
+      totals: report.totals,
+    },
+  };
+}

@@ -1,0 +1,72 @@
+import type { JudgedFinding } from '#shared/domain/finding.ts';
+import type { AlertSink } from '#shared/ports/alert-sink.ts';
+import type { FindingStore, RunRecord } from '#shared/ports/finding-store.ts';
+import type { MetricsSource } from '#shared/ports/metrics-source.ts';
+import { weeklyReportDigest } from '#shared/report/digest.ts';
+import type { Locale } from '#shared/report/labels.ts';
+import type { WeeklyReport } from '#shared/report/model.ts';
+import type { ChannelRegistry } from '#shared/report/registry.ts';
+import { type ReportFile, type ReportWriter, renderReportFiles } from '#shared/report/render-data.ts';
+import {
+  assembleWeeklyReport,
+  DEFAULT_REPORT_OPTIONS,
+  reportReadRange,
+  type WeeklyReportOptions,
+} from '#shared/report/weekly.ts';
+import { addDays, type IsoDay } from '#shared/time/seoul.ts';
+
+export interface BuildReportPorts {
+  metrics: MetricsSource;
+  findings: FindingStore;
+  registry: ChannelRegistry;
+  writer: ReportWriter;
+  /** When given, the digest with the report's link goes out here (SNS in AWS). */
+  alerts?: AlertSink;
+}
+
+export interface BuildReportRequest {
+  /** Last day of the report week (the Monday run reports the week ending on Sunday). */
+  day: IsoDay;
+  locale: Locale;
+  now?: Date;
+  options?: Partial<WeeklyReportOptions>;
+}
+
+export interface BuildReportResult {
+  report: WeeklyReport;
+  files: ReportFile[];
+  /** Path of the HTML (one machine) or its s3:// URI. */
+  location: string;
+  /** Time-limited URL of the HTML (S3 only). */
+  link?: string;
+}
+
+/** Reads the week's metrics, findings, runs and registry, renders the report, writes it and announces it. */
+export async function buildReport(
+  ports: BuildReportPorts,
+  request: BuildReportRequest,
+): Promise<BuildReportResult> {
+  const now = request.now ?? new Date();
+  const range = reportReadRange(request.day, { ...DEFAULT_REPORT_OPTIONS, ...request.options });
+  const weekFrom = addDays(request.day, -6);
+  const weekDays = Array.from({ length: 7 }, (_, k) => addDays(weekFrom, k));
+  const [columns, findings, registry, runs] = await Promise.all([
+    ports.metrics.readChannelDays(range),
+    ports.findings.findings({ from: weekFrom, to: request.day }),
+    ports.registry.snapshot(),
+    Promise.all(weekDays.map((day) => ports.findings.run(day))),
+  ]);
+  const report = assembleWeeklyReport({
+    day: request.day,
+    columns,
+    findings: findings as JudgedFinding[],
+    runs: new Map(runs.filter((run): run is RunRecord => run !== undefined).map((run) => [run.day, run])),
+    registry,
+    generatedAt: now.toISOString(),
+    options: request.options,
+  });
+  const files = renderReportFiles(report, request.locale);
+  const written = await ports.writer.write(request.day, files);
+  if (ports.alerts) await ports.alerts.publish(weeklyReportDigest(report, written, request.locale));
+  return { report, files, ...written };
+}
