@@ -76,6 +76,7 @@ export function createAthenaMetricsSource(options: AthenaMetricsSourceOptions): 
     const channelIds: string[] = [];
     const channelTypes: string[] = [];
     const firstDay: number[] = [];
+    const lastDay: number[] = [];
     let rowNumber = 0;
     const query: AthenaQuery = {
       label: 'channel days',
@@ -101,7 +102,9 @@ export function createAthenaMetricsSource(options: AthenaMetricsSourceOptions): 
             at(names.dt),
           );
         }
-        if (!channelId) throw new InputError(channelSource, 'empty channel id', at(names.channelId));
+        if (!channelId?.trim()) throw new InputError(channelSource, 'empty channel id', at(names.channelId));
+        if (!channelType?.trim())
+          throw new InputError(channelSource, 'empty channel type', at(names.channelType));
         const sends = count(sendsText, channelSource, at(names.sends));
         const clicks = count(clicksText, channelSource, at(names.clicks));
         if (clicks > sends) {
@@ -112,10 +115,16 @@ export function createAthenaMetricsSource(options: AthenaMetricsSourceOptions): 
           channel = channelIds.length;
           channelIndex.set(channelId, channel);
           channelIds.push(channelId);
-          channelTypes.push(channelType ?? '');
+          channelTypes.push(channelType);
           firstDay.push(day);
-        } else if (day < firstDay[channel]) {
-          firstDay[channel] = day;
+          lastDay.push(day);
+        } else {
+          if (day < firstDay[channel]) firstDay[channel] = day;
+          // A channel that changed type is judged under its latest one, as the DuckDB adapter does.
+          if (day > lastDay[channel]) {
+            lastDay[channel] = day;
+            channelTypes[channel] = channelType;
+          }
         }
         builder.push(channel, day, sends, clicks);
       }
@@ -125,12 +134,32 @@ export function createAthenaMetricsSource(options: AthenaMetricsSourceOptions): 
       throw new InputError(
         channelSource,
         `a second row for channel ${channelIds[channel]} on ${isoDay(day)}`,
-        { row: row + 1, field: names.channelId },
+        {
+          row: row + 1,
+          field: names.channelId,
+        },
       );
     });
 
-    const seenBefore = new Uint8Array(channelIds.length);
-    const lateStarters = channelIds.filter((_, channel) => firstDay[channel] > fromDay);
+    // Athena returns rows in no set order: index channels by id so every run numbers them the same.
+    const byId = channelIds
+      .map((_, channel) => channel)
+      .sort((a, b) => compareIds(channelIds[a], channelIds[b]));
+    const newIndex = new Int32Array(byId.length);
+    byId.forEach((old, index) => {
+      newIndex[old] = index;
+    });
+    for (let row = 0; row < columns.channel.length; row++)
+      columns.channel[row] = newIndex[columns.channel[row]];
+    const sortedIds = byId.map((old) => channelIds[old]);
+    const sortedTypes = byId.map((old) => channelTypes[old]);
+    const sortedFirstDay = byId.map((old) => firstDay[old]);
+    sortedIds.forEach((channelId, index) => {
+      channelIndex.set(channelId, index);
+    });
+
+    const seenBefore = new Uint8Array(sortedIds.length);
+    const lateStarters = sortedIds.filter((_, channel) => sortedFirstDay[channel] > fromDay);
     for (let start = 0; start < lateStarters.length; start += seenBeforeBatch) {
       const batch = lateStarters.slice(start, start + seenBeforeBatch);
       const seen: AthenaQuery = {
@@ -146,7 +175,7 @@ export function createAthenaMetricsSource(options: AthenaMetricsSourceOptions): 
       }
     }
 
-    return { fromDay, toDay, channelIds, channelTypes, seenBefore, ...columns };
+    return { fromDay, toDay, channelIds: sortedIds, channelTypes: sortedTypes, seenBefore, ...columns };
   }
 
   async function boundaryDay(fn: 'min' | 'max'): Promise<IsoDay | undefined> {
@@ -224,6 +253,10 @@ export function createAthenaMetricsSource(options: AthenaMetricsSourceOptions): 
     // The client is a shared singleton owned by the caller; nothing to release here.
     close: async () => {},
   };
+}
+
+function compareIds(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 function count(text: string | undefined, source: string, at: { row: number; field: string }): number {

@@ -106,8 +106,8 @@ export function createQueryRunner(options: QueryRunnerOptions): QueryRunner {
     const id = await start(query);
     const deadline = now() + maxPollMs;
     let delay = pollIntervalMs;
+    let state: string | undefined;
     for (;;) {
-      let state: string | undefined;
       let reason: string | undefined;
       try {
         const { QueryExecution } = await client.send(new GetQueryExecutionCommand({ QueryExecutionId: id }));
@@ -115,10 +115,15 @@ export function createQueryRunner(options: QueryRunnerOptions): QueryRunner {
         reason =
           QueryExecution?.Status?.StateChangeReason ?? QueryExecution?.Status?.AthenaError?.ErrorMessage;
       } catch (error) {
-        throw new MetricsQueryError(
-          `Athena ${query.label} query ${id}: could not read its state: ${describe(error)}`,
-          { cause: error },
-        );
+        // A throttled status check says nothing about the query: wait and ask again.
+        if (!THROTTLED.has((error as Error).name)) {
+          throw new MetricsQueryError(
+            `Athena ${query.label} query ${id}: could not read its state: ${describe(error)}`,
+            {
+              cause: error,
+            },
+          );
+        }
       }
       if (state === 'SUCCEEDED') return id;
       if (state === 'FAILED' || state === 'CANCELLED') {

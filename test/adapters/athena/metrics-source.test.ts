@@ -141,9 +141,35 @@ describe('Athena metrics source: queries', () => {
     // Assess
     expect(athena).toHaveReceivedCommandTimes(StartQueryExecutionCommand, 2);
     const second = athena.commandCalls(StartQueryExecutionCommand)[1].args[0].input;
-    expect(second.ExecutionParameters).toEqual(["'2026-11-21'", "'returning'", "'new'"]);
+    expect(second.ExecutionParameters).toEqual(["'2026-11-21'", "'new'", "'returning'"]);
     expect(second.QueryString).toContain('"dt" < ? AND "channel_id" IN (?, ?)');
+    expect(columns.channelIds).toEqual(['new', 'returning', 'steady']);
     expect([...columns.seenBefore]).toEqual([0, 1, 0]);
+  });
+
+  it('numbers channels by id whatever order Athena returns rows in, under their latest type', async () => {
+    // Prepare
+    athena
+      .on(GetQueryResultsCommand)
+      .resolves(
+        page([
+          CHANNEL_HEADER,
+          ['2026-11-22', 'zeta', 'push', '30', '3'],
+          ['2026-11-22', 'alpha', 'alimtalk', '20', '2'],
+          ['2026-11-21', 'zeta', 'sms', '10', '1'],
+          ['2026-11-21', 'alpha', 'alimtalk', '40', '4'],
+        ]),
+      );
+    const { metrics } = source();
+
+    // Act
+    const columns = await metrics.readChannelDays({ from: '2026-11-21', to: '2026-11-22' });
+
+    // Assess
+    expect(columns.channelIds).toEqual(['alpha', 'zeta']);
+    expect(columns.channelTypes).toEqual(['alimtalk', 'push']);
+    expect([...columns.channel]).toEqual([1, 0, 1, 0]);
+    expect([...columns.sends]).toEqual([30, 20, 10, 40]);
   });
 
   it('skips the seen-before query when every channel has a row on `from`', async () => {
@@ -230,6 +256,24 @@ describe('Athena metrics source: query lifecycle', () => {
     expect(time.slept).toEqual([10, 20]);
   });
 
+  it('keeps polling through a throttled status check', async () => {
+    // Prepare
+    athena
+      .on(GetQueryExecutionCommand)
+      .resolvesOnce(succeeded('RUNNING'))
+      .rejectsOnce(new TooManyRequestsException({ message: 'Rate exceeded', $metadata: {} }))
+      .resolves(succeeded());
+    athena.on(GetQueryResultsCommand).resolves(page([['max'], ['2026-11-21']]));
+    const { metrics, time } = source();
+
+    // Act
+    const latest = await metrics.latestDay();
+
+    // Assess
+    expect(latest).toBe('2026-11-21');
+    expect(time.slept).toEqual([10, 20]);
+  });
+
   it('gives up after a bounded number of throttled starts', async () => {
     // Prepare
     athena
@@ -298,6 +342,11 @@ describe('Athena metrics source: row validation', () => {
       'empty channel',
       ['2026-11-21', '', 'push', '3', '0'],
       'athena:crm_channel_daily: row 2, field channel_id: empty channel id',
+    ],
+    [
+      'empty channel type',
+      ['2026-11-21', 'b', ' ', '3', '0'],
+      'athena:crm_channel_daily: row 2, field channel_type: empty channel type',
     ],
     [
       'duplicate row',
