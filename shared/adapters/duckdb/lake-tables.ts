@@ -1,0 +1,276 @@
+import type { DuckDBConnection } from '@duckdb/node-api';
+import { readRows } from '#shared/adapters/duckdb/chunks.ts';
+import { listPartitions, type Partition, type TableLocation } from '#shared/adapters/duckdb/lake-layout.ts';
+import {
+  type ColumnNames,
+  channelRowsSql,
+  engagementRowsSql,
+  ident,
+  LAKE_COLUMNS,
+  literal,
+  type RowOrigin,
+} from '#shared/adapters/metrics-sql.ts';
+import { InputError, MetricsQueryError } from '#shared/errors.ts';
+import type { IsoDay } from '#shared/time/seoul.ts';
+
+/**
+ * One lake table (channel or engagement) as DuckDB reads it: the relation of its rows in a day
+ * range, with where each row came from (file, row), after checking that every file in the range
+ * has the columns the table needs.
+ */
+
+export type TableKind = 'channel' | 'engagement';
+
+/** The rows of a day range: `sql` selects `source, row, dt, <table columns>` under contract names. */
+export interface RangeRows {
+  sql: string;
+  /** True when every row was validated already (a CSV file is checked whole, once). */
+  validated: boolean;
+}
+
+export interface LakeTable {
+  /** Undefined when no data file covers the range. */
+  rows(
+    connection: DuckDBConnection,
+    range: { from: IsoDay; to: IsoDay },
+    checkColumns?: boolean,
+  ): Promise<RangeRows | undefined>;
+  /** First and last day holding data. */
+  days(connection: DuckDBConnection): Promise<{ earliest?: IsoDay; latest?: IsoDay }>;
+}
+
+/** Runs a statement; an engine failure becomes a `MetricsQueryError` naming the statement. */
+export async function query(connection: DuckDBConnection, sql: string): Promise<void> {
+  try {
+    await connection.run(sql);
+  } catch (error) {
+    throw engineError(error, sql);
+  }
+}
+
+export async function queryRows(
+  connection: DuckDBConnection,
+  sql: string,
+): Promise<Record<string, unknown>[]> {
+  try {
+    return await readRows(connection, sql);
+  } catch (error) {
+    throw engineError(error, sql);
+  }
+}
+
+export function engineError(error: unknown, sql: string): Error {
+  if (error instanceof InputError || error instanceof MetricsQueryError) return error;
+  const statement = sql.replace(/\s+/g, ' ').trim().slice(0, 160);
+  return new MetricsQueryError(`DuckDB: ${(error as Error).message} (query: ${statement})`, { cause: error });
+}
+
+/** The table's own columns (besides `dt`), as the user names them, with the contract name they map to. */
+function tableColumns(kind: TableKind, columns: ColumnNames): [string, string][] {
+  return kind === 'channel'
+    ? [
+        [columns.channelId, LAKE_COLUMNS.channelId],
+        [columns.channelType, LAKE_COLUMNS.channelType],
+        [columns.sends, LAKE_COLUMNS.sends],
+        [columns.clicks, LAKE_COLUMNS.clicks],
+      ]
+    : [
+        [columns.userId, LAKE_COLUMNS.userId],
+        [columns.featureUses, LAKE_COLUMNS.featureUses],
+      ];
+}
+
+function requireColumns(source: string, found: Iterable<string>, needed: string[]): void {
+  const have = new Set(found);
+  for (const name of needed) {
+    if (!have.has(name)) {
+      throw new InputError(source, `missing column (columns found: ${[...have].join(', ')})`, {
+        field: name,
+      });
+    }
+  }
+}
+
+const csvScan = (file: string) =>
+  `read_csv(${literal(file)}, header = true, all_varchar = true, parallel = false, auto_detect = true)`;
+
+async function csvHeader(connection: DuckDBConnection, file: string): Promise<string[]> {
+  const described = await queryRows(connection, `DESCRIBE SELECT * FROM ${csvScan(file)}`);
+  return described.map((row) => String(row.column_name));
+}
+
+/**
+ * Selects a CSV file's rows with their line numbers (header = line 1). The read is single-threaded
+ * and DuckDB preserves insertion order, so `row_number() OVER ()` follows the file.
+ */
+function csvLines(
+  file: string,
+  dt: string | undefined,
+  columns: [string, string][],
+  dtColumn: string,
+): string {
+  const day = dt === undefined ? `${ident(dtColumn)} AS dt` : `${literal(dt)} AS dt`;
+  const named = columns.map(([user, contract]) => `${ident(user)} AS ${ident(contract)}`).join(', ');
+  return `SELECT row_number() OVER () + 1 AS line, ${day}, ${named} FROM ${csvScan(file)}`;
+}
+
+/** The rows under the contract's names, through the same SQL builders an Athena adapter uses. */
+const contractSelect = (
+  kind: TableKind,
+  relation: string,
+  origin: RowOrigin,
+  range?: { from: IsoDay; to: IsoDay },
+) =>
+  kind === 'channel'
+    ? channelRowsSql(relation, LAKE_COLUMNS, origin, range)
+    : engagementRowsSql(relation, LAKE_COLUMNS, origin, range);
+
+/** A single CSV file holding `dt` as a column: loaded once into memory, checked whole at load. */
+function csvFileTable(
+  kind: TableKind,
+  file: string,
+  columns: ColumnNames,
+  tableName: string,
+  validate: (connection: DuckDBConnection, rows: string) => Promise<void>,
+): LakeTable {
+  let loaded: Promise<void> | undefined;
+  const load = (connection: DuckDBConnection) => {
+    loaded ??= (async () => {
+      const mapped = tableColumns(kind, columns);
+      requireColumns(file, await csvHeader(connection, file), [columns.dt, ...mapped.map(([user]) => user)]);
+      await query(
+        connection,
+        `CREATE TABLE ${tableName}_text AS ${csvLines(file, undefined, mapped, columns.dt)}`,
+      );
+      await validate(
+        connection,
+        contractSelect(kind, `${tableName}_text`, { source: literal(file), row: 'line' }),
+      );
+      const typed =
+        kind === 'channel'
+          ? 'CAST(sends AS DOUBLE) AS sends, CAST(clicks AS DOUBLE) AS clicks'
+          : 'CAST(feature_uses AS DOUBLE) AS feature_uses';
+      const names = kind === 'channel' ? 'channel_id, channel_type' : 'user_id';
+      await query(
+        connection,
+        `CREATE TABLE ${tableName} AS SELECT line, CAST(dt AS VARCHAR) AS dt, ${names}, ${typed} FROM ${tableName}_text`,
+      );
+      await query(connection, `DROP TABLE ${tableName}_text`);
+    })();
+    // A failed load is retried on the next call (the file may have been fixed).
+    loaded.catch(() => {
+      loaded = undefined;
+    });
+    return loaded;
+  };
+  return {
+    async rows(connection, range) {
+      await load(connection);
+      return {
+        sql: contractSelect(kind, tableName, { source: literal(file), row: 'line' }, range),
+        validated: true,
+      };
+    },
+    async days(connection) {
+      await load(connection);
+      const [row] = await queryRows(
+        connection,
+        `SELECT min(dt) AS earliest, max(dt) AS latest FROM ${tableName}`,
+      );
+      return {
+        earliest: (row?.earliest as string | null) ?? undefined,
+        latest: (row?.latest as string | null) ?? undefined,
+      };
+    },
+  };
+}
+
+/** A folder of `dt=` partitions of Parquet (or CSV) files. */
+function partitionedTable(kind: TableKind, dir: string, columns: ColumnNames): LakeTable {
+  const mapped = tableColumns(kind, columns);
+  const inRange = (partitions: Partition[], range: { from: IsoDay; to: IsoDay }) =>
+    partitions.filter((partition) => partition.day >= range.from && partition.day <= range.to);
+
+  async function parquetRows(
+    connection: DuckDBConnection,
+    files: string[],
+    range: { from: IsoDay; to: IsoDay },
+    checkColumns: boolean,
+  ) {
+    if (checkColumns) {
+      const schema = await queryRows(
+        connection,
+        `SELECT file_name, list(name) AS names FROM parquet_schema([${files.map(literal).join(', ')}]) GROUP BY file_name ORDER BY file_name`,
+      );
+      for (const file of schema)
+        requireColumns(
+          String(file.file_name),
+          file.names as string[],
+          mapped.map(([user]) => user),
+        );
+    }
+    // The glob and the filter on the hive column let DuckDB skip the folders outside the range.
+    const scan = `read_parquet(${literal(`${dir}/${columns.dt}=*/*.parquet`)}, hive_partitioning = true,
+      hive_types = {${literal(columns.dt)}: VARCHAR}, filename = true, file_row_number = true)`;
+    const named = mapped.map(([user, contract]) => `${ident(user)} AS ${ident(contract)}`).join(', ');
+    const relation = `(SELECT filename AS __source, file_row_number + 1 AS __row, ${ident(columns.dt)} AS dt, ${named}
+      FROM ${scan} WHERE ${ident(columns.dt)} BETWEEN ${literal(range.from)} AND ${literal(range.to)}) AS lake`;
+    return contractSelect(kind, relation, { source: '__source', row: '__row' });
+  }
+
+  async function csvRows(connection: DuckDBConnection, partitions: Partition[], checkColumns: boolean) {
+    const parts: string[] = [];
+    for (const partition of partitions) {
+      for (const file of partition.files) {
+        if (checkColumns)
+          requireColumns(
+            file,
+            await csvHeader(connection, file),
+            mapped.map(([user]) => user),
+          );
+        parts.push(
+          `SELECT ${literal(file)} AS __source, * FROM (${csvLines(file, partition.day, mapped, columns.dt)})`,
+        );
+      }
+    }
+    return contractSelect(kind, `(${parts.join('\nUNION ALL\n')}) AS lake`, {
+      source: '__source',
+      row: 'line',
+    });
+  }
+
+  return {
+    async rows(connection, range, checkColumns = true) {
+      const listing = listPartitions(dir, columns.dt);
+      const partitions = inRange(listing.partitions, range).filter((partition) => partition.files.length > 0);
+      if (partitions.length === 0) return undefined;
+      const sql =
+        listing.format === 'csv'
+          ? await csvRows(connection, partitions, checkColumns)
+          : await parquetRows(
+              connection,
+              partitions.flatMap((partition) => partition.files),
+              range,
+              checkColumns,
+            );
+      return { sql, validated: false };
+    },
+    async days() {
+      const withData = listPartitions(dir, columns.dt).partitions.filter(
+        (partition) => partition.files.length > 0,
+      );
+      return { earliest: withData[0]?.day, latest: withData.at(-1)?.day };
+    },
+  };
+}
+
+export function openLakeTable(
+  kind: TableKind,
+  location: TableLocation,
+  columns: ColumnNames,
+  validate: (connection: DuckDBConnection, rows: string) => Promise<void>,
+): LakeTable {
+  return location.kind === 'csv-file'
+    ? csvFileTable(kind, location.file, columns, `${kind}_csv`, validate)
+    : partitionedTable(kind, location.dir, columns);
+}

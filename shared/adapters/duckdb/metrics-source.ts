@@ -1,0 +1,307 @@
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
+import { forEachChunk } from '#shared/adapters/duckdb/chunks.ts';
+import { resolveInput, type TableLocation } from '#shared/adapters/duckdb/lake-layout.ts';
+import {
+  engineError,
+  type LakeTable,
+  openLakeTable,
+  query,
+  queryRows,
+} from '#shared/adapters/duckdb/lake-tables.ts';
+import {
+  channelRowError,
+  engagementRowError,
+  type InvalidChannelRow,
+  type InvalidEngagementRow,
+} from '#shared/adapters/duckdb/row-problems.ts';
+import {
+  CHANNEL_ROW_VALID,
+  type ColumnNames,
+  channelDayNumbersSql,
+  columnNames,
+  duplicateRowsSql,
+  ENGAGEMENT_ROW_VALID,
+  engagementPerUserSql,
+  firstInvalidRowSql,
+  seenBeforeSql,
+  windowChannelsSql,
+} from '#shared/adapters/metrics-sql.ts';
+import { InputError } from '#shared/errors.ts';
+import type { ChannelDayColumns, MetricsSource, UserEngagement } from '#shared/ports/metrics-source.ts';
+import { addDays, dayNumber, type IsoDay } from '#shared/time/seoul.ts';
+
+export interface DuckDbMetricsOptions {
+  /**
+   * Channel data: a CSV file (`dt,channel_id,channel_type,sends,clicks`), a lake folder holding
+   * `crm_channel_daily/` (and optionally `user_engagement_daily/`), or a folder of `dt=` partitions.
+   */
+  input?: string;
+  /** Engagement data when it is not in the lake folder: a CSV (`dt,user_id,feature_uses`) or a folder of `dt=` partitions. */
+  engagementInput?: string;
+  /** Column names of the user's lake (defaults: the lake contract). */
+  columns?: Partial<ColumnNames>;
+  /** Users per page of `readEngagement` (default 10,000). */
+  engagementPageSize?: number;
+  /** DuckDB's memory cap (default 1GB): the reads stream, so more buys little. */
+  memoryLimit?: string;
+}
+
+const CHANNEL_VALUES = ['dt', 'channel_id', 'channel_type', 'sends', 'clicks'];
+const ENGAGEMENT_VALUES = ['dt', 'user_id', 'feature_uses'];
+
+/**
+ * The metrics source of the embedded default: DuckDB over a local Parquet lake or CSV files. Every
+ * read checks the rows it returns against the lake contract first and throws one `InputError`
+ * naming file, row and field; nothing is dropped quietly.
+ */
+export async function openDuckDbMetrics(options: DuckDbMetricsOptions): Promise<MetricsSource> {
+  const columns = columnNames(options.columns);
+  if (options.input === undefined && options.engagementInput === undefined) {
+    throw new InputError('metrics input', 'give a channel input, an engagement input, or both');
+  }
+  const found: { channel?: TableLocation; engagement?: TableLocation } =
+    options.input === undefined ? {} : resolveInput(options.input, 'channel', columns.dt);
+  if (options.engagementInput !== undefined) {
+    found.engagement = resolveInput(options.engagementInput, 'engagement', columns.dt).engagement;
+  }
+  const pageSize = options.engagementPageSize ?? 10_000;
+
+  const instance = await DuckDBInstance.create(':memory:', {
+    memory_limit: options.memoryLimit ?? '1GB',
+    temp_directory: join(tmpdir(), 'crm-guard-duckdb'),
+  });
+
+  const checkChannels = async (connection: DuckDBConnection, rows: string) => {
+    const [bad] = await queryRows(connection, firstInvalidRowSql(rows, CHANNEL_ROW_VALID, CHANNEL_VALUES));
+    if (bad) throw channelRowError(asRow<InvalidChannelRow>(bad), columns);
+  };
+  const checkEngagement = async (connection: DuckDBConnection, rows: string) => {
+    const [bad] = await queryRows(
+      connection,
+      firstInvalidRowSql(rows, ENGAGEMENT_ROW_VALID, ENGAGEMENT_VALUES),
+    );
+    if (bad) throw engagementRowError(asRow<InvalidEngagementRow>(bad), columns);
+  };
+  const channelTable = found.channel && openLakeTable('channel', found.channel, columns, checkChannels);
+  const engagementTable =
+    found.engagement && openLakeTable('engagement', found.engagement, columns, checkEngagement);
+
+  const withConnection = async <T>(work: (connection: DuckDBConnection) => Promise<T>): Promise<T> => {
+    // A connection per call: its temp tables are its own, so concurrent reads cannot collide.
+    const connection = await instance.connect();
+    try {
+      return await work(connection);
+    } finally {
+      connection.closeSync();
+    }
+  };
+  const requireTable = (table: LakeTable | undefined, what: string): LakeTable => {
+    if (!table)
+      throw new InputError(
+        options.input ?? options.engagementInput ?? 'metrics input',
+        `holds no ${what} data`,
+      );
+    return table;
+  };
+
+  return {
+    readChannelDays: (range) =>
+      withConnection((connection) =>
+        readChannelDays(connection, requireTable(channelTable, 'channel'), range, columns, checkChannels),
+      ),
+    latestDay: async () =>
+      channelTable
+        ? withConnection(async (connection) => (await channelTable.days(connection)).latest)
+        : undefined,
+    earliestDay: async () =>
+      channelTable
+        ? withConnection(async (connection) => (await channelTable.days(connection)).earliest)
+        : undefined,
+    readEngagement: (range) =>
+      readEngagement(
+        () => instance.connect(),
+        requireTable(engagementTable, 'engagement'),
+        range,
+        pageSize,
+        checkEngagement,
+      ),
+    async close() {
+      instance.closeSync();
+    },
+  };
+}
+
+function asRow<T>(row: Record<string, unknown>): T {
+  const value = { ...row, row: row.row === null ? undefined : Number(row.row) };
+  return value as T;
+}
+
+function emptyColumns(fromDay: number, toDay: number): ChannelDayColumns {
+  return {
+    fromDay,
+    toDay,
+    channelIds: [],
+    channelTypes: [],
+    seenBefore: new Uint8Array(0),
+    channel: new Int32Array(0),
+    day: new Int32Array(0),
+    sends: new Float64Array(0),
+    clicks: new Float64Array(0),
+  };
+}
+
+async function readChannelDays(
+  connection: DuckDBConnection,
+  table: LakeTable,
+  range: { from: IsoDay; to: IsoDay },
+  columns: ColumnNames,
+  check: (connection: DuckDBConnection, rows: string) => Promise<void>,
+): Promise<ChannelDayColumns> {
+  const fromDay = dayNumber(range.from);
+  const toDay = dayNumber(range.to);
+  if (toDay < fromDay) return emptyColumns(fromDay, toDay);
+  const rows = await table.rows(connection, range);
+  if (!rows) return emptyColumns(fromDay, toDay);
+  await query(
+    connection,
+    `CREATE TEMP TABLE window_channels AS
+      SELECT CAST(row_number() OVER (ORDER BY channel_id) - 1 AS INTEGER) AS idx, *
+      FROM (${windowChannelsSql(rows.sql, rows.validated ? 'true' : CHANNEL_ROW_VALID)}) AS channels`,
+  );
+  const [{ invalid }] = (await queryRows(
+    connection,
+    'SELECT CAST(coalesce(sum(invalid_rows), 0) AS DOUBLE) AS invalid FROM window_channels',
+  )) as [{ invalid: number }];
+  if (invalid > 0) await check(connection, rows.sql);
+  const channelCount = Number(
+    (await queryRows(connection, 'SELECT count(*) AS n FROM window_channels'))[0]!.n,
+  );
+  const channelIds = new Array<string>(channelCount);
+  const channelTypes = new Array<string>(channelCount);
+  let rowCount = 0;
+  await forEachChunk(
+    connection,
+    'SELECT channel_id, channel_type, CAST(row_count AS DOUBLE) FROM window_channels ORDER BY idx',
+    (vectors, count, offset) => {
+      const [ids, types, counts] = vectors;
+      for (let i = 0; i < count; i++) {
+        channelIds[offset + i] = ids!.getItem(i) as string;
+        channelTypes[offset + i] = types!.getItem(i) as string;
+        rowCount += counts!.getItem(i) as number;
+      }
+    },
+  );
+
+  const seenBefore = new Uint8Array(channelCount);
+  const earliest = (await table.days(connection)).earliest;
+  if (earliest !== undefined && earliest < range.from) {
+    const earlier = await table.rows(connection, { from: earliest, to: addDays(range.from, -1) }, false);
+    if (earlier) {
+      const seen = await queryRows(connection, seenBeforeSql(earlier.sql, 'window_channels', range.from));
+      for (const row of seen) seenBefore[Number(row.idx)] = 1;
+    }
+  }
+
+  const channel = new Int32Array(rowCount);
+  const day = new Int32Array(rowCount);
+  const sends = new Float64Array(rowCount);
+  const clicks = new Float64Array(rowCount);
+  const sql = channelDayNumbersSql(rows.sql, 'window_channels');
+  try {
+    await forEachChunk(connection, sql, (vectors, count, offset) => {
+      const [channels, days, sent, clicked] = vectors;
+      for (let i = 0; i < count; i++) {
+        channel[offset + i] = channels!.getItem(i) as number;
+        day[offset + i] = days!.getItem(i) as number;
+        sends[offset + i] = sent!.getItem(i) as number;
+        clicks[offset + i] = clicked!.getItem(i) as number;
+      }
+    });
+  } catch (error) {
+    throw engineError(error, sql);
+  }
+  const repeated = firstRepeatedChannel(channel, day, channelCount, fromDay, toDay);
+  if (repeated !== undefined)
+    throw await duplicateError(connection, rows.sql, channelIds[repeated]!, columns);
+  return { fromDay, toDay, channelIds, channelTypes, seenBefore, channel, day, sends, clicks };
+}
+
+/** The channel of the first (channel, day) pair that occurs twice, if any: one byte a channel-day. */
+function firstRepeatedChannel(
+  channel: Int32Array,
+  day: Int32Array,
+  channelCount: number,
+  fromDay: number,
+  toDay: number,
+): number | undefined {
+  const days = toDay - fromDay + 1;
+  const seen = new Uint8Array(channelCount * days);
+  for (let i = 0; i < channel.length; i++) {
+    const cell = channel[i]! * days + (day[i]! - fromDay);
+    if (seen[cell]) return channel[i];
+    seen[cell] = 1;
+  }
+  return undefined;
+}
+
+async function duplicateError(
+  connection: DuckDBConnection,
+  rows: string,
+  channelId: string,
+  columns: ColumnNames,
+): Promise<InputError> {
+  const [first, second] = await queryRows(connection, duplicateRowsSql(rows, channelId));
+  const where = first!.source === second!.source ? `row ${first!.row}` : `${first!.source} row ${first!.row}`;
+  return new InputError(
+    String(second!.source),
+    `duplicate row for channel ${JSON.stringify(channelId)} on ${second!.dt} (first at ${where})`,
+    { row: Number(second!.row), field: columns.dt },
+  );
+}
+
+async function* readEngagement(
+  connect: () => Promise<DuckDBConnection>,
+  table: LakeTable,
+  range: { from: IsoDay; to: IsoDay },
+  pageSize: number,
+  check: (connection: DuckDBConnection, rows: string) => Promise<void>,
+): AsyncGenerator<UserEngagement[]> {
+  dayNumber(range.from);
+  dayNumber(range.to);
+  const connection = await connect();
+  try {
+    const rows = await table.rows(connection, range);
+    if (!rows) return;
+    if (!rows.validated) await check(connection, rows.sql);
+    const sql = engagementPerUserSql(rows.sql);
+    let result: Awaited<ReturnType<DuckDBConnection['stream']>>;
+    try {
+      result = await connection.stream(sql);
+    } catch (error) {
+      throw engineError(error, sql);
+    }
+    let page: UserEngagement[] = [];
+    for (;;) {
+      const chunk = await result.fetchChunk();
+      if (!chunk || chunk.rowCount === 0) break;
+      const [users, uses, firstSeen, activeDays] = [0, 1, 2, 3].map((i) => chunk.getColumnVector(i));
+      for (let i = 0; i < chunk.rowCount; i++) {
+        page.push({
+          userId: users!.getItem(i) as string,
+          featureUses: uses!.getItem(i) as number,
+          firstSeen: firstSeen!.getItem(i) as string,
+          activeDays: activeDays!.getItem(i) as number,
+        });
+        if (page.length === pageSize) {
+          yield page;
+          page = [];
+        }
+      }
+    }
+    if (page.length > 0) yield page;
+  } finally {
+    connection.closeSync();
+  }
+}

@@ -1,0 +1,201 @@
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { writeChannelCsv, writeChannelLake } from '#shared/adapters/duckdb/lake-writer.ts';
+import { openDuckDbMetrics } from '#shared/adapters/duckdb/metrics-source.ts';
+import type { MetricsSource } from '#shared/ports/metrics-source.ts';
+import { addDays, dayNumber } from '#shared/time/seoul.ts';
+import { inRange, rowsOf, START, sampleRows, tempDir } from './fixtures.ts';
+
+const DAY = (n: number) => addDays(START, n);
+
+describe('DuckDB metrics source over a Parquet lake', () => {
+  let dir: string;
+  let cleanup: () => void;
+  let source: MetricsSource | undefined;
+  beforeEach(() => ({ dir, cleanup } = tempDir()));
+  afterEach(async () => {
+    await source?.close();
+    source = undefined;
+    cleanup();
+  });
+
+  it('writes dt= partitions of zstd Parquet and reads a range back exactly', async () => {
+    // Prepare
+    const rows = sampleRows();
+    await writeChannelLake(dir, rows);
+    source = await openDuckDbMetrics({ input: dir });
+
+    // Act
+    const columns = await source.readChannelDays({ from: DAY(3), to: DAY(8) });
+
+    // Assess
+    expect(readdirSync(join(dir, 'crm_channel_daily')).sort()).toHaveLength(10);
+    expect(readdirSync(join(dir, 'crm_channel_daily', `dt=${DAY(0)}`))).toEqual(['part_0.parquet']);
+    expect(columns.fromDay).toBe(dayNumber(DAY(3)));
+    expect(columns.toDay).toBe(dayNumber(DAY(8)));
+    expect(columns.channelIds).toEqual(['kakao-a', 'push-b', 'sms-c']);
+    expect(columns.channelTypes).toEqual(['alimtalk', 'push', 'sms']);
+    expect(rowsOf(columns)).toEqual(inRange(rows, DAY(3), DAY(8)));
+  });
+
+  it('marks seenBefore only for channels whose first row in the range comes late but began earlier', async () => {
+    // Prepare: push-b starts on day 2 and is out on day 6; sms-c starts on day 7.
+    await writeChannelLake(dir, sampleRows());
+    source = await openDuckDbMetrics({ input: dir });
+
+    // Act
+    const fromOutage = await source.readChannelDays({ from: DAY(6), to: DAY(9) });
+    const fromStart = await source.readChannelDays({ from: DAY(0), to: DAY(9) });
+
+    // Assess: push-b's window starts on day 7 but it sent before; sms-c is new.
+    expect(fromOutage.channelIds).toEqual(['kakao-a', 'push-b', 'sms-c']);
+    expect([...fromOutage.seenBefore]).toEqual([0, 1, 0]);
+    expect([...fromStart.seenBefore]).toEqual([0, 0, 0]);
+  });
+
+  it('leaves a day whose partition never arrived without rows, and tells earliest and latest day', async () => {
+    // Prepare
+    const rows = sampleRows().filter((row) => row.dt !== DAY(4));
+    await writeChannelLake(dir, rows);
+    source = await openDuckDbMetrics({ input: join(dir, 'crm_channel_daily') });
+
+    // Act
+    const columns = await source.readChannelDays({ from: DAY(3), to: DAY(5) });
+
+    // Assess
+    expect([...new Set(columns.day)].sort()).toEqual([dayNumber(DAY(3)), dayNumber(DAY(5))]);
+    expect(await source.earliestDay()).toBe(DAY(0));
+    expect(await source.latestDay()).toBe(DAY(9));
+  });
+
+  it('prunes partitions: a corrupt file outside the range is never opened', async () => {
+    // Prepare
+    await writeChannelLake(dir, sampleRows());
+    const late = join(dir, 'crm_channel_daily', `dt=${DAY(9)}`, 'part_0.parquet');
+    writeFileSync(late, 'not parquet at all');
+    source = await openDuckDbMetrics({ input: dir });
+
+    // Act
+    const columns = await source.readChannelDays({ from: DAY(2), to: DAY(8) });
+
+    // Assess
+    expect(Math.max(...columns.day)).toBe(dayNumber(DAY(8)));
+    expect(columns.channel.length).toBe(inRange(sampleRows(), DAY(2), DAY(8)).length);
+    await expect(source.readChannelDays({ from: DAY(8), to: DAY(9) })).rejects.toThrow(
+      /DuckDB: .*part_0\.parquet/,
+    );
+  });
+
+  it('returns empty columns for a range with no partitions', async () => {
+    // Prepare
+    await writeChannelLake(dir, sampleRows());
+    source = await openDuckDbMetrics({ input: dir });
+
+    // Act
+    const columns = await source.readChannelDays({ from: DAY(20), to: DAY(25) });
+
+    // Assess
+    expect(columns.channelIds).toEqual([]);
+    expect(columns.channel.length).toBe(0);
+    expect(columns.toDay - columns.fromDay).toBe(5);
+  });
+
+  it('re-writing a partition replaces it: same rows give the same lake, changed rows win', async () => {
+    // Prepare
+    const rows = sampleRows();
+    await writeChannelLake(dir, rows);
+    await writeChannelLake(dir, rows);
+    const changed = rows.filter((row) => row.dt === DAY(5)).map((row) => ({ ...row, sends: row.sends + 1 }));
+    await writeChannelLake(dir, changed);
+    source = await openDuckDbMetrics({ input: dir });
+
+    // Act
+    const columns = await source.readChannelDays({ from: DAY(0), to: DAY(9) });
+
+    // Assess
+    const expected = rows.map((row) => (row.dt === DAY(5) ? { ...row, sends: row.sends + 1 } : row));
+    expect(rowsOf(columns)).toEqual(inRange(expected, DAY(0), DAY(9)));
+  });
+
+  it('reads CSV files inside dt= partitions like Parquet ones', async () => {
+    // Prepare
+    const table = join(dir, 'crm_channel_daily');
+    for (const day of [DAY(0), DAY(1)]) {
+      mkdirSync(join(table, `dt=${day}`), { recursive: true });
+      writeFileSync(
+        join(table, `dt=${day}`, 'part.csv'),
+        'channel_id,channel_type,sends,clicks\nkakao-a,alimtalk,100,7\n',
+      );
+    }
+    source = await openDuckDbMetrics({ input: dir });
+
+    // Act
+    const columns = await source.readChannelDays({ from: DAY(0), to: DAY(1) });
+
+    // Assess
+    expect(rowsOf(columns)).toEqual([
+      { dt: DAY(0), channelId: 'kakao-a', channelType: 'alimtalk', sends: 100, clicks: 7 },
+      { dt: DAY(1), channelId: 'kakao-a', channelType: 'alimtalk', sends: 100, clicks: 7 },
+    ]);
+  });
+});
+
+describe('DuckDB metrics source over a CSV file', () => {
+  let dir: string;
+  let cleanup: () => void;
+  let source: MetricsSource | undefined;
+  beforeEach(() => ({ dir, cleanup } = tempDir()));
+  afterEach(async () => {
+    await source?.close();
+    source = undefined;
+    cleanup();
+  });
+
+  it('reads what writeChannelCsv wrote, range by range, with seenBefore', async () => {
+    // Prepare
+    const file = join(dir, 'channels.csv');
+    const rows = sampleRows();
+    await writeChannelCsv(file, rows);
+    source = await openDuckDbMetrics({ input: file });
+
+    // Act
+    const columns = await source.readChannelDays({ from: DAY(6), to: DAY(9) });
+
+    // Assess
+    expect(readFileSync(file, 'utf8').split('\n')[0]).toBe('dt,channel_id,channel_type,sends,clicks');
+    expect(rowsOf(columns)).toEqual(inRange(rows, DAY(6), DAY(9)));
+    expect([...columns.seenBefore]).toEqual([0, 1, 0]);
+    expect(await source.earliestDay()).toBe(DAY(0));
+    expect(await source.latestDay()).toBe(DAY(9));
+  });
+
+  it('maps the user’s column names, in a CSV and in a lake', async () => {
+    // Prepare
+    const columnsOption = {
+      dt: 'day',
+      channelId: 'template',
+      channelType: 'kind',
+      sends: 'sent',
+      clicks: 'opened',
+    };
+    const file = join(dir, 'renamed.csv');
+    writeFileSync(file, `day,template,kind,sent,opened,extra\n${DAY(0)},t1,push,500,25,x\n`);
+    await writeChannelLake(join(dir, 'lake'), sampleRows(), { columns: columnsOption });
+    const fromCsv = await openDuckDbMetrics({ input: file, columns: columnsOption });
+    const fromLake = await openDuckDbMetrics({ input: join(dir, 'lake'), columns: columnsOption });
+
+    // Act
+    const csvColumns = await fromCsv.readChannelDays({ from: DAY(0), to: DAY(0) });
+    const lakeColumns = await fromLake.readChannelDays({ from: DAY(0), to: DAY(9) });
+    await fromCsv.close();
+    await fromLake.close();
+
+    // Assess
+    expect(rowsOf(csvColumns)).toEqual([
+      { dt: DAY(0), channelId: 't1', channelType: 'push', sends: 500, clicks: 25 },
+    ]);
+    expect(readdirSync(join(dir, 'lake', 'crm_channel_daily'))).toContain(`day=${DAY(0)}`);
+    expect(rowsOf(lakeColumns)).toEqual(inRange(sampleRows(), DAY(0), DAY(9)));
+  });
+});
