@@ -29,6 +29,7 @@ export interface DynamoFindingStoreOptions {
 /** Findings and run records are kept 400 days, then DynamoDB's TTL removes them. */
 export const RETENTION_DAYS = 400;
 const BATCH_SIZE = 25;
+const DAYS_IN_FLIGHT = 8;
 
 const dayKey = (day: IsoDay) => `DAY#${day}`;
 const findingKey = (f: Pick<JudgedFinding, 'channelId' | 'rule' | 'metric'>) =>
@@ -165,10 +166,19 @@ export function createDynamoFindingStore(options: DynamoFindingStoreOptions): Fi
     );
   }
 
-  async function readFindings(range: { from: IsoDay; to: IsoDay }): Promise<JudgedFinding[]> {
+  async function readDay(day: IsoDay): Promise<JudgedFinding[]> {
     const found: JudgedFinding[] = [];
-    for (const day of daysInRange(range.from, range.to)) {
-      for await (const page of queryDay(day)) for (const item of page) found.push(fromItem(item));
+    for await (const page of queryDay(day)) for (const item of page) found.push(fromItem(item));
+    return found;
+  }
+
+  /** One Query per day (a year for the report), a few days at a time, returned in day order. */
+  async function readFindings(range: { from: IsoDay; to: IsoDay }): Promise<JudgedFinding[]> {
+    const days = daysInRange(range.from, range.to);
+    const found: JudgedFinding[] = [];
+    for (let start = 0; start < days.length; start += DAYS_IN_FLIGHT) {
+      const perDay = await Promise.all(days.slice(start, start + DAYS_IN_FLIGHT).map(readDay));
+      for (const findings of perDay) for (const finding of findings) found.push(finding);
     }
     return found;
   }

@@ -118,7 +118,7 @@ describe('DynamoDB finding store (embedded dynalite)', () => {
     expect(expiresAtFor('2026-11-02')).toBe(Date.UTC(2027, 11, 7, -9) / 1000);
   });
 
-  it('reads findings over a range of days, day by day', async () => {
+  it('reads findings over a range of days (more than one round of queries), in day order', async () => {
     // Prepare
     const store = createDynamoFindingStore({
       documentClient: dynamo.documentClient,
@@ -129,7 +129,7 @@ describe('DynamoDB finding store (embedded dynalite)', () => {
     await store.replaceDay(runRecord('2026-10-13'), findingsFor('2026-10-13', 4));
 
     // Act
-    const found = await store.findings({ from: '2026-10-10', to: '2026-10-12' });
+    const found = await store.findings({ from: '2026-10-03', to: '2026-10-12' });
 
     // Assess
     expect(found.map((f) => f.date)).toEqual([
