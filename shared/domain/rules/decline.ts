@@ -17,11 +17,14 @@ export class DeclineTracker {
   minDays = 1;
   fraction = 0.95;
   streak = 0;
+  /** daysBelow is shown up to this many: what every run, daily or backfill, can count back to. */
+  streakShown = 1;
   /** The window's mean at the last day stepped (the baseline a finding reports). */
   mean = Number.NaN;
 
-  reset(decline: RuleConfig['decline'], minDays: number): void {
+  reset(decline: RuleConfig['decline'], minDays: number, lookback: number): void {
     this.window.reset(decline.window);
+    this.streakShown = lookback - decline.window + 1;
     this.fraction = decline.fraction;
     this.minDays = minDays;
     this.streak = 0;
@@ -52,7 +55,7 @@ export class DeclineTracker {
     const mean = this.mean;
     out.push(
       finding(series, dayNo, 'decline', metric, 'confirmed', 'down', x[t], mean, this.fraction * mean, mean, {
-        daysBelow: this.streak,
+        daysBelow: Math.min(this.streak, this.streakShown),
         windowMean: mean,
         fraction: this.fraction,
       }),

@@ -73,7 +73,8 @@ export function judgeChannel(
   const fromIdx = Math.max(0, fromDay - firstDay);
   const toIdx = Math.min(toDay - firstDay, sends.length - 1);
   if (toIdx < fromIdx) return judgement;
-  const start = Math.max(0, fromIdx - lookbackDays(rules));
+  const lookback = lookbackDays(rules);
+  const start = Math.max(0, fromIdx - lookback);
 
   const s = scratch;
   if (s.ctr.length < sends.length) s.ctr = new Float64Array(Math.max(sends.length, 2 * s.ctr.length));
@@ -93,8 +94,8 @@ export function judgeChannel(
     resetMaWindows(s.maClicks, ma.windows);
   }
   s.robust.reset(robust.window);
-  s.declineSends.reset(decline, 1);
-  s.declineCtr.reset(decline, Math.max(1, decline.ctrMinDays));
+  s.declineSends.reset(decline, 1, lookback);
+  s.declineCtr.reset(decline, Math.max(1, decline.ctrMinDays), lookback);
   s.weekSends.reset(lowPerformer.days);
   s.weekClicks.reset(lowPerformer.days);
 
