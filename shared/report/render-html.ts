@@ -31,6 +31,13 @@ export function formatters(locale: Locale) {
   };
 }
 
+/** An instant as Seoul wall-clock time, `2026-11-02 09:30 KST`. */
+export function seoulClock(iso: string): string {
+  const ms = Date.parse(iso);
+  if (Number.isNaN(ms)) return iso;
+  return `${new Date(ms + 9 * 3600_000).toISOString().slice(0, 16).replace('T', ' ')} KST`;
+}
+
 const STYLE = `
 :root{--ink:#111827;--muted:#6b7280;--line:#e5e7eb;--bg:#f9fafb;--accent:#4f46e5;--bad:#dc2626;--warn:#d97706;--ok:#059669}
 *{box-sizing:border-box}
@@ -60,7 +67,7 @@ tbody tr:last-child td{border-bottom:0}
 .s-retired{background:#f3f4f6;color:#6b7280}
 .open{background:#fee2e2;color:#991b1b}
 .up{color:var(--ok)}.down{color:var(--bad)}
-.incidents{display:grid;grid-template-columns:repeat(auto-fit,minmax(320px,1fr));gap:10px}
+.incidents{display:grid;grid-template-columns:repeat(auto-fill,minmax(min(100%,460px),1fr));gap:10px}
 .incident{background:#fff;border:1px solid var(--line);border-radius:8px;padding:10px 12px;break-inside:avoid}
 .incident h3{font-size:14px;margin:0 0 2px}
 .incident p{margin:0 0 6px;color:var(--muted);font-size:12px}
@@ -82,7 +89,9 @@ export function renderHtml(report: WeeklyReport, locale: Locale): string {
   const channelCell = (row: { channelId: string; name: string }) =>
     `<td>${esc(row.name)}${row.name === row.channelId ? '' : `<span class="id">${esc(row.channelId)}</span>`}</td>`;
   const category = (value: string) => esc(CATEGORY_LABELS[locale][value] ?? value);
-  const trendClass = (value: number | null) => (value === null ? '' : value >= 0 ? 'up' : 'down');
+  // Changes under 0.05% (or 0.005 pp) are shown without colour: nothing moved.
+  const trendClass = (value: number | null) =>
+    value === null || Math.abs(value) < 0.0005 ? '' : value > 0 ? 'up' : 'down';
 
   const cards = [
     [f.int(report.totals.channels), t.channels],
@@ -104,25 +113,28 @@ ${bandChart(row.chart, { label: `${row.name} ${row.metric}`, format })}</article
   };
 
   const healthRow = (row: HealthRow) =>
-    `<tr data-channel="${esc(row.channelId)}">${channelCell(row)}<td>${esc(row.channelType)}</td><td>${category(row.category)}</td><td>${esc(owner(row.owner))}</td>
-<td><span class="pill s-${row.status}">${esc(status[row.status])}</span></td>
+    `<tr data-channel="${esc(row.channelId)}">${channelCell(row)}<td><span class="pill s-${row.status}">${esc(status[row.status])}</span></td>
 <td class="num">${f.int(row.sends)}</td><td class="num ${trendClass(row.sendsChange)}">${f.signedPct(row.sendsChange)}</td>
 <td class="num">${f.pct(row.ctr)}</td><td class="num ${trendClass(row.ctrChange)}">${f.signedPp(row.ctrChange)}</td>
-<td>${sparkline(row.dailySends, { label: `${row.name} ${t.chart8w}` })}</td></tr>`;
+<td>${sparkline(row.dailySends, { label: `${row.name} ${t.chart8w}` })}</td>
+<td>${esc(owner(row.owner))}</td><td>${category(row.category)}</td><td>${esc(row.channelType)}</td></tr>`;
 
   const impactRow = (row: ChangeImpactRow) => {
     const c = row.comparison;
     const window = (w: ChangeImpactRow['before']) =>
       w
-        ? `${f.int(w.sendsPerDay)} / ${f.int(w.clicksPerDay)} (${f.pct(w.ctr)})<span class="id">${w.from} ~ ${w.to}</span>`
+        ? `<b>${f.pct(w.ctr)}</b> · ${f.int(w.sendsPerDay)} / ${f.int(w.clicksPerDay)}<span class="id">${w.from} ~ ${w.to} (${row.windowDays}${t.daysUnit})</span>`
         : '-';
-    return `<tr data-channel="${esc(row.channelId)}">${channelCell(row)}<td>${esc(owner(row.owner))}</td><td>${row.changeDay}</td><td class="wrap">${esc(row.what)}</td>
-<td class="num">${row.windowDays || '-'}</td><td class="num">${window(row.before)}</td><td class="num">${window(row.after)}</td>
-<td class="num ${trendClass(row.volumeChange)}">${f.signedPct(row.volumeChange)}</td>
+    const verdict = !c
+      ? esc(t.notEnoughData)
+      : `${row.significant ? `<span class="pill s-healthy">${esc(t.significant)}</span>` : esc(t.notSignificant)}<span class="id">p ${f.p(c.pValue)} · z ${Number.isFinite(c.z) ? c.z.toFixed(2) : '-'}</span>`;
+    return `<tr data-channel="${esc(row.channelId)}">${channelCell(row)}
 <td class="num ${trendClass(c?.relativeLift ?? null)}"><b>${c ? f.signedPct(c.relativeLift) : '-'}</b>${c ? `<span class="id">${f.signedPp(c.difference)}</span>` : ''}</td>
 <td class="num">${c ? `${f.signedPct(c.relativeLiftCi[0])} ~ ${f.signedPct(c.relativeLiftCi[1])}<span class="id">${f.signedPp(c.differenceCi[0])} ~ ${f.signedPp(c.differenceCi[1])}</span>` : '-'}</td>
-<td class="num">${c ? `${f.p(c.pValue)}<span class="id">z = ${Number.isFinite(c.z) ? c.z.toFixed(2) : '-'}</span>` : '-'}</td>
-<td>${!c ? esc(t.notEnoughData) : row.significant ? `<span class="pill s-healthy">${esc(t.significant)}</span>` : esc(t.notSignificant)}</td></tr>`;
+<td>${verdict}</td>
+<td class="num">${window(row.before)}</td><td class="num">${window(row.after)}</td>
+<td class="num ${trendClass(row.volumeChange)}">${f.signedPct(row.volumeChange)}</td>
+<td>${row.changeDay}</td><td class="wrap">${esc(row.what)}</td><td>${esc(owner(row.owner))}</td></tr>`;
   };
 
   const table = (id: string, head: string[], numeric: boolean[], rows: string[], empty: string) =>
@@ -146,7 +158,7 @@ ${rows.join('\n')}
 <style>${STYLE}</style>
 </head>
 <body><main>
-<header><h1>${esc(t.title)}</h1><p>${t.week}: <b>${report.week.from} ~ ${report.week.to}</b> · ${t.generated}: ${esc(report.generatedAt)}</p>
+<header><h1>${esc(t.title)}</h1><p>${t.week}: <b>${report.week.from} ~ ${report.week.to}</b> · ${t.generated}: ${esc(seoulClock(report.generatedAt))}</p>
 <p>${freshnessLine}</p></header>
 <section class="cards" aria-label="${esc(t.summary)}">${cards}</section>
 
@@ -158,11 +170,11 @@ ${report.incidents.length ? `<div class="incidents" id="incidents">${report.inci
 <p class="note">${esc(t.lowPerformersNote)}</p>
 ${table(
   'low-performers',
-  [t.channel, t.category, t.owner, t.sends, t.clicks, t.ctr, t.unclicked],
-  [false, false, false, true, true, true, true],
+  [t.channel, t.unclicked, t.ctr, t.sends, t.clicks, t.owner, t.category],
+  [false, true, true, true, true, false, false],
   report.lowPerformers.map(
     (row) =>
-      `<tr data-channel="${esc(row.channelId)}">${channelCell(row)}<td>${category(row.category)}</td><td>${esc(owner(row.owner))}</td><td class="num">${f.int(row.sends)}</td><td class="num">${f.int(row.clicks)}</td><td class="num">${f.pct(row.ctr)}</td><td class="num"><b>${f.int(row.unclickedSends)}</b></td></tr>`,
+      `<tr data-channel="${esc(row.channelId)}">${channelCell(row)}<td class="num"><b>${f.int(row.unclickedSends)}</b></td><td class="num">${f.pct(row.ctr)}</td><td class="num">${f.int(row.sends)}</td><td class="num">${f.int(row.clicks)}</td><td>${esc(owner(row.owner))}</td><td>${category(row.category)}</td></tr>`,
   ),
   t.noLowPerformers,
 )}
@@ -171,12 +183,13 @@ ${table(
 <p class="note">${esc(t.reviewQueueNote)}</p>
 ${table(
   'review-queue',
-  [t.channel, t.owner, t.unclicked, t.ctr, t.decision, t.note, t.decidedBy, t.decidedAt],
-  [false, false, true, true, false, false, false, false],
+  [t.channel, t.decision, t.owner, t.unclicked, t.ctr, t.note, t.decidedBy, t.decidedAt],
+  [false, false, false, true, true, false, false, false],
   report.reviewQueue.map(
     (row) =>
-      `<tr data-channel="${esc(row.channelId)}">${channelCell(row)}<td>${esc(owner(row.owner))}</td><td class="num">${f.int(row.unclickedSends)}</td><td class="num">${f.pct(row.ctr)}</td>
+      `<tr data-channel="${esc(row.channelId)}">${channelCell(row)}
 <td>${row.decision ? `<span class="pill">${esc(DECISION_LABELS[locale][row.decision] ?? row.decision)}</span>` : `<span class="pill open">${esc(t.open)}</span>`}</td>
+<td>${esc(owner(row.owner))}</td><td class="num">${f.int(row.unclickedSends)}</td><td class="num">${f.pct(row.ctr)}</td>
 <td class="wrap">${esc(row.note ?? '')}</td><td>${esc(row.decidedBy ?? '')}</td><td>${esc(row.decidedAt?.slice(0, 10) ?? '')}</td></tr>`,
   ),
   t.noLowPerformers,
@@ -186,21 +199,8 @@ ${table(
 <p class="note">${esc(t.changeImpactNote)}</p>
 ${table(
   'change-impact',
-  [
-    t.channel,
-    t.owner,
-    t.changeDay,
-    t.change,
-    t.window,
-    `${t.before} ${t.sends}/${t.clicks}`,
-    `${t.after} ${t.sends}/${t.clicks}`,
-    t.volume,
-    t.lift,
-    t.ci95,
-    t.pValue,
-    '',
-  ],
-  [false, false, false, false, true, true, true, true, true, true, true, false],
+  [t.channel, t.lift, t.ci95, t.test, t.before, t.after, t.volume, t.changeDay, t.change, t.owner],
+  [false, true, true, false, true, true, true, false, false, false],
   report.changeImpact.map(impactRow),
   t.noChanges,
 )}
@@ -208,8 +208,8 @@ ${table(
 <h2>${esc(t.health)} (${report.health.length})</h2>
 ${table(
   'health',
-  [t.channel, t.type, t.category, t.owner, t.status, t.sends, t.trend, t.ctr, t.trend, t.chart8w],
-  [false, false, false, false, false, true, true, true, true, false],
+  [t.channel, t.status, t.sends, t.trend, t.ctr, t.trend, t.chart8w, t.owner, t.category, t.type],
+  [false, false, true, true, true, true, false, false, false, false],
   report.health.map(healthRow),
   '-',
 )}
@@ -222,7 +222,7 @@ ${table(
   [false, false, true, true],
   fresh.runs.map(
     (run) =>
-      `<tr><td>${run.day}</td><td>${run.finishedAt ? esc(run.finishedAt) : `<span class="pill open">${esc(t.notRun)}</span>`}</td><td class="num">${f.int(run.findings)}</td><td class="num">${f.int(run.alerts)}</td></tr>`,
+      `<tr><td>${run.day}</td><td>${run.finishedAt ? esc(seoulClock(run.finishedAt)) : `<span class="pill open">${esc(t.notRun)}</span>`}</td><td class="num">${f.int(run.findings)}</td><td class="num">${f.int(run.alerts)}</td></tr>`,
   ),
   '-',
 )}

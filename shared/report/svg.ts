@@ -58,9 +58,9 @@ export function bandChart(
   chart: BandChart,
   options: { label: string; format: (value: number) => string; flaggedLabel?: string },
 ): string {
-  const width = 560;
-  const height = 170;
-  const left = 56;
+  const width = 440;
+  const height = 150;
+  const left = 50;
   const right = 8;
   const top = 10;
   const bottom = 24;

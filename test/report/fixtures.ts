@@ -12,7 +12,12 @@ export interface ChannelSpec {
 }
 
 /** Lake rows as the metrics port returns them, for [from, to]; `missing` days have no partition. */
-export function makeColumns(specs: ChannelSpec[], from: IsoDay, to: IsoDay, missing: IsoDay[] = []): ChannelDayColumns {
+export function makeColumns(
+  specs: ChannelSpec[],
+  from: IsoDay,
+  to: IsoDay,
+  missing: IsoDay[] = [],
+): ChannelDayColumns {
   const channel: number[] = [];
   const day: number[] = [];
   const sends: number[] = [];
@@ -46,7 +51,10 @@ export function makeColumns(specs: ChannelSpec[], from: IsoDay, to: IsoDay, miss
 }
 
 /** A metrics source over generated channels: it reads only the days asked for, like the real ones. */
-export function memoryMetrics(specs: ChannelSpec[], missing: IsoDay[] = []): MetricsSource & { reads: { from: IsoDay; to: IsoDay }[] } {
+export function memoryMetrics(
+  specs: ChannelSpec[],
+  missing: IsoDay[] = [],
+): MetricsSource & { reads: { from: IsoDay; to: IsoDay }[] } {
   const reads: { from: IsoDay; to: IsoDay }[] = [];
   return {
     reads,
@@ -81,7 +89,9 @@ export function memoryFindings(findings: JudgedFinding[], runs: RunRecord[] = []
   };
 }
 
-export function finding(partial: Partial<JudgedFinding> & Pick<JudgedFinding, 'date' | 'channelId'>): JudgedFinding {
+export function finding(
+  partial: Partial<JudgedFinding> & Pick<JudgedFinding, 'date' | 'channelId'>,
+): JudgedFinding {
   return {
     channelType: 'alimtalk',
     rule: 'ma_ratio',

@@ -1,0 +1,219 @@
+import { describe, expect, it } from 'vitest';
+import { renderCsv, renderJson } from '#shared/report/render-data.ts';
+import { assembleWeeklyReport, quantile, reportReadRange } from '#shared/report/weekly.ts';
+import { makeColumns } from './fixtures.ts';
+import {
+  CHANGE_DAY,
+  DAY,
+  scenarioChannels,
+  scenarioFindings,
+  scenarioRegistry,
+  scenarioRuns,
+} from './scenario.ts';
+
+function build(missing: string[] = []) {
+  const range = reportReadRange(DAY);
+  return assembleWeeklyReport({
+    day: DAY,
+    columns: makeColumns(scenarioChannels(), range.from, range.to, missing),
+    findings: scenarioFindings(),
+    runs: new Map(scenarioRuns().map((run) => [run.day, run])),
+    registry: scenarioRegistry(),
+    generatedAt: '2026-11-02T00:30:00.000Z',
+  });
+}
+
+describe('assembleWeeklyReport', () => {
+  it('gives every channel one health status, worst first', () => {
+    // Act
+    const report = build();
+
+    // Assess
+    expect(report.week).toEqual({ from: '2026-10-26', to: DAY });
+    const status = Object.fromEntries(report.health.map((row) => [row.channelId, row.status]));
+    expect(status).toEqual({
+      'payment-done': 'anomalous',
+      'promo-blast': 'low_performer',
+      'bill-reminder': 'low_performer',
+      'new-event': 'insufficient_history',
+      'rent-refund': 'healthy',
+      'old-survey': 'retired',
+    });
+    expect(report.health.map((row) => row.status)).toEqual([
+      'anomalous',
+      'low_performer',
+      'low_performer',
+      'insufficient_history',
+      'healthy',
+      'retired',
+    ]);
+    const promo = report.health.find((row) => row.channelId === 'promo-blast')!;
+    expect(promo).toMatchObject({
+      owner: 'unassigned',
+      name: 'promo-blast',
+      category: 'unknown',
+      sends: 35_000,
+      clicks: 350,
+    });
+    expect(promo.ctr).toBeCloseTo(0.01, 10);
+    expect(promo.sendsChange).toBe(0);
+    expect(promo.dailySends).toHaveLength(56);
+    // The outage days are zeros in the dense series, not gaps.
+    const payment = report.health.find((row) => row.channelId === 'payment-done')!;
+    expect(payment.dailySends.slice(-3)).toEqual([0, 0, expect.any(Number)]);
+    expect(report.totals.byStatus).toEqual({
+      anomalous: 1,
+      low_performer: 2,
+      insufficient_history: 1,
+      healthy: 1,
+      retired: 1,
+    });
+  });
+
+  it('ranks low performers by sends nobody clicked and queues open reviews first', () => {
+    // Act
+    const report = build();
+
+    // Assess: promo-blast 7 x 4,950 unclicked, bill-reminder 7 x 1,980; the retired channel is left out.
+    expect(report.lowPerformers.map((row) => [row.channelId, row.unclickedSends])).toEqual([
+      ['promo-blast', 34_650],
+      ['bill-reminder', 13_860],
+    ]);
+    expect(report.reviewQueue.map((row) => [row.channelId, row.open, row.decision, row.note])).toEqual([
+      ['promo-blast', true, null, null],
+      ['bill-reminder', false, 'keep', '법적 고지: 유지'],
+    ]);
+  });
+
+  it('reads the seed example back from a change: 3.79% -> 5.08%, +34%', () => {
+    // Act
+    const report = build();
+
+    // Assess: 14 days before the change day vs 14 days from it; the future change is not listed.
+    expect(report.changeImpact).toHaveLength(1);
+    const [impact] = report.changeImpact;
+    expect(impact).toMatchObject({
+      channelId: 'rent-refund',
+      changeDay: CHANGE_DAY,
+      windowDays: 14,
+      significant: true,
+    });
+    expect(impact!.before).toMatchObject({
+      from: '2026-10-05',
+      to: '2026-10-18',
+      sendsPerDay: 31_246,
+      clicksPerDay: 1_183,
+    });
+    expect(impact!.after).toMatchObject({ from: CHANGE_DAY, to: DAY, sends: 469_420, clicks: 23_828 });
+    expect(impact!.before!.ctr).toBeCloseTo(0.037861, 6);
+    expect(impact!.after!.ctr).toBeCloseTo(0.050761, 6);
+    expect(impact!.comparison!.relativeLift).toBeCloseTo(0.340713, 5);
+    expect(impact!.volumeChange).toBeCloseTo(33_530 / 31_246 - 1, 10);
+    expect(impact!.comparison!.pValue).toBeLessThan(1e-6);
+  });
+
+  it('clips the windows to equal lengths when the change is recent', () => {
+    // Prepare: a change 3 days before the report day.
+    const range = reportReadRange(DAY);
+    const registry = scenarioRegistry();
+    registry.changes = [
+      { channelId: 'bill-reminder', day: '2026-10-30', what: '발송 시간 변경', at: '', by: '김하늘' },
+    ];
+
+    // Act
+    const report = assembleWeeklyReport({
+      day: DAY,
+      columns: makeColumns(scenarioChannels(), range.from, range.to),
+      findings: [],
+      runs: new Map(),
+      registry,
+      generatedAt: '',
+    });
+
+    // Assess: 3 days after (10-30 .. 11-01) against the 3 days before (10-27 .. 10-29); same CTR.
+    const [impact] = report.changeImpact;
+    expect(impact).toMatchObject({ windowDays: 3, significant: false });
+    expect(impact!.before).toMatchObject({ from: '2026-10-27', to: '2026-10-29', sends: 6_000 });
+    expect(impact!.comparison!.relativeLift).toBeCloseTo(0, 10);
+  });
+
+  it('lists paging findings as incidents with their chart around the expected band', () => {
+    // Act
+    const report = build();
+
+    // Assess
+    expect(report.incidents).toHaveLength(1);
+    const [incident] = report.incidents;
+    expect(incident).toMatchObject({
+      channelId: 'payment-done',
+      name: '결제 완료',
+      owner: '이서준',
+      metric: 'sends',
+      severity: 'critical',
+      firstDay: '2026-10-30',
+      lastDay: '2026-10-31',
+      days: 2,
+      impact: -2_140,
+    });
+    const { chart } = incident!;
+    expect(chart.days[0]).toBe('2026-10-09');
+    expect(chart.days.at(-1)).toBe(DAY);
+    expect(chart.flagged).toEqual(['2026-10-30', '2026-10-31']);
+    const outage = chart.days.indexOf('2026-10-30');
+    expect(chart.values[outage]).toBe(0);
+    // The band is the 28 days before the incident, P5-P95 of 1,000..1,120: the drop falls far below it.
+    expect(chart.lower[outage]).toBeGreaterThanOrEqual(1_000);
+    expect(chart.upper[outage]).toBeLessThanOrEqual(1_120);
+    expect(chart.lower.at(-1)).toBe(chart.lower[outage]);
+  });
+
+  it('reports data freshness: the last day with data, missing days, and runs that did not happen', () => {
+    // Act: the last day's data never arrived.
+    const report = build([DAY]);
+
+    // Assess
+    expect(report.freshness.lastDataDay).toBe('2026-10-31');
+    expect(report.freshness.missingDays).toEqual([DAY]);
+    expect(report.freshness.runs.filter((run) => run.finishedAt === null).map((run) => run.day)).toEqual([
+      '2026-10-28',
+    ]);
+    // A week with a late day is incomplete: rule 5 does not judge it.
+    expect(report.lowPerformers).toEqual([]);
+  });
+
+  it('renders the same tables as CSV and JSON', () => {
+    // Prepare
+    const report = build();
+
+    // Act
+    const csv = Object.fromEntries(renderCsv(report).map((file) => [file.name, file.body]));
+    const json = JSON.parse(renderJson(report).body);
+
+    // Assess
+    const lowRows = csv['low-performers.csv']!.replace(/^\uFEFF/, '')
+      .trim()
+      .split('\r\n');
+    expect(lowRows).toEqual([
+      'channel_id,name,category,owner,sends,clicks,ctr,unclicked_sends',
+      'promo-blast,promo-blast,unknown,unassigned,35000,350,0.01,34650',
+      'bill-reminder,미납고지서,transactional,김하늘,14000,140,0.01,13860',
+    ]);
+    expect(csv['health.csv']!.trim().split('\r\n')).toHaveLength(7);
+    expect(csv['change-impact.csv']).toContain(
+      'rent-refund,월세환급 안내,박지민,2026-10-19,"팝업 제거, 하단 모달 버튼",14',
+    );
+    expect(json.reviewQueue.map((row: { channelId: string }) => row.channelId)).toEqual([
+      'promo-blast',
+      'bill-reminder',
+    ]);
+    expect(json.changeImpact[0].comparison.relativeLift).toBeCloseTo(0.3407, 4);
+  });
+});
+
+describe('quantile', () => {
+  it('interpolates linearly between order statistics', () => {
+    // Assess: numpy.quantile([1, 2, 3, 4], 0.05) = 1.15, 0.95 -> 3.85.
+    expect(quantile([1, 2, 3, 4], 0.05)).toBeCloseTo(1.15, 10);
+    expect(quantile([1, 2, 3, 4], 0.95)).toBeCloseTo(3.85, 10);
+  });
+});
