@@ -200,7 +200,8 @@ function partitionedTable(kind: TableKind, dir: string, columns: ColumnNames): L
     if (checkColumns) {
       const schema = await queryRows(
         connection,
-        `SELECT file_name, list(name) AS names FROM parquet_schema([${files.map(literal).join(', ')}]) GROUP BY file_name ORDER BY file_name`,
+        `SELECT file_name, list(name ORDER BY column_id) AS names FROM parquet_schema([${files.map(literal).join(', ')}])
+          WHERE column_id > 0 GROUP BY file_name ORDER BY file_name`,
       );
       for (const file of schema)
         requireColumns(

@@ -1,0 +1,189 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { writeChannelLake } from '#shared/adapters/duckdb/lake-writer.ts';
+import { openDuckDbMetrics } from '#shared/adapters/duckdb/metrics-source.ts';
+import { InputError } from '#shared/errors.ts';
+import { duckdb, START, sampleRows, tempDir } from './fixtures.ts';
+
+const HEADER = 'dt,channel_id,channel_type,sends,clicks';
+const GOOD = `${START},kakao-a,alimtalk,640,12`;
+
+/** Reads a CSV of `lines` (header first) and returns the error it gives. */
+async function csvError(dir: string, lines: string[]): Promise<InputError> {
+  const file = join(dir, 'bad.csv');
+  writeFileSync(file, `${lines.join('\n')}\n`);
+  const source = await openDuckDbMetrics({ input: file });
+  try {
+    await source.readChannelDays({ from: START, to: START });
+  } catch (error) {
+    return error as InputError;
+  } finally {
+    await source.close();
+  }
+  throw new Error('expected an InputError');
+}
+
+describe('bad channel input: one InputError naming file, row and field', () => {
+  let dir: string;
+  let cleanup: () => void;
+  beforeEach(() => ({ dir, cleanup } = tempDir()));
+  afterEach(() => cleanup());
+
+  it('clicks above sends, on the line of the file (header = line 1)', async () => {
+    // Prepare
+    const lines = [HEADER, ...Array.from({ length: 15 }, (_, i) => `${START},ch-${i},push,640,12`)];
+    lines.push(`${START},kakao-a,alimtalk,640,812`);
+
+    // Act
+    const error = await csvError(dir, lines);
+
+    // Assess
+    expect(error).toBeInstanceOf(InputError);
+    expect(error.message).toBe(`${join(dir, 'bad.csv')}: row 17, field clicks: 812 clicks above 640 sends`);
+    expect([error.row, error.field]).toEqual([17, 'clicks']);
+  });
+
+  it.each([
+    [
+      'a day that does not exist',
+      `2026-02-30,kakao-b,push,10,1`,
+      'dt',
+      '"2026-02-30" is not a calendar day (YYYY-MM-DD)',
+    ],
+    [
+      'a day not written YYYY-MM-DD',
+      `2026-3-1,kakao-b,push,10,1`,
+      'dt',
+      '"2026-3-1" is not a calendar day (YYYY-MM-DD)',
+    ],
+    ['a negative count', `${START},kakao-b,push,-5,0`, 'sends', '-5 is negative'],
+    ['a fractional count', `${START},kakao-b,push,10,1.5`, 'clicks', '1.5 is not a whole number'],
+    [
+      'text in a count',
+      `${START},kakao-b,push,lots,1`,
+      'sends',
+      '"lots" is not a count (a whole number >= 0)',
+    ],
+    ['an empty count', `${START},kakao-b,push,,1`, 'sends', 'empty count'],
+    ['an empty channel id', `${START},,push,10,1`, 'channel_id', 'empty channel id'],
+    ['an empty channel type', `${START},kakao-b,,10,1`, 'channel_type', 'empty channel type'],
+  ])('%s', async (_, line, field, problem) => {
+    // Prepare
+    const lines = [HEADER, GOOD, line, GOOD.replace('kakao-a', 'kakao-z')];
+
+    // Act
+    const error = await csvError(dir, lines);
+
+    // Assess
+    expect(error.message).toBe(`${join(dir, 'bad.csv')}: row 3, field ${field}: ${problem}`);
+  });
+
+  it('a duplicate (dt, channel_id) names the repeat and the original', async () => {
+    // Act
+    const error = await csvError(dir, [HEADER, GOOD, `${START},push-b,push,10,1`, GOOD]);
+
+    // Assess
+    expect(error.message).toBe(
+      `${join(dir, 'bad.csv')}: row 4, field dt: duplicate row for channel "kakao-a" on ${START} (first at row 2)`,
+    );
+  });
+
+  it('a missing column names the file and the column', async () => {
+    // Act
+    const error = await csvError(dir, ['dt,channel_id,sends,clicks', `${START},kakao-a,10,1`]);
+
+    // Assess
+    expect(error.message).toBe(
+      `${join(dir, 'bad.csv')}: field channel_type: missing column (columns found: dt, channel_id, sends, clicks)`,
+    );
+  });
+
+  it('a bad row in a Parquet partition names the file and its row (counted from 1)', async () => {
+    // Prepare
+    const folder = join(dir, 'crm_channel_daily', `dt=${START}`);
+    mkdirSync(folder, { recursive: true });
+    const file = join(folder, 'part_0.parquet');
+    await duckdb(`COPY (SELECT * FROM (VALUES ('a', 'push', 10, 1), ('b', 'push', 10, 2), ('c', 'push', 5, 9))
+      AS t(channel_id, channel_type, sends, clicks)) TO '${file}' (FORMAT parquet)`);
+    const source = await openDuckDbMetrics({ input: dir });
+
+    // Act
+    const reading = source.readChannelDays({ from: START, to: START });
+
+    // Assess
+    await expect(reading).rejects.toThrow(`${file}: row 3, field clicks: 9 clicks above 5 sends`);
+    await source.close();
+  });
+
+  it('a Parquet file without a column names the file and the column', async () => {
+    // Prepare
+    const folder = join(dir, 'crm_channel_daily', `dt=${START}`);
+    mkdirSync(folder, { recursive: true });
+    const file = join(folder, 'part_0.parquet');
+    await duckdb(
+      `COPY (SELECT 'a' AS channel_id, 'push' AS channel_type, 10 AS sends) TO '${file}' (FORMAT parquet)`,
+    );
+    const source = await openDuckDbMetrics({ input: dir });
+
+    // Act
+    const reading = source.readChannelDays({ from: START, to: START });
+
+    // Assess
+    await expect(reading).rejects.toThrow(
+      `${file}: field clicks: missing column (columns found: channel_id, channel_type, sends)`,
+    );
+    await source.close();
+  });
+
+  it('the same channel and day in two files of a partition names the second file', async () => {
+    // Prepare
+    await writeChannelLake(dir, sampleRows());
+    const folder = join(dir, 'crm_channel_daily', `dt=${START}`);
+    const extra = join(folder, 'part_9.parquet');
+    await duckdb(`COPY (SELECT 'kakao-a' AS channel_id, 'alimtalk' AS channel_type, 1 AS sends, 0 AS clicks)
+      TO '${extra}' (FORMAT parquet)`);
+    const source = await openDuckDbMetrics({ input: dir });
+
+    // Act
+    const reading = source.readChannelDays({ from: START, to: START });
+
+    // Assess
+    await expect(reading).rejects.toThrow(
+      `${extra}: row 1, field dt: duplicate row for channel "kakao-a" on ${START} (first at ${join(folder, 'part_0.parquet')} row 1)`,
+    );
+    await source.close();
+  });
+
+  it('a partition folder that is not a day names the folder', async () => {
+    // Prepare
+    await writeChannelLake(dir, sampleRows());
+    const folder = join(dir, 'crm_channel_daily', 'dt=2026-13-01');
+    mkdirSync(folder);
+    const source = await openDuckDbMetrics({ input: dir });
+
+    // Act
+    const reading = source.readChannelDays({ from: START, to: START });
+
+    // Assess
+    await expect(reading).rejects.toThrow(
+      `${folder}: field dt: partition value "2026-13-01" is not a calendar day (YYYY-MM-DD)`,
+    );
+    await source.close();
+  });
+
+  it('a missing path or an unknown layout names the path', async () => {
+    // Prepare
+    const missing = join(dir, 'nowhere');
+    const empty = join(dir, 'empty');
+    mkdirSync(empty);
+
+    // Act
+    const opening = [openDuckDbMetrics({ input: missing }), openDuckDbMetrics({ input: empty })];
+
+    // Assess
+    await expect(opening[0]).rejects.toThrow(`${missing}: no such file or folder`);
+    await expect(opening[1]).rejects.toThrow(new RegExp(`^${empty}: unknown layout: expected a CSV file`));
+    await expect(opening[1]).rejects.toBeInstanceOf(InputError);
+  });
+});
