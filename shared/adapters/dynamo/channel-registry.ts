@@ -4,7 +4,7 @@ import {
   PutCommand,
   QueryCommand,
   ScanCommand,
-  TransactWriteCommand,
+  UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { InputError, StoreUnavailableError } from '#shared/errors.ts';
 import type {
@@ -128,44 +128,37 @@ export function createDynamoChannelRegistry(options: {
         );
       const when = at.toISOString();
       const decision: ReviewDecision = { ...review, at: when };
-      const writes: NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']> = [
-        {
-          Put: {
-            TableName,
-            Item: { pk: pkOf(review.channelId), sk: `REVIEW#${when}`, ...decision },
-            // Two decisions in the same millisecond would silently overwrite one another.
-            ConditionExpression: 'attribute_not_exists(pk)',
-          },
-        },
-      ];
-      if (review.changeDay)
-        writes.push({
-          Put: {
-            TableName,
-            Item: {
-              pk: pkOf(review.channelId),
-              sk: `CHANGE#${review.changeDay}`,
-              channelId: review.channelId,
-              day: review.changeDay,
-              what: review.note,
-              at: when,
-              by: review.by,
-            },
-          },
-        });
+      const pk = pkOf(review.channelId);
+      // dynalite has no transactions: write the effects first and the decision last, so a failure
+      // leaves no decision on record without its effect, and a retry of the command completes it.
       if (review.decision === 'retire')
-        writes.push({
-          Update: {
-            TableName,
-            Key: { pk: pkOf(review.channelId), sk: 'META' },
-            UpdateExpression: 'SET #status = :retired, updatedAt = :at, updatedBy = :by',
-            ConditionExpression: 'attribute_exists(pk)',
-            ExpressionAttributeNames: { '#status': 'status' },
-            ExpressionAttributeValues: { ':retired': 'retired', ':at': when, ':by': review.by },
-          },
-        });
+        await guarded(`retire ${review.channelId}`, () =>
+          documentClient.send(
+            new UpdateCommand({
+              TableName,
+              Key: { pk, sk: 'META' },
+              UpdateExpression: 'SET #status = :retired, updatedAt = :at, updatedBy = :by',
+              ExpressionAttributeNames: { '#status': 'status' },
+              ExpressionAttributeValues: { ':retired': 'retired', ':at': when, ':by': review.by },
+            }),
+          ),
+        );
+      if (review.changeDay) {
+        const change: ChannelChange = {
+          channelId: review.channelId,
+          day: review.changeDay,
+          what: review.note,
+          at: when,
+          by: review.by,
+        };
+        await guarded(`change ${review.channelId}`, () =>
+          documentClient.send(
+            new PutCommand({ TableName, Item: { pk, sk: `CHANGE#${review.changeDay}`, ...change } }),
+          ),
+        );
+      }
       await guarded(`review ${review.channelId}`, () =>
-        documentClient.send(new TransactWriteCommand({ TransactItems: writes })),
+        documentClient.send(new PutCommand({ TableName, Item: { pk, sk: `REVIEW#${when}`, ...decision } })),
       );
       return decision;
     },

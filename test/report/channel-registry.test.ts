@@ -1,0 +1,151 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createDynamoChannelRegistry, retiredChannels } from '#shared/adapters/dynamo/channel-registry.ts';
+import { type EmbeddedDynamo, startEmbeddedDynamo } from '#shared/adapters/dynamo/embedded.ts';
+import { InputError } from '#shared/errors.ts';
+import { parseRegistryCsv, validateReviewInput } from '#shared/report/registry.ts';
+
+let dynamo: EmbeddedDynamo;
+beforeAll(async () => {
+  dynamo = await startEmbeddedDynamo();
+});
+afterAll(async () => {
+  await dynamo.close();
+});
+
+const registryOf = () =>
+  createDynamoChannelRegistry({
+    documentClient: dynamo.documentClient,
+    tableName: dynamo.tableNames.channels,
+  });
+
+describe('channel registry on DynamoDB (dynalite)', () => {
+  it('imports channels, records decisions with history, retires and records changes', async () => {
+    // Prepare
+    const registry = registryOf();
+    const entries = parseRegistryCsv(
+      [
+        'channel_id,name,category,owner,status',
+        'bill-reminder,"미납고지서, 월말",transactional,김하늘,',
+        'promo-blast,프로모션,advertising,박지민,active',
+      ].join('\n'),
+      'channels.csv',
+    );
+
+    // Act
+    await registry.upsert(entries, 'import', new Date('2026-10-01T00:00:00Z'));
+    await registry.recordReview(
+      validateReviewInput(
+        {
+          channelId: 'bill-reminder',
+          decision: 'redesign',
+          note: '문구 변경',
+          by: '김하늘',
+          changeDay: '2026-10-19',
+        },
+        'review',
+      ),
+      new Date('2026-10-18T01:00:00Z'),
+    );
+    await registry.recordReview(
+      validateReviewInput(
+        { channelId: 'promo-blast', decision: 'retire', note: '효과 없음', by: '박지민' },
+        'review',
+      ),
+      new Date('2026-10-20T01:00:00Z'),
+    );
+    await registry.recordReview(
+      validateReviewInput(
+        { channelId: 'bill-reminder', decision: 'keep', note: '개선 확인', by: '김하늘' },
+        'review',
+      ),
+      new Date('2026-11-02T01:00:00Z'),
+    );
+    const snapshot = await registry.snapshot();
+    const history = await registry.history('bill-reminder');
+    const retired = await retiredChannels(registry);
+
+    // Assess
+    expect(snapshot.channels.map((c) => [c.channelId, c.name, c.status, c.updatedBy])).toEqual([
+      ['bill-reminder', '미납고지서, 월말', 'active', 'import'],
+      ['promo-blast', '프로모션', 'retired', '박지민'],
+    ]);
+    expect(history.map((r) => [r.decision, r.note, r.by, r.at])).toEqual([
+      ['redesign', '문구 변경', '김하늘', '2026-10-18T01:00:00.000Z'],
+      ['keep', '개선 확인', '김하늘', '2026-11-02T01:00:00.000Z'],
+    ]);
+    expect(snapshot.reviews).toHaveLength(3);
+    expect(snapshot.changes).toEqual([
+      {
+        channelId: 'bill-reminder',
+        day: '2026-10-19',
+        what: '문구 변경',
+        at: '2026-10-18T01:00:00.000Z',
+        by: '김하늘',
+      },
+    ]);
+    expect([...retired]).toEqual(['promo-blast']);
+  });
+
+  it('refuses a decision for a channel that is not registered, naming the field', async () => {
+    // Prepare
+    const registry = registryOf();
+    const review = validateReviewInput(
+      { channelId: 'nobody', decision: 'keep', note: 'x', by: 'me' },
+      'review',
+    );
+
+    // Act / Assess
+    await expect(registry.recordReview(review, new Date())).rejects.toThrow(
+      /review: field channel: channel nobody is not in the registry/,
+    );
+  });
+});
+
+describe('registry input validation', () => {
+  it.each([
+    [
+      'decision',
+      { channelId: 'a', decision: 'delete', note: 'n', by: 'me' },
+      /field decision: must be one of keep, redesign, retire/,
+    ],
+    ['note', { channelId: 'a', decision: 'keep', note: '  ', by: 'me' }, /field note: must not be empty/],
+    [
+      'changeDay',
+      { channelId: 'a', decision: 'redesign', note: 'n', by: 'me', changeDay: '2026-02-30' },
+      /field changeDay: must be a calendar day/,
+    ],
+    [
+      'changeDay without redesign',
+      { channelId: 'a', decision: 'keep', note: 'n', by: 'me', changeDay: '2026-02-03' },
+      /field changeDay: a change day goes with --decision redesign/,
+    ],
+  ])('refuses a bad %s', (_name, input, message) => {
+    // Act / Assess
+    expect(() => validateReviewInput(input, 'review')).toThrow(message);
+  });
+
+  it('names the row and field of a bad CSV cell', () => {
+    // Prepare
+    const csv = 'channel_id,name,category,owner\na,A,transactional,kim\nb,B,spam,lee\n';
+
+    // Act
+    let error: unknown;
+    try {
+      parseRegistryCsv(csv, 'channels.csv');
+    } catch (caught) {
+      error = caught;
+    }
+
+    // Assess
+    expect(error).toBeInstanceOf(InputError);
+    expect((error as InputError).message).toBe(
+      'channels.csv: row 3, field category: must be one of transactional, informational, advertising',
+    );
+    expect(() => parseRegistryCsv('channel_id,name,owner\n', 'x.csv')).toThrow(
+      'x.csv: row 1: missing column category',
+    );
+    expect(() =>
+      parseRegistryCsv('channel_id,name,category,owner\na,A,advertising,k\na,B,advertising,k\n', 'x.csv'),
+    ).toThrow('x.csv: row 3, field channel_id: channel a appears twice');
+  });
+});

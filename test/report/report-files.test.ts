@@ -1,0 +1,78 @@
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createFolderReportWriter } from '#shared/adapters/report-files/local.ts';
+import { createS3ReportWriter } from '#shared/adapters/report-files/s3.ts';
+import { StoreUnavailableError } from '#shared/errors.ts';
+import type { ReportFile } from '#shared/report/render-data.ts';
+
+const files: ReportFile[] = [
+  {
+    name: 'report.html',
+    contentType: 'text/html; charset=utf-8',
+    body: '<!doctype html><title>리포트</title>',
+  },
+  { name: 'health.csv', contentType: 'text/csv; charset=utf-8', body: 'channel_id\r\na\r\n' },
+];
+
+const s3 = mockClient(S3Client);
+afterEach(() => s3.reset());
+
+const client = () =>
+  new S3Client({
+    region: 'ap-northeast-2',
+    credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret' },
+  });
+
+describe('report writers', () => {
+  it('puts every file under <prefix><day>/ and signs a 7-day link to the HTML', async () => {
+    // Prepare
+    s3.on(PutObjectCommand).resolves({});
+    const writer = createS3ReportWriter({ client: client(), bucket: 'reports-bucket', prefix: 'weekly' });
+
+    // Act
+    const written = await writer.write('2026-11-01', files);
+
+    // Assess
+    expect(s3).toHaveReceivedCommandTimes(PutObjectCommand, 2);
+    expect(s3).toHaveReceivedCommandWith(PutObjectCommand, {
+      Bucket: 'reports-bucket',
+      Key: 'weekly/2026-11-01/report.html',
+      ContentType: 'text/html; charset=utf-8',
+    });
+    expect(written.location).toBe('s3://reports-bucket/weekly/2026-11-01/report.html');
+    const link = new URL(written.link!);
+    expect(link.pathname).toContain('/weekly/2026-11-01/report.html');
+    expect(link.searchParams.get('X-Amz-Expires')).toBe(String(7 * 24 * 3600));
+    expect(link.searchParams.get('X-Amz-Signature')).toMatch(/^[0-9a-f]{64}$/);
+  });
+
+  it('fails with the object it could not write', async () => {
+    // Prepare
+    s3.on(PutObjectCommand).rejects(new Error('AccessDenied'));
+    const writer = createS3ReportWriter({ client: client(), bucket: 'reports-bucket', prefix: 'weekly/' });
+
+    // Act / Assess
+    const failure = writer.write('2026-11-01', files);
+    await expect(failure).rejects.toBeInstanceOf(StoreUnavailableError);
+    await expect(failure).rejects.toThrow(
+      'put s3://reports-bucket/weekly/2026-11-01/report.html failed: AccessDenied',
+    );
+  });
+
+  it('writes a folder per day on one machine and returns the HTML path', async () => {
+    // Prepare
+    const dir = mkdtempSync(join(tmpdir(), 'crm-guard-reports-'));
+
+    // Act
+    const written = await createFolderReportWriter(dir).write('2026-11-01', files);
+
+    // Assess
+    expect(written.location).toBe(join(dir, '2026-11-01', 'report.html'));
+    expect(readFileSync(written.location, 'utf8')).toContain('리포트');
+    expect(readFileSync(join(dir, '2026-11-01', 'health.csv'), 'utf8')).toBe('channel_id\r\na\r\n');
+  });
+});
