@@ -1,7 +1,11 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { writeChannelLake, writeEngagementCsv, writeEngagementLake } from '#shared/adapters/duckdb/lake-writer.ts';
+import {
+  writeChannelLake,
+  writeEngagementCsv,
+  writeEngagementLake,
+} from '#shared/adapters/duckdb/lake-writer.ts';
 import { openDuckDbMetrics } from '#shared/adapters/duckdb/metrics-source.ts';
 import type { MetricsSource, UserEngagement } from '#shared/ports/metrics-source.ts';
 import { addDays, dayNumber } from '#shared/time/seoul.ts';
@@ -84,7 +88,7 @@ describe('engagement from the lake', () => {
     );
   });
 
-  it('reads an engagement CSV given apart from the channel input, only the window's days', async () => {
+  it('reads an engagement CSV given apart from the channel input, only the window days', async () => {
     // Prepare
     const file = join(dir, 'engagement.csv');
     await writeEngagementCsv(file, [
