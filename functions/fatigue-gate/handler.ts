@@ -1,2 +1,22 @@
-// Placeholder entry so the CDK app can bundle it; the owning issue replaces this file.
-export const handler = async (): Promise<void> => {};
+import { Logger } from '@aws-lambda-powertools/logger';
+import { Metrics } from '@aws-lambda-powertools/metrics';
+import { documentClient } from '#shared/adapters/aws-clients.ts';
+import { createDynamoGateStore } from '#shared/adapters/dynamo/gate-store.ts';
+import { createGate } from '#shared/gate/gate.ts';
+import { createGateHandler } from './api.ts';
+import { readGateConfig } from './config.ts';
+
+// Cold start: config is validated once; a bad policy stops the function here with the key named.
+const config = readGateConfig();
+const logger = new Logger({ serviceName: 'fatigue-gate' });
+const metrics = new Metrics({ namespace: 'crm-guard', serviceName: 'fatigue-gate' });
+
+const gate = createGate({
+  store: createDynamoGateStore({ documentClient, tableName: config.tableName }),
+  policy: config.policy,
+  timeoutMs: config.storeTimeoutMs,
+  tierCacheMs: config.tierCacheMs,
+});
+
+/** API Gateway (REST, IAM auth) -> POST /v1/decisions, POST /v1/decisions/batch, GET /v1/users/{userId}/tier. */
+export const handler = createGateHandler({ gate, logger, metrics });

@@ -1,0 +1,175 @@
+import type { Logger } from '@aws-lambda-powertools/logger';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { type Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import middy from '@middy/core';
+import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
+import { StoreUnavailableError } from '#shared/errors.ts';
+import type { DecisionAnswer, DecisionRequest } from '#shared/gate/decision.ts';
+import type { Gate } from '#shared/gate/gate.ts';
+import {
+  BATCH_LIMIT,
+  batchRequestSchema,
+  decisionRequestSchema,
+  type FieldProblem,
+  fieldProblems,
+  userIdSchema,
+} from '#shared/gate/request-schema.ts';
+
+/**
+ * The fatigue gate's HTTP API, shared by the Lambda (API Gateway REST proxy, IAM auth) and
+ * `crm-guard serve` (loopback): transport only. Parse and validate, ask the gate, log and count every
+ * decision, map errors to RFC 9457 problem+json. Nothing here throws to the runtime.
+ */
+
+export interface GateApiDeps {
+  gate: Gate;
+  logger: Logger;
+  metrics: Metrics;
+}
+
+type Result = APIGatewayProxyResult;
+
+const PROBLEM_BASE = 'https://crm-guard.dev/problems/';
+
+export function problem(
+  status: number,
+  slug: string,
+  title: string,
+  detail: string,
+  errors?: FieldProblem[],
+): Result {
+  return {
+    statusCode: status,
+    headers: { 'content-type': 'application/problem+json' },
+    body: JSON.stringify({ type: PROBLEM_BASE + slug, title, status, detail, ...(errors ? { errors } : {}) }),
+  };
+}
+
+function json(status: number, body: unknown): Result {
+  return { statusCode: status, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) };
+}
+
+const invalid = (errors: FieldProblem[]) =>
+  problem(400, 'invalid-request', 'Invalid request', `${errors.length} field(s) are invalid`, errors);
+
+function readBody(event: APIGatewayProxyEvent): { ok: true; body: unknown } | { ok: false; result: Result } {
+  const text = event.body
+    ? event.isBase64Encoded
+      ? Buffer.from(event.body, 'base64').toString('utf8')
+      : event.body
+    : '';
+  if (!text) return { ok: false, result: invalid([{ field: '(body)', message: 'expected a JSON body' }]) };
+  try {
+    return { ok: true, body: JSON.parse(text) };
+  } catch {
+    return { ok: false, result: invalid([{ field: '(body)', message: 'not valid JSON' }]) };
+  }
+}
+
+/** Logs each decision with its reason, and counts decisions by tier, decision and reason. */
+function record(deps: GateApiDeps, requests: DecisionRequest[], answers: DecisionAnswer[]): void {
+  const groups = new Map<string, number>();
+  answers.forEach((answer, index) => {
+    const request = requests[index]!;
+    const entry = {
+      userId: request.userId,
+      messageId: request.messageId,
+      campaignId: request.campaignId,
+      channel: request.channel,
+      category: request.category,
+      messageClass: request.messageClass,
+      decision: answer.decision,
+      reason: answer.reason,
+      tier: answer.tier,
+      limitedBy: answer.limitedBy,
+      deferUntil: answer.deferUntil,
+    };
+    // Transactional sends skip every cap: the override is logged on its own line as an audit trail.
+    if (answer.reason === 'transactional_override') deps.logger.info('gate override: transactional', entry);
+    else deps.logger.info('gate decision', entry);
+    const key = `${answer.tier}|${answer.decision}|${answer.reason}`;
+    groups.set(key, (groups.get(key) ?? 0) + 1);
+  });
+  for (const [key, count] of groups) {
+    const [tier, decision, reason] = key.split('|') as [string, string, string];
+    const metric = deps.metrics.singleMetric();
+    metric.addDimensions({ tier, decision, reason });
+    metric.addMetric('GateDecisions', MetricUnit.Count, count);
+  }
+}
+
+const TIER_PATH = /^\/v1\/users\/([^/]+)\/tier$/;
+
+/** The route table; exported so the store-free bench measures exactly this code. */
+export async function routeGateRequest(event: APIGatewayProxyEvent, deps: GateApiDeps): Promise<Result> {
+  const method = event.httpMethod?.toUpperCase();
+  const path = (event.path || '/').replace(/\/+$/, '') || '/';
+  try {
+    if (path === '/v1/decisions' || path === '/v1/decisions/batch') {
+      if (method !== 'POST')
+        return {
+          ...problem(405, 'method-not-allowed', 'Method not allowed', `${method} ${path}`),
+          headers: { 'content-type': 'application/problem+json', allow: 'POST' },
+        };
+      const body = readBody(event);
+      if (!body.ok) return body.result;
+      if (path === '/v1/decisions') {
+        const parsed = decisionRequestSchema.safeParse(body.body);
+        if (!parsed.success) return invalid(fieldProblems(parsed.error));
+        const answer = await deps.gate.decide(parsed.data);
+        record(deps, [parsed.data], [answer]);
+        return json(200, answer);
+      }
+      const requests = (body.body as { requests?: unknown })?.requests;
+      if (Array.isArray(requests) && requests.length > BATCH_LIMIT)
+        return problem(
+          413,
+          'batch-too-large',
+          'Batch too large',
+          `at most ${BATCH_LIMIT} requests a batch, got ${requests.length}`,
+        );
+      const parsed = batchRequestSchema.safeParse(body.body);
+      if (!parsed.success) return invalid(fieldProblems(parsed.error));
+      const answers = await deps.gate.decideBatch(parsed.data.requests);
+      record(deps, parsed.data.requests, answers);
+      return json(200, { answers });
+    }
+    const tierMatch = TIER_PATH.exec(path);
+    if (tierMatch) {
+      if (method !== 'GET')
+        return {
+          ...problem(405, 'method-not-allowed', 'Method not allowed', `${method} ${path}`),
+          headers: { 'content-type': 'application/problem+json', allow: 'GET' },
+        };
+      let userId: string;
+      try {
+        userId = decodeURIComponent(tierMatch[1]!);
+      } catch {
+        return invalid([{ field: 'userId', message: 'not a valid URL-encoded value' }]);
+      }
+      const parsed = userIdSchema.safeParse(userId);
+      if (!parsed.success)
+        return invalid(fieldProblems(parsed.error).map((p) => ({ ...p, field: 'userId' })));
+      return json(200, await deps.gate.userTier(parsed.data));
+    }
+    return problem(404, 'not-found', 'Not found', `no route for ${method} ${path}`);
+  } catch (error) {
+    if (error instanceof StoreUnavailableError) {
+      deps.logger.warn('gate store unavailable', { error: error.message });
+      return problem(503, 'gate-unavailable', 'Gate store unavailable', error.message);
+    }
+    deps.logger.error('gate request failed', error as Error);
+    return problem(500, 'internal', 'Internal error', 'the gate failed to answer; see the logs');
+  }
+}
+
+/** The middy-wrapped handler: the Lambda exports it, `crm-guard serve` awaits it per HTTP request. */
+export function createGateHandler(deps: GateApiDeps) {
+  return middy<APIGatewayProxyEvent, Result, Error, Context>(
+    (event: APIGatewayProxyEvent) => routeGateRequest(event, deps),
+    { timeoutEarlyInMillis: 0 },
+  )
+    .use(injectLambdaContext(deps.logger))
+    .use(logMetrics(deps.metrics, { captureColdStartMetric: true }));
+}

@@ -1,0 +1,260 @@
+import {
+  BatchGetCommand,
+  type BatchGetCommandOutput,
+  BatchWriteCommand,
+  type DynamoDBDocumentClient,
+  GetCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+import { StoreUnavailableError } from '#shared/errors.ts';
+import type { CountersSnapshot, GateStore, Reservation, TierChange } from '#shared/gate/gate-store.ts';
+import type { Tier } from '#shared/gate/policy.ts';
+import type { TierRecord } from '#shared/gate/tiers.ts';
+import type { IsoDay } from '#shared/time/seoul.ts';
+
+/**
+ * The gate table on DynamoDB (or embedded dynalite): tier items `USER#<id>` / `TIER`, and one counters
+ * item a user an ISO week `USER#<id>` / `COUNTERS#<monday>` holding every cap counter of that week and
+ * its days, the last advertising send, and the outcome of each message id (`m:<messageId>`).
+ */
+
+const BATCH_GET_MAX = 100;
+const BATCH_WRITE_MAX = 25;
+const MAX_BATCH_ATTEMPTS = 8;
+const BATCH_CONCURRENCY = 4;
+
+export interface DynamoGateStoreOptions {
+  documentClient: DynamoDBDocumentClient;
+  tableName: string;
+  /** Pause before retrying unprocessed batch items; doubles each attempt (tests pass 1). */
+  retryBaseMs?: number;
+}
+
+const userKey = (userId: string) => `USER#${userId}`;
+const TIER_SK = 'TIER';
+const countersSk = (week: IsoDay) => `COUNTERS#${week}`;
+const OUTCOME_PREFIX = 'm:';
+
+function isConditionFailure(error: unknown): boolean {
+  return (error as { name?: string })?.name === 'ConditionalCheckFailedException';
+}
+
+function unavailable(action: string, error: unknown): StoreUnavailableError {
+  if (error instanceof StoreUnavailableError) return error;
+  const reason =
+    (error as Error)?.name === 'AbortError' ? 'timed out' : ((error as Error)?.message ?? String(error));
+  return new StoreUnavailableError(`gate store ${action}: ${reason}`);
+}
+
+function toTierRecord(item: Record<string, unknown> | undefined): TierRecord | undefined {
+  if (!item || typeof item.tier !== 'string') return undefined;
+  return {
+    tier: item.tier as Tier,
+    ...(typeof item.idleSince === 'string' ? { idleSince: item.idleSince } : {}),
+  };
+}
+
+function toSnapshot(item: Record<string, unknown> | undefined): CountersSnapshot {
+  const snapshot: CountersSnapshot = { counts: {}, outcomes: {} };
+  if (!item) return snapshot;
+  for (const [name, value] of Object.entries(item)) {
+    if (name.startsWith(OUTCOME_PREFIX)) snapshot.outcomes[name.slice(OUTCOME_PREFIX.length)] = String(value);
+    else if (name.startsWith('d:') || name.startsWith('w:')) snapshot.counts[name] = Number(value);
+  }
+  if (typeof item.lastAdAt === 'number') snapshot.lastAdAt = item.lastAdAt;
+  return snapshot;
+}
+
+function chunks<T>(items: T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
+async function eachLimited<T>(items: T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) await work(items[next++]!);
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+}
+
+const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+export function createDynamoGateStore(options: DynamoGateStoreOptions): GateStore {
+  const { documentClient: db, tableName: TableName } = options;
+  const retryBaseMs = options.retryBaseMs ?? 50;
+
+  async function readCounters(userId: string, week: IsoDay, signal?: AbortSignal): Promise<CountersSnapshot> {
+    try {
+      const { Item } = await db.send(
+        new GetCommand({
+          TableName,
+          Key: { pk: userKey(userId), sk: countersSk(week) },
+          ConsistentRead: true,
+        }),
+        { abortSignal: signal },
+      );
+      return toSnapshot(Item);
+    } catch (error) {
+      throw unavailable('read counters', error);
+    }
+  }
+
+  return {
+    async readTier(userId, signal) {
+      try {
+        const { Item } = await db.send(
+          new GetCommand({ TableName, Key: { pk: userKey(userId), sk: TIER_SK } }),
+          {
+            abortSignal: signal,
+          },
+        );
+        return toTierRecord(Item);
+      } catch (error) {
+        throw unavailable('read tier', error);
+      }
+    },
+
+    async readTiers(userIds, signal) {
+      const tiers = new Map<string, TierRecord>();
+      await eachLimited(chunks([...new Set(userIds)], BATCH_GET_MAX), BATCH_CONCURRENCY, async (ids) => {
+        let keys: Record<string, unknown>[] = ids.map((id) => ({ pk: userKey(id), sk: TIER_SK }));
+        for (let attempt = 0; keys.length; attempt++) {
+          if (attempt >= MAX_BATCH_ATTEMPTS)
+            throw new StoreUnavailableError('gate store read tiers: keys left unprocessed');
+          if (attempt > 0) await pause(retryBaseMs * 2 ** (attempt - 1));
+          let answer: BatchGetCommandOutput;
+          try {
+            answer = await db.send(
+              new BatchGetCommand({
+                RequestItems: { [TableName]: { Keys: keys, ProjectionExpression: 'pk, tier, idleSince' } },
+              }),
+              { abortSignal: signal },
+            );
+          } catch (error) {
+            throw unavailable('read tiers', error);
+          }
+          for (const item of answer.Responses?.[TableName] ?? []) {
+            const record = toTierRecord(item);
+            if (record) tiers.set(String(item.pk).slice('USER#'.length), record);
+          }
+          keys = answer.UnprocessedKeys?.[TableName]?.Keys ?? [];
+        }
+      });
+      return tiers;
+    },
+
+    async reserve(reservation: Reservation, signal) {
+      const names: Record<string, string> = {
+        '#m': OUTCOME_PREFIX + reservation.messageId,
+        '#exp': 'expiresAt',
+      };
+      const values: Record<string, unknown> = {
+        ':outcome': reservation.outcome,
+        ':exp': reservation.expiresAt,
+      };
+      const placeholder = new Map<string, string>();
+      const nameOf = (attribute: string) => {
+        let alias = placeholder.get(attribute);
+        if (!alias) {
+          alias = `#c${placeholder.size}`;
+          placeholder.set(attribute, alias);
+          names[alias] = attribute;
+        }
+        return alias;
+      };
+      const conditions = ['attribute_not_exists(#m)'];
+      reservation.checks.forEach((check, index) => {
+        const alias = nameOf(check.attribute);
+        values[`:l${index}`] = check.limit;
+        conditions.push(`(attribute_not_exists(${alias}) OR ${alias} < :l${index})`);
+      });
+      const sets = ['#m = :outcome', '#exp = :exp'];
+      if (reservation.lastAdAtMost !== undefined || reservation.adAt !== undefined)
+        names['#last'] = 'lastAdAt';
+      if (reservation.lastAdAtMost !== undefined) {
+        values[':gapEdge'] = reservation.lastAdAtMost;
+        conditions.push('(attribute_not_exists(#last) OR #last <= :gapEdge)');
+      }
+      if (reservation.adAt !== undefined) {
+        values[':adAt'] = reservation.adAt;
+        sets.push('#last = :adAt');
+      }
+      const adds = reservation.increments.map((attribute) => `${nameOf(attribute)} :one`);
+      if (adds.length) values[':one'] = 1;
+      try {
+        const { Attributes } = await db.send(
+          new UpdateCommand({
+            TableName,
+            Key: { pk: userKey(reservation.userId), sk: countersSk(reservation.week) },
+            ConditionExpression: conditions.join(' AND '),
+            UpdateExpression: `SET ${sets.join(', ')}${adds.length ? ` ADD ${adds.join(', ')}` : ''}`,
+            ExpressionAttributeNames: names,
+            ExpressionAttributeValues: values,
+            ReturnValues: 'ALL_NEW',
+          }),
+          { abortSignal: signal },
+        );
+        return { reserved: true, counters: toSnapshot(Attributes) };
+      } catch (error) {
+        if (isConditionFailure(error)) return { reserved: false };
+        throw unavailable('reserve', error);
+      }
+    },
+
+    readCounters,
+
+    async recordOutcome(userId, week, messageId, outcome, expiresAt, signal) {
+      try {
+        await db.send(
+          new UpdateCommand({
+            TableName,
+            Key: { pk: userKey(userId), sk: countersSk(week) },
+            ConditionExpression: 'attribute_not_exists(#m)',
+            UpdateExpression: 'SET #m = :outcome, #exp = :exp',
+            ExpressionAttributeNames: { '#m': OUTCOME_PREFIX + messageId, '#exp': 'expiresAt' },
+            ExpressionAttributeValues: { ':outcome': outcome, ':exp': expiresAt },
+          }),
+          { abortSignal: signal },
+        );
+        return true;
+      } catch (error) {
+        if (isConditionFailure(error)) return false;
+        throw unavailable('record outcome', error);
+      }
+    },
+
+    async writeTiers(changes: TierChange[]) {
+      const updatedAt = new Date().toISOString();
+      await eachLimited(chunks(changes, BATCH_WRITE_MAX), BATCH_CONCURRENCY, async (batch) => {
+        let requests: Record<string, unknown>[] = batch.map(({ userId, record }) => ({
+          PutRequest: {
+            Item: {
+              pk: userKey(userId),
+              sk: TIER_SK,
+              tier: record.tier,
+              ...(record.idleSince ? { idleSince: record.idleSince } : {}),
+              updatedAt,
+            },
+          },
+        }));
+        for (let attempt = 0; requests.length; attempt++) {
+          if (attempt >= MAX_BATCH_ATTEMPTS)
+            throw new StoreUnavailableError(
+              `gate store write tiers: ${requests.length} items left unprocessed`,
+            );
+          if (attempt > 0) await pause(retryBaseMs * 2 ** (attempt - 1));
+          try {
+            const { UnprocessedItems } = await db.send(
+              new BatchWriteCommand({ RequestItems: { [TableName]: requests as never } }),
+            );
+            requests = (UnprocessedItems?.[TableName] as Record<string, unknown>[] | undefined) ?? [];
+          } catch (error) {
+            throw unavailable('write tiers', error);
+          }
+        }
+      });
+    },
+  };
+}

@@ -1,0 +1,49 @@
+import type { MessageClass, Tier } from './policy.ts';
+
+/** One send the messaging stack asks about (validated by `decisionRequestSchema` before it gets here). */
+export interface DecisionRequest {
+  userId: string;
+  channel: string;
+  messageClass: MessageClass;
+  category: string;
+  campaignId?: string;
+  /** Idempotency key: a retry with the same id is answered the same and counted once. */
+  messageId: string;
+  consent: { ad: boolean; adConsentedAt?: string; nightAd: boolean };
+  /** Planned send time (ISO 8601 with offset); now when omitted. */
+  at?: string;
+}
+
+export type DecisionKind = 'allow' | 'deny' | 'defer';
+
+export type DecisionReason =
+  | 'under_caps'
+  | 'transactional_override'
+  | 'ad_on_alimtalk'
+  | 'no_ad_consent'
+  | 'ad_consent_expired'
+  | 'night_ad_without_consent'
+  | 'category_not_allowed'
+  | 'cap_reached'
+  | 'min_ad_gap'
+  | 'gate_unavailable';
+
+export interface CapUsage {
+  name: string;
+  limit: number;
+  /** Sends counted in the window, this one included when it was allowed. */
+  used: number;
+  window: 'day' | 'week';
+}
+
+export interface DecisionAnswer {
+  decision: DecisionKind;
+  reason: DecisionReason;
+  /** `unknown` only when the store could not say. */
+  tier: Tier | 'unknown';
+  /** For `defer`: when to ask again (ISO 8601, UTC). */
+  deferUntil?: string;
+  /** For `cap_reached`: the most restrictive cap that was full. */
+  limitedBy?: string;
+  caps: CapUsage[];
+}

@@ -1,0 +1,122 @@
+import { z } from 'zod';
+import { parseConfig } from '#shared/config/load.ts';
+
+/**
+ * The gate policy: for each engagement tier, which message categories it may receive, the caps over
+ * Asia/Seoul calendar windows, and the minimum gap between two advertising sends. Validated with zod
+ * at start-up through the one config loader, so a bad file is refused with the key named.
+ */
+
+export const TIERS = ['low', 'mid', 'high'] as const;
+export type Tier = (typeof TIERS)[number];
+
+export const MESSAGE_CLASSES = ['transactional', 'informational', 'advertising'] as const;
+export type MessageClass = (typeof MESSAGE_CLASSES)[number];
+
+/** Channel and category names: lowercase words, safe in keys and metric dimensions. */
+export const NAME = /^[a-z0-9][a-z0-9_.-]{0,63}$/;
+const name = z.string().regex(NAME, 'expected a lowercase name (a-z, 0-9, _ . -), at most 64 characters');
+
+const capSchema = z
+  .strictObject({
+    /** Names the cap in answers and logs; also keys its counters, so renaming a cap starts it afresh. */
+    name,
+    /** `channel`: one counter per channel; `category`: per category; `total`: across channels. */
+    scope: z.enum(['channel', 'category', 'total']),
+    /** Restricts a channel/category cap to one value (e.g. only `push`); omitted: each value on its own. */
+    match: name.optional(),
+    window: z.enum(['day', 'week']),
+    limit: z.number().int().min(0).max(10_000),
+    /** The message classes this cap counts; transactional is never capped whatever this says. */
+    classes: z
+      .array(z.enum(['informational', 'advertising']))
+      .min(1)
+      .default(['informational', 'advertising']),
+  })
+  .refine((cap) => cap.scope !== 'total' || cap.match === undefined, {
+    message: 'a total cap matches every channel: remove "match"',
+    path: ['match'],
+  });
+export type Cap = z.output<typeof capSchema>;
+
+const tierPolicySchema = z.strictObject({
+  /** Categories this tier may receive (`"*"`: all). Transactional messages pass regardless. */
+  categories: z.union([z.literal('*'), z.array(name).min(1)]),
+  caps: z.array(capSchema).max(20),
+  /** Minimum minutes between two advertising sends to one user; 0 turns the gap off. */
+  minAdGapMinutes: z
+    .number()
+    .int()
+    .min(0)
+    .max(7 * 24 * 60),
+});
+export type TierPolicy = z.output<typeof tierPolicySchema>;
+
+export const policySchema = z
+  .strictObject({
+    tiering: z.strictObject({
+      /** Trailing window of engagement, in days, ending the day before the refresh. */
+      windowDays: z.number().int().min(1).max(365).default(30),
+      /** Feature uses in the window from which a user is `mid` / `high`. */
+      midFrom: z.number().min(0),
+      highFrom: z.number().min(0),
+      /** Tier of a user with no tier record. */
+      defaultTier: z.enum(TIERS),
+      /** A user first seen at most this many days ago is judged on their pace, never below the default. */
+      newUserDays: z.number().int().min(0).max(365).default(14),
+    }),
+    transactional: z
+      .strictObject({
+        /** Whether transactional sends add to the counters (they are never held back either way). */
+        countTowardCaps: z.boolean().default(false),
+      })
+      .default({ countTowardCaps: false }),
+    adaptive: z
+      .strictObject({
+        enabled: z.boolean(),
+        /** Tiers that back off when idle. */
+        tiers: z.array(z.enum(TIERS)).min(1).default(['low']),
+        /** A user with at most this many feature uses in the window counts as ignoring what we send. */
+        idleUsesAtMost: z.number().min(0).default(0),
+        /** Every `stepDays` of idleness multiplies caps by `capFactor` and the ad gap by `gapFactor`. */
+        stepDays: z.number().int().min(1).max(365).default(14),
+        maxSteps: z.number().int().min(1).max(10).default(2),
+        capFactor: z.number().gt(0).max(1).default(0.5),
+        gapFactor: z.number().min(1).max(100).default(2),
+      })
+      .default({
+        enabled: false,
+        tiers: ['low'],
+        idleUsesAtMost: 0,
+        stepDays: 14,
+        maxSteps: 2,
+        capFactor: 0.5,
+        gapFactor: 2,
+      }),
+    tiers: z.strictObject({ low: tierPolicySchema, mid: tierPolicySchema, high: tierPolicySchema }),
+  })
+  .refine((policy) => policy.tiering.highFrom >= policy.tiering.midFrom, {
+    message: 'highFrom must be at least midFrom',
+    path: ['tiering', 'highFrom'],
+  })
+  .superRefine((policy, context) => {
+    for (const tier of TIERS) {
+      const seen = new Set<string>();
+      policy.tiers[tier].caps.forEach((cap, index) => {
+        if (seen.has(cap.name))
+          context.addIssue({
+            code: 'custom',
+            message: `duplicate cap name "${cap.name}"`,
+            path: ['tiers', tier, 'caps', index, 'name'],
+          });
+        seen.add(cap.name);
+      });
+    }
+  });
+
+export type GatePolicy = z.output<typeof policySchema>;
+
+/** Validates a policy (parsed JSON); a bad one throws `ConfigError` naming the key. */
+export function parsePolicy(input: unknown, source = 'gate policy'): GatePolicy {
+  return parseConfig(policySchema, input, source);
+}

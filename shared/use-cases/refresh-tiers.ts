@@ -1,0 +1,79 @@
+import type { GateStore, TierChange } from '#shared/gate/gate-store.ts';
+import type { GatePolicy, Tier } from '#shared/gate/policy.ts';
+import { nextTierRecord, sameTierRecord, type TierRecord } from '#shared/gate/tiers.ts';
+import type { MetricsSource } from '#shared/ports/metrics-source.ts';
+import { addDays, type IsoDay } from '#shared/time/seoul.ts';
+
+export interface RefreshTiersInput {
+  source: Pick<MetricsSource, 'readEngagement'>;
+  store: Pick<GateStore, 'readTiers' | 'writeTiers'>;
+  policy: GatePolicy;
+  /** Last day of the engagement window (usually yesterday in Seoul). */
+  asOf: IsoDay;
+}
+
+export interface RefreshTiersResult {
+  from: IsoDay;
+  to: IsoDay;
+  usersRead: number;
+  /** Tier records written: tier moves plus back-off starting or ending. */
+  written: number;
+  unchanged: number;
+  /** `from->to` -> users; `from` is the default tier for users with no record yet. */
+  movements: Record<string, number>;
+}
+
+/**
+ * Recomputes every engaged user's tier from the trailing window and writes only what changed.
+ * Streams: one page of engagement at a time, its users' stored tiers read with batched gets (100 keys
+ * a call), changes written in batches of 25 with unprocessed items retried - so a million users never
+ * sit in memory, and a day where few users move costs few writes. Users absent from the window keep
+ * their tier: finding them would need a full table scan every day.
+ */
+export async function refreshTiers(input: RefreshTiersInput): Promise<RefreshTiersResult> {
+  const { source, store, policy, asOf } = input;
+  const from = addDays(asOf, -(policy.tiering.windowDays - 1));
+  const defaultRecord: TierRecord = { tier: policy.tiering.defaultTier };
+  const result: RefreshTiersResult = {
+    from,
+    to: asOf,
+    usersRead: 0,
+    written: 0,
+    unchanged: 0,
+    movements: {},
+  };
+
+  for await (const page of source.readEngagement({ from, to: asOf })) {
+    if (page.length === 0) continue;
+    result.usersRead += page.length;
+    const stored = await store.readTiers(page.map((user) => user.userId));
+    const changes: TierChange[] = [];
+    for (const engagement of page) {
+      const previous = stored.get(engagement.userId);
+      const next = nextTierRecord(engagement, asOf, policy, previous);
+      const before = previous ?? defaultRecord;
+      if (sameTierRecord(before, next)) {
+        result.unchanged++;
+        continue;
+      }
+      changes.push({ userId: engagement.userId, record: next });
+      if (before.tier !== next.tier) {
+        const move = `${before.tier}->${next.tier}` as `${Tier}->${Tier}`;
+        result.movements[move] = (result.movements[move] ?? 0) + 1;
+      }
+    }
+    if (changes.length) await store.writeTiers(changes);
+    result.written += changes.length;
+  }
+  return result;
+}
+
+/** One line for logs and the CLI: how many users moved between tiers. */
+export function describeRefresh(result: RefreshTiersResult): string {
+  const moved = Object.values(result.movements).reduce((sum, n) => sum + n, 0);
+  const moves = Object.entries(result.movements)
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([move, n]) => `${move} ${n}`)
+    .join(', ');
+  return `tiers ${result.from}..${result.to}: ${result.usersRead} users read, ${moved} moved${moves ? ` (${moves})` : ''}, ${result.written} written, ${result.unchanged} unchanged`;
+}

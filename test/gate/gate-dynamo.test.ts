@@ -1,0 +1,411 @@
+import type { AddressInfo } from 'node:net';
+import { createServer, type Server, type Socket } from 'node:net';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type EmbeddedDynamo, startEmbeddedDynamo } from '#shared/adapters/dynamo/embedded.ts';
+import { createDynamoGateStore } from '#shared/adapters/dynamo/gate-store.ts';
+import { createGate } from '#shared/gate/gate.ts';
+import type { GateStore } from '#shared/gate/gate-store.ts';
+import type { GatePolicy } from '#shared/gate/policy.ts';
+import { adRequest, policyWith, singleCapPolicy } from './helpers.ts';
+
+let dynamo: EmbeddedDynamo;
+let store: GateStore;
+let userSeq = 0;
+const freshUser = () => `user-${++userSeq}`;
+
+beforeAll(async () => {
+  dynamo = await startEmbeddedDynamo();
+  store = createDynamoGateStore({ documentClient: dynamo.documentClient, tableName: dynamo.tableNames.gate });
+});
+afterAll(async () => {
+  await dynamo.close();
+});
+
+const gateFor = (policy: GatePolicy) => createGate({ store, policy, timeoutMs: 5_000 });
+
+describe('caps on the embedded store', () => {
+  it('allows up to a daily channel cap, then denies naming the cap, and a new Seoul day starts afresh', async () => {
+    // Prepare
+    const gate = gateFor(
+      singleCapPolicy({ name: 'push-daily', scope: 'channel', match: 'push', window: 'day', limit: 2 }),
+    );
+    const userId = freshUser();
+    const info = (at: string) => adRequest({ userId, messageClass: 'informational', category: 'notice', at });
+
+    // Act
+    const first = await gate.decide(info('2026-11-24T09:00:00+09:00'));
+    const second = await gate.decide(info('2026-11-24T12:00:00+09:00'));
+    const third = await gate.decide(info('2026-11-24T23:59:59+09:00'));
+    const nextDay = await gate.decide(info('2026-11-25T00:00:00+09:00'));
+    const otherChannel = await gate.decide({ ...info('2026-11-24T13:00:00+09:00'), channel: 'sms' });
+
+    // Assess
+    expect([first.decision, second.decision, third.decision]).toEqual(['allow', 'allow', 'deny']);
+    expect(third).toMatchObject({ reason: 'cap_reached', limitedBy: 'push-daily' });
+    expect(third.caps).toEqual([{ name: 'push-daily', limit: 2, used: 2, window: 'day' }]);
+    expect(nextDay).toMatchObject({ decision: 'allow', caps: [{ name: 'push-daily', used: 1 }] });
+    expect(otherChannel.decision).toBe('allow');
+  });
+
+  it('keeps a weekly cap across the days of one Seoul week and resets on Monday 00:00 KST', async () => {
+    // Prepare
+    const gate = gateFor(singleCapPolicy({ name: 'weekly', scope: 'total', window: 'week', limit: 2 }));
+    const userId = freshUser();
+    const send = (at: string) =>
+      gate.decide(
+        adRequest({ userId, messageClass: 'informational', category: 'notice', channel: 'sms', at }),
+      );
+
+    // Act: Monday 2026-11-23 .. Sunday 2026-11-29, then Monday 2026-11-30
+    const answers = [
+      await send('2026-11-23T00:00:00+09:00'),
+      await send('2026-11-26T10:00:00+09:00'),
+      await send('2026-11-29T23:59:00+09:00'),
+      await send('2026-11-30T00:00:00+09:00'),
+    ];
+
+    // Assess
+    expect(answers.map((answer) => answer.decision)).toEqual(['allow', 'allow', 'deny', 'allow']);
+  });
+
+  it('counts category caps per category', async () => {
+    // Prepare
+    const gate = gateFor(
+      singleCapPolicy({ name: 'category-daily', scope: 'category', window: 'day', limit: 1 }),
+    );
+    const userId = freshUser();
+    const send = (category: string, hour: string) =>
+      gate.decide(
+        adRequest({ userId, messageClass: 'informational', category, at: `2026-11-24T${hour}:00:00+09:00` }),
+      );
+
+    // Act
+    const answers = [await send('notice', '09'), await send('notice', '10'), await send('community', '11')];
+
+    // Assess
+    expect(answers.map((answer) => answer.decision)).toEqual(['allow', 'deny', 'allow']);
+  });
+
+  it('names the most restrictive of several full caps', async () => {
+    // Prepare
+    const policy = policyWith((input) => {
+      input.adaptive.enabled = false;
+      input.tiers.mid = {
+        categories: '*',
+        caps: [
+          { name: 'all-daily', scope: 'total', window: 'day', limit: 3 },
+          { name: 'ads-daily', scope: 'total', window: 'day', limit: 1, classes: ['advertising'] },
+          { name: 'push-daily', scope: 'channel', match: 'push', window: 'day', limit: 2 },
+        ],
+        minAdGapMinutes: 0,
+      } as never;
+    });
+    const gate = gateFor(policy);
+    const userId = freshUser();
+
+    // Act
+    const first = await gate.decide(adRequest({ userId, at: '2026-11-24T09:00:00+09:00' }));
+    const info = await gate.decide(
+      adRequest({ userId, messageClass: 'informational', at: '2026-11-24T10:00:00+09:00' }),
+    );
+    const denied = await gate.decide(adRequest({ userId, at: '2026-11-24T11:00:00+09:00' }));
+
+    // Assess: push-daily (2/2) and ads-daily (1/1) are both full; ads-daily has the smaller limit
+    expect([first.decision, info.decision]).toEqual(['allow', 'allow']);
+    expect(denied).toMatchObject({ decision: 'deny', reason: 'cap_reached', limitedBy: 'ads-daily' });
+    expect(denied.caps).toEqual([
+      { name: 'all-daily', limit: 3, used: 2, window: 'day' },
+      { name: 'ads-daily', limit: 1, used: 1, window: 'day' },
+      { name: 'push-daily', limit: 2, used: 2, window: 'day' },
+    ]);
+  });
+
+  it('holds a second ad inside the minimum gap and defers it to when the gap ends, also across weeks', async () => {
+    // Prepare
+    const gate = gateFor(
+      singleCapPolicy({ name: 'ads', scope: 'total', window: 'week', limit: 10 }, { minAdGapMinutes: 240 }),
+    );
+    const userId = freshUser();
+    const ad = (at: string) =>
+      gate.decide(
+        adRequest({
+          userId,
+          at,
+          consent: { ad: true, adConsentedAt: '2026-01-01T00:00:00+09:00', nightAd: true },
+        }),
+      );
+
+    // Act
+    const sunday = await ad('2026-11-29T22:00:00+09:00');
+    const mondayEarly = await ad('2026-11-30T01:00:00+09:00');
+    const mondayLater = await ad('2026-11-30T02:00:00+09:00');
+
+    // Assess
+    expect(sunday.decision).toBe('allow');
+    expect(mondayEarly).toMatchObject({
+      decision: 'defer',
+      reason: 'min_ad_gap',
+      deferUntil: '2026-11-29T17:00:00.000Z',
+    });
+    expect(mondayLater.decision).toBe('allow');
+  });
+
+  it('never caps transactional messages and does not count them by default', async () => {
+    // Prepare
+    const gate = gateFor(singleCapPolicy({ name: 'all-daily', scope: 'total', window: 'day', limit: 1 }));
+    const userId = freshUser();
+    const tx = (n: number) =>
+      gate.decide(
+        adRequest({
+          userId,
+          messageClass: 'transactional',
+          category: 'billing',
+          channel: 'alimtalk',
+          messageId: `tx-${n}`,
+        }),
+      );
+
+    // Act
+    const answers = [await tx(1), await tx(2), await tx(3)];
+    const info = await gate.decide(adRequest({ userId, messageClass: 'informational', category: 'notice' }));
+
+    // Assess
+    expect(answers.map((answer) => `${answer.decision}:${answer.reason}`)).toEqual([
+      'allow:transactional_override',
+      'allow:transactional_override',
+      'allow:transactional_override',
+    ]);
+    expect(info.decision).toBe('allow');
+  });
+
+  it('counts transactional messages toward caps when the policy says so, still never holding them', async () => {
+    // Prepare
+    const base = singleCapPolicy({ name: 'all-daily', scope: 'total', window: 'day', limit: 1 });
+    const gate = gateFor({ ...base, transactional: { countTowardCaps: true } });
+    const userId = freshUser();
+
+    // Act
+    const tx1 = await gate.decide(adRequest({ userId, messageClass: 'transactional', category: 'billing' }));
+    const tx2 = await gate.decide(adRequest({ userId, messageClass: 'transactional', category: 'billing' }));
+    const info = await gate.decide(adRequest({ userId, messageClass: 'informational', category: 'notice' }));
+
+    // Assess
+    expect([tx1.decision, tx2.decision]).toEqual(['allow', 'allow']);
+    expect(info).toMatchObject({ decision: 'deny', reason: 'cap_reached' });
+  });
+
+  it('denies a category the tier may not receive, without counting it', async () => {
+    // Prepare: users without a tier record get the default tier (mid), which may not get `comeback`
+    const gate = gateFor(policyWith());
+    const userId = freshUser();
+
+    // Act
+    const answer = await gate.decide(adRequest({ userId, category: 'comeback' }));
+
+    // Assess
+    expect(answer).toMatchObject({ decision: 'deny', reason: 'category_not_allowed', tier: 'mid' });
+  });
+
+  it('backs off further for low-tier users who stopped engaging', async () => {
+    // Prepare: low tier allows 2 pushes a day; idle for 20 days = 2 steps = caps x0.25 -> 0
+    const policy = policyWith();
+    const gate = gateFor(policy);
+    const [engaged, idle] = [freshUser(), freshUser()];
+    await store.writeTiers([
+      { userId: engaged, record: { tier: 'low' } },
+      { userId: idle, record: { tier: 'low', idleSince: '2026-11-04' } },
+    ]);
+    const notice = (userId: string) =>
+      gate.decide(
+        adRequest({
+          userId,
+          messageClass: 'informational',
+          category: 'notice',
+          at: '2026-11-24T10:00:00+09:00',
+        }),
+      );
+
+    // Act
+    const engagedAnswer = await notice(engaged);
+    const idleAnswer = await notice(idle);
+    const idleTier = await createGate({
+      store,
+      policy,
+      timeoutMs: 5_000,
+      now: () => new Date('2026-11-24T01:00:00Z'),
+    }).userTier(idle);
+
+    // Assess
+    expect(engagedAnswer.decision).toBe('allow');
+    expect(idleAnswer).toMatchObject({ decision: 'deny', reason: 'cap_reached', tier: 'low' });
+    expect(idleAnswer.caps.find((cap) => cap.name === 'push-daily')?.limit).toBe(0);
+    expect(idleTier).toMatchObject({ tier: 'low', stored: true, backoffSteps: 2 });
+  });
+});
+
+describe('idempotency and concurrency', () => {
+  it('answers a retried message id the same and counts it once', async () => {
+    // Prepare
+    const gate = gateFor(singleCapPolicy({ name: 'weekly', scope: 'total', window: 'week', limit: 5 }));
+    const userId = freshUser();
+    const request = adRequest({
+      userId,
+      messageClass: 'informational',
+      category: 'notice',
+      messageId: 'same',
+    });
+
+    // Act
+    const first = await gate.decide(request);
+    const retry = await gate.decide(request);
+    const other = await gate.decide({ ...request, messageId: 'other' });
+
+    // Assess
+    expect(retry).toMatchObject({ decision: first.decision, reason: first.reason, tier: first.tier });
+    expect(first.caps[0]?.used).toBe(1);
+    expect(other.caps[0]?.used).toBe(2);
+  });
+
+  it('keeps a denial for a retry even after the window has room again', async () => {
+    // Prepare
+    const gate = gateFor(singleCapPolicy({ name: 'daily', scope: 'total', window: 'day', limit: 1 }));
+    const userId = freshUser();
+    await gate.decide(adRequest({ userId, messageClass: 'informational', at: '2026-11-24T09:00:00+09:00' }));
+    const denied = await gate.decide(
+      adRequest({
+        userId,
+        messageClass: 'informational',
+        messageId: 'late',
+        at: '2026-11-24T10:00:00+09:00',
+      }),
+    );
+
+    // Act: the same message retried the next day, same week
+    const retry = await gate.decide(
+      adRequest({
+        userId,
+        messageClass: 'informational',
+        messageId: 'late',
+        at: '2026-11-25T10:00:00+09:00',
+      }),
+    );
+
+    // Assess
+    expect(denied).toMatchObject({ decision: 'deny', reason: 'cap_reached' });
+    expect(retry).toMatchObject({ decision: 'deny', reason: 'cap_reached', limitedBy: 'daily' });
+  });
+
+  it('never exceeds a cap of 5 under 50 parallel requests for one user', async () => {
+    // Prepare
+    const gate = gateFor(singleCapPolicy({ name: 'weekly', scope: 'total', window: 'week', limit: 5 }));
+    const userId = freshUser();
+    const requests = Array.from({ length: 50 }, (_, i) =>
+      adRequest({ userId, messageClass: 'informational', category: 'notice', messageId: `p-${i}` }),
+    );
+
+    // Act
+    const answers = await Promise.all(requests.map((request) => gate.decide(request)));
+    const batch = await gate.decideBatch(
+      requests.map((request) => ({ ...request, messageId: `b-${request.messageId}` })),
+    );
+
+    // Assess
+    expect(answers.filter((answer) => answer.decision === 'allow')).toHaveLength(5);
+    expect(answers.filter((answer) => answer.reason === 'cap_reached')).toHaveLength(45);
+    expect(batch.filter((answer) => answer.decision === 'allow')).toHaveLength(0);
+  });
+
+  it('answers a batch in order, one answer per request', async () => {
+    // Prepare
+    const gate = gateFor(singleCapPolicy({ name: 'daily', scope: 'total', window: 'day', limit: 1 }));
+    const [a, b] = [freshUser(), freshUser()];
+    const requests = [
+      adRequest({ userId: a, messageClass: 'informational' }),
+      adRequest({ userId: a, channel: 'alimtalk' }),
+      adRequest({ userId: b, messageClass: 'informational' }),
+      adRequest({ userId: a, messageClass: 'informational' }),
+    ];
+
+    // Act
+    const answers = await gate.decideBatch(requests);
+
+    // Assess
+    expect(answers.map((answer) => answer.reason)).toEqual([
+      'under_caps',
+      'ad_on_alimtalk',
+      'under_caps',
+      'cap_reached',
+    ]);
+  });
+});
+
+describe('store unavailable', () => {
+  let silent: Server;
+  let silentEndpoint: string;
+  const sockets = new Set<Socket>();
+  beforeAll(async () => {
+    // Accepts connections and never answers: the worst kind of store outage.
+    silent = createServer((socket) => {
+      sockets.add(socket);
+    });
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    silentEndpoint = `http://127.0.0.1:${(silent.address() as AddressInfo).port}`;
+  });
+  afterAll(async () => {
+    for (const socket of sockets) socket.destroy();
+    await new Promise<void>((resolve) => silent.close(() => resolve()));
+  });
+
+  it('answers within the timeout: transactional allowed, advertising denied, informational deferred', async () => {
+    // Prepare
+    const client = new DynamoDBClient({
+      endpoint: silentEndpoint,
+      region: 'local',
+      credentials: { accessKeyId: 'x', secretAccessKey: 'x' },
+    });
+    const hungStore = createDynamoGateStore({
+      documentClient: DynamoDBDocumentClient.from(client),
+      tableName: 'gate',
+    });
+    const gate = createGate({ store: hungStore, policy: policyWith(), timeoutMs: 150 });
+    const started = Date.now();
+
+    // Act
+    const answers = await Promise.all(
+      (['transactional', 'advertising', 'informational'] as const).map((messageClass) =>
+        gate.decide(adRequest({ messageClass, category: 'notice' })),
+      ),
+    );
+    const waited = Date.now() - started;
+    client.destroy();
+
+    // Assess
+    expect(answers.map((answer) => `${answer.decision}:${answer.reason}:${answer.tier}`)).toEqual([
+      'allow:gate_unavailable:unknown',
+      'deny:gate_unavailable:unknown',
+      'defer:gate_unavailable:unknown',
+    ]);
+    expect(waited).toBeLessThan(2_000);
+  });
+
+  it('still applies the legal checks when the store is down', async () => {
+    // Prepare
+    const down = await startEmbeddedDynamo();
+    const downStore = createDynamoGateStore({
+      documentClient: down.documentClient,
+      tableName: down.tableNames.gate,
+    });
+    await down.close();
+    const gate = createGate({ store: downStore, policy: policyWith(), timeoutMs: 500 });
+
+    // Act
+    const night = await gate.decide(adRequest({ at: '2026-11-24T22:00:00+09:00' }));
+    const day = await gate.decide(adRequest());
+
+    // Assess
+    expect(night).toMatchObject({ decision: 'defer', reason: 'night_ad_without_consent' });
+    expect(day).toMatchObject({ decision: 'deny', reason: 'gate_unavailable' });
+  });
+});

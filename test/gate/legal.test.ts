@@ -1,0 +1,96 @@
+import { describe, expect, it } from 'vitest';
+import { adConsentExpiry, legalCheck } from '#shared/gate/legal.ts';
+import { adRequest } from './helpers.ts';
+
+const kst = (text: string) => new Date(`${text}+09:00`);
+
+describe('legal checks (no store)', () => {
+  it.each([
+    // [case, send time KST, consent overrides, channel, expected]
+    ['daytime ad with consent', '2026-11-24T10:00:00', {}, 'push', undefined],
+    ['20:59 is still day', '2026-11-24T20:59:59', {}, 'push', undefined],
+    [
+      '21:00 is night',
+      '2026-11-24T21:00:00',
+      {},
+      'push',
+      'defer:night_ad_without_consent:2026-11-25T08:00:00',
+    ],
+    [
+      '07:59 is night',
+      '2026-11-25T07:59:00',
+      {},
+      'push',
+      'defer:night_ad_without_consent:2026-11-25T08:00:00',
+    ],
+    ['08:00 is day', '2026-11-25T08:00:00', {}, 'push', undefined],
+    [
+      '00:30 defers to the same morning',
+      '2026-11-25T00:30:00',
+      {},
+      'push',
+      'defer:night_ad_without_consent:2026-11-25T08:00:00',
+    ],
+    ['night with night consent', '2026-11-24T23:00:00', { nightAd: true }, 'push', undefined],
+    ['night email needs no night consent', '2026-11-24T23:00:00', {}, 'email', undefined],
+    ['advertising on alimtalk', '2026-11-24T10:00:00', {}, 'alimtalk', 'deny:ad_on_alimtalk'],
+    ['no ad consent', '2026-11-24T10:00:00', { ad: false }, 'push', 'deny:no_ad_consent'],
+    [
+      'consent exactly two years old',
+      '2026-11-24T10:00:00',
+      { adConsentedAt: '2024-11-24T10:00:00+09:00' },
+      'push',
+      undefined,
+    ],
+    [
+      'consent two years and a second old',
+      '2026-11-24T10:00:01',
+      { adConsentedAt: '2024-11-24T10:00:00+09:00' },
+      'push',
+      'deny:ad_consent_expired',
+    ],
+  ])('%s', (_case, at, consent, channel, expected) => {
+    // Prepare
+    const base = adRequest();
+    const request = adRequest({ channel, consent: { ...base.consent, ...consent } });
+
+    // Act
+    const verdict = legalCheck(request, kst(at));
+
+    // Assess
+    const [decision, reason, until] = expected?.split(/:(?=[a-z_]|\d{4}-)/) ?? [];
+    if (!expected) expect(verdict).toBeUndefined();
+    else {
+      expect(verdict?.decision).toBe(decision);
+      expect(verdict?.reason).toBe(reason);
+      if (until) expect(verdict?.deferUntil?.toISOString()).toBe(kst(until).toISOString());
+    }
+  });
+
+  it('never holds transactional or informational messages, even at night on alimtalk', () => {
+    // Prepare
+    const night = kst('2026-11-24T23:30:00');
+
+    // Act
+    const verdicts = (['transactional', 'informational'] as const).map((messageClass) =>
+      legalCheck(
+        adRequest({ messageClass, channel: 'alimtalk', consent: { ad: false, nightAd: false } }),
+        night,
+      ),
+    );
+
+    // Assess
+    expect(verdicts).toEqual([undefined, undefined]);
+  });
+
+  it('counts two years on the Seoul calendar', () => {
+    // Prepare
+    const consentedAt = kst('2024-02-29T09:00:00');
+
+    // Act
+    const expiry = adConsentExpiry(consentedAt);
+
+    // Assess
+    expect(expiry.toISOString()).toBe(kst('2026-03-01T09:00:00').toISOString());
+  });
+});
