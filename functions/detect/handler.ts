@@ -1,2 +1,62 @@
-// Placeholder entry so the CDK app can bundle it; the owning issue replaces this file.
-export const handler = async (): Promise<void> => {};
+import { Logger } from '@aws-lambda-powertools/logger';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import middy from '@middy/core';
+import { z } from 'zod';
+import { createSnsAlertSink } from '#shared/adapters/alerts/sns.ts';
+import { createAthenaMetricsSource } from '#shared/adapters/athena/metrics-source.ts';
+import { athenaClient, documentClient, snsClient } from '#shared/adapters/aws-clients.ts';
+import { createDynamoFindingStore } from '#shared/adapters/dynamo/finding-store.ts';
+import { parseCrmGuardConfig } from '#shared/config/crm-guard-config.ts';
+import { loadDetectEnv } from '#shared/config/lambda-env.ts';
+import { parseConfig } from '#shared/config/load.ts';
+import { isIsoDay, seoulYesterday } from '#shared/time/seoul.ts';
+import { detectDay } from '#shared/use-cases/detect-day.ts';
+
+const env = loadDetectEnv();
+const config = parseCrmGuardConfig(env.CRM_GUARD_CONFIG ?? {}, 'CRM_GUARD_CONFIG');
+const logger = new Logger({ serviceName: 'crm-guard-detect' });
+const metrics = new Metrics({ namespace: 'crm-guard', serviceName: 'detect' });
+
+const ports = {
+  metrics: createAthenaMetricsSource({
+    client: athenaClient,
+    workgroup: env.ATHENA_WORKGROUP,
+    database: env.ATHENA_DATABASE,
+    channelTable: env.CHANNEL_TABLE,
+    engagementTable: env.ENGAGEMENT_TABLE,
+  }),
+  store: createDynamoFindingStore({ documentClient, tableName: env.FINDINGS_TABLE }),
+  alerts: createSnsAlertSink({ client: snsClient, topicArn: env.ALERTS_TOPIC_ARN }),
+};
+
+/** The scheduler sends `{}` (judge yesterday, Asia/Seoul); an operator may name a day to re-run. */
+const eventSchema = z.object({
+  day: z.string().refine(isIsoDay, 'must be a calendar day YYYY-MM-DD').optional(),
+  profile: z.enum(['default', 'seed']).optional(),
+});
+
+export const detect = async (event: unknown) => {
+  const request = parseConfig(eventSchema, event ?? {}, 'the event');
+  const day = request.day ?? seoulYesterday(new Date());
+  const profile = request.profile ?? env.DETECTION_PROFILE;
+  const result = await detectDay({ day, profile, config }, ports);
+  logger.info('detect run finished', {
+    day,
+    profile,
+    channelsJudged: result.run.channelsJudged,
+    findings: result.run.findings,
+    alerts: result.run.alerts,
+    missingDays: result.run.missingDays,
+    digestSent: result.digest !== undefined,
+  });
+  metrics.addMetric('ChannelAlerts', MetricUnit.Count, result.run.alerts);
+  metrics.addMetric('Findings', MetricUnit.Count, result.run.findings);
+  // The "no successful run in 26 hours" alarm watches this metric; a late day is not a success.
+  if (result.run.missingDays.includes(day)) metrics.addMetric('DetectDataLate', MetricUnit.Count, 1);
+  else metrics.addMetric('DetectRunSucceeded', MetricUnit.Count, 1);
+  return { ...result.run, digestSent: result.digest !== undefined };
+};
+
+export const handler = middy(detect).use(injectLambdaContext(logger)).use(logMetrics(metrics));

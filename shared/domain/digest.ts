@@ -19,7 +19,9 @@ const ratio = new Intl.NumberFormat('en-US', { style: 'percent', maximumFraction
 export function describeChange(finding: JudgedFinding): string {
   const format = (value: number) => (finding.metric === 'ctr' ? ratio.format(value) : count.format(value));
   const change =
-    finding.expected > 0 ? ` (${finding.actual >= finding.expected ? '+' : ''}${Math.round(((finding.actual - finding.expected) / finding.expected) * 100)}%)` : '';
+    finding.expected > 0
+      ? ` (${finding.actual >= finding.expected ? '+' : ''}${Math.round(((finding.actual - finding.expected) / finding.expected) * 100)}%)`
+      : '';
   return `${finding.metric} ${format(finding.actual)} vs expected ${format(finding.expected)}${change}`;
 }
 
@@ -37,7 +39,8 @@ export function rankAlerts(findings: JudgedFinding[]): JudgedFinding[] {
 
 function worst(findings: JudgedFinding[]): Severity {
   return findings.reduce<Severity>(
-    (acc, finding) => (SEVERITY_ORDER.indexOf(finding.severity) < SEVERITY_ORDER.indexOf(acc) ? finding.severity : acc),
+    (acc, finding) =>
+      SEVERITY_ORDER.indexOf(finding.severity) < SEVERITY_ORDER.indexOf(acc) ? finding.severity : acc,
     'info',
   );
 }
@@ -46,18 +49,27 @@ function worst(findings: JudgedFinding[]): Severity {
  * One digest per run, written for the CRM team lead at 09:05: what pages, worst first, one line each
  * with the number that moved and the rule that saw it; then what the run could not judge.
  */
-export function buildDigest(run: RunRecord, findings: JudgedFinding[], options: { findingsAt?: string } = {}): Digest {
+export function buildDigest(
+  run: RunRecord,
+  findings: JudgedFinding[],
+  options: { findingsAt?: string } = {},
+): Digest {
   const alerts = rankAlerts(findings);
   const severity = worst(alerts);
-  const bySeverity = SEVERITY_ORDER.map((level) => [level, alerts.filter((a) => a.severity === level)] as const).filter(
-    ([, group]) => group.length > 0,
-  );
+  const bySeverity = SEVERITY_ORDER.map(
+    (level) => [level, alerts.filter((a) => a.severity === level)] as const,
+  ).filter(([, group]) => group.length > 0);
   const headline = alerts.length
     ? `${alerts.length} channel alert${alerts.length === 1 ? '' : 's'}${bySeverity.length ? ` (${bySeverity.map(([level, group]) => `${group.length} ${level}`).join(', ')})` : ''}`
     : 'no channel needs attention';
   const subject = `crm-guard ${run.day}: ${headline}`;
 
-  const lines: string[] = [`crm-guard daily check for ${run.day} (Asia/Seoul), profile ${run.profile}`, '', headline, ''];
+  const lines: string[] = [
+    `crm-guard daily check for ${run.day} (Asia/Seoul), profile ${run.profile}`,
+    '',
+    headline,
+    '',
+  ];
   for (const [level, group] of bySeverity) {
     lines.push(`${level.toUpperCase()} (${group.length})`);
     for (const alert of group) {

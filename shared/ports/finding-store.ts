@@ -26,6 +26,8 @@ export interface FindingStore {
   replaceDay(run: RunRecord, findings: JudgedFinding[]): Promise<void>;
   findings(range: { from: IsoDay; to: IsoDay }): Promise<JudgedFinding[]>;
   run(day: IsoDay): Promise<RunRecord | undefined>;
-  /** Marks the day's digest as sent; false when it already was (exactly-once digests). */
+  /** Marks the day's digest as sent; false when it already was (at most one digest a day). */
   claimDigest(day: IsoDay, sentAt: string): Promise<boolean>;
+  /** Undoes this claim (only if it is still `sentAt`) when publishing failed, so a retry can send. */
+  releaseDigest(day: IsoDay, sentAt: string): Promise<void>;
 }

@@ -1,14 +1,13 @@
+import type { CrmGuardConfig } from '#shared/config/crm-guard-config.ts';
 import { judgeFindings, policyLookbackDays } from '#shared/domain/alert-policy/index.ts';
 import { buildDigest } from '#shared/domain/digest.ts';
 import type { JudgedFinding } from '#shared/domain/finding.ts';
-import { runRules } from '#shared/domain/rules/index.ts';
+import { configLookbackDays, runRules } from '#shared/domain/rules/index.ts';
 import { buildChannelMetrics } from '#shared/domain/series.ts';
-import type { CrmGuardConfig } from '#shared/config/crm-guard-config.ts';
 import type { AlertSink, Digest } from '#shared/ports/alert-sink.ts';
 import type { FindingStore, ProfileName, RunRecord } from '#shared/ports/finding-store.ts';
 import type { MetricsSource } from '#shared/ports/metrics-source.ts';
 import { addDays, type IsoDay } from '#shared/time/seoul.ts';
-import { RULES_LOOKBACK_DAYS } from './judge-range.ts';
 
 export interface DetectDayPorts {
   metrics: MetricsSource;
@@ -43,15 +42,27 @@ export async function detectDay(
   // The policy groups incidents over the days before `day`: judge those too, store only `day`.
   const memoryDays = profile === 'default' ? policyLookbackDays(config.alertPolicy) : 0;
   const judgeFrom = addDays(day, -memoryDays);
-  const columns = await ports.metrics.readChannelDays({ from: addDays(judgeFrom, -RULES_LOOKBACK_DAYS), to: day });
+  const columns = await ports.metrics.readChannelDays({
+    from: addDays(judgeFrom, -configLookbackDays(config.detection)),
+    to: day,
+  });
   const metrics = buildChannelMetrics(columns);
   const ruleRun = runRules(metrics, { from: judgeFrom, to: day }, config.detection);
   const retired = (await ports.retiredChannels?.()) ?? new Set<string>();
-  const judged = judgeFindings({ profile, metrics, ruleRun, range: { from: judgeFrom, to: day }, config: config.alertPolicy });
+  const judged = judgeFindings({
+    profile,
+    metrics,
+    ruleRun,
+    range: { from: judgeFrom, to: day },
+    config: config.alertPolicy,
+    minSendsForRatio: config.detection.rules.minSendsForRatio,
+  });
   const findings = judged
     .filter((finding) => finding.date === day)
     .map((finding) =>
-      finding.alert && retired.has(finding.channelId) ? { ...finding, alert: false, reason: 'channel retired' } : finding,
+      finding.alert && retired.has(finding.channelId)
+        ? { ...finding, alert: false, reason: 'channel retired' }
+        : finding,
     );
 
   const previous = await ports.store.run(day);
@@ -73,9 +84,14 @@ export async function detectDay(
   const digestAlreadySent = previous?.digestSentAt !== undefined;
   if (late || run.alerts === 0 || digestAlreadySent) return { run, findings, digestAlreadySent };
   const digest = buildDigest(run, findings, { findingsAt: request.findingsAt });
-  // Publish first, then mark: a crash between the two re-sends on retry rather than never sending.
-  await ports.alerts.publish(digest);
+  // Claim, then publish: two overlapping runs never both send; a failed publish gives the claim back.
   const sentAt = now().toISOString();
-  await ports.store.claimDigest(day, sentAt);
+  if (!(await ports.store.claimDigest(day, sentAt))) return { run, findings, digestAlreadySent: true };
+  try {
+    await ports.alerts.publish(digest);
+  } catch (error) {
+    await ports.store.releaseDigest(day, sentAt);
+    throw error;
+  }
   return { run: { ...run, digestSentAt: sentAt }, findings, digest, digestAlreadySent };
 }

@@ -1,14 +1,11 @@
+import type { CrmGuardConfig } from '#shared/config/crm-guard-config.ts';
 import { judgeFindings, policyLookbackDays } from '#shared/domain/alert-policy/index.ts';
 import type { JudgedFinding } from '#shared/domain/finding.ts';
-import { runRules } from '#shared/domain/rules/index.ts';
+import { configLookbackDays, runRules } from '#shared/domain/rules/index.ts';
 import { buildChannelMetrics } from '#shared/domain/series.ts';
-import type { CrmGuardConfig } from '#shared/config/crm-guard-config.ts';
 import type { ProfileName } from '#shared/ports/finding-store.ts';
 import type { MetricsSource } from '#shared/ports/metrics-source.ts';
 import { addDays, type IsoDay } from '#shared/time/seoul.ts';
-
-/** The furthest back any seed rule looks from the day it judges: the 56-day periodicity window. */
-export const RULES_LOOKBACK_DAYS = 56;
 
 export interface BackfillResult {
   findings: JudgedFinding[];
@@ -31,7 +28,14 @@ export async function backfill(
   const readFrom = earliest < judgeFrom ? earliest : judgeFrom;
   const metrics = buildChannelMetrics(await ports.metrics.readChannelDays({ from: readFrom, to }));
   const ruleRun = runRules(metrics, { from: judgeFrom, to }, config.detection);
-  const judged = judgeFindings({ profile, metrics, ruleRun, range: { from: judgeFrom, to }, config: config.alertPolicy });
+  const judged = judgeFindings({
+    profile,
+    metrics,
+    ruleRun,
+    range: { from: judgeFrom, to },
+    config: config.alertPolicy,
+    minSendsForRatio: config.detection.rules.minSendsForRatio,
+  });
   return {
     findings: judged.filter((finding) => finding.date >= from),
     judgedChannelDays: ruleRun.judgedChannelDays,

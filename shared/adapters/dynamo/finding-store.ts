@@ -228,7 +228,28 @@ export function createDynamoFindingStore(options: DynamoFindingStoreOptions): Fi
     }
   }
 
-  return { replaceDay, findings: readFindings, run, claimDigest };
+  async function releaseDigest(day: IsoDay, sentAt: string): Promise<void> {
+    try {
+      await documentClient.send(
+        new UpdateCommand({
+          TableName: tableName,
+          Key: { [KEY.pk]: dayKey(day), [KEY.sk]: RUN_KEY },
+          UpdateExpression: 'REMOVE #sent',
+          ConditionExpression: '#sent = :sent',
+          ExpressionAttributeNames: { '#sent': 'digestSentAt' },
+          ExpressionAttributeValues: { ':sent': sentAt },
+        }),
+      );
+    } catch (error) {
+      // Someone else's claim stands: nothing of ours to release.
+      if ((error as Error).name === 'ConditionalCheckFailedException') return;
+      throw new StoreUnavailableError(`DynamoDB table ${tableName}: releasing the digest of ${day} failed: ${describe(error)}`, {
+        cause: error,
+      });
+    }
+  }
+
+  return { replaceDay, findings: readFindings, run, claimDigest, releaseDigest };
 }
 
 function toItem(finding: JudgedFinding, sk: string, expiresAt: number): Record<string, unknown> {
