@@ -1,7 +1,7 @@
 import type { CrmGuardConfig } from '#shared/config/crm-guard-config.ts';
 import { judgeFindings, policyLookbackDays } from '#shared/domain/alert-policy/index.ts';
 import type { JudgedFinding } from '#shared/domain/finding.ts';
-import { configLookbackDays, runRules } from '#shared/domain/rules/index.ts';
+import { runRules } from '#shared/domain/rules/index.ts';
 import { buildChannelMetrics } from '#shared/domain/series.ts';
 import type { ProfileName } from '#shared/ports/finding-store.ts';
 import type { MetricsSource } from '#shared/ports/metrics-source.ts';
