@@ -1,7 +1,11 @@
 /** Small generated inputs for the rule tests: rows -> columns -> dense metrics, as the adapters hand them over. */
+import { detectionConfigSchema } from '#shared/config/detection-config.ts';
+import { parseConfig } from '#shared/config/load.ts';
 import type { ChannelMetrics } from '#shared/domain/channel-metrics.ts';
+import { runRules } from '#shared/domain/rules/index.ts';
 import { buildChannelMetrics } from '#shared/domain/series.ts';
 import type { ChannelDayColumns } from '#shared/ports/metrics-source.ts';
+import { isoDay } from '#shared/time/seoul.ts';
 import type { Row } from './reference.ts';
 
 export function toColumns(
@@ -61,4 +65,40 @@ export function prng(seed: number): () => number {
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
+}
+
+export const DAY0 = 20_458; // 2026-01-05, a Monday
+
+export interface ChannelCase {
+  /** Per day from DAY0 (see `channelRows`). */
+  values: Array<number | [number, number] | null>;
+  clickRate?: number;
+  /** Day indexes with no data at all (late): neither this channel nor any other has a row. */
+  late?: number[];
+  /** Config file content (`{ rules, channels }`); the channel under test is `c1`. */
+  config?: unknown;
+  /** Day indexes judged, inclusive (default: the last day). */
+  judge?: [number, number];
+}
+
+/**
+ * Runs the rules on one channel `c1`, next to a steady `beacon` channel that has a row every day that
+ * is not late (so a day without a `c1` row is an outage, not late data). Returns the run and c1's findings.
+ */
+export function runChannel(c: ChannelCase) {
+  const late = new Set((c.late ?? []).map((k) => DAY0 + k));
+  const rows = channelRows('c1', DAY0, c.values, c.clickRate).filter((r) => !late.has(r.day));
+  for (let k = 0; k < c.values.length; k++)
+    if (!late.has(DAY0 + k)) rows.push({ channelId: 'beacon', day: DAY0 + k, sends: 1000, clicks: 100 });
+  const loaded = { from: DAY0, to: DAY0 + c.values.length - 1 };
+  const [from, to] = c.judge ?? [c.values.length - 1, c.values.length - 1];
+  const config = parseConfig(detectionConfigSchema, c.config ?? {});
+  const range = { from: isoDay(DAY0 + from), to: isoDay(DAY0 + to) };
+  const result = runRules(toMetrics(rows, loaded), range, config);
+  return { run: result, findings: result.findings.filter((f) => f.channelId === 'c1') };
+}
+
+/** `pattern` repeated for `weeks` weeks. */
+export function weeks(pattern: number[], count: number): number[] {
+  return Array.from({ length: count }, () => pattern).flat();
 }
