@@ -1,0 +1,60 @@
+import { once } from 'node:events';
+import { createWriteStream } from 'node:fs';
+import { rename } from 'node:fs/promises';
+import { openDuckDbMetrics } from '#shared/adapters/duckdb/metrics-source.ts';
+import { loadCrmGuardConfig } from '#shared/config/crm-guard-config.ts';
+import { UsageError } from '#shared/errors.ts';
+import { backfill } from '#shared/use-cases/judge-range.ts';
+import type { Command } from './command.ts';
+import { profileFlag, requiredDayFlag, stringFlag } from './options.ts';
+
+const command: Command = {
+  name: 'backfill',
+  summary: 'Judge every day of a range (sends nothing, stores nothing): one JSON line per finding.',
+  usage:
+    'crm-guard backfill --input PATH --from YYYY-MM-DD --to YYYY-MM-DD [--profile default|seed] [--config FILE] --out FILE.jsonl',
+  options: {
+    input: { type: 'string' },
+    from: { type: 'string' },
+    to: { type: 'string' },
+    profile: { type: 'string' },
+    config: { type: 'string' },
+    out: { type: 'string' },
+  },
+  async run(values) {
+    const input = stringFlag(values, 'input');
+    const out = stringFlag(values, 'out');
+    if (!input) throw new UsageError('--input is required (a CSV file or a lake folder)');
+    if (!out) throw new UsageError('--out is required (a .jsonl file)');
+    const from = requiredDayFlag(values, 'from');
+    const to = requiredDayFlag(values, 'to');
+    if (from > to) throw new UsageError(`--from ${from} is after --to ${to}`);
+    const profile = profileFlag(values);
+    const config = loadCrmGuardConfig(stringFlag(values, 'config'));
+
+    const metrics = await openDuckDbMetrics({ input });
+    let result: Awaited<ReturnType<typeof backfill>>;
+    try {
+      result = await backfill({ from, to, profile, config }, { metrics });
+    } finally {
+      await metrics.close();
+    }
+    // Written beside the target and renamed into place: a failed run leaves no half file behind.
+    const partial = `${out}.partial`;
+    const file = createWriteStream(partial, { encoding: 'utf8' });
+    for (const finding of result.findings) {
+      if (!file.write(`${JSON.stringify(finding)}\n`)) await once(file, 'drain');
+    }
+    file.end();
+    await once(file, 'finish');
+    await rename(partial, out);
+    const alerts = result.findings.filter((finding) => finding.alert).length;
+    console.log(
+      `${from}..${to} (profile ${profile}): ${result.findings.length} findings, ${alerts} paging, ` +
+        `${result.judgedChannelDays} channel-days judged${result.lateDays.length ? `, late days not judged: ${result.lateDays.join(', ')}` : ''} -> ${out}`,
+    );
+    return 0;
+  },
+};
+
+export default command;

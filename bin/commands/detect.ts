@@ -1,0 +1,71 @@
+import { relative } from 'node:path';
+import { loadCrmGuardConfig } from '#shared/config/crm-guard-config.ts';
+import { seoulYesterday } from '#shared/time/seoul.ts';
+import { detectDay } from '#shared/use-cases/detect-day.ts';
+import { alertTable } from './alert-table.ts';
+import type { Command } from './command.ts';
+import { openLocalDetection } from './local-detection.ts';
+import { commonOptions, dataDirFlag, dayFlag, inputFlag, profileFlag, stringFlag } from './options.ts';
+
+/** Runs the daily job for one day on this machine and prints what pages. */
+export async function runDetect(request: {
+  day: string;
+  input: string;
+  dataDir: string;
+  profile: 'default' | 'seed';
+  configPath?: string;
+}): Promise<number> {
+  const config = loadCrmGuardConfig(request.configPath);
+  const local = await openLocalDetection({ input: request.input, dataDir: request.dataDir });
+  try {
+    const result = await detectDay(
+      { day: request.day, profile: request.profile, config, findingsAt: local.paths.dynamo },
+      local.ports,
+    );
+    const { run } = result;
+    console.log(`crm-guard detect ${run.day} (profile ${run.profile}) on ${request.input}\n`);
+    if (run.missingDays.includes(run.day)) {
+      console.log(`The data for ${run.day} has not arrived yet: nothing was judged. Re-run once it lands.`);
+      return 0;
+    }
+    console.log(alertTable(result.findings));
+    console.log(
+      `\n${run.channelsJudged} channels judged, ${run.findings} findings recorded, ${run.alerts} paging` +
+        (run.insufficientHistory.length
+          ? `, ${run.insufficientHistory.length} with too little history to judge`
+          : '') +
+        (run.missingDays.length ? `; data missing for ${run.missingDays.join(', ')}` : '') +
+        '.',
+    );
+    const where = relative(process.cwd(), local.paths.dynamo) || local.paths.dynamo;
+    console.log(
+      `Findings stored in the embedded DynamoDB under ${where}/ (table crm-guard-findings, day ${run.day}).`,
+    );
+    if (result.digest) console.log(`Digest appended to ${relative(process.cwd(), local.paths.alertsJsonl)}.`);
+    else if (result.digestAlreadySent)
+      console.log('The digest for this day went out on an earlier run: not sent again.');
+    return 0;
+  } finally {
+    await local.close();
+  }
+}
+
+const detect: Command = {
+  name: 'detect',
+  summary: 'The daily job: judge one day of every channel, store the findings, send one digest.',
+  usage:
+    'crm-guard detect [--date YYYY-MM-DD] [--input PATH] [--profile default|seed] [--config FILE] [--data DIR]',
+  options: { ...commonOptions, date: { type: 'string' } },
+  async run(values) {
+    const dataDir = dataDirFlag(values);
+    return runDetect({
+      day: dayFlag(values, 'date') ?? seoulYesterday(new Date()),
+      input: inputFlag(values, dataDir),
+      dataDir,
+      profile: profileFlag(values),
+      configPath: stringFlag(values, 'config'),
+    });
+  },
+};
+
+export default detect;

@@ -1,0 +1,62 @@
+import { existsSync } from 'node:fs';
+import { localPaths, resolveDataDir } from '#shared/adapters/local/data-dir.ts';
+import { UsageError } from '#shared/errors.ts';
+import type { ProfileName } from '#shared/ports/finding-store.ts';
+import { type IsoDay, isIsoDay } from '#shared/time/seoul.ts';
+import type { CommandValues } from './command.ts';
+
+/** Flags several commands share, parsed one way. */
+export const commonOptions = {
+  input: { type: 'string' },
+  profile: { type: 'string' },
+  config: { type: 'string' },
+  data: { type: 'string' },
+} as const;
+
+export function stringFlag(values: CommandValues, name: string): string | undefined {
+  const value = values[name];
+  return typeof value === 'string' ? value : undefined;
+}
+
+export function dayFlag(values: CommandValues, name: string): IsoDay | undefined {
+  const value = stringFlag(values, name);
+  if (value !== undefined && !isIsoDay(value))
+    throw new UsageError(`--${name}: "${value}" is not a calendar day (YYYY-MM-DD)`);
+  return value;
+}
+
+export function requiredDayFlag(values: CommandValues, name: string): IsoDay {
+  const day = dayFlag(values, name);
+  if (day === undefined) throw new UsageError(`--${name} is required (YYYY-MM-DD)`);
+  return day;
+}
+
+export function integerFlag(values: CommandValues, name: string, fallback: number, min = 1): number {
+  const value = stringFlag(values, name);
+  if (value === undefined) return fallback;
+  if (!/^\d+$/.test(value) || Number(value) < min)
+    throw new UsageError(`--${name}: "${value}" must be a whole number >= ${min}`);
+  return Number(value);
+}
+
+export function profileFlag(values: CommandValues): ProfileName {
+  const value = stringFlag(values, 'profile') ?? 'default';
+  if (value !== 'default' && value !== 'seed')
+    throw new UsageError(`--profile: "${value}" is not a profile (default, seed)`);
+  return value;
+}
+
+/** `--input`, else CRM_GUARD_INPUT, else the sample lake `npm start` made. */
+export function inputFlag(values: CommandValues, dataDir: string): string {
+  const input = stringFlag(values, 'input') ?? process.env.CRM_GUARD_INPUT;
+  if (input) return input;
+  const sample = localPaths(dataDir).sampleLake;
+  if (existsSync(sample)) return sample;
+  throw new UsageError(
+    'no input: give --input PATH (a CSV file or a lake folder), or make one with `crm-guard sample-data`',
+  );
+}
+
+export function dataDirFlag(values: CommandValues): string {
+  return resolveDataDir(stringFlag(values, 'data'));
+}

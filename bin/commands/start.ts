@@ -1,0 +1,49 @@
+import { existsSync } from 'node:fs';
+import { relative } from 'node:path';
+import { openDuckDbMetrics } from '#shared/adapters/duckdb/metrics-source.ts';
+import { localPaths } from '#shared/adapters/local/data-dir.ts';
+import { seoulYesterday } from '#shared/time/seoul.ts';
+import type { Command } from './command.ts';
+import { runDetect } from './detect.ts';
+import { dataDirFlag, profileFlag, stringFlag } from './options.ts';
+import { writeSampleData } from './sample-data.ts';
+
+const command: Command = {
+  name: 'start',
+  summary: 'First run: make a sample lake if there is none, then run the daily job for its latest day.',
+  usage: 'crm-guard start [--profile default|seed] [--config FILE] [--data DIR]',
+  options: { profile: { type: 'string' }, config: { type: 'string' }, data: { type: 'string' } },
+  async run(values) {
+    const dataDir = dataDirFlag(values);
+    const lake = localPaths(dataDir).sampleLake;
+    const shown = relative(process.cwd(), lake) || lake;
+    if (!existsSync(lake)) {
+      console.log(`No sample lake yet: writing one to ${shown} ...`);
+      await writeSampleData({
+        out: lake,
+        channels: 400,
+        days: 365,
+        seed: 1,
+        endDay: seoulYesterday(new Date()),
+        users: 5000,
+      });
+    }
+    const metrics = await openDuckDbMetrics({ input: lake });
+    const latest = await metrics.latestDay().finally(() => metrics.close());
+    if (!latest) throw new Error(`the sample lake ${shown} has no data: delete it and run again`);
+    const code = await runDetect({
+      day: latest,
+      input: lake,
+      dataDir,
+      profile: profileFlag(values),
+      configPath: stringFlag(values, 'config'),
+    });
+    console.log(
+      `\nNext: \`npx crm-guard detect --date ${latest} --profile seed\` shows every raw rule hit; ` +
+        '`npx crm-guard report` builds the weekly report; README.md has the rest.',
+    );
+    return code;
+  },
+};
+
+export default command;
