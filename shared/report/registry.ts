@@ -58,7 +58,11 @@ export interface RegistrySnapshot {
 }
 
 const text = (max: number) =>
-  z.string().trim().min(1, 'must not be empty').max(max, `at most ${max} characters`);
+  z
+    .string({ error: (issue) => (issue.input === undefined ? 'is required' : 'must be text') })
+    .trim()
+    .min(1, 'must not be empty')
+    .max(max, `at most ${max} characters`);
 const isoDay = z.string().trim().refine(isIsoDay, 'must be a calendar day YYYY-MM-DD');
 
 const channelInputSchema = z.object({

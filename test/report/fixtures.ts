@@ -86,6 +86,7 @@ export function memoryFindings(findings: JudgedFinding[], runs: RunRecord[] = []
     async claimDigest() {
       return true;
     },
+    async releaseDigest() {},
   };
 }
 

@@ -121,7 +121,7 @@ export function createDynamoChannelRegistry(options: {
       if (!(await get(review.channelId)))
         throw new InputError(
           'review',
-          `channel ${review.channelId} is not in the registry (add it first: crm-guard channels add)`,
+          `channel ${review.channelId} is not in the registry (add it first: crm-guard channels set)`,
           {
             field: 'channel',
           },

@@ -1,0 +1,147 @@
+import { readFileSync } from 'node:fs';
+import { createDynamoChannelRegistry } from '#shared/adapters/dynamo/channel-registry.ts';
+import { startEmbeddedDynamo } from '#shared/adapters/dynamo/embedded.ts';
+import { localPaths, resolveDataDir } from '#shared/adapters/local/data-dir.ts';
+import { InputError, UsageError } from '#shared/errors.ts';
+import {
+  CHANNEL_STATUSES,
+  type ChannelEntry,
+  type ChannelRegistry,
+  parseRegistryCsv,
+  validateChannelInput,
+} from '#shared/report/registry.ts';
+import { formatTable } from './alert-table.ts';
+import type { Command, CommandValues } from './command.ts';
+
+/** The embedded registry: the `channels` table in dynalite under the data folder. */
+export async function openLocalRegistry(dataFlag: string | undefined) {
+  const dynamo = await startEmbeddedDynamo({ dataDir: localPaths(resolveDataDir(dataFlag)).dynamo });
+  const registry = createDynamoChannelRegistry({
+    documentClient: dynamo.documentClient,
+    tableName: dynamo.tableNames.channels,
+  });
+  return { dynamo, registry };
+}
+
+/** Who is making the change: `--by`, else the login name. */
+export function actor(values: CommandValues): string {
+  return (values.by as string | undefined) ?? process.env.USER ?? process.env.USERNAME ?? 'cli';
+}
+
+const USAGE = [
+  'crm-guard channels list [--status active|paused|retired] [--owner NAME] [--json]',
+  '       crm-guard channels import FILE.csv        (columns channel_id,name,category,owner[,status])',
+  '       crm-guard channels set CHANNEL [--name N] [--category C] [--owner O] [--status S]',
+  '       crm-guard channels history CHANNEL',
+  '       (all: [--by NAME] [--data DIR])',
+].join('\n');
+
+async function list(registry: ChannelRegistry, values: CommandValues): Promise<number> {
+  const status = values.status as string | undefined;
+  if (status && !(CHANNEL_STATUSES as readonly string[]).includes(status))
+    throw new InputError('channels list', `must be one of ${CHANNEL_STATUSES.join(', ')}`, {
+      field: 'status',
+    });
+  const { channels, reviews } = await registry.snapshot();
+  const shown = channels.filter(
+    (c) => (!status || c.status === status) && (!values.owner || c.owner === values.owner),
+  );
+  if (values.json) {
+    console.log(JSON.stringify(shown, null, 2));
+    return 0;
+  }
+  const lastDecision = new Map(reviews.map((r) => [r.channelId, `${r.decision} ${r.at.slice(0, 10)}`]));
+  console.log(
+    shown.length === 0
+      ? 'No channels registered: import some with `crm-guard channels import FILE.csv`.'
+      : formatTable(
+          ['channel', 'name', 'category', 'owner', 'status', 'last decision'],
+          shown.map((c) => [
+            c.channelId,
+            c.name,
+            c.category,
+            c.owner,
+            c.status,
+            lastDecision.get(c.channelId) ?? '-',
+          ]),
+        ),
+  );
+  return 0;
+}
+
+async function set(registry: ChannelRegistry, channelId: string, values: CommandValues): Promise<number> {
+  const current: Partial<ChannelEntry> = (await registry.get(channelId)) ?? {};
+  const entry = validateChannelInput(
+    {
+      channelId,
+      name: values.name ?? current.name,
+      category: values.category ?? current.category,
+      owner: values.owner ?? current.owner,
+      status: values.status ?? current.status,
+    },
+    `channels set ${channelId}`,
+  );
+  await registry.upsert([entry], actor(values), new Date());
+  console.log(`${channelId}: ${entry.name} · ${entry.category} · ${entry.owner} · ${entry.status}`);
+  return 0;
+}
+
+const command: Command = {
+  name: 'channels',
+  summary: 'List, import (CSV) and edit the channel registry: name, category, owner, status.',
+  usage: USAGE,
+  options: {
+    status: { type: 'string' },
+    owner: { type: 'string' },
+    name: { type: 'string' },
+    category: { type: 'string' },
+    json: { type: 'boolean' },
+    by: { type: 'string' },
+    data: { type: 'string' },
+  },
+  async run(values, positionals) {
+    const [action = 'list', target, ...extra] = positionals;
+    if (!['list', 'import', 'set', 'history'].includes(action))
+      throw new UsageError(`unknown action "${action}"\nUsage: ${USAGE}`);
+    if (action !== 'list' && !target)
+      throw new UsageError(
+        `channels ${action} needs ${action === 'import' ? 'a CSV file' : 'a channel id'}\nUsage: ${USAGE}`,
+      );
+    if (extra.length) throw new UsageError(`unexpected argument "${extra[0]}"\nUsage: ${USAGE}`);
+    // Parse the file before starting the store: a bad file fails fast, naming row and field.
+    let imported: ReturnType<typeof parseRegistryCsv> | undefined;
+    if (action === 'import') {
+      let text: string;
+      try {
+        text = readFileSync(target!, 'utf8');
+      } catch {
+        throw new InputError(target!, 'cannot read the file');
+      }
+      imported = parseRegistryCsv(text, target!);
+    }
+    const { dynamo, registry } = await openLocalRegistry(values.data as string | undefined);
+    try {
+      if (action === 'list') return await list(registry, values);
+      if (action === 'set') return await set(registry, target!, values);
+      if (action === 'import') {
+        await registry.upsert(imported!, actor(values), new Date());
+        console.log(`Imported ${imported!.length} channels from ${target}.`);
+        return 0;
+      }
+      const history = await registry.history(target!);
+      console.log(
+        history.length === 0
+          ? `No decisions recorded for ${target}.`
+          : formatTable(
+              ['when', 'decision', 'by', 'change day', 'note'],
+              history.map((r) => [r.at, r.decision, r.by, r.changeDay ?? '-', r.note]),
+            ),
+      );
+      return 0;
+    } finally {
+      await dynamo.close();
+    }
+  },
+};
+
+export default command;

@@ -1,0 +1,78 @@
+import { existsSync } from 'node:fs';
+import { openDuckDbMetrics } from '#shared/adapters/duckdb/metrics-source.ts';
+import { createDynamoChannelRegistry } from '#shared/adapters/dynamo/channel-registry.ts';
+import { startEmbeddedDynamo } from '#shared/adapters/dynamo/embedded.ts';
+import { createDynamoFindingStore } from '#shared/adapters/dynamo/finding-store.ts';
+import { localPaths, resolveDataDir } from '#shared/adapters/local/data-dir.ts';
+import { createFolderReportWriter } from '#shared/adapters/report-files/local.ts';
+import { InputError, UsageError } from '#shared/errors.ts';
+import { LOCALES, type Locale } from '#shared/report/labels.ts';
+import { isIsoDay } from '#shared/time/seoul.ts';
+import { buildReport } from '#shared/use-cases/build-report.ts';
+import type { Command } from './command.ts';
+
+const USAGE = 'crm-guard report [--date YYYY-MM-DD] [--input PATH] [--out DIR] [--locale ko|en] [--data DIR]';
+
+const command: Command = {
+  name: 'report',
+  summary:
+    'Build the weekly channel report (health, incidents, low performers, review queue, change impact, freshness) for the week ending on a day: HTML, CSV and JSON in a folder.',
+  usage: USAGE,
+  options: {
+    date: { type: 'string' },
+    input: { type: 'string' },
+    out: { type: 'string' },
+    locale: { type: 'string' },
+    data: { type: 'string' },
+  },
+  async run(values) {
+    const date = values.date as string | undefined;
+    if (date !== undefined && !isIsoDay(date))
+      throw new InputError('report', 'must be a calendar day YYYY-MM-DD', { field: '--date' });
+    const locale = (values.locale as string | undefined) ?? 'ko';
+    if (!(LOCALES as readonly string[]).includes(locale))
+      throw new InputError('report', `must be one of ${LOCALES.join(', ')}`, { field: '--locale' });
+    const dataDir = resolveDataDir(values.data as string | undefined);
+    const paths = localPaths(dataDir);
+    const input = (values.input as string | undefined) ?? paths.sampleLake;
+    if (!values.input && !existsSync(input))
+      throw new UsageError(
+        `no --input given and no sample lake at ${input}: run \`crm-guard sample-data\` or pass --input PATH`,
+      );
+
+    const metrics = await openDuckDbMetrics({ input });
+    const dynamo = await startEmbeddedDynamo({ dataDir: paths.dynamo });
+    try {
+      // Without --date, the week ends on the last day with data.
+      const day = date ?? (await metrics.latestDay());
+      if (!day) throw new InputError(input, 'holds no channel rows');
+      const result = await buildReport(
+        {
+          metrics,
+          findings: createDynamoFindingStore({
+            documentClient: dynamo.documentClient,
+            tableName: dynamo.tableNames.findings,
+          }),
+          registry: createDynamoChannelRegistry({
+            documentClient: dynamo.documentClient,
+            tableName: dynamo.tableNames.channels,
+          }),
+          writer: createFolderReportWriter((values.out as string | undefined) ?? paths.reports),
+        },
+        { day, locale: locale as Locale },
+      );
+      const { report } = result;
+      console.error(
+        `Week ${report.week.from} ~ ${report.week.to}: ${report.totals.channels} channels, ${report.incidents.length} incidents, ` +
+          `${report.lowPerformers.length} low performers (${report.reviewQueue.filter((r) => r.open).length} open), ${report.changeImpact.length} changes measured.`,
+      );
+      console.log(result.location);
+      return 0;
+    } finally {
+      await dynamo.close();
+      await metrics.close();
+    }
+  },
+};
+
+export default command;

@@ -1,0 +1,49 @@
+import { UsageError } from '#shared/errors.ts';
+import { validateReviewInput } from '#shared/report/registry.ts';
+import { actor, openLocalRegistry } from './channels.ts';
+import type { Command } from './command.ts';
+
+const USAGE =
+  'crm-guard review CHANNEL --decision keep|redesign|retire --note TEXT [--change YYYY-MM-DD] [--by NAME] [--data DIR]';
+
+const command: Command = {
+  name: 'review',
+  summary:
+    "Record the owners' decision on a channel (keep, redesign, retire) with a note; a retired channel stops paging, a redesign with --change is measured in the weekly report.",
+  usage: USAGE,
+  options: {
+    decision: { type: 'string' },
+    note: { type: 'string' },
+    change: { type: 'string' },
+    by: { type: 'string' },
+    data: { type: 'string' },
+  },
+  async run(values, positionals) {
+    if (positionals.length !== 1)
+      throw new UsageError(`review needs exactly one channel id\nUsage: ${USAGE}`);
+    const review = validateReviewInput(
+      {
+        channelId: positionals[0],
+        decision: values.decision,
+        note: values.note,
+        by: actor(values),
+        changeDay: values.change,
+      },
+      'review',
+    );
+    const { dynamo, registry } = await openLocalRegistry(values.data as string | undefined);
+    try {
+      const recorded = await registry.recordReview(review, new Date());
+      console.log(
+        `${recorded.channelId}: ${recorded.decision} by ${recorded.by} at ${recorded.at}` +
+          (recorded.changeDay ? `, change live from ${recorded.changeDay}` : '') +
+          (recorded.decision === 'retire' ? ' (the channel no longer pages)' : ''),
+      );
+      return 0;
+    } finally {
+      await dynamo.close();
+    }
+  },
+};
+
+export default command;

@@ -1,0 +1,97 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { writeChannelCsv } from '#shared/adapters/duckdb/lake-writer.ts';
+import { InputError } from '#shared/errors.ts';
+import channels from '../../bin/commands/channels.ts';
+import report from '../../bin/commands/report.ts';
+import review from '../../bin/commands/review.ts';
+import { makeColumns } from './fixtures.ts';
+import { DAY, scenarioChannels } from './scenario.ts';
+
+afterEach(() => {
+  vi.restoreAllMocks();
+});
+
+function captureLog(): string[] {
+  const lines: string[] = [];
+  vi.spyOn(console, 'log').mockImplementation((...args: unknown[]) => {
+    lines.push(args.join(' '));
+  });
+  vi.spyOn(console, 'error').mockImplementation(() => {});
+  return lines;
+}
+
+describe('crm-guard channels / review / report on one machine', () => {
+  it('imports the registry, records decisions and builds the report that shows them', async () => {
+    // Prepare
+    const dir = mkdtempSync(join(tmpdir(), 'crm-guard-cli-'));
+    const data = join(dir, 'data');
+    const lake = join(dir, 'lake.csv');
+    await writeChannelCsv(lake, makeColumns(scenarioChannels(), '2026-06-01', DAY));
+    const registryCsv = join(dir, 'channels.csv');
+    writeFileSync(
+      registryCsv,
+      [
+        'channel_id,name,category,owner',
+        'rent-refund,월세환급 안내,informational,박지민',
+        'bill-reminder,미납고지서,transactional,김하늘',
+        'old-survey,만족도 조사,advertising,최유나',
+      ].join('\n'),
+    );
+    const log = captureLog();
+
+    // Act
+    await channels.run({ data, by: 'admin' }, ['import', registryCsv]);
+    await review.run({ data, decision: 'keep', note: '법적 고지: 유지', by: '김하늘' }, ['bill-reminder']);
+    await review.run({ data, decision: 'redesign', note: '팝업 제거', change: '2026-10-19', by: '박지민' }, [
+      'rent-refund',
+    ]);
+    await review.run({ data, decision: 'retire', note: '응답 없음', by: '최유나' }, ['old-survey']);
+    await channels.run({ data }, ['list']);
+    const code = await report.run({ data, input: lake, date: DAY, locale: 'en', out: join(dir, 'out') }, []);
+
+    // Assess
+    expect(code).toBe(0);
+    const htmlPath = log.at(-1)!;
+    expect(htmlPath).toBe(join(dir, 'out', DAY, 'report.html'));
+    expect(log.join('\n')).toMatch(/old-survey\s+만족도 조사\s+advertising\s+최유나\s+retired\s+retire 20/);
+    const json = JSON.parse(readFileSync(join(dir, 'out', DAY, 'report.json'), 'utf8'));
+    expect(json.changeImpact).toHaveLength(1);
+    expect(json.changeImpact[0].comparison.relativeLift).toBeCloseTo(0.3407, 4);
+    expect(json.reviewQueue.map((r: { channelId: string; open: boolean }) => [r.channelId, r.open])).toEqual([
+      ['promo-blast', true],
+      ['bill-reminder', false],
+    ]);
+    const status = Object.fromEntries(
+      json.health.map((r: { channelId: string; status: string }) => [r.channelId, r.status]),
+    );
+    expect(status['old-survey']).toBe('retired');
+    expect(json.freshness.runs.every((r: { finishedAt: string | null }) => r.finishedAt === null)).toBe(true);
+    expect(readFileSync(htmlPath, 'utf8')).toContain('Weekly channel report');
+  });
+
+  it('refuses bad input naming the field', async () => {
+    // Prepare
+    const data = mkdtempSync(join(tmpdir(), 'crm-guard-cli-'));
+    captureLog();
+
+    // Act / Assess
+    await expect(review.run({ data, decision: 'delete', note: 'x' }, ['a'])).rejects.toThrow(
+      'review: field decision: must be one of keep, redesign, retire',
+    );
+    await expect(review.run({ data, decision: 'keep' }, ['a'])).rejects.toThrow(
+      'review: field note: is required',
+    );
+    await expect(review.run({ data, decision: 'keep', note: 'x' }, ['unknown'])).rejects.toBeInstanceOf(
+      InputError,
+    );
+    await expect(report.run({ data, date: '2026-13-01' }, [])).rejects.toThrow(
+      'report: field --date: must be a calendar day',
+    );
+    await expect(channels.run({ data, category: 'spam' }, ['set', 'x'])).rejects.toThrow(
+      'channels set x: field name: is required',
+    );
+  });
+});
