@@ -32,14 +32,15 @@ const PROJECT_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 /** Metric namespace of every function (Powertools). */
 export const METRICS_NAMESPACE = 'crm-guard';
 /**
- * Powertools adds `service` as a dimension to every metric, so the detect function's service name
- * is part of the "no successful detect run" alarm's contract.
+ * POWERTOOLS_SERVICE_NAME of each function. Powertools adds `service` as a dimension to every
+ * metric, so detect's name is part of the "no successful detect run" alarm: it matches the
+ * `serviceName` functions/detect/handler.ts gives its Metrics.
  */
 export const SERVICE_NAMES = {
-  detect: 'crm-guard-detect',
-  report: 'crm-guard-report',
-  tierRefresh: 'crm-guard-tier-refresh',
-  gate: 'crm-guard-gate',
+  detect: 'detect',
+  report: 'report',
+  tierRefresh: 'tier-refresh',
+  gate: 'fatigue-gate',
 } as const;
 export const DETECT_SUCCESS_METRIC = 'DetectRunSucceeded';
 
@@ -254,9 +255,10 @@ export class ComputeStack extends Stack {
       ['s3:GetObject'],
       lakeTables.map((table) => `${lakeArn}/${table.keyPrefix}*`),
     );
-    addStatement(fn, 'LakeList', ['s3:ListBucket', 's3:GetBucketLocation'], [lakeArn], {
+    addStatement(fn, 'LakeList', ['s3:ListBucket'], [lakeArn], {
       StringLike: { 's3:prefix': lakeTables.map((table) => `${table.keyPrefix}*`) },
     });
+    addStatement(fn, 'LakeLocation', ['s3:GetBucketLocation'], [lakeArn]);
     if (data.lakeKmsKeyArn) addStatement(fn, 'LakeKey', ['kms:Decrypt'], [data.lakeKmsKeyArn]);
     const resultsArn = this.bucketArn(data.resultsBucketName);
     addStatement(
@@ -314,7 +316,12 @@ export class ComputeStack extends Stack {
       table.tableArn,
       ...spec.indexes.map((index) => `${table.tableArn}/index/${index.name}`),
     ];
-    addStatement(fn, `Table${spec.id}`, access === 'read' ? read : [...read, ...write], resources);
+    addStatement(
+      fn,
+      `Table${capitalize(spec.id)}`,
+      access === 'read' ? read : [...read, ...write],
+      resources,
+    );
   }
 
   private grantPublishAlerts(fn: nodejs.NodejsFunction, data: DataStack): void {

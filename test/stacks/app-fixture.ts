@@ -35,3 +35,22 @@ export function synthApp(context: Record<string, unknown> = {}, bundle = false):
     computeTemplate: Template.fromStack(stacks.compute),
   };
 }
+
+/** Template JSON, navigated freely: the assertions on it are the type check. */
+// biome-ignore lint/suspicious/noExplicitAny: CloudFormation JSON has no useful static type
+export type CfnJson = any;
+
+/**
+ * Flattens a CloudFormation string for readable assertions, the way cdk-nag prints it:
+ * Fn::Join joined, Ref as <Name>, GetAtt as <Name.Attr>, ImportValue as <Import:name>.
+ */
+export function flat(value: unknown): string {
+  if (value === undefined) return '';
+  if (typeof value === 'string') return value;
+  const node = value as CfnJson;
+  if (node['Fn::Join']) return node['Fn::Join'][1].map(flat).join(node['Fn::Join'][0]);
+  if (node.Ref) return `<${node.Ref}>`;
+  if (node['Fn::GetAtt']) return `<${node['Fn::GetAtt'].join('.')}>`;
+  if (node['Fn::ImportValue']) return `<Import:${node['Fn::ImportValue']}>`;
+  return JSON.stringify(value);
+}

@@ -1,0 +1,297 @@
+import { Match, type Template } from 'aws-cdk-lib/assertions';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { contextKey } from '../../lib/config.ts';
+import { DETECT_SUCCESS_METRIC, METRICS_NAMESPACE, SERVICE_NAMES } from '../../lib/stacks/compute-stack.ts';
+import { type CfnJson, cdkJsonContext, flat, synthApp } from './app-fixture.ts';
+
+type Resource = { Properties: CfnJson };
+type Statement = { Effect: string; Action: string | string[]; Resource: unknown; Sid?: string };
+
+function resourcesOf(template: Template, type: string): Record<string, Resource> {
+  return template.findResources(type) as Record<string, Resource>;
+}
+
+const asList = <T>(value: T | T[]): T[] => (Array.isArray(value) ? value : [value]);
+
+/** The role policy statements of a function, keyed by the function's logical id prefix. */
+function statementsOf(template: Template, roleId: string): Statement[] {
+  const policies = Object.entries(resourcesOf(template, 'AWS::IAM::Policy')).filter(([logicalId]) =>
+    logicalId.startsWith(`${roleId}RoleDefaultPolicy`),
+  );
+  return policies.flatMap(([, policy]) => policy.Properties.PolicyDocument.Statement as Statement[]);
+}
+
+function resourcesFor(statements: Statement[], sid: string): string[] {
+  const statement = statements.find((candidate) => candidate.Sid === sid);
+  return statement ? asList(statement.Resource).map(flat) : [];
+}
+
+describe('compute stack (dev, as cdk.json ships it)', () => {
+  let template: Template;
+  beforeAll(() => {
+    template = synthApp().computeTemplate;
+  });
+
+  it('runs four NodejsFunctions on nodejs24.x arm64 with the Powertools environment and their own log groups', () => {
+    // Act
+    const functions = Object.values(resourcesOf(template, 'AWS::Lambda::Function'));
+
+    // Assess
+    expect(functions).toHaveLength(4);
+    for (const fn of functions) {
+      expect(fn.Properties.Runtime).toBe('nodejs24.x');
+      expect(fn.Properties.Architectures).toEqual(['arm64']);
+      expect(fn.Properties.Handler).toBe('index.handler');
+      expect(fn.Properties.LoggingConfig.LogGroup).toEqual({ Ref: expect.any(String) });
+      expect(fn.Properties.Environment.Variables).toMatchObject({
+        POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
+        POWERTOOLS_LOG_LEVEL: 'DEBUG',
+        ATHENA_WORKGROUP: 'crm-guard-dev',
+        ATHENA_DATABASE: 'crm_guard_dev',
+        CHANNEL_TABLE: 'crm_channel_daily',
+        ENGAGEMENT_TABLE: 'user_engagement_daily',
+        REPORT_PREFIX: 'reports/',
+        DETECTION_PROFILE: 'default',
+      });
+      const variables = fn.Properties.Environment.Variables;
+      for (const name of [
+        'FINDINGS_TABLE',
+        'CHANNELS_TABLE',
+        'GATE_TABLE',
+        'ALERTS_TOPIC_ARN',
+        'REPORT_BUCKET',
+      ]) {
+        expect(variables[name], name).toBeDefined();
+      }
+    }
+    const serviceNames = functions
+      .map((fn) => fn.Properties.Environment.Variables.POWERTOOLS_SERVICE_NAME)
+      .sort();
+    expect(serviceNames).toEqual(Object.values(SERVICE_NAMES).sort());
+    template.hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: 14 });
+  });
+
+  it('schedules detect daily 09:00, the report Mondays 09:30 and the tier refresh daily, in Asia/Seoul, with retries and a DLQ', () => {
+    // Act
+    const schedules = Object.values(resourcesOf(template, 'AWS::Scheduler::Schedule')).map(
+      (schedule) => schedule.Properties,
+    );
+
+    // Assess
+    expect(schedules.map((schedule) => schedule.ScheduleExpression).sort()).toEqual([
+      'cron(0 6 * * ? *)',
+      'cron(0 9 * * ? *)',
+      'cron(30 9 ? * MON *)',
+    ]);
+    for (const schedule of schedules) {
+      expect(schedule.ScheduleExpressionTimezone).toBe('Asia/Seoul');
+      expect(schedule.State).toBe('ENABLED');
+      expect(schedule.Target.RetryPolicy).toEqual({
+        MaximumRetryAttempts: 2,
+        MaximumEventAgeInSeconds: 3600,
+      });
+      expect(schedule.Target.DeadLetterConfig.Arn).toEqual({
+        'Fn::GetAtt': [expect.stringMatching(/^JobsDeadLetterQueue/), 'Arn'],
+      });
+    }
+    // Failed asynchronous runs (after Lambda's own retries) land in the same queue.
+    const jobs = Object.values(resourcesOf(template, 'AWS::Lambda::Function')).filter(
+      (fn) => fn.Properties.DeadLetterConfig,
+    );
+    expect(jobs).toHaveLength(3);
+    template.resourceCountIs('AWS::Lambda::EventInvokeConfig', 3);
+    template.hasResourceProperties('AWS::SQS::Queue', { SqsManagedSseEnabled: true });
+  });
+
+  it('lets a scheduler role invoke only its named function', () => {
+    // Act
+    const schedulerPolicies = Object.entries(resourcesOf(template, 'AWS::IAM::Policy')).filter(
+      ([logicalId]) => logicalId.startsWith('SchedulerRoleForTarget'),
+    );
+    const invokes = schedulerPolicies
+      .flatMap(([, policy]) => policy.Properties.PolicyDocument.Statement as Statement[])
+      .filter((statement) => asList(statement.Action).includes('lambda:InvokeFunction'));
+
+    // Assess
+    expect(invokes).toHaveLength(3);
+    for (const statement of invokes) {
+      expect(asList(statement.Resource)).toEqual([{ 'Fn::GetAtt': [expect.any(String), 'Arn'] }]);
+    }
+  });
+
+  it('protects the gate API with IAM (SigV4) on every method, throttles it and writes access logs', () => {
+    // Act
+    const methods = Object.values(resourcesOf(template, 'AWS::ApiGateway::Method'));
+    const [stage] = Object.values(resourcesOf(template, 'AWS::ApiGateway::Stage'));
+
+    // Assess
+    expect(methods.length).toBeGreaterThan(0);
+    for (const method of methods) expect(method.Properties.AuthorizationType).toBe('AWS_IAM');
+    expect(stage!.Properties.AccessLogSetting.DestinationArn).toEqual({
+      'Fn::GetAtt': [expect.any(String), 'Arn'],
+    });
+    expect(stage!.Properties.MethodSettings).toEqual([
+      expect.objectContaining({
+        HttpMethod: '*',
+        ResourcePath: '/*',
+        ThrottlingRateLimit: 100,
+        ThrottlingBurstLimit: 200,
+        LoggingLevel: 'ERROR',
+        DataTraceEnabled: false,
+      }),
+    ]);
+    template.hasResourceProperties('AWS::ApiGateway::RestApi', {
+      EndpointConfiguration: { Types: ['REGIONAL'] },
+    });
+  });
+
+  it('scopes every IAM statement to named resources; only S3 object keys under a named prefix carry a *', () => {
+    // Act
+    const statements = Object.values(resourcesOf(template, 'AWS::IAM::Policy')).flatMap(
+      (policy) => policy.Properties.PolicyDocument.Statement as Statement[],
+    );
+    const wildcards = statements
+      .flatMap((statement) => asList(statement.Resource).map(flat))
+      .filter((arn) => arn.includes('*'));
+
+    // Assess
+    expect(statements.length).toBeGreaterThan(20);
+    expect(
+      statements.flatMap((statement) => asList(statement.Action)).filter((action) => action.includes('*')),
+    ).toEqual([]);
+    for (const arn of wildcards) {
+      expect(arn).toMatch(
+        /^arn:<AWS::Partition>:s3:::crm-guard-dev-(lake|athena|reports)-<AWS::AccountId>-<AWS::Region>\/[a-z_/]+\/\*$/,
+      );
+    }
+  });
+
+  it('grants each function only what its job needs', () => {
+    // Prepare
+    const detect = statementsOf(template, 'Detect');
+    const report = statementsOf(template, 'Report');
+    const tierRefresh = statementsOf(template, 'TierRefresh');
+    const gate = statementsOf(template, 'Gate');
+    const lake = 'arn:<AWS::Partition>:s3:::crm-guard-dev-lake-<AWS::AccountId>-<AWS::Region>';
+    const glueTable = (name: string) =>
+      `arn:<AWS::Partition>:glue:<AWS::Region>:<AWS::AccountId>:table/crm_guard_dev/${name}`;
+
+    // Assess
+    expect(resourcesFor(detect, 'AthenaQueries')).toEqual([
+      'arn:<AWS::Partition>:athena:<AWS::Region>:<AWS::AccountId>:workgroup/crm-guard-dev',
+    ]);
+    expect(resourcesFor(detect, 'GlueCatalog')).toContain(glueTable('crm_channel_daily'));
+    expect(resourcesFor(detect, 'GlueCatalog')).not.toContain(glueTable('user_engagement_daily'));
+    expect(resourcesFor(tierRefresh, 'GlueCatalog')).toContain(glueTable('user_engagement_daily'));
+    expect(resourcesFor(detect, 'LakeRead')).toEqual([`${lake}/lake/crm_channel_daily/*`]);
+    expect(resourcesFor(tierRefresh, 'LakeRead')).toEqual([`${lake}/lake/user_engagement_daily/*`]);
+    expect(resourcesFor(detect, 'AthenaResultsObjects')).toEqual([
+      'arn:<AWS::Partition>:s3:::crm-guard-dev-athena-<AWS::AccountId>-<AWS::Region>/athena/*',
+    ]);
+    expect(resourcesFor(report, 'ReportFiles')).toEqual([
+      'arn:<AWS::Partition>:s3:::crm-guard-dev-reports-<AWS::AccountId>-<AWS::Region>/reports/*',
+    ]);
+    expect(resourcesFor(detect, 'TableFindings')).toEqual([
+      expect.stringMatching(/^<Import:CrmGuard-dev-Data:.*FindingsTable.*Arn/),
+      expect.stringMatching(/\/index\/byChannel$/),
+    ]);
+    // Report only reads; the gate and tier refresh see the gate table and nothing else.
+    expect(report.find((statement) => statement.Sid === 'TableFindings')!.Action).not.toContain(
+      'dynamodb:PutItem',
+    );
+    expect(gate.map((statement) => statement.Sid).filter(Boolean)).toEqual(['TableGate']);
+    expect(resourcesFor(tierRefresh, 'TableGate')).toHaveLength(1);
+    expect(resourcesFor(detect, 'AlertsPublish')).toEqual([expect.stringMatching(/AlertsTopic/)]);
+    expect(resourcesFor(gate, 'AlertsPublish')).toEqual([]);
+  });
+
+  it('alarms to the operations topic on errors, dead letters, detect silence, gate 5xx and p99 latency', () => {
+    // Act
+    const alarms = Object.values(resourcesOf(template, 'AWS::CloudWatch::Alarm')).map(
+      (alarm) => alarm.Properties,
+    );
+    const silence = alarms.find((alarm) => alarm.MetricName === DETECT_SUCCESS_METRIC)!;
+    const latency = alarms.find((alarm) => alarm.MetricName === 'Latency')!;
+
+    // Assess
+    expect(alarms).toHaveLength(4 + 1 + 1 + 2);
+    for (const alarm of alarms) {
+      expect(alarm.AlarmActions).toEqual([{ 'Fn::ImportValue': expect.stringMatching(/OperationsTopic/) }]);
+    }
+    expect(
+      alarms.filter((alarm) => alarm.MetricName === 'Errors' && alarm.Namespace === 'AWS/Lambda'),
+    ).toHaveLength(4);
+    expect(alarms.some((alarm) => alarm.MetricName === 'ApproximateNumberOfMessagesVisible')).toBe(true);
+    expect(silence).toMatchObject({
+      Namespace: METRICS_NAMESPACE,
+      Dimensions: [{ Name: 'service', Value: SERVICE_NAMES.detect }],
+      Period: 3600,
+      EvaluationPeriods: 26,
+      DatapointsToAlarm: 26,
+      Threshold: 1,
+      ComparisonOperator: 'LessThanThreshold',
+      TreatMissingData: 'breaching',
+    });
+    expect(alarms.some((alarm) => alarm.MetricName === '5XXError' && alarm.Threshold === 5)).toBe(true);
+    expect(latency).toMatchObject({
+      ExtendedStatistic: 'p99',
+      Threshold: 300,
+      ComparisonOperator: 'GreaterThanThreshold',
+    });
+    template.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
+  });
+});
+
+describe('compute stack (prod, with the messaging role and an SSE-KMS lake)', () => {
+  let template: Template;
+  beforeAll(() => {
+    const prod = cdkJsonContext()[contextKey('prod')] as CfnJson;
+    template = synthApp({
+      env: 'prod',
+      'crm-guard:prod': {
+        ...prod,
+        lake: {
+          existingBucketName: 'team-lake',
+          existingBucketKmsKeyArn: 'arn:aws:kms:ap-northeast-2:123456789012:key/lake-key',
+          prefix: 'warehouse/crm/',
+        },
+        gate: {
+          ...prod.gate,
+          callerRoleArns: ['arn:aws:iam::123456789012:role/messaging-sender'],
+          policy: { maxPerDay: 3 },
+        },
+      },
+    }).computeTemplate;
+  });
+
+  it('lets only the messaging role invoke the gate API', () => {
+    // Assess
+    template.hasResourceProperties('AWS::ApiGateway::RestApi', {
+      Policy: {
+        Statement: [
+          Match.objectLike({
+            Effect: 'Allow',
+            Principal: { AWS: 'arn:aws:iam::123456789012:role/messaging-sender' },
+            Action: 'execute-api:Invoke',
+          }),
+        ],
+      },
+    });
+  });
+
+  it('reads the existing lake under its prefix, with its key, and passes the gate policy', () => {
+    // Act
+    const detect = statementsOf(template, 'Detect');
+    const gateFn = Object.values(resourcesOf(template, 'AWS::Lambda::Function')).find(
+      (fn) => fn.Properties.Environment.Variables.POWERTOOLS_SERVICE_NAME === SERVICE_NAMES.gate,
+    )!;
+
+    // Assess
+    expect(resourcesFor(detect, 'LakeRead')).toEqual([
+      'arn:<AWS::Partition>:s3:::team-lake/warehouse/crm/crm_channel_daily/*',
+    ]);
+    expect(resourcesFor(detect, 'LakeKey')).toEqual(['arn:aws:kms:ap-northeast-2:123456789012:key/lake-key']);
+    expect(JSON.parse(gateFn.Properties.Environment.Variables.GATE_POLICY)).toEqual({ maxPerDay: 3 });
+    template.hasResourceProperties('AWS::Lambda::Function', { MemorySize: 1024, Timeout: 10 });
+  });
+});

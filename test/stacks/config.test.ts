@@ -1,0 +1,118 @@
+import { describe, expect, it } from 'vitest';
+import { contextKey, loadDeployConfig } from '../../lib/config.ts';
+import { ConfigError } from '../../shared/errors.ts';
+import { cdkJsonContext } from './app-fixture.ts';
+
+/** A context reader over plain objects: cdk.json's context with overrides, as the CLI merges them. */
+function contextOf(overrides: Record<string, unknown> = {}) {
+  const context = { ...cdkJsonContext(), ...overrides };
+  return { tryGetContext: (key: string) => context[key] };
+}
+
+function prodBlock(patch: Record<string, unknown>): Record<string, unknown> {
+  const block = cdkJsonContext()[contextKey('prod')] as Record<string, unknown>;
+  return { ...block, ...patch };
+}
+
+function configErrorOf(act: () => unknown): ConfigError {
+  try {
+    act();
+  } catch (error) {
+    if (error instanceof ConfigError) return error;
+    throw error;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('deployment configuration from CDK context', () => {
+  it('reads the dev block by default and the prod block with env=prod, both as shipped in cdk.json', () => {
+    // Act
+    const dev = loadDeployConfig(contextOf());
+    const prod = loadDeployConfig(contextOf({ env: 'prod' }));
+
+    // Assess
+    expect(dev.envName).toBe('dev');
+    expect(dev.retainData).toBe(false);
+    expect(dev.schedules).toMatchObject({ detect: '09:00', report: { weekday: 'MON', time: '09:30' } });
+    expect(prod.envName).toBe('prod');
+    expect(prod.retainData).toBe(true);
+    expect(prod.tables.findings).toBe('crm-guard-findings');
+    expect(prod.alarms.detectSilenceHours).toBe(26);
+  });
+
+  it('accepts a block passed on the command line as a JSON string', () => {
+    // Prepare
+    const block = JSON.stringify(prodBlock({ alertEmails: ['owner@example.org'] }));
+
+    // Act
+    const config = loadDeployConfig(contextOf({ env: 'prod', 'crm-guard:prod': block }));
+
+    // Assess
+    expect(config.alertEmails).toEqual(['owner@example.org']);
+  });
+
+  it.each([
+    [
+      'a schedule time that is not HH:MM',
+      { schedules: { ...prodBlock({}).schedules!, detect: '9am' } },
+      'schedules.detect',
+    ],
+    [
+      'a bytes-scanned cut-off below Athena minimum',
+      { athena: { workgroup: 'w', bytesScannedCutoffMb: 5, resultsRetentionDays: 7 } },
+      'athena.bytesScannedCutoffMb',
+    ],
+    ['an alert address that is not an e-mail', { alertEmails: ['ops-team'] }, 'alertEmails.0'],
+    ['a log retention CloudWatch does not offer', { logRetentionDays: 10 }, 'logRetentionDays'],
+    ['a lake prefix without a trailing slash', { lake: { prefix: 'lake' } }, 'lake.prefix'],
+    [
+      'a caller that is not a role ARN',
+      { gate: { ...prodBlock({}).gate!, callerRoleArns: ['messaging'] } },
+      'gate.callerRoleArns.0',
+    ],
+    ['an unknown key (a typo)', { alertEmail: ['a@example.org'] }, '(root)'],
+    [
+      'a KMS key without the existing bucket it belongs to',
+      { lake: { existingBucketKmsKeyArn: 'arn:aws:kms:ap-northeast-2:123456789012:key/k' } },
+      'lake.existingBucketKmsKeyArn',
+    ],
+    ['prod without anyone to alert', { alertEmails: [] }, 'alertEmails'],
+  ] as [string, Record<string, unknown>, string][])('fails on %s, naming the key', (_case, patch, key) => {
+    // Prepare
+    const context = contextOf({ env: 'prod', 'crm-guard:prod': prodBlock(patch) });
+
+    // Act
+    const error = configErrorOf(() => loadDeployConfig(context));
+
+    // Assess
+    expect(error.key.startsWith(key)).toBe(true);
+    expect(error.message).toContain('crm-guard:prod');
+    if (key === '(root)') expect(error.message).toContain('alertEmail');
+  });
+
+  it('fails on a missing required section, naming it', () => {
+    // Prepare
+    const { athena: _dropped, ...block } = prodBlock({});
+
+    // Act
+    const error = configErrorOf(() => loadDeployConfig(contextOf({ env: 'prod', 'crm-guard:prod': block })));
+
+    // Assess
+    expect(error.key).toMatch(/^athena /);
+  });
+
+  it('fails on an unknown environment and on a missing block, naming the context key', () => {
+    // Act
+    const unknownEnv = configErrorOf(() => loadDeployConfig(contextOf({ env: 'staging' })));
+    const missingBlock = configErrorOf(() => loadDeployConfig(contextOf({ 'crm-guard:dev': undefined })));
+    const badJson = configErrorOf(() =>
+      loadDeployConfig(contextOf({ 'crm-guard:dev': '{"alertEmails": [' })),
+    );
+
+    // Assess
+    expect(unknownEnv.message).toContain('env');
+    expect(unknownEnv.message).toContain('staging');
+    expect(missingBlock.key).toBe('crm-guard:dev');
+    expect(badJson.message).toMatch(/^config crm-guard:dev: not valid JSON/);
+  });
+});
