@@ -1,2 +1,89 @@
-// Placeholder entry so the CDK app can bundle it; the owning issue replaces this file.
-export const handler = async (): Promise<void> => {};
+import { Logger } from '@aws-lambda-powertools/logger';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import middy from '@middy/core';
+import { z } from 'zod';
+import { createSnsAlertSink } from '#shared/adapters/alerts/sns.ts';
+import { createAthenaMetricsSource } from '#shared/adapters/athena/metrics-source.ts';
+import { athenaClient, documentClient, snsClient } from '#shared/adapters/aws-clients.ts';
+import { createDynamoChannelRegistry } from '#shared/adapters/dynamo/channel-registry.ts';
+import { createDynamoFindingStore } from '#shared/adapters/dynamo/finding-store.ts';
+import { createS3ReportWriter, reportS3Client } from '#shared/adapters/report-files/s3.ts';
+import { parseConfig } from '#shared/config/load.ts';
+import { LOCALES } from '#shared/report/labels.ts';
+import { isIsoDay, seoulYesterday } from '#shared/time/seoul.ts';
+import { type BuildReportPorts, buildReport } from '#shared/use-cases/build-report.ts';
+
+const name = z.string().trim().min(1);
+
+/** The report Lambda's environment, read once at cold start; a missing variable fails with its name. */
+export const reportEnvSchema = z.object({
+  ATHENA_WORKGROUP: name,
+  ATHENA_DATABASE: name,
+  CHANNEL_TABLE: name.default('crm_channel_daily'),
+  ENGAGEMENT_TABLE: name.default('user_engagement_daily'),
+  FINDINGS_TABLE: name,
+  CHANNELS_TABLE: name,
+  ALERTS_TOPIC_ARN: name.startsWith('arn:', 'must be an SNS topic ARN'),
+  REPORT_BUCKET: name,
+  REPORT_PREFIX: z.string().default('reports/'),
+  REPORT_LOCALE: z.enum(LOCALES).default('ko'),
+});
+
+/** The scheduler sends `{}` (Monday: the week ending yesterday, Asia/Seoul); on demand, a day and a locale. */
+const eventSchema = z.object({
+  day: z.string().refine(isIsoDay, 'must be a calendar day YYYY-MM-DD').optional(),
+  locale: z.enum(LOCALES).optional(),
+});
+
+/** The handler body over its ports, so a test wires dynalite and mocked S3/SNS into the same code. */
+export function reportFunction(
+  ports: BuildReportPorts,
+  options: { locale: 'ko' | 'en'; logger: Logger; now?: () => Date },
+) {
+  return async (event: unknown) => {
+    const request = parseConfig(eventSchema, event ?? {}, 'the event');
+    const day = request.day ?? seoulYesterday(options.now?.() ?? new Date());
+    const result = await buildReport(ports, {
+      day,
+      locale: request.locale ?? options.locale,
+      now: options.now?.(),
+    });
+    const summary = {
+      week: result.report.week,
+      location: result.location,
+      channels: result.report.totals.channels,
+      incidents: result.report.incidents.length,
+      lowPerformers: result.report.lowPerformers.length,
+      openReviews: result.report.reviewQueue.filter((row) => row.open).length,
+      changes: result.report.changeImpact.length,
+    };
+    options.logger.info('weekly report written', summary);
+    return { ...summary, link: result.link };
+  };
+}
+
+const env = parseConfig(reportEnvSchema, process.env, 'the environment');
+const logger = new Logger({ serviceName: 'crm-guard-report' });
+
+export const report = reportFunction(
+  {
+    metrics: createAthenaMetricsSource({
+      client: athenaClient,
+      workgroup: env.ATHENA_WORKGROUP,
+      database: env.ATHENA_DATABASE,
+      channelTable: env.CHANNEL_TABLE,
+      engagementTable: env.ENGAGEMENT_TABLE,
+    }),
+    findings: createDynamoFindingStore({ documentClient, tableName: env.FINDINGS_TABLE }),
+    registry: createDynamoChannelRegistry({ documentClient, tableName: env.CHANNELS_TABLE }),
+    writer: createS3ReportWriter({
+      client: reportS3Client,
+      bucket: env.REPORT_BUCKET,
+      prefix: env.REPORT_PREFIX,
+    }),
+    alerts: createSnsAlertSink({ client: snsClient, topicArn: env.ALERTS_TOPIC_ARN }),
+  },
+  { locale: env.REPORT_LOCALE, logger },
+);
+
+export const handler = middy(report).use(injectLambdaContext(logger));

@@ -1,0 +1,119 @@
+import { Logger } from '@aws-lambda-powertools/logger';
+import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { createSnsAlertSink } from '#shared/adapters/alerts/sns.ts';
+import { createDynamoChannelRegistry } from '#shared/adapters/dynamo/channel-registry.ts';
+import { type EmbeddedDynamo, startEmbeddedDynamo } from '#shared/adapters/dynamo/embedded.ts';
+import { createDynamoFindingStore } from '#shared/adapters/dynamo/finding-store.ts';
+import { createS3ReportWriter } from '#shared/adapters/report-files/s3.ts';
+import { seoulInstant } from '#shared/time/seoul.ts';
+import { memoryMetrics } from './fixtures.ts';
+import { scenarioChannels, scenarioFindings, scenarioRuns } from './scenario.ts';
+
+const s3 = mockClient(S3Client);
+const sns = mockClient(SNSClient);
+let dynamo: EmbeddedDynamo;
+let reportFunction: typeof import('../../functions/report/handler.ts').reportFunction;
+
+beforeAll(async () => {
+  // The module reads its environment once at cold start, as in Lambda.
+  Object.assign(process.env, {
+    ATHENA_WORKGROUP: 'primary',
+    ATHENA_DATABASE: 'crm',
+    FINDINGS_TABLE: 'crm-guard-findings',
+    CHANNELS_TABLE: 'crm-guard-channels',
+    ALERTS_TOPIC_ARN: 'arn:aws:sns:ap-northeast-2:123456789012:crm-guard-alerts',
+    REPORT_BUCKET: 'crm-guard-reports',
+    AWS_REGION: 'ap-northeast-2',
+  });
+  ({ reportFunction } = await import('../../functions/report/handler.ts'));
+  dynamo = await startEmbeddedDynamo();
+});
+afterAll(async () => {
+  await dynamo.close();
+});
+afterEach(() => {
+  s3.reset();
+  sns.reset();
+});
+
+async function wire() {
+  const findings = createDynamoFindingStore({
+    documentClient: dynamo.documentClient,
+    tableName: dynamo.tableNames.findings,
+  });
+  const runs = scenarioRuns();
+  for (const run of runs)
+    await findings.replaceDay(
+      run,
+      scenarioFindings().filter((f) => f.date === run.day),
+    );
+  const credentials = { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret' };
+  return reportFunction(
+    {
+      metrics: memoryMetrics(scenarioChannels()),
+      findings,
+      registry: createDynamoChannelRegistry({
+        documentClient: dynamo.documentClient,
+        tableName: dynamo.tableNames.channels,
+      }),
+      writer: createS3ReportWriter({
+        client: new S3Client({ region: 'ap-northeast-2', credentials }),
+        bucket: 'crm-guard-reports',
+        prefix: 'reports/',
+      }),
+      alerts: createSnsAlertSink({
+        client: new SNSClient({ region: 'ap-northeast-2', credentials }),
+        topicArn: 'arn:aws:sns:ap-northeast-2:123456789012:crm-guard-alerts',
+      }),
+    },
+    // Monday 09:30 in Seoul: the week ending on Sunday 2026-11-01.
+    {
+      locale: 'ko',
+      logger: new Logger({ logLevel: 'SILENT' }),
+      now: () => seoulInstant('2026-11-02', 9, 30),
+    },
+  );
+}
+
+describe('report Lambda', () => {
+  it('writes the week ending yesterday to S3 and sends the link on SNS', async () => {
+    // Prepare
+    s3.on(PutObjectCommand).resolves({});
+    sns.on(PublishCommand).resolves({ MessageId: 'm-1' });
+    const handler = await wire();
+
+    // Act
+    const result = await handler({});
+
+    // Assess
+    expect(result).toMatchObject({
+      week: { from: '2026-10-26', to: '2026-11-01' },
+      location: 's3://crm-guard-reports/reports/2026-11-01/report.html',
+      incidents: 1,
+      // No registry here: old-survey is not retired, so it is a third low performer.
+      lowPerformers: 3,
+    });
+    expect(s3).toHaveReceivedCommandWith(PutObjectCommand, { Key: 'reports/2026-11-01/report.json' });
+    expect(s3).toHaveReceivedCommandTimes(PutObjectCommand, 7);
+    const message = sns.commandCalls(PublishCommand)[0]!.args[0].input.Message!;
+    expect(message).toContain('CRM 채널 주간 리포트 2026-10-26 ~ 2026-11-01');
+    expect(message).toContain(result.link!);
+    expect(result.link).toMatch(/X-Amz-Signature=[0-9a-f]{64}/);
+  });
+
+  it('refuses a bad event naming the field, and fails when S3 refuses the files', async () => {
+    // Prepare
+    s3.on(PutObjectCommand).rejects(new Error('AccessDenied'));
+    const handler = await wire();
+
+    // Act / Assess
+    await expect(handler({ day: '2026-11-31' })).rejects.toThrow(
+      'config day (in the event): must be a calendar day YYYY-MM-DD',
+    );
+    await expect(handler({ day: '2026-11-01', locale: 'en' })).rejects.toThrow(/AccessDenied/);
+    expect(sns).toHaveReceivedCommandTimes(PublishCommand, 0);
+  });
+});
