@@ -113,7 +113,7 @@ async function loadChannelRows(connection: DuckDBConnection, rows: ChannelRowsIn
       c.channel_id AS ${ident(names.channelId)}, c.channel_type AS ${ident(names.channelType)},
       CAST(r.sends AS BIGINT) AS ${ident(names.sends)}, CAST(r.clicks AS BIGINT) AS ${ident(names.clicks)}
     FROM channel_rows AS r JOIN channels AS c ON c.idx = r.channel
-    ORDER BY r.day, c.channel_id`;
+    ORDER BY r.day, r.channel`;
   return { select, days };
 }
 
@@ -141,7 +141,7 @@ async function loadEngagementRows(
   const select = `SELECT strftime(DATE '1970-01-01' + r.day, '%Y-%m-%d') AS ${ident(names.dt)},
       u.user_id AS ${ident(names.userId)}, CAST(r.feature_uses AS BIGINT) AS ${ident(names.featureUses)}
     FROM engagement_rows AS r JOIN users AS u ON u.idx = r.usr
-    ORDER BY r.day, u.user_id`;
+    ORDER BY r.day, r.usr`;
   return { select, days };
 }
 

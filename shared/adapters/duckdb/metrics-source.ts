@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
@@ -70,7 +71,8 @@ export async function openDuckDbMetrics(options: DuckDbMetricsOptions): Promise<
 
   const instance = await DuckDBInstance.create(':memory:', {
     memory_limit: options.memoryLimit ?? '1GB',
-    temp_directory: join(tmpdir(), 'crm-guard-duckdb'),
+    // Spill files of this instance only: DuckDB removes the folder it created when it closes.
+    temp_directory: join(tmpdir(), `crm-guard-duckdb-${process.pid}-${randomUUID()}`),
   });
 
   const checkChannels = async (connection: DuckDBConnection, rows: string) => {
@@ -275,7 +277,7 @@ async function* readEngagement(
     const rows = await table.rows(connection, range);
     if (!rows) return;
     if (!rows.validated) await check(connection, rows.sql);
-    const sql = engagementPerUserSql(rows.sql);
+    const sql = engagementPerUserSql(rows.sql, range);
     let result: Awaited<ReturnType<DuckDBConnection['stream']>>;
     try {
       result = await connection.stream(sql);
