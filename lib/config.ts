@@ -76,6 +76,8 @@ export const environmentSchema = z
       .object({
         prefix: keyPrefix.default('reports/'),
         retentionDays: z.number().int().min(1),
+        /** Language of the report files (REPORT_LOCALE); the function defaults to Korean. */
+        locale: z.enum(['ko', 'en']).optional(),
       })
       .strict(),
     tables: z.object({ findings: tableName, channels: tableName, gate: tableName }).strict().default({}),
@@ -117,6 +119,8 @@ export const environmentSchema = z
       }),
     logLevel: z.enum(['DEBUG', 'INFO', 'WARN', 'ERROR']).default('INFO'),
     detectionProfile: z.enum(['default', 'seed']).default('default'),
+    /** Detection thresholds and alert policy (the crm-guard.config.json shape), as CRM_GUARD_CONFIG. */
+    detection: z.record(z.string(), z.unknown()).optional(),
   })
   .strict()
   .superRefine((config, ctx) => {

@@ -87,6 +87,8 @@ export class ComputeStack extends Stack {
       POWERTOOLS_LOG_LEVEL: config.logLevel,
       NODE_OPTIONS: '--enable-source-maps',
       ...(config.gate.policy ? { GATE_POLICY: JSON.stringify(config.gate.policy) } : {}),
+      ...(config.detection ? { CRM_GUARD_CONFIG: JSON.stringify(config.detection) } : {}),
+      ...(config.reports.locale ? { REPORT_LOCALE: config.reports.locale } : {}),
     };
 
     const job = { timeout: Duration.minutes(10), deadLetterQueue: this.deadLetterQueue };
@@ -138,7 +140,7 @@ export class ComputeStack extends Stack {
     this.grantAthena(report, data, [data.channelTable]);
     this.grantAthena(tierRefresh, data, [data.engagementTable]);
     this.grantTable(detect, data.tables.findings, TABLES.findings, 'readWrite');
-    this.grantTable(detect, data.tables.channels, TABLES.channels, 'readWrite');
+    this.grantTable(detect, data.tables.channels, TABLES.channels, 'read');
     this.grantTable(report, data.tables.findings, TABLES.findings, 'read');
     this.grantTable(report, data.tables.channels, TABLES.channels, 'read');
     this.grantTable(tierRefresh, data.tables.gate, TABLES.gate, 'readWrite');

@@ -260,6 +260,8 @@ describe('compute stack (prod, with the messaging role and an SSE-KMS lake)', ()
           callerRoleArns: ['arn:aws:iam::123456789012:role/messaging-sender'],
           policy: { maxPerDay: 3 },
         },
+        reports: { ...prod.reports, locale: 'en' },
+        detection: { rules: { zscore: { threshold: 2.5 } } },
       },
     }).computeTemplate;
   });
@@ -279,19 +281,24 @@ describe('compute stack (prod, with the messaging role and an SSE-KMS lake)', ()
     });
   });
 
-  it('reads the existing lake under its prefix, with its key, and passes the gate policy', () => {
+  it('reads the existing lake under its prefix, with its key, and passes the gate, detection and report settings', () => {
     // Act
     const detect = statementsOf(template, 'Detect');
-    const gateFn = Object.values(resourcesOf(template, 'AWS::Lambda::Function')).find(
-      (fn) => fn.Properties.Environment.Variables.POWERTOOLS_SERVICE_NAME === SERVICE_NAMES.gate,
-    )!;
+    const variables = Object.values(resourcesOf(template, 'AWS::Lambda::Function')).map(
+      (fn) => fn.Properties.Environment.Variables,
+    );
+    const gateFn = variables.find((v) => v.POWERTOOLS_SERVICE_NAME === SERVICE_NAMES.gate);
+    const detectFn = variables.find((v) => v.POWERTOOLS_SERVICE_NAME === SERVICE_NAMES.detect);
+    const reportFn = variables.find((v) => v.POWERTOOLS_SERVICE_NAME === SERVICE_NAMES.report);
 
     // Assess
     expect(resourcesFor(detect, 'LakeRead')).toEqual([
       'arn:<AWS::Partition>:s3:::team-lake/warehouse/crm/crm_channel_daily/*',
     ]);
     expect(resourcesFor(detect, 'LakeKey')).toEqual(['arn:aws:kms:ap-northeast-2:123456789012:key/lake-key']);
-    expect(JSON.parse(gateFn.Properties.Environment.Variables.GATE_POLICY)).toEqual({ maxPerDay: 3 });
+    expect(JSON.parse(gateFn.GATE_POLICY)).toEqual({ maxPerDay: 3 });
+    expect(JSON.parse(detectFn.CRM_GUARD_CONFIG)).toEqual({ rules: { zscore: { threshold: 2.5 } } });
+    expect(reportFn.REPORT_LOCALE).toBe('en');
     template.hasResourceProperties('AWS::Lambda::Function', { MemorySize: 1024, Timeout: 10 });
   });
 });
