@@ -9,6 +9,7 @@ const envSchema = z.object({
   GATE_TABLE: z.string().min(1, 'the gate table name is required'),
   GATE_POLICY: z.string().optional(),
   GATE_STORE_TIMEOUT_MS: z.coerce.number().int().min(10).max(30_000).default(800),
+  GATE_BATCH_TIMEOUT_MS: z.coerce.number().int().min(10).max(25_000).default(5_000),
   GATE_TIER_CACHE_MS: z.coerce.number().int().min(0).max(3_600_000).default(60_000),
 });
 
@@ -16,6 +17,7 @@ export interface GateConfig {
   tableName: string;
   policy: GatePolicy;
   storeTimeoutMs: number;
+  batchTimeoutMs: number;
   tierCacheMs: number;
 }
 
@@ -37,6 +39,7 @@ export function readGateConfig(env: NodeJS.ProcessEnv = process.env): GateConfig
     tableName: values.GATE_TABLE,
     policy: policyFromJson(values.GATE_POLICY, 'GATE_POLICY'),
     storeTimeoutMs: values.GATE_STORE_TIMEOUT_MS,
+    batchTimeoutMs: values.GATE_BATCH_TIMEOUT_MS,
     tierCacheMs: values.GATE_TIER_CACHE_MS,
   };
 }

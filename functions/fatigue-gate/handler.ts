@@ -15,6 +15,7 @@ const gate = createGate({
   store: createDynamoGateStore({ documentClient, tableName: config.tableName }),
   policy: config.policy,
   timeoutMs: config.storeTimeoutMs,
+  batchTimeoutMs: config.batchTimeoutMs,
   tierCacheMs: config.tierCacheMs,
 });
 

@@ -24,6 +24,8 @@ export interface GateOptions {
   policy: GatePolicy;
   /** Deadline for everything a decision (or a whole batch) asks of the store. */
   timeoutMs: number;
+  /** Deadline for a whole batch (default 5 s): up to 500 decisions share it. */
+  batchTimeoutMs?: number;
   /** How long a tier read is reused in this process; tiers change once a day. 0 turns it off. */
   tierCacheMs?: number;
   /** Parallel decisions within a batch. */
@@ -74,7 +76,10 @@ export function decodeOutcome(
 
 /** Rejects with `StoreUnavailableError` once `signal` aborts, whatever `work` does. */
 function withDeadline<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
-  if (signal.aborted) return Promise.reject(new StoreUnavailableError('gate store: deadline passed'));
+  if (signal.aborted) {
+    work.catch(() => {});
+    return Promise.reject(new StoreUnavailableError('gate store: deadline passed'));
+  }
   return new Promise<T>((resolve, reject) => {
     const onAbort = () => reject(new StoreUnavailableError('gate store: no answer before the deadline'));
     signal.addEventListener('abort', onAbort, { once: true });
@@ -115,7 +120,8 @@ export function createGate(options: GateOptions): Gate {
   const { store, policy, timeoutMs } = options;
   const now = options.now ?? (() => new Date());
   const tierCacheMs = options.tierCacheMs ?? 0;
-  const concurrency = options.batchConcurrency ?? 16;
+  const concurrency = options.batchConcurrency ?? 32;
+  const batchTimeoutMs = options.batchTimeoutMs ?? 5_000;
   const tierCache = new Map<string, { record: TierRecord | undefined; until: number }>();
 
   function cached(userId: string): { record: TierRecord | undefined } | undefined {
@@ -305,7 +311,7 @@ export function createGate(options: GateOptions): Gate {
     },
 
     async decideBatch(requests) {
-      const signal = AbortSignal.timeout(timeoutMs);
+      const signal = AbortSignal.timeout(batchTimeoutMs);
       const missing = [...new Set(requests.map((request) => request.userId))].filter((id) => !cached(id));
       // One batched read for every user's tier instead of one read per request.
       const fetched = missing.length

@@ -27,9 +27,11 @@ export const decisionRequestSchema = z
     }),
     at: instant.optional(),
   })
-  .refine((request) => !request.consent.ad || request.consent.adConsentedAt !== undefined, {
+  .refine((request) => request.consent?.ad !== true || request.consent.adConsentedAt !== undefined, {
     message: 'required when consent.ad is true (consent older than two years does not count)',
     path: ['consent', 'adConsentedAt'],
+    // Checked even when other fields are bad, so one answer names every bad field.
+    when: (payload) => typeof payload.value === 'object' && payload.value !== null,
   }) satisfies z.ZodType<DecisionRequest>;
 
 export const batchRequestSchema = z.strictObject({

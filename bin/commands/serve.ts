@@ -1,0 +1,116 @@
+import { Logger } from '@aws-lambda-powertools/logger';
+import { Metrics } from '@aws-lambda-powertools/metrics';
+import { createGateHandler } from '#functions/fatigue-gate/api.ts';
+import { policyFromJson } from '#functions/fatigue-gate/config.ts';
+import { startEmbeddedDynamo } from '#shared/adapters/dynamo/embedded.ts';
+import { createDynamoGateStore } from '#shared/adapters/dynamo/gate-store.ts';
+import { startLoopbackServer } from '#shared/adapters/http/loopback-server.ts';
+import { localPaths } from '#shared/adapters/local/data-dir.ts';
+import { loadConfigFile } from '#shared/config/load.ts';
+import { createGate } from '#shared/gate/gate.ts';
+import { type GatePolicy, policySchema } from '#shared/gate/policy.ts';
+import type { Command } from './command.ts';
+import { dataDirFlag, integerFlag, stringFlag } from './options.ts';
+
+export interface GateServerOptions {
+  token: string;
+  port?: number;
+  /** Folder for dynalite's files; in memory when omitted (tests, bench). */
+  dynamoDir?: string;
+  policy: GatePolicy;
+  storeTimeoutMs?: number;
+  batchTimeoutMs?: number;
+  logger?: Logger;
+  metrics?: Metrics;
+}
+
+export interface GateServer {
+  url: string;
+  port: number;
+  close(): Promise<void>;
+}
+
+/** The gate API on loopback: the Lambda's handler code over the embedded DynamoDB. */
+export async function startGateServer(options: GateServerOptions): Promise<GateServer> {
+  const dynamo = await startEmbeddedDynamo(options.dynamoDir ? { dataDir: options.dynamoDir } : {});
+  const gate = createGate({
+    store: createDynamoGateStore({
+      documentClient: dynamo.documentClient,
+      tableName: dynamo.tableNames.gate,
+    }),
+    policy: options.policy,
+    timeoutMs: options.storeTimeoutMs ?? 1_000,
+    batchTimeoutMs: options.batchTimeoutMs ?? 5_000,
+    tierCacheMs: 60_000,
+  });
+  const handler = createGateHandler({
+    gate,
+    logger: options.logger ?? new Logger({ serviceName: 'fatigue-gate' }),
+    metrics: options.metrics ?? new Metrics({ namespace: 'crm-guard', serviceName: 'fatigue-gate' }),
+  });
+  let server: Awaited<ReturnType<typeof startLoopbackServer>>;
+  try {
+    server = await startLoopbackServer({ handler, token: options.token, port: options.port ?? 0 });
+  } catch (error) {
+    await dynamo.close();
+    throw error;
+  }
+  return {
+    url: server.url,
+    port: server.port,
+    close: async () => {
+      await server.close();
+      await dynamo.close();
+    },
+  };
+}
+
+/** The policy: --policy FILE, else GATE_POLICY (JSON), else the shipped default. */
+export function policyFlag(path: string | undefined): GatePolicy {
+  if (path) return loadConfigFile(policySchema, path);
+  return policyFromJson(process.env.GATE_POLICY, 'GATE_POLICY');
+}
+
+const serve: Command = {
+  name: 'serve',
+  summary:
+    'Serve the fatigue gate API on 127.0.0.1 over the embedded DynamoDB (bearer token from CRM_GUARD_TOKEN).',
+  usage:
+    'CRM_GUARD_TOKEN=... crm-guard serve [--port 8787] [--data DIR] [--policy FILE] [--timeout-ms 1000] [--batch-timeout-ms 5000]',
+  options: {
+    port: { type: 'string' },
+    data: { type: 'string' },
+    policy: { type: 'string' },
+    'timeout-ms': { type: 'string' },
+    'batch-timeout-ms': { type: 'string' },
+  },
+  async run(values) {
+    const token = process.env.CRM_GUARD_TOKEN;
+    if (!token) {
+      console.error(
+        'crm-guard serve: set CRM_GUARD_TOKEN to the bearer token callers must send; refusing to start without one',
+      );
+      return 2;
+    }
+    const port = integerFlag(values, 'port', 8787, 0);
+    const policy = policyFlag(stringFlag(values, 'policy'));
+    const dynamoDir = localPaths(dataDirFlag(values)).dynamo;
+    const server = await startGateServer({
+      token,
+      port,
+      dynamoDir,
+      policy,
+      storeTimeoutMs: integerFlag(values, 'timeout-ms', 1_000),
+      batchTimeoutMs: integerFlag(values, 'batch-timeout-ms', 5_000),
+    });
+    console.error(`crm-guard serve: fatigue gate on ${server.url} (data ${dynamoDir}); Ctrl-C stops it`);
+    await new Promise<void>((resolve) => {
+      process.once('SIGINT', resolve);
+      process.once('SIGTERM', resolve);
+    });
+    await server.close();
+    return 0;
+  },
+};
+
+export default serve;

@@ -1,0 +1,70 @@
+import { existsSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { openDuckDbMetrics } from '#shared/adapters/duckdb/metrics-source.ts';
+import { startEmbeddedDynamo } from '#shared/adapters/dynamo/embedded.ts';
+import { createDynamoGateStore } from '#shared/adapters/dynamo/gate-store.ts';
+import { localPaths } from '#shared/adapters/local/data-dir.ts';
+import { UsageError } from '#shared/errors.ts';
+import { createGate } from '#shared/gate/gate.ts';
+import { seoulYesterday } from '#shared/time/seoul.ts';
+import { describeRefresh, refreshTiers } from '#shared/use-cases/refresh-tiers.ts';
+import type { Command } from './command.ts';
+import { dataDirFlag, dayFlag, inputFlag, stringFlag } from './options.ts';
+import { policyFlag } from './serve.ts';
+
+/** Engagement input: a CSV, a lake folder holding `user_engagement_daily/`, or a folder of `dt=` partitions. */
+export function engagementInput(input: string): string {
+  const nested = join(input, 'user_engagement_daily');
+  if (existsSync(input) && statSync(input).isDirectory() && existsSync(nested)) return nested;
+  return input;
+}
+
+const tiers: Command = {
+  name: 'tiers',
+  summary:
+    'Engagement tiers of the fatigue gate: `refresh` recomputes them from the lake, `show USER` prints one.',
+  usage:
+    'crm-guard tiers refresh [--input PATH] [--as-of YYYY-MM-DD] [--policy FILE] [--data DIR]\n       crm-guard tiers show USER_ID [--policy FILE] [--data DIR]',
+  options: {
+    input: { type: 'string' },
+    'as-of': { type: 'string' },
+    policy: { type: 'string' },
+    data: { type: 'string' },
+  },
+  async run(values, positionals) {
+    const [action, userId] = positionals;
+    if (action !== 'refresh' && action !== 'show')
+      throw new UsageError(`tiers: expected "refresh" or "show", got "${action ?? ''}"`);
+    const dataDir = dataDirFlag(values);
+    const policy = policyFlag(stringFlag(values, 'policy'));
+    const dynamo = await startEmbeddedDynamo({ dataDir: localPaths(dataDir).dynamo });
+    try {
+      const store = createDynamoGateStore({
+        documentClient: dynamo.documentClient,
+        tableName: dynamo.tableNames.gate,
+      });
+      if (action === 'show') {
+        if (!userId) throw new UsageError('tiers show: give a user id');
+        const tier = await createGate({ store, policy, timeoutMs: 5_000 }).userTier(userId);
+        console.log(JSON.stringify(tier));
+        return 0;
+      }
+      const input = inputFlag(values, dataDir);
+      const source = await openDuckDbMetrics({ engagementInput: engagementInput(input) });
+      try {
+        const asOf = dayFlag(values, 'as-of') ?? seoulYesterday(new Date());
+        const result = await refreshTiers({ source, store, policy, asOf });
+        console.log(describeRefresh(result));
+        if (result.usersRead === 0)
+          console.log(`No engagement rows in ${result.from}..${result.to}: pass --as-of for older data.`);
+        return 0;
+      } finally {
+        await source.close();
+      }
+    } finally {
+      await dynamo.close();
+    }
+  },
+};
+
+export default tiers;

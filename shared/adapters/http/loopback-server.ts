@@ -1,0 +1,202 @@
+import { createHash, randomUUID, timingSafeEqual } from 'node:crypto';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
+
+/**
+ * Serves a Lambda API handler over HTTP on loopback: each request becomes the API Gateway REST proxy
+ * event the Lambda would get, and the same handler code answers. API Gateway's IAM auth is replaced by
+ * a bearer token, compared in constant time; bodies over the limit are refused before they are read.
+ */
+
+export type ProxyHandler = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
+
+export interface LoopbackServerOptions {
+  handler: ProxyHandler;
+  /** Every request must carry `Authorization: Bearer <token>`. */
+  token: string;
+  /** 0 picks a free port. */
+  port?: number;
+  /** Largest request body accepted (default 1 MiB: a full batch of 500 is about 150 KiB). */
+  bodyLimitBytes?: number;
+  /** Name the handler sees as its function name. */
+  functionName?: string;
+}
+
+export interface LoopbackServer {
+  url: string;
+  port: number;
+  close(): Promise<void>;
+}
+
+const HOST = '127.0.0.1';
+
+function sendProblem(
+  response: ServerResponse,
+  status: number,
+  title: string,
+  detail: string,
+  extra: Record<string, string> = {},
+) {
+  const body = JSON.stringify({
+    type: `https://crm-guard.dev/problems/${title.toLowerCase().replaceAll(' ', '-')}`,
+    title,
+    status,
+    detail,
+  });
+  response.writeHead(status, { 'content-type': 'application/problem+json', ...extra });
+  response.end(body);
+}
+
+const digest = (text: string) => createHash('sha256').update(text).digest();
+
+/** Constant-time check of `Authorization: Bearer <token>` (hashing first makes lengths equal). */
+export function bearerMatches(header: string | undefined, expected: Buffer): boolean {
+  const presented = /^Bearer (.+)$/i.exec(header ?? '')?.[1] ?? '';
+  return timingSafeEqual(digest(presented), expected);
+}
+
+function readBody(request: IncomingMessage, limit: number): Promise<Buffer | 'too_large'> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    request.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) {
+        request.removeAllListeners('data');
+        request.resume();
+        resolve('too_large');
+        return;
+      }
+      chunks.push(chunk);
+    });
+    request.on('end', () => resolve(Buffer.concat(chunks)));
+    request.on('error', reject);
+  });
+}
+
+function toEvent(request: IncomingMessage, url: URL, body: string, requestId: string): APIGatewayProxyEvent {
+  const headers: Record<string, string> = {};
+  const multiValueHeaders: Record<string, string[]> = {};
+  for (const [name, value] of Object.entries(request.headers)) {
+    if (value === undefined || name === 'authorization') continue;
+    const values = Array.isArray(value) ? value : [value];
+    headers[name] = values.join(',');
+    multiValueHeaders[name] = values;
+  }
+  const query: Record<string, string> = {};
+  const multiQuery: Record<string, string[]> = {};
+  for (const [name, value] of url.searchParams) {
+    query[name] = value;
+    multiQuery[name] = [...(multiQuery[name] ?? []), value];
+  }
+  const hasQuery = Object.keys(query).length > 0;
+  return {
+    httpMethod: request.method ?? 'GET',
+    path: url.pathname,
+    resource: '/{proxy+}',
+    headers,
+    multiValueHeaders,
+    queryStringParameters: hasQuery ? query : null,
+    multiValueQueryStringParameters: hasQuery ? multiQuery : null,
+    pathParameters: { proxy: url.pathname.replace(/^\//, '') },
+    stageVariables: null,
+    body: body.length ? body : null,
+    isBase64Encoded: false,
+    requestContext: {
+      accountId: 'local',
+      apiId: 'local',
+      authorizer: null,
+      protocol: `HTTP/${request.httpVersion}`,
+      httpMethod: request.method ?? 'GET',
+      identity: {
+        sourceIp: request.socket.remoteAddress ?? HOST,
+      } as APIGatewayProxyEvent['requestContext']['identity'],
+      path: url.pathname,
+      stage: 'local',
+      requestId,
+      requestTimeEpoch: Date.now(),
+      resourceId: 'local',
+      resourcePath: '/{proxy+}',
+    },
+  };
+}
+
+function toContext(functionName: string, requestId: string): Context {
+  return {
+    callbackWaitsForEmptyEventLoop: false,
+    functionName,
+    functionVersion: '$LATEST',
+    invokedFunctionArn: `arn:aws:lambda:local:000000000000:function:${functionName}`,
+    memoryLimitInMB: '1024',
+    awsRequestId: requestId,
+    logGroupName: `/local/${functionName}`,
+    logStreamName: 'local',
+    getRemainingTimeInMillis: () => 30_000,
+    done: () => {},
+    fail: () => {},
+    succeed: () => {},
+  };
+}
+
+export async function startLoopbackServer(options: LoopbackServerOptions): Promise<LoopbackServer> {
+  if (!options.token) throw new Error('a bearer token is required');
+  const expected = digest(options.token);
+  const limit = options.bodyLimitBytes ?? 1024 * 1024;
+  const functionName = options.functionName ?? 'fatigue-gate-local';
+
+  const server = createServer(async (request, response) => {
+    try {
+      if (!bearerMatches(request.headers.authorization, expected)) {
+        request.resume();
+        sendProblem(response, 401, 'Unauthorized', 'send Authorization: Bearer <CRM_GUARD_TOKEN>', {
+          'www-authenticate': 'Bearer',
+        });
+        return;
+      }
+      const declared = Number(request.headers['content-length'] ?? 0);
+      const body = declared > limit ? 'too_large' : await readBody(request, limit);
+      if (body === 'too_large') {
+        request.resume();
+        sendProblem(response, 413, 'Payload too large', `request bodies are limited to ${limit} bytes`, {
+          connection: 'close',
+        });
+        return;
+      }
+      const url = new URL(request.url ?? '/', `http://${HOST}`);
+      const requestId = randomUUID();
+      const result = await options.handler(
+        toEvent(request, url, body.toString('utf8'), requestId),
+        toContext(functionName, requestId),
+      );
+      const headers: Record<string, string> = {};
+      for (const [name, value] of Object.entries(result.headers ?? {})) headers[name] = String(value);
+      const payload = result.isBase64Encoded ? Buffer.from(result.body, 'base64') : result.body;
+      response.writeHead(result.statusCode, headers);
+      response.end(payload);
+    } catch (error) {
+      // The handler maps its own errors; this only catches what escaped it, so the process lives on.
+      console.error(`crm-guard serve: ${(error as Error)?.stack ?? String(error)}`);
+      if (!response.headersSent)
+        sendProblem(response, 500, 'Internal error', 'the request failed; see the server log');
+      else response.end();
+    }
+  });
+  server.on('clientError', (_error, socket) => {
+    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nconnection: close\r\n\r\n');
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, HOST, () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://${HOST}:${port}`,
+    port,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}

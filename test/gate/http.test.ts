@@ -1,0 +1,190 @@
+import { spawnSync } from 'node:child_process';
+import { Logger } from '@aws-lambda-powertools/logger';
+import { Metrics } from '@aws-lambda-powertools/metrics';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEFAULT_POLICY } from '#shared/gate/default-policy.ts';
+import { type GateServer, startGateServer } from '../../bin/commands/serve.ts';
+import { adRequest } from './helpers.ts';
+
+const TOKEN = 'test-token-0123456789';
+let server: GateServer;
+
+beforeAll(async () => {
+  process.env.POWERTOOLS_METRICS_DISABLED = 'true';
+  server = await startGateServer({
+    token: TOKEN,
+    policy: DEFAULT_POLICY,
+    // Generous: this machine's cores are shared, and this file checks answers, not speed.
+    storeTimeoutMs: 10_000,
+    batchTimeoutMs: 30_000,
+    logger: new Logger({ logLevel: 'SILENT' }),
+    metrics: new Metrics({ namespace: 'crm-guard', serviceName: 'test' }),
+  });
+});
+afterAll(async () => {
+  await server.close();
+});
+
+async function call(method: string, path: string, body?: unknown, headers: Record<string, string> = {}) {
+  const response = await fetch(server.url + path, {
+    method,
+    headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json', ...headers },
+    ...(body === undefined ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) }),
+  });
+  const text = await response.text();
+  return {
+    status: response.status,
+    type: response.headers.get('content-type'),
+    json: text ? JSON.parse(text) : undefined,
+  };
+}
+
+describe('gate API over HTTP on loopback', () => {
+  it('answers a decision with tier and caps', async () => {
+    // Prepare
+    const request = adRequest({ userId: 'http-1' });
+
+    // Act
+    const { status, json } = await call('POST', '/v1/decisions', request);
+
+    // Assess
+    expect(status).toBe(200);
+    expect(json).toMatchObject({ decision: 'allow', reason: 'under_caps', tier: 'mid' });
+    expect(json.caps).toContainEqual({ name: 'ads-daily', limit: 1, used: 1, window: 'day' });
+  });
+
+  it('answers a batch in order and the tier of a user', async () => {
+    // Prepare
+    const requests = [adRequest({ userId: 'http-2' }), adRequest({ userId: 'http-2', channel: 'alimtalk' })];
+
+    // Act
+    const batch = await call('POST', '/v1/decisions/batch', { requests });
+    const tier = await call('GET', '/v1/users/http-2/tier');
+
+    // Assess
+    expect(batch.status).toBe(200);
+    expect(batch.json.answers.map((answer: { reason: string }) => answer.reason)).toEqual([
+      'under_caps',
+      'ad_on_alimtalk',
+    ]);
+    expect(tier).toMatchObject({ status: 200, json: { userId: 'http-2', tier: 'mid', stored: false } });
+  });
+
+  it('answers 400 problem+json naming each bad field', async () => {
+    // Prepare
+    const bad = {
+      ...adRequest(),
+      userId: '',
+      channel: 'Push!',
+      messageClass: 'promo',
+      consent: { ad: true, nightAd: 'yes' },
+      at: 'tomorrow',
+      extra: 1,
+    };
+
+    // Act
+    const { status, type, json } = await call('POST', '/v1/decisions', bad);
+
+    // Assess
+    expect(status).toBe(400);
+    expect(type).toBe('application/problem+json');
+    expect(json).toMatchObject({ status: 400, title: 'Invalid request' });
+    expect(json.errors.map((error: { field: string }) => error.field).sort()).toEqual(
+      ['at', 'channel', 'consent.adConsentedAt', 'consent.nightAd', 'extra', 'messageClass', 'userId'].sort(),
+    );
+  });
+
+  it.each([
+    ['no body', undefined, '(body)'],
+    ['bad JSON', '{"userId":', '(body)'],
+    ['a batch item', { requests: [adRequest(), { ...adRequest(), messageId: 7 }] }, 'requests.1.messageId'],
+    ['an empty batch', { requests: [] }, 'requests'],
+  ])('answers 400 for %s', async (_case, body, field) => {
+    // Act
+    const path = _case.includes('batch') ? '/v1/decisions/batch' : '/v1/decisions';
+    const { status, json } = await call('POST', path, body);
+
+    // Assess
+    expect(status).toBe(400);
+    expect(json.errors.map((error: { field: string }) => error.field)).toContain(field);
+  });
+
+  it('answers 400 for a malformed user id in the path', async () => {
+    // Act
+    const { status, json } = await call('GET', '/v1/users/a%20b/tier');
+
+    // Assess
+    expect(status).toBe(400);
+    expect(json.errors[0].field).toBe('userId');
+  });
+
+  it('answers 413 for a batch of 501 and accepts 500', async () => {
+    // Prepare
+    // Transactional sends need no counter write: this checks the limit, not the store's speed.
+    const requests = (n: number) =>
+      Array.from({ length: n }, (_, i) =>
+        adRequest({ userId: `bulk-${n}-${i}`, messageClass: 'transactional', category: 'billing' }),
+      );
+
+    // Act
+    const over = await call('POST', '/v1/decisions/batch', { requests: requests(501) });
+    const limit = await call('POST', '/v1/decisions/batch', { requests: requests(500) });
+
+    // Assess
+    expect(over.status).toBe(413);
+    expect(over.type).toBe('application/problem+json');
+    expect(limit.status).toBe(200);
+    expect(limit.json.answers).toHaveLength(500);
+    expect(limit.json.answers.every((answer: { decision: string }) => answer.decision === 'allow')).toBe(
+      true,
+    );
+  });
+
+  it('refuses a body over the size limit with 413', async () => {
+    // Act
+    const { status } = await call('POST', '/v1/decisions', 'x'.repeat(2 * 1024 * 1024));
+
+    // Assess
+    expect(status).toBe(413);
+  });
+
+  it('answers 404 for unknown routes and 405 for a wrong method', async () => {
+    // Act
+    const unknown = await call('GET', '/v2/decisions');
+    const wrongMethod = await call('GET', '/v1/decisions');
+
+    // Assess
+    expect(unknown).toMatchObject({ status: 404, type: 'application/problem+json' });
+    expect(wrongMethod.status).toBe(405);
+  });
+
+  it('answers 401 without the bearer token or with a wrong one', async () => {
+    // Act
+    const none = await fetch(`${server.url}/v1/users/x/tier`);
+    const wrong = await call('GET', '/v1/users/x/tier', undefined, { authorization: 'Bearer nope' });
+
+    // Assess
+    expect(none.status).toBe(401);
+    expect(none.headers.get('www-authenticate')).toBe('Bearer');
+    expect(wrong.status).toBe(401);
+  });
+});
+
+describe('crm-guard serve', () => {
+  it('refuses to start without CRM_GUARD_TOKEN, in one line, exit 2', () => {
+    // Prepare
+    const env = { ...process.env };
+    delete env.CRM_GUARD_TOKEN;
+
+    // Act
+    const run = spawnSync(process.execPath, ['bin/crm-guard.ts', 'serve', '--port', '0'], {
+      env,
+      encoding: 'utf8',
+    });
+
+    // Assess
+    expect(run.status).toBe(2);
+    expect(run.stderr.trim().split('\n')).toHaveLength(1);
+    expect(run.stderr).toContain('CRM_GUARD_TOKEN');
+  });
+});
