@@ -1,5 +1,6 @@
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { DuckDBInstance } from '@duckdb/node-api';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { writeChannelCsv, writeChannelLake } from '#shared/adapters/duckdb/lake-writer.ts';
 import { openDuckDbMetrics } from '#shared/adapters/duckdb/metrics-source.ts';
@@ -8,6 +9,17 @@ import { addDays, dayNumber } from '#shared/time/seoul.ts';
 import { inRange, rowsOf, START, sampleRows, tempDir } from './fixtures.ts';
 
 const DAY = (n: number) => addDays(START, n);
+
+async function compressionOf(file: string): Promise<string[]> {
+  const instance = await DuckDBInstance.create(':memory:');
+  const connection = await instance.connect();
+  const reader = await connection.runAndReadAll(
+    `SELECT DISTINCT compression FROM parquet_metadata('${file}')`,
+  );
+  connection.closeSync();
+  instance.closeSync();
+  return reader.getColumnsJS()[0] as string[];
+}
 
 describe('DuckDB metrics source over a Parquet lake', () => {
   let dir: string;
@@ -32,6 +44,9 @@ describe('DuckDB metrics source over a Parquet lake', () => {
     // Assess
     expect(readdirSync(join(dir, 'crm_channel_daily')).sort()).toHaveLength(10);
     expect(readdirSync(join(dir, 'crm_channel_daily', `dt=${DAY(0)}`))).toEqual(['part_0.parquet']);
+    expect(await compressionOf(join(dir, 'crm_channel_daily', `dt=${DAY(0)}`, 'part_0.parquet'))).toEqual([
+      'ZSTD',
+    ]);
     expect(columns.fromDay).toBe(dayNumber(DAY(3)));
     expect(columns.toDay).toBe(dayNumber(DAY(8)));
     expect(columns.channelIds).toEqual(['kakao-a', 'push-b', 'sms-c']);

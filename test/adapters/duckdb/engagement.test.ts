@@ -113,6 +113,21 @@ describe('engagement from the lake', () => {
     ]);
   });
 
+  it('counts a day once however many rows it has, in short and long (over 63 days) windows', async () => {
+    // Prepare: u1 twice on day 0, again on day 70; the long window takes the other way of counting.
+    const file = join(dir, 'engagement.csv');
+    writeFileSync(file, `dt,user_id,feature_uses\n${DAY(0)},u1,1\n${DAY(0)},u1,2\n${DAY(70)},u1,4\n`);
+    source = await openDuckDbMetrics({ engagementInput: file });
+
+    // Act
+    const short = (await collect(source, DAY(0), DAY(10))).flat();
+    const long = (await collect(source, DAY(0), DAY(99))).flat();
+
+    // Assess
+    expect(short).toEqual([{ userId: 'u1', featureUses: 3, firstSeen: DAY(0), activeDays: 1 }]);
+    expect(long).toEqual([{ userId: 'u1', featureUses: 7, firstSeen: DAY(0), activeDays: 2 }]);
+  });
+
   it.each([
     ['an empty user id', `${START},,3`, 'user_id', 'empty user id'],
     ['negative uses', `${START},u2,-1`, 'feature_uses', '-1 is negative'],
