@@ -182,24 +182,24 @@ export const DEFAULT_DETECTION_CONFIG: DetectionConfig = detectionConfigSchema.p
 
 const resolved = new WeakMap<DetectionConfig, Map<string, RuleConfig>>();
 
+/** Every overridden channel's merged rules, merged once per config (overrides are few; channels many). */
+function overriddenChannels(config: DetectionConfig): Map<string, RuleConfig> {
+  let merged = resolved.get(config);
+  if (!merged) {
+    merged = new Map();
+    for (const [channelId, override] of Object.entries(config.channels))
+      merged.set(channelId, mergeRuleConfig(config.rules, override));
+    resolved.set(config, merged);
+  }
+  return merged;
+}
+
 /**
  * The rules for one channel: the global rules, or them merged with the channel's override. Merged once
- * per (config, channel) and cached, so a 100,000-channel run does not re-merge per day or per run.
+ * per config and cached, so a 100,000-channel run does not re-merge per day or per run.
  */
 export function resolveRuleConfig(config: DetectionConfig, channelId: string): RuleConfig {
-  const override = Object.hasOwn(config.channels, channelId) ? config.channels[channelId] : undefined;
-  if (!override) return config.rules;
-  let cache = resolved.get(config);
-  if (!cache) {
-    cache = new Map();
-    resolved.set(config, cache);
-  }
-  let rules = cache.get(channelId);
-  if (!rules) {
-    rules = mergeRuleConfig(config.rules, override);
-    cache.set(channelId, rules);
-  }
-  return rules;
+  return overriddenChannels(config).get(channelId) ?? config.rules;
 }
 
 /**
@@ -213,7 +213,7 @@ export function lookbackDays(rules: RuleConfig): number {
     rules.zscore.window,
     rules.robust.window,
     rules.decline.window + rules.decline.days - 1,
-    Math.max(...rules.ma.windows),
+    rules.ma.windows.reduce((widest, w) => Math.max(widest, w), 0),
     rules.lowPerformer.days - 1,
   );
 }

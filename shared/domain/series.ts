@@ -15,14 +15,15 @@ export function buildChannelMetrics(columns: ChannelDayColumns): ChannelMetrics 
   const dayCount = toDay - fromDay + 1;
   if (!(dayCount >= 1)) throw new RangeError(`empty day range: ${fromDay}..${toDay}`);
   const channelCount = channelIds.length;
-  const rowCount = columns.channel.length;
+  const { channel, day: rowDay, sends, clicks } = columns;
+  const rowCount = channel.length;
 
   const arrived = new Uint8Array(dayCount);
   const firstDay = new Int32Array(channelCount).fill(toDay + 1);
   for (let c = 0; c < channelCount; c++) if (seenBefore[c] === 1) firstDay[c] = fromDay;
   for (let row = 0; row < rowCount; row++) {
-    const c = columns.channel[row];
-    const day = columns.day[row];
+    const c = channel[row];
+    const day = rowDay[row];
     if (!(day >= fromDay && day <= toDay) || !(c >= 0 && c < channelCount))
       throw new RangeError(`row ${row}: channel ${c} day ${day} outside the columns read`);
     arrived[day - fromDay] = 1;
@@ -35,25 +36,28 @@ export function buildChannelMetrics(columns: ChannelDayColumns): ChannelMetrics 
   const total = offset[channelCount];
   const sendsSlab = new Float64Array(total);
   const clicksSlab = new Float64Array(total);
-  for (let c = 0; c < channelCount; c++) {
-    const start = firstDay[c] - fromDay;
-    for (let i = offset[c], d = start; i < offset[c + 1]; i++, d++) {
-      if (arrived[d] === 0) {
-        sendsSlab[i] = Number.NaN;
-        clicksSlab[i] = Number.NaN;
-      }
+  const missing: number[] = [];
+  for (let d = 0; d < dayCount; d++) if (arrived[d] === 0) missing.push(d);
+  // Late days are few: mark them per channel instead of testing every cell.
+  if (missing.length > 0)
+    for (let c = 0; c < channelCount; c++) {
+      const start = firstDay[c] - fromDay;
+      for (const d of missing)
+        if (d >= start && offset[c] + d - start < offset[c + 1]) {
+          sendsSlab[offset[c] + d - start] = Number.NaN;
+          clicksSlab[offset[c] + d - start] = Number.NaN;
+        }
     }
-  }
   const filled = new Uint8Array(total);
   for (let row = 0; row < rowCount; row++) {
-    const c = columns.channel[row];
-    const i = offset[c] + columns.day[row] - firstDay[c];
+    const c = channel[row];
+    const i = offset[c] + rowDay[row] - firstDay[c];
     // The adapter refuses duplicate (channel, day) rows with the file and row; this guards the contract.
     if (filled[i] === 1)
-      throw new RangeError(`duplicate row for channel ${channelIds[c]} on ${isoDay(columns.day[row])}`);
+      throw new RangeError(`duplicate row for channel ${channelIds[c]} on ${isoDay(rowDay[row])}`);
     filled[i] = 1;
-    sendsSlab[i] = columns.sends[row];
-    clicksSlab[i] = columns.clicks[row];
+    sendsSlab[i] = sends[row];
+    clicksSlab[i] = clicks[row];
   }
 
   const channels: ChannelSeries[] = [];
@@ -67,7 +71,6 @@ export function buildChannelMetrics(columns: ChannelDayColumns): ChannelMetrics 
       clicks: clicksSlab.subarray(offset[c], offset[c + 1]),
     });
   }
-  const missingDays: string[] = [];
-  for (let d = 0; d < dayCount; d++) if (arrived[d] === 0) missingDays.push(isoDay(fromDay + d));
+  const missingDays = missing.map((d) => isoDay(fromDay + d));
   return { fromDay, toDay, channels, missingDays };
 }

@@ -15,7 +15,7 @@ export function dayName(dayNo: number): string {
   return name;
 }
 
-/** One finding; `detail` keeps only finite figures, so a finding is always plain JSON. */
+/** One finding. Rules put only finite figures in `detail` (a finding is always plain JSON). */
 export function finding(
   series: ChannelSeries,
   dayNo: number,
@@ -29,7 +29,6 @@ export function finding(
   upper: number,
   detail: Record<string, number>,
 ): Finding {
-  for (const key of Object.keys(detail)) if (!Number.isFinite(detail[key])) delete detail[key];
   return {
     date: dayName(dayNo),
     channelId: series.channelId,

@@ -99,10 +99,21 @@ export function judgeChannel(
   s.weekSends.reset(lowPerformer.days);
   s.weekClicks.reset(lowPerformer.days);
 
+  // Each window starts sliding only where its first judged day needs it: a daily run over 100,000
+  // channels pays the 56-day lookback for periodicity (and decline's streaks), not for every window.
+  const startWeek = Math.max(start, fromIdx - lowPerformer.days + 1);
+  const startZ = Math.max(start, fromIdx - zscore.window);
+  const startRobust = Math.max(start, fromIdx - robust.window);
+  let maxMaWindow = 0;
+  for (const w of ma.windows) maxMaWindow = Math.max(maxMaWindow, w);
+  const startMa = Math.max(start, fromIdx - maxMaWindow);
+
   for (let i = start; i <= toIdx; i++) {
     // Windows that include day i: the 7-day sums of rule 5 and the below-streaks of rule 4.
-    s.weekSends.slide(sends, i, start);
-    s.weekClicks.slide(clicks, i, start);
+    if (i >= startWeek) {
+      s.weekSends.slide(sends, i, startWeek);
+      s.weekClicks.slide(clicks, i, startWeek);
+    }
     s.declineSends.step(sends, i, start);
     s.declineCtr.step(ctr, i, start);
 
@@ -129,14 +140,16 @@ export function judgeChannel(
     // Trailing windows that end at i-1 when judging i: slid after judging.
     s.periodicSends.slide(sends, i, start);
     s.periodicClicks.slide(clicks, i, start);
-    s.zSends.slide(sends, i, start);
-    s.zClicks.slide(clicks, i, start);
-    if (allDays)
+    if (i >= startZ) {
+      s.zSends.slide(sends, i, startZ);
+      s.zClicks.slide(clicks, i, startZ);
+    }
+    if (allDays && i >= startMa)
       for (let k = 0; k < ma.windows.length; k++) {
-        s.maSends[k].slide(sends, i, start);
-        s.maClicks[k].slide(clicks, i, start);
+        s.maSends[k].slide(sends, i, startMa);
+        s.maClicks[k].slide(clicks, i, startMa);
       }
-    s.robust.slide(ctr, i, start);
+    if (i >= startRobust) s.robust.slide(ctr, i, startRobust);
   }
   return judgement;
 }
@@ -162,9 +175,11 @@ export function runRules(
   const insufficientHistory = new Map<IsoDay, string[]>();
   const dayCount = toDay - fromDay + 1;
   const byDay: Finding[][] = [];
+  const dayIndex = new Map<IsoDay, number>();
   for (let d = 0; d < dayCount; d++) {
     byDay.push([]);
     const dayNo = fromDay + d;
+    dayIndex.set(dayName(dayNo), d);
     if (missing.has(dayNo) || dayNo > metrics.toDay) lateDays.push(dayName(dayNo));
     else insufficientHistory.set(dayName(dayNo), []);
   }
@@ -181,7 +196,7 @@ export function runRules(
     judgedChannelDays += judgement.judgedDays;
     for (const dayNo of judgement.insufficientDays)
       insufficientHistory.get(dayName(dayNo))?.push(series.channelId);
-    for (const found of channelFindings) byDay[dayNumber(found.date) - fromDay].push(found);
+    for (const found of channelFindings) byDay[dayIndex.get(found.date)!].push(found);
   }
   return { findings: byDay.flat(), judgedChannelDays, insufficientHistory, lateDays };
 }

@@ -67,8 +67,10 @@ export function judgeMaRatio(
 
   const detail: Record<string, number> = { r7, windowsOut: outOfRange };
   for (let k = 0; k < windows.length; k++) {
+    // A window that could not judge has no baseline; a zero baseline has no ratio.
+    if (Number.isNaN(baselines[k])) continue;
     detail[`baseline${windows[k]}`] = baselines[k];
-    detail[`ratio${windows[k]}`] = value / baselines[k];
+    if (baselines[k] !== 0) detail[`ratio${windows[k]}`] = value / baselines[k];
   }
   const expected = baselines[widest];
   out.push(

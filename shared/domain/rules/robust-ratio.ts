@@ -51,6 +51,11 @@ export function judgeRobustRatio(
           : Number.POSITIVE_INFINITY;
   }
   if (!(Math.abs(rz) > robust.rz)) return;
+  const detail: Record<string, number> = { median, mad, days: n };
+  detail[`p${robust.lowerPercentile}`] = pLow;
+  detail[`p${robust.upperPercentile}`] = pHigh;
+  if (Number.isFinite(rz)) detail.rz = rz;
+  if (mad === 0) detail.meanAD = meanAD;
   out.push(
     finding(
       series,
@@ -63,15 +68,7 @@ export function judgeRobustRatio(
       median,
       pLow,
       pHigh,
-      {
-        rz,
-        median,
-        mad,
-        meanAD,
-        [`p${robust.lowerPercentile}`]: pLow,
-        [`p${robust.upperPercentile}`]: pHigh,
-        days: n,
-      },
+      detail,
     ),
   );
 }

@@ -29,6 +29,8 @@ export function judgeZScore(
   const anomalous = sd === 0 ? value !== mean : Math.abs(z) > zscore.threshold;
   if (!anomalous) return;
   const band = zscore.threshold * sd;
+  const detail: Record<string, number> = { sd, r7, days: n };
+  if (sd > 0) detail.z = z;
   out.push(
     finding(
       series,
@@ -41,12 +43,7 @@ export function judgeZScore(
       mean,
       mean - band,
       mean + band,
-      {
-        z,
-        sd,
-        r7,
-        days: n,
-      },
+      detail,
     ),
   );
 }
