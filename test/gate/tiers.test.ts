@@ -1,0 +1,165 @@
+import { BatchWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type EmbeddedDynamo, startEmbeddedDynamo } from '#shared/adapters/dynamo/embedded.ts';
+import { createDynamoGateStore } from '#shared/adapters/dynamo/gate-store.ts';
+import { DEFAULT_POLICY } from '#shared/gate/default-policy.ts';
+import { backoffSteps, nextTierRecord, tierOf } from '#shared/gate/tiers.ts';
+import type { MetricsSource, UserEngagement } from '#shared/ports/metrics-source.ts';
+import { describeRefresh, refreshTiers } from '#shared/use-cases/refresh-tiers.ts';
+
+const AS_OF = '2026-11-23';
+const user = (userId: string, featureUses: number, firstSeen = '2026-01-01'): UserEngagement => ({
+  userId,
+  featureUses,
+  firstSeen,
+  activeDays: Math.min(featureUses, 30),
+});
+
+/** A metrics source that hands out the given users in pages, and remembers the window it was asked for. */
+function fakeSource(users: UserEngagement[], pageSize = 100) {
+  const asked: { from: string; to: string }[] = [];
+  const source: Pick<MetricsSource, 'readEngagement'> = {
+    async *readEngagement(range) {
+      asked.push(range);
+      for (let i = 0; i < users.length; i += pageSize) yield users.slice(i, i + pageSize);
+    },
+  };
+  return { source, asked };
+}
+
+describe('tiers from engagement (default policy: mid from 2 uses, high from 10, default mid)', () => {
+  it.each([
+    ['no uses', user('a', 0), 'low'],
+    ['1 use', user('a', 1), 'low'],
+    ['2 uses', user('a', 2), 'mid'],
+    ['10 uses', user('a', 10), 'high'],
+    ['new user, 0 uses in 3 days: not punished below the default', user('a', 0, '2026-11-21'), 'mid'],
+    ['new user, 2 uses in 3 days: pace 20 a month', user('a', 2, '2026-11-21'), 'high'],
+    ['first seen 14 days ago is no longer new', user('a', 0, '2026-11-09'), 'low'],
+  ])('%s', (_case, engagement, expected) => {
+    // Act
+    const tier = tierOf(engagement, AS_OF, DEFAULT_POLICY);
+
+    // Assess
+    expect(tier).toBe(expected);
+  });
+
+  it('marks idle low users once and keeps the day they went idle, so back-off grows without writes', () => {
+    // Prepare
+    const idle = user('a', 0);
+
+    // Act
+    const first = nextTierRecord(idle, AS_OF, DEFAULT_POLICY, undefined);
+    const later = nextTierRecord(idle, '2026-12-20', DEFAULT_POLICY, first);
+    const engagedAgain = nextTierRecord(user('a', 1), '2026-12-21', DEFAULT_POLICY, later);
+
+    // Assess
+    expect(first).toEqual({ tier: 'low', idleSince: AS_OF });
+    expect(later).toEqual(first);
+    expect([
+      backoffSteps(first, AS_OF, DEFAULT_POLICY),
+      backoffSteps(first, '2026-12-08', DEFAULT_POLICY),
+    ]).toEqual([1, 2]);
+    expect(engagedAgain).toEqual({ tier: 'low' });
+  });
+});
+
+describe('tier refresh on the embedded store', () => {
+  let dynamo: EmbeddedDynamo;
+  beforeAll(async () => {
+    dynamo = await startEmbeddedDynamo();
+  });
+  afterAll(async () => {
+    await dynamo.close();
+  });
+
+  it('writes only the tiers that changed and reports the moves', async () => {
+    // Prepare: 250 users (3 read batches); 100 engaged (high), 100 casual (mid = default), 50 idle (low)
+    const store = createDynamoGateStore({
+      documentClient: dynamo.documentClient,
+      tableName: dynamo.tableNames.gate,
+    });
+    const day1 = [
+      ...Array.from({ length: 100 }, (_, i) => user(`h${i}`, 12)),
+      ...Array.from({ length: 100 }, (_, i) => user(`m${i}`, 3)),
+      ...Array.from({ length: 50 }, (_, i) => user(`l${i}`, 0)),
+    ];
+    const { source, asked } = fakeSource(day1, 60);
+
+    // Act
+    const first = await refreshTiers({ source, store, policy: DEFAULT_POLICY, asOf: AS_OF });
+    const again = await refreshTiers({
+      source: fakeSource(day1).source,
+      store,
+      policy: DEFAULT_POLICY,
+      asOf: AS_OF,
+    });
+    // Next day: 10 high users drop to mid, 5 idle users come back to mid.
+    const day2 = day1.map((u) =>
+      /^h[0-9]$/.test(u.userId) ? user(u.userId, 3) : /^l[0-4]$/.test(u.userId) ? user(u.userId, 2) : u,
+    );
+    const second = await refreshTiers({
+      source: fakeSource(day2).source,
+      store,
+      policy: DEFAULT_POLICY,
+      asOf: '2026-11-24',
+    });
+    const stored = await store.readTiers(['h0', 'h50', 'm0', 'l0', 'l10']);
+
+    // Assess
+    expect(asked).toEqual([{ from: '2026-10-25', to: AS_OF }]);
+    expect(first).toMatchObject({
+      usersRead: 250,
+      written: 150,
+      unchanged: 100,
+      movements: { 'mid->high': 100, 'mid->low': 50 },
+    });
+    expect(again).toMatchObject({ usersRead: 250, written: 0, unchanged: 250, movements: {} });
+    expect(second).toMatchObject({ written: 15, movements: { 'high->mid': 10, 'low->mid': 5 } });
+    expect(describeRefresh(second)).toContain('15 moved (high->mid 10, low->mid 5)');
+    expect(Object.fromEntries([...stored].map(([id, record]) => [id, record.tier]))).toEqual({
+      h0: 'mid',
+      h50: 'high',
+      l0: 'mid',
+      l10: 'low',
+    });
+    expect(stored.get('l10')?.idleSince).toBe(AS_OF);
+  });
+
+  it('retries items the store left unprocessed', async () => {
+    // Prepare: the real engine, with the first batch write answering that half its items were not processed
+    let dropped = 0;
+    const flaky = {
+      send: async (command: unknown, options?: unknown) => {
+        if (command instanceof BatchWriteCommand && dropped === 0) {
+          const [table, requests] = Object.entries(command.input.RequestItems ?? {})[0]!;
+          const kept = requests.slice(0, 10);
+          dropped = requests.length - kept.length;
+          await dynamo.documentClient.send(new BatchWriteCommand({ RequestItems: { [table]: kept } }));
+          return { UnprocessedItems: { [table]: requests.slice(10) } };
+        }
+        return dynamo.documentClient.send(command as never, options as never);
+      },
+    } as unknown as DynamoDBDocumentClient;
+    const store = createDynamoGateStore({
+      documentClient: flaky,
+      tableName: dynamo.tableNames.gate,
+      retryBaseMs: 1,
+    });
+    const users = Array.from({ length: 25 }, (_, i) => user(`retry${i}`, 20));
+
+    // Act
+    const result = await refreshTiers({
+      source: fakeSource(users).source,
+      store,
+      policy: DEFAULT_POLICY,
+      asOf: AS_OF,
+    });
+    const stored = await store.readTiers(users.map((u) => u.userId));
+
+    // Assess
+    expect(dropped).toBe(15);
+    expect(result.written).toBe(25);
+    expect(stored.size).toBe(25);
+  });
+});
