@@ -1,0 +1,403 @@
+/**
+ * The alert policy: which rule findings page a human. It sits on top of the seed rules and never
+ * changes what they compute; it returns every finding of the range with `alert`, `severity`,
+ * `reason` and `impact`.
+ *
+ * - `seed`: the operating team's rules as they were: confirmed findings of rules 1-4 page.
+ * - `default`: a finding pages only when the policy's own evidence confirms it: a robust, holiday-aware,
+ *   same-weekday baseline with past anomalies kept out; a volume floor; no drop on a day that has not
+ *   fully arrived; known holiday effects held; one page per incident (re-paged only when it worsens);
+ *   severity by the sends (or clicks) lost or extra.
+ */
+import { type AlertPolicyConfig, DEFAULT_ALERT_POLICY_CONFIG } from '#shared/config/alert-policy-config.ts';
+import type { ChannelMetrics, ChannelSeries } from '#shared/domain/channel-metrics.ts';
+import type { Finding, JudgedFinding, Severity } from '#shared/domain/finding.ts';
+import type { RuleRun } from '#shared/domain/rules/index.ts';
+import type { ProfileName } from '#shared/ports/finding-store.ts';
+import { dayNumber, type IsoDay, isoDay } from '#shared/time/seoul.ts';
+import { type HolidayWindow, holidayWindowOf, lateDays } from './calendar.ts';
+import {
+  type ChannelEvidence,
+  channelEvidence,
+  type EvidenceMetric,
+  type MetricEvidence,
+} from './evidence.ts';
+import { severityOf, severityRank } from './severity.ts';
+
+export interface JudgeFindingsInput {
+  profile: ProfileName;
+  metrics: ChannelMetrics;
+  /** The rules run over [range.from - policyLookbackDays(config), range.to] (earlier days group incidents). */
+  ruleRun: RuleRun;
+  range: { from: IsoDay; to: IsoDay };
+  config?: AlertPolicyConfig;
+  /** The rules' CTR floor (detection config `minSendsForRatio`), default 100. */
+  minSendsForRatio?: number;
+  /** The rules' decline streak (detection config `decline.days`), default 5. */
+  declineDays?: number;
+}
+
+const PAGING_RULES = new Set(['ma_ratio', 'zscore', 'robust_ratio', 'decline']);
+
+/** Days before the judged day the policy needs rule findings for: incident grouping looks back this far. */
+export function policyLookbackDays(config: AlertPolicyConfig = DEFAULT_ALERT_POLICY_CONFIG): number {
+  return 2 * config.incident.regroupDays;
+}
+
+/** Every finding of `range`, judged by the profile. */
+export function judgeFindings(input: JudgeFindingsInput): JudgedFinding[] {
+  const from = dayNumber(input.range.from);
+  const to = dayNumber(input.range.to);
+  const inRange = (f: Finding) => {
+    const d = dayNumber(f.date);
+    return d >= from && d <= to;
+  };
+  if (input.profile === 'seed')
+    return input.ruleRun.findings.filter(inRange).map((f) => judgeSeed(f, input.metrics));
+  return judgeDefault(input, from, to);
+}
+
+function seriesDay(series: ChannelSeries | undefined, dayNo: number): { sends: number; clicks: number } {
+  const i = series ? dayNo - series.firstDay : -1;
+  if (!series || i < 0 || i >= series.sends.length) return { sends: Number.NaN, clicks: Number.NaN };
+  return { sends: series.sends[i]!, clicks: series.clicks[i]! };
+}
+
+function judgeSeed(finding: Finding, metrics: ChannelMetrics): JudgedFinding {
+  const pages = finding.status === 'confirmed' && PAGING_RULES.has(finding.rule);
+  const series = metrics.channels.find((c) => c.channelId === finding.channelId);
+  const sends = seriesDay(series, dayNumber(finding.date)).sends;
+  const impact = Math.abs(finding.actual - finding.expected) * (finding.metric === 'ctr' ? sends : 1);
+  const config = DEFAULT_ALERT_POLICY_CONFIG.severity;
+  return {
+    ...finding,
+    alert: pages,
+    severity: pages ? severityOf(Number.isFinite(impact) ? impact : 0, false, config) : 'info',
+    reason: pages
+      ? `seed: confirmed ${finding.rule}`
+      : finding.rule === 'low_performer'
+        ? 'weekly report (low performer)'
+        : 'seed: candidate, recorded only',
+    ...(Number.isFinite(impact) ? { impact: Math.round(impact) } : {}),
+  };
+}
+
+/** The policy's verdict on one finding before incident grouping. */
+interface Assessment {
+  qualifies: boolean;
+  reason: string;
+  severity: Severity;
+  impact: number | undefined;
+  /** Strength of the evidence, for choosing which finding of a channel-day carries the page. */
+  strength: number;
+}
+
+const hold = (reason: string, impact?: number): Assessment => ({
+  qualifies: false,
+  reason,
+  severity: 'info',
+  impact,
+  strength: 0,
+});
+
+function judgeDefault(input: JudgeFindingsInput, from: number, to: number): JudgedFinding[] {
+  const config = input.config ?? DEFAULT_ALERT_POLICY_CONFIG;
+  const minSendsForRatio = input.minSendsForRatio ?? 100;
+  const contextFrom = from - policyLookbackDays(config);
+  const late = lateDays(input.metrics, config.lateData);
+  for (const day of input.ruleRun.lateDays) late.add(dayNumber(day));
+  const windows = new Map<number, HolidayWindow>();
+  const windowOf = (dayNo: number) => {
+    if (!windows.has(dayNo)) windows.set(dayNo, holidayWindowOf(dayNo, config.holidays));
+    return windows.get(dayNo);
+  };
+  const excludedDay = (dayNo: number) => late.has(dayNo) || windowOf(dayNo) !== undefined;
+  const muted = new Set(config.mutedChannels);
+  const declineDays = input.declineDays ?? 5;
+
+  const byChannel = new Map<string, Finding[]>();
+  for (const finding of input.ruleRun.findings) {
+    const d = dayNumber(finding.date);
+    if (d < contextFrom || d > to) continue;
+    let list = byChannel.get(finding.channelId);
+    if (!list) byChannel.set(finding.channelId, (list = []));
+    list.push(finding);
+  }
+  const seriesById = new Map(input.metrics.channels.map((s) => [s.channelId, s]));
+
+  const judged: { finding: Finding; judged: JudgedFinding }[] = [];
+  for (const [channelId, findings] of byChannel) {
+    const series = seriesById.get(channelId);
+    const evidence =
+      series && !muted.has(channelId) && findings.some((f) => PAGING_RULES.has(f.rule))
+        ? channelEvidence(series, excludedDay, minSendsForRatio, config)
+        : undefined;
+    const assessments = findings.map((finding) =>
+      muted.has(channelId)
+        ? hold('muted channel')
+        : !evidence
+          ? assessWithoutEvidence(finding)
+          : assess(finding, evidence, late, windowOf, config, declineDays),
+    );
+    judged.push(...groupIncidents(findings, assessments, from, config));
+  }
+  const order = new Map(input.ruleRun.findings.map((f, i) => [f, i]));
+  return judged.sort((a, b) => order.get(a.finding)! - order.get(b.finding)!).map((j) => j.judged);
+}
+
+function assessWithoutEvidence(finding: Finding): Assessment {
+  if (finding.rule === 'low_performer') return hold('weekly report (low performer)');
+  return hold('channel not in the metrics read');
+}
+
+/** What the policy looks at for one day of one metric. */
+interface Look {
+  metric: EvidenceMetric;
+  index: number;
+  down: boolean;
+}
+
+/**
+ * The policy's evidence on one finding. First the finding's own metric and day; then, since a rule
+ * finding says "this channel is unusual now", the channel's sends that day (an outage or a duplicate
+ * send shows there whichever rule noticed it), and for a decline finding the days its window covers
+ * (a silent day the other rules missed). The finding pages when any of these qualifies.
+ */
+function assess(
+  finding: Finding,
+  evidence: ChannelEvidence,
+  late: Set<number>,
+  windowOf: (dayNo: number) => HolidayWindow,
+  config: AlertPolicyConfig,
+  declineDays: number,
+): Assessment {
+  if (finding.rule === 'low_performer') return hold('weekly report (low performer)');
+  const i = dayNumber(finding.date) - evidence.series.firstDay;
+  const down = finding.direction === 'down';
+  const looks: Look[] = [{ metric: finding.metric, index: i, down }];
+  if (finding.metric !== 'sends') {
+    const r = evidence.sends.value[i]! - evidence.sends.expected[i]!;
+    if (r === r) looks.push({ metric: 'sends', index: i, down: r < 0 });
+  }
+  if (finding.rule === 'decline')
+    for (let k = 1; k < declineDays; k++) looks.push({ metric: finding.metric, index: i - k, down: true });
+  const first = evaluate(looks[0]!, evidence, late, windowOf, config);
+  if (first.qualifies) return first;
+  for (const look of looks.slice(1)) {
+    if (look.index < 0) continue;
+    const other = evaluate(look, evidence, late, windowOf, config);
+    if (!other.qualifies) continue;
+    const when = look.index === i ? '' : ` on ${isoDay(evidence.series.firstDay + look.index)}`;
+    return { ...other, reason: `${look.metric}${when}: ${other.reason}` };
+  }
+  return first;
+}
+
+/** One day of one metric against the policy's baseline, volume floor, holidays and late data. */
+function evaluate(
+  look: Look,
+  evidence: ChannelEvidence,
+  late: Set<number>,
+  windowOf: (dayNo: number) => HolidayWindow,
+  config: AlertPolicyConfig,
+): Assessment {
+  const { series } = evidence;
+  const { metric: name, index: i, down } = look;
+  const dayNo = series.firstDay + i;
+  const metric: MetricEvidence = evidence[name];
+  if (late.has(dayNo) && down) return hold('late data: the day has not fully arrived');
+  const expected = metric.expected[i]!;
+  const value = metric.value[i]!;
+  if (!(expected === expected) || !(value === value))
+    return hold('not enough clean history for the policy baseline');
+
+  const sends = series.sends[i]!;
+  const unit = name === 'ctr' ? sends : 1;
+  const toUnits = (logValue: number) => (name === 'ctr' ? Math.exp(logValue) : Math.exp(logValue) - 1);
+  const impact = Math.abs(toUnits(value) - toUnits(expected)) * unit;
+
+  // Volume floor: below it a deviation is noise, whatever its ratio.
+  if (name === 'ctr') {
+    const expectedClicks = sends * Math.exp(expected);
+    if (sends < config.volumeFloor.minSendsForCtr || expectedClicks < config.volumeFloor.minExpectedClicks)
+      return hold('below volume floor for a CTR page', impact);
+  } else if (toUnits(expected) < config.volumeFloor.minExpected) return hold('below volume floor', impact);
+
+  if (name !== 'ctr' && evidence.zeroShare[i]! >= config.intermittent.maxZeroShare)
+    return hold('campaign-burst channel: silent days and bursts are its normal', impact);
+
+  const residual = value - expected;
+  const scale = metric.scale[i]!;
+  const window = windowOf(dayNo);
+  const ratio = Math.exp(residual);
+  const silent = name === 'sends' && down && sends <= config.holidays.outageShare * toUnits(expected);
+
+  if (name !== 'ctr') {
+    if (window === 'holiday' && down && !silent)
+      return hold('holiday: a drop short of an outage is expected', impact);
+    if (
+      (window === 'before-major' || window === 'after-major') &&
+      !down &&
+      ratio < config.holidays.maxPromotionRise
+    )
+      return hold('Seollal/Chuseok season: promotions and notices run high', impact);
+    if (!down && recurringMonthly(metric, i, config))
+      return hold('monthly cycle: the same peak came a month ago', impact);
+  }
+
+  // The day alone, or a run of days deviating the same way (a slow onset), combined as Stouffer's z.
+  const minLog = Math.log(1 + config.page.minChange);
+  let sum = residual;
+  let count = 1;
+  let runZ = Math.abs(residual) / scale;
+  for (let k = 1; k < config.page.runDays; k++) {
+    const j = i - k;
+    if (j < 0) break;
+    const r = metric.value[j]! - metric.expected[j]!;
+    if (!(r === r) || Math.sign(r) !== Math.sign(residual) || Math.abs(r) < minLog / 2 || late.has(dayNo - k))
+      break;
+    sum += r;
+    count++;
+    runZ = Math.max(runZ, Math.abs(sum) / (scale * Math.sqrt(count)));
+  }
+  const agrees = down ? residual < 0 : residual > 0;
+  const change = down ? 1 - ratio : ratio - 1;
+  const dayQualifies = agrees && runZ >= config.page.minZ && change >= config.page.minChange;
+
+  let lasting = false;
+  if (!dayQualifies && down && name !== 'ctr' && window === undefined)
+    lasting = lastingDrop(metric, i, config);
+  if (!dayQualifies && !lasting) {
+    if (!agrees) return hold('policy baseline disagrees with the direction', impact);
+    if (change < config.page.minChange)
+      return hold(`within ${Math.round(config.page.minChange * 100)}% of baseline`, impact);
+    return hold(`within normal variation (z ${runZ.toFixed(1)})`, impact);
+  }
+  return {
+    qualifies: true,
+    reason: lasting
+      ? 'lasting drop: last week well below the level a month ago'
+      : silent
+        ? 'channel went silent'
+        : `${Math.round(change * 100)}% ${down ? 'below' : 'above'} baseline (z ${runZ.toFixed(1)})`,
+    severity: severityOf(impact, silent, config.severity),
+    impact,
+    strength: (silent ? 100 : 0) + runZ,
+  };
+}
+
+/**
+ * A rise like those one and two months earlier (billing notices, monthly newsletters): a cycle, not
+ * an incident. Both months must show a rise of about the same size, so one past spike excuses nothing.
+ */
+function recurringMonthly(metric: MetricEvidence, i: number, config: AlertPolicyConfig): boolean {
+  const minLog = Math.log(1 + config.page.minChange);
+  const residual = metric.value[i]! - metric.expected[i]!;
+  const tolerance = Math.max(2 * metric.scale[i]!, Math.log(1.5));
+  const seenAround = (monthsBack: number) => {
+    // Billing days move to the next workday: a weekend plus Seollal shifts a peak by up to five days.
+    for (let j = i - 30 * monthsBack - 7; j <= i - 30 * monthsBack + 6; j++) {
+      if (j < 0) continue;
+      const past = metric.value[j]! - metric.expected[j]!;
+      if (past === past && past >= minLog && Math.abs(past - residual) <= tolerance) return true;
+    }
+    return false;
+  };
+  return seenAround(1) && seenAround(2);
+}
+
+/** The last week's level (weekday shape removed) against the level fitted three weeks earlier. */
+function lastingDrop(metric: MetricEvidence, i: number, config: AlertPolicyConfig): boolean {
+  const before = i - 21;
+  if (before < 0) return false;
+  const priorLevel = metric.level[before]!;
+  const priorScale = metric.scale[before]!;
+  if (!(priorLevel === priorLevel)) return false;
+  const recent: number[] = [];
+  for (let j = i - 6; j <= i; j++) {
+    const v = metric.value[j]!;
+    const e = metric.expected[j]!;
+    const l = metric.level[j]!;
+    if (v === v && e === e && l === l) recent.push(v - (e - l));
+  }
+  if (recent.length < 4) return false;
+  recent.sort((a, b) => a - b);
+  const recentLevel = recent[recent.length >> 1]!;
+  const drop = recentLevel - priorLevel;
+  return drop <= Math.log(1 - config.page.lastingDrop) && drop <= -2 * priorScale;
+}
+
+/**
+ * One page per incident: on each channel-day the strongest qualifying finding carries the page; a
+ * qualifying day within `regroupDays` of the channel's previous one (same direction) joins that
+ * incident and re-pages only when its severity is higher than any page the incident sent.
+ */
+function groupIncidents(
+  findings: Finding[],
+  assessments: Assessment[],
+  from: number,
+  config: AlertPolicyConfig,
+): { finding: Finding; judged: JudgedFinding }[] {
+  const out: { finding: Finding; judged: JudgedFinding }[] = [];
+  const byDay = new Map<number, number[]>();
+  findings.forEach((f, k) => {
+    const d = dayNumber(f.date);
+    if (!byDay.has(d)) byDay.set(d, []);
+    byDay.get(d)!.push(k);
+  });
+  const open: Record<'up' | 'down', { last: number; since: number; notified: number } | undefined> = {
+    up: undefined,
+    down: undefined,
+  };
+  for (const d of [...byDay.keys()].sort((a, b) => a - b)) {
+    const indices = byDay.get(d)!;
+    let carrier = -1;
+    for (const k of indices)
+      if (
+        assessments[k]!.qualifies &&
+        (carrier < 0 || assessments[k]!.strength > assessments[carrier]!.strength)
+      )
+        carrier = k;
+    let pageReason: string | undefined;
+    if (carrier >= 0) {
+      const direction = findings[carrier]!.direction;
+      const rank = severityRank(assessments[carrier]!.severity);
+      const incident = open[direction];
+      if (incident && d - incident.last <= config.incident.regroupDays) {
+        if (rank > incident.notified) {
+          pageReason = `worsened: ${assessments[carrier]!.reason} (incident since ${isoDay(incident.since)})`;
+          incident.notified = rank;
+        }
+        incident.last = d;
+      } else {
+        pageReason = assessments[carrier]!.reason;
+        open[direction] = { last: d, since: d, notified: rank };
+      }
+    }
+    if (d < from) continue;
+    for (const k of indices) {
+      const finding = findings[k]!;
+      const a = assessments[k]!;
+      const pages = k === carrier && pageReason !== undefined;
+      const incident = open[finding.direction];
+      const reason = pages
+        ? pageReason!
+        : a.qualifies
+          ? k === carrier
+            ? `grouped: incident since ${isoDay(incident!.since)}`
+            : `same page as ${findings[carrier]!.rule}/${findings[carrier]!.metric}`
+          : a.reason;
+      out.push({
+        finding,
+        judged: {
+          ...finding,
+          alert: pages,
+          severity: a.qualifies ? a.severity : 'info',
+          reason,
+          ...(a.impact !== undefined && Number.isFinite(a.impact) ? { impact: Math.round(a.impact) } : {}),
+        },
+      });
+    }
+  }
+  return out;
+}
