@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { compareProportions, erfc, twoSidedP } from '#shared/report/stats.ts';
 
@@ -62,5 +63,31 @@ describe('normal tail', () => {
     expect(erfc(1)).toBeCloseTo(0.157299207, 7);
     expect(erfc(-1)).toBeCloseTo(1.842700793, 7);
     expect(twoSidedP(1.959963984540054)).toBeCloseTo(0.05, 7);
+  });
+});
+
+describe('compareProportions, for any counts', () => {
+  it('keeps the estimates inside their intervals and the p-value in [0, 1], symmetric in the windows', () => {
+    const counts = fc
+      .tuple(fc.integer({ min: 1, max: 1_000_000 }), fc.double({ min: 0.001, max: 0.999, noNaN: true }))
+      .map(([n, rate]) => ({ n, k: Math.max(1, Math.min(n - 1, Math.round(n * rate))) }))
+      .filter(({ n, k }) => k >= 1 && k < n);
+    fc.assert(
+      fc.property(counts, counts, (before, after) => {
+        // Act
+        const forward = compareProportions(before, after);
+        const backward = compareProportions(after, before);
+
+        // Assess
+        expect(forward.pValue).toBeGreaterThanOrEqual(0);
+        expect(forward.pValue).toBeLessThanOrEqual(1);
+        expect(forward.pValue).toBeCloseTo(backward.pValue, 9);
+        expect(forward.differenceCi[0]).toBeLessThanOrEqual(forward.difference + 1e-12);
+        expect(forward.differenceCi[1]).toBeGreaterThanOrEqual(forward.difference - 1e-12);
+        expect(forward.relativeLiftCi[0]).toBeLessThanOrEqual(forward.relativeLift + 1e-9);
+        expect(forward.relativeLiftCi[1]).toBeGreaterThanOrEqual(forward.relativeLift - 1e-9);
+      }),
+      { numRuns: 300, seed: 5 },
+    );
   });
 });
