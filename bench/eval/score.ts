@@ -42,7 +42,10 @@ export function pagedDays(judged: JudgedFinding[]): Map<string, Set<number>> {
   for (const finding of judged) {
     if (!finding.alert) continue;
     let days = pages.get(finding.channelId);
-    if (!days) pages.set(finding.channelId, (days = new Set()));
+    if (!days) {
+      days = new Set();
+      pages.set(finding.channelId, days);
+    }
     days.add(dayNumber(finding.date));
   }
   return pages;
@@ -61,7 +64,10 @@ export function scorePages(
   const explained = new Map<string, Set<number>>();
   const mark = (channelId: string, a: number, b: number) => {
     let days = explained.get(channelId);
-    if (!days) explained.set(channelId, (days = new Set()));
+    if (!days) {
+      days = new Set();
+      explained.set(channelId, days);
+    }
     for (let d = a; d <= b; d++) days.add(d);
   };
   for (const incident of sample.incidents) {

@@ -72,7 +72,7 @@ function fitMetric(
       const v = value[j]!;
       // The weekday shape learns from every ordinary day: a median of eight same-weekday values
       // shrugs off a past anomaly, and masking here would hide a weekend from its own shape.
-      if (excluded[j] || v !== v) continue;
+      if (excluded[j] || Number.isNaN(v)) continue;
       byWeekday[weekdayOfDayNumber(firstDay + j)]!.push(v);
       if (!anomaly[j]) all.push(v);
     }
@@ -83,7 +83,7 @@ function fitMetric(
       deseasoned.length = 0;
       for (let j = Math.max(0, i - config.levelDays); j < i; j++) {
         const v = value[j]!;
-        if (excluded[j] || anomaly[j] || v !== v) continue;
+        if (excluded[j] || anomaly[j] || Number.isNaN(v)) continue;
         deseasoned.push(v - shape[weekdayOfDayNumber(firstDay + j)]!);
       }
       if (deseasoned.length >= Math.min(7, config.minCleanDays)) {
@@ -93,7 +93,7 @@ function fitMetric(
         errors.length = 0;
         for (let j = Math.max(0, i - config.levelDays); j < i; j++) {
           const e = forecastError[j]!;
-          if (!excluded[j] && !anomaly[j] && e === e) errors.push(e);
+          if (!excluded[j] && !anomaly[j] && !Number.isNaN(e)) errors.push(e);
         }
         const spread =
           errors.length >= 7
@@ -117,7 +117,7 @@ function fitMetric(
         anomaly[i] = 1;
         run++;
       }
-    } else if (v === v) run = 0;
+    } else if (!Number.isNaN(v)) run = 0;
   }
   return { value, expected, scale, anomaly, level };
 }
@@ -151,7 +151,7 @@ export function channelEvidence(
     let seen = 0;
     for (let j = Math.max(0, i - config.baseline.shapeDays); j < i; j++) {
       const sends = series.sends[j]!;
-      if (sends !== sends || excluded[j]) continue;
+      if (Number.isNaN(sends) || excluded[j]) continue;
       seen++;
       if (sends === 0) zeros++;
     }

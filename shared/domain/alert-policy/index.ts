@@ -120,7 +120,10 @@ function judgeDefault(input: JudgeFindingsInput, from: number, to: number): Judg
     const d = dayNumber(finding.date);
     if (d < contextFrom || d > to) continue;
     let list = byChannel.get(finding.channelId);
-    if (!list) byChannel.set(finding.channelId, (list = []));
+    if (!list) {
+      list = [];
+      byChannel.set(finding.channelId, list);
+    }
     list.push(finding);
   }
   const seriesById = new Map(input.metrics.channels.map((s) => [s.channelId, s]));
@@ -177,7 +180,7 @@ function assess(
   const looks: Look[] = [{ metric: finding.metric, index: i, down }];
   if (finding.metric !== 'sends') {
     const r = evidence.sends.value[i]! - evidence.sends.expected[i]!;
-    if (r === r) looks.push({ metric: 'sends', index: i, down: r < 0 });
+    if (!Number.isNaN(r)) looks.push({ metric: 'sends', index: i, down: r < 0 });
   }
   if (finding.rule === 'decline')
     for (let k = 1; k < declineDays; k++) looks.push({ metric: finding.metric, index: i - k, down: true });
@@ -208,7 +211,7 @@ function evaluate(
   if (late.has(dayNo) && down) return hold('late data: the day has not fully arrived');
   const expected = metric.expected[i]!;
   const value = metric.value[i]!;
-  if (!(expected === expected) || !(value === value))
+  if (Number.isNaN(expected) || Number.isNaN(value))
     return hold('not enough clean history for the policy baseline');
 
   const sends = series.sends[i]!;
@@ -254,7 +257,12 @@ function evaluate(
     const j = i - k;
     if (j < 0) break;
     const r = metric.value[j]! - metric.expected[j]!;
-    if (!(r === r) || Math.sign(r) !== Math.sign(residual) || Math.abs(r) < minLog / 2 || late.has(dayNo - k))
+    if (
+      Number.isNaN(r) ||
+      Math.sign(r) !== Math.sign(residual) ||
+      Math.abs(r) < minLog / 2 ||
+      late.has(dayNo - k)
+    )
       break;
     sum += r;
     count++;
@@ -299,7 +307,7 @@ function recurringMonthly(metric: MetricEvidence, i: number, config: AlertPolicy
     for (let j = i - 30 * monthsBack - 7; j <= i - 30 * monthsBack + 6; j++) {
       if (j < 0) continue;
       const past = metric.value[j]! - metric.expected[j]!;
-      if (past === past && past >= minLog && Math.abs(past - residual) <= tolerance) return true;
+      if (!Number.isNaN(past) && past >= minLog && Math.abs(past - residual) <= tolerance) return true;
     }
     return false;
   };
@@ -312,13 +320,13 @@ function lastingDrop(metric: MetricEvidence, i: number, config: AlertPolicyConfi
   if (before < 0) return false;
   const priorLevel = metric.level[before]!;
   const priorScale = metric.scale[before]!;
-  if (!(priorLevel === priorLevel)) return false;
+  if (Number.isNaN(priorLevel)) return false;
   const recent: number[] = [];
   for (let j = i - 6; j <= i; j++) {
     const v = metric.value[j]!;
     const e = metric.expected[j]!;
     const l = metric.level[j]!;
-    if (v === v && e === e && l === l) recent.push(v - (e - l));
+    if (!Number.isNaN(v) && !Number.isNaN(e) && !Number.isNaN(l)) recent.push(v - (e - l));
   }
   if (recent.length < 4) return false;
   recent.sort((a, b) => a - b);
