@@ -89,6 +89,23 @@ describe('rule 2: z-score on a non-periodic metric', () => {
     expect(moved.detail!.sd).toBe(0);
   });
 
+  it('leaves a late day out of the window: mean and sd over the 27 days present', () => {
+    // Prepare: day 27 (a 110) never arrived; 14 x 90 + 13 x 110 remain.
+    const present = ALTERNATING.filter((_, k) => k !== 27);
+    const mean = present.reduce((a, b) => a + b, 0) / 27;
+    const sd = Math.sqrt(present.reduce((a, v) => a + (v - mean) ** 2, 0) / 26);
+
+    // Act
+    const [finding] = runChannel({ values: [...ALTERNATING, 125], clickRate: 0, late: [27] }).findings.filter(
+      (f) => f.rule === 'zscore' && f.metric === 'sends',
+    );
+
+    // Assess
+    expect(finding.expected).toBeCloseTo(mean, 9);
+    expect(finding.detail!.sd).toBeCloseTo(sd, 9);
+    expect(finding.detail!.days).toBe(27);
+  });
+
   it('uses the configured threshold, per channel', () => {
     // Prepare: the same day under a channel override that raises the threshold to 2.5.
     const config = { channels: { c1: { zscore: { threshold: 2.5 } } } };
