@@ -161,6 +161,12 @@ export class ComputeStack extends Stack {
     this.defineAlarmsAndDashboard(config, data);
 
     new CfnOutput(this, 'GateApiUrl', { value: this.gateApi.url });
+    // Names for running a job by hand, and role ARNs for an existing lake's bucket policy.
+    for (const [key, fn] of Object.entries(this.functions)) {
+      const id = capitalize(key);
+      new CfnOutput(this, `${id}FunctionName`, { value: fn.functionName });
+      new CfnOutput(this, `${id}RoleArn`, { value: fn.role!.roleArn });
+    }
     new CfnOutput(this, 'DeadLetterQueueUrl', { value: this.deadLetterQueue.queueUrl });
   }
 
@@ -384,7 +390,8 @@ export class ComputeStack extends Stack {
       cloudWatchRole: true,
       cloudWatchRoleRemovalPolicy: RemovalPolicy.RETAIN,
       deployOptions: {
-        stageName: 'v1',
+        // The handler routes on /v1/...; the stage is not part of the path it sees.
+        stageName: 'live',
         accessLogDestination: new apigw.LogGroupLogDestination(accessLogs),
         accessLogFormat: apigw.AccessLogFormat.jsonWithStandardFields({
           caller: true,

@@ -127,6 +127,7 @@ describe('compute stack (dev, as cdk.json ships it)', () => {
     // Assess
     expect(methods.length).toBeGreaterThan(0);
     for (const method of methods) expect(method.Properties.AuthorizationType).toBe('AWS_IAM');
+    expect(stage!.Properties.StageName).toBe('live');
     expect(stage!.Properties.AccessLogSetting.DestinationArn).toEqual({
       'Fn::GetAtt': [expect.any(String), 'Arn'],
     });
