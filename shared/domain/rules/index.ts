@@ -1,3 +1,8 @@
+/**
+ * The seed rule set (docs/detection-spec.md), exactly: rule 0 picks rule 1 (moving-average ratio) or
+ * rule 2 (z-score) per count metric per day, rule 3 judges ctr, rule 4 sends and ctr, rule 5 the
+ * 7-day ctr. One module per rule beside this one; this file runs them in one pass per channel.
+ */
 import {
   type DetectionConfig,
   lookbackDays,
@@ -34,7 +39,7 @@ export interface ChannelJudgement {
   insufficientDays: number[];
 }
 
-/** Scratch state of the single pass, reused across channels (no per-channel allocation but findings). */
+/** Scratch state of the single pass, reused across channels (runs are synchronous: no sharing). */
 const scratch = {
   ctr: new Float64Array(512),
   periodicSends: new PeriodicityWindow(),
