@@ -91,6 +91,13 @@ describe.skipIf(browserMissing)('the report in headless Chromium', () => {
           path: join(ARTIFACTS, `report-${locale}-${viewport.width}.png`),
           fullPage: true,
         });
+        // Printed, wide tables unfold instead of hiding behind a scroll box.
+        await page.emulateMedia({ media: 'print' });
+        const printOverflow = await page.evaluate(
+          // A string: the test's types know no DOM.
+          "getComputedStyle(document.querySelector('.scroll')).overflowX",
+        );
+        await page.pdf({ path: join(ARTIFACTS, `report-${locale}.pdf`), format: 'A4', landscape: true });
 
         // Assess
         expect(problems).toEqual([]);
@@ -105,6 +112,7 @@ describe.skipIf(browserMissing)('the report in headless Chromium', () => {
         expect(sparklines).toBe(6);
         // On a phone the page itself does not scroll sideways (wide tables scroll in their own box).
         expect(pageWidth).toBeLessThanOrEqual(viewport.width);
+        expect(printOverflow).toBe('visible');
       } finally {
         await browser.close();
       }
