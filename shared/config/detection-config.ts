@@ -86,8 +86,8 @@ const ruleOverrideSchema = z.strictObject({
 });
 
 /** `base` with `override` laid over it, section by section (arrays are replaced, not merged). */
-export function mergeRuleConfig(base: RuleConfig, override: RuleConfigOverride | undefined): RuleConfig {
-  if (!override) return base;
+export function mergeRuleConfig(base: RuleConfig, override: RuleConfigOverride = {}): RuleConfig {
+  // Always a fresh object: a parsed config never shares (mutable) sections with the defaults.
   return {
     minHistoryDays: override.minHistoryDays ?? base.minHistoryDays,
     minSendsForRatio: override.minSendsForRatio ?? base.minSendsForRatio,
