@@ -99,19 +99,39 @@ export function engagementRowsSql(
   FROM ${relation} ${where}`;
 }
 
+/**
+ * What the engine already knows about a table's values, so the row checks skip what cannot fail:
+ * `dt` taken from partition folders the adapter checked, counts stored as integers.
+ */
+export interface KnownValues {
+  dayChecked?: boolean;
+  integerCounts?: boolean;
+}
+
 /** True for a real calendar day written YYYY-MM-DD (a cast alone accepts `2026-1-5`). */
-const validDay = (expr: string) => `COALESCE(CAST(TRY_CAST(${expr} AS DATE) AS VARCHAR) = ${expr}, false)`;
+const validDay = (expr: string, known: KnownValues) =>
+  known.dayChecked
+    ? `${expr} IS NOT NULL`
+    : `COALESCE(CAST(TRY_CAST(${expr} AS DATE) AS VARCHAR) = ${expr}, false)`;
 const nonEmpty = (expr: string) => `COALESCE(${expr} <> '', false)`;
 /** A whole number >= 0, whether the column is stored as text, integer or double. */
-const count = (expr: string) =>
-  `COALESCE(TRY_CAST(${expr} AS DOUBLE) >= 0 AND TRY_CAST(${expr} AS DOUBLE) = floor(TRY_CAST(${expr} AS DOUBLE)), false)`;
+const count = (expr: string, known: KnownValues) =>
+  known.integerCounts
+    ? `COALESCE(${expr} >= 0, false)`
+    : `COALESCE(TRY_CAST(${expr} AS DOUBLE) >= 0 AND TRY_CAST(${expr} AS DOUBLE) = floor(TRY_CAST(${expr} AS DOUBLE)), false)`;
+const numeric = (expr: string, known: KnownValues) =>
+  known.integerCounts ? expr : `TRY_CAST(${expr} AS DOUBLE)`;
 
 /** The lake contract for one channel row, as a boolean SQL expression over `channelRowsSql` columns. */
-export const CHANNEL_ROW_VALID = `(${validDay('dt')} AND ${nonEmpty('channel_id')} AND ${nonEmpty('channel_type')}
-  AND ${count('sends')} AND ${count('clicks')}
-  AND TRY_CAST(clicks AS DOUBLE) <= TRY_CAST(sends AS DOUBLE))`;
+export function channelRowValid(known: KnownValues = {}): string {
+  return `(${validDay('dt', known)} AND ${nonEmpty('channel_id')} AND ${nonEmpty('channel_type')}
+  AND ${count('sends', known)} AND ${count('clicks', known)}
+  AND ${numeric('clicks', known)} <= ${numeric('sends', known)})`;
+}
 
-export const ENGAGEMENT_ROW_VALID = `(${validDay('dt')} AND ${nonEmpty('user_id')} AND ${count('feature_uses')})`;
+export function engagementRowValid(known: KnownValues = {}): string {
+  return `(${validDay('dt', known)} AND ${nonEmpty('user_id')} AND ${count('feature_uses', known)})`;
+}
 
 /**
  * The first row (by file, then row) that breaks the contract, values as text so the message can

@@ -6,10 +6,24 @@ import {
   channelRowsSql,
   engagementRowsSql,
   ident,
+  type KnownValues,
   LAKE_COLUMNS,
   literal,
   type RowOrigin,
 } from '#shared/adapters/metrics-sql.ts';
+
+const INTEGER_TYPES = new Set([
+  'TINYINT',
+  'SMALLINT',
+  'INTEGER',
+  'BIGINT',
+  'UTINYINT',
+  'USMALLINT',
+  'UINTEGER',
+  'UBIGINT',
+  'HUGEINT',
+]);
+
 import { InputError, MetricsQueryError } from '#shared/errors.ts';
 import type { IsoDay } from '#shared/time/seoul.ts';
 
@@ -26,6 +40,8 @@ export interface RangeRows {
   sql: string;
   /** True when every row was validated already (a CSV file is checked whole, once). */
   validated: boolean;
+  /** What the row checks may take as given. */
+  known: KnownValues;
 }
 
 export interface LakeTable {
@@ -131,7 +147,7 @@ function csvFileTable(
   file: string,
   columns: ColumnNames,
   tableName: string,
-  validate: (connection: DuckDBConnection, rows: string) => Promise<void>,
+  validate: (connection: DuckDBConnection, rows: RangeRows) => Promise<void>,
 ): LakeTable {
   let loaded: Promise<void> | undefined;
   const load = (connection: DuckDBConnection) => {
@@ -142,10 +158,11 @@ function csvFileTable(
         connection,
         `CREATE TABLE ${tableName}_text AS ${csvLines(file, undefined, mapped, columns.dt)}`,
       );
-      await validate(
-        connection,
-        contractSelect(kind, `${tableName}_text`, { source: literal(file), row: 'line' }),
-      );
+      await validate(connection, {
+        sql: contractSelect(kind, `${tableName}_text`, { source: literal(file), row: 'line' }),
+        validated: false,
+        known: {},
+      });
       const typed =
         kind === 'channel'
           ? 'CAST(sends AS DOUBLE) AS sends, CAST(clicks AS DOUBLE) AS clicks'
@@ -169,6 +186,7 @@ function csvFileTable(
       return {
         sql: contractSelect(kind, tableName, { source: literal(file), row: 'line' }, range),
         validated: true,
+        known: { dayChecked: true, integerCounts: false },
       };
     },
     async days(connection) {
@@ -197,26 +215,36 @@ function partitionedTable(kind: TableKind, dir: string, columns: ColumnNames): L
     range: { from: IsoDay; to: IsoDay },
     checkColumns: boolean,
   ) {
+    let integerCounts = false;
     if (checkColumns) {
       const schema = await queryRows(
         connection,
-        `SELECT file_name, list(name ORDER BY column_id) AS names FROM parquet_schema([${files.map(literal).join(', ')}])
+        `SELECT file_name, list(name ORDER BY column_id) AS names, list(duckdb_type ORDER BY column_id) AS types
+          FROM parquet_schema([${files.map(literal).join(', ')}])
           WHERE column_id > 0 GROUP BY file_name ORDER BY file_name`,
       );
-      for (const file of schema)
-        requireColumns(
-          String(file.file_name),
-          file.names as string[],
-          mapped.map(([user]) => user),
-        );
+      const users = mapped.map(([user]) => user);
+      const counts = kind === 'channel' ? [columns.sends, columns.clicks] : [columns.featureUses];
+      integerCounts = true;
+      for (const file of schema) {
+        const names = file.names as string[];
+        const types = file.types as string[];
+        requireColumns(String(file.file_name), names, users);
+        integerCounts &&= counts.every((name) => INTEGER_TYPES.has(types[names.indexOf(name)] ?? ''));
+      }
     }
     // The glob and the filter on the hive column let DuckDB skip the folders outside the range.
+    // Files that store counts in other types are read by name, so no file is cast to another's types.
     const scan = `read_parquet(${literal(`${dir}/${columns.dt}=*/*.parquet`)}, hive_partitioning = true,
-      hive_types = {${literal(columns.dt)}: VARCHAR}, filename = true, file_row_number = true)`;
+      hive_types = {${literal(columns.dt)}: VARCHAR}, filename = true, file_row_number = true,
+      union_by_name = ${checkColumns && !integerCounts})`;
     const named = mapped.map(([user, contract]) => `${ident(user)} AS ${ident(contract)}`).join(', ');
     const relation = `(SELECT filename AS __source, file_row_number + 1 AS __row, ${ident(columns.dt)} AS dt, ${named}
       FROM ${scan} WHERE ${ident(columns.dt)} BETWEEN ${literal(range.from)} AND ${literal(range.to)}) AS lake`;
-    return contractSelect(kind, relation, { source: '__source', row: '__row' });
+    return {
+      sql: contractSelect(kind, relation, { source: '__source', row: '__row' }),
+      known: { dayChecked: true, integerCounts },
+    };
   }
 
   async function csvRows(connection: DuckDBConnection, partitions: Partition[], checkColumns: boolean) {
@@ -234,10 +262,13 @@ function partitionedTable(kind: TableKind, dir: string, columns: ColumnNames): L
         );
       }
     }
-    return contractSelect(kind, `(${parts.join('\nUNION ALL\n')}) AS lake`, {
-      source: '__source',
-      row: 'line',
-    });
+    return {
+      sql: contractSelect(kind, `(${parts.join('\nUNION ALL\n')}) AS lake`, {
+        source: '__source',
+        row: 'line',
+      }),
+      known: { dayChecked: true },
+    };
   }
 
   return {
@@ -245,7 +276,7 @@ function partitionedTable(kind: TableKind, dir: string, columns: ColumnNames): L
       const listing = listPartitions(dir, columns.dt);
       const partitions = inRange(listing.partitions, range).filter((partition) => partition.files.length > 0);
       if (partitions.length === 0) return undefined;
-      const sql =
+      const read =
         listing.format === 'csv'
           ? await csvRows(connection, partitions, checkColumns)
           : await parquetRows(
@@ -254,7 +285,7 @@ function partitionedTable(kind: TableKind, dir: string, columns: ColumnNames): L
               range,
               checkColumns,
             );
-      return { sql, validated: false };
+      return { ...read, validated: false };
     },
     async days() {
       const withData = listPartitions(dir, columns.dt).partitions.filter(
@@ -269,7 +300,7 @@ export function openLakeTable(
   kind: TableKind,
   location: TableLocation,
   columns: ColumnNames,
-  validate: (connection: DuckDBConnection, rows: string) => Promise<void>,
+  validate: (connection: DuckDBConnection, rows: RangeRows) => Promise<void>,
 ): LakeTable {
   return location.kind === 'csv-file'
     ? csvFileTable(kind, location.file, columns, `${kind}_csv`, validate)

@@ -10,6 +10,7 @@ import {
   openLakeTable,
   query,
   queryRows,
+  type RangeRows,
 } from '#shared/adapters/duckdb/lake-tables.ts';
 import {
   channelRowError,
@@ -18,13 +19,13 @@ import {
   type InvalidEngagementRow,
 } from '#shared/adapters/duckdb/row-problems.ts';
 import {
-  CHANNEL_ROW_VALID,
   type ColumnNames,
   channelDayNumbersSql,
+  channelRowValid,
   columnNames,
   duplicateRowsSql,
-  ENGAGEMENT_ROW_VALID,
   engagementPerUserSql,
+  engagementRowValid,
   firstInvalidRowSql,
   seenBeforeSql,
   windowChannelsSql,
@@ -75,14 +76,17 @@ export async function openDuckDbMetrics(options: DuckDbMetricsOptions): Promise<
     temp_directory: join(tmpdir(), `crm-guard-duckdb-${process.pid}-${randomUUID()}`),
   });
 
-  const checkChannels = async (connection: DuckDBConnection, rows: string) => {
-    const [bad] = await queryRows(connection, firstInvalidRowSql(rows, CHANNEL_ROW_VALID, CHANNEL_VALUES));
-    if (bad) throw channelRowError(asRow<InvalidChannelRow>(bad), columns);
-  };
-  const checkEngagement = async (connection: DuckDBConnection, rows: string) => {
+  const checkChannels = async (connection: DuckDBConnection, rows: RangeRows) => {
     const [bad] = await queryRows(
       connection,
-      firstInvalidRowSql(rows, ENGAGEMENT_ROW_VALID, ENGAGEMENT_VALUES),
+      firstInvalidRowSql(rows.sql, channelRowValid(rows.known), CHANNEL_VALUES),
+    );
+    if (bad) throw channelRowError(asRow<InvalidChannelRow>(bad), columns);
+  };
+  const checkEngagement = async (connection: DuckDBConnection, rows: RangeRows) => {
+    const [bad] = await queryRows(
+      connection,
+      firstInvalidRowSql(rows.sql, engagementRowValid(rows.known), ENGAGEMENT_VALUES),
     );
     if (bad) throw engagementRowError(asRow<InvalidEngagementRow>(bad), columns);
   };
@@ -159,7 +163,7 @@ async function readChannelDays(
   table: LakeTable,
   range: { from: IsoDay; to: IsoDay },
   columns: ColumnNames,
-  check: (connection: DuckDBConnection, rows: string) => Promise<void>,
+  check: (connection: DuckDBConnection, rows: RangeRows) => Promise<void>,
 ): Promise<ChannelDayColumns> {
   const fromDay = dayNumber(range.from);
   const toDay = dayNumber(range.to);
@@ -170,13 +174,13 @@ async function readChannelDays(
     connection,
     `CREATE TEMP TABLE window_channels AS
       SELECT CAST(row_number() OVER (ORDER BY channel_id) - 1 AS INTEGER) AS idx, *
-      FROM (${windowChannelsSql(rows.sql, rows.validated ? 'true' : CHANNEL_ROW_VALID)}) AS channels`,
+      FROM (${windowChannelsSql(rows.sql, rows.validated ? 'true' : channelRowValid(rows.known))}) AS channels`,
   );
   const [{ invalid }] = (await queryRows(
     connection,
     'SELECT CAST(coalesce(sum(invalid_rows), 0) AS DOUBLE) AS invalid FROM window_channels',
   )) as [{ invalid: number }];
-  if (invalid > 0) await check(connection, rows.sql);
+  if (invalid > 0) await check(connection, rows);
   const channelCount = Number(
     (await queryRows(connection, 'SELECT count(*) AS n FROM window_channels'))[0]!.n,
   );
@@ -268,7 +272,7 @@ async function* readEngagement(
   table: LakeTable,
   range: { from: IsoDay; to: IsoDay },
   pageSize: number,
-  check: (connection: DuckDBConnection, rows: string) => Promise<void>,
+  check: (connection: DuckDBConnection, rows: RangeRows) => Promise<void>,
 ): AsyncGenerator<UserEngagement[]> {
   dayNumber(range.from);
   dayNumber(range.to);
@@ -276,7 +280,7 @@ async function* readEngagement(
   try {
     const rows = await table.rows(connection, range);
     if (!rows) return;
-    if (!rows.validated) await check(connection, rows.sql);
+    if (!rows.validated) await check(connection, rows);
     const sql = engagementPerUserSql(rows.sql, range);
     let result: Awaited<ReturnType<DuckDBConnection['stream']>>;
     try {

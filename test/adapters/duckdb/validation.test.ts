@@ -116,6 +116,24 @@ describe('bad channel input: one InputError naming file, row and field', () => {
     await source.close();
   });
 
+  it('a fraction in a Parquet file that stores counts as doubles is not rounded away', async () => {
+    // Prepare: the lake's first partitions store BIGINT counts; a later one stores DOUBLE.
+    await writeChannelLake(dir, sampleRows());
+    const folder = join(dir, 'crm_channel_daily', 'dt=2026-03-20');
+    mkdirSync(folder, { recursive: true });
+    const file = join(folder, 'part_0.parquet');
+    await duckdb(`COPY (SELECT 'a' AS channel_id, 'push' AS channel_type, 10.5::DOUBLE AS sends, 1.0::DOUBLE AS clicks)
+      TO '${file}' (FORMAT parquet)`);
+    const source = await openDuckDbMetrics({ input: dir });
+
+    // Act
+    const reading = source.readChannelDays({ from: START, to: '2026-03-20' });
+
+    // Assess
+    await expect(reading).rejects.toThrow(`${file}: row 1, field sends: 10.5 is not a whole number`);
+    await source.close();
+  });
+
   it('a Parquet file without a column names the file and the column', async () => {
     // Prepare
     const folder = join(dir, 'crm_channel_daily', `dt=${START}`);
