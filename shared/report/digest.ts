@@ -19,7 +19,8 @@ export function weeklyReportDigest(
     `${t.incidents}: ${report.incidents.length} · ${status.low_performer}: ${report.lowPerformers.length} · ${t.reviewQueue} (${t.open}): ${open} · ${t.changeImpact}: ${report.changeImpact.length}`,
     `${t.lastDataDay}: ${report.freshness.lastDataDay ?? '-'}${report.freshness.missingDays.length ? ` · ${t.missingDays}: ${report.freshness.missingDays.join(', ')}` : ''}`,
     '',
-    where.link ?? where.location,
+    // The signed link dies with the signer's session; the object's address stays valid for console users.
+    ...(where.link ? [where.link, where.location] : [where.location]),
   ];
   return {
     subject: `crm-guard weekly report ${report.week.from} - ${report.week.to}`,
