@@ -51,6 +51,16 @@ export interface ComputeStackProps extends StackProps {
 
 type FunctionKey = keyof typeof SERVICE_NAMES;
 
+interface FunctionSpec {
+  /** Handler file, relative to the repository root; the export is `handler`. */
+  entry: string;
+  serviceName: string;
+  timeout: Duration;
+  memorySize: number;
+  /** Asynchronous (scheduled) functions only. */
+  deadLetterQueue?: sqs.IQueue;
+}
+
 /**
  * The stateless stack: functions, schedules, the gate API, alarms and the dashboard. It only
  * references the data stack, so `cdk destroy` on it leaves every table, bucket and topic in place.
@@ -91,47 +101,32 @@ export class ComputeStack extends Stack {
       ...(config.reports.locale ? { REPORT_LOCALE: config.reports.locale } : {}),
     };
 
-    const job = { timeout: Duration.minutes(10), deadLetterQueue: this.deadLetterQueue };
+    // Scheduled jobs mostly wait on Athena; a failed run retries, then lands in the dead-letter queue.
+    const job = { timeout: Duration.minutes(10), memorySize: 1024, deadLetterQueue: this.deadLetterQueue };
+    const define = (id: string, spec: FunctionSpec) => this.defineFunction(id, spec, config, environment);
     this.functions = {
-      detect: this.defineFunction(
-        'Detect',
-        'functions/detect/handler.ts',
-        SERVICE_NAMES.detect,
-        config,
-        environment,
-        {
-          ...job,
-          memorySize: 1024,
-        },
-      ),
-      report: this.defineFunction(
-        'Report',
-        'functions/report/handler.ts',
-        SERVICE_NAMES.report,
-        config,
-        environment,
-        {
-          ...job,
-          memorySize: 1024,
-        },
-      ),
-      tierRefresh: this.defineFunction(
-        'TierRefresh',
-        'functions/fatigue-gate/tier-refresh.ts',
-        SERVICE_NAMES.tierRefresh,
-        config,
-        environment,
-        { ...job, memorySize: 1024 },
-      ),
-      gate: this.defineFunction(
-        'Gate',
-        'functions/fatigue-gate/handler.ts',
-        SERVICE_NAMES.gate,
-        config,
-        environment,
-        // Synchronous behind API Gateway (29 s cap); the gate answers in milliseconds or fails closed.
-        { timeout: Duration.seconds(10), memorySize: config.gate.memoryMb },
-      ),
+      detect: define('Detect', {
+        entry: 'functions/detect/handler.ts',
+        serviceName: SERVICE_NAMES.detect,
+        ...job,
+      }),
+      report: define('Report', {
+        entry: 'functions/report/handler.ts',
+        serviceName: SERVICE_NAMES.report,
+        ...job,
+      }),
+      tierRefresh: define('TierRefresh', {
+        entry: 'functions/fatigue-gate/tier-refresh.ts',
+        serviceName: SERVICE_NAMES.tierRefresh,
+        ...job,
+      }),
+      // Synchronous behind API Gateway (29 s cap); the gate answers in milliseconds or fails closed.
+      gate: define('Gate', {
+        entry: 'functions/fatigue-gate/handler.ts',
+        serviceName: SERVICE_NAMES.gate,
+        timeout: Duration.seconds(10),
+        memorySize: config.gate.memoryMb,
+      }),
     };
     const { detect, report, tierRefresh, gate } = this.functions;
 
@@ -172,11 +167,9 @@ export class ComputeStack extends Stack {
 
   private defineFunction(
     id: string,
-    entry: string,
-    serviceName: string,
+    spec: FunctionSpec,
     config: DeployConfig,
     environment: Record<string, string>,
-    extra: { timeout: Duration; memorySize: number; deadLetterQueue?: sqs.IQueue },
   ): nodejs.NodejsFunction {
     const logGroup = new logs.LogGroup(this, `${id}Logs`, {
       retention: config.logRetentionDays as logs.RetentionDays,
@@ -186,11 +179,11 @@ export class ComputeStack extends Stack {
     // An own role instead of AWSLambdaBasicExecutionRole: it may write to its own log group only.
     const role = new iam.Role(this, `${id}Role`, {
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
-      description: `crm-guard ${serviceName} function`,
+      description: `crm-guard ${spec.serviceName} function`,
     });
     logGroup.grantWrite(role);
     const fn = new nodejs.NodejsFunction(this, id, {
-      entry: `${PROJECT_ROOT}${entry}`,
+      entry: `${PROJECT_ROOT}${spec.entry}`,
       handler: 'handler',
       projectRoot: PROJECT_ROOT,
       depsLockFilePath: `${PROJECT_ROOT}package-lock.json`,
@@ -198,11 +191,11 @@ export class ComputeStack extends Stack {
       architecture: lambda.Architecture.ARM_64,
       role,
       logGroup,
-      environment: { ...environment, POWERTOOLS_SERVICE_NAME: serviceName },
-      timeout: extra.timeout,
-      memorySize: extra.memorySize,
-      deadLetterQueue: extra.deadLetterQueue,
-      retryAttempts: extra.deadLetterQueue ? config.schedules.retryAttempts : undefined,
+      environment: { ...environment, POWERTOOLS_SERVICE_NAME: spec.serviceName },
+      timeout: spec.timeout,
+      memorySize: spec.memorySize,
+      deadLetterQueue: spec.deadLetterQueue,
+      retryAttempts: spec.deadLetterQueue ? config.schedules.retryAttempts : undefined,
       bundling: {
         format: nodejs.OutputFormat.ESM,
         target: 'node24',
