@@ -103,6 +103,8 @@ const TIER_PATH = /^\/v1\/users\/([^/]+)\/tier$/;
 
 /** The route table; exported so the store-free bench measures exactly this code. */
 export async function routeGateRequest(event: APIGatewayProxyEvent, deps: GateApiDeps): Promise<Result> {
+  // One metric on the invocation's own instance: requests served (decisions are counted per group below).
+  deps.metrics.addMetric('GateRequests', MetricUnit.Count, 1);
   const method = event.httpMethod?.toUpperCase();
   const path = (event.path || '/').replace(/\/+$/, '') || '/';
   try {

@@ -74,6 +74,16 @@ export function decodeOutcome(
   };
 }
 
+/** A deadline cleared as soon as the work ends (AbortSignal.timeout would leave a timer per decision). */
+function deadline(ms: number): { signal: AbortSignal; done: () => void } {
+  const controller = new AbortController();
+  const timer = setTimeout(
+    () => controller.abort(new StoreUnavailableError('gate store: deadline passed')),
+    ms,
+  );
+  return { signal: controller.signal, done: () => clearTimeout(timer) };
+}
+
 /** Rejects with `StoreUnavailableError` once `signal` aborts, whatever `work` does. */
 function withDeadline<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
   if (signal.aborted) {
@@ -305,44 +315,32 @@ export function createGate(options: GateOptions): Gate {
   }
 
   return {
-    decide(request) {
-      const signal = AbortSignal.timeout(timeoutMs);
-      return decideOne(request, signal, loadTier(request.userId, signal));
+    async decide(request) {
+      const { signal, done } = deadline(timeoutMs);
+      try {
+        return await decideOne(request, signal, loadTier(request.userId, signal));
+      } finally {
+        done();
+      }
     },
 
     async decideBatch(requests) {
-      const signal = AbortSignal.timeout(batchTimeoutMs);
-      const missing = [...new Set(requests.map((request) => request.userId))].filter((id) => !cached(id));
-      // One batched read for every user's tier instead of one read per request.
-      const fetched = missing.length
-        ? withDeadline(store.readTiers(missing, signal), signal)
-        : Promise.resolve(new Map<string, TierRecord>());
-      fetched.then(
-        (tiers) => {
-          for (const id of missing) remember(id, tiers.get(id));
-        },
-        () => {},
-      );
-      const tierFor = (userId: string): Promise<TierRecord | undefined> => {
-        const hit = cached(userId);
-        return hit ? Promise.resolve(hit.record) : fetched.then((tiers) => tiers.get(userId));
-      };
-      const answers: DecisionAnswer[] = new Array(requests.length);
-      let next = 0;
-      const worker = async () => {
-        while (next < requests.length) {
-          const index = next++;
-          const request = requests[index]!;
-          answers[index] = await decideOne(request, signal, tierFor(request.userId));
-        }
-      };
-      await Promise.all(Array.from({ length: Math.min(concurrency, requests.length) }, worker));
-      return answers;
+      const { signal, done } = deadline(batchTimeoutMs);
+      try {
+        return await decideAll(requests, signal);
+      } finally {
+        done();
+      }
     },
 
     async userTier(userId) {
-      const signal = AbortSignal.timeout(timeoutMs);
-      const record = await loadTier(userId, signal);
+      const { signal, done } = deadline(timeoutMs);
+      let record: TierRecord | undefined;
+      try {
+        record = await loadTier(userId, signal);
+      } finally {
+        done();
+      }
       const effective = effectiveRecord(record);
       const today = seoulDay(now());
       return {
@@ -354,4 +352,33 @@ export function createGate(options: GateOptions): Gate {
       };
     },
   };
+
+  async function decideAll(requests: DecisionRequest[], signal: AbortSignal): Promise<DecisionAnswer[]> {
+    const missing = [...new Set(requests.map((request) => request.userId))].filter((id) => !cached(id));
+    // One batched read for every user's tier instead of one read per request.
+    const fetched = missing.length
+      ? withDeadline(store.readTiers(missing, signal), signal)
+      : Promise.resolve(new Map<string, TierRecord>());
+    fetched.then(
+      (tiers) => {
+        for (const id of missing) remember(id, tiers.get(id));
+      },
+      () => {},
+    );
+    const tierFor = (userId: string): Promise<TierRecord | undefined> => {
+      const hit = cached(userId);
+      return hit ? Promise.resolve(hit.record) : fetched.then((tiers) => tiers.get(userId));
+    };
+    const answers: DecisionAnswer[] = new Array(requests.length);
+    let next = 0;
+    const worker = async () => {
+      while (next < requests.length) {
+        const index = next++;
+        const request = requests[index]!;
+        answers[index] = await decideOne(request, signal, tierFor(request.userId));
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(concurrency, requests.length) }, worker));
+    return answers;
+  }
 }

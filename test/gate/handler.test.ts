@@ -27,7 +27,7 @@ function observed() {
       addMetric: (name: string, _unit: unknown, value: number) => counted.push({ dimensions, name, value }),
     } as unknown as Metrics;
   });
-  vi.spyOn(metrics, 'publishStoredMetrics').mockImplementation(() => {});
+  vi.spyOn(metrics, 'publishStoredMetrics').mockImplementation(() => metrics);
   const info = vi.spyOn(logger, 'info');
   return { logger, metrics, counted, info };
 }

@@ -1,0 +1,206 @@
+/**
+ * Fatigue gate figures: decisions a second and p50/p99 latency over HTTP on loopback against the
+ * embedded store (single requests and batches of 500), and the handler's own work with the store
+ * replaced by memory. Client, server and dynalite share one process here, as `crm-guard serve` does.
+ * Prints the figures; `npx node bench/gate.ts` runs it alone.
+ */
+import { availableParallelism, loadavg } from 'node:os';
+import { pathToFileURL } from 'node:url';
+import { Logger } from '@aws-lambda-powertools/logger';
+import { Metrics } from '@aws-lambda-powertools/metrics';
+import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
+import { createGateHandler } from '#functions/fatigue-gate/api.ts';
+import type { DecisionRequest } from '#shared/gate/decision.ts';
+import { DEFAULT_POLICY } from '#shared/gate/default-policy.ts';
+import { createGate } from '#shared/gate/gate.ts';
+import { createMemoryGateStore } from '#shared/gate/memory-store.ts';
+import { startGateServer } from '../bin/commands/serve.ts';
+
+export interface LatencyFigures {
+  count: number;
+  perSecond: number;
+  p50Ms: number;
+  p99Ms: number;
+  /** Process CPU time per decision (user + system, GC included): robust when other work shares the cores. */
+  cpuMsPerDecision: number;
+}
+
+export interface GateBenchFigures {
+  /** POST /v1/decisions over loopback HTTP, 8 callers in parallel, embedded dynalite. */
+  httpSingle: LatencyFigures;
+  /** POST /v1/decisions/batch of 500 over loopback HTTP, one after another; latency is per batch. */
+  httpBatch500: LatencyFigures;
+  /** The middy handler (parse, validate, decide, log, count, respond) over an in-memory store. */
+  handlerSingle: LatencyFigures;
+  handlerBatch500: LatencyFigures;
+}
+
+const SILENT = new Logger({ serviceName: 'fatigue-gate', logLevel: 'SILENT' });
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
+}
+
+function figures(
+  latencies: number[],
+  wallMs: number,
+  decisions: number,
+  cpu: NodeJS.CpuUsage,
+): LatencyFigures {
+  const sorted = [...latencies].sort((a, b) => a - b);
+  return {
+    cpuMsPerDecision: (cpu.user + cpu.system) / 1000 / decisions,
+    count: latencies.length,
+    perSecond: (decisions / wallMs) * 1000,
+    p50Ms: percentile(sorted, 50),
+    p99Ms: percentile(sorted, 99),
+  };
+}
+
+/** A day's mix: mostly informational, a third advertising, some transactional, 5,000 users. */
+function request(i: number): DecisionRequest {
+  const kind = i % 6;
+  return {
+    userId: `bench-${(i * 7919) % 5_000}`,
+    channel: kind === 5 ? 'alimtalk' : 'push',
+    messageClass: kind === 5 ? 'transactional' : kind < 2 ? 'advertising' : 'informational',
+    category: kind === 5 ? 'billing' : kind < 2 ? 'benefit' : 'community',
+    campaignId: `campaign-${i % 40}`,
+    messageId: `bench-${i}`,
+    consent: { ad: true, adConsentedAt: '2026-01-01T00:00:00+09:00', nightAd: false },
+    at: '2026-11-24T10:00:00+09:00',
+  };
+}
+
+async function timed<T>(work: () => Promise<T>, latencies: number[]): Promise<T> {
+  const started = performance.now();
+  const result = await work();
+  latencies.push(performance.now() - started);
+  return result;
+}
+
+async function benchHandler(): Promise<Pick<GateBenchFigures, 'handlerSingle' | 'handlerBatch500'>> {
+  const gate = createGate({ store: createMemoryGateStore(), policy: DEFAULT_POLICY, timeoutMs: 1_000 });
+  const handler = createGateHandler({
+    gate,
+    logger: SILENT,
+    metrics: new Metrics({ namespace: 'crm-guard', serviceName: 'fatigue-gate' }),
+  });
+  const context = { functionName: 'bench', awsRequestId: 'bench' } as Context;
+  const event = (path: string, body: unknown) =>
+    ({
+      httpMethod: 'POST',
+      path,
+      body: JSON.stringify(body),
+      headers: {},
+    }) as unknown as APIGatewayProxyEvent;
+
+  for (let i = 0; i < 2_000; i++) await handler(event('/v1/decisions', request(1_000_000 + i)), context);
+  const single: number[] = [];
+  const n = 20_000;
+  let started = performance.now();
+  let cpu = process.cpuUsage();
+  for (let i = 0; i < n; i++) await timed(() => handler(event('/v1/decisions', request(i)), context), single);
+  const handlerSingle = figures(single, performance.now() - started, n, process.cpuUsage(cpu));
+
+  const batches: number[] = [];
+  const rounds = 40;
+  started = performance.now();
+  cpu = process.cpuUsage();
+  for (let round = 0; round < rounds; round++) {
+    const requests = Array.from({ length: 500 }, (_, i) => request(100_000 + round * 500 + i));
+    await timed(() => handler(event('/v1/decisions/batch', { requests }), context), batches);
+  }
+  const handlerBatch500 = figures(batches, performance.now() - started, rounds * 500, process.cpuUsage(cpu));
+  return { handlerSingle, handlerBatch500 };
+}
+
+async function benchHttp(): Promise<Pick<GateBenchFigures, 'httpSingle' | 'httpBatch500'>> {
+  const token = 'bench-token';
+  const server = await startGateServer({
+    token,
+    policy: DEFAULT_POLICY,
+    storeTimeoutMs: 5_000,
+    batchTimeoutMs: 30_000,
+    logger: SILENT,
+    metrics: new Metrics({ namespace: 'crm-guard', serviceName: 'fatigue-gate' }),
+  });
+  const post = async (path: string, body: unknown) => {
+    const response = await fetch(server.url + path, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+    if (response.status !== 200) throw new Error(`gate bench: ${path} answered ${response.status}`);
+    return response.json();
+  };
+  try {
+    for (let i = 0; i < 200; i++) await post('/v1/decisions', request(2_000_000 + i));
+    const single: number[] = [];
+    const n = 2_000;
+    let next = 0;
+    let started = performance.now();
+    let cpu = process.cpuUsage();
+    await Promise.all(
+      Array.from({ length: 8 }, async () => {
+        while (next < n) {
+          const i = next++;
+          await timed(() => post('/v1/decisions', request(i)), single);
+        }
+      }),
+    );
+    const httpSingle = figures(single, performance.now() - started, n, process.cpuUsage(cpu));
+
+    const batches: number[] = [];
+    const rounds = 8;
+    started = performance.now();
+    cpu = process.cpuUsage();
+    for (let round = 0; round < rounds; round++) {
+      const requests = Array.from({ length: 500 }, (_, i) => request(100_000 + round * 500 + i));
+      await timed(() => post('/v1/decisions/batch', { requests }), batches);
+    }
+    const httpBatch500 = figures(batches, performance.now() - started, rounds * 500, process.cpuUsage(cpu));
+    return { httpSingle, httpBatch500 };
+  } finally {
+    await server.close();
+  }
+}
+
+const ms = (value: number) => `${value.toFixed(value < 10 ? 3 : 0)} ms`;
+const line = (label: string, f: LatencyFigures, unit: string) =>
+  `  ${label.padEnd(38)} ${Math.round(f.perSecond).toLocaleString('en-US').padStart(7)} decisions/s  p50 ${ms(f.p50Ms)}, p99 ${ms(f.p99Ms)} ${unit}; CPU ${ms(f.cpuMsPerDecision)} a decision (n=${f.count})`;
+
+/** Runs both parts and prints them; the lead's bench/run.ts calls this. */
+export async function runGateBench(): Promise<GateBenchFigures> {
+  // Decisions are logged and counted in production; here both would only measure stdout.
+  const metricsWere = process.env.POWERTOOLS_METRICS_DISABLED;
+  process.env.POWERTOOLS_METRICS_DISABLED = 'true';
+  try {
+    const handler = await benchHandler();
+    const http = await benchHttp();
+    const result: GateBenchFigures = { ...http, ...handler };
+    console.log(
+      [
+        `gate bench (default policy; logs and EMF output off; load average ${loadavg()
+          .map((load) => load.toFixed(1))
+          .join(' ')} on ${availableParallelism()} cores)`,
+        line('HTTP single, embedded dynalite', result.httpSingle, 'a request'),
+        line('HTTP batch of 500, embedded dynalite', result.httpBatch500, 'a batch'),
+        line(
+          'handler only, single (memory store)',
+          result.handlerSingle,
+          'a request   (goal: p99 under 1 ms)',
+        ),
+        line('handler only, batch of 500', result.handlerBatch500, 'a batch     (goal: under 200 ms)'),
+      ].join('\n'),
+    );
+    return result;
+  } finally {
+    if (metricsWere === undefined) delete process.env.POWERTOOLS_METRICS_DISABLED;
+    else process.env.POWERTOOLS_METRICS_DISABLED = metricsWere;
+  }
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  await runGateBench();
+}
