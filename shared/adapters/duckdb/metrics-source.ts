@@ -23,6 +23,7 @@ import {
   channelDayNumbersSql,
   channelRowValid,
   columnNames,
+  dayLiteral,
   duplicateRowsSql,
   engagementPerUserSql,
   engagementRowValid,
@@ -201,8 +202,13 @@ async function readChannelDays(
   );
 
   const seenBefore = new Uint8Array(channelCount);
+  const [{ lateStarters }] = (await queryRows(
+    connection,
+    `SELECT CAST(count(*) AS DOUBLE) AS lateStarters FROM window_channels WHERE first_dt > ${dayLiteral(range.from)}`,
+  )) as [{ lateStarters: number }];
   const earliest = (await table.days(connection)).earliest;
-  if (earliest !== undefined && earliest < range.from) {
+  // Only channels first seen after `from` can have begun earlier yet be missing from its first days.
+  if (earliest !== undefined && earliest < range.from && lateStarters > 0) {
     const earlier = await table.rows(connection, { from: earliest, to: addDays(range.from, -1) }, false);
     if (earlier) {
       const seen = await queryRows(connection, seenBeforeSql(earlier.sql, 'window_channels', range.from));
