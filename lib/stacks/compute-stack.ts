@@ -115,10 +115,12 @@ export class ComputeStack extends Stack {
         serviceName: SERVICE_NAMES.report,
         ...job,
       }),
+      // Reads one aggregated row per user (1M rows = ~1,000 result pages): give it Lambda's maximum.
       tierRefresh: define('TierRefresh', {
         entry: 'functions/fatigue-gate/tier-refresh.ts',
         serviceName: SERVICE_NAMES.tierRefresh,
         ...job,
+        timeout: Duration.minutes(15),
       }),
       // Synchronous behind API Gateway (29 s cap); the gate answers in milliseconds or fails closed.
       gate: define('Gate', {

@@ -68,6 +68,13 @@ describe('compute stack (dev, as cdk.json ships it)', () => {
       .map((fn) => fn.Properties.Environment.Variables.POWERTOOLS_SERVICE_NAME)
       .sort();
     expect(serviceNames).toEqual(Object.values(SERVICE_NAMES).sort());
+    const timeouts = Object.fromEntries(
+      functions.map((fn) => [
+        fn.Properties.Environment.Variables.POWERTOOLS_SERVICE_NAME,
+        fn.Properties.Timeout,
+      ]),
+    );
+    expect(timeouts).toEqual({ detect: 600, report: 600, 'tier-refresh': 900, 'fatigue-gate': 10 });
     template.hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: 14 });
   });
 
