@@ -1,4 +1,7 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -186,5 +189,47 @@ describe('crm-guard serve', () => {
     expect(run.status).toBe(2);
     expect(run.stderr.trim().split('\n')).toHaveLength(1);
     expect(run.stderr).toContain('CRM_GUARD_TOKEN');
+  });
+});
+
+describe('crm-guard serve, the command', () => {
+  it('serves the API with the data on disk and stops on SIGTERM', async () => {
+    // Prepare
+    const data = mkdtempSync(join(tmpdir(), 'crm-guard-serve-'));
+    const child = spawn(process.execPath, ['bin/crm-guard.ts', 'serve', '--port', '0', '--data', data], {
+      env: {
+        ...process.env,
+        CRM_GUARD_TOKEN: TOKEN,
+        POWERTOOLS_METRICS_DISABLED: 'true',
+        POWERTOOLS_LOG_LEVEL: 'SILENT',
+      },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    const url = await new Promise<string>((resolve, reject) => {
+      let said = '';
+      child.stderr.on('data', (chunk: Buffer) => {
+        said += chunk.toString();
+        const match = /on (http:\/\/127\.0\.0\.1:\d+)/.exec(said);
+        if (match) resolve(match[1]!);
+      });
+      child.once('exit', () => reject(new Error(`serve exited: ${said}`)));
+    });
+
+    // Act
+    const response = await fetch(`${url}/v1/decisions`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${TOKEN}` },
+      body: JSON.stringify(adRequest({ userId: 'serve-1' })),
+    });
+    const answer = await response.json();
+    const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+    child.kill('SIGTERM');
+    const code = await exited;
+
+    // Assess
+    expect(answer).toMatchObject({ decision: 'allow', tier: 'mid' });
+    expect(code).toBe(0);
+    expect(existsSync(join(data, 'dynamo'))).toBe(true);
+    rmSync(data, { recursive: true, force: true });
   });
 });
