@@ -126,14 +126,10 @@ export async function openDuckDbMetrics(options: DuckDbMetricsOptions): Promise<
       channelTable
         ? withConnection(async (connection) => (await channelTable.days(connection)).earliest)
         : undefined,
-    readEngagement: (range) =>
-      readEngagement(
-        () => instance.connect(),
-        requireTable(engagementTable, 'engagement'),
-        range,
-        pageSize,
-        checkEngagement,
-      ),
+    async *readEngagement(range) {
+      const table = requireTable(engagementTable, 'engagement');
+      yield* readEngagement(() => instance.connect(), table, range, pageSize, checkEngagement);
+    },
     async close() {
       instance.closeSync();
     },
