@@ -11,7 +11,18 @@ import {
   literal,
   type RowOrigin,
 } from '#shared/adapters/metrics-sql.ts';
+import { InputError, MetricsQueryError } from '#shared/errors.ts';
+import type { IsoDay } from '#shared/time/seoul.ts';
 
+/**
+ * One lake table (channel or engagement) as DuckDB reads it: the relation of its rows in a day
+ * range, with where each row came from (file, row), after checking that every file in the range
+ * has the columns the table needs.
+ */
+
+export type TableKind = 'channel' | 'engagement';
+
+/** Parquet count columns of these types hold whole numbers by construction. */
 const INTEGER_TYPES = new Set([
   'TINYINT',
   'SMALLINT',
@@ -23,17 +34,6 @@ const INTEGER_TYPES = new Set([
   'UBIGINT',
   'HUGEINT',
 ]);
-
-import { InputError, MetricsQueryError } from '#shared/errors.ts';
-import type { IsoDay } from '#shared/time/seoul.ts';
-
-/**
- * One lake table (channel or engagement) as DuckDB reads it: the relation of its rows in a day
- * range, with where each row came from (file, row), after checking that every file in the range
- * has the columns the table needs.
- */
-
-export type TableKind = 'channel' | 'engagement';
 
 /** The rows of a day range: `sql` selects `source, row, dt, <table columns>` under contract names. */
 export interface RangeRows {
