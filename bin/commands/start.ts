@@ -1,12 +1,27 @@
-import { existsSync } from 'node:fs';
-import { relative } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
 import { openDuckDbMetrics } from '#shared/adapters/duckdb/metrics-source.ts';
 import { localPaths } from '#shared/adapters/local/data-dir.ts';
+import { parseRegistryCsv } from '#shared/report/registry.ts';
 import { seoulYesterday } from '#shared/time/seoul.ts';
+import { openLocalRegistry } from './channels.ts';
 import type { Command } from './command.ts';
 import { runDetect } from './detect.ts';
 import { dataDirFlag, profileFlag, stringFlag } from './options.ts';
 import { writeSampleData } from './sample-data.ts';
+
+/** The sample's owners and names go into the registry, so the report and review loop have them. */
+async function importSampleRegistry(lake: string, dataFlag: string | undefined): Promise<void> {
+  const file = join(lake, 'channels.csv');
+  const { dynamo, registry } = await openLocalRegistry(dataFlag);
+  try {
+    const entries = parseRegistryCsv(readFileSync(file, 'utf8'), file);
+    await registry.upsert(entries, 'sample-data', new Date());
+    console.log(`Registered ${entries.length} sample channels (owners, categories) from ${file}.`);
+  } finally {
+    await dynamo.close();
+  }
+}
 
 const command: Command = {
   name: 'start',
