@@ -3,8 +3,8 @@ import { InputError } from '#shared/errors.ts';
 import { isIsoDay } from '#shared/time/seoul.ts';
 
 /**
- * The message for a row that DuckDB found breaking the lake contract (`CHANNEL_ROW_VALID`,
- * `ENGAGEMENT_ROW_VALID`): the same checks, in the same order, on the row's values as text, so
+ * The message for a row that DuckDB found breaking the lake contract (`channelRowValid`,
+ * `engagementRowValid`): the same checks, in the same order, on the row's values as text, so
  * the person fixing the file reads which field is wrong and why.
  */
 
