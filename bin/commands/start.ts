@@ -42,6 +42,7 @@ const command: Command = {
         endDay: seoulYesterday(new Date()),
         users: 5000,
       });
+      await importSampleRegistry(lake, stringFlag(values, 'data'));
     }
     const metrics = await openDuckDbMetrics({ input: lake });
     const latest = await metrics.latestDay().finally(() => metrics.close());
