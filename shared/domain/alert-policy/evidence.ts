@@ -37,11 +37,29 @@ export const logCount = (x: number) => Math.log(x + 1);
 /** Log CTR with a half click, so a day with 0 clicks on 5,000 sends is finite. */
 export const logCtr = (clicks: number, sends: number) => Math.log((clicks + 0.5) / sends);
 
-function median(values: number[]): number {
-  if (values.length === 0) return Number.NaN;
-  const sorted = values.slice().sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+/** Median of the first `n` values of a scratch buffer (sorted in place). */
+function median(buffer: Float64Array, n: number): number {
+  if (n === 0) return Number.NaN;
+  const sorted = buffer.subarray(0, n).sort();
+  const mid = n >> 1;
+  return n % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+/** Scratch buffers of the fit, reused across channels (a run fits hundreds of thousands of days). */
+const scratch = {
+  byWeekday: Array.from({ length: 7 }, () => new Float64Array(64)),
+  all: new Float64Array(512),
+  deseasoned: new Float64Array(512),
+  errors: new Float64Array(512),
+};
+
+function ensureScratch(shapeDays: number, levelDays: number): void {
+  const size = Math.max(shapeDays, levelDays) + 1;
+  if (scratch.all.length < size)
+    for (const key of ['all', 'deseasoned', 'errors'] as const) scratch[key] = new Float64Array(size);
+  const perWeekday = Math.ceil(shapeDays / 7) + 1;
+  if (scratch.byWeekday[0]!.length < perWeekday)
+    scratch.byWeekday = Array.from({ length: 7 }, () => new Float64Array(perWeekday));
 }
 
 /**
@@ -59,48 +77,55 @@ function fitMetric(
   const scale = new Float64Array(n).fill(Number.NaN);
   const level = new Float64Array(n).fill(Number.NaN);
   const anomaly = new Uint8Array(n);
-  const byWeekday: number[][] = [[], [], [], [], [], [], []];
-  const all: number[] = [];
-  const deseasoned: number[] = [];
-  const errors: number[] = [];
   const forecastError = new Float64Array(n).fill(Number.NaN);
+  ensureScratch(config.shapeDays, config.levelDays);
+  const { byWeekday, all, deseasoned, errors } = scratch;
+  const weekdayCount = new Int32Array(7);
+  const shape = new Float64Array(7);
+  const firstWeekday = weekdayOfDayNumber(firstDay);
   let run = 0;
   for (let i = 0; i < n; i++) {
-    for (const list of byWeekday) list.length = 0;
-    all.length = 0;
+    weekdayCount.fill(0);
+    let clean = 0;
+    let ordinary = 0;
     for (let j = Math.max(0, i - config.shapeDays); j < i; j++) {
       const v = value[j]!;
       // The weekday shape learns from every ordinary day: a median of eight same-weekday values
       // shrugs off a past anomaly, and masking here would hide a weekend from its own shape.
       if (excluded[j] || Number.isNaN(v)) continue;
-      byWeekday[weekdayOfDayNumber(firstDay + j)]!.push(v);
-      if (!anomaly[j]) all.push(v);
+      const wd = (firstWeekday + j) % 7;
+      byWeekday[wd]![weekdayCount[wd]!++] = v;
+      all[ordinary++] = v;
+      if (!anomaly[j]) clean++;
     }
-    if (all.length >= config.minCleanDays) {
-      const overall = median(byWeekday.flat());
+    if (clean >= config.minCleanDays) {
+      const overall = median(all, ordinary);
       // Four same-weekday values at least: with fewer, one unmasked peak would set the weekday's shape.
-      const shape = byWeekday.map((list) => (list.length >= 4 ? median(list) - overall : 0));
-      deseasoned.length = 0;
+      for (let wd = 0; wd < 7; wd++)
+        shape[wd] = weekdayCount[wd]! >= 4 ? median(byWeekday[wd]!, weekdayCount[wd]!) - overall : 0;
+      let m = 0;
       for (let j = Math.max(0, i - config.levelDays); j < i; j++) {
         const v = value[j]!;
         if (excluded[j] || anomaly[j] || Number.isNaN(v)) continue;
-        deseasoned.push(v - shape[weekdayOfDayNumber(firstDay + j)]!);
+        deseasoned[m++] = v - shape[(firstWeekday + j) % 7]!;
       }
-      if (deseasoned.length >= Math.min(7, config.minCleanDays)) {
-        const lvl = median(deseasoned);
+      if (m >= Math.min(7, config.minCleanDays)) {
+        const lvl = median(deseasoned, m);
         // The scale is the channel's own forecast errors (out of sample): in-sample spread around
         // medians fitted on the same days understates how far tomorrow can land.
-        errors.length = 0;
+        let e = 0;
         for (let j = Math.max(0, i - config.levelDays); j < i; j++) {
-          const e = forecastError[j]!;
-          if (!excluded[j] && !anomaly[j] && !Number.isNaN(e)) errors.push(e);
+          const error = forecastError[j]!;
+          if (!excluded[j] && !anomaly[j] && !Number.isNaN(error)) errors[e++] = error;
         }
-        const spread =
-          errors.length >= 7
-            ? 1.4826 * median(errors)
-            : 1.25 * 1.4826 * median(deseasoned.map((d) => Math.abs(d - lvl)));
+        let spread: number;
+        if (e >= 7) spread = 1.4826 * median(errors, e);
+        else {
+          for (let k = 0; k < m; k++) deseasoned[k] = Math.abs(deseasoned[k]! - lvl);
+          spread = 1.25 * 1.4826 * median(deseasoned, m);
+        }
         level[i] = lvl;
-        expected[i] = lvl + shape[weekdayOfDayNumber(firstDay + i)]!;
+        expected[i] = lvl + shape[(firstWeekday + i) % 7]!;
         scale[i] = Math.max(config.minScale, spread);
         forecastError[i] = Math.abs(value[i]! - expected[i]!);
       }

@@ -52,8 +52,10 @@ export function judgeFindings(input: JudgeFindingsInput): JudgedFinding[] {
     const d = dayNumber(f.date);
     return d >= from && d <= to;
   };
-  if (input.profile === 'seed')
-    return input.ruleRun.findings.filter(inRange).map((f) => judgeSeed(f, input.metrics));
+  if (input.profile === 'seed') {
+    const seriesById = new Map(input.metrics.channels.map((s) => [s.channelId, s]));
+    return input.ruleRun.findings.filter(inRange).map((f) => judgeSeed(f, seriesById.get(f.channelId)));
+  }
   return judgeDefault(input, from, to);
 }
 
@@ -63,9 +65,8 @@ function seriesDay(series: ChannelSeries | undefined, dayNo: number): { sends: n
   return { sends: series.sends[i]!, clicks: series.clicks[i]! };
 }
 
-function judgeSeed(finding: Finding, metrics: ChannelMetrics): JudgedFinding {
+function judgeSeed(finding: Finding, series: ChannelSeries | undefined): JudgedFinding {
   const pages = finding.status === 'confirmed' && PAGING_RULES.has(finding.rule);
-  const series = metrics.channels.find((c) => c.channelId === finding.channelId);
   const sends = seriesDay(series, dayNumber(finding.date)).sends;
   const impact = Math.abs(finding.actual - finding.expected) * (finding.metric === 'ctr' ? sends : 1);
   const config = DEFAULT_ALERT_POLICY_CONFIG.severity;
@@ -296,22 +297,29 @@ function evaluate(
 
 /**
  * A rise like those one and two months earlier (billing notices, monthly newsletters): a cycle, not
- * an incident. Both months must show a rise of about the same size, so one past spike excuses nothing.
+ * an incident. Both months must show a rise of about the same size (the first when the second is
+ * before the policy's history), so one past spike excuses little.
  */
 function recurringMonthly(metric: MetricEvidence, i: number, config: AlertPolicyConfig): boolean {
   const minLog = Math.log(1 + config.page.minChange);
-  const residual = metric.value[i]! - metric.expected[i]!;
-  const tolerance = Math.max(2 * metric.scale[i]!, Math.log(1.5));
+  const value = metric.value[i]!;
+  // Peaks of one channel vary with the weekday they land on and the taper day: within a factor 2.
+  const tolerance = Math.max(2 * metric.scale[i]!, Math.log(2));
+  // 'seen', 'not seen', or 'unknown' when the policy had no baseline then (the series' first weeks).
   const seenAround = (monthsBack: number) => {
+    let known = false;
     // Billing days move to the next workday: a weekend plus Seollal shifts a peak by up to five days.
     for (let j = i - 30 * monthsBack - 7; j <= i - 30 * monthsBack + 6; j++) {
       if (j < 0) continue;
-      const past = metric.value[j]! - metric.expected[j]!;
-      if (!Number.isNaN(past) && past >= minLog && Math.abs(past - residual) <= tolerance) return true;
+      const pastResidual = metric.value[j]! - metric.expected[j]!;
+      if (Number.isNaN(pastResidual)) continue;
+      known = true;
+      if (pastResidual >= minLog && Math.abs(metric.value[j]! - value) <= tolerance) return 'seen';
     }
-    return false;
+    return known ? 'not seen' : 'unknown';
   };
-  return seenAround(1) && seenAround(2);
+  const twoMonthsAgo = seenAround(2);
+  return seenAround(1) === 'seen' && twoMonthsAgo !== 'not seen';
 }
 
 /** The last week's level (weekday shape removed) against the level fitted three weeks earlier. */

@@ -317,7 +317,7 @@ function channelShape(random: Random, index: number, first: number, last: number
       baseCtr,
     },
     weekdayFactor,
-    noiseSigma: pattern === 'steady' ? random.uniform(0.04, 0.12) : random.uniform(0.08, 0.22),
+    noiseSigma: pattern === 'steady' ? random.uniform(0.03, 0.08) : random.uniform(0.05, 0.15),
     ctrSigma: random.uniform(0.04, 0.12),
     billingDay: random.pick([1, 5, 10, 15, 20, 25]),
     campaignChance: random.uniform(0.06, 0.15),
