@@ -35,6 +35,8 @@ import { InputError } from '#shared/errors.ts';
 import type { ChannelDayColumns, MetricsSource, UserEngagement } from '#shared/ports/metrics-source.ts';
 import { addDays, dayNumber, type IsoDay } from '#shared/time/seoul.ts';
 
+export type { ColumnNames } from '#shared/adapters/metrics-sql.ts';
+
 export interface DuckDbMetricsOptions {
   /**
    * Channel data: a CSV file (`dt,channel_id,channel_type,sends,clicks`), a lake folder holding
