@@ -13,7 +13,10 @@ import { createGateHandler } from '#functions/fatigue-gate/api.ts';
 import type { DecisionRequest } from '#shared/gate/decision.ts';
 import { DEFAULT_POLICY } from '#shared/gate/default-policy.ts';
 import { createGate } from '#shared/gate/gate.ts';
+import type { GateStore } from '#shared/gate/gate-store.ts';
 import { createMemoryGateStore } from '#shared/gate/memory-store.ts';
+import type { UserEngagement } from '#shared/ports/metrics-source.ts';
+import { refreshTiers } from '#shared/use-cases/refresh-tiers.ts';
 import { startGateServer } from '../bin/commands/serve.ts';
 
 export interface LatencyFigures {
@@ -33,6 +36,50 @@ export interface GateBenchFigures {
   /** The middy handler (parse, validate, decide, log, count, respond) over an in-memory store. */
   handlerSingle: LatencyFigures;
   handlerBatch500: LatencyFigures;
+  /** The tier refresh use case over 1,000,000 generated users (pages of 10,000), store calls stubbed. */
+  refresh: { users: number; ms: number; written: number; peakHeapMiB: number };
+}
+
+/** Streams `users` generated users in pages, as the DuckDB and Athena adapters do. */
+async function* generatedEngagement(users: number, pageSize: number): AsyncIterable<UserEngagement[]> {
+  for (let start = 0; start < users; start += pageSize) {
+    const page: UserEngagement[] = [];
+    for (let i = start; i < Math.min(users, start + pageSize); i++)
+      page.push({
+        userId: `user-${i}`,
+        featureUses: i % 23,
+        firstSeen: i % 50 === 0 ? '2026-11-20' : '2026-01-01',
+        activeDays: i % 23,
+      });
+    yield page;
+  }
+}
+
+async function benchRefresh(): Promise<GateBenchFigures['refresh']> {
+  const users = 1_000_000;
+  let peakHeap = 0;
+  let batchCalls = 0;
+  const store: Pick<GateStore, 'readTiers' | 'writeTiers'> = {
+    async readTiers() {
+      batchCalls++;
+      peakHeap = Math.max(peakHeap, process.memoryUsage().heapUsed);
+      return new Map();
+    },
+    async writeTiers() {},
+  };
+  const started = performance.now();
+  const result = await refreshTiers({
+    source: { readEngagement: () => generatedEngagement(users, 10_000) },
+    store,
+    policy: DEFAULT_POLICY,
+    asOf: '2026-11-23',
+  });
+  return {
+    users,
+    ms: performance.now() - started,
+    written: result.written,
+    peakHeapMiB: peakHeap / 1024 / 1024,
+  };
 }
 
 const SILENT = new Logger({ serviceName: 'fatigue-gate', logLevel: 'SILENT' });
@@ -178,7 +225,8 @@ export async function runGateBench(): Promise<GateBenchFigures> {
   try {
     const handler = await benchHandler();
     const http = await benchHttp();
-    const result: GateBenchFigures = { ...http, ...handler };
+    const refresh = await benchRefresh();
+    const result: GateBenchFigures = { ...http, ...handler, refresh };
     console.log(
       [
         `gate bench (default policy; logs and EMF output off; load average ${loadavg()
@@ -192,6 +240,7 @@ export async function runGateBench(): Promise<GateBenchFigures> {
           'a request   (goal: p99 under 1 ms)',
         ),
         line('handler only, batch of 500', result.handlerBatch500, 'a batch     (goal: under 200 ms)'),
+        `  tier refresh, ${result.refresh.users.toLocaleString('en-US')} users (store stubbed)  ${result.refresh.ms.toFixed(0)} ms, ${result.refresh.written.toLocaleString('en-US')} changes, peak heap ${result.refresh.peakHeapMiB.toFixed(0)} MiB`,
       ].join('\n'),
     );
     return result;

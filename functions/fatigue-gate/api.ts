@@ -91,12 +91,27 @@ function record(deps: GateApiDeps, requests: DecisionRequest[], answers: Decisio
     const key = `${answer.tier}|${answer.decision}|${answer.reason}`;
     groups.set(key, (groups.get(key) ?? 0) + 1);
   });
-  for (const [key, count] of groups) {
-    const [tier, decision, reason] = key.split('|') as [string, string, string];
-    const metric = deps.metrics.singleMetric();
-    metric.addDimensions({ tier, decision, reason });
-    metric.addMetric('GateDecisions', MetricUnit.Count, count);
+  for (const [key, count] of groups)
+    decisionMetric(deps.metrics, key).addMetric('GateDecisions', MetricUnit.Count, count);
+}
+
+// One single-metric emitter per tier|decision|reason, kept: building one costs more than a decision.
+const decisionMetrics = new WeakMap<Metrics, Map<string, Metrics>>();
+
+function decisionMetric(metrics: Metrics, key: string): Metrics {
+  let byKey = decisionMetrics.get(metrics);
+  if (!byKey) {
+    byKey = new Map();
+    decisionMetrics.set(metrics, byKey);
   }
+  let metric = byKey.get(key);
+  if (!metric) {
+    const [tier, decision, reason] = key.split('|') as [string, string, string];
+    metric = metrics.singleMetric();
+    metric.setDefaultDimensions({ tier, decision, reason });
+    byKey.set(key, metric);
+  }
+  return metric;
 }
 
 const TIER_PATH = /^\/v1\/users\/([^/]+)\/tier$/;

@@ -23,7 +23,7 @@ function observed() {
   vi.spyOn(metrics, 'singleMetric').mockImplementation(() => {
     const dimensions: Record<string, string> = {};
     return {
-      addDimensions: (more: Record<string, string>) => Object.assign(dimensions, more),
+      setDefaultDimensions: (more: Record<string, string>) => Object.assign(dimensions, more),
       addMetric: (name: string, _unit: unknown, value: number) => counted.push({ dimensions, name, value }),
     } as unknown as Metrics;
   });
