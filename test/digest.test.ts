@@ -1,0 +1,165 @@
+import { describe, expect, it } from 'vitest';
+import { buildDigest, describeChange, rankAlerts } from '#shared/domain/digest.ts';
+import type { JudgedFinding } from '#shared/domain/finding.ts';
+import type { RunRecord } from '#shared/ports/finding-store.ts';
+
+const DAY = '2026-11-21';
+
+function finding(overrides: Partial<JudgedFinding>): JudgedFinding {
+  return {
+    date: DAY,
+    channelId: 'ch-000',
+    channelType: 'alimtalk',
+    rule: 'ma_ratio',
+    metric: 'sends',
+    status: 'confirmed',
+    direction: 'down',
+    actual: 0,
+    expected: 12_400,
+    lower: 6_200,
+    upper: 18_600,
+    alert: true,
+    severity: 'high',
+    impact: 12_400,
+    ...overrides,
+  };
+}
+
+function run(overrides: Partial<RunRecord> = {}): RunRecord {
+  return {
+    day: DAY,
+    profile: 'default',
+    startedAt: '2026-11-22T00:00:00.000Z',
+    finishedAt: '2026-11-22T00:00:05.000Z',
+    channelsJudged: 350,
+    findings: 0,
+    alerts: 0,
+    insufficientHistory: [],
+    missingDays: [],
+    ...overrides,
+  };
+}
+
+describe('rankAlerts', () => {
+  it('keeps paging findings only, worst severity first, then the larger impact, then channel id', () => {
+    // Prepare
+    const findings = [
+      finding({ channelId: 'b-medium-small', severity: 'medium', impact: 100 }),
+      finding({ channelId: 'held', alert: false, severity: 'info', impact: 1_000_000 }),
+      finding({ channelId: 'c-critical', severity: 'critical', impact: 50 }),
+      finding({ channelId: 'a-medium-big', severity: 'medium', impact: 9_000 }),
+      finding({ channelId: 'z-medium-tie', severity: 'medium', impact: 100 }),
+      finding({ channelId: 'low', severity: 'low', impact: undefined }),
+    ];
+
+    // Act
+    const ranked = rankAlerts(findings).map((f) => f.channelId);
+
+    // Assess
+    expect(ranked).toEqual(['c-critical', 'a-medium-big', 'b-medium-small', 'z-medium-tie', 'low']);
+  });
+});
+
+describe('describeChange', () => {
+  it('writes counts with separators and the relative change', () => {
+    // Act / Assess
+    expect(describeChange(finding({}))).toBe('sends 0 vs expected 12,400 (-100%)');
+    expect(describeChange(finding({ metric: 'clicks', actual: 3_000, expected: 1_000 }))).toBe(
+      'clicks 3,000 vs expected 1,000 (+200%)',
+    );
+    expect(describeChange(finding({ actual: 5, expected: 0 }))).toBe('sends 5 vs expected 0');
+  });
+
+  it('writes CTR as a percentage', () => {
+    // Act / Assess
+    expect(describeChange(finding({ metric: 'ctr', actual: 0.0125, expected: 0.05 }))).toBe(
+      'ctr 1.25% vs expected 5% (-75%)',
+    );
+  });
+});
+
+describe('buildDigest', () => {
+  it('puts the count by severity in the subject and one line per alert, worst first, in the text', () => {
+    // Prepare
+    const findings = [
+      finding({
+        channelId: 'push-promo',
+        channelType: 'push',
+        severity: 'medium',
+        direction: 'up',
+        actual: 30_000,
+        expected: 10_000,
+        impact: 20_000,
+        rule: 'zscore',
+        reason: 'spike',
+      }),
+      finding({ channelId: 'alim-bill', severity: 'critical', impact: 12_400 }),
+      finding({ channelId: 'sms-quiet', alert: false, severity: 'info', rule: 'low_performer' }),
+    ];
+
+    // Act
+    const digest = buildDigest(run({ findings: 3, alerts: 2 }), findings, { findingsAt: '/tmp/dynamo' });
+
+    // Assess
+    expect(digest.subject).toBe('crm-guard 2026-11-21: 2 channel alerts (1 critical, 1 medium)');
+    expect(digest.severity).toBe('critical');
+    const lines = digest.text.split('\n');
+    expect(lines[0]).toBe('crm-guard daily check for 2026-11-21 (Asia/Seoul), profile default');
+    const critical = lines.indexOf('CRITICAL (1)');
+    const medium = lines.indexOf('MEDIUM (1)');
+    expect(critical).toBeGreaterThan(0);
+    expect(medium).toBeGreaterThan(critical);
+    expect(lines[critical + 1]).toBe(
+      '- alim-bill [alimtalk] DOWN: sends 0 vs expected 12,400 (-100%) (moving-average ratio)',
+    );
+    expect(lines[medium + 1]).toBe(
+      '- push-promo [push] UP: sends 30,000 vs expected 10,000 (+200%) (z-score; spike)',
+    );
+    expect(digest.text).not.toContain('sms-quiet');
+    expect(digest.text).toContain(
+      'Channels judged: 350. Findings recorded: 3 (1 held back by the alert policy).',
+    );
+    expect(digest.text).toContain('All findings: /tmp/dynamo');
+    expect(digest.body).toMatchObject({ day: DAY, profile: 'default', findings: 3, channelsJudged: 350 });
+    expect((digest.body as { alerts: unknown[] }).alerts).toHaveLength(2);
+  });
+
+  it('says "no channel needs attention" when nothing pages', () => {
+    // Prepare
+    const held = [finding({ alert: false, severity: 'info' })];
+
+    // Act
+    const digest = buildDigest(run({ findings: 1 }), held);
+
+    // Assess
+    expect(digest.subject).toBe('crm-guard 2026-11-21: no channel needs attention');
+    expect(digest.severity).toBe('info');
+    expect(digest.text).toContain('\nno channel needs attention\n');
+    expect(digest.text).toContain('(1 held back by the alert policy)');
+  });
+
+  it('writes a single alert in the singular', () => {
+    // Act
+    const digest = buildDigest(run({ profile: 'seed' }), [finding({ severity: 'low' })]);
+
+    // Assess
+    expect(digest.subject).toBe('crm-guard 2026-11-21: 1 channel alert (1 low)');
+    expect(digest.text).toContain('profile seed');
+  });
+
+  it('lists the late days and the channels not yet judged', () => {
+    // Prepare
+    const record = run({
+      missingDays: ['2026-11-19', '2026-11-20'],
+      insufficientHistory: ['new-1', 'new-2', 'new-3'],
+    });
+
+    // Act
+    const digest = buildDigest(record, [finding({})]);
+
+    // Assess
+    expect(digest.text).toContain('Data not yet arrived for: 2026-11-19, 2026-11-20.');
+    expect(digest.text).toContain('Not yet judged (less than 28 days of history): 3 channels.');
+    expect(digest.body).toMatchObject({ missingDays: ['2026-11-19', '2026-11-20'], insufficientHistory: 3 });
+  });
+});
