@@ -65,6 +65,8 @@ export const alertPolicyConfigSchema = z.strictObject({
   lateData: z
     .strictObject({
       minRowShare: share.default(0.75),
+      /** ...and at least this many rows missing: in a small fleet one channel's outage is not late data. */
+      minMissingRows: z.int().nonnegative().default(3),
       referenceWeeks: days.default(4),
     })
     .prefault({}),

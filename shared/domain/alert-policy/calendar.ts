@@ -35,7 +35,8 @@ export function lateDays(metrics: ChannelMetrics, config: AlertPolicyConfig['lat
     if (late.has(dayNo)) continue;
     let expected = reference(d, weekdayOfDayNumber(dayNo));
     if (isKoreanHoliday(isoDay(dayNo))) expected = Math.min(expected, reference(d, 0));
-    if (rows[d]! < config.minRowShare * expected) late.add(dayNo);
+    if (rows[d]! < config.minRowShare * expected && expected - rows[d]! >= config.minMissingRows)
+      late.add(dayNo);
   }
   return late;
 }
