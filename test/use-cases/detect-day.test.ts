@@ -1,0 +1,280 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { writeChannelLake } from '#shared/adapters/duckdb/lake-writer.ts';
+import { openDuckDbMetrics } from '#shared/adapters/duckdb/metrics-source.ts';
+import { type EmbeddedDynamo, startEmbeddedDynamo } from '#shared/adapters/dynamo/embedded.ts';
+import { createDynamoFindingStore } from '#shared/adapters/dynamo/finding-store.ts';
+import { parseCrmGuardConfig } from '#shared/config/crm-guard-config.ts';
+import type { ChannelDayRow } from '#shared/domain/channel-metrics.ts';
+import type { JudgedFinding } from '#shared/domain/finding.ts';
+import { generateSample } from '#shared/domain/sample/generate.ts';
+import type { AlertSink, Digest } from '#shared/ports/alert-sink.ts';
+import type { FindingStore, ProfileName } from '#shared/ports/finding-store.ts';
+import type { MetricsSource } from '#shared/ports/metrics-source.ts';
+import { addDays, dayNumber, daysInRange, isoDay } from '#shared/time/seoul.ts';
+import { type DetectDayPorts, detectDay } from '#shared/use-cases/detect-day.ts';
+import { backfill } from '#shared/use-cases/judge-range.ts';
+
+const config = parseCrmGuardConfig({});
+const LAST = '2026-10-31';
+/** A big steady channel that sends nothing on the last day. */
+const OUTAGE = 'alimtalk_0013';
+/** Another one, retired in the registry. */
+const RETIRED = 'alimtalk_0023';
+/** Silent for 16 days mid-sample: daily windows starting inside the gap need `seenBefore`. */
+const GAP = 'alimtalk_0009';
+
+let dir: string;
+let metrics: MetricsSource;
+let sampleFrom: string;
+
+/** 30 channels x 100 days (no injected incidents), plus the outage, the retired channel's drop and the gap. */
+function sampleRows(): ChannelDayRow[] {
+  const sample = generateSample({ channels: 30, days: 100, seed: 7, endDay: LAST, incidentRate: 0 });
+  sampleFrom = sample.from;
+  const { columns } = sample;
+  const first = dayNumber(sample.from);
+  const rows: ChannelDayRow[] = [];
+  for (let i = 0; i < columns.channel.length; i++) {
+    const channelId = columns.channelIds[columns.channel[i]!]!;
+    const dt = isoDay(columns.day[i]!);
+    const index = columns.day[i]! - first;
+    if ((channelId === OUTAGE || channelId === RETIRED) && dt === LAST) continue;
+    if (channelId === GAP && index >= 30 && index <= 45) continue;
+    rows.push({
+      dt,
+      channelId,
+      channelType: columns.channelTypes[columns.channel[i]!]!,
+      sends: columns.sends[i]!,
+      clicks: columns.clicks[i]!,
+    });
+  }
+  return rows;
+}
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'crm-guard-detect-day-'));
+  await writeChannelLake(dir, sampleRows());
+  metrics = await openDuckDbMetrics({ input: dir });
+});
+
+afterAll(async () => {
+  await metrics?.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+/** Captures every digest; `failNext` makes the next publish throw like an SNS outage. */
+function capturingSink(): AlertSink & { sent: Digest[]; failNext: boolean } {
+  const sink = {
+    sent: [] as Digest[],
+    failNext: false,
+    async publish(digest: Digest) {
+      if (sink.failNext) {
+        sink.failNext = false;
+        throw new Error('SNS is down');
+      }
+      sink.sent.push(digest);
+    },
+  };
+  return sink;
+}
+
+let dynamo: EmbeddedDynamo;
+let store: FindingStore;
+
+beforeEach(async () => {
+  dynamo = await startEmbeddedDynamo();
+  store = createDynamoFindingStore({
+    documentClient: dynamo.documentClient,
+    tableName: dynamo.tableNames.findings,
+  });
+});
+
+afterEach(async () => {
+  await dynamo.close();
+});
+
+function ports(alerts: AlertSink, extra: Partial<DetectDayPorts> = {}): DetectDayPorts {
+  return { metrics, store, alerts, ...extra };
+}
+
+const key = (f: JudgedFinding) => `${f.channelId}/${f.rule}/${f.metric}`;
+const sortFindings = (findings: JudgedFinding[]) =>
+  [...findings].sort((a, b) => key(a).localeCompare(key(b)));
+
+describe('detectDay on a DuckDB lake and the DynamoDB store (dynalite)', () => {
+  it.each<ProfileName>(['seed', 'default'])(
+    'pages the outage channel on the last day (profile %s)',
+    async (profile) => {
+      // Prepare
+      const alerts = capturingSink();
+
+      // Act
+      const result = await detectDay({ day: LAST, profile, config }, ports(alerts));
+
+      // Assess
+      const paging = result.findings.filter((f) => f.alert);
+      expect(
+        paging.some((f) => f.channelId === OUTAGE && f.metric === 'sends' && f.direction === 'down'),
+      ).toBe(true);
+      expect(paging.every((f) => f.date === LAST)).toBe(true);
+      expect(result.run).toMatchObject({ day: LAST, profile, channelsJudged: 30, missingDays: [] });
+      expect(alerts.sent).toHaveLength(1);
+      expect(alerts.sent[0]!.text).toContain(OUTAGE);
+      expect(result.run.digestSentAt).toBeDefined();
+      const stored = await store.findings({ from: LAST, to: LAST });
+      expect(sortFindings(stored)).toEqual(sortFindings(result.findings));
+    },
+  );
+
+  it('replaces the day on a re-run and sends no second digest', async () => {
+    // Prepare
+    const alerts = capturingSink();
+    const first = await detectDay({ day: LAST, profile: 'seed', config }, ports(alerts));
+
+    // Act
+    const second = await detectDay({ day: LAST, profile: 'seed', config }, ports(alerts));
+
+    // Assess
+    expect(alerts.sent).toHaveLength(1);
+    expect(second.digest).toBeUndefined();
+    expect(second.digestAlreadySent).toBe(true);
+    const stored = await store.findings({ from: LAST, to: LAST });
+    expect(stored).toHaveLength(first.findings.length);
+    expect(sortFindings(stored)).toEqual(sortFindings(first.findings));
+    const run = await store.run(LAST);
+    expect(run?.digestSentAt).toBe(first.run.digestSentAt);
+  });
+
+  it('gives the digest back when publishing fails, so the next run sends it', async () => {
+    // Prepare
+    const alerts = capturingSink();
+    alerts.failNext = true;
+
+    // Act
+    const failed = detectDay({ day: LAST, profile: 'seed', config }, ports(alerts));
+    await expect(failed).rejects.toThrow('SNS is down');
+    const afterFailure = await store.run(LAST);
+    const retry = await detectDay({ day: LAST, profile: 'seed', config }, ports(alerts));
+
+    // Assess
+    expect(afterFailure).toBeDefined();
+    expect(afterFailure?.digestSentAt).toBeUndefined();
+    expect(retry.digest).toBeDefined();
+    expect(alerts.sent).toHaveLength(1);
+    expect((await store.run(LAST))?.digestSentAt).toBe(retry.run.digestSentAt);
+  });
+
+  it('stores a run with the missing day and sends nothing when the day has no data at all', async () => {
+    // Prepare
+    const alerts = capturingSink();
+    const late = addDays(LAST, 1);
+
+    // Act
+    const result = await detectDay({ day: late, profile: 'default', config }, ports(alerts));
+
+    // Assess
+    expect(result.findings).toEqual([]);
+    expect(result.digest).toBeUndefined();
+    expect(alerts.sent).toEqual([]);
+    const run = await store.run(late);
+    expect(run).toMatchObject({ day: late, channelsJudged: 0, findings: 0, alerts: 0 });
+    expect(run?.missingDays).toContain(late);
+    expect(run?.digestSentAt).toBeUndefined();
+  });
+
+  it('stores a retired channel finding with alert false', async () => {
+    // Prepare
+    const alerts = capturingSink();
+    const retiredChannels = async () => new Set([RETIRED]);
+
+    // Act
+    const withRetired = await detectDay(
+      { day: LAST, profile: 'seed', config },
+      ports(alerts, { retiredChannels }),
+    );
+
+    // Assess
+    const retired = withRetired.findings.filter((f) => f.channelId === RETIRED);
+    expect(retired.length).toBeGreaterThan(0);
+    expect(retired.every((f) => !f.alert)).toBe(true);
+    expect(retired.some((f) => f.reason === 'channel retired')).toBe(true);
+    const stored = (await store.findings({ from: LAST, to: LAST })).filter((f) => f.channelId === RETIRED);
+    expect(stored.length).toBe(retired.length);
+    expect(stored.every((f) => !f.alert)).toBe(true);
+    expect(alerts.sent[0]!.text).not.toContain(RETIRED);
+    expect(alerts.sent[0]!.text).toContain(OUTAGE);
+  });
+
+  it('without the retirement, the same channel pages (the test above is not vacuous)', async () => {
+    // Act
+    const result = await detectDay({ day: LAST, profile: 'seed', config }, ports(capturingSink()));
+
+    // Assess
+    expect(result.findings.some((f) => f.channelId === RETIRED && f.alert)).toBe(true);
+  });
+});
+
+const noStore: FindingStore = {
+  replaceDay: async () => {},
+  findings: async () => [],
+  run: async () => undefined,
+  claimDigest: async () => true,
+  releaseDigest: async () => {},
+};
+
+/** Every day with a full rule lookback (56 days) inside the sample, incl. the gap channel's return. */
+const judgedDays = () => daysInRange(addDays(sampleFrom, 56), LAST);
+
+async function dailyAndBackfill(profile: ProfileName, days: string[]) {
+  const whole = await backfill({ from: days[0]!, to: LAST, profile, config }, { metrics });
+  const daily = new Map<string, JudgedFinding[]>();
+  for (const day of days) {
+    const result = await detectDay(
+      { day, profile, config },
+      { metrics, store: noStore, alerts: capturingSink() },
+    );
+    daily.set(day, result.findings);
+  }
+  return { whole: whole.findings, daily };
+}
+
+/** What the rules computed, without the profile's verdict. */
+const ruleOutput = ({ alert: _a, severity: _s, reason: _r, impact: _i, ...finding }: JudgedFinding) =>
+  finding;
+
+describe('the daily read window is exact', () => {
+  it('profile seed: day t alone gives exactly the findings backfill gives for t over the whole range', async () => {
+    // Prepare
+    const days = judgedDays();
+
+    // Act
+    const { whole, daily } = await dailyAndBackfill('seed', days);
+
+    // Assess
+    // Windows of these days start inside the gap: only `seenBefore` keeps the channel's history.
+    const gapDays = days.filter((day) => day >= addDays(sampleFrom, 86));
+    expect(whole.some((f) => f.channelId === GAP && gapDays.includes(f.date))).toBe(true);
+    expect(whole.some((f) => f.alert)).toBe(true);
+    for (const day of days) {
+      const expected = sortFindings(whole.filter((f) => f.date === day));
+      expect(sortFindings(daily.get(day)!), `findings of ${day}`).toEqual(expected);
+    }
+  });
+
+  it('profile default: the rule findings of day t match backfill (policy memory days included)', async () => {
+    // Prepare: every third day keeps this quick; the seed case above covers every day.
+    const days = judgedDays().filter((_, i) => i % 3 === 0);
+
+    // Act
+    const { whole, daily } = await dailyAndBackfill('default', days);
+
+    // Assess
+    for (const day of days) {
+      const expected = sortFindings(whole.filter((f) => f.date === day)).map(ruleOutput);
+      expect(sortFindings(daily.get(day)!).map(ruleOutput), `rule findings of ${day}`).toEqual(expected);
+    }
+  });
+});
