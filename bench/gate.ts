@@ -58,10 +58,8 @@ async function* generatedEngagement(users: number, pageSize: number): AsyncItera
 async function benchRefresh(): Promise<GateBenchFigures['refresh']> {
   const users = 1_000_000;
   let peakHeap = 0;
-  let batchCalls = 0;
   const store: Pick<GateStore, 'readTiers' | 'writeTiers'> = {
     async readTiers() {
-      batchCalls++;
       peakHeap = Math.max(peakHeap, process.memoryUsage().heapUsed);
       return new Map();
     },

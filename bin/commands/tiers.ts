@@ -37,7 +37,17 @@ const tiers: Command = {
       throw new UsageError(`tiers: expected "refresh" or "show", got "${action ?? ''}"`);
     const dataDir = dataDirFlag(values);
     const policy = policyFlag(stringFlag(values, 'policy'));
-    const dynamo = await startEmbeddedDynamo({ dataDir: localPaths(dataDir).dynamo });
+    const dynamoDir = localPaths(dataDir).dynamo;
+    // dynalite keeps one process per data folder; a second one dies inside dynalite with "Database is closed".
+    const inUse = (error: Error) => {
+      if (!/Database is (closed|not open)/.test(error.message)) throw error;
+      console.error(
+        `crm-guard tiers: ${dynamoDir} is in use by another crm-guard (is \`crm-guard serve\` running?); stop it first`,
+      );
+      process.exit(2);
+    };
+    process.once('uncaughtException', inUse);
+    const dynamo = await startEmbeddedDynamo({ dataDir: dynamoDir });
     try {
       const store = createDynamoGateStore({
         documentClient: dynamo.documentClient,
@@ -63,6 +73,7 @@ const tiers: Command = {
       }
     } finally {
       await dynamo.close();
+      process.off('uncaughtException', inUse);
     }
   },
 };
