@@ -17,6 +17,8 @@ export interface CounterCheck {
   limit: number;
 }
 
+const MAX_GAP_MINUTES = 7 * 24 * 60;
+
 /** A tier's policy after engagement-adaptive back-off: caps scaled down, the ad gap stretched. */
 export function effectiveTierPolicy(policy: GatePolicy, record: TierRecord, today: IsoDay): TierPolicy {
   const base = policy.tiers[record.tier];
@@ -26,7 +28,11 @@ export function effectiveTierPolicy(policy: GatePolicy, record: TierRecord, toda
   return {
     ...base,
     caps: base.caps.map((cap) => ({ ...cap, limit: Math.floor(cap.limit * capScale) })),
-    minAdGapMinutes: Math.round(base.minAdGapMinutes * policy.adaptive.gapFactor ** steps),
+    // At most a week: the gap check reads this week's counters item and last week's, no further back.
+    minAdGapMinutes: Math.min(
+      MAX_GAP_MINUTES,
+      Math.round(base.minAdGapMinutes * policy.adaptive.gapFactor ** steps),
+    ),
   };
 }
 

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createGateHandler } from '#functions/fatigue-gate/api.ts';
 import { readGateConfig } from '#functions/fatigue-gate/config.ts';
 import { type EmbeddedDynamo, startEmbeddedDynamo } from '#shared/adapters/dynamo/embedded.ts';
-import { ConfigError } from '#shared/errors.ts';
+import { ConfigError, StoreUnavailableError } from '#shared/errors.ts';
 import { DEFAULT_POLICY, DEFAULT_POLICY_INPUT } from '#shared/gate/default-policy.ts';
 import { createGate } from '#shared/gate/gate.ts';
 import { createMemoryGateStore } from '#shared/gate/memory-store.ts';
@@ -90,6 +90,33 @@ describe('fatigue-gate handler (middy + Powertools)', () => {
     // Assess
     expect(response.statusCode).toBe(500);
     expect(response.headers?.['content-type']).toBe('application/problem+json');
+  });
+});
+
+describe('fatigue-gate handler when the store is down', () => {
+  it('answers decisions by the fail policy and a tier lookup with 503 problem+json', async () => {
+    // Prepare
+    const { logger, metrics } = observed();
+    const down = createMemoryGateStore();
+    down.readTier = () =>
+      Promise.reject(new StoreUnavailableError('gate store read tier: connection refused'));
+    const handler = createGateHandler({
+      gate: createGate({ store: down, policy: DEFAULT_POLICY, timeoutMs: 100 }),
+      logger,
+      metrics,
+    });
+
+    // Act
+    const decision = await handler(post('/v1/decisions', adRequest()), context);
+    const tier = await handler(
+      { httpMethod: 'GET', path: '/v1/users/u1/tier' } as APIGatewayProxyEvent,
+      context,
+    );
+
+    // Assess
+    expect(JSON.parse(decision.body)).toMatchObject({ decision: 'deny', reason: 'gate_unavailable' });
+    expect(tier.statusCode).toBe(503);
+    expect(tier.headers?.['content-type']).toBe('application/problem+json');
   });
 });
 
