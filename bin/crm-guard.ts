@@ -48,7 +48,9 @@ async function main(argv: string[]): Promise<number> {
   try {
     parsed = parseArgs({ args: rest, options: command.options, allowPositionals: true, strict: true });
   } catch (error) {
-    throw new UsageError(`${(error as Error).message}\nUsage: ${command.usage}`);
+    // One line: Node's own text goes on about positionals after `--`; its first sentence names the flag.
+    const problem = (error as Error).message.split(/\.\s/)[0]!.replace(/\.$/, '');
+    throw new UsageError(`${name}: ${problem}; usage: ${command.usage}`);
   }
   return command.run(parsed.values, parsed.positionals);
 }
