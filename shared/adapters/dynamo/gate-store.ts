@@ -192,7 +192,8 @@ export function createDynamoGateStore(options: DynamoGateStoreOptions): GateStor
             UpdateExpression: `SET ${sets.join(', ')}${adds.length ? ` ADD ${adds.join(', ')}` : ''}`,
             ExpressionAttributeNames: names,
             ExpressionAttributeValues: values,
-            ReturnValues: 'ALL_NEW',
+            // Only what this write touched: the item grows with the week's message ids, the answer need not.
+            ReturnValues: 'UPDATED_NEW',
           }),
           { abortSignal: signal },
         );
