@@ -91,6 +91,8 @@ interface Assessment {
   impact: number | undefined;
   /** Strength of the evidence, for choosing which finding of a channel-day carries the page. */
   strength: number;
+  /** The channel sent (almost) nothing. */
+  silent: boolean;
 }
 
 const hold = (reason: string, impact?: number): Assessment => ({
@@ -99,6 +101,7 @@ const hold = (reason: string, impact?: number): Assessment => ({
   severity: 'info',
   impact,
   strength: 0,
+  silent: false,
 });
 
 function judgeDefault(input: JudgeFindingsInput, from: number, to: number): JudgedFinding[] {
@@ -292,6 +295,7 @@ function evaluate(
     severity: severityOf(impact, silent, config.severity),
     impact,
     strength: (silent ? 100 : 0) + runZ,
+    silent,
   };
 }
 
@@ -303,17 +307,19 @@ function evaluate(
 function recurringMonthly(metric: MetricEvidence, i: number, config: AlertPolicyConfig): boolean {
   const minLog = Math.log(1 + config.page.minChange);
   const value = metric.value[i]!;
-  // Peaks of one channel vary with the weekday they land on and the taper day: within a factor 2.
-  const tolerance = Math.max(2 * metric.scale[i]!, Math.log(2));
-  // 'seen', 'not seen', or 'unknown' when the policy had no baseline then (the series' first weeks).
+  // Peaks of one channel vary with the weekday they land on: within a factor 1.5.
+  const tolerance = Math.max(2 * metric.scale[i]!, Math.log(1.5));
+  // 'seen', 'not seen', or 'unknown' when some day then had no baseline (the series' first weeks, late data).
   const seenAround = (monthsBack: number) => {
-    let known = false;
-    // Billing days move to the next workday: a weekend plus Seollal shifts a peak by up to five days.
-    for (let j = i - 30 * monthsBack - 7; j <= i - 30 * monthsBack + 6; j++) {
-      if (j < 0) continue;
-      const pastResidual = metric.value[j]! - metric.expected[j]!;
-      if (Number.isNaN(pastResidual)) continue;
-      known = true;
+    let known = true;
+    // Same day of the month, give or take: a billing day moves to the next workday (Seollal: 5 days).
+    const centre = Math.round(30.44 * monthsBack);
+    for (let j = i - centre - 5; j <= i - centre + 5; j++) {
+      const pastResidual = j < 0 ? Number.NaN : metric.value[j]! - metric.expected[j]!;
+      if (Number.isNaN(pastResidual)) {
+        known = false;
+        continue;
+      }
       if (pastResidual >= minLog && Math.abs(metric.value[j]! - value) <= tolerance) return 'seen';
     }
     return known ? 'not seen' : 'unknown';
@@ -361,7 +367,10 @@ function groupIncidents(
     if (!byDay.has(d)) byDay.set(d, []);
     byDay.get(d)!.push(k);
   });
-  const open: Record<'up' | 'down', { last: number; since: number; notified: number } | undefined> = {
+  const open: Record<
+    'up' | 'down',
+    { last: number; since: number; notified: number; silent: boolean } | undefined
+  > = {
     up: undefined,
     down: undefined,
   };
@@ -378,16 +387,19 @@ function groupIncidents(
     if (carrier >= 0) {
       const direction = findings[carrier]!.direction;
       const rank = severityRank(assessments[carrier]!.severity);
+      const silent = assessments[carrier]!.silent;
       const incident = open[direction];
       if (incident && d - incident.last <= config.incident.regroupDays) {
-        if (rank > incident.notified) {
+        // Worse: a higher severity, or a channel that went silent after a partial drop.
+        if (rank > incident.notified || (silent && !incident.silent)) {
           pageReason = `worsened: ${assessments[carrier]!.reason} (incident since ${isoDay(incident.since)})`;
-          incident.notified = rank;
+          incident.notified = Math.max(rank, incident.notified);
+          incident.silent ||= silent;
         }
         incident.last = d;
       } else {
         pageReason = assessments[carrier]!.reason;
-        open[direction] = { last: d, since: d, notified: rank };
+        open[direction] = { last: d, since: d, notified: rank, silent };
       }
     }
     if (d < from) continue;

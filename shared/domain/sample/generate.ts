@@ -142,6 +142,8 @@ interface Shape {
   noiseSigma: number;
   ctrSigma: number;
   billingDay: number;
+  /** Monthly channels: an ordinary day's sends as a share of the billing-day peak (reminders, follow-ups). */
+  ordinaryShare: number;
   campaignChance: number;
   preHolidayBoost: number;
   holidayFactor: number;
@@ -282,8 +284,8 @@ function channelShape(random: Random, index: number, first: number, last: number
   if (random.chance(0.05)) start = first + Math.floor(span * random.uniform(0.25, 0.75));
   else if (random.chance(0.03)) end = first + Math.floor(span * random.uniform(0.45, 0.9));
 
-  // Monthly channels' base is the billing-day peak; their ordinary days send about 6% of it.
-  const baseSends = pattern === 'monthly' ? random.logUniform(800, 200_000) : random.logUniform(50, 200_000);
+  // Monthly channels' base is the billing-day peak; their ordinary days send a fifth to two fifths of it.
+  const baseSends = pattern === 'monthly' ? random.logUniform(200, 200_000) : random.logUniform(50, 200_000);
   const baseCtr =
     category === 'advertising'
       ? random.logUniform(0.005, 0.04)
@@ -320,6 +322,7 @@ function channelShape(random: Random, index: number, first: number, last: number
     noiseSigma: pattern === 'steady' ? random.uniform(0.03, 0.08) : random.uniform(0.05, 0.15),
     ctrSigma: random.uniform(0.04, 0.12),
     billingDay: random.pick([1, 5, 10, 15, 20, 25]),
+    ordinaryShare: random.uniform(0.2, 0.4),
     campaignChance: random.uniform(0.06, 0.15),
     preHolidayBoost: category === 'advertising' && random.chance(0.4) ? random.uniform(1.3, 2.2) : 1,
     holidayFactor: category === 'advertising' ? random.uniform(0.3, 0.7) : random.uniform(0.7, 1),
@@ -373,7 +376,7 @@ function planDays(shape: Shape, calendar: DayInfo[], first: number, random: Rand
         if (billingStep < BILLING_TAPER.length) {
           volume = channel.baseSends * BILLING_TAPER[billingStep]! * (offDay ? 0.5 : 1);
           billingStep++;
-        } else volume = channel.baseSends * 0.06 * (offDay ? 0.6 : 1);
+        } else volume = channel.baseSends * shape.ordinaryShare;
         break;
       }
       default:
