@@ -1,0 +1,357 @@
+import { execFile } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { writeChannelCsv } from '#shared/adapters/duckdb/lake-writer.ts';
+import { generateSample } from '#shared/domain/sample/generate.ts';
+import { isIsoDay } from '#shared/time/seoul.ts';
+
+const REPO = resolve(import.meta.dirname, '../..');
+const END = '2026-10-31';
+const FROM = '2026-10-01';
+const SAMPLE = { channels: 30, days: 90, seed: 3 };
+
+interface Outcome {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+let tmp: string;
+let dataDir: string;
+
+/** Runs the real CLI under this Node (24) from the repo root, with its state in `env.CRM_GUARD_DATA`. */
+function cli(args: string[], env: Record<string, string> = {}): Promise<Outcome> {
+  return new Promise((done) => {
+    execFile(
+      process.execPath,
+      ['bin/crm-guard.ts', ...args],
+      { cwd: REPO, env: { ...process.env, CRM_GUARD_DATA: dataDir, CRM_GUARD_INPUT: '', ...env } },
+      (error, stdout, stderr) => {
+        const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
+        done({ code, stdout, stderr });
+      },
+    );
+  });
+}
+
+const jsonl = (file: string) =>
+  readFileSync(file, 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => JSON.parse(line) as Record<string, unknown>);
+
+let lake: string;
+let csv: string;
+let sampleData: Outcome;
+let seedOut: string;
+let seedRun: Outcome;
+
+beforeAll(async () => {
+  tmp = mkdtempSync(join(tmpdir(), 'crm-guard-cli-e2e-'));
+  dataDir = join(tmp, 'data');
+  lake = join(tmp, 'lake');
+  csv = join(tmp, 'channels.csv');
+  // The same sample twice: as a lake through the CLI, and as one CSV file written here.
+  sampleData = await cli([
+    'sample-data',
+    '--out',
+    lake,
+    '--channels',
+    String(SAMPLE.channels),
+    '--days',
+    String(SAMPLE.days),
+    '--seed',
+    String(SAMPLE.seed),
+    '--end',
+    END,
+    '--users',
+    '200',
+  ]);
+  seedOut = join(tmp, 'seed.jsonl');
+  [seedRun] = await Promise.all([
+    cli(['backfill', '--input', lake, '--from', FROM, '--to', END, '--profile', 'seed', '--out', seedOut]),
+    writeChannelCsv(csv, generateSample({ ...SAMPLE, endDay: END }).columns),
+  ]);
+});
+
+afterAll(() => {
+  rmSync(tmp, { recursive: true, force: true });
+});
+
+const REQUIRED = [
+  'date',
+  'channelId',
+  'rule',
+  'metric',
+  'status',
+  'alert',
+  'direction',
+  'actual',
+  'expected',
+  'lower',
+  'upper',
+  'severity',
+];
+const PAGING_SEED_RULES = ['ma_ratio', 'zscore', 'robust_ratio', 'decline'];
+
+describe('crm-guard sample-data', () => {
+  it('writes a lake, the registry and the labels, and says so', () => {
+    // Assess (the run is in beforeAll: the other tests read its lake)
+    expect(sampleData.stderr).toBe('');
+    expect(sampleData.code).toBe(0);
+    expect(sampleData.stdout).toContain(`30 channels x 90 days ending ${END}`);
+    expect(readdirSync(lake).sort()).toEqual([
+      'channels.csv',
+      'crm_channel_daily',
+      'labels.jsonl',
+      'user_engagement_daily',
+    ]);
+    expect(readdirSync(join(lake, 'crm_channel_daily'))).toHaveLength(90);
+    expect(readFileSync(join(lake, 'channels.csv'), 'utf8').trim().split('\n')).toHaveLength(31);
+  });
+});
+
+describe('crm-guard detect', () => {
+  it('judges a day of the lake, prints the alerts as a table and where the findings are stored', async () => {
+    // Act
+    const first = await cli(['detect', '--input', lake, '--date', END, '--profile', 'seed']);
+    const again = await cli(['detect', '--input', lake, '--date', END, '--profile', 'seed']);
+
+    // Assess
+    expect(first.stderr).toBe('');
+    expect(first.code).toBe(0);
+    expect(first.stdout).toContain(`crm-guard detect ${END} (profile seed)`);
+    expect(first.stdout).toMatch(/^severity\s+channel\s+type\s+what moved\s+rule\s+why it pages$/m);
+    expect(first.stdout).toMatch(/^(critical|high|medium|low)\s+\S+\s+(alimtalk|push|sms)\s+(DOWN|UP) /m);
+    expect(first.stdout).toMatch(/30 channels judged, \d+ findings recorded, [1-9]\d* paging/);
+    expect(first.stdout).toContain('Findings stored in the embedded DynamoDB under');
+    expect(first.stdout).toContain(`table crm-guard-findings, day ${END}`);
+    expect(existsSync(join(dataDir, 'dynamo'))).toBe(true);
+    expect(again.code).toBe(0);
+    expect(again.stdout).toContain('The digest for this day went out on an earlier run: not sent again.');
+    expect(jsonl(join(dataDir, 'alerts.jsonl'))).toHaveLength(1);
+  });
+
+  it('says plainly when the day has not arrived yet', async () => {
+    // Act
+    const late = await cli(['detect', '--input', lake, '--date', '2026-11-01']);
+
+    // Assess
+    expect(late.code).toBe(0);
+    expect(late.stdout).toContain('The data for 2026-11-01 has not arrived yet: nothing was judged.');
+  });
+});
+
+describe('crm-guard backfill', () => {
+  it('profile seed: one JSON line per finding with every field; only confirmed rules 1-4 page', () => {
+    // Prepare / Act: the seed backfill of the lake runs in beforeAll (the tests below compare with it).
+    const run = seedRun;
+    const out = seedOut;
+
+    // Assess
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain(`${FROM}..${END} (profile seed)`);
+    const lines = jsonl(out);
+    expect(lines.length).toBeGreaterThan(31);
+    for (const line of lines) {
+      for (const field of REQUIRED) expect(line, field).toHaveProperty(field);
+      expect(isIsoDay(line.date as string)).toBe(true);
+      expect((line.date as string) >= FROM && (line.date as string) <= END).toBe(true);
+      expect(typeof line.alert).toBe('boolean');
+      expect(line.alert).toBe(line.status === 'confirmed' && PAGING_SEED_RULES.includes(line.rule as string));
+    }
+    expect(lines.some((line) => line.alert)).toBe(true);
+    expect(lines.some((line) => !line.alert)).toBe(true);
+    expect(new Set(lines.map((line) => line.date)).size).toBeGreaterThan(20);
+  });
+
+  it('profile default: the same fields, and fewer pages than seed (the policy holds findings back)', async () => {
+    // Prepare
+    const seedOut = join(tmp, 'seed-for-default.jsonl');
+    const out = join(tmp, 'default.jsonl');
+    await cli([
+      'backfill',
+      '--input',
+      lake,
+      '--from',
+      FROM,
+      '--to',
+      END,
+      '--profile',
+      'seed',
+      '--out',
+      seedOut,
+    ]);
+
+    // Act
+    const run = await cli(['backfill', '--input', lake, '--from', FROM, '--to', END, '--out', out]);
+
+    // Assess
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('(profile default)');
+    const lines = jsonl(out);
+    for (const line of lines) for (const field of REQUIRED) expect(line, field).toHaveProperty(field);
+    const pages = lines.filter((line) => line.alert).length;
+    expect(pages).toBeLessThan(jsonl(seedOut).filter((line) => line.alert).length);
+    expect(lines.some((line) => line.status === 'confirmed' && !line.alert)).toBe(true);
+  });
+
+  it('reads a CSV file the same way as the lake', async () => {
+    // Prepare
+    const fromLake = join(tmp, 'lake-seed.jsonl');
+    const fromCsv = join(tmp, 'csv-seed.jsonl');
+    await cli([
+      'backfill',
+      '--input',
+      lake,
+      '--from',
+      FROM,
+      '--to',
+      END,
+      '--profile',
+      'seed',
+      '--out',
+      fromLake,
+    ]);
+
+    // Act
+    const run = await cli([
+      'backfill',
+      '--input',
+      csv,
+      '--from',
+      FROM,
+      '--to',
+      END,
+      '--profile',
+      'seed',
+      '--out',
+      fromCsv,
+    ]);
+
+    // Assess
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    expect(readFileSync(fromCsv, 'utf8')).toBe(readFileSync(seedOut, 'utf8'));
+    expect(jsonl(fromCsv).length).toBeGreaterThan(0);
+  });
+});
+
+describe('bad input: exit 2 and one stderr line naming what to fix', () => {
+  const HEADER = 'dt,channel_id,channel_type,sends,clicks';
+  const badFile = (name: string, lines: string[]) => {
+    const file = join(tmp, name);
+    writeFileSync(file, `${lines.join('\n')}\n`);
+    return file;
+  };
+
+  it.each([
+    {
+      name: 'a negative count',
+      lines: [HEADER, '2026-10-01,push_a,push,100,5', '2026-10-02,push_a,push,-3,0'],
+      where: /row 3, field sends: .*negative/,
+    },
+    {
+      name: 'clicks above sends',
+      lines: [HEADER, '2026-10-01,push_a,push,100,5', '2026-10-02,push_a,push,10,11'],
+      where: /row 3, field clicks: .*11 clicks above 10 sends/,
+    },
+    {
+      name: 'a malformed date',
+      lines: [HEADER, '2026-10-01,push_a,push,100,5', '2026-13-01,push_a,push,10,1'],
+      where: /row 3, field dt: .*"2026-13-01"/,
+    },
+    {
+      name: 'a missing column',
+      lines: ['dt,channel_id,sends,clicks', '2026-10-01,push_a,100,5'],
+      // The column is missing from the header: there is no data row to name.
+      where: /field channel_type: missing column/,
+    },
+  ])('$name', async ({ name, lines, where }) => {
+    // Prepare
+    const input = badFile(`${name.replaceAll(' ', '-')}.csv`, lines);
+    const out = join(tmp, `${name.replaceAll(' ', '-')}.jsonl`);
+
+    // Act
+    const backfill = await cli([
+      'backfill',
+      '--input',
+      input,
+      '--from',
+      '2026-10-01',
+      '--to',
+      '2026-10-02',
+      '--out',
+      out,
+    ]);
+    const detect = await cli(['detect', '--input', input, '--date', '2026-10-02']);
+
+    // Assess
+    for (const run of [backfill, detect]) {
+      expect(run.code).toBe(2);
+      const stderr = run.stderr.trimEnd().split('\n');
+      expect(stderr).toHaveLength(1);
+      expect(stderr[0]).toContain(input);
+      expect(stderr[0]).toMatch(where);
+    }
+    expect(existsSync(out)).toBe(false);
+    expect(existsSync(`${out}.partial`)).toBe(false);
+  });
+
+  it.each([
+    {
+      name: 'an unknown flag',
+      flags: ['--frm', FROM, '--to', END],
+      says: /backfill: Unknown option '--frm'/,
+    },
+    {
+      name: '--from after --to',
+      flags: ['--from', END, '--to', FROM],
+      says: /--from 2026-10-31 is after --to 2026-10-01/,
+    },
+    {
+      name: 'a malformed --to',
+      flags: ['--from', FROM, '--to', '2026-13-01'],
+      says: /--to: "2026-13-01" is not a calendar day/,
+    },
+  ])('$name', async ({ flags, says }) => {
+    // Prepare
+    const out = join(tmp, 'flags.jsonl');
+
+    // Act
+    const run = await cli(['backfill', '--input', lake, ...flags, '--out', out]);
+
+    // Assess
+    expect(run.code).toBe(2);
+    const stderr = run.stderr.trimEnd().split('\n');
+    expect(stderr).toHaveLength(1);
+    expect(stderr[0]).toMatch(says);
+    expect(run.stdout).toBe('');
+    expect(existsSync(out)).toBe(false);
+  });
+});
+
+describe('crm-guard start (npm start)', () => {
+  it('on a fresh data folder: writes the sample lake, judges its latest day, prints the table and where findings went', async () => {
+    // Prepare
+    const fresh = join(tmp, 'fresh');
+
+    // Act
+    const run = await cli(['start'], { CRM_GUARD_DATA: fresh });
+
+    // Assess
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('No sample lake yet: writing one to');
+    expect(run.stdout).toContain('Registered 400 sample channels');
+    expect(run.stdout).toMatch(/crm-guard detect \d{4}-\d{2}-\d{2} \(profile default\)/);
+    expect(run.stdout).toMatch(/^severity\s+channel\s+type|^No alerts: no channel needs attention\.$/m);
+    expect(run.stdout).toMatch(/\d+ channels judged, \d+ findings recorded, \d+ paging/);
+    expect(run.stdout).toContain('Findings stored in the embedded DynamoDB under');
+    expect(existsSync(join(fresh, 'sample-lake', 'crm_channel_daily'))).toBe(true);
+    expect(existsSync(join(fresh, 'dynamo'))).toBe(true);
+  });
+});
