@@ -22,9 +22,9 @@ export function engagementInput(input: string): string {
 const tiers: Command = {
   name: 'tiers',
   summary:
-    'Engagement tiers of the fatigue gate: `refresh` recomputes them from the lake, `show USER` prints one.',
+    'Engagement tiers of the fatigue gate: `refresh` recomputes them from the lake, `show USER` prints one, `policy` prints the gate policy.',
   usage:
-    'crm-guard tiers refresh [--input PATH] [--as-of YYYY-MM-DD] [--policy FILE] [--data DIR]\n       crm-guard tiers show USER_ID [--policy FILE] [--data DIR]',
+    'crm-guard tiers refresh [--input PATH] [--as-of YYYY-MM-DD] [--policy FILE] [--data DIR]\n       crm-guard tiers show USER_ID [--policy FILE] [--data DIR]\n       crm-guard tiers policy [--policy FILE]',
   options: {
     input: { type: 'string' },
     'as-of': { type: 'string' },
@@ -33,10 +33,15 @@ const tiers: Command = {
   },
   async run(values, positionals) {
     const [action, userId] = positionals;
-    if (action !== 'refresh' && action !== 'show')
-      throw new UsageError(`tiers: expected "refresh" or "show", got "${action ?? ''}"`);
+    if (action !== 'refresh' && action !== 'show' && action !== 'policy')
+      throw new UsageError(`tiers: expected "refresh", "show" or "policy", got "${action ?? ''}"`);
     const dataDir = dataDirFlag(values);
     const policy = policyFlag(stringFlag(values, 'policy'));
+    if (action === 'policy') {
+      // The policy in force, defaults filled in: a starting point for a --policy file or GATE_POLICY.
+      console.log(JSON.stringify(policy, null, 2));
+      return 0;
+    }
     const dynamoDir = localPaths(dataDir).dynamo;
     // dynalite keeps one process per data folder; a second one dies inside dynalite with "Database is closed".
     const inUse = (error: Error) => {

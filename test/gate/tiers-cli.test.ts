@@ -3,6 +3,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { DEFAULT_POLICY } from '#shared/gate/default-policy.ts';
+import { parsePolicy } from '#shared/gate/policy.ts';
 import { addDays } from '#shared/time/seoul.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'crm-guard-tiers-'));
@@ -55,5 +57,16 @@ describe('crm-guard tiers through the DuckDB adapter', () => {
     // Assess
     expect(run.status).toBe(2);
     expect(run.stderr).toContain('feature_uses');
+  });
+});
+
+describe('crm-guard tiers policy', () => {
+  it('prints the shipped policy as JSON that loads back unchanged', () => {
+    // Act
+    const run = cli('policy');
+
+    // Assess
+    expect(run.status).toBe(0);
+    expect(parsePolicy(JSON.parse(run.stdout))).toEqual(DEFAULT_POLICY);
   });
 });
