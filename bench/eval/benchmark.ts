@@ -43,7 +43,7 @@ export function runBenchmark(options: GenerateSampleOptions, policy?: AlertPolic
       ruleRun,
       range,
       ...(policy ? { config: policy } : {}),
-      minSendsForRatio: DEFAULT_DETECTION_CONFIG.rules.minSendsForRatio,
+      detection: DEFAULT_DETECTION_CONFIG,
     });
     pages[profile] = pagedDays(judged[profile]);
     scores[profile] = scorePages(sample, pages[profile], range, near);

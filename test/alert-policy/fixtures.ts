@@ -72,7 +72,10 @@ export function judge(
     { from: addDays(range.from, -14), to: range.to },
     DEFAULT_DETECTION_CONFIG,
   );
-  return { ruleRun, judged: judgeFindings({ profile, metrics, ruleRun, range }) };
+  return {
+    ruleRun,
+    judged: judgeFindings({ profile, metrics, ruleRun, range, detection: DEFAULT_DETECTION_CONFIG }),
+  };
 }
 
 /** The days a channel paged on. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_ALERT_POLICY_CONFIG, parseAlertPolicyConfig } from '#shared/config/alert-policy-config.ts';
-import { policyLookbackDays } from '#shared/domain/alert-policy/index.ts';
+import { policyHistoryDays, policyLookbackDays } from '#shared/domain/alert-policy/index.ts';
 import { ConfigError } from '#shared/errors.ts';
 import { buildMetrics, judge, pagedDays, weekly } from './fixtures.ts';
 
@@ -29,6 +29,26 @@ describe('alert policy, profile default', () => {
     const page = judged.find((f) => f.alert)!;
     expect(page.severity).toBe('critical');
     expect(page.impact).toBeGreaterThan(8_000);
+  });
+
+  it('in the daily job, the second day of an outage is grouped with the first (rules run over the look-back)', () => {
+    // Prepare: the job judges one day, t = June 10, with the rules run for [t - policyLookbackDays, t]
+    const metrics = buildMetrics(
+      [{ channelId: 'alimtalk_0001', sends: weekly(10_000, 1) }, COMPANION],
+      FROM,
+      '2026-06-10',
+      (id, day) => id === 'alimtalk_0001' && day >= '2026-06-09',
+    );
+    // Act
+    const first = judge(metrics, { from: '2026-06-09', to: '2026-06-09' }).judged;
+    const second = judge(metrics, { from: '2026-06-10', to: '2026-06-10' }).judged;
+    // Assess
+    expect(pagedDays(first, 'alimtalk_0001')).toEqual(['2026-06-09']);
+    expect(
+      second.filter((f) => f.channelId === 'alimtalk_0001' && f.rule !== 'low_performer').length,
+    ).toBeGreaterThan(0);
+    expect(pagedDays(second, 'alimtalk_0001')).toEqual([]);
+    expect(policyHistoryDays()).toBe(84);
   });
 
   it('re-notifies when an incident worsens (a drop that becomes an outage)', () => {

@@ -10,6 +10,7 @@
  *   severity by the sends (or clicks) lost or extra.
  */
 import { type AlertPolicyConfig, DEFAULT_ALERT_POLICY_CONFIG } from '#shared/config/alert-policy-config.ts';
+import type { DetectionConfig } from '#shared/config/detection-config.ts';
 import type { ChannelMetrics, ChannelSeries } from '#shared/domain/channel-metrics.ts';
 import type { Finding, JudgedFinding, Severity } from '#shared/domain/finding.ts';
 import type { RuleRun } from '#shared/domain/rules/index.ts';
@@ -31,6 +32,8 @@ export interface JudgeFindingsInput {
   ruleRun: RuleRun;
   range: { from: IsoDay; to: IsoDay };
   config?: AlertPolicyConfig;
+  /** The detection config the rules ran with: the policy reads its CTR floor and decline streak. */
+  detection?: DetectionConfig;
   /** The rules' CTR floor (detection config `minSendsForRatio`), default 100. */
   minSendsForRatio?: number;
   /** The rules' decline streak (detection config `decline.days`), default 5. */
@@ -39,9 +42,22 @@ export interface JudgeFindingsInput {
 
 const PAGING_RULES = new Set(['ma_ratio', 'zscore', 'robust_ratio', 'decline']);
 
-/** Days before the judged day the policy needs rule findings for: incident grouping looks back this far. */
+/**
+ * Days before the judged day the policy needs rule findings for: incident grouping looks back this far
+ * (an open incident, and the severity it last paged with). The daily job runs the rules for [t-k, t].
+ */
 export function policyLookbackDays(config: AlertPolicyConfig = DEFAULT_ALERT_POLICY_CONFIG): number {
   return 2 * config.incident.regroupDays;
+}
+
+/**
+ * Days of metrics before the judged day the policy's own baseline wants: the weekday shape and the
+ * level window, and two months back for monthly cycles. With less, it still judges, more cautiously
+ * (a cycle it cannot check is not excused). Read metrics from t - max(this, configLookbackDays).
+ */
+export function policyHistoryDays(config: AlertPolicyConfig = DEFAULT_ALERT_POLICY_CONFIG): number {
+  const { shapeDays, levelDays, minCleanDays } = config.baseline;
+  return Math.max(shapeDays + levelDays, Math.round(2 * 30.44) + 5 + minCleanDays);
 }
 
 /** Every finding of `range`, judged by the profile. */
@@ -106,7 +122,7 @@ const hold = (reason: string, impact?: number): Assessment => ({
 
 function judgeDefault(input: JudgeFindingsInput, from: number, to: number): JudgedFinding[] {
   const config = input.config ?? DEFAULT_ALERT_POLICY_CONFIG;
-  const minSendsForRatio = input.minSendsForRatio ?? 100;
+  const minSendsForRatio = input.minSendsForRatio ?? input.detection?.rules.minSendsForRatio ?? 100;
   const contextFrom = from - policyLookbackDays(config);
   const late = lateDays(input.metrics, config.lateData);
   for (const day of input.ruleRun.lateDays) late.add(dayNumber(day));
@@ -117,7 +133,7 @@ function judgeDefault(input: JudgeFindingsInput, from: number, to: number): Judg
   };
   const excludedDay = (dayNo: number) => late.has(dayNo) || windowOf(dayNo) !== undefined;
   const muted = new Set(config.mutedChannels);
-  const declineDays = input.declineDays ?? 5;
+  const declineDays = input.declineDays ?? input.detection?.rules.decline.days ?? 5;
 
   const byChannel = new Map<string, Finding[]>();
   for (const finding of input.ruleRun.findings) {
