@@ -54,6 +54,8 @@ const COUNTERS_KEEP_DAYS = 15;
 /** How long a sender waits before asking again about an informational send when the store is down. */
 const UNAVAILABLE_RETRY_MS = 5 * 60_000;
 const MAX_ATTEMPTS = 3;
+/** How long after a week starts a retry may still find its first answer in last week's item. */
+const RETRY_REACH_MS = 60 * 60_000;
 const TIER_CACHE_MAX = 100_000;
 
 export function encodeOutcome(
@@ -206,10 +208,13 @@ export function createGate(options: GateOptions): Gate {
     const gapMs = isAd ? tierPolicy.minAdGapMinutes * 60_000 : 0;
     const atMs = at.getTime();
 
-    if (gapMs > 0 && atMs - gapMs < seoulInstant(week).getTime()) {
-      // The gap reaches into last week, whose item holds the last ad: one extra read, Monday mornings only.
+    if (atMs - Math.max(gapMs, RETRY_REACH_MS) < seoulInstant(week).getTime()) {
+      // Early in the week, last week's item may hold this message (a retry across Monday 00:00) or the
+      // last ad inside the gap: one extra read, Monday mornings only.
       const previous = await call(store.readCounters(request.userId, addDays(week, -7), signal));
-      if (previous.lastAdAt !== undefined && previous.lastAdAt > atMs - gapMs)
+      const prior = previous.outcomes[request.messageId];
+      if (prior) return replay(prior, checks, { counts: {}, outcomes: {} });
+      if (gapMs > 0 && previous.lastAdAt !== undefined && previous.lastAdAt > atMs - gapMs)
         return {
           decision: 'defer',
           reason: 'min_ad_gap',

@@ -268,6 +268,24 @@ describe('idempotency and concurrency', () => {
     expect(other.caps[0]?.used).toBe(2);
   });
 
+  it('answers a retry that crosses Monday 00:00 KST from last week and counts it once', async () => {
+    // Prepare
+    const gate = gateFor(singleCapPolicy({ name: 'weekly', scope: 'total', window: 'week', limit: 5 }));
+    const userId = freshUser();
+    const send = (messageId: string, at: string) =>
+      gate.decide(adRequest({ userId, messageClass: 'informational', category: 'notice', messageId, at }));
+
+    // Act
+    const first = await send('edge', '2026-11-29T23:59:30+09:00');
+    const retry = await send('edge', '2026-11-30T00:00:10+09:00');
+    const next = await send('fresh', '2026-11-30T00:01:00+09:00');
+
+    // Assess
+    expect(first).toMatchObject({ decision: 'allow', reason: 'under_caps' });
+    expect(retry).toMatchObject({ decision: 'allow', reason: 'under_caps' });
+    expect(next.caps[0]?.used).toBe(1);
+  });
+
   it('keeps a denial for a retry even after the window has room again', async () => {
     // Prepare
     const gate = gateFor(singleCapPolicy({ name: 'daily', scope: 'total', window: 'day', limit: 1 }));
