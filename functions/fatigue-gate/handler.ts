@@ -1,6 +1,7 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
-import { documentClient } from '#shared/adapters/aws-clients.ts';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { createDynamoGateStore } from '#shared/adapters/dynamo/gate-store.ts';
 import { createGate } from '#shared/gate/gate.ts';
 import { createGateHandler } from './api.ts';
@@ -10,6 +11,10 @@ import { readGateConfig } from './config.ts';
 const config = readGateConfig();
 const logger = new Logger({ serviceName: 'fatigue-gate' });
 const metrics = new Metrics({ namespace: 'crm-guard', serviceName: 'fatigue-gate' });
+// Its own DynamoDB client rather than the shared module's: the gate's bundle stays free of Athena and SNS.
+const documentClient = DynamoDBDocumentClient.from(new DynamoDBClient({ region: process.env.AWS_REGION }), {
+  marshallOptions: { removeUndefinedValues: true },
+});
 
 const gate = createGate({
   store: createDynamoGateStore({ documentClient, tableName: config.tableName }),
