@@ -9,7 +9,7 @@ import type { IncidentType } from '#shared/domain/sample/generate.ts';
 import type { ProfileName } from '#shared/ports/finding-store.ts';
 import { addDays } from '#shared/time/seoul.ts';
 import { runBenchmark } from './eval/benchmark.ts';
-import type { RecallCell, Score } from './eval/score.ts';
+import { type RecallCell, ruleVisible, type Score } from './eval/score.ts';
 
 /** Seeds never used while choosing the policy's defaults (tuning looked at seed 7 only). */
 const SEEDS = [2026, 11, 23];
@@ -24,6 +24,7 @@ const cell = (c: RecallCell) => `${c.found}/${c.total}`.padStart(7);
 const pad = (text: string, width: number) => text.padEnd(width);
 
 const started = performance.now();
+const visible = { visible: 0, total: 0 };
 const totals = Object.fromEntries(
   PROFILES.map((p) => [
     p,
@@ -60,6 +61,9 @@ for (const seed of SEEDS) {
     endDay: END_DAY,
     partialDays: [partialDay],
   });
+  const seen = ruleVisible(result.sample, result.judged.seed, result.range);
+  visible.visible += seen.visible;
+  visible.total += seen.total;
   for (const profile of PROFILES) {
     const score: Score = result.scores[profile];
     console.log(
@@ -98,4 +102,7 @@ for (const p of PROFILES) {
     `  ${pad(p, 9)} recall regular ${pct(regular)}, burst ${pct(burst)}; false alerts ${((1000 * total.falseAlerts) / total.channelDays).toFixed(2)} per 1,000 channel-days; ${(total.pages / total.days).toFixed(1)} alerts a day`,
   );
 }
+console.log(
+  `\nRegular-channel incidents with any rule 1-4 finding in their window (the ceiling of any profile's recall): ${visible.visible}/${visible.total} = ${pct(visible.visible / visible.total).trim()}`,
+);
 console.log(`\n(${((performance.now() - started) / 1000).toFixed(1)} s)`);

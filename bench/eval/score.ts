@@ -123,6 +123,37 @@ export function scorePages(
   };
 }
 
+/**
+ * Regular-channel incidents the rules saw at all: some finding of rules 1-4 on the channel inside the
+ * incident's window. A profile can only page on a finding, so this is the ceiling of its recall.
+ */
+export function ruleVisible(sample: Sample, findings: JudgedFinding[], range: { from: string; to: string }) {
+  const seen = new Map<string, Set<number>>();
+  for (const finding of findings) {
+    if (finding.rule === 'low_performer') continue;
+    let days = seen.get(finding.channelId);
+    if (!days) {
+      days = new Set();
+      seen.set(finding.channelId, days);
+    }
+    days.add(dayNumber(finding.date));
+  }
+  let total = 0;
+  let visible = 0;
+  for (const incident of sample.incidents) {
+    const first = dayNumber(incident.from);
+    if (incident.burst || first < dayNumber(range.from) || first > dayNumber(range.to)) continue;
+    total++;
+    const days = seen.get(incident.channelId);
+    for (let d = first; d <= dayNumber(incident.to) + 2; d++)
+      if (days?.has(d)) {
+        visible++;
+        break;
+      }
+  }
+  return { visible, total };
+}
+
 /** The incidents a profile missed or the false pages it sent, for looking into a score. */
 export function misses(sample: Sample, pages: Map<string, Set<number>>, range: { from: string; to: string }) {
   const from = dayNumber(range.from);

@@ -21,6 +21,8 @@ export interface MetricEvidence {
   anomaly: Uint8Array;
   /** The channel level (weekday shape removed) over the trailing `levelDays`: NaN when too short. */
   level: Float64Array;
+  /** Expected log value had the day been a Sunday: a public holiday sends like one. */
+  sundayExpected: Float64Array;
 }
 
 export interface ChannelEvidence {
@@ -76,6 +78,7 @@ function fitMetric(
   const expected = new Float64Array(n).fill(Number.NaN);
   const scale = new Float64Array(n).fill(Number.NaN);
   const level = new Float64Array(n).fill(Number.NaN);
+  const sundayExpected = new Float64Array(n).fill(Number.NaN);
   const anomaly = new Uint8Array(n);
   const forecastError = new Float64Array(n).fill(Number.NaN);
   ensureScratch(config.shapeDays, config.levelDays);
@@ -126,6 +129,7 @@ function fitMetric(
         }
         level[i] = lvl;
         expected[i] = lvl + shape[(firstWeekday + i) % 7]!;
+        sundayExpected[i] = lvl + shape[0]!;
         scale[i] = Math.max(config.minScale, spread);
         forecastError[i] = Math.abs(value[i]! - expected[i]!);
       }
@@ -144,7 +148,7 @@ function fitMetric(
       }
     } else if (!Number.isNaN(v)) run = 0;
   }
-  return { value, expected, scale, anomaly, level };
+  return { value, expected, scale, anomaly, level, sundayExpected };
 }
 
 /**

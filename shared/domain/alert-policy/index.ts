@@ -229,7 +229,10 @@ function evaluate(
   const dayNo = series.firstDay + i;
   const metric: MetricEvidence = evidence[name];
   if (late.has(dayNo) && down) return hold('late data: the day has not fully arrived');
-  const expected = metric.expected[i]!;
+  const window = windowOf(dayNo);
+  // A public holiday sends like a Sunday: a rise on one is measured against the channel's Sundays.
+  const holidayRise = window === 'holiday' && !down && name !== 'ctr';
+  const expected = holidayRise ? metric.sundayExpected[i]! : metric.expected[i]!;
   const value = metric.value[i]!;
   if (Number.isNaN(expected) || Number.isNaN(value))
     return hold('not enough clean history for the policy baseline');
@@ -251,7 +254,6 @@ function evaluate(
 
   const residual = value - expected;
   const scale = metric.scale[i]!;
-  const window = windowOf(dayNo);
   const ratio = Math.exp(residual);
   const silent = name === 'sends' && down && sends <= config.holidays.outageShare * toUnits(expected);
 
