@@ -1,5 +1,5 @@
 import type { CrmGuardConfig } from '#shared/config/crm-guard-config.ts';
-import { judgeFindings, policyLookbackDays } from '#shared/domain/alert-policy/index.ts';
+import { judgeFindings, policyHistoryDays, policyLookbackDays } from '#shared/domain/alert-policy/index.ts';
 import { buildDigest } from '#shared/domain/digest.ts';
 import type { JudgedFinding } from '#shared/domain/finding.ts';
 import { configLookbackDays, runRules } from '#shared/domain/rules/index.ts';
@@ -42,10 +42,13 @@ export async function detectDay(
   // The policy groups incidents over the days before `day`: judge those too, store only `day`.
   const memoryDays = profile === 'default' ? policyLookbackDays(config.alertPolicy) : 0;
   const judgeFrom = addDays(day, -memoryDays);
-  const columns = await ports.metrics.readChannelDays({
-    from: addDays(judgeFrom, -configLookbackDays(config.detection)),
-    to: day,
-  });
+  // The rules' windows, and for `default` the policy's own baseline (weekday shape, monthly cycles):
+  // with less history the policy judges `day` differently from `backfill` and pages monthly peaks.
+  const historyDays = Math.max(
+    configLookbackDays(config.detection),
+    profile === 'default' ? policyHistoryDays(config.alertPolicy) : 0,
+  );
+  const columns = await ports.metrics.readChannelDays({ from: addDays(judgeFrom, -historyDays), to: day });
   const metrics = buildChannelMetrics(columns);
   const ruleRun = runRules(metrics, { from: judgeFrom, to: day }, config.detection);
   const retired = (await ports.retiredChannels?.()) ?? new Set<string>();
@@ -55,6 +58,7 @@ export async function detectDay(
     ruleRun,
     range: { from: judgeFrom, to: day },
     config: config.alertPolicy,
+    detection: config.detection,
     minSendsForRatio: config.detection.rules.minSendsForRatio,
   });
   const findings = judged

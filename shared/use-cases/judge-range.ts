@@ -34,6 +34,7 @@ export async function backfill(
     ruleRun,
     range: { from: judgeFrom, to },
     config: config.alertPolicy,
+    detection: config.detection,
     minSendsForRatio: config.detection.rules.minSendsForRatio,
   });
   return {

@@ -264,17 +264,40 @@ describe('the daily read window is exact', () => {
     }
   });
 
-  it('profile default: the rule findings of day t match backfill (policy memory days included)', async () => {
-    // Prepare: every third day keeps this quick; the seed case above covers every day.
-    const days = judgedDays().filter((_, i) => i % 3 === 0);
+  it('profile default: day t alone gives the rule findings and the verdicts backfill gives for t', async () => {
+    // Prepare: 200 days with injected incidents, so the policy's two-month look-back is inside the lake.
+    const longDir = mkdtempSync(join(tmpdir(), 'crm-guard-detect-day-long-'));
+    const sample = generateSample({ channels: 30, days: 200, seed: 11, endDay: LAST });
+    await writeChannelLake(longDir, sample.columns);
+    const long = await openDuckDbMetrics({ input: longDir });
+    // Every fourth day of the last 60 keeps this quick; the seed case above covers every day.
+    const days = daysInRange(addDays(LAST, -59), LAST).filter((_, i) => i % 4 === 3);
+    const verdict = (f: JudgedFinding) => ({ ...ruleOutput(f), alert: f.alert, severity: f.severity });
 
-    // Act
-    const { whole, daily } = await dailyAndBackfill('default', days);
+    try {
+      // Act
+      const { findings: whole } = await backfill(
+        { from: addDays(LAST, -59), to: LAST, profile: 'default', config },
+        { metrics: long },
+      );
+      const daily = new Map<string, JudgedFinding[]>();
+      for (const day of days) {
+        const result = await detectDay(
+          { day, profile: 'default', config },
+          { metrics: long, store: noStore, alerts: capturingSink() },
+        );
+        daily.set(day, result.findings);
+      }
 
-    // Assess
-    for (const day of days) {
-      const expected = sortFindings(whole.filter((f) => f.date === day)).map(ruleOutput);
-      expect(sortFindings(daily.get(day)!).map(ruleOutput), `rule findings of ${day}`).toEqual(expected);
+      // Assess
+      expect(whole.some((f) => f.alert && days.includes(f.date))).toBe(true);
+      for (const day of days) {
+        const expected = sortFindings(whole.filter((f) => f.date === day)).map(verdict);
+        expect(sortFindings(daily.get(day)!).map(verdict), `findings of ${day}`).toEqual(expected);
+      }
+    } finally {
+      await long.close();
+      rmSync(longDir, { recursive: true, force: true });
     }
   });
 });
