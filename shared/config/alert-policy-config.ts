@@ -64,7 +64,7 @@ export const alertPolicyConfigSchema = z.strictObject({
   /** Late data: a day with far fewer channels than usual has not fully arrived; nothing on it pages a drop. */
   lateData: z
     .strictObject({
-      minRowShare: share.default(0.75),
+      minRowShare: share.default(0.85),
       /** ...and at least this many rows missing: in a small fleet one channel's outage is not late data. */
       minMissingRows: z.int().nonnegative().default(3),
       referenceWeeks: days.default(4),
