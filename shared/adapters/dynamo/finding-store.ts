@@ -243,9 +243,12 @@ export function createDynamoFindingStore(options: DynamoFindingStoreOptions): Fi
     } catch (error) {
       // Someone else's claim stands: nothing of ours to release.
       if ((error as Error).name === 'ConditionalCheckFailedException') return;
-      throw new StoreUnavailableError(`DynamoDB table ${tableName}: releasing the digest of ${day} failed: ${describe(error)}`, {
-        cause: error,
-      });
+      throw new StoreUnavailableError(
+        `DynamoDB table ${tableName}: releasing the digest of ${day} failed: ${describe(error)}`,
+        {
+          cause: error,
+        },
+      );
     }
   }
 
