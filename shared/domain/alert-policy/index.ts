@@ -251,7 +251,9 @@ function evaluate(
   } else if (toUnits(expected) < config.volumeFloor.minExpected) return hold('below volume floor', impact);
 
   if (name !== 'ctr' && evidence.zeroShare[i]! >= config.intermittent.maxZeroShare)
-    return hold('campaign-burst channel: silent days and bursts are its normal', impact);
+    return down
+      ? hold('campaign-burst channel: a silent day is its normal', impact)
+      : campaignRise(metric, i, evidence, config, toUnits, unit);
 
   const residual = value - expected;
   const scale = metric.scale[i]!;
@@ -315,6 +317,46 @@ function evaluate(
     impact,
     strength: (silent ? 100 : 0) + runZ,
     silent,
+  };
+}
+
+/**
+ * A campaign-burst channel judged against its own campaign days (the busier half of its sending days
+ * in the shape window): a send far above any usual campaign is a duplicate or a misfire.
+ */
+function campaignRise(
+  metric: MetricEvidence,
+  i: number,
+  evidence: ChannelEvidence,
+  config: AlertPolicyConfig,
+  toUnits: (logValue: number) => number,
+  unit: number,
+): Assessment {
+  const sending: number[] = [];
+  for (let j = Math.max(0, i - config.baseline.shapeDays); j < i; j++) {
+    const v = metric.value[j]!;
+    if (!Number.isNaN(v) && evidence.series.sends[j]! > 0) sending.push(v);
+  }
+  sending.sort((a, b) => a - b);
+  const campaigns = sending.slice(sending.length >> 1);
+  if (campaigns.length < 4) return hold('campaign-burst channel: too few campaigns to compare');
+  const typical = campaigns[campaigns.length >> 1]!;
+  const deviations = campaigns.map((v) => Math.abs(v - typical)).sort((a, b) => a - b);
+  const scale = Math.max(config.baseline.minScale, 1.4826 * deviations[deviations.length >> 1]!);
+  const value = metric.value[i]!;
+  const impact = Math.abs(toUnits(value) - toUnits(typical)) * unit;
+  const z = (value - typical) / scale;
+  const ratio = Math.exp(value - typical);
+  // Campaign sizes vary by audience: only twice the usual campaign or more is out of the ordinary.
+  if (z < config.page.minZ || ratio < 2)
+    return hold('campaign-burst channel: within its usual campaigns', impact);
+  return {
+    qualifies: true,
+    reason: `campaign-burst channel: ${ratio.toFixed(1)}x its usual campaign (z ${z.toFixed(1)})`,
+    severity: severityOf(impact, false, config.severity),
+    impact,
+    strength: z,
+    silent: false,
   };
 }
 

@@ -445,7 +445,8 @@ function injectIncidents(
     if (type === 'ctr_drop' && clicksPerDay < 30) type = 'outage';
     if ((type === 'decline' || type === 'level_drop') && (lastingPlaced || burst)) type = 'spike';
     const start = random.int(earliest, latest);
-    if (burst && (type === 'outage' || type === 'ctr_drop') && !plan.sending[start]) continue;
+    // On a campaign channel every incident hits a campaign day: on an off day there is nothing to break.
+    if (burst && !plan.sending[start]) continue;
     if (!burst && plan.mean[start]! < typical * 0.3 && type !== 'decline' && type !== 'level_drop') continue;
 
     const from = start;
