@@ -48,7 +48,7 @@ describe('alert policy, profile default', () => {
       second.filter((f) => f.channelId === 'alimtalk_0001' && f.rule !== 'low_performer').length,
     ).toBeGreaterThan(0);
     expect(pagedDays(second, 'alimtalk_0001')).toEqual([]);
-    expect(policyHistoryDays()).toBe(94);
+    expect(policyHistoryDays()).toBe(84);
   });
 
   it('re-notifies when an incident worsens (a drop that becomes an outage)', () => {

@@ -56,9 +56,9 @@ export function policyLookbackDays(config: AlertPolicyConfig = DEFAULT_ALERT_POL
  * (a cycle it cannot check is not excused). Read metrics from t - max(this, configLookbackDays).
  */
 export function policyHistoryDays(config: AlertPolicyConfig = DEFAULT_ALERT_POLICY_CONFIG): number {
-  const { shapeDays, levelDays } = config.baseline;
-  // Two months and five days back for a billing peak, plus four weeks for a baseline on that day.
-  return Math.max(shapeDays + levelDays, Math.round(2 * 30.44) + 5 + 28);
+  const { shapeDays, levelDays, minCleanDays } = config.baseline;
+  // Two months and five days back for a billing peak, plus the clean days a baseline on that day needs.
+  return Math.max(shapeDays + levelDays, Math.round(2 * 30.44) + 5 + minCleanDays);
 }
 
 /** Every finding of `range`, judged by the profile. */
