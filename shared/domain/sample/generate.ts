@@ -274,7 +274,8 @@ function channelShape(random: Random, index: number, first: number, last: number
       : category === 'advertising'
         ? random.chance(0.75)
           ? 'push'
-          : 'alimtalk'
+          : // Alimtalk may carry no advertising; Kakao ads go out as friendtalk.
+            'friendtalk'
         : random.chance(0.5)
           ? 'push'
           : 'alimtalk';
