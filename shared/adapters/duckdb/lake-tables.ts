@@ -96,11 +96,13 @@ function tableColumns(kind: TableKind, columns: ColumnNames): [string, string][]
       ];
 }
 
-function requireColumns(source: string, found: Iterable<string>, needed: string[]): void {
+/** A CSV's header is its row 1; a Parquet file has no header row to name. */
+function requireColumns(source: string, found: Iterable<string>, needed: string[], headerRow?: number): void {
   const have = new Set(found);
   for (const name of needed) {
     if (!have.has(name)) {
       throw new InputError(source, `missing column (columns found: ${[...have].join(', ')})`, {
+        row: headerRow,
         field: name,
       });
     }
@@ -153,7 +155,12 @@ function csvFileTable(
   const load = (connection: DuckDBConnection) => {
     loaded ??= (async () => {
       const mapped = tableColumns(kind, columns);
-      requireColumns(file, await csvHeader(connection, file), [columns.dt, ...mapped.map(([user]) => user)]);
+      requireColumns(
+        file,
+        await csvHeader(connection, file),
+        [columns.dt, ...mapped.map(([user]) => user)],
+        1,
+      );
       await query(
         connection,
         `CREATE TABLE ${tableName}_text AS ${csvLines(file, undefined, mapped, columns.dt)}`,
@@ -256,6 +263,7 @@ function partitionedTable(kind: TableKind, dir: string, columns: ColumnNames): L
             file,
             await csvHeader(connection, file),
             mapped.map(([user]) => user),
+            1,
           );
         parts.push(
           `SELECT ${literal(file)} AS __source, * FROM (${csvLines(file, partition.day, mapped, columns.dt)})`,

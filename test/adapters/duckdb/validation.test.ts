@@ -89,13 +89,13 @@ describe('bad channel input: one InputError naming file, row and field', () => {
     );
   });
 
-  it('a missing column names the file and the column', async () => {
+  it('a missing column names the file, its header row and the column', async () => {
     // Act
     const error = await csvError(dir, ['dt,channel_id,sends,clicks', `${START},kakao-a,10,1`]);
 
     // Assess
     expect(error.message).toBe(
-      `${join(dir, 'bad.csv')}: field channel_type: missing column (columns found: dt, channel_id, sends, clicks)`,
+      `${join(dir, 'bad.csv')}: row 1, field channel_type: missing column (columns found: dt, channel_id, sends, clicks)`,
     );
   });
 
