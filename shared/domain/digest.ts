@@ -10,6 +10,7 @@ const RULE_LABEL: Record<JudgedFinding['rule'], string> = {
   robust_ratio: 'robust CTR band',
   decline: 'sustained decline',
   low_performer: 'low performer',
+  baseline: 'holiday-aware baseline',
 };
 
 const count = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });

@@ -1,29 +1,9 @@
 import type { AthenaClient } from '@aws-sdk/client-athena';
+import { type ColumnNames, columnNames } from '#shared/adapters/metrics-sql.ts';
 import { InputError } from '#shared/errors.ts';
 import type { ChannelDayColumns, MetricsSource, UserEngagement } from '#shared/ports/metrics-source.ts';
 import { dayNumber, type IsoDay, isIsoDay, isoDay } from '#shared/time/seoul.ts';
 import { type AthenaQuery, createQueryRunner, quoteIdentifier, sqlString } from './query-runner.ts';
-
-/** Column names of the two lake tables; defaults are the lake contract (architecture.md). */
-export interface AthenaColumnNames {
-  dt: string;
-  channelId: string;
-  channelType: string;
-  sends: string;
-  clicks: string;
-  userId: string;
-  featureUses: string;
-}
-
-export const DEFAULT_ATHENA_COLUMNS: AthenaColumnNames = {
-  dt: 'dt',
-  channelId: 'channel_id',
-  channelType: 'channel_type',
-  sends: 'sends',
-  clicks: 'clicks',
-  userId: 'user_id',
-  featureUses: 'feature_uses',
-};
 
 export interface AthenaMetricsSourceOptions {
   client: AthenaClient;
@@ -32,7 +12,7 @@ export interface AthenaMetricsSourceOptions {
   /** Glue table names, e.g. `crm_channel_daily` and `user_engagement_daily`. */
   channelTable: string;
   engagementTable: string;
-  columns?: Partial<AthenaColumnNames>;
+  columns?: Partial<ColumnNames>;
   /** First poll delay (doubles up to `maxPollIntervalMs`) and the per-query deadline. */
   pollIntervalMs?: number;
   maxPollIntervalMs?: number;
@@ -52,10 +32,10 @@ export interface AthenaMetricsSourceOptions {
  * and every row is checked against the lake contract before anything is returned.
  */
 export function createAthenaMetricsSource(options: AthenaMetricsSourceOptions): MetricsSource {
-  const names = { ...DEFAULT_ATHENA_COLUMNS, ...options.columns };
+  const names = columnNames(options.columns);
   const col = Object.fromEntries(
     Object.entries(names).map(([key, name]) => [key, quoteIdentifier(name, `columns.${key}`)]),
-  ) as Record<keyof AthenaColumnNames, string>;
+  ) as Record<keyof ColumnNames, string>;
   const channelTable = `${quoteIdentifier(options.database, 'database')}.${quoteIdentifier(options.channelTable, 'channelTable')}`;
   const engagementTable = `${quoteIdentifier(options.database, 'database')}.${quoteIdentifier(options.engagementTable, 'engagementTable')}`;
   const channelSource = `athena:${options.channelTable}`;
