@@ -35,6 +35,11 @@ export const alertPolicyConfigSchema = z.strictObject({
       minChange: z.number().positive().default(0.3),
       /** A lasting drop pages when the last week's level is this much below the level four weeks earlier. */
       lastingDrop: share.default(0.25),
+      /**
+       * With no rule finding behind it, the policy's own page must deviate further than all but this
+       * many days of the shape window did the same way (a monthly peak recurs; one past incident does not).
+       */
+      usualSwings: z.int().nonnegative().default(2),
     })
     .prefault({}),
   /** Volume floor: below it a count or a ratio cannot page. */

@@ -1,6 +1,13 @@
 import type { IsoDay } from '#shared/time/seoul.ts';
 
-export type RuleName = 'ma_ratio' | 'zscore' | 'robust_ratio' | 'decline' | 'low_performer';
+export type RuleName =
+  | 'ma_ratio'
+  | 'zscore'
+  | 'robust_ratio'
+  | 'decline'
+  | 'low_performer'
+  /** the default profile's own baseline; not a seed rule */
+  | 'baseline';
 export type MetricName = 'sends' | 'clicks' | 'ctr';
 export type FindingStatus = 'confirmed' | 'candidate';
 export type Direction = 'up' | 'down';

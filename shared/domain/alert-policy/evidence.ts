@@ -32,6 +32,8 @@ export interface ChannelEvidence {
   ctr: MetricEvidence;
   /** Share of silent days (0 sends) in the trailing shape window, per day. */
   zeroShare: Float64Array;
+  /** 1 for a day no baseline learns from (late data, around a Korean holiday). */
+  excluded: Uint8Array;
 }
 
 /** Log of a count: +1 keeps a zero day finite, so an outage is a large, not infinite, deviation. */
@@ -192,5 +194,6 @@ export function channelEvidence(
     clicks: fitMetric(clicksLog, series.firstDay, excluded, config.baseline),
     ctr: fitMetric(ctrLog, series.firstDay, excluded, config.baseline),
     zeroShare,
+    excluded,
   };
 }

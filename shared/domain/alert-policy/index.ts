@@ -100,6 +100,12 @@ function judgeSeed(finding: Finding, series: ChannelSeries | undefined): JudgedF
   };
 }
 
+/** A judged finding and its place in the rule run's findings (-1: the policy's own `baseline` finding). */
+interface Judged {
+  index: number;
+  judged: JudgedFinding;
+}
+
 /** The policy's verdict on one finding before incident grouping. */
 interface Assessment {
   qualifies: boolean;
@@ -127,47 +133,197 @@ function judgeDefault(input: JudgeFindingsInput, from: number, to: number): Judg
   const contextFrom = from - policyLookbackDays(config);
   const late = lateDays(input.metrics, config.lateData);
   for (const day of input.ruleRun.lateDays) late.add(dayNumber(day));
+  // Holiday windows and day numbers are asked for hundreds of thousands of times: once per day.
   const windows = new Map<number, HolidayWindow>();
   const windowOf = (dayNo: number) => {
     if (!windows.has(dayNo)) windows.set(dayNo, holidayWindowOf(dayNo, config.holidays));
     return windows.get(dayNo);
   };
+  const dayNos = new Map<string, number>();
+  const dayNoOf = (day: IsoDay) => {
+    let d = dayNos.get(day);
+    if (d === undefined) {
+      d = dayNumber(day);
+      dayNos.set(day, d);
+    }
+    return d;
+  };
   const excludedDay = (dayNo: number) => late.has(dayNo) || windowOf(dayNo) !== undefined;
   const muted = new Set(config.mutedChannels);
   const declineDays = input.declineDays ?? input.detection?.rules.decline.days ?? 5;
 
-  const byChannel = new Map<string, Finding[]>();
-  for (const finding of input.ruleRun.findings) {
-    const d = dayNumber(finding.date);
-    if (d < contextFrom || d > to) continue;
+  const byChannel = new Map<string, number[]>();
+  const findingDays = new Int32Array(input.ruleRun.findings.length);
+  input.ruleRun.findings.forEach((finding, k) => {
+    const d = dayNoOf(finding.date);
+    findingDays[k] = d;
+    if (d < contextFrom || d > to) return;
     let list = byChannel.get(finding.channelId);
     if (!list) {
       list = [];
       byChannel.set(finding.channelId, list);
     }
-    list.push(finding);
-  }
-  const seriesById = new Map(input.metrics.channels.map((s) => [s.channelId, s]));
+    list.push(k);
+  });
 
-  const judged: { finding: Finding; judged: JudgedFinding }[] = [];
-  for (const [channelId, findings] of byChannel) {
-    const series = seriesById.get(channelId);
-    const evidence =
-      series && !muted.has(channelId) && findings.some((f) => PAGING_RULES.has(f.rule))
-        ? channelEvidence(series, excludedDay, minSendsForRatio, config)
-        : undefined;
-    const assessments = findings.map((finding) =>
-      muted.has(channelId)
-        ? hold('muted channel')
-        : !evidence
-          ? assessWithoutEvidence(finding)
-          : assess(finding, evidence, late, windowOf, config, declineDays),
+  const judged: JudgedFinding[] = new Array(input.ruleRun.findings.length);
+  const extra: JudgedFinding[] = [];
+  const place = (out: Judged[]) => {
+    for (const j of out) {
+      if (j.index >= 0) judged[j.index] = j.judged;
+      else extra.push(j.judged);
+    }
+  };
+  const seen = new Set<string>();
+  for (const series of input.metrics.channels) {
+    const channelId = series.channelId;
+    seen.add(channelId);
+    const indices = byChannel.get(channelId) ?? [];
+    const findings = indices.map((k) => input.ruleRun.findings[k]!);
+    const days = indices.map((k) => findingDays[k]!);
+    if (muted.has(channelId)) {
+      place(
+        groupIncidents(
+          findings,
+          days,
+          indices,
+          findings.map(() => hold('muted channel')),
+          from,
+          config,
+        ),
+      );
+      continue;
+    }
+    const last = series.firstDay + series.sends.length - 1;
+    if (last < contextFrom) {
+      place(groupIncidents(findings, days, indices, findings.map(assessWithoutEvidence), from, config));
+      continue;
+    }
+    const evidence = channelEvidence(series, excludedDay, minSendsForRatio, config);
+    const assessments = findings.map((finding, k) =>
+      assess(finding, days[k]!, evidence, late, windowOf, config, declineDays),
     );
-    judged.push(...groupIncidents(findings, assessments, from, config));
+    addBaselinePages(evidence, findings, days, indices, assessments, contextFrom, to, late, windowOf, config);
+    place(groupIncidents(findings, days, indices, assessments, from, config));
   }
-  const order = new Map(input.ruleRun.findings.map((f, i) => [f, i]));
-  return judged.sort((a, b) => order.get(a.finding)! - order.get(b.finding)!).map((j) => j.judged);
+  for (const [channelId, indices] of byChannel) {
+    if (seen.has(channelId)) continue;
+    const findings = indices.map((k) => input.ruleRun.findings[k]!);
+    const days = indices.map((k) => findingDays[k]!);
+    place(groupIncidents(findings, days, indices, findings.map(assessWithoutEvidence), from, config));
+  }
+  const out: JudgedFinding[] = [];
+  for (const j of judged) if (j) out.push(j);
+  extra.sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : a.channelId < b.channelId ? -1 : 1));
+  return out.concat(extra);
 }
+
+/**
+ * The policy's own look when the rules are silent (or none of their findings qualifies): on every
+ * channel-day of the range, the channel's sends against its baseline, down (an outage, a level drop)
+ * or up (a spike), with the same vetoes a rule finding gets. What qualifies joins the channel's
+ * findings as a `baseline` finding, so it is grouped into incidents like any other.
+ */
+function addBaselinePages(
+  evidence: ChannelEvidence,
+  findings: Finding[],
+  days: number[],
+  indices: number[],
+  assessments: Assessment[],
+  contextFrom: number,
+  to: number,
+  late: Set<number>,
+  windowOf: (dayNo: number) => HolidayWindow,
+  config: AlertPolicyConfig,
+): void {
+  const { series, sends } = evidence;
+  const covered = new Set<number>();
+  for (let k = 0; k < findings.length; k++) if (assessments[k]!.qualifies) covered.add(days[k]!);
+  const minLog = Math.log(1 + config.page.minChange);
+  const start = Math.max(contextFrom, series.firstDay);
+  const end = Math.min(to, series.firstDay + series.sends.length - 1);
+  for (let d = start; d <= end; d++) {
+    if (covered.has(d)) continue;
+    const i = d - series.firstDay;
+    const residual = sends.value[i]! - sends.expected[i]!;
+    if (Number.isNaN(residual)) continue;
+    const down = residual < 0;
+    // A rise short of the minimum change cannot page; a drop can still be part of a lasting one.
+    if (!down && residual < minLog) continue;
+    const look = evaluate({ metric: 'sends', index: i, down }, evidence, late, windowOf, config);
+    if (!look.qualifies) continue;
+    // With no rule behind it, a partial drop or a rise must also beat the channel's own swings of the
+    // last weeks (a monthly billing peak, its ebb): a silent day needs no such proof.
+    if (!look.silent && !beyondUsualSwings(evidence, i, down ? -1 : 1, config)) continue;
+    if (!look.silent && swungAMonthAgo(evidence, i, down ? -1 : 1, config)) continue;
+    const expected = Math.exp(sends.expected[i]!) - 1;
+    const band = Math.max(config.page.minZ * sends.scale[i]!, minLog);
+    findings.push({
+      date: isoDay(d),
+      channelId: series.channelId,
+      channelType: series.channelType,
+      rule: 'baseline',
+      metric: 'sends',
+      status: 'confirmed',
+      direction: down ? 'down' : 'up',
+      actual: series.sends[i]!,
+      expected: Math.round(expected),
+      lower: Math.round(Math.exp(sends.expected[i]! - band) - 1),
+      upper: Math.round(Math.exp(sends.expected[i]! + band) - 1),
+      detail: { z: round2(Math.abs(residual) / sends.scale[i]!), scale: round2(sends.scale[i]!) },
+    });
+    days.push(d);
+    indices.push(-1);
+    assessments.push({
+      ...look,
+      reason: `sends ${look.reason}, on the channel's own baseline (no seed rule fired)`,
+    });
+  }
+}
+
+/**
+ * Whether day `i` deviates (in `sign`) further than all but the `usualSwings` largest deviations the
+ * channel had the same way over the shape window, past anomalies included: a channel that swings
+ * like this every month is not having an incident.
+ */
+function beyondUsualSwings(
+  evidence: ChannelEvidence,
+  i: number,
+  sign: number,
+  config: AlertPolicyConfig,
+): boolean {
+  const { value, expected } = evidence.sends;
+  const residual = sign * (value[i]! - expected[i]!);
+  let larger = 0;
+  for (let j = Math.max(0, i - config.baseline.shapeDays); j < i; j++) {
+    if (evidence.excluded[j]) continue;
+    const r = sign * (value[j]! - expected[j]!);
+    if (r >= residual && ++larger > config.page.usualSwings) return false;
+  }
+  return true;
+}
+
+/**
+ * A swing the same way, at least half as large, around the same day one or two months earlier: the
+ * channel's monthly cycle (billing runs, the quiet days after them), which a weekday baseline does not see.
+ */
+function swungAMonthAgo(
+  evidence: ChannelEvidence,
+  i: number,
+  sign: number,
+  config: AlertPolicyConfig,
+): boolean {
+  const { value, expected } = evidence.sends;
+  const floor = Math.max(Math.log(1 + config.page.minChange), (sign * (value[i]! - expected[i]!)) / 2);
+  for (const months of [1, 2]) {
+    const centre = i - Math.round(30.44 * months);
+    for (let j = Math.max(0, centre - 5); j <= centre + 5 && j < i; j++)
+      if (sign * (value[j]! - expected[j]!) >= floor) return true;
+  }
+  return false;
+}
+
+const round2 = (x: number) => Math.round(x * 100) / 100;
 
 function assessWithoutEvidence(finding: Finding): Assessment {
   if (finding.rule === 'low_performer') return hold('weekly report (low performer)');
@@ -189,6 +345,7 @@ interface Look {
  */
 function assess(
   finding: Finding,
+  dayNo: number,
   evidence: ChannelEvidence,
   late: Set<number>,
   windowOf: (dayNo: number) => HolidayWindow,
@@ -196,7 +353,7 @@ function assess(
   declineDays: number,
 ): Assessment {
   if (finding.rule === 'low_performer') return hold('weekly report (low performer)');
-  const i = dayNumber(finding.date) - evidence.series.firstDay;
+  const i = dayNo - evidence.series.firstDay;
   const down = finding.direction === 'down';
   const looks: Look[] = [{ metric: finding.metric, index: i, down }];
   if (finding.metric !== 'sends') {
@@ -417,16 +574,18 @@ function lastingDrop(metric: MetricEvidence, i: number, config: AlertPolicyConfi
  */
 function groupIncidents(
   findings: Finding[],
+  days: number[],
+  places: number[],
   assessments: Assessment[],
   from: number,
   config: AlertPolicyConfig,
-): { finding: Finding; judged: JudgedFinding }[] {
-  const out: { finding: Finding; judged: JudgedFinding }[] = [];
+): Judged[] {
+  const out: Judged[] = [];
   const byDay = new Map<number, number[]>();
-  findings.forEach((f, k) => {
-    const d = dayNumber(f.date);
-    if (!byDay.has(d)) byDay.set(d, []);
-    byDay.get(d)!.push(k);
+  days.forEach((d, k) => {
+    const list = byDay.get(d);
+    if (list) list.push(k);
+    else byDay.set(d, [k]);
   });
   const open: Record<
     'up' | 'down',
@@ -477,7 +636,7 @@ function groupIncidents(
             : `same page as ${findings[carrier]!.rule}/${findings[carrier]!.metric}`
           : a.reason;
       out.push({
-        finding,
+        index: places[k]!,
         judged: {
           ...finding,
           alert: pages,
