@@ -41,12 +41,79 @@ export const logCount = (x: number) => Math.log(x + 1);
 /** Log CTR with a half click, so a day with 0 clicks on 5,000 sends is finite. */
 export const logCtr = (clicks: number, sends: number) => Math.log((clicks + 0.5) / sends);
 
-/** Median of the first `n` values of a scratch buffer (sorted in place). */
+/**
+ * Median of the first `n` values of a scratch buffer (reordered in place): insertion sort for the
+ * short weekday windows, quickselect otherwise; a sort per day was most of a run's time.
+ */
 function median(buffer: Float64Array, n: number): number {
   if (n === 0) return Number.NaN;
-  const sorted = buffer.subarray(0, n).sort();
+  const mid = n >> 1;
+  if (n <= 16) {
+    for (let a = 1; a < n; a++) {
+      const v = buffer[a]!;
+      let b = a - 1;
+      while (b >= 0 && buffer[b]! > v) {
+        buffer[b + 1] = buffer[b]!;
+        b--;
+      }
+      buffer[b + 1] = v;
+    }
+    return n % 2 ? buffer[mid]! : (buffer[mid - 1]! + buffer[mid]!) / 2;
+  }
+  const upper = select(buffer, n, mid);
+  if (n % 2) return upper;
+  // The lower middle is the largest value left of `mid` after the selection.
+  let lower = buffer[0]!;
+  for (let a = 1; a < mid; a++) if (buffer[a]! > lower) lower = buffer[a]!;
+  return (lower + upper) / 2;
+}
+
+/** The `k`-th smallest of the first `n` values (Hoare quickselect, middle pivot); partitions in place. */
+function select(buffer: Float64Array, n: number, k: number): number {
+  let left = 0;
+  let right = n - 1;
+  while (right > left) {
+    const pivot = buffer[(left + right) >> 1]!;
+    let a = left;
+    let b = right;
+    while (a <= b) {
+      while (buffer[a]! < pivot) a++;
+      while (buffer[b]! > pivot) b--;
+      if (a <= b) {
+        const t = buffer[a]!;
+        buffer[a] = buffer[b]!;
+        buffer[b] = t;
+        a++;
+        b--;
+      }
+    }
+    if (k <= b) right = b;
+    else if (k >= a) left = a;
+    else break;
+  }
+  return buffer[k]!;
+}
+
+const sortedMedian = (sorted: Float64Array, n: number) => {
   const mid = n >> 1;
   return n % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+};
+
+/** Inserts `x` into the sorted first `n` values (the buffer has room for one more). */
+function insertSorted(sorted: Float64Array, n: number, x: number): void {
+  let b = n - 1;
+  while (b >= 0 && sorted[b]! > x) {
+    sorted[b + 1] = sorted[b]!;
+    b--;
+  }
+  sorted[b + 1] = x;
+}
+
+/** Removes one `x` (present) from the sorted first `n` values. */
+function removeSorted(sorted: Float64Array, n: number, x: number): void {
+  let a = 0;
+  while (a < n && sorted[a] !== x) a++;
+  for (; a < n - 1; a++) sorted[a] = sorted[a + 1]!;
 }
 
 /** Scratch buffers of the fit, reused across channels (a run fits hundreds of thousands of days). */
@@ -88,26 +155,47 @@ function fitMetric(
   const weekdayCount = new Int32Array(7);
   const shape = new Float64Array(7);
   const firstWeekday = weekdayOfDayNumber(firstDay);
+  // The windows slide: a day enters sorted when it leaves the present and leaves when it ages out.
   let run = 0;
-  for (let i = 0; i < n; i++) {
-    weekdayCount.fill(0);
-    let clean = 0;
-    let ordinary = 0;
-    for (let j = Math.max(0, i - config.shapeDays); j < i; j++) {
-      const v = value[j]!;
-      // The weekday shape learns from every ordinary day: a median of eight same-weekday values
-      // shrugs off a past anomaly, and masking here would hide a weekend from its own shape.
-      if (excluded[j] || Number.isNaN(v)) continue;
-      const wd = (firstWeekday + j) % 7;
-      byWeekday[wd]![weekdayCount[wd]!++] = v;
-      all[ordinary++] = v;
-      if (!anomaly[j]) clean++;
+  let clean = 0;
+  let ordinary = 0;
+  let e = 0;
+  const shapeEntry = (j: number, enter: boolean) => {
+    const v = value[j]!;
+    // The weekday shape learns from every ordinary day: a median of eight same-weekday values
+    // shrugs off a past anomaly, and masking here would hide a weekend from its own shape.
+    if (excluded[j] || Number.isNaN(v)) return;
+    const wd = (firstWeekday + j) % 7;
+    const delta = enter ? 1 : -1;
+    if (enter) {
+      insertSorted(byWeekday[wd]!, weekdayCount[wd]!, v);
+      insertSorted(all, ordinary, v);
+    } else {
+      removeSorted(byWeekday[wd]!, weekdayCount[wd]!, v);
+      removeSorted(all, ordinary, v);
     }
+    weekdayCount[wd]! += delta;
+    ordinary += delta;
+    if (!anomaly[j]) clean += delta;
+  };
+  const errorEntry = (j: number, enter: boolean) => {
+    const error = forecastError[j]!;
+    if (excluded[j] || anomaly[j] || Number.isNaN(error)) return;
+    if (enter) insertSorted(errors, e++, error);
+    else removeSorted(errors, e--, error);
+  };
+  for (let i = 0; i < n; i++) {
+    if (i >= 1) {
+      shapeEntry(i - 1, true);
+      errorEntry(i - 1, true);
+    }
+    if (i - 1 - config.shapeDays >= 0) shapeEntry(i - 1 - config.shapeDays, false);
+    if (i - 1 - config.levelDays >= 0) errorEntry(i - 1 - config.levelDays, false);
     if (clean >= config.minCleanDays) {
-      const overall = median(all, ordinary);
+      const overall = sortedMedian(all, ordinary);
       // Four same-weekday values at least: with fewer, one unmasked peak would set the weekday's shape.
       for (let wd = 0; wd < 7; wd++)
-        shape[wd] = weekdayCount[wd]! >= 4 ? median(byWeekday[wd]!, weekdayCount[wd]!) - overall : 0;
+        shape[wd] = weekdayCount[wd]! >= 4 ? sortedMedian(byWeekday[wd]!, weekdayCount[wd]!) - overall : 0;
       let m = 0;
       for (let j = Math.max(0, i - config.levelDays); j < i; j++) {
         const v = value[j]!;
@@ -118,13 +206,8 @@ function fitMetric(
         const lvl = median(deseasoned, m);
         // The scale is the channel's own forecast errors (out of sample): in-sample spread around
         // medians fitted on the same days understates how far tomorrow can land.
-        let e = 0;
-        for (let j = Math.max(0, i - config.levelDays); j < i; j++) {
-          const error = forecastError[j]!;
-          if (!excluded[j] && !anomaly[j] && !Number.isNaN(error)) errors[e++] = error;
-        }
         let spread: number;
-        if (e >= 7) spread = 1.4826 * median(errors, e);
+        if (e >= 7) spread = 1.4826 * sortedMedian(errors, e);
         else {
           for (let k = 0; k < m; k++) deseasoned[k] = Math.abs(deseasoned[k]! - lvl);
           spread = 1.25 * 1.4826 * median(deseasoned, m);
@@ -167,32 +250,53 @@ export function channelEvidence(
   const excluded = new Uint8Array(n);
   for (let i = 0; i < n; i++) if (excludedDay(series.firstDay + i)) excluded[i] = 1;
   const sendsLog = new Float64Array(n);
-  const clicksLog = new Float64Array(n);
-  const ctrLog = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
-    const sends = series.sends[i]!;
-    const clicks = series.clicks[i]!;
-    sendsLog[i] = logCount(sends);
-    clicksLog[i] = logCount(clicks);
-    ctrLog[i] = sends >= minSendsForRatio ? logCtr(clicks, sends) : Number.NaN;
-  }
+  for (let i = 0; i < n; i++) sendsLog[i] = logCount(series.sends[i]!);
   const zeroShare = new Float64Array(n);
+  // One sliding count over the shape window.
+  let zeros = 0;
+  let seen = 0;
+  const shapeDays = config.baseline.shapeDays;
   for (let i = 0; i < n; i++) {
-    let zeros = 0;
-    let seen = 0;
-    for (let j = Math.max(0, i - config.baseline.shapeDays); j < i; j++) {
-      const sends = series.sends[j]!;
-      if (Number.isNaN(sends) || excluded[j]) continue;
+    zeroShare[i] = seen ? zeros / seen : 0;
+    const sends = series.sends[i]!;
+    if (!Number.isNaN(sends) && !excluded[i]) {
       seen++;
       if (sends === 0) zeros++;
     }
-    zeroShare[i] = seen ? zeros / seen : 0;
+    const out = i - shapeDays;
+    if (out >= 0) {
+      const old = series.sends[out]!;
+      if (!Number.isNaN(old) && !excluded[out]) {
+        seen--;
+        if (old === 0) zeros--;
+      }
+    }
   }
+  // Clicks and CTR are fitted only when a finding asks for them: most channels need sends alone.
+  let clicks: MetricEvidence | undefined;
+  let ctr: MetricEvidence | undefined;
   return {
     series,
     sends: fitMetric(sendsLog, series.firstDay, excluded, config.baseline),
-    clicks: fitMetric(clicksLog, series.firstDay, excluded, config.baseline),
-    ctr: fitMetric(ctrLog, series.firstDay, excluded, config.baseline),
+    get clicks() {
+      if (!clicks) {
+        const clicksLog = new Float64Array(n);
+        for (let i = 0; i < n; i++) clicksLog[i] = logCount(series.clicks[i]!);
+        clicks = fitMetric(clicksLog, series.firstDay, excluded, config.baseline);
+      }
+      return clicks;
+    },
+    get ctr() {
+      if (!ctr) {
+        const ctrLog = new Float64Array(n);
+        for (let i = 0; i < n; i++) {
+          const sends = series.sends[i]!;
+          ctrLog[i] = sends >= minSendsForRatio ? logCtr(series.clicks[i]!, sends) : Number.NaN;
+        }
+        ctr = fitMetric(ctrLog, series.firstDay, excluded, config.baseline);
+      }
+      return ctr;
+    },
     zeroShare,
     excluded,
   };

@@ -148,7 +148,11 @@ function judgeDefault(input: JudgeFindingsInput, from: number, to: number): Judg
     }
     return d;
   };
-  const excludedDay = (dayNo: number) => late.has(dayNo) || windowOf(dayNo) !== undefined;
+  const { fromDay, toDay } = input.metrics;
+  const excludedFlags = new Uint8Array(Math.max(0, toDay - fromDay + 1));
+  for (let d = fromDay; d <= toDay; d++)
+    if (late.has(d) || windowOf(d) !== undefined) excludedFlags[d - fromDay] = 1;
+  const excludedDay = (dayNo: number) => excludedFlags[dayNo - fromDay] === 1;
   const muted = new Set(config.mutedChannels);
   const declineDays = input.declineDays ?? input.detection?.rules.decline.days ?? 5;
 
@@ -240,6 +244,7 @@ function addBaselinePages(
   const covered = new Set<number>();
   for (let k = 0; k < findings.length; k++) if (assessments[k]!.qualifies) covered.add(days[k]!);
   const minLog = Math.log(1 + config.page.minChange);
+  const minDownLog = Math.log(1 - config.page.minChange);
   const start = Math.max(contextFrom, series.firstDay);
   const end = Math.min(to, series.firstDay + series.sends.length - 1);
   for (let d = start; d <= end; d++) {
@@ -248,8 +253,10 @@ function addBaselinePages(
     const residual = sends.value[i]! - sends.expected[i]!;
     if (Number.isNaN(residual)) continue;
     const down = residual < 0;
-    // A rise short of the minimum change cannot page; a drop can still be part of a lasting one.
+    // A rise short of the minimum change cannot page; a drop that small only as part of a lasting one.
     if (!down && residual < minLog) continue;
+    if (down && residual > minDownLog && (windowOf(d) !== undefined || !lastingDrop(sends, i, config)))
+      continue;
     const look = evaluate({ metric: 'sends', index: i, down }, evidence, late, windowOf, config);
     if (!look.qualifies) continue;
     // With no rule behind it, a partial drop or a rise must also beat the channel's own swings of the
@@ -553,19 +560,30 @@ function lastingDrop(metric: MetricEvidence, i: number, config: AlertPolicyConfi
   const priorLevel = metric.level[before]!;
   const priorScale = metric.scale[before]!;
   if (Number.isNaN(priorLevel)) return false;
-  const recent: number[] = [];
+  const recent = lastWeek;
+  let n = 0;
   for (let j = i - 6; j <= i; j++) {
     const v = metric.value[j]!;
     const e = metric.expected[j]!;
     const l = metric.level[j]!;
-    if (!Number.isNaN(v) && !Number.isNaN(e) && !Number.isNaN(l)) recent.push(v - (e - l));
+    if (!Number.isNaN(v) && !Number.isNaN(e) && !Number.isNaN(l)) {
+      // Insertion into the sorted week: seven values at most.
+      const x = v - (e - l);
+      let b = n - 1;
+      while (b >= 0 && recent[b]! > x) {
+        recent[b + 1] = recent[b]!;
+        b--;
+      }
+      recent[b + 1] = x;
+      n++;
+    }
   }
-  if (recent.length < 4) return false;
-  recent.sort((a, b) => a - b);
-  const recentLevel = recent[recent.length >> 1]!;
+  if (n < 4) return false;
+  const recentLevel = recent[n >> 1]!;
   const drop = recentLevel - priorLevel;
   return drop <= Math.log(1 - config.page.lastingDrop) && drop <= -2 * priorScale;
 }
+const lastWeek = new Float64Array(7);
 
 /**
  * One page per incident: on each channel-day the strongest qualifying finding carries the page; a
