@@ -362,13 +362,14 @@ function assess(
   if (finding.rule === 'low_performer') return hold('weekly report (low performer)');
   const i = dayNo - evidence.series.firstDay;
   const down = finding.direction === 'down';
-  const looks: Look[] = [{ metric: finding.metric, index: i, down }];
-  if (finding.metric !== 'sends') {
+  const metric: EvidenceMetric = finding.metric;
+  const looks: Look[] = [{ metric, index: i, down }];
+  if (metric !== 'sends') {
     const r = evidence.sends.value[i]! - evidence.sends.expected[i]!;
     if (!Number.isNaN(r)) looks.push({ metric: 'sends', index: i, down: r < 0 });
   }
   if (finding.rule === 'decline')
-    for (let k = 1; k < declineDays; k++) looks.push({ metric: finding.metric, index: i - k, down: true });
+    for (let k = 1; k < declineDays; k++) looks.push({ metric, index: i - k, down: true });
   const first = evaluate(looks[0]!, evidence, late, windowOf, config);
   if (first.qualifies) return first;
   for (const look of looks.slice(1)) {
@@ -607,7 +608,7 @@ function groupIncidents(
   });
   const open: Record<
     'up' | 'down',
-    { last: number; since: number; notified: number; silent: boolean } | undefined
+    { last: number; since: number; notified: number; silent: boolean; impact: number } | undefined
   > = {
     up: undefined,
     down: undefined,
@@ -628,16 +629,25 @@ function groupIncidents(
       const silent = assessments[carrier]!.silent;
       const incident = open[direction];
       if (incident && d - incident.last <= config.incident.regroupDays) {
-        // Worse: a higher severity, or a channel that went silent after a partial drop.
-        if (rank > incident.notified || (silent && !incident.silent)) {
+        // Worse: a higher severity, a channel gone silent after a partial drop, or twice the impact
+        // the incident paged with (a real spike a few days after a rise).
+        const impact = assessments[carrier]!.impact ?? 0;
+        if (rank > incident.notified || (silent && !incident.silent) || impact >= 2 * incident.impact) {
           pageReason = `worsened: ${assessments[carrier]!.reason} (incident since ${isoDay(incident.since)})`;
           incident.notified = Math.max(rank, incident.notified);
+          incident.impact = Math.max(impact, incident.impact);
           incident.silent ||= silent;
         }
         incident.last = d;
       } else {
         pageReason = assessments[carrier]!.reason;
-        open[direction] = { last: d, since: d, notified: rank, silent };
+        open[direction] = {
+          last: d,
+          since: d,
+          notified: rank,
+          silent,
+          impact: assessments[carrier]!.impact ?? 0,
+        };
       }
     }
     if (d < from) continue;
