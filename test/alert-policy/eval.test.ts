@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { runBenchmark } from '../../bench/eval/benchmark.ts';
 
-// A small labeled benchmark (2 seeds x 60 channels x 200 days, a partly arrived day in each), scored as
-// the spec says. About 35 incidents: one miss moves recall by 3 points, so the floor sits under the goal.
+// A labeled benchmark (4 seeds x 120 channels x 200 days, a partly arrived day in each), scored as the
+// spec says, held to the goal: recall >= 0.95 on regular channels, at most 5 false alerts per 1,000.
 describe('alert policy on a small labeled benchmark', () => {
   it('finds the incidents of regular channels and stays quiet otherwise', () => {
     // Prepare / Act
-    const runs = [5, 6].map((seed) =>
-      runBenchmark({ channels: 60, days: 200, seed, endDay: '2026-10-31', partialDays: ['2026-09-01'] }),
+    const runs = [5, 6, 8, 9].map((seed) =>
+      runBenchmark({ channels: 120, days: 200, seed, endDay: '2026-10-31', partialDays: ['2026-09-01'] }),
     );
     // Assess
     const sum = (pick: (r: (typeof runs)[number]) => number) => runs.reduce((s, r) => s + pick(r), 0);
@@ -16,9 +16,12 @@ describe('alert policy on a small labeled benchmark', () => {
     const channelDays = sum((r) => r.scores.default.channelDays);
     const falsePerThousand = (1000 * sum((r) => r.scores.default.falseAlerts)) / channelDays;
     const seedFalsePerThousand = (1000 * sum((r) => r.scores.seed.falseAlerts)) / channelDays;
-    expect(incidents).toBeGreaterThanOrEqual(25);
-    expect(found / incidents).toBeGreaterThanOrEqual(0.9);
-    expect(falsePerThousand).toBeLessThanOrEqual(4);
+    expect(incidents).toBeGreaterThanOrEqual(90);
+    expect(found / incidents).toBeGreaterThanOrEqual(0.95);
+    expect(falsePerThousand).toBeLessThanOrEqual(5);
+    // The policy's own baseline pages where the rules were silent (an outage the rules missed).
+    expect(runs.some((r) => r.judged.default.some((f) => f.alert && f.rule === 'baseline'))).toBe(true);
+    expect(runs.every((r) => r.judged.seed.every((f) => f.rule !== 'baseline'))).toBe(true);
     // The seed rules page on a large share of channel-days; the policy pages on a handful.
     expect(seedFalsePerThousand).toBeGreaterThan(25 * falsePerThousand);
     // Nothing pages on the partly arrived day as a drop.
