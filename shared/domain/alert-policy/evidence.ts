@@ -68,17 +68,17 @@ function median(buffer: Float64Array, n: number): number {
   return (lower + upper) / 2;
 }
 
-/** The `k`-th smallest of the first `n` values (Hoare quickselect, middle pivot); partitions in place. */
+/** The `k`-th smallest of the first `n` values (Wirth's selection); partitions in place. */
 function select(buffer: Float64Array, n: number, k: number): number {
   let left = 0;
   let right = n - 1;
-  while (right > left) {
-    const pivot = buffer[(left + right) >> 1]!;
+  while (left < right) {
+    const pivot = buffer[k]!;
     let a = left;
     let b = right;
-    while (a <= b) {
+    do {
       while (buffer[a]! < pivot) a++;
-      while (buffer[b]! > pivot) b--;
+      while (pivot < buffer[b]!) b--;
       if (a <= b) {
         const t = buffer[a]!;
         buffer[a] = buffer[b]!;
@@ -86,10 +86,9 @@ function select(buffer: Float64Array, n: number, k: number): number {
         a++;
         b--;
       }
-    }
-    if (k <= b) right = b;
-    else if (k >= a) left = a;
-    else break;
+    } while (a <= b);
+    if (b < k) left = a;
+    if (k < a) right = b;
   }
   return buffer[k]!;
 }
@@ -122,7 +121,51 @@ const scratch = {
   all: new Float64Array(512),
   deseasoned: new Float64Array(512),
   errors: new Float64Array(512),
+  shape: new Float64Array(7),
+  levelByWeekday: Array.from({ length: 7 }, () => new Float64Array(64)),
+  weekdayLevels: new Float64Array(8),
 };
+
+/**
+ * Where a channel's evidence arrays live. A run judges channels one at a time: `reset` before the next
+ * channel hands the same memory out again, so a run of 100,000 channels allocates a few buffers, not a
+ * million arrays. Evidence from before a `reset` must not be read after it.
+ */
+export interface EvidenceArena {
+  f64(n: number): Float64Array;
+  u8(n: number): Uint8Array;
+  reset(): void;
+}
+
+export function evidenceArena(): EvidenceArena {
+  let f64 = new Float64Array(1 << 12);
+  let f64Used = 0;
+  let u8 = new Uint8Array(1 << 10);
+  let u8Used = 0;
+  return {
+    f64(n) {
+      if (f64Used + n > f64.length) {
+        // Views handed out keep the old buffer alive; the new one serves from here on.
+        f64 = new Float64Array(Math.max(2 * f64.length, 16 * n));
+        f64Used = 0;
+      }
+      f64Used += n;
+      return f64.subarray(f64Used - n, f64Used);
+    },
+    u8(n) {
+      if (u8Used + n > u8.length) {
+        u8 = new Uint8Array(Math.max(2 * u8.length, 16 * n));
+        u8Used = 0;
+      }
+      u8Used += n;
+      return u8.subarray(u8Used - n, u8Used);
+    },
+    reset() {
+      f64Used = 0;
+      u8Used = 0;
+    },
+  };
+}
 
 function ensureScratch(shapeDays: number, levelDays: number): void {
   const size = Math.max(shapeDays, levelDays) + 1;
@@ -131,6 +174,9 @@ function ensureScratch(shapeDays: number, levelDays: number): void {
   const perWeekday = Math.ceil(shapeDays / 7) + 1;
   if (scratch.byWeekday[0]!.length < perWeekday)
     scratch.byWeekday = Array.from({ length: 7 }, () => new Float64Array(perWeekday));
+  const levelPerWeekday = Math.ceil(levelDays / 7) + 1;
+  if (scratch.levelByWeekday[0]!.length < levelPerWeekday)
+    scratch.levelByWeekday = Array.from({ length: 7 }, () => new Float64Array(levelPerWeekday));
 }
 
 /**
@@ -142,18 +188,21 @@ function fitMetric(
   firstDay: number,
   excluded: Uint8Array,
   config: AlertPolicyConfig['baseline'],
+  arena: EvidenceArena,
 ): MetricEvidence {
   const n = value.length;
-  const expected = new Float64Array(n).fill(Number.NaN);
-  const scale = new Float64Array(n).fill(Number.NaN);
-  const level = new Float64Array(n).fill(Number.NaN);
-  const sundayExpected = new Float64Array(n).fill(Number.NaN);
-  const anomaly = new Uint8Array(n);
-  const forecastError = new Float64Array(n).fill(Number.NaN);
+  const expected = arena.f64(n).fill(Number.NaN);
+  const scale = arena.f64(n).fill(Number.NaN);
+  const level = arena.f64(n).fill(Number.NaN);
+  const sundayExpected = arena.f64(n).fill(Number.NaN);
+  const anomaly = arena.u8(n).fill(0);
+  const forecastError = arena.f64(n).fill(Number.NaN);
   ensureScratch(config.shapeDays, config.levelDays);
   const { byWeekday, all, deseasoned, errors } = scratch;
   const weekdayCount = new Int32Array(7);
-  const shape = new Float64Array(7);
+  const levelCount = new Int32Array(7);
+  const { levelByWeekday, weekdayLevels } = scratch;
+  const shape = scratch.shape;
   const firstWeekday = weekdayOfDayNumber(firstDay);
   // The windows slide: a day enters sorted when it leaves the present and leaves when it ages out.
   let run = 0;
@@ -178,6 +227,15 @@ function fitMetric(
     ordinary += delta;
     if (!anomaly[j]) clean += delta;
   };
+  let m = 0;
+  const levelEntry = (j: number, enter: boolean) => {
+    const v = value[j]!;
+    if (excluded[j] || anomaly[j] || Number.isNaN(v)) return;
+    const wd = (firstWeekday + j) % 7;
+    if (enter) insertSorted(levelByWeekday[wd]!, levelCount[wd]!++, v);
+    else removeSorted(levelByWeekday[wd]!, levelCount[wd]!--, v);
+    m += enter ? 1 : -1;
+  };
   const errorEntry = (j: number, enter: boolean) => {
     const error = forecastError[j]!;
     if (excluded[j] || anomaly[j] || Number.isNaN(error)) return;
@@ -187,30 +245,39 @@ function fitMetric(
   for (let i = 0; i < n; i++) {
     if (i >= 1) {
       shapeEntry(i - 1, true);
+      levelEntry(i - 1, true);
       errorEntry(i - 1, true);
     }
     if (i - 1 - config.shapeDays >= 0) shapeEntry(i - 1 - config.shapeDays, false);
-    if (i - 1 - config.levelDays >= 0) errorEntry(i - 1 - config.levelDays, false);
+    if (i - 1 - config.levelDays >= 0) {
+      levelEntry(i - 1 - config.levelDays, false);
+      errorEntry(i - 1 - config.levelDays, false);
+    }
     if (clean >= config.minCleanDays) {
       const overall = sortedMedian(all, ordinary);
       // Four same-weekday values at least: with fewer, one unmasked peak would set the weekday's shape.
       for (let wd = 0; wd < 7; wd++)
         shape[wd] = weekdayCount[wd]! >= 4 ? sortedMedian(byWeekday[wd]!, weekdayCount[wd]!) - overall : 0;
-      let m = 0;
-      for (let j = Math.max(0, i - config.levelDays); j < i; j++) {
-        const v = value[j]!;
-        if (excluded[j] || anomaly[j] || Number.isNaN(v)) continue;
-        deseasoned[m++] = v - shape[(firstWeekday + j) % 7]!;
-      }
       if (m >= Math.min(7, config.minCleanDays)) {
-        const lvl = median(deseasoned, m);
+        // The level: each weekday's median of its clean days, shape removed, then the median of those
+        // (a vote per weekday), kept from sorted per-weekday windows so a day costs a few comparisons.
+        let k = 0;
+        for (let wd = 0; wd < 7; wd++)
+          if (levelCount[wd]! > 0)
+            insertSorted(weekdayLevels, k++, sortedMedian(levelByWeekday[wd]!, levelCount[wd]!) - shape[wd]!);
+        const lvl = sortedMedian(weekdayLevels, k);
         // The scale is the channel's own forecast errors (out of sample): in-sample spread around
         // medians fitted on the same days understates how far tomorrow can land.
         let spread: number;
         if (e >= 7) spread = 1.4826 * sortedMedian(errors, e);
         else {
-          for (let k = 0; k < m; k++) deseasoned[k] = Math.abs(deseasoned[k]! - lvl);
-          spread = 1.25 * 1.4826 * median(deseasoned, m);
+          let d = 0;
+          for (let j = Math.max(0, i - config.levelDays); j < i; j++) {
+            const v = value[j]!;
+            if (excluded[j] || anomaly[j] || Number.isNaN(v)) continue;
+            deseasoned[d++] = Math.abs(v - shape[(firstWeekday + j) % 7]! - lvl);
+          }
+          spread = 1.25 * 1.4826 * median(deseasoned, d);
         }
         level[i] = lvl;
         expected[i] = lvl + shape[(firstWeekday + i) % 7]!;
@@ -245,13 +312,14 @@ export function channelEvidence(
   excludedDay: (dayNo: number) => boolean,
   minSendsForRatio: number,
   config: AlertPolicyConfig,
+  arena: EvidenceArena = evidenceArena(),
 ): ChannelEvidence {
   const n = series.sends.length;
-  const excluded = new Uint8Array(n);
+  const excluded = arena.u8(n).fill(0);
   for (let i = 0; i < n; i++) if (excludedDay(series.firstDay + i)) excluded[i] = 1;
-  const sendsLog = new Float64Array(n);
+  const sendsLog = arena.f64(n);
   for (let i = 0; i < n; i++) sendsLog[i] = logCount(series.sends[i]!);
-  const zeroShare = new Float64Array(n);
+  const zeroShare = arena.f64(n);
   // One sliding count over the shape window.
   let zeros = 0;
   let seen = 0;
@@ -277,23 +345,23 @@ export function channelEvidence(
   let ctr: MetricEvidence | undefined;
   return {
     series,
-    sends: fitMetric(sendsLog, series.firstDay, excluded, config.baseline),
+    sends: fitMetric(sendsLog, series.firstDay, excluded, config.baseline, arena),
     get clicks() {
       if (!clicks) {
-        const clicksLog = new Float64Array(n);
+        const clicksLog = arena.f64(n);
         for (let i = 0; i < n; i++) clicksLog[i] = logCount(series.clicks[i]!);
-        clicks = fitMetric(clicksLog, series.firstDay, excluded, config.baseline);
+        clicks = fitMetric(clicksLog, series.firstDay, excluded, config.baseline, arena);
       }
       return clicks;
     },
     get ctr() {
       if (!ctr) {
-        const ctrLog = new Float64Array(n);
+        const ctrLog = arena.f64(n);
         for (let i = 0; i < n; i++) {
           const sends = series.sends[i]!;
           ctrLog[i] = sends >= minSendsForRatio ? logCtr(series.clicks[i]!, sends) : Number.NaN;
         }
-        ctr = fitMetric(ctrLog, series.firstDay, excluded, config.baseline);
+        ctr = fitMetric(ctrLog, series.firstDay, excluded, config.baseline, arena);
       }
       return ctr;
     },

@@ -21,6 +21,7 @@ import {
   type ChannelEvidence,
   channelEvidence,
   type EvidenceMetric,
+  evidenceArena,
   type MetricEvidence,
 } from './evidence.ts';
 import { severityOf, severityRank } from './severity.ts';
@@ -127,6 +128,12 @@ const hold = (reason: string, impact?: number): Assessment => ({
   silent: false,
 });
 
+/** Half of a run's findings are the weekly report's: one shared verdict (assessments are never mutated). */
+const LOW_PERFORMER = hold('weekly report (low performer)');
+
+const LATE = hold('late data: the day has not fully arrived');
+const CTR_FLOOR = hold('below volume floor for a CTR page');
+
 function judgeDefault(input: JudgeFindingsInput, from: number, to: number): JudgedFinding[] {
   const config = input.config ?? DEFAULT_ALERT_POLICY_CONFIG;
   const minSendsForRatio = input.minSendsForRatio ?? input.detection?.rules.minSendsForRatio ?? 100;
@@ -179,6 +186,7 @@ function judgeDefault(input: JudgeFindingsInput, from: number, to: number): Judg
     }
   };
   const seen = new Set<string>();
+  const arena = evidenceArena();
   for (const series of input.metrics.channels) {
     const channelId = series.channelId;
     seen.add(channelId);
@@ -203,7 +211,8 @@ function judgeDefault(input: JudgeFindingsInput, from: number, to: number): Judg
       place(groupIncidents(findings, days, indices, findings.map(assessWithoutEvidence), from, config));
       continue;
     }
-    const evidence = channelEvidence(series, excludedDay, minSendsForRatio, config);
+    arena.reset();
+    const evidence = channelEvidence(series, excludedDay, minSendsForRatio, config, arena);
     const assessments = findings.map((finding, k) =>
       assess(finding, days[k]!, evidence, late, windowOf, config, declineDays),
     );
@@ -333,7 +342,7 @@ function swungAMonthAgo(
 const round2 = (x: number) => Math.round(x * 100) / 100;
 
 function assessWithoutEvidence(finding: Finding): Assessment {
-  if (finding.rule === 'low_performer') return hold('weekly report (low performer)');
+  if (finding.rule === 'low_performer') return LOW_PERFORMER;
   return hold('channel not in the metrics read');
 }
 
@@ -359,7 +368,7 @@ function assess(
   config: AlertPolicyConfig,
   declineDays: number,
 ): Assessment {
-  if (finding.rule === 'low_performer') return hold('weekly report (low performer)');
+  if (finding.rule === 'low_performer') return LOW_PERFORMER;
   const i = dayNo - evidence.series.firstDay;
   const down = finding.direction === 'down';
   const metric: EvidenceMetric = finding.metric;
@@ -393,8 +402,10 @@ function evaluate(
   const { series } = evidence;
   const { metric: name, index: i, down } = look;
   const dayNo = series.firstDay + i;
+  if (late.has(dayNo) && down) return LATE;
+  // Checked before the CTR baseline is fitted: most channels never send enough for a CTR page.
+  if (name === 'ctr' && !(series.sends[i]! >= config.volumeFloor.minSendsForCtr)) return CTR_FLOOR;
   const metric: MetricEvidence = evidence[name];
-  if (late.has(dayNo) && down) return hold('late data: the day has not fully arrived');
   const window = windowOf(dayNo);
   // A public holiday sends like a Sunday: a rise on one is measured against the channel's Sundays.
   const holidayRise = window === 'holiday' && !down && name !== 'ctr';
