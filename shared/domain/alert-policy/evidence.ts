@@ -124,6 +124,8 @@ const scratch = {
   shape: new Float64Array(7),
   levelByWeekday: Array.from({ length: 7 }, () => new Float64Array(64)),
   weekdayLevels: new Float64Array(8),
+  weekdayMedian: new Float64Array(7),
+  levelMedian: new Float64Array(7),
 };
 
 /**
@@ -191,23 +193,28 @@ function fitMetric(
   arena: EvidenceArena,
 ): MetricEvidence {
   const n = value.length;
+  // Config values as locals: the loop reads them for every day of every channel.
+  const { shapeDays, levelDays, minCleanDays, anomalyZ, maxAnomalyRun, minScale } = config;
+  const minLevelDays = Math.min(7, minCleanDays);
+  const minAnomaly = Math.log(1.3);
   const expected = arena.f64(n).fill(Number.NaN);
   const scale = arena.f64(n).fill(Number.NaN);
   const level = arena.f64(n).fill(Number.NaN);
   const sundayExpected = arena.f64(n).fill(Number.NaN);
   const anomaly = arena.u8(n).fill(0);
   const forecastError = arena.f64(n).fill(Number.NaN);
-  ensureScratch(config.shapeDays, config.levelDays);
-  const { byWeekday, all, deseasoned, errors } = scratch;
+  ensureScratch(shapeDays, levelDays);
+  const { byWeekday, deseasoned, errors } = scratch;
   const weekdayCount = new Int32Array(7);
   const levelCount = new Int32Array(7);
+  const weekdayMedian = scratch.weekdayMedian.fill(Number.NaN);
+  const levelMedian = scratch.levelMedian.fill(Number.NaN);
   const { levelByWeekday, weekdayLevels } = scratch;
   const shape = scratch.shape;
   const firstWeekday = weekdayOfDayNumber(firstDay);
   // The windows slide: a day enters sorted when it leaves the present and leaves when it ages out.
   let run = 0;
   let clean = 0;
-  let ordinary = 0;
   let e = 0;
   const shapeEntry = (j: number, enter: boolean) => {
     const v = value[j]!;
@@ -216,15 +223,12 @@ function fitMetric(
     if (excluded[j] || Number.isNaN(v)) return;
     const wd = (firstWeekday + j) % 7;
     const delta = enter ? 1 : -1;
-    if (enter) {
-      insertSorted(byWeekday[wd]!, weekdayCount[wd]!, v);
-      insertSorted(all, ordinary, v);
-    } else {
-      removeSorted(byWeekday[wd]!, weekdayCount[wd]!, v);
-      removeSorted(all, ordinary, v);
-    }
+    if (enter) insertSorted(byWeekday[wd]!, weekdayCount[wd]!, v);
+    else removeSorted(byWeekday[wd]!, weekdayCount[wd]!, v);
     weekdayCount[wd]! += delta;
-    ordinary += delta;
+    const count = weekdayCount[wd]!;
+    // Four same-weekday values at least: with fewer, one unmasked peak would set the weekday's shape.
+    weekdayMedian[wd] = count >= 4 ? sortedMedian(byWeekday[wd]!, count) : Number.NaN;
     if (!anomaly[j]) clean += delta;
   };
   let m = 0;
@@ -234,6 +238,8 @@ function fitMetric(
     const wd = (firstWeekday + j) % 7;
     if (enter) insertSorted(levelByWeekday[wd]!, levelCount[wd]!++, v);
     else removeSorted(levelByWeekday[wd]!, levelCount[wd]!--, v);
+    const count = levelCount[wd]!;
+    levelMedian[wd] = count > 0 ? sortedMedian(levelByWeekday[wd]!, count) : Number.NaN;
     m += enter ? 1 : -1;
   };
   const errorEntry = (j: number, enter: boolean) => {
@@ -248,23 +254,31 @@ function fitMetric(
       levelEntry(i - 1, true);
       errorEntry(i - 1, true);
     }
-    if (i - 1 - config.shapeDays >= 0) shapeEntry(i - 1 - config.shapeDays, false);
-    if (i - 1 - config.levelDays >= 0) {
-      levelEntry(i - 1 - config.levelDays, false);
-      errorEntry(i - 1 - config.levelDays, false);
+    if (i - 1 - shapeDays >= 0) shapeEntry(i - 1 - shapeDays, false);
+    if (i - 1 - levelDays >= 0) {
+      levelEntry(i - 1 - levelDays, false);
+      errorEntry(i - 1 - levelDays, false);
     }
-    if (clean >= config.minCleanDays) {
-      const overall = sortedMedian(all, ordinary);
-      // Four same-weekday values at least: with fewer, one unmasked peak would set the weekday's shape.
-      for (let wd = 0; wd < 7; wd++)
-        shape[wd] = weekdayCount[wd]! >= 4 ? sortedMedian(byWeekday[wd]!, weekdayCount[wd]!) - overall : 0;
-      if (m >= Math.min(7, config.minCleanDays)) {
+    if (clean >= minCleanDays) {
+      // The shape is each weekday's median against the median weekday (0 for a weekday too thin).
+      let known = 0;
+      for (let wd = 0; wd < 7; wd++) {
+        const med = weekdayMedian[wd]!;
+        if (!Number.isNaN(med)) insertSorted(weekdayLevels, known++, med);
+      }
+      const overall = known ? sortedMedian(weekdayLevels, known) : 0;
+      for (let wd = 0; wd < 7; wd++) {
+        const med = weekdayMedian[wd]!;
+        shape[wd] = Number.isNaN(med) ? 0 : med - overall;
+      }
+      if (m >= minLevelDays) {
         // The level: each weekday's median of its clean days, shape removed, then the median of those
         // (a vote per weekday), kept from sorted per-weekday windows so a day costs a few comparisons.
         let k = 0;
-        for (let wd = 0; wd < 7; wd++)
-          if (levelCount[wd]! > 0)
-            insertSorted(weekdayLevels, k++, sortedMedian(levelByWeekday[wd]!, levelCount[wd]!) - shape[wd]!);
+        for (let wd = 0; wd < 7; wd++) {
+          const med = levelMedian[wd]!;
+          if (!Number.isNaN(med)) insertSorted(weekdayLevels, k++, med - shape[wd]!);
+        }
         const lvl = sortedMedian(weekdayLevels, k);
         // The scale is the channel's own forecast errors (out of sample): in-sample spread around
         // medians fitted on the same days understates how far tomorrow can land.
@@ -272,7 +286,7 @@ function fitMetric(
         if (e >= 7) spread = 1.4826 * sortedMedian(errors, e);
         else {
           let d = 0;
-          for (let j = Math.max(0, i - config.levelDays); j < i; j++) {
+          for (let j = Math.max(0, i - levelDays); j < i; j++) {
             const v = value[j]!;
             if (excluded[j] || anomaly[j] || Number.isNaN(v)) continue;
             deseasoned[d++] = Math.abs(v - shape[(firstWeekday + j) % 7]! - lvl);
@@ -282,7 +296,7 @@ function fitMetric(
         level[i] = lvl;
         expected[i] = lvl + shape[(firstWeekday + i) % 7]!;
         sundayExpected[i] = lvl + shape[0]!;
-        scale[i] = Math.max(config.minScale, spread);
+        scale[i] = Math.max(minScale, spread);
         forecastError[i] = Math.abs(value[i]! - expected[i]!);
       }
     }
@@ -291,10 +305,10 @@ function fitMetric(
     // Past anomalies stay out of the baseline, for a bounded run (a lasting change becomes the level).
     if (
       !excluded[i] &&
-      Math.abs(deviation) > config.anomalyZ * scale[i]! &&
-      Math.abs(deviation) > Math.log(1.3)
+      Math.abs(deviation) > anomalyZ * scale[i]! &&
+      Math.abs(deviation) > minAnomaly
     ) {
-      if (run < config.maxAnomalyRun) {
+      if (run < maxAnomalyRun) {
         anomaly[i] = 1;
         run++;
       }
