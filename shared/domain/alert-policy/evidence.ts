@@ -303,11 +303,7 @@ function fitMetric(
     const v = value[i]!;
     const deviation = v - expected[i]!;
     // Past anomalies stay out of the baseline, for a bounded run (a lasting change becomes the level).
-    if (
-      !excluded[i] &&
-      Math.abs(deviation) > anomalyZ * scale[i]! &&
-      Math.abs(deviation) > minAnomaly
-    ) {
+    if (!excluded[i] && Math.abs(deviation) > anomalyZ * scale[i]! && Math.abs(deviation) > minAnomaly) {
       if (run < maxAnomalyRun) {
         anomaly[i] = 1;
         run++;

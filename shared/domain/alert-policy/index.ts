@@ -131,6 +131,9 @@ const hold = (reason: string, impact?: number): Assessment => ({
 /** Half of a run's findings are the weekly report's: one shared verdict (assessments are never mutated). */
 const LOW_PERFORMER = hold('weekly report (low performer)');
 
+const fromLogCtr = (logValue: number) => Math.exp(logValue);
+const fromLogCount = (logValue: number) => Math.exp(logValue) - 1;
+const UNEXPLAINED = hold('not qualified');
 const LATE = hold('late data: the day has not fully arrived');
 const CTR_FLOOR = hold('below volume floor for a CTR page');
 
@@ -266,7 +269,7 @@ function addBaselinePages(
     if (!down && residual < minLog) continue;
     if (down && residual > minDownLog && (windowOf(d) !== undefined || !lastingDrop(sends, i, config)))
       continue;
-    const look = evaluate({ metric: 'sends', index: i, down }, evidence, late, windowOf, config);
+    const look = evaluate({ metric: 'sends', index: i, down }, evidence, late, windowOf, config, false);
     if (!look.qualifies) continue;
     // With no rule behind it, a partial drop or a rise must also beat the channel's own swings of the
     // last weeks (a monthly billing peak, its ebb): a silent day needs no such proof.
@@ -372,18 +375,18 @@ function assess(
   const i = dayNo - evidence.series.firstDay;
   const down = finding.direction === 'down';
   const metric: EvidenceMetric = finding.metric;
-  const looks: Look[] = [{ metric, index: i, down }];
+  const first = evaluate({ metric, index: i, down }, evidence, late, windowOf, config);
+  if (first.qualifies) return first;
+  const looks: Look[] = [];
   if (metric !== 'sends') {
     const r = evidence.sends.value[i]! - evidence.sends.expected[i]!;
     if (!Number.isNaN(r)) looks.push({ metric: 'sends', index: i, down: r < 0 });
   }
   if (finding.rule === 'decline')
     for (let k = 1; k < declineDays; k++) looks.push({ metric, index: i - k, down: true });
-  const first = evaluate(looks[0]!, evidence, late, windowOf, config);
-  if (first.qualifies) return first;
-  for (const look of looks.slice(1)) {
+  for (const look of looks) {
     if (look.index < 0) continue;
-    const other = evaluate(look, evidence, late, windowOf, config);
+    const other = evaluate(look, evidence, late, windowOf, config, false);
     if (!other.qualifies) continue;
     const when = look.index === i ? '' : ` on ${isoDay(evidence.series.firstDay + look.index)}`;
     return { ...other, reason: `${look.metric}${when}: ${other.reason}` };
@@ -398,6 +401,7 @@ function evaluate(
   late: Set<number>,
   windowOf: (dayNo: number) => HolidayWindow,
   config: AlertPolicyConfig,
+  explain = true,
 ): Assessment {
   const { series } = evidence;
   const { metric: name, index: i, down } = look;
@@ -416,7 +420,7 @@ function evaluate(
 
   const sends = series.sends[i]!;
   const unit = name === 'ctr' ? sends : 1;
-  const toUnits = (logValue: number) => (name === 'ctr' ? Math.exp(logValue) : Math.exp(logValue) - 1);
+  const toUnits = name === 'ctr' ? fromLogCtr : fromLogCount;
   const impact = Math.abs(toUnits(value) - toUnits(expected)) * unit;
 
   // Volume floor: below it a deviation is noise, whatever its ratio.
@@ -477,6 +481,8 @@ function evaluate(
   if (!dayQualifies && down && name !== 'ctr' && window === undefined)
     lasting = lastingDrop(metric, i, config);
   if (!dayQualifies && !lasting) {
+    // Only the finding's own look explains itself: the other looks need a yes or no.
+    if (!explain) return UNEXPLAINED;
     if (!agrees) return hold('policy baseline disagrees with the direction', impact);
     if (change < config.page.minChange)
       return hold(`within ${Math.round(config.page.minChange * 100)}% of baseline`, impact);
