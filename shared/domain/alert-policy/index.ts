@@ -150,12 +150,17 @@ function judgeDefault(input: JudgeFindingsInput, from: number, to: number): Judg
     return windows.get(dayNo);
   };
   const dayNos = new Map<string, number>();
+  let lastDay = '';
+  let lastDayNo = 0;
   const dayNoOf = (day: IsoDay) => {
+    if (day === lastDay) return lastDayNo;
     let d = dayNos.get(day);
     if (d === undefined) {
       d = dayNumber(day);
       dayNos.set(day, d);
     }
+    lastDay = day;
+    lastDayNo = d;
     return d;
   };
   const { fromDay, toDay } = input.metrics;
