@@ -45,7 +45,7 @@ export const logCtr = (clicks: number, sends: number) => Math.log((clicks + 0.5)
  * Median of the first `n` values of a scratch buffer (reordered in place): insertion sort for the
  * short weekday windows, quickselect otherwise; a sort per day was most of a run's time.
  */
-function median(buffer: Float64Array, n: number): number {
+export function median(buffer: Float64Array, n: number): number {
   if (n === 0) return Number.NaN;
   const mid = n >> 1;
   if (n <= 16) {

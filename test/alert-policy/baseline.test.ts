@@ -1,0 +1,136 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_DETECTION_CONFIG } from '#shared/config/detection-config.ts';
+import { median } from '#shared/domain/alert-policy/evidence.ts';
+import { judgeFindings } from '#shared/domain/alert-policy/index.ts';
+import { runRules } from '#shared/domain/rules/index.ts';
+import type { ProfileName } from '#shared/ports/finding-store.ts';
+import { addDays, type IsoDay } from '#shared/time/seoul.ts';
+import { buildMetrics, weekly } from './fixtures.ts';
+
+const FROM = '2026-03-02';
+const TO = '2026-06-20';
+const COMPANION = { channelId: 'alimtalk_0900', sends: weekly(3_000, 900) };
+
+/** The policy with the rules silent: the rule run keeps its late days and loses every finding. */
+function judgeSilentRules(
+  metrics: ReturnType<typeof buildMetrics>,
+  range: { from: IsoDay; to: IsoDay },
+  profile: ProfileName = 'default',
+) {
+  const ruleRun = runRules(
+    metrics,
+    { from: addDays(range.from, -14), to: range.to },
+    DEFAULT_DETECTION_CONFIG,
+  );
+  return judgeFindings({
+    profile,
+    metrics,
+    ruleRun: { ...ruleRun, findings: [] },
+    range,
+    detection: DEFAULT_DETECTION_CONFIG,
+  });
+}
+
+describe("the default profile's own baseline (rule 'baseline')", () => {
+  it('pages an outage the rules did not report, once, with the baseline band', () => {
+    // Prepare
+    const metrics = buildMetrics(
+      [{ channelId: 'alimtalk_0001', sends: weekly(10_000, 1) }, COMPANION],
+      FROM,
+      TO,
+      (id, day) => id === 'alimtalk_0001' && day >= '2026-06-09' && day <= '2026-06-10',
+    );
+    // Act
+    const judged = judgeSilentRules(metrics, { from: '2026-06-01', to: TO });
+    // Assess
+    const pages = judged.filter((f) => f.alert);
+    expect(pages).toHaveLength(1);
+    const page = pages[0]!;
+    expect(page).toMatchObject({
+      date: '2026-06-09',
+      channelId: 'alimtalk_0001',
+      rule: 'baseline',
+      metric: 'sends',
+      status: 'confirmed',
+      direction: 'down',
+      actual: 0,
+    });
+    expect(page.expected).toBeGreaterThan(8_000);
+    expect(page.lower).toBeLessThan(page.expected);
+    expect(page.upper).toBeGreaterThan(page.expected);
+    expect(page.actual).toBeLessThan(page.lower);
+    expect(page.reason).toMatch(/silent.*no seed rule fired/);
+    expect(page.severity).toBe('critical');
+    // The second day joins the incident: recorded, not paged.
+    const second = judged.find((f) => f.date === '2026-06-10' && f.channelId === 'alimtalk_0001')!;
+    expect(second.alert).toBe(false);
+    expect(second.reason).toMatch(/grouped/);
+  });
+
+  it('pages a spike the rules did not report', () => {
+    // Prepare
+    const base = weekly(10_000, 2);
+    const sends = (day: string, dayNo: number) => base(day, dayNo) * (day === '2026-06-11' ? 4 : 1);
+    const metrics = buildMetrics([{ channelId: 'push_0002', sends }, COMPANION], FROM, TO);
+    // Act
+    const judged = judgeSilentRules(metrics, { from: '2026-06-01', to: TO });
+    // Assess
+    expect(judged.filter((f) => f.alert).map((f) => [f.date, f.rule, f.direction])).toEqual([
+      ['2026-06-11', 'baseline', 'up'],
+    ]);
+  });
+
+  it('is never emitted by the seed profile', () => {
+    // Prepare
+    const metrics = buildMetrics(
+      [{ channelId: 'alimtalk_0001', sends: weekly(10_000, 1) }, COMPANION],
+      FROM,
+      TO,
+      (id, day) => id === 'alimtalk_0001' && day === '2026-06-09',
+    );
+    // Act
+    const judged = judgeSilentRules(metrics, { from: '2026-06-01', to: TO }, 'seed');
+    // Assess
+    expect(judged).toEqual([]);
+  });
+
+  it('holds a Chuseok dip and a steady channel, and pages nothing on a quiet fleet', () => {
+    // Prepare: Chuseok 2025 (Oct 5-8): sends fall to a third; a second channel just sends.
+    const base = weekly(20_000, 3);
+    const sends = (day: string, dayNo: number) =>
+      day >= '2025-10-05' && day <= '2025-10-09' ? base(day, dayNo) / 3 : base(day, dayNo);
+    const metrics = buildMetrics(
+      [
+        { channelId: 'push_0003', sends },
+        { channelId: 'push_0004', sends: weekly(5_000, 4) },
+      ],
+      '2025-07-01',
+      '2025-10-20',
+    );
+    // Act
+    const judged = judgeSilentRules(metrics, { from: '2025-09-01', to: '2025-10-20' });
+    // Assess
+    expect(judged.filter((f) => f.alert)).toEqual([]);
+  });
+});
+
+describe('the policy median', () => {
+  it('equals the middle of the sorted values, for any values', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.double({ noNaN: true, min: -1e6, max: 1e6 }), { minLength: 1, maxLength: 60 }),
+        (values) => {
+          // Prepare
+          const sorted = [...values].sort((a, b) => a - b);
+          const mid = sorted.length >> 1;
+          const expected = sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+          // Act
+          const actual = median(Float64Array.from(values), values.length);
+          // Assess
+          expect(actual).toBeCloseTo(expected, 9);
+        },
+      ),
+    );
+  });
+});
