@@ -93,6 +93,70 @@ function select(buffer: Float64Array, n: number, k: number): number {
   return buffer[k]!;
 }
 
+/** Median of the first seven values: a fixed network of 13 compare-exchanges, no branches to mispredict. */
+function median7(v: Float64Array): number {
+  let p0 = v[0]!;
+  let p1 = v[1]!;
+  let p2 = v[2]!;
+  let p3 = v[3]!;
+  let p4 = v[4]!;
+  let p5 = v[5]!;
+  let p6 = v[6]!;
+  let t: number;
+  t = Math.min(p0, p5);
+  p5 = Math.max(p0, p5);
+  p0 = t;
+  t = Math.min(p0, p3);
+  p3 = Math.max(p0, p3);
+  p0 = t;
+  t = Math.min(p1, p6);
+  p6 = Math.max(p1, p6);
+  p1 = t;
+  t = Math.min(p2, p4);
+  p4 = Math.max(p2, p4);
+  p2 = t;
+  t = Math.min(p0, p1);
+  p1 = Math.max(p0, p1);
+  p0 = t;
+  t = Math.min(p3, p5);
+  p5 = Math.max(p3, p5);
+  p3 = t;
+  t = Math.min(p2, p6);
+  p6 = Math.max(p2, p6);
+  p2 = t;
+  t = Math.min(p2, p3);
+  p3 = Math.max(p2, p3);
+  p2 = t;
+  t = Math.min(p3, p6);
+  p6 = Math.max(p3, p6);
+  p3 = t;
+  t = Math.min(p4, p5);
+  p5 = Math.max(p4, p5);
+  p4 = t;
+  t = Math.min(p1, p4);
+  p4 = Math.max(p1, p4);
+  p1 = t;
+  t = Math.min(p1, p3);
+  p3 = Math.max(p1, p3);
+  p1 = t;
+  t = Math.min(p3, p4);
+  return t;
+}
+
+/** Median of the first `n` values, sorted in place (a handful). */
+function smallMedian(v: Float64Array, n: number): number {
+  for (let a = 1; a < n; a++) {
+    const x = v[a]!;
+    let b = a - 1;
+    while (b >= 0 && v[b]! > x) {
+      v[b + 1] = v[b]!;
+      b--;
+    }
+    v[b + 1] = x;
+  }
+  return sortedMedian(v, n);
+}
+
 const sortedMedian = (sorted: Float64Array, n: number) => {
   const mid = n >> 1;
   return n % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
@@ -264,9 +328,9 @@ function fitMetric(
       let known = 0;
       for (let wd = 0; wd < 7; wd++) {
         const med = weekdayMedian[wd]!;
-        if (!Number.isNaN(med)) insertSorted(weekdayLevels, known++, med);
+        if (!Number.isNaN(med)) weekdayLevels[known++] = med;
       }
-      const overall = known ? sortedMedian(weekdayLevels, known) : 0;
+      const overall = known === 7 ? median7(weekdayLevels) : known ? smallMedian(weekdayLevels, known) : 0;
       for (let wd = 0; wd < 7; wd++) {
         const med = weekdayMedian[wd]!;
         shape[wd] = Number.isNaN(med) ? 0 : med - overall;
@@ -277,9 +341,9 @@ function fitMetric(
         let k = 0;
         for (let wd = 0; wd < 7; wd++) {
           const med = levelMedian[wd]!;
-          if (!Number.isNaN(med)) insertSorted(weekdayLevels, k++, med - shape[wd]!);
+          if (!Number.isNaN(med)) weekdayLevels[k++] = med - shape[wd]!;
         }
-        const lvl = sortedMedian(weekdayLevels, k);
+        const lvl = k === 7 ? median7(weekdayLevels) : smallMedian(weekdayLevels, k);
         // The scale is the channel's own forecast errors (out of sample): in-sample spread around
         // medians fitted on the same days understates how far tomorrow can land.
         let spread: number;
