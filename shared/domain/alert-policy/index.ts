@@ -341,8 +341,9 @@ function swungAMonthAgo(
   const floor = Math.max(Math.log(1 + config.page.minChange), (sign * (value[i]! - expected[i]!)) / 2);
   for (const months of [1, 2]) {
     const centre = i - Math.round(30.44 * months);
+    // A holiday or a late day then says nothing about the channel's own cycle.
     for (let j = Math.max(0, centre - 5); j <= centre + 5 && j < i; j++)
-      if (sign * (value[j]! - expected[j]!) >= floor) return true;
+      if (!evidence.excluded[j] && sign * (value[j]! - expected[j]!) >= floor) return true;
   }
   return false;
 }
