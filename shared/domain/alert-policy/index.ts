@@ -44,22 +44,23 @@ export interface JudgeFindingsInput {
 const PAGING_RULES = new Set(['ma_ratio', 'zscore', 'robust_ratio', 'decline']);
 
 /**
- * Days before the judged day the policy needs rule findings for: incident grouping looks back this far
- * (an open incident, and the severity it last paged with). The daily job runs the rules for [t-k, t].
+ * Days before the judged day the policy needs rule findings for: a day joins the incident of the past
+ * `regroupDays`, and re-pages only when worse than every day of them. The daily job runs the rules for [t-k, t].
  */
 export function policyLookbackDays(config: AlertPolicyConfig = DEFAULT_ALERT_POLICY_CONFIG): number {
-  return 2 * config.incident.regroupDays;
+  return config.incident.regroupDays;
 }
 
 /**
- * Days of metrics before the judged day the policy's own baseline wants: the weekday shape and the
- * level window, and two months back for monthly cycles. With less, it still judges, more cautiously
- * (a cycle it cannot check is not excused). Read metrics from t - max(this, configLookbackDays).
+ * Days of metrics before the first judged day the policy's own baseline wants: the weekday shape and
+ * the level window, and two months back for monthly cycles, plus a week for the forward fit (which
+ * keeps past anomalies out) to settle as it would over a longer history. With less, it still judges,
+ * more cautiously (a cycle it cannot check is not excused). Read from judgeFrom - max(this, configLookbackDays).
  */
 export function policyHistoryDays(config: AlertPolicyConfig = DEFAULT_ALERT_POLICY_CONFIG): number {
   const { shapeDays, levelDays, minCleanDays } = config.baseline;
   // Two months and five days back for a billing peak, plus the clean days a baseline on that day needs.
-  return Math.max(shapeDays + levelDays, Math.round(2 * 30.44) + 5 + minCleanDays);
+  return Math.max(shapeDays + levelDays, Math.round(2 * 30.44) + 5 + minCleanDays) + 7;
 }
 
 /** Every finding of `range`, judged by the profile. */
@@ -629,13 +630,14 @@ function groupIncidents(
     if (list) list.push(k);
     else byDay.set(d, [k]);
   });
-  const open: Record<
-    'up' | 'down',
-    { last: number; since: number; notified: number; silent: boolean; impact: number } | undefined
-  > = {
-    up: undefined,
-    down: undefined,
+  // The days of the past `regroupDays` that qualified, by direction: the incident a day belongs to.
+  // Only that week decides (not the incident's whole history), so the daily job, which reads a
+  // week of findings before its day, judges the day exactly as a backfill over the year does.
+  const recent: Record<'up' | 'down', { day: number; rank: number; impact: number; silent: boolean }[]> = {
+    up: [],
+    down: [],
   };
+  let seenOn = 0;
   for (const d of [...byDay.keys()].sort((a, b) => a - b)) {
     const indices = byDay.get(d)!;
     let carrier = -1;
@@ -650,40 +652,36 @@ function groupIncidents(
       const direction = findings[carrier]!.direction;
       const rank = severityRank(assessments[carrier]!.severity);
       const silent = assessments[carrier]!.silent;
-      const incident = open[direction];
-      if (incident && d - incident.last <= config.incident.regroupDays) {
-        // Worse: a higher severity, a channel gone silent after a partial drop, or twice the impact
-        // the incident paged with (a real spike a few days after a rise).
-        const impact = assessments[carrier]!.impact ?? 0;
-        if (rank > incident.notified || (silent && !incident.silent) || impact >= 2 * incident.impact) {
-          pageReason = `worsened: ${assessments[carrier]!.reason} (incident since ${isoDay(incident.since)})`;
-          incident.notified = Math.max(rank, incident.notified);
-          incident.impact = Math.max(impact, incident.impact);
-          incident.silent ||= silent;
+      const impact = assessments[carrier]!.impact ?? 0;
+      const week = recent[direction];
+      while (week.length > 0 && week[0]!.day < d - config.incident.regroupDays) week.shift();
+      if (week.length > 0) {
+        let worst = 0;
+        let mostImpact = 0;
+        let wasSilent = false;
+        for (const past of week) {
+          worst = Math.max(worst, past.rank);
+          mostImpact = Math.max(mostImpact, past.impact);
+          wasSilent ||= past.silent;
         }
-        incident.last = d;
-      } else {
-        pageReason = assessments[carrier]!.reason;
-        open[direction] = {
-          last: d,
-          since: d,
-          notified: rank,
-          silent,
-          impact: assessments[carrier]!.impact ?? 0,
-        };
-      }
+        seenOn = week[week.length - 1]!.day;
+        // Worse: a higher severity, a channel gone silent after a partial drop, or twice the impact
+        // of any day of the past week (a real spike a few days after a rise).
+        if (rank > worst || (silent && !wasSilent) || impact >= 2 * mostImpact)
+          pageReason = `worsened: ${assessments[carrier]!.reason} (incident seen ${isoDay(seenOn)})`;
+      } else pageReason = assessments[carrier]!.reason;
+      week.push({ day: d, rank, impact, silent });
     }
     if (d < from) continue;
     for (const k of indices) {
       const finding = findings[k]!;
       const a = assessments[k]!;
       const pages = k === carrier && pageReason !== undefined;
-      const incident = open[finding.direction];
       const reason = pages
         ? pageReason!
         : a.qualifies
           ? k === carrier
-            ? `grouped: incident since ${isoDay(incident!.since)}`
+            ? `grouped: same incident as ${isoDay(seenOn)}`
             : `same page as ${findings[carrier]!.rule}/${findings[carrier]!.metric}`
           : a.reason;
       out.push({
