@@ -7,7 +7,9 @@
  * - `default`: a finding pages only when the policy's own evidence confirms it: a robust, holiday-aware,
  *   same-weekday baseline with past anomalies kept out; a volume floor; no drop on a day that has not
  *   fully arrived; known holiday effects held; one page per incident (re-paged only when it worsens);
- *   severity by the sends (or clicks) lost or extra.
+ *   severity by the sends (or clicks) lost or extra. Where the rules are silent, the same baseline
+ *   pages on its own (rule `baseline`): a channel gone silent, a drop or a spike beyond the channel's
+ *   usual and monthly swings, a lasting level drop.
  */
 import { type AlertPolicyConfig, DEFAULT_ALERT_POLICY_CONFIG } from '#shared/config/alert-policy-config.ts';
 import type { DetectionConfig } from '#shared/config/detection-config.ts';
