@@ -1,6 +1,6 @@
 /**
  * `npm run eval`: the labeled benchmark. For a few fixed seeds (and three held-out seeds, reported
- * apart, never looked at while tuning) it generates a year of 400 channels
+ * apart, whose misses and false pages were never inspected while tuning) it generates a year of 400 channels
  * (with a partly arrived day inside), runs the seed rules over the judged range, judges the findings
  * with both profiles, and prints recall by incident type (regular vs campaign-burst channels), false
  * alerts per 1,000 channel-days and alerts per day. The goal for `default`: recall >= 0.95 on regular
@@ -14,7 +14,7 @@ import { type RecallCell, ruleVisible, type Score } from './eval/score.ts';
 
 /** The seeds the policy was tuned on (with seed 7, which `bench/eval/inspect.ts` reads by default). */
 const SEEDS = [2026, 11, 23];
-/** Seeds never looked at while choosing the policy's defaults: reported apart. */
+/** Seeds whose cases were never inspected while choosing the policy's defaults: reported apart. */
 const HELD_OUT = [101, 202, 303];
 const CHANNELS = 400;
 const DAYS = 365;
