@@ -11,8 +11,8 @@ import { fileURLToPath } from 'node:url';
 import { writeChannelLake } from '#shared/adapters/duckdb/lake-writer.ts';
 import { openDuckDbMetrics } from '#shared/adapters/duckdb/metrics-source.ts';
 import { parseCrmGuardConfig } from '#shared/config/crm-guard-config.ts';
-import { judgeFindings } from '#shared/domain/alert-policy/index.ts';
-import { runRules } from '#shared/domain/rules/index.ts';
+import { judgeFindings, policyHistoryDays, policyLookbackDays } from '#shared/domain/alert-policy/index.ts';
+import { configLookbackDays, runRules } from '#shared/domain/rules/index.ts';
 import { generateSample } from '#shared/domain/sample/generate.ts';
 import { buildChannelMetrics } from '#shared/domain/series.ts';
 import type { FindingStore, ProfileName } from '#shared/ports/finding-store.ts';
@@ -66,11 +66,20 @@ async function backfillYear(profile: ProfileName): Promise<DetectFigure> {
   };
 }
 
-/** A lake of `channels` x 70 days, written once and kept in the temp folder between bench runs. */
+/** Days in the daily-run lakes: more than the 98 days the `default` profile reads. */
+const LAKE_DAYS = 110;
+
+/** A lake of `channels` x LAKE_DAYS days, written once and kept in the temp folder between bench runs. */
 async function lakeFor(channels: number): Promise<string> {
-  const dir = join(tmpdir(), `crm-guard-bench-lake-${channels}`);
+  const dir = join(tmpdir(), `crm-guard-bench-lake-${channels}x${LAKE_DAYS}`);
   if (!existsSync(join(dir, 'crm_channel_daily'))) {
-    const sample = generateSample({ channels, days: 70, seed: 11, endDay: END_DAY, incidentRate: 0.6 });
+    const sample = generateSample({
+      channels,
+      days: LAKE_DAYS,
+      seed: 11,
+      endDay: END_DAY,
+      incidentRate: 0.6,
+    });
     await writeChannelLake(dir, sample.columns);
   }
   return dir;
@@ -86,18 +95,24 @@ async function dailyRun(channels: number, profile: ProfileName): Promise<DetectF
   );
   const elapsed = seconds(start);
   await metrics.close();
-  // Compute alone: the same rules and policy over data already in memory.
+  // Compute alone: the same rules and policy over the same days, already in memory.
+  const memoryDays = profile === 'default' ? policyLookbackDays(config.alertPolicy) : 0;
+  const judgeFrom = addDays(END_DAY, -memoryDays);
+  const historyDays = Math.max(
+    configLookbackDays(config.detection),
+    profile === 'default' ? policyHistoryDays(config.alertPolicy) : 0,
+  );
   const columns = await (async () => {
     const again = await openDuckDbMetrics({ input: lake });
     try {
-      return await again.readChannelDays({ from: addDays(END_DAY, -60), to: END_DAY });
+      return await again.readChannelDays({ from: addDays(judgeFrom, -historyDays), to: END_DAY });
     } finally {
       await again.close();
     }
   })();
   const computeStart = process.hrtime.bigint();
   const series = buildChannelMetrics(columns);
-  const ruleRun = runRules(series, { from: END_DAY, to: END_DAY }, config.detection);
+  const ruleRun = runRules(series, { from: judgeFrom, to: END_DAY }, config.detection);
   judgeFindings({
     profile,
     metrics: series,

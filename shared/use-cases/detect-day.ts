@@ -39,7 +39,7 @@ export async function detectDay(
   const startedAt = now().toISOString();
   const { day, profile, config } = request;
 
-  // The policy groups incidents over the days before `day`: judge those too, store only `day`.
+  // The policy groups incidents over the days before `day`: the rules run over those too; only `day` is judged.
   const memoryDays = profile === 'default' ? policyLookbackDays(config.alertPolicy) : 0;
   const judgeFrom = addDays(day, -memoryDays);
   // The rules' windows, and for `default` the policy's own baseline (weekday shape, monthly cycles):
@@ -56,18 +56,16 @@ export async function detectDay(
     profile,
     metrics,
     ruleRun,
-    range: { from: judgeFrom, to: day },
+    range: { from: day, to: day },
     config: config.alertPolicy,
     detection: config.detection,
     minSendsForRatio: config.detection.rules.minSendsForRatio,
   });
-  const findings = judged
-    .filter((finding) => finding.date === day)
-    .map((finding) =>
-      finding.alert && retired.has(finding.channelId)
-        ? { ...finding, alert: false, reason: 'channel retired' }
-        : finding,
-    );
+  const findings = judged.map((finding) =>
+    finding.alert && retired.has(finding.channelId)
+      ? { ...finding, alert: false, reason: 'channel retired' }
+      : finding,
+  );
 
   const previous = await ports.store.run(day);
   const late = ruleRun.lateDays.includes(day);
