@@ -158,7 +158,7 @@ export function runDetectBench(names = Object.keys(SCENARIOS)): DetectFigure[] {
 
 export function printDetectFigures(figures: DetectFigure[]): void {
   console.log(
-    '\nDetection (seed rules; daily runs read a 70-day Parquet lake through DuckDB; store in memory)',
+    `\nDetection (daily runs read the days each profile needs from a ${LAKE_DAYS}-day Parquet lake through DuckDB; findings store in memory)`,
   );
   console.table(
     figures.map((f) => ({
