@@ -117,6 +117,6 @@ for (const [label, group] of [
   }
 }
 console.log(
-  `\nRegular-channel incidents with any rule 1-4 finding in their window (the ceiling of any profile's recall): ${visible.visible}/${visible.total} = ${pct(visible.visible / visible.total).trim()}`,
+  `\nRegular-channel incidents with any rule 1-4 finding in their window (what the seed rules alone can see; default also pages on its own baseline): ${visible.visible}/${visible.total} = ${pct(visible.visible / visible.total).trim()}`,
 );
 console.log(`\n(${((performance.now() - started) / 1000).toFixed(1)} s)`);

@@ -125,7 +125,7 @@ export function scorePages(
 
 /**
  * Regular-channel incidents the rules saw at all: some finding of rules 1-4 on the channel inside the
- * incident's window. A profile can only page on a finding, so this is the ceiling of its recall.
+ * incident's window. The ceiling of the seed profile's recall (default also pages on its own baseline).
  */
 export function ruleVisible(sample: Sample, findings: JudgedFinding[], range: { from: string; to: string }) {
   const seen = new Map<string, Set<number>>();
