@@ -37,8 +37,22 @@ export async function backfill(
     detection: config.detection,
     minSendsForRatio: config.detection.rules.minSendsForRatio,
   });
+  // Day by day, then channel: the policy's own pages come after the rules' and must be merged in.
+  const findings = judged
+    .filter((finding) => finding.date >= from)
+    .sort((a, b) =>
+      a.date < b.date
+        ? -1
+        : a.date > b.date
+          ? 1
+          : a.channelId < b.channelId
+            ? -1
+            : a.channelId > b.channelId
+              ? 1
+              : 0,
+    );
   return {
-    findings: judged.filter((finding) => finding.date >= from),
+    findings,
     judgedChannelDays: ruleRun.judgedChannelDays,
     lateDays: ruleRun.lateDays.filter((day) => day >= from),
   };
