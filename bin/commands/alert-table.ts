@@ -1,4 +1,4 @@
-import { describeChange, rankAlerts } from '#shared/domain/digest.ts';
+import { type ChannelDirectory, describeChange, rankAlerts } from '#shared/domain/digest.ts';
 import type { JudgedFinding } from '#shared/domain/finding.ts';
 
 /** Pads columns to their widest cell; East Asian characters count double so Korean names align. */
@@ -24,14 +24,17 @@ export function formatTable(header: string[], rows: string[][]): string {
 }
 
 /** The day's paging alerts as a table a person can scan: worst first. */
-export function alertTable(findings: JudgedFinding[]): string {
+export function alertTable(findings: JudgedFinding[], channels: ChannelDirectory = new Map()): string {
   const alerts = rankAlerts(findings);
   if (alerts.length === 0) return 'No alerts: no channel needs attention.';
   return formatTable(
-    ['severity', 'channel', 'type', 'what moved', 'rule', 'why it pages'],
+    ['severity', 'channel', 'name / owner', 'type', 'what moved', 'rule', 'why it pages'],
     alerts.map((alert) => [
       alert.severity,
       alert.channelId,
+      channels.has(alert.channelId)
+        ? `${channels.get(alert.channelId)!.name} / ${channels.get(alert.channelId)!.owner}`
+        : '',
       alert.channelType,
       `${alert.direction === 'down' ? 'DOWN' : 'UP'} ${describeChange(alert)}`,
       `${alert.rule} (${alert.status})`,

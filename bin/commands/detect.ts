@@ -28,7 +28,7 @@ export async function runDetect(request: {
       console.log(`The data for ${run.day} has not arrived yet: nothing was judged. Re-run once it lands.`);
       return 0;
     }
-    console.log(alertTable(result.findings));
+    console.log(alertTable(result.findings, result.channels));
     console.log(
       `\n${run.channelsJudged} channels judged, ${run.findings} findings recorded, ${run.alerts} paging` +
         (run.insufficientHistory.length

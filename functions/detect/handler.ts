@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { createSnsAlertSink } from '#shared/adapters/alerts/sns.ts';
 import { createAthenaMetricsSource } from '#shared/adapters/athena/metrics-source.ts';
 import { athenaClient, documentClient, snsClient } from '#shared/adapters/aws-clients.ts';
+import { channelDirectory, createDynamoChannelRegistry } from '#shared/adapters/dynamo/channel-registry.ts';
 import { createDynamoFindingStore } from '#shared/adapters/dynamo/finding-store.ts';
 import { parseCrmGuardConfig } from '#shared/config/crm-guard-config.ts';
 import { loadDetectEnv } from '#shared/config/lambda-env.ts';
@@ -19,6 +20,11 @@ const config = parseCrmGuardConfig(env.CRM_GUARD_CONFIG ?? {}, 'CRM_GUARD_CONFIG
 const logger = new Logger({ serviceName: 'crm-guard-detect' });
 const metrics = new Metrics({ namespace: 'crm-guard', serviceName: 'detect' });
 
+// Without the registry the digest shows ids alone and no channel counts as retired.
+const registry = env.CHANNELS_TABLE
+  ? createDynamoChannelRegistry({ documentClient, tableName: env.CHANNELS_TABLE })
+  : undefined;
+
 const ports = {
   metrics: createAthenaMetricsSource({
     client: athenaClient,
@@ -29,6 +35,7 @@ const ports = {
   }),
   store: createDynamoFindingStore({ documentClient, tableName: env.FINDINGS_TABLE }),
   alerts: createSnsAlertSink({ client: snsClient, topicArn: env.ALERTS_TOPIC_ARN }),
+  channels: registry ? () => channelDirectory(registry) : undefined,
 };
 
 /** The scheduler sends `{}` (judge yesterday, Asia/Seoul); an operator may name a day to re-run. */

@@ -2,6 +2,22 @@ import type { JudgedFinding, Severity } from '#shared/domain/finding.ts';
 import type { Digest } from '#shared/ports/alert-sink.ts';
 import type { RunRecord } from '#shared/ports/finding-store.ts';
 
+/** What the channel registry says of a channel, as the digest shows it. */
+export interface ChannelCard {
+  name: string;
+  owner: string;
+  status: string;
+}
+
+/** The registry by channel id; a channel missing from it is shown by its id alone. */
+export type ChannelDirectory = ReadonlyMap<string, ChannelCard>;
+
+/** "집주인 답변 알림 (alimtalk_0179, 임대관리팀 정민재)", or the id alone when the registry has no entry. */
+export function channelLabel(channelId: string, channels?: ChannelDirectory): string {
+  const card = channels?.get(channelId);
+  return card ? `${card.name} (${channelId}, ${card.owner})` : channelId;
+}
+
 export const SEVERITY_ORDER: readonly Severity[] = ['critical', 'high', 'medium', 'low', 'info'];
 
 const RULE_LABEL: Record<JudgedFinding['rule'], string> = {
@@ -53,7 +69,7 @@ function worst(findings: JudgedFinding[]): Severity {
 export function buildDigest(
   run: RunRecord,
   findings: JudgedFinding[],
-  options: { findingsAt?: string } = {},
+  options: { findingsAt?: string; channels?: ChannelDirectory } = {},
 ): Digest {
   const alerts = rankAlerts(findings);
   const severity = worst(alerts);
@@ -76,7 +92,7 @@ export function buildDigest(
     for (const alert of group) {
       const why = alert.reason ? `; ${alert.reason}` : '';
       lines.push(
-        `- ${alert.channelId} [${alert.channelType}] ${alert.direction === 'down' ? 'DOWN' : 'UP'}: ${describeChange(alert)} (${RULE_LABEL[alert.rule]}${why})`,
+        `- ${channelLabel(alert.channelId, options.channels)} [${alert.channelType}] ${alert.direction === 'down' ? 'DOWN' : 'UP'}: ${describeChange(alert)} (${RULE_LABEL[alert.rule]}${why})`,
       );
     }
     lines.push('');

@@ -1,6 +1,6 @@
 import type { CrmGuardConfig } from '#shared/config/crm-guard-config.ts';
 import { judgeFindings, policyHistoryDays, policyLookbackDays } from '#shared/domain/alert-policy/index.ts';
-import { buildDigest } from '#shared/domain/digest.ts';
+import { buildDigest, type ChannelDirectory } from '#shared/domain/digest.ts';
 import type { JudgedFinding } from '#shared/domain/finding.ts';
 import { configLookbackDays, runRules } from '#shared/domain/rules/index.ts';
 import { buildChannelMetrics } from '#shared/domain/series.ts';
@@ -13,13 +13,15 @@ export interface DetectDayPorts {
   metrics: MetricsSource;
   store: FindingStore;
   alerts: AlertSink;
-  /** Channels retired in the registry: their findings are kept but never page. */
-  retiredChannels?: () => Promise<Set<string>>;
+  /** The channel registry: names and owners for the digest; a retired channel's findings never page. */
+  channels?: () => Promise<ChannelDirectory>;
   now?: () => Date;
 }
 
 export interface DetectDayResult {
   run: RunRecord;
+  /** The registry as the run read it, for showing names and owners beside the ids. */
+  channels: ChannelDirectory;
   findings: JudgedFinding[];
   /** The digest sent this run; undefined when nothing pages, the data is late, or it went out already. */
   digest?: Digest;
@@ -51,7 +53,7 @@ export async function detectDay(
   const columns = await ports.metrics.readChannelDays({ from: addDays(judgeFrom, -historyDays), to: day });
   const metrics = buildChannelMetrics(columns);
   const ruleRun = runRules(metrics, { from: judgeFrom, to: day }, config.detection);
-  const retired = (await ports.retiredChannels?.()) ?? new Set<string>();
+  const channels: ChannelDirectory = (await ports.channels?.()) ?? new Map();
   const judged = judgeFindings({
     profile,
     metrics,
@@ -62,7 +64,7 @@ export async function detectDay(
     minSendsForRatio: config.detection.rules.minSendsForRatio,
   });
   const findings = judged.map((finding) =>
-    finding.alert && retired.has(finding.channelId)
+    finding.alert && channels.get(finding.channelId)?.status === 'retired'
       ? { ...finding, alert: false, reason: 'channel retired' }
       : finding,
   );
@@ -84,16 +86,17 @@ export async function detectDay(
   await ports.store.replaceDay(run, findings);
 
   const digestAlreadySent = previous?.digestSentAt !== undefined;
-  if (late || run.alerts === 0 || digestAlreadySent) return { run, findings, digestAlreadySent };
-  const digest = buildDigest(run, findings, { findingsAt: request.findingsAt });
+  if (late || run.alerts === 0 || digestAlreadySent) return { run, channels, findings, digestAlreadySent };
+  const digest = buildDigest(run, findings, { findingsAt: request.findingsAt, channels });
   // Claim, then publish: two overlapping runs never both send; a failed publish gives the claim back.
   const sentAt = now().toISOString();
-  if (!(await ports.store.claimDigest(day, sentAt))) return { run, findings, digestAlreadySent: true };
+  if (!(await ports.store.claimDigest(day, sentAt)))
+    return { run, channels, findings, digestAlreadySent: true };
   try {
     await ports.alerts.publish(digest);
   } catch (error) {
     await ports.store.releaseDigest(day, sentAt);
     throw error;
   }
-  return { run: { ...run, digestSentAt: sentAt }, findings, digest, digestAlreadySent };
+  return { run: { ...run, digestSentAt: sentAt }, channels, findings, digest, digestAlreadySent };
 }

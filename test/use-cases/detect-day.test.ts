@@ -188,13 +188,11 @@ describe('detectDay on a DuckDB lake and the DynamoDB store (dynalite)', () => {
   it('stores a retired channel finding with alert false', async () => {
     // Prepare
     const alerts = capturingSink();
-    const retiredChannels = async () => new Set([RETIRED]);
+    const channels = async () =>
+      new Map([[RETIRED, { name: 'retired sample', owner: 'crm', status: 'retired' }]]);
 
     // Act
-    const withRetired = await detectDay(
-      { day: LAST, profile: 'seed', config },
-      ports(alerts, { retiredChannels }),
-    );
+    const withRetired = await detectDay({ day: LAST, profile: 'seed', config }, ports(alerts, { channels }));
 
     // Assess
     const retired = withRetired.findings.filter((f) => f.channelId === RETIRED);

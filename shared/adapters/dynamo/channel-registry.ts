@@ -6,6 +6,7 @@ import {
   ScanCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
+import type { ChannelDirectory } from '#shared/domain/digest.ts';
 import { InputError, StoreUnavailableError } from '#shared/errors.ts';
 import type {
   ChannelChange,
@@ -186,6 +187,17 @@ export function createDynamoChannelRegistry(options: {
 }
 
 /** Channels whose owners retired them: the daily job drops these before paging. */
+/** The registry as the daily job reads it: name, owner and status by channel id. */
+export async function channelDirectory(registry: ChannelRegistry): Promise<ChannelDirectory> {
+  const { channels } = await registry.snapshot();
+  return new Map(
+    channels.map((channel) => [
+      channel.channelId,
+      { name: channel.name, owner: channel.owner, status: channel.status },
+    ]),
+  );
+}
+
 export async function retiredChannels(registry: ChannelRegistry): Promise<Set<string>> {
   const { channels } = await registry.snapshot();
   return new Set(channels.filter((channel) => channel.status === 'retired').map((c) => c.channelId));
