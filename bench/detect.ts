@@ -165,7 +165,7 @@ export function printDetectFigures(figures: DetectFigure[]): void {
       scenario: f.scenario,
       'wall s': f.seconds.toFixed(2),
       'compute s': f.computeSeconds.toFixed(2),
-      'rows or channel-days/s': Math.round(f.channelDaysPerSecond).toLocaleString('en-US'),
+      'channel-days/s': Math.round(f.channelDaysPerSecond).toLocaleString('en-US'),
       'peak RSS MB': f.peakRssMb,
       findings: f.findings,
       alerts: f.alerts,
