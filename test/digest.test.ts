@@ -126,14 +126,18 @@ describe('buildDigest', () => {
 
   it('names the channel and its owner from the registry, and the id alone when it is not registered', () => {
     // Prepare
-    const channels = new Map([['ch-001', { name: '월세 납부 알림', owner: '결제팀 박서준', status: 'active' }]]);
+    const channels = new Map([
+      ['ch-001', { name: '월세 납부 알림', owner: '결제팀 박서준', status: 'active' }],
+    ]);
     const findings = [finding({ channelId: 'ch-001' }), finding({ channelId: 'ch-002', severity: 'low' })];
 
     // Act
     const digest = buildDigest(run({ alerts: 2 }), findings, { channels });
 
     // Assess
-    expect(digest.text).toContain('- 월세 납부 알림 (ch-001, 결제팀 박서준) [alimtalk] DOWN: sends 0 vs expected 12,400');
+    expect(digest.text).toContain(
+      '- 월세 납부 알림 (ch-001, 결제팀 박서준) [alimtalk] DOWN: sends 0 vs expected 12,400',
+    );
     expect(digest.text).toContain('- ch-002 [alimtalk] DOWN:');
   });
 

@@ -123,7 +123,9 @@ describe('crm-guard detect', () => {
     expect(first.stderr).toBe('');
     expect(first.code).toBe(0);
     expect(first.stdout).toContain(`crm-guard detect ${END} (profile seed)`);
-    expect(first.stdout).toMatch(/^severity\s+channel\s+name \/ owner\s+type\s+what moved\s+rule\s+why it pages$/m);
+    expect(first.stdout).toMatch(
+      /^severity\s+channel\s+name \/ owner\s+type\s+what moved\s+rule\s+why it pages$/m,
+    );
     expect(first.stdout).toMatch(/^(critical|high|medium|low)\s+\S+\s+(alimtalk|push|sms)\s+(DOWN|UP) /m);
     expect(first.stdout).toMatch(/30 channels judged, \d+ findings recorded, [1-9]\d* paging/);
     expect(first.stdout).toContain('Findings stored in the embedded DynamoDB under');
@@ -348,7 +350,9 @@ describe('crm-guard start (npm start)', () => {
     expect(run.stdout).toContain('No sample lake yet: writing one to');
     expect(run.stdout).toContain('Registered 400 sample channels');
     expect(run.stdout).toMatch(/crm-guard detect \d{4}-\d{2}-\d{2} \(profile default\)/);
-    expect(run.stdout).toMatch(/^severity\s+channel\s+name \/ owner\s+type|^No alerts: no channel needs attention\.$/m);
+    expect(run.stdout).toMatch(
+      /^severity\s+channel\s+name \/ owner\s+type|^No alerts: no channel needs attention\.$/m,
+    );
     expect(run.stdout).toMatch(/\d+ channels judged, \d+ findings recorded, \d+ paging/);
     expect(run.stdout).toContain('Findings stored in the embedded DynamoDB under');
     expect(existsSync(join(fresh, 'sample-lake', 'crm_channel_daily'))).toBe(true);
