@@ -1,4 +1,4 @@
-import { addDays, seoulDay, seoulHour, seoulInstant } from '#shared/time/seoul.ts';
+import { addDays, addSeoulYears, seoulDay, seoulHour, seoulInstant } from '#shared/time/seoul.ts';
 import type { DecisionKind, DecisionReason, DecisionRequest } from './decision.ts';
 
 /**
@@ -12,15 +12,12 @@ export interface LegalVerdict {
   deferUntil?: Date;
 }
 
-const SEOUL_OFFSET_MS = 9 * 3600 * 1000;
 export const NIGHT_STARTS_HOUR = 21;
 export const NIGHT_ENDS_HOUR = 8;
 
 /** The instant ad consent given at `consentedAt` stops counting: two calendar years later, Seoul time. */
 export function adConsentExpiry(consentedAt: Date): Date {
-  const wall = new Date(consentedAt.getTime() + SEOUL_OFFSET_MS);
-  wall.setUTCFullYear(wall.getUTCFullYear() + 2);
-  return new Date(wall.getTime() - SEOUL_OFFSET_MS);
+  return addSeoulYears(consentedAt, 2);
 }
 
 /** 21:00 to 08:00 Asia/Seoul. */

@@ -1,3 +1,4 @@
+import { seoulWallClock } from '#shared/time/seoul.ts';
 import {
   CATEGORY_LABELS,
   DECISION_LABELS,
@@ -35,7 +36,7 @@ export function formatters(locale: Locale) {
 export function seoulClock(iso: string): string {
   const ms = Date.parse(iso);
   if (Number.isNaN(ms)) return iso;
-  return `${new Date(ms + 9 * 3600_000).toISOString().slice(0, 16).replace('T', ' ')} KST`;
+  return `${seoulWallClock(new Date(ms))} KST`;
 }
 
 const STYLE = `

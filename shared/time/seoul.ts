@@ -85,3 +85,15 @@ export function weekStart(day: IsoDay): IsoDay {
   const sinceMonday = (weekdayOfDayNumber(dayNo) + 6) % 7;
   return isoDay(dayNo - sinceMonday);
 }
+
+/** Seoul wall-clock time of an instant, `2026-11-02 09:30`. */
+export function seoulWallClock(instant: Date): string {
+  return new Date(instant.getTime() + SEOUL_OFFSET_MS).toISOString().slice(0, 16).replace('T', ' ');
+}
+
+/** The same Seoul wall-clock moment `years` calendar years later (29 Feb falls to 1 Mar). */
+export function addSeoulYears(instant: Date, years: number): Date {
+  const wall = new Date(instant.getTime() + SEOUL_OFFSET_MS);
+  wall.setUTCFullYear(wall.getUTCFullYear() + years);
+  return new Date(wall.getTime() - SEOUL_OFFSET_MS);
+}
