@@ -1,4 +1,4 @@
-import type { JudgedFinding, Severity } from '#shared/domain/finding.ts';
+import { type JudgedFinding, SEVERITY_ORDER, type Severity } from '#shared/domain/finding.ts';
 import type { Digest } from '#shared/ports/alert-sink.ts';
 import type { RunRecord } from '#shared/ports/finding-store.ts';
 
@@ -17,8 +17,6 @@ export function channelLabel(channelId: string, channels?: ChannelDirectory): st
   const card = channels?.get(channelId);
   return card ? `${card.name} (${channelId}, ${card.owner})` : channelId;
 }
-
-export const SEVERITY_ORDER: readonly Severity[] = ['critical', 'high', 'medium', 'low', 'info'];
 
 const RULE_LABEL: Record<JudgedFinding['rule'], string> = {
   ma_ratio: 'moving-average ratio',

@@ -13,6 +13,9 @@ export type FindingStatus = 'confirmed' | 'candidate';
 export type Direction = 'up' | 'down';
 export type Severity = 'critical' | 'high' | 'medium' | 'low' | 'info';
 
+/** Worst first: the one order the digest, the report and the alert policy rank severities by. */
+export const SEVERITY_ORDER: readonly Severity[] = ['critical', 'high', 'medium', 'low', 'info'];
+
 /**
  * One rule hit (detection spec, "Findings"): enough for a person to see why it fired without the code.
  * `expected` is the baseline the value was judged against; `lower`/`upper` the bounds it fell outside.

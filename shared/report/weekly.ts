@@ -1,5 +1,5 @@
 import { DEFAULT_RULE_CONFIG } from '#shared/config/detection-config.ts';
-import type { JudgedFinding, Severity } from '#shared/domain/finding.ts';
+import { type JudgedFinding, SEVERITY_ORDER } from '#shared/domain/finding.ts';
 import type { RunRecord } from '#shared/ports/finding-store.ts';
 import type { ChannelDayColumns } from '#shared/ports/metrics-source.ts';
 import { addDays, dayNumber, type IsoDay, isoDay } from '#shared/time/seoul.ts';
@@ -154,8 +154,6 @@ export function quantile(sorted: number[], p: number): number {
   const high = Math.min(low + 1, sorted.length - 1);
   return sorted[low]! + (h - low) * (sorted[high]! - sorted[low]!);
 }
-
-const SEVERITY_ORDER: Severity[] = ['critical', 'high', 'medium', 'low', 'info'];
 
 function labelOf(channelId: string, entry: ChannelEntry | undefined): ChannelLabel {
   return entry

@@ -1,8 +1,12 @@
 import type { AlertPolicyConfig } from '#shared/config/alert-policy-config.ts';
-import type { Severity } from '#shared/domain/finding.ts';
+import { SEVERITY_ORDER, type Severity } from '#shared/domain/finding.ts';
 
-const RANK: Record<Severity, number> = { info: 0, low: 1, medium: 2, high: 3, critical: 4 };
-const BY_RANK: Severity[] = ['info', 'low', 'medium', 'high', 'critical'];
+// Rank 0 is info, 4 critical: the shared worst-first order, reversed.
+const BY_RANK: Severity[] = [...SEVERITY_ORDER].reverse();
+const RANK = Object.fromEntries(BY_RANK.map((severity, rank) => [severity, rank])) as Record<
+  Severity,
+  number
+>;
 
 export function severityRank(severity: Severity): number {
   return RANK[severity];
