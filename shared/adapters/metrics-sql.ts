@@ -59,6 +59,13 @@ export interface RowOrigin {
   row: string;
 }
 
+/** `WHERE dt BETWEEN ...` on the partition column (text, so the engine prunes `dt=` folders), or nothing. */
+function dayRangeWhere(columns: ColumnNames, range?: { from: IsoDay; to: IsoDay }): string {
+  return range
+    ? `WHERE ${ident(columns.dt)} BETWEEN ${dayLiteral(range.from)} AND ${dayLiteral(range.to)}`
+    : '';
+}
+
 /**
  * The channel table in the shape every other statement reads: `source, row, dt, channel_id,
  * channel_type, sends, clicks`, values as stored (validation casts them), days in [from, to].
@@ -70,9 +77,7 @@ export function channelRowsSql(
   origin: RowOrigin,
   range?: { from: IsoDay; to: IsoDay },
 ): string {
-  const where = range
-    ? `WHERE ${ident(columns.dt)} BETWEEN ${dayLiteral(range.from)} AND ${dayLiteral(range.to)}`
-    : '';
+  const where = dayRangeWhere(columns, range);
   return `SELECT ${origin.source} AS source, ${origin.row} AS "row",
     CAST(${ident(columns.dt)} AS VARCHAR) AS dt,
     CAST(${ident(columns.channelId)} AS VARCHAR) AS channel_id,
@@ -89,9 +94,7 @@ export function engagementRowsSql(
   origin: RowOrigin,
   range?: { from: IsoDay; to: IsoDay },
 ): string {
-  const where = range
-    ? `WHERE ${ident(columns.dt)} BETWEEN ${dayLiteral(range.from)} AND ${dayLiteral(range.to)}`
-    : '';
+  const where = dayRangeWhere(columns, range);
   return `SELECT ${origin.source} AS source, ${origin.row} AS "row",
     CAST(${ident(columns.dt)} AS VARCHAR) AS dt,
     CAST(${ident(columns.userId)} AS VARCHAR) AS user_id,
