@@ -41,14 +41,7 @@ export async function startEmbeddedDynamo(
   });
   const { port } = server.address() as AddressInfo;
   const endpoint = `http://127.0.0.1:${port}`;
-  const client = new DynamoDBClient({
-    endpoint,
-    region: 'local',
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-  });
-  const documentClient = DynamoDBDocumentClient.from(client, {
-    marshallOptions: { removeUndefinedValues: true },
-  });
+  const { client, documentClient } = loopbackClients(endpoint);
   const tableNames = DEFAULT_TABLE_NAMES;
   await ensureTables(client, tableNames);
   return {
@@ -61,6 +54,22 @@ export async function startEmbeddedDynamo(
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
+}
+
+/** DynamoDB clients for a DynamoDB-compatible server on loopback (local region, placeholder keys). */
+export function loopbackClients(endpoint: string): {
+  client: DynamoDBClient;
+  documentClient: DynamoDBDocumentClient;
+} {
+  const client = new DynamoDBClient({
+    endpoint,
+    region: 'local',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  });
+  const documentClient = DynamoDBDocumentClient.from(client, {
+    marshallOptions: { removeUndefinedValues: true },
+  });
+  return { client, documentClient };
 }
 
 async function ensureTables(client: DynamoDBClient, names: TableNames): Promise<void> {
