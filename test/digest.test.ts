@@ -36,6 +36,7 @@ function run(overrides: Partial<RunRecord> = {}): RunRecord {
     alerts: 0,
     insufficientHistory: [],
     missingDays: [],
+    partialData: false,
     ...overrides,
   };
 }

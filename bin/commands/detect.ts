@@ -26,8 +26,15 @@ export async function runDetect(request: {
     console.log(`crm-guard detect ${run.day} (profile ${run.profile}) on ${request.input}\n`);
     if (run.missingDays.includes(run.day)) {
       console.log(`The data for ${run.day} has not arrived yet: nothing was judged. Re-run once it lands.`);
+      if (result.digest)
+        console.log(`Provisional digest appended to ${relative(process.cwd(), local.paths.alertsJsonl)}.`);
       return 0;
     }
+    if (run.partialData)
+      console.log(
+        `Far fewer channels sent on ${run.day} than on this weekday lately: the data is still landing, or sends ` +
+          'stopped across many channels. Drops are held; re-run the day once the data has landed.\n',
+      );
     console.log(alertTable(result.findings, result.channels));
     console.log(
       `\n${run.channelsJudged} channels judged, ${run.findings} findings recorded, ${run.alerts} paging` +
@@ -41,7 +48,10 @@ export async function runDetect(request: {
     console.log(
       `Findings stored in the embedded DynamoDB under ${where}/ (table crm-guard-findings, day ${run.day}).`,
     );
-    if (result.digest) console.log(`Digest appended to ${relative(process.cwd(), local.paths.alertsJsonl)}.`);
+    if (result.digest)
+      console.log(
+        `${run.partialData ? 'Provisional digest' : 'Digest'} appended to ${relative(process.cwd(), local.paths.alertsJsonl)}.`,
+      );
     else if (result.digestAlreadySent)
       console.log('The digest for this day went out on an earlier run: not sent again.');
     return 0;

@@ -56,12 +56,14 @@ export const detect = async (event: unknown) => {
     findings: result.run.findings,
     alerts: result.run.alerts,
     missingDays: result.run.missingDays,
+    partialData: result.run.partialData,
     digestSent: result.digest !== undefined,
   });
   metrics.addMetric('ChannelAlerts', MetricUnit.Count, result.run.alerts);
   metrics.addMetric('Findings', MetricUnit.Count, result.run.findings);
-  // The "no successful run in 26 hours" alarm watches this metric; a late day is not a success.
-  if (result.run.missingDays.includes(day)) metrics.addMetric('DetectDataLate', MetricUnit.Count, 1);
+  // The "no successful run in 26 hours" alarm watches this metric; a late or partial day is not a success.
+  if (result.run.missingDays.includes(day) || result.run.partialData)
+    metrics.addMetric('DetectDataLate', MetricUnit.Count, 1);
   else metrics.addMetric('DetectRunSucceeded', MetricUnit.Count, 1);
   return { ...result.run, digestSent: result.digest !== undefined };
 };

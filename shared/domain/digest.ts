@@ -60,6 +60,10 @@ function worst(findings: JudgedFinding[]): Severity {
   );
 }
 
+function worseOf(a: Severity, b: Severity): Severity {
+  return SEVERITY_ORDER.indexOf(a) <= SEVERITY_ORDER.indexOf(b) ? a : b;
+}
+
 /**
  * One digest per run, written for the CRM team lead at 09:05: what pages, worst first, one line each
  * with the number that moved and the rule that saw it; then what the run could not judge.
@@ -74,9 +78,15 @@ export function buildDigest(
   const bySeverity = SEVERITY_ORDER.map(
     (level) => [level, alerts.filter((a) => a.severity === level)] as const,
   ).filter(([, group]) => group.length > 0);
-  const headline = alerts.length
+  const missing = run.missingDays.includes(run.day);
+  const counted = alerts.length
     ? `${alerts.length} channel alert${alerts.length === 1 ? '' : 's'}${bySeverity.length ? ` (${bySeverity.map(([level, group]) => `${group.length} ${level}`).join(', ')})` : ''}`
     : 'no channel needs attention';
+  const headline = missing
+    ? 'no data yet, nothing judged (provisional)'
+    : run.partialData
+      ? `data looks partial, drops held; ${counted} (provisional)`
+      : counted;
   const subject = `crm-guard ${run.day}: ${headline}`;
 
   const lines: string[] = [
@@ -85,6 +95,18 @@ export function buildDigest(
     headline,
     '',
   ];
+  if (missing)
+    lines.push(
+      `The data for ${run.day} has not arrived. Re-run the day once it lands; its full digest goes out then.`,
+      '',
+    );
+  else if (run.partialData)
+    lines.push(
+      `Far fewer channels sent on ${run.day} than on the same weekday in recent weeks: the data is still`,
+      'landing, or sends stopped across many channels. Drops are held until the day is re-run. If the data',
+      'has landed, check the senders: this is a fleet-wide outage.',
+      '',
+    );
   for (const [level, group] of bySeverity) {
     lines.push(`${level.toUpperCase()} (${group.length})`);
     for (const alert of group) {
@@ -108,7 +130,8 @@ export function buildDigest(
   return {
     subject,
     text: `${lines.join('\n')}\n`,
-    severity,
+    // A partial day may be the worst outage of the year; a missing one is a pipeline to chase.
+    severity: run.partialData ? worseOf(severity, 'high') : missing ? worseOf(severity, 'medium') : severity,
     body: {
       day: run.day,
       profile: run.profile,
@@ -117,6 +140,8 @@ export function buildDigest(
       findings: findings.length,
       insufficientHistory: run.insufficientHistory.length,
       missingDays: run.missingDays,
+      partialData: run.partialData,
+      provisional: missing || run.partialData,
     },
   };
 }

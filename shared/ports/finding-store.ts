@@ -16,6 +16,11 @@ export interface RunRecord {
   insufficientHistory: string[];
   /** Days the run needed whose data had not arrived (late data). */
   missingDays: IsoDay[];
+  /**
+   * The day has rows, but far fewer channels sent than on the same weekday before (`default` profile):
+   * the data is still landing, or sends stopped across the fleet. Drops are held either way.
+   */
+  partialData: boolean;
   /** Set once the digest for this day went out; a re-run never sends a second one. */
   digestSentAt?: string;
 }

@@ -1,4 +1,5 @@
 import type { CrmGuardConfig } from '#shared/config/crm-guard-config.ts';
+import { lateDays } from '#shared/domain/alert-policy/calendar.ts';
 import { judgeFindings, policyHistoryDays, policyLookbackDays } from '#shared/domain/alert-policy/index.ts';
 import { buildDigest, type ChannelDirectory } from '#shared/domain/digest.ts';
 import type { JudgedFinding } from '#shared/domain/finding.ts';
@@ -7,7 +8,7 @@ import { buildChannelMetrics } from '#shared/domain/series.ts';
 import type { AlertSink, Digest } from '#shared/ports/alert-sink.ts';
 import type { FindingStore, ProfileName, RunRecord } from '#shared/ports/finding-store.ts';
 import type { MetricsSource } from '#shared/ports/metrics-source.ts';
-import { addDays, type IsoDay } from '#shared/time/seoul.ts';
+import { addDays, dayNumber, type IsoDay } from '#shared/time/seoul.ts';
 
 export interface DetectDayPorts {
   metrics: MetricsSource;
@@ -23,7 +24,11 @@ export interface DetectDayResult {
   /** The registry as the run read it, for showing names and owners beside the ids. */
   channels: ChannelDirectory;
   findings: JudgedFinding[];
-  /** The digest sent this run; undefined when nothing pages, the data is late, or it went out already. */
+  /**
+   * The digest sent this run; undefined when nothing pages or it went out already. When the day's data
+   * is missing or partial the digest is provisional: it says so, and the day's full digest still goes out
+   * when the day is re-run after the data lands.
+   */
   digest?: Digest;
   /** True when an earlier run of the same day already sent its digest. */
   digestAlreadySent: boolean;
@@ -70,24 +75,36 @@ export async function detectDay(
   );
 
   const previous = await ports.store.run(day);
-  const late = ruleRun.lateDays.includes(day);
+  const missing = ruleRun.lateDays.includes(day);
+  const partialData =
+    !missing && profile === 'default' && lateDays(metrics, config.alertPolicy.lateData).has(dayNumber(day));
   const run: RunRecord = {
     day,
     profile,
     startedAt,
     finishedAt: now().toISOString(),
-    channelsJudged: late ? 0 : metrics.channels.filter((series) => series.firstDay <= columns.toDay).length,
+    channelsJudged: missing
+      ? 0
+      : metrics.channels.filter((series) => series.firstDay <= columns.toDay).length,
     findings: findings.length,
     alerts: findings.filter((finding) => finding.alert).length,
     insufficientHistory: ruleRun.insufficientHistory.get(day) ?? [],
     missingDays: metrics.missingDays,
+    partialData,
     digestSentAt: previous?.digestSentAt,
   };
   await ports.store.replaceDay(run, findings);
 
   const digestAlreadySent = previous?.digestSentAt !== undefined;
-  if (late || run.alerts === 0 || digestAlreadySent) return { run, channels, findings, digestAlreadySent };
+  const late = missing || partialData;
+  if (digestAlreadySent || (!late && run.alerts === 0)) return { run, channels, findings, digestAlreadySent };
   const digest = buildDigest(run, findings, { findingsAt: request.findingsAt, channels });
+  if (late) {
+    // Silence would read as "all well" on the one morning a fleet-wide outage looks like late data.
+    // Unclaimed: the re-run after the data lands still sends the day's full digest.
+    await ports.alerts.publish(digest);
+    return { run, channels, findings, digest, digestAlreadySent };
+  }
   // Claim, then publish: two overlapping runs never both send; a failed publish gives the claim back.
   const sentAt = now().toISOString();
   if (!(await ports.store.claimDigest(day, sentAt)))

@@ -120,5 +120,6 @@ export function runRecord(day: IsoDay, findings = 3, alerts = 1): RunRecord {
     alerts,
     insufficientHistory: [],
     missingDays: [],
+    partialData: false,
   };
 }

@@ -167,7 +167,7 @@ describe('detectDay on a DuckDB lake and the DynamoDB store (dynalite)', () => {
     expect((await store.run(LAST))?.digestSentAt).toBe(retry.run.digestSentAt);
   });
 
-  it('stores a run with the missing day and sends nothing when the day has no data at all', async () => {
+  it('stores a run with the missing day and sends a provisional digest that claims nothing', async () => {
     // Prepare
     const alerts = capturingSink();
     const late = addDays(LAST, 1);
@@ -177,12 +177,78 @@ describe('detectDay on a DuckDB lake and the DynamoDB store (dynalite)', () => {
 
     // Assess
     expect(result.findings).toEqual([]);
-    expect(result.digest).toBeUndefined();
-    expect(alerts.sent).toEqual([]);
+    expect(alerts.sent).toHaveLength(1);
+    expect(alerts.sent[0]).toMatchObject({
+      subject: `crm-guard ${late}: no data yet, nothing judged (provisional)`,
+      severity: 'medium',
+      body: { provisional: true, partialData: false },
+    });
     const run = await store.run(late);
-    expect(run).toMatchObject({ day: late, channelsJudged: 0, findings: 0, alerts: 0 });
+    expect(run).toMatchObject({ day: late, channelsJudged: 0, findings: 0, alerts: 0, partialData: false });
     expect(run?.missingDays).toContain(late);
     expect(run?.digestSentAt).toBeUndefined();
+  });
+
+  it('says a day with far fewer sending channels looks partial, holds its drops, and still sends the full digest once it lands', async () => {
+    // Prepare: the day after LAST with 10 of the 30 channels arrived, then the whole day, in which one
+    // steady channel (not among the 10) really sent nothing.
+    const day = addDays(LAST, 1);
+    const silent = 'alimtalk_0017';
+    const lastRows = sampleRows().filter((row) => row.dt === LAST);
+    const nextDay = lastRows.map((row) => ({ ...row, dt: day }));
+    const arrived = new Set(nextDay.slice(0, 10).map((row) => row.channelId));
+    const partialDir = mkdtempSync(join(tmpdir(), 'crm-guard-partial-'));
+    const fullDir = mkdtempSync(join(tmpdir(), 'crm-guard-landed-'));
+    await writeChannelLake(partialDir, [
+      ...sampleRows(),
+      ...nextDay.filter((row) => arrived.has(row.channelId)),
+    ]);
+    await writeChannelLake(fullDir, [...sampleRows(), ...nextDay.filter((row) => row.channelId !== silent)]);
+    const partialLake = await openDuckDbMetrics({ input: partialDir });
+    const fullLake = await openDuckDbMetrics({ input: fullDir });
+    const alerts = capturingSink();
+
+    try {
+      // Act
+      const partial = await detectDay(
+        { day, profile: 'default', config },
+        ports(alerts, { metrics: partialLake }),
+      );
+      const landed = await detectDay(
+        { day, profile: 'default', config },
+        ports(alerts, { metrics: fullLake }),
+      );
+
+      // Assess
+      expect(arrived.has(silent)).toBe(false);
+      expect(partial.run.partialData).toBe(true);
+      const heldDrops = partial.findings.filter((f) => f.metric === 'sends' && f.direction === 'down');
+      expect(heldDrops.length).toBeGreaterThanOrEqual(15);
+      expect(heldDrops.every((f) => !f.alert && f.reason?.startsWith('late data'))).toBe(true);
+      expect(alerts.sent[0]).toMatchObject({
+        severity: 'high',
+        body: { partialData: true, provisional: true },
+      });
+      expect(alerts.sent[0]?.subject).toContain('data looks partial, drops held');
+      expect(alerts.sent[0]?.text).toContain('check the senders');
+
+      expect(partial.run.digestSentAt).toBeUndefined();
+
+      expect(landed.run.partialData).toBe(false);
+      expect(landed.digestAlreadySent).toBe(false);
+      expect(landed.findings.some((f) => f.alert && f.channelId === silent && f.metric === 'sends')).toBe(
+        true,
+      );
+      expect(alerts.sent).toHaveLength(2);
+      expect(alerts.sent[1]?.body).toMatchObject({ provisional: false, partialData: false });
+      expect((await store.run(day))?.digestSentAt).toBe(landed.run.digestSentAt);
+      expect(landed.run.digestSentAt).toBeDefined();
+    } finally {
+      await partialLake.close();
+      await fullLake.close();
+      rmSync(partialDir, { recursive: true, force: true });
+      rmSync(fullDir, { recursive: true, force: true });
+    }
   });
 
   it('stores a retired channel finding with alert false', async () => {

@@ -62,6 +62,7 @@ function runRecord(day: IsoDay, extra: Partial<RunRecord> = {}): RunRecord {
     alerts: 0,
     insufficientHistory: ['ch-new'],
     missingDays: [],
+    partialData: false,
     ...extra,
   };
 }
