@@ -5,7 +5,7 @@ import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import { z } from 'zod';
 import { createSnsAlertSink } from '#shared/adapters/alerts/sns.ts';
-import { createAthenaMetricsSource } from '#shared/adapters/athena/metrics-source.ts';
+import { athenaMetricsSourceFromEnv } from '#shared/adapters/athena/metrics-source.ts';
 import { athenaClient, documentClient, snsClient } from '#shared/adapters/aws-clients.ts';
 import { channelDirectory, createDynamoChannelRegistry } from '#shared/adapters/dynamo/channel-registry.ts';
 import { createDynamoFindingStore } from '#shared/adapters/dynamo/finding-store.ts';
@@ -26,13 +26,7 @@ const registry = env.CHANNELS_TABLE
   : undefined;
 
 const ports = {
-  metrics: createAthenaMetricsSource({
-    client: athenaClient,
-    workgroup: env.ATHENA_WORKGROUP,
-    database: env.ATHENA_DATABASE,
-    channelTable: env.CHANNEL_TABLE,
-    engagementTable: env.ENGAGEMENT_TABLE,
-  }),
+  metrics: athenaMetricsSourceFromEnv(athenaClient, env),
   store: createDynamoFindingStore({ documentClient, tableName: env.FINDINGS_TABLE }),
   alerts: createSnsAlertSink({ client: snsClient, topicArn: env.ALERTS_TOPIC_ARN }),
   channels: registry ? () => channelDirectory(registry) : undefined,

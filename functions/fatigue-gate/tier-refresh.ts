@@ -4,7 +4,7 @@ import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import { z } from 'zod';
-import { createAthenaMetricsSource } from '#shared/adapters/athena/metrics-source.ts';
+import { athenaMetricsSourceFromEnv } from '#shared/adapters/athena/metrics-source.ts';
 import { athenaClient, documentClient } from '#shared/adapters/aws-clients.ts';
 import { createDynamoGateStore } from '#shared/adapters/dynamo/gate-store.ts';
 import { parseConfig } from '#shared/config/load.ts';
@@ -37,13 +37,7 @@ const eventSchema = z
 /** Daily (EventBridge Scheduler): recompute tiers over the trailing window ending yesterday in Seoul. */
 async function refresh(event: unknown): Promise<RefreshTiersResult> {
   const asOf = parseConfig(eventSchema, event, 'event')?.asOf ?? seoulYesterday(new Date());
-  const source = createAthenaMetricsSource({
-    client: athenaClient,
-    workgroup: env.ATHENA_WORKGROUP,
-    database: env.ATHENA_DATABASE,
-    channelTable: env.CHANNEL_TABLE,
-    engagementTable: env.ENGAGEMENT_TABLE,
-  });
+  const source = athenaMetricsSourceFromEnv(athenaClient, env);
   try {
     const result = await refreshTiers({
       source,

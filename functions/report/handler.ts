@@ -3,7 +3,7 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import { z } from 'zod';
 import { createSnsAlertSink } from '#shared/adapters/alerts/sns.ts';
-import { createAthenaMetricsSource } from '#shared/adapters/athena/metrics-source.ts';
+import { athenaMetricsSourceFromEnv } from '#shared/adapters/athena/metrics-source.ts';
 import { athenaClient, documentClient, snsClient } from '#shared/adapters/aws-clients.ts';
 import { createDynamoChannelRegistry } from '#shared/adapters/dynamo/channel-registry.ts';
 import { createDynamoFindingStore } from '#shared/adapters/dynamo/finding-store.ts';
@@ -67,13 +67,7 @@ const logger = new Logger({ serviceName: 'crm-guard-report' });
 
 export const report = reportFunction(
   {
-    metrics: createAthenaMetricsSource({
-      client: athenaClient,
-      workgroup: env.ATHENA_WORKGROUP,
-      database: env.ATHENA_DATABASE,
-      channelTable: env.CHANNEL_TABLE,
-      engagementTable: env.ENGAGEMENT_TABLE,
-    }),
+    metrics: athenaMetricsSourceFromEnv(athenaClient, env),
     findings: createDynamoFindingStore({ documentClient, tableName: env.FINDINGS_TABLE }),
     registry: createDynamoChannelRegistry({ documentClient, tableName: env.CHANNELS_TABLE }),
     writer: createS3ReportWriter({

@@ -19,6 +19,9 @@ const lakeEnv = {
   ENGAGEMENT_TABLE: name.default('user_engagement_daily'),
 };
 
+const lakeEnvSchema = z.object(lakeEnv);
+export type LakeEnv = z.output<typeof lakeEnvSchema>;
+
 const detectEnvSchema = z.object({
   ...lakeEnv,
   FINDINGS_TABLE: name,

@@ -70,7 +70,7 @@ export const policySchema = z
         /** Whether transactional sends add to the counters (they are never held back either way). */
         countTowardCaps: z.boolean().default(false),
       })
-      .default({ countTowardCaps: false }),
+      .prefault({}),
     adaptive: z
       .strictObject({
         enabled: z.boolean(),
@@ -84,15 +84,8 @@ export const policySchema = z
         capFactor: z.number().gt(0).max(1).default(0.5),
         gapFactor: z.number().min(1).max(100).default(2),
       })
-      .default({
-        enabled: false,
-        tiers: ['low'],
-        idleUsesAtMost: 0,
-        stepDays: 14,
-        maxSteps: 2,
-        capFactor: 0.5,
-        gapFactor: 2,
-      }),
+      // Absent: off, with the fields' own defaults.
+      .prefault({ enabled: false }),
     tiers: z.strictObject({ low: tierPolicySchema, mid: tierPolicySchema, high: tierPolicySchema }),
   })
   .refine((policy) => policy.tiering.highFrom >= policy.tiering.midFrom, {

@@ -1,5 +1,6 @@
 import type { AthenaClient } from '@aws-sdk/client-athena';
 import { type ColumnNames, columnNames } from '#shared/adapters/metrics-sql.ts';
+import type { LakeEnv } from '#shared/config/lambda-env.ts';
 import { InputError } from '#shared/errors.ts';
 import type { ChannelDayColumns, MetricsSource, UserEngagement } from '#shared/ports/metrics-source.ts';
 import { dayNumber, type IsoDay, isIsoDay, isoDay } from '#shared/time/seoul.ts';
@@ -24,6 +25,17 @@ export interface AthenaMetricsSourceOptions {
   seenBeforeBatch?: number;
   sleep?: (ms: number) => Promise<void>;
   now?: () => number;
+}
+
+/** The lake as a Lambda's environment names it (`ATHENA_WORKGROUP`, `ATHENA_DATABASE`, the table names). */
+export function athenaMetricsSourceFromEnv(client: AthenaClient, env: LakeEnv): MetricsSource {
+  return createAthenaMetricsSource({
+    client,
+    workgroup: env.ATHENA_WORKGROUP,
+    database: env.ATHENA_DATABASE,
+    channelTable: env.CHANNEL_TABLE,
+    engagementTable: env.ENGAGEMENT_TABLE,
+  });
 }
 
 /**
