@@ -13,6 +13,7 @@
  */
 import { type AlertPolicyConfig, DEFAULT_ALERT_POLICY_CONFIG } from '#shared/config/alert-policy-config.ts';
 import type { DetectionConfig } from '#shared/config/detection-config.ts';
+import type { ChannelFactsById } from '#shared/domain/channel-facts.ts';
 import type { ChannelMetrics, ChannelSeries } from '#shared/domain/channel-metrics.ts';
 import type { Finding, JudgedFinding, Severity } from '#shared/domain/finding.ts';
 import type { RuleRun } from '#shared/domain/rules/index.ts';
@@ -41,6 +42,8 @@ export interface JudgeFindingsInput {
   minSendsForRatio?: number;
   /** The rules' decline streak (detection config `decline.days`), default 5. */
   declineDays?: number;
+  /** What the registry knows of each channel (category, status, declared schedule, recorded changes). */
+  facts?: ChannelFactsById;
 }
 
 const PAGING_RULES = new Set(['ma_ratio', 'zscore', 'robust_ratio', 'decline']);
