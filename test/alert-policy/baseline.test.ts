@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_DETECTION_CONFIG } from '#shared/config/detection-config.ts';
-import { median } from '#shared/domain/alert-policy/evidence.ts';
 import { judgeFindings } from '#shared/domain/alert-policy/index.ts';
+import { median } from '#shared/domain/order-statistics.ts';
 import { runRules } from '#shared/domain/rules/index.ts';
 import type { ProfileName } from '#shared/ports/finding-store.ts';
 import { addDays, type IsoDay } from '#shared/time/seoul.ts';

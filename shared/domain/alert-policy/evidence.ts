@@ -5,6 +5,14 @@
  */
 import type { AlertPolicyConfig } from '#shared/config/alert-policy-config.ts';
 import type { ChannelSeries } from '#shared/domain/channel-metrics.ts';
+import {
+  insertSorted,
+  median,
+  median7,
+  removeSorted,
+  smallMedian,
+  sortedMedian,
+} from '#shared/domain/order-statistics.ts';
 import { weekdayOfDayNumber } from '#shared/time/seoul.ts';
 
 export type EvidenceMetric = 'sends' | 'clicks' | 'ctr';
@@ -40,144 +48,6 @@ export interface ChannelEvidence {
 export const logCount = (x: number) => Math.log(x + 1);
 /** Log CTR with a half click, so a day with 0 clicks on 5,000 sends is finite. */
 export const logCtr = (clicks: number, sends: number) => Math.log((clicks + 0.5) / sends);
-
-/**
- * Median of the first `n` values of a scratch buffer (reordered in place): insertion sort for the
- * short weekday windows, quickselect otherwise; a sort per day was most of a run's time.
- */
-export function median(buffer: Float64Array, n: number): number {
-  if (n === 0) return Number.NaN;
-  const mid = n >> 1;
-  if (n <= 16) {
-    for (let a = 1; a < n; a++) {
-      const v = buffer[a]!;
-      let b = a - 1;
-      while (b >= 0 && buffer[b]! > v) {
-        buffer[b + 1] = buffer[b]!;
-        b--;
-      }
-      buffer[b + 1] = v;
-    }
-    return n % 2 ? buffer[mid]! : (buffer[mid - 1]! + buffer[mid]!) / 2;
-  }
-  const upper = select(buffer, n, mid);
-  if (n % 2) return upper;
-  // The lower middle is the largest value left of `mid` after the selection.
-  let lower = buffer[0]!;
-  for (let a = 1; a < mid; a++) if (buffer[a]! > lower) lower = buffer[a]!;
-  return (lower + upper) / 2;
-}
-
-/** The `k`-th smallest of the first `n` values (Wirth's selection); partitions in place. */
-function select(buffer: Float64Array, n: number, k: number): number {
-  let left = 0;
-  let right = n - 1;
-  while (left < right) {
-    const pivot = buffer[k]!;
-    let a = left;
-    let b = right;
-    do {
-      while (buffer[a]! < pivot) a++;
-      while (pivot < buffer[b]!) b--;
-      if (a <= b) {
-        const t = buffer[a]!;
-        buffer[a] = buffer[b]!;
-        buffer[b] = t;
-        a++;
-        b--;
-      }
-    } while (a <= b);
-    if (b < k) left = a;
-    if (k < a) right = b;
-  }
-  return buffer[k]!;
-}
-
-/** Median of the first seven values: a fixed network of 13 compare-exchanges, no branches to mispredict. */
-function median7(v: Float64Array): number {
-  let p0 = v[0]!;
-  let p1 = v[1]!;
-  let p2 = v[2]!;
-  let p3 = v[3]!;
-  let p4 = v[4]!;
-  let p5 = v[5]!;
-  let p6 = v[6]!;
-  let t: number;
-  t = Math.min(p0, p5);
-  p5 = Math.max(p0, p5);
-  p0 = t;
-  t = Math.min(p0, p3);
-  p3 = Math.max(p0, p3);
-  p0 = t;
-  t = Math.min(p1, p6);
-  p6 = Math.max(p1, p6);
-  p1 = t;
-  t = Math.min(p2, p4);
-  p4 = Math.max(p2, p4);
-  p2 = t;
-  t = Math.min(p0, p1);
-  p1 = Math.max(p0, p1);
-  p0 = t;
-  t = Math.min(p3, p5);
-  p5 = Math.max(p3, p5);
-  p3 = t;
-  t = Math.min(p2, p6);
-  p6 = Math.max(p2, p6);
-  p2 = t;
-  t = Math.min(p2, p3);
-  p3 = Math.max(p2, p3);
-  p2 = t;
-  t = Math.min(p3, p6);
-  p6 = Math.max(p3, p6);
-  p3 = t;
-  t = Math.min(p4, p5);
-  p5 = Math.max(p4, p5);
-  p4 = t;
-  t = Math.min(p1, p4);
-  p4 = Math.max(p1, p4);
-  p1 = t;
-  t = Math.min(p1, p3);
-  p3 = Math.max(p1, p3);
-  p1 = t;
-  t = Math.min(p3, p4);
-  return t;
-}
-
-/** Median of the first `n` values, sorted in place (a handful). */
-function smallMedian(v: Float64Array, n: number): number {
-  for (let a = 1; a < n; a++) {
-    const x = v[a]!;
-    let b = a - 1;
-    while (b >= 0 && v[b]! > x) {
-      v[b + 1] = v[b]!;
-      b--;
-    }
-    v[b + 1] = x;
-  }
-  return sortedMedian(v, n);
-}
-
-const sortedMedian = (sorted: Float64Array, n: number) => {
-  const mid = n >> 1;
-  return n % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-};
-
-/** Inserts `x` into the sorted first `n` values (the buffer has room for one more). */
-function insertSorted(sorted: Float64Array, n: number, x: number): void {
-  let b = n - 1;
-  while (b >= 0 && sorted[b]! > x) {
-    sorted[b + 1] = sorted[b]!;
-    b--;
-  }
-  sorted[b + 1] = x;
-}
-
-/** Removes one `x` (present) from the sorted first `n` values. */
-function removeSorted(sorted: Float64Array, n: number, x: number): void {
-  let a = 0;
-  while (a < n && sorted[a] !== x) a++;
-  for (; a < n - 1; a++) sorted[a] = sorted[a + 1]!;
-}
 
 /** Scratch buffers of the fit, reused across channels (a run fits hundreds of thousands of days). */
 const scratch = {

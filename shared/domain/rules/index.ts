@@ -11,13 +11,14 @@ import {
 } from '#shared/config/detection-config.ts';
 import type { ChannelMetrics, ChannelSeries } from '#shared/domain/channel-metrics.ts';
 import type { Finding } from '#shared/domain/finding.ts';
+import { SortedWindow } from '#shared/domain/order-statistics.ts';
 import { DeclineTracker } from '#shared/domain/rules/decline.ts';
 import { dayName } from '#shared/domain/rules/emit.ts';
 import { judgeLowPerformer } from '#shared/domain/rules/low-performer.ts';
 import { judgeMaRatio } from '#shared/domain/rules/ma-ratio.ts';
 import { PeriodicityWindow } from '#shared/domain/rules/periodicity.ts';
 import { judgeRobustRatio } from '#shared/domain/rules/robust-ratio.ts';
-import { RollingMoments, SortedWindow } from '#shared/domain/rules/rolling.ts';
+import { RollingMoments } from '#shared/domain/rules/rolling.ts';
 import { judgeZScore } from '#shared/domain/rules/zscore.ts';
 import { dayNumber, type IsoDay } from '#shared/time/seoul.ts';
 

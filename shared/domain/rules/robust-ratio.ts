@@ -1,14 +1,17 @@
 import type { RuleConfig } from '#shared/config/detection-config.ts';
 import type { ChannelSeries } from '#shared/domain/channel-metrics.ts';
 import type { Finding } from '#shared/domain/finding.ts';
+import {
+  medianAbsoluteDeviation,
+  quantileSorted,
+  type SortedWindow,
+} from '#shared/domain/order-statistics.ts';
 import { finding } from '#shared/domain/rules/emit.ts';
-import { quantileSorted, type SortedWindow } from '#shared/domain/rules/rolling.ts';
 
 /** Iglewicz-Hoaglin: 0.6745 = Phi^-1(0.75), so rz is in sd units for normal data. */
 const MAD_SCALE = 0.6745;
 /** sqrt(pi/2): mean absolute deviation to sd for normal data (the spec's fallback when MAD = 0). */
 const MEAN_AD_SCALE = 1.253314;
-let deviations = new Float64Array(32);
 
 /**
  * Rule 3 (detection spec): on ctr, over the trailing window's days with a defined ctr (at least
@@ -71,24 +74,4 @@ export function judgeRobustRatio(
       detail,
     ),
   );
-}
-
-/** Median of |v - median| over a sorted window: deviations merged outward from the median, O(n). */
-export function medianAbsoluteDeviation(sorted: Float64Array, n: number, median: number): number {
-  if (deviations.length < n) deviations = new Float64Array(n);
-  let right = 0;
-  while (right < n && sorted[right] < median) right++;
-  let left = right - 1;
-  for (let k = 0; k < n; k++) {
-    const toLeft = left >= 0 ? median - sorted[left] : Number.POSITIVE_INFINITY;
-    const toRight = right < n ? sorted[right] - median : Number.POSITIVE_INFINITY;
-    if (toLeft <= toRight) {
-      deviations[k] = toLeft;
-      left--;
-    } else {
-      deviations[k] = toRight;
-      right++;
-    }
-  }
-  return quantileSorted(deviations, n, 0.5);
 }
