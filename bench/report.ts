@@ -60,6 +60,7 @@ export async function runReportBench(
           upper: 1.3,
           alert: true,
           severity: 'high',
+          code: 'deviation',
         }),
       ),
     );

@@ -20,6 +20,7 @@ function finding(overrides: Partial<JudgedFinding>): JudgedFinding {
     upper: 18_600,
     alert: true,
     severity: 'high',
+    code: 'deviation',
     impact: 12_400,
     ...overrides,
   };

@@ -36,11 +36,52 @@ export interface Finding {
   detail?: Record<string, number>;
 }
 
+/**
+ * Why a profile paged a finding or held it back: one enum for every verdict, so code and tests read
+ * codes while people read the sentence rendered from the same code.
+ */
+export const REASON_CODES = [
+  // seed profile
+  'seed_confirmed',
+  'seed_candidate',
+  // not judged by the policy's baseline
+  'low_performer',
+  'muted',
+  'channel_retired',
+  'not_in_metrics',
+  // held back
+  'late_data',
+  'ctr_floor',
+  'volume_floor',
+  'insufficient_history',
+  'campaign_off_day',
+  'campaign_unknown',
+  'campaign_usual',
+  'holiday_expected',
+  'season_expected',
+  'monthly_cycle',
+  'direction_disagrees',
+  'small_change',
+  'normal_variation',
+  'not_qualified',
+  // pages
+  'lasting_drop',
+  'silent',
+  'deviation',
+  'campaign_misfire',
+  // incident grouping
+  'grouped',
+  'same_page',
+] as const;
+export type ReasonCode = (typeof REASON_CODES)[number];
+
 /** A finding as a profile judged it: does it page a human, and how bad is it. */
 export interface JudgedFinding extends Finding {
   alert: boolean;
   severity: Severity;
-  /** Why the profile paged or held it back, in a few words (e.g. "holiday", "below volume floor"). */
+  /** Why the profile paged or held it back, as a code... */
+  code: ReasonCode;
+  /** ...and as a sentence rendered from it (e.g. "holiday: a drop short of an outage is expected"). */
   reason?: string;
   /** Sends lost (drops) or extra (spikes) against the baseline, for ranking by impact. */
   impact?: number;

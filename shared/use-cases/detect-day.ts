@@ -70,7 +70,7 @@ export async function detectDay(
   });
   const findings = judged.map((finding) =>
     finding.alert && channels.get(finding.channelId)?.status === 'retired'
-      ? { ...finding, alert: false, reason: 'channel retired' }
+      ? { ...finding, alert: false, code: 'channel_retired' as const, reason: 'channel retired' }
       : finding,
   );
 

@@ -105,6 +105,7 @@ export function finding(
     upper: 1300,
     alert: true,
     severity: 'high',
+    code: 'deviation',
     ...partial,
   };
 }

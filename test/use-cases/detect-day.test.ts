@@ -306,8 +306,14 @@ async function dailyAndBackfill(profile: ProfileName, days: string[]) {
 }
 
 /** What the rules computed, without the profile's verdict. */
-const ruleOutput = ({ alert: _a, severity: _s, reason: _r, impact: _i, ...finding }: JudgedFinding) =>
-  finding;
+const ruleOutput = ({
+  alert: _a,
+  severity: _s,
+  code: _c,
+  reason: _r,
+  impact: _i,
+  ...finding
+}: JudgedFinding) => finding;
 
 describe('the daily read window is exact', () => {
   it('profile seed: day t alone gives exactly the findings backfill gives for t over the whole range', async () => {

@@ -41,6 +41,7 @@ function finding(day: IsoDay, index: number, extra: Partial<JudgedFinding> = {})
     detail: { ratio7: 0.5, z: -3.25 },
     alert: index % 2 === 0,
     severity: 'high',
+    code: 'deviation',
     reason: '알림톡 발송 급감',
     impact: 1000,
     ...extra,

@@ -1,0 +1,104 @@
+/**
+ * The policy's own pages, where the rules are silent (or none of their findings qualifies): on every
+ * channel-day, the channel's sends against its baseline, down (an outage, a level drop) or up (a
+ * spike), with the same vetoes a rule finding gets. What qualifies becomes a `baseline` finding, grouped
+ * into incidents like any other.
+ */
+import type { AlertPolicyConfig } from '#shared/config/alert-policy-config.ts';
+import type { Finding } from '#shared/domain/finding.ts';
+import { isoDay } from '#shared/time/seoul.ts';
+import type { PolicyRun } from '../context.ts';
+import type { ChannelEvidence } from '../evidence.ts';
+import { evaluate } from '../look.ts';
+import type { Verdict } from '../verdict.ts';
+import { swungAMonthAgo } from './monthly-cycle.ts';
+import { lastingDrop } from './significance.ts';
+
+/** A channel's findings in the run, with the day number and verdict of each (in step). */
+export interface ChannelFindings {
+  findings: Finding[];
+  days: number[];
+  /** Where each finding sits in the rule run's findings; -1 for the policy's own. */
+  places: number[];
+  verdicts: Verdict[];
+}
+
+const round2 = (x: number) => Math.round(x * 100) / 100;
+
+/** Adds the policy's own pages over days [from, to] to the channel's findings. */
+export function addBaselinePages(
+  run: PolicyRun,
+  evidence: ChannelEvidence,
+  channel: ChannelFindings,
+  from: number,
+  to: number,
+): void {
+  const config = run.config;
+  const { series, sends } = evidence;
+  const covered = new Set<number>();
+  channel.verdicts.forEach((verdict, k) => {
+    if (verdict.qualifies) covered.add(channel.days[k]!);
+  });
+  const minLog = Math.log(1 + config.page.minChange);
+  const minDownLog = Math.log(1 - config.page.minChange);
+  const start = Math.max(from, series.firstDay);
+  const end = Math.min(to, series.firstDay + series.sends.length - 1);
+  for (let d = start; d <= end; d++) {
+    if (covered.has(d)) continue;
+    const i = d - series.firstDay;
+    const residual = sends.value[i]! - sends.expected[i]!;
+    if (Number.isNaN(residual)) continue;
+    const down = residual < 0;
+    // A rise short of the minimum change cannot page; a drop that small only as part of a lasting one.
+    if (!down && residual < minLog) continue;
+    if (down && residual > minDownLog && (run.windowOf(d) !== undefined || !lastingDrop(sends, i, config)))
+      continue;
+    const verdict = evaluate(run, evidence, { metric: 'sends', index: i, down }, false);
+    if (!verdict.qualifies) continue;
+    // With no rule behind it, a partial drop or a rise must also beat the channel's own swings of the
+    // last weeks (a monthly billing peak, its ebb): a silent day needs no such proof.
+    const sign = down ? -1 : 1;
+    if (!verdict.silent && !beyondUsualSwings(evidence, i, sign, config)) continue;
+    if (!verdict.silent && swungAMonthAgo(evidence, i, sign, config)) continue;
+    const band = Math.max(config.page.minZ * sends.scale[i]!, minLog);
+    channel.findings.push({
+      date: isoDay(d),
+      channelId: series.channelId,
+      channelType: series.channelType,
+      rule: 'baseline',
+      metric: 'sends',
+      status: 'confirmed',
+      direction: down ? 'down' : 'up',
+      actual: series.sends[i]!,
+      expected: Math.round(Math.exp(sends.expected[i]!) - 1),
+      lower: Math.round(Math.exp(sends.expected[i]! - band) - 1),
+      upper: Math.round(Math.exp(sends.expected[i]! + band) - 1),
+      detail: { z: round2(Math.abs(residual) / sends.scale[i]!), scale: round2(sends.scale[i]!) },
+    });
+    channel.days.push(d);
+    channel.places.push(-1);
+    channel.verdicts.push({ ...verdict, via: { metric: 'sends' }, ownBaseline: true });
+  }
+}
+
+/**
+ * Whether day `i` deviates (in `sign`) further than all but the `usualSwings` largest deviations the
+ * channel had the same way over the shape window, past anomalies included: a channel that swings
+ * like this every month is not having an incident.
+ */
+function beyondUsualSwings(
+  evidence: ChannelEvidence,
+  i: number,
+  sign: number,
+  config: AlertPolicyConfig,
+): boolean {
+  const { value, expected } = evidence.sends;
+  const residual = sign * (value[i]! - expected[i]!);
+  let larger = 0;
+  for (let j = Math.max(0, i - config.baseline.shapeDays); j < i; j++) {
+    if (evidence.excluded[j]) continue;
+    const r = sign * (value[j]! - expected[j]!);
+    if (r >= residual && ++larger > config.page.usualSwings) return false;
+  }
+  return true;
+}

@@ -1,0 +1,112 @@
+/**
+ * One page per incident: on each channel-day the strongest qualifying finding carries the page; a
+ * qualifying day within `regroupDays` of the channel's previous one (same direction) joins that
+ * incident and re-pages only when it is worse than every page the incident sent.
+ */
+import type { AlertPolicyConfig } from '#shared/config/alert-policy-config.ts';
+import type { JudgedFinding, ReasonCode } from '#shared/domain/finding.ts';
+import { isoDay } from '#shared/time/seoul.ts';
+import { severityRank } from '../severity.ts';
+import { reasonText } from '../verdict.ts';
+import type { ChannelFindings } from './baseline-pages.ts';
+
+/** A judged finding and its place in the rule run's findings (-1: the policy's own `baseline` finding). */
+export interface Placed {
+  place: number;
+  judged: JudgedFinding;
+}
+
+interface PastDay {
+  day: number;
+  rank: number;
+  impact: number;
+  silent: boolean;
+}
+
+/** Judges the channel's findings of days >= `from`; earlier days only tell which incident is open. */
+export function groupIncidents(channel: ChannelFindings, from: number, config: AlertPolicyConfig): Placed[] {
+  const { findings, days, places, verdicts } = channel;
+  const out: Placed[] = [];
+  const byDay = new Map<number, number[]>();
+  days.forEach((d, k) => {
+    const list = byDay.get(d);
+    if (list) list.push(k);
+    else byDay.set(d, [k]);
+  });
+  // The days of the past `regroupDays` that qualified, by direction: the incident a day belongs to.
+  // Only that week decides (not the incident's whole history), so the daily job, which reads a
+  // week of findings before its day, judges the day exactly as a backfill over the year does.
+  const recent: Record<'up' | 'down', PastDay[]> = { up: [], down: [] };
+  let seenOn = 0;
+  for (const d of [...byDay.keys()].sort((a, b) => a - b)) {
+    const indices = byDay.get(d)!;
+    let carrier = -1;
+    for (const k of indices)
+      if (verdicts[k]!.qualifies && (carrier < 0 || verdicts[k]!.strength > verdicts[carrier]!.strength))
+        carrier = k;
+    let pageReason: string | undefined;
+    if (carrier >= 0) {
+      const verdict = verdicts[carrier]!;
+      const today: PastDay = {
+        day: d,
+        rank: severityRank(verdict.severity),
+        impact: verdict.impact ?? 0,
+        silent: verdict.silent,
+      };
+      const week = recent[findings[carrier]!.direction];
+      while (week.length > 0 && week[0]!.day < d - config.incident.regroupDays) week.shift();
+      if (week.length > 0) {
+        seenOn = week[week.length - 1]!.day;
+        if (worse(today, week))
+          pageReason = `worsened: ${reasonText(verdict)} (incident seen ${isoDay(seenOn)})`;
+      } else pageReason = reasonText(verdict);
+      week.push(today);
+    }
+    if (d < from) continue;
+    for (const k of indices) {
+      const verdict = verdicts[k]!;
+      const pages = k === carrier && pageReason !== undefined;
+      let code: ReasonCode = verdict.code;
+      let reason: string;
+      if (pages) reason = pageReason!;
+      else if (!verdict.qualifies) reason = reasonText(verdict);
+      else if (k === carrier) {
+        code = 'grouped';
+        reason = `grouped: same incident as ${isoDay(seenOn)}`;
+      } else {
+        code = 'same_page';
+        reason = `same page as ${findings[carrier]!.rule}/${findings[carrier]!.metric}`;
+      }
+      out.push({
+        place: places[k]!,
+        judged: {
+          ...findings[k]!,
+          alert: pages,
+          severity: verdict.qualifies ? verdict.severity : 'info',
+          code,
+          reason,
+          ...(verdict.impact !== undefined && Number.isFinite(verdict.impact)
+            ? { impact: Math.round(verdict.impact) }
+            : {}),
+        },
+      });
+    }
+  }
+  return out;
+}
+
+/**
+ * Worse than every day of the open incident: a higher severity, a channel gone silent after a
+ * partial drop, or twice the impact (a real spike a few days after a rise).
+ */
+function worse(today: PastDay, week: PastDay[]): boolean {
+  let worst = 0;
+  let mostImpact = 0;
+  let wasSilent = false;
+  for (const past of week) {
+    worst = Math.max(worst, past.rank);
+    mostImpact = Math.max(mostImpact, past.impact);
+    wasSilent ||= past.silent;
+  }
+  return today.rank > worst || (today.silent && !wasSilent) || today.impact >= 2 * mostImpact;
+}

@@ -1,0 +1,101 @@
+/**
+ * Significance: a deviation pages when it is both large (the agreed 30% band) and unusual for the
+ * channel (a robust z on the log scale), on the day alone or over a run of days moving the same way
+ * (a slow onset); or when the last week sits well below the level of a month ago (a lasting drop).
+ */
+import type { AlertPolicyConfig } from '#shared/config/alert-policy-config.ts';
+import { insertSorted } from '#shared/domain/order-statistics.ts';
+import type { LookContext } from '../context.ts';
+import type { MetricEvidence } from '../evidence.ts';
+import type { Expectation } from '../expectation.ts';
+import { severityOf } from '../severity.ts';
+import { hold, type Verdict } from '../verdict.ts';
+
+const NOT_QUALIFIED = hold('not_qualified');
+
+/**
+ * The final check: pages or holds. With `explain` false only a yes or no is needed (a look other than
+ * the finding's own), so a hold carries no figures.
+ */
+export function significance(ctx: LookContext, e: Expectation, explain: boolean): Verdict {
+  const { run, evidence, look, dayNo } = ctx;
+  const config = run.config;
+  const metric = evidence[look.metric];
+  const { residual, scale } = e;
+  const i = look.index;
+  // The day alone, or a run of days deviating the same way (a slow onset), combined as Stouffer's z.
+  const minLog = Math.log(1 + config.page.minChange);
+  let sum = residual;
+  let count = 1;
+  let runZ = Math.abs(residual) / scale;
+  for (let k = 1; k < config.page.runDays; k++) {
+    const j = i - k;
+    if (j < 0) break;
+    const r = metric.value[j]! - metric.expected[j]!;
+    if (
+      Number.isNaN(r) ||
+      Math.sign(r) !== Math.sign(residual) ||
+      Math.abs(r) < minLog / 2 ||
+      run.late.has(dayNo - k)
+    )
+      break;
+    sum += r;
+    count++;
+    runZ = Math.max(runZ, Math.abs(sum) / (scale * Math.sqrt(count)));
+  }
+  const ratio = Math.exp(residual);
+  const agrees = look.down ? residual < 0 : residual > 0;
+  const change = look.down ? 1 - ratio : ratio - 1;
+  const dayQualifies = agrees && runZ >= config.page.minZ && change >= config.page.minChange;
+
+  const lasting =
+    !dayQualifies &&
+    look.down &&
+    look.metric !== 'ctr' &&
+    run.windowOf(dayNo) === undefined &&
+    lastingDrop(metric, i, config);
+  if (!dayQualifies && !lasting) {
+    if (!explain) return NOT_QUALIFIED;
+    if (!agrees) return hold('direction_disagrees', e.impact);
+    if (change < config.page.minChange)
+      return hold('small_change', e.impact, { change: config.page.minChange });
+    return hold('normal_variation', e.impact, { z: runZ });
+  }
+  return {
+    code: lasting ? 'lasting_drop' : e.silent ? 'silent' : 'deviation',
+    qualifies: true,
+    severity: severityOf(e.impact, e.silent, config.severity),
+    impact: e.impact,
+    strength: (e.silent ? 100 : 0) + runZ,
+    silent: e.silent,
+    down: look.down,
+    figures: { change, z: runZ },
+  };
+}
+
+/** Scratch for the last week's levels: seven values at most. */
+const lastWeek = new Float64Array(7);
+
+/** The last week's level (weekday shape removed) against the level fitted three weeks earlier. */
+export function lastingDrop(metric: MetricEvidence, i: number, config: AlertPolicyConfig): boolean {
+  const before = i - 21;
+  if (before < 0) return false;
+  const priorLevel = metric.level[before]!;
+  const priorScale = metric.scale[before]!;
+  if (Number.isNaN(priorLevel)) return false;
+  const recent = lastWeek;
+  let n = 0;
+  for (let j = i - 6; j <= i; j++) {
+    const v = metric.value[j]!;
+    const e = metric.expected[j]!;
+    const l = metric.level[j]!;
+    if (!Number.isNaN(v) && !Number.isNaN(e) && !Number.isNaN(l)) {
+      insertSorted(recent, n, v - (e - l));
+      n++;
+    }
+  }
+  if (n < 4) return false;
+  const recentLevel = recent[n >> 1]!;
+  const drop = recentLevel - priorLevel;
+  return drop <= Math.log(1 - config.page.lastingDrop) && drop <= -2 * priorScale;
+}

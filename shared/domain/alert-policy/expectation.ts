@@ -1,0 +1,50 @@
+/**
+ * The number a look is judged against: the channel's expected value that day on the log scale, its
+ * spread, and what the deviation costs in sends (or clicks). Every check and the page's sentence read
+ * the same expectation, so the change shown and the change judged are one number.
+ */
+import type { LookContext } from './context.ts';
+
+export interface Expectation {
+  /** Log value of the day and the expected log value. */
+  value: number;
+  expected: number;
+  /** Robust sd of the log value around its baseline. */
+  scale: number;
+  /** value - expected, log scale. */
+  residual: number;
+  /** Sends (or clicks) lost or extra: for CTR, the clicks the change cost at the day's sends. */
+  impact: number;
+  /** From the log scale back to the metric's units. */
+  toUnits: (logValue: number) => number;
+  /** The channel sent (almost) nothing on a drop. */
+  silent: boolean;
+}
+
+const fromLogCtr = (logValue: number) => Math.exp(logValue);
+const fromLogCount = (logValue: number) => Math.exp(logValue) - 1;
+
+/** The look's expectation, or undefined when the channel's clean history is too short for one. */
+export function expectationOf(ctx: LookContext): Expectation | undefined {
+  const { run, evidence, look } = ctx;
+  const name = look.metric;
+  const metric = evidence[name];
+  const i = look.index;
+  // A public holiday sends like a Sunday: a rise on one is measured against the channel's Sundays.
+  const holidayRise = run.windowOf(ctx.dayNo) === 'holiday' && !look.down && name !== 'ctr';
+  const expected = holidayRise ? metric.sundayExpected[i]! : metric.expected[i]!;
+  const value = metric.value[i]!;
+  if (Number.isNaN(expected) || Number.isNaN(value)) return undefined;
+  const sends = evidence.series.sends[i]!;
+  const toUnits = name === 'ctr' ? fromLogCtr : fromLogCount;
+  const unit = name === 'ctr' ? sends : 1;
+  return {
+    value,
+    expected,
+    scale: metric.scale[i]!,
+    residual: value - expected,
+    impact: Math.abs(toUnits(value) - toUnits(expected)) * unit,
+    toUnits,
+    silent: name === 'sends' && look.down && sends <= run.config.holidays.outageShare * toUnits(expected),
+  };
+}
