@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { createDynamoChannelRegistry } from '#shared/adapters/dynamo/channel-registry.ts';
 import { startEmbeddedDynamo } from '#shared/adapters/dynamo/embedded.ts';
 import { localPaths, resolveDataDir } from '#shared/adapters/local/data-dir.ts';
+import { SCHEDULE_SYNTAX } from '#shared/domain/schedule.ts';
 import { InputError, UsageError } from '#shared/errors.ts';
 import {
   CHANNEL_STATUSES,
@@ -9,6 +10,7 @@ import {
   type ChannelRegistry,
   parseRegistryCsv,
   validateChannelInput,
+  withStatusSince,
 } from '#shared/report/registry.ts';
 import { formatTable } from './alert-table.ts';
 import type { Command, CommandValues } from './command.ts';
@@ -30,8 +32,9 @@ export function actor(values: CommandValues): string {
 
 const USAGE = [
   'crm-guard channels list [--status active|paused|retired] [--owner NAME] [--json]',
-  '       crm-guard channels import FILE.csv        (columns channel_id,name,category,owner[,status])',
-  '       crm-guard channels set CHANNEL [--name N] [--category C] [--owner O] [--status S]',
+  '       crm-guard channels import FILE.csv        (columns channel_id,name,category,owner[,status][,schedule])',
+  '       crm-guard channels set CHANNEL [--name N] [--category C] [--owner O] [--status S] [--schedule S|none]',
+  `         (schedule: ${SCHEDULE_SYNTAX})`,
   '       crm-guard channels history CHANNEL',
   '       (all: [--by NAME] [--data DIR])',
 ].join('\n');
@@ -55,13 +58,14 @@ async function list(registry: ChannelRegistry, values: CommandValues): Promise<n
     shown.length === 0
       ? 'No channels registered: import some with `crm-guard channels import FILE.csv`.'
       : formatTable(
-          ['channel', 'name', 'category', 'owner', 'status', 'last decision'],
+          ['channel', 'name', 'category', 'owner', 'status', 'schedule', 'last decision'],
           shown.map((c) => [
             c.channelId,
             c.name,
             c.category,
             c.owner,
-            c.status,
+            c.statusSince ? `${c.status} since ${c.statusSince}` : c.status,
+            c.schedule ?? '-',
             lastDecision.get(c.channelId) ?? '-',
           ]),
         ),
@@ -70,31 +74,41 @@ async function list(registry: ChannelRegistry, values: CommandValues): Promise<n
 }
 
 async function set(registry: ChannelRegistry, channelId: string, values: CommandValues): Promise<number> {
-  const current: Partial<ChannelEntry> = (await registry.get(channelId)) ?? {};
-  const entry = validateChannelInput(
-    {
-      channelId,
-      name: values.name ?? current.name,
-      category: values.category ?? current.category,
-      owner: values.owner ?? current.owner,
-      status: values.status ?? current.status,
-    },
-    `channels set ${channelId}`,
+  const found = await registry.get(channelId);
+  const current: Partial<ChannelEntry> = found ?? {};
+  const at = new Date();
+  const entry = withStatusSince(
+    validateChannelInput(
+      {
+        channelId,
+        name: values.name ?? current.name,
+        category: values.category ?? current.category,
+        owner: values.owner ?? current.owner,
+        status: values.status ?? current.status,
+        schedule: values.schedule === 'none' ? undefined : (values.schedule ?? current.schedule),
+      },
+      `channels set ${channelId}`,
+    ),
+    found,
+    at,
   );
-  await registry.upsert([entry], actor(values), new Date());
-  console.log(`${channelId}: ${entry.name} · ${entry.category} · ${entry.owner} · ${entry.status}`);
+  await registry.upsert([entry], actor(values), at);
+  const status = entry.statusSince ? `${entry.status} since ${entry.statusSince}` : entry.status;
+  const schedule = entry.schedule ? ` · schedule ${entry.schedule}` : '';
+  console.log(`${channelId}: ${entry.name} · ${entry.category} · ${entry.owner} · ${status}${schedule}`);
   return 0;
 }
 
 const command: Command = {
   name: 'channels',
-  summary: 'List, import (CSV) and edit the channel registry: name, category, owner, status.',
+  summary: 'List, import (CSV) and edit the channel registry: name, category, owner, status, schedule.',
   usage: USAGE,
   options: {
     status: { type: 'string' },
     owner: { type: 'string' },
     name: { type: 'string' },
     category: { type: 'string' },
+    schedule: { type: 'string' },
     json: { type: 'boolean' },
     by: { type: 'string' },
     data: { type: 'string' },
@@ -124,7 +138,10 @@ const command: Command = {
       if (action === 'list') return await list(registry, values);
       if (action === 'set') return await set(registry, target!, values);
       if (action === 'import') {
-        await registry.upsert(imported!, actor(values), new Date());
+        const at = new Date();
+        const current = new Map((await registry.snapshot()).channels.map((c) => [c.channelId, c]));
+        const entries = imported!.map((entry) => withStatusSince(entry, current.get(entry.channelId), at));
+        await registry.upsert(entries, actor(values), at);
         console.log(`Imported ${imported!.length} channels from ${target}.`);
         return 0;
       }

@@ -1,18 +1,23 @@
 import { z } from 'zod';
+import {
+  CHANNEL_CATEGORIES,
+  CHANNEL_STATUSES,
+  type ChannelCategory,
+  type ChannelFacts,
+  type ChannelStatus,
+} from '#shared/domain/channel-facts.ts';
+import { parseSchedule, SCHEDULE_SYNTAX, ScheduleSyntaxError } from '#shared/domain/schedule.ts';
 import { InputError } from '#shared/errors.ts';
-import { type IsoDay, isIsoDay } from '#shared/time/seoul.ts';
+import { type IsoDay, isIsoDay, seoulDay } from '#shared/time/seoul.ts';
 
 /**
  * The channel registry and the owners' review loop, as plain data: who owns a channel, what it is
  * for, and every keep / redesign / retire decision with who made it, when and why.
  */
 
-export const CHANNEL_CATEGORIES = ['transactional', 'informational', 'advertising'] as const;
-export const CHANNEL_STATUSES = ['active', 'paused', 'retired'] as const;
+export { CHANNEL_CATEGORIES, CHANNEL_STATUSES, type ChannelCategory, type ChannelStatus };
 export const REVIEW_DECISIONS = ['keep', 'redesign', 'retire'] as const;
 
-export type ChannelCategory = (typeof CHANNEL_CATEGORIES)[number];
-export type ChannelStatus = (typeof CHANNEL_STATUSES)[number];
 export type ReviewDecisionName = (typeof REVIEW_DECISIONS)[number];
 
 /** Owner shown for a channel with no registry entry. */
@@ -24,6 +29,10 @@ export interface ChannelEntry {
   category: ChannelCategory;
   owner: string;
   status: ChannelStatus;
+  /** The Seoul day the status was last changed: before it the channel counts as active. */
+  statusSince?: IsoDay;
+  /** The campaign schedule the owner declared (`mon,thu`, `monthly:1,15`, `every:14:2026-01-05:3`). */
+  schedule?: string;
   updatedAt: string;
   updatedBy: string;
 }
@@ -73,6 +82,19 @@ const channelInputSchema = z.object({
   status: z
     .enum(CHANNEL_STATUSES, { error: `must be one of ${CHANNEL_STATUSES.join(', ')}` })
     .default('active'),
+  statusSince: z.string().trim().refine(isIsoDay, 'must be a calendar day YYYY-MM-DD').optional(),
+  schedule: z
+    .string()
+    .trim()
+    .superRefine((text, context) => {
+      try {
+        parseSchedule(text);
+      } catch (error) {
+        if (!(error instanceof ScheduleSyntaxError)) throw error;
+        context.addIssue({ code: 'custom', message: `${error.message} (${SCHEDULE_SYNTAX})` });
+      }
+    })
+    .optional(),
 });
 
 const reviewInputSchema = z.object({
@@ -128,6 +150,7 @@ const CSV_COLUMNS: Record<string, keyof ChannelInput> = {
   category: 'category',
   owner: 'owner',
   status: 'status',
+  schedule: 'schedule',
 };
 
 /**
@@ -196,6 +219,38 @@ export function parseCsv(csv: string, source: string): string[][] {
     rows.push(row);
   }
   return rows;
+}
+
+/**
+ * A channel's status with the day it took effect: a status that changes today counts from today,
+ * one that stays keeps its day (an entry from before days were kept has none: in effect since ever).
+ */
+export function withStatusSince(
+  entry: ChannelInput,
+  current: Pick<ChannelEntry, 'status' | 'statusSince'> | undefined,
+  at: Date,
+): ChannelInput {
+  const since = current && current.status === entry.status ? current.statusSince : seoulDay(at);
+  const { statusSince: _given, ...rest } = entry;
+  return since === undefined || entry.status === 'active' ? rest : { ...rest, statusSince: since };
+}
+
+/** What detection reads of the registry: category, status and since when, schedule, recorded changes. */
+export function channelFacts(snapshot: RegistrySnapshot): Map<string, ChannelFacts> {
+  const facts = new Map<string, ChannelFacts>();
+  for (const entry of snapshot.channels)
+    facts.set(entry.channelId, {
+      category: entry.category,
+      status: entry.status,
+      ...(entry.statusSince ? { statusSince: entry.statusSince } : {}),
+      ...(entry.schedule ? { schedule: parseSchedule(entry.schedule) } : {}),
+    });
+  for (const change of snapshot.changes) {
+    const channel = facts.get(change.channelId) ?? {};
+    channel.changes = [...(channel.changes ?? []), change.day];
+    facts.set(change.channelId, channel);
+  }
+  return facts;
 }
 
 /** The latest decision per channel. */

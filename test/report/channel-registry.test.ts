@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createDynamoChannelRegistry, retiredChannels } from '#shared/adapters/dynamo/channel-registry.ts';
+import { createDynamoChannelRegistry } from '#shared/adapters/dynamo/channel-registry.ts';
 import { type EmbeddedDynamo, startEmbeddedDynamo } from '#shared/adapters/dynamo/embedded.ts';
 import { InputError } from '#shared/errors.ts';
-import { parseRegistryCsv, validateReviewInput } from '#shared/report/registry.ts';
+import { channelFacts, parseRegistryCsv, validateReviewInput } from '#shared/report/registry.ts';
 
 let dynamo: EmbeddedDynamo;
 beforeAll(async () => {
@@ -62,7 +62,7 @@ describe('channel registry on DynamoDB (dynalite)', () => {
     );
     const snapshot = await registry.snapshot();
     const history = await registry.history('bill-reminder');
-    const retired = await retiredChannels(registry);
+    const facts = channelFacts(snapshot);
 
     // Assess
     expect(snapshot.channels.map((c) => [c.channelId, c.name, c.status, c.updatedBy])).toEqual([
@@ -83,7 +83,9 @@ describe('channel registry on DynamoDB (dynalite)', () => {
         by: '김하늘',
       },
     ]);
-    expect([...retired]).toEqual(['promo-blast']);
+    // What detection reads: the retirement with its day (Seoul), the redesign's change day.
+    expect(facts.get('promo-blast')).toMatchObject({ status: 'retired', statusSince: '2026-10-20' });
+    expect(facts.get('bill-reminder')).toMatchObject({ status: 'active', changes: ['2026-10-19'] });
   });
 
   it('refuses a decision for a channel that is not registered, naming the field', async () => {

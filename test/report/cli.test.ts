@@ -56,7 +56,9 @@ describe('crm-guard channels / review / report on one machine', () => {
     expect(code).toBe(0);
     const htmlPath = log.at(-1)!;
     expect(htmlPath).toBe(join(dir, 'out', DAY, 'report.html'));
-    expect(log.join('\n')).toMatch(/old-survey\s+만족도 조사\s+advertising\s+최유나\s+retired\s+retire 20/);
+    expect(log.join('\n')).toMatch(
+      /old-survey\s+만족도 조사\s+advertising\s+최유나\s+retired since \d{4}-\d\d-\d\d\s+-\s+retire 20/,
+    );
     const json = JSON.parse(readFileSync(join(dir, 'out', DAY, 'report.json'), 'utf8'));
     expect(json.changeImpact).toHaveLength(1);
     expect(json.changeImpact[0].comparison.relativeLift).toBeCloseTo(0.3407, 4);
@@ -93,5 +95,38 @@ describe('crm-guard channels / review / report on one machine', () => {
     await expect(channels.run({ data, category: 'spam' }, ['set', 'x'])).rejects.toThrow(
       'channels set x: field name: is required',
     );
+    const campaign = { data, name: '주간 혜택', category: 'advertising', owner: '마케팅팀' };
+    await expect(channels.run({ ...campaign, schedule: 'mon,funday' }, ['set', 'x'])).rejects.toThrow(
+      /^channels set x: field schedule: "funday" is not a weekday/,
+    );
+    await expect(
+      channels.run({ ...campaign, schedule: 'every:14:2026-01-05:20' }, ['set', 'x']),
+    ).rejects.toThrow('channels set x: field schedule: a span of "20" days must be from 1 to 13');
+  });
+
+  it('keeps a declared schedule, shows it, and clears it with none', async () => {
+    // Prepare
+    const data = mkdtempSync(join(tmpdir(), 'crm-guard-cli-'));
+    const log = captureLog();
+    const campaign = { data, name: '격주 혜택', category: 'advertising', owner: '마케팅팀' };
+
+    // Act
+    await channels.run({ ...campaign, schedule: 'every:14:2026-01-05:3' }, ['set', 'push_biweekly']);
+    await channels.run({ data, status: 'paused' }, ['set', 'push_biweekly']);
+    await channels.run({ data }, ['list']);
+    const listed = log.at(-1)!;
+    await channels.run({ data, schedule: 'none' }, ['set', 'push_biweekly']);
+
+    // Assess
+    expect(log[0]).toBe(
+      'push_biweekly: 격주 혜택 · advertising · 마케팅팀 · active · schedule every:14:2026-01-05:3',
+    );
+    expect(log[1]).toMatch(
+      /^push_biweekly: .* · paused since \d{4}-\d\d-\d\d · schedule every:14:2026-01-05:3$/,
+    );
+    expect(listed).toMatch(
+      /push_biweekly\s+격주 혜택\s+advertising\s+마케팅팀\s+paused since \S+\s+every:14:2026-01-05:3\s+-/,
+    );
+    expect(log.at(-1)).toMatch(/ · paused since \S+$/);
   });
 });

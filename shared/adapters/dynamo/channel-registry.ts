@@ -6,7 +6,6 @@ import {
   ScanCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import type { ChannelDirectory } from '#shared/domain/digest.ts';
 import { InputError, StoreUnavailableError } from '#shared/errors.ts';
 import type {
   ChannelChange,
@@ -15,6 +14,7 @@ import type {
   RegistrySnapshot,
   ReviewDecision,
 } from '#shared/report/registry.ts';
+import { seoulDay } from '#shared/time/seoul.ts';
 
 /**
  * The channel registry in the `channels` table: pk `CHANNEL#<id>`; sk `META` (name, category, owner,
@@ -40,6 +40,8 @@ function toEntry(item: Item): ChannelEntry {
     category: item.category as ChannelEntry['category'],
     owner: String(item.owner),
     status: item.status as ChannelEntry['status'],
+    ...(typeof item.statusSince === 'string' ? { statusSince: item.statusSince } : {}),
+    ...(typeof item.schedule === 'string' ? { schedule: item.schedule } : {}),
     updatedAt: String(item.updatedAt),
     updatedBy: String(item.updatedBy),
   };
@@ -138,9 +140,15 @@ export function createDynamoChannelRegistry(options: {
             new UpdateCommand({
               TableName,
               Key: { pk, sk: 'META' },
-              UpdateExpression: 'SET #status = :retired, updatedAt = :at, updatedBy = :by',
+              UpdateExpression:
+                'SET #status = :retired, statusSince = :since, updatedAt = :at, updatedBy = :by',
               ExpressionAttributeNames: { '#status': 'status' },
-              ExpressionAttributeValues: { ':retired': 'retired', ':at': when, ':by': review.by },
+              ExpressionAttributeValues: {
+                ':retired': 'retired',
+                ':since': seoulDay(at),
+                ':at': when,
+                ':by': review.by,
+              },
             }),
           ),
         );
@@ -184,21 +192,4 @@ export function createDynamoChannelRegistry(options: {
       return reviews;
     },
   };
-}
-
-/** Channels whose owners retired them: the daily job drops these before paging. */
-/** The registry as the daily job reads it: name, owner and status by channel id. */
-export async function channelDirectory(registry: ChannelRegistry): Promise<ChannelDirectory> {
-  const { channels } = await registry.snapshot();
-  return new Map(
-    channels.map((channel) => [
-      channel.channelId,
-      { name: channel.name, owner: channel.owner, status: channel.status },
-    ]),
-  );
-}
-
-export async function retiredChannels(registry: ChannelRegistry): Promise<Set<string>> {
-  const { channels } = await registry.snapshot();
-  return new Set(channels.filter((channel) => channel.status === 'retired').map((c) => c.channelId));
 }
