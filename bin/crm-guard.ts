@@ -4,6 +4,7 @@ import {
   ConfigError,
   InputError,
   MetricsQueryError,
+  OutOfRangeError,
   StoreUnavailableError,
   UsageError,
 } from '#shared/errors.ts';
@@ -55,7 +56,14 @@ async function main(argv: string[]): Promise<number> {
   return command.run(parsed.values, parsed.positionals);
 }
 
-const KNOWN_ERRORS = [UsageError, InputError, ConfigError, MetricsQueryError, StoreUnavailableError];
+const KNOWN_ERRORS = [
+  UsageError,
+  InputError,
+  ConfigError,
+  OutOfRangeError,
+  MetricsQueryError,
+  StoreUnavailableError,
+];
 
 main(process.argv.slice(2)).then(
   (code) => {

@@ -38,6 +38,11 @@ export class UsageError extends Error {
   override name = 'UsageError';
 }
 
+/** A day the job cannot judge: before the lake's first day, or not over yet in Seoul. */
+export class OutOfRangeError extends Error {
+  override name = 'OutOfRangeError';
+}
+
 /** A metrics engine (Athena, DuckDB) that failed to answer: names the query and the engine's reason. */
 export class MetricsQueryError extends Error {
   override name = 'MetricsQueryError';

@@ -37,7 +37,7 @@ export function alertTable(findings: JudgedFinding[], channels: ChannelDirectory
         : '',
       alert.channelType,
       `${alert.direction === 'down' ? 'DOWN' : 'UP'} ${describeChange(alert)}`,
-      `${alert.rule} (${alert.status})`,
+      alert.rule,
       alert.reason ?? '',
     ]),
   );

@@ -14,16 +14,27 @@ export async function runDetect(request: {
   dataDir: string;
   profile: 'default' | 'seed';
   configPath?: string;
+  /** Store and send; a run of the `seed` profile is a look unless asked. */
+  send?: boolean;
 }): Promise<number> {
   const config = loadCrmGuardConfig(request.configPath);
   const local = await openLocalDetection({ input: request.input, dataDir: request.dataDir });
   try {
+    const send = request.send ?? request.profile === 'default';
     const result = await detectDay(
-      { day: request.day, profile: request.profile, config, findingsAt: local.paths.dynamo },
+      { day: request.day, profile: request.profile, config, findingsAt: local.paths.dynamo, send },
       local.ports,
     );
     const { run } = result;
     console.log(`crm-guard detect ${run.day} (profile ${run.profile}) on ${request.input}\n`);
+    if (!result.stored) {
+      console.log(alertTable(result.findings, result.channels));
+      console.log(
+        `\n${run.channelsJudged} channels judged, ${run.findings} findings, ${run.alerts} would page. ` +
+          'A look: nothing stored or sent (add --send to store these findings and send their digest).',
+      );
+      return 0;
+    }
     if (run.missingDays.includes(run.day)) {
       console.log(`The data for ${run.day} has not arrived yet: nothing was judged. Re-run once it lands.`);
       if (result.digest)
@@ -64,8 +75,8 @@ const detect: Command = {
   name: 'detect',
   summary: 'The daily job: judge one day of every channel, store the findings, send one digest.',
   usage:
-    'crm-guard detect [--date YYYY-MM-DD] [--input PATH] [--profile default|seed] [--config FILE] [--data DIR]',
-  options: { ...commonOptions, date: { type: 'string' } },
+    'crm-guard detect [--date YYYY-MM-DD] [--input PATH] [--profile default|seed] [--send] [--config FILE] [--data DIR]',
+  options: { ...commonOptions, date: { type: 'string' }, send: { type: 'boolean' } },
   async run(values) {
     const dataDir = dataDirFlag(values);
     return runDetect({
@@ -74,6 +85,7 @@ const detect: Command = {
       dataDir,
       profile: profileFlag(values),
       configPath: stringFlag(values, 'config'),
+      ...(values.send === true ? { send: true } : {}),
     });
   },
 };

@@ -1,6 +1,6 @@
 import { combineSinks, createJsonlAlertSink } from '#shared/adapters/alerts/local.ts';
 import { openDuckDbMetrics } from '#shared/adapters/duckdb/metrics-source.ts';
-import { channelDirectory, createDynamoChannelRegistry } from '#shared/adapters/dynamo/channel-registry.ts';
+import { createDynamoChannelRegistry } from '#shared/adapters/dynamo/channel-registry.ts';
 import { startEmbeddedDynamo } from '#shared/adapters/dynamo/embedded.ts';
 import { createDynamoFindingStore } from '#shared/adapters/dynamo/finding-store.ts';
 import { localPaths } from '#shared/adapters/local/data-dir.ts';
@@ -25,7 +25,7 @@ export async function openLocalDetection(options: { input: string; dataDir: stri
       tableName: dynamo.tableNames.findings,
     }),
     alerts: combineSinks(createJsonlAlertSink(paths.alertsJsonl)),
-    channels: () => channelDirectory(registry),
+    registry: () => registry.snapshot(),
   };
   return {
     ports,

@@ -7,13 +7,13 @@ import { z } from 'zod';
 import { createSnsAlertSink } from '#shared/adapters/alerts/sns.ts';
 import { athenaMetricsSourceFromEnv } from '#shared/adapters/athena/metrics-source.ts';
 import { athenaClient, documentClient, snsClient } from '#shared/adapters/aws-clients.ts';
-import { channelDirectory, createDynamoChannelRegistry } from '#shared/adapters/dynamo/channel-registry.ts';
+import { createDynamoChannelRegistry } from '#shared/adapters/dynamo/channel-registry.ts';
 import { createDynamoFindingStore } from '#shared/adapters/dynamo/finding-store.ts';
 import { parseCrmGuardConfig } from '#shared/config/crm-guard-config.ts';
 import { loadDetectEnv } from '#shared/config/lambda-env.ts';
 import { parseConfig } from '#shared/config/load.ts';
 import { isIsoDay, seoulYesterday } from '#shared/time/seoul.ts';
-import { detectDay } from '#shared/use-cases/detect-day.ts';
+import { type DetectDayPorts, detectDay } from '#shared/use-cases/detect-day.ts';
 
 const env = loadDetectEnv();
 const config = parseCrmGuardConfig(env.CRM_GUARD_CONFIG ?? {}, 'CRM_GUARD_CONFIG');
@@ -25,11 +25,11 @@ const registry = env.CHANNELS_TABLE
   ? createDynamoChannelRegistry({ documentClient, tableName: env.CHANNELS_TABLE })
   : undefined;
 
-const ports = {
+const ports: DetectDayPorts = {
   metrics: athenaMetricsSourceFromEnv(athenaClient, env),
   store: createDynamoFindingStore({ documentClient, tableName: env.FINDINGS_TABLE }),
   alerts: createSnsAlertSink({ client: snsClient, topicArn: env.ALERTS_TOPIC_ARN }),
-  channels: registry ? () => channelDirectory(registry) : undefined,
+  ...(registry ? { registry: () => registry.snapshot() } : {}),
 };
 
 /** The scheduler sends `{}` (judge yesterday, Asia/Seoul); an operator may name a day to re-run. */

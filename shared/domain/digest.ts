@@ -30,14 +30,18 @@ const RULE_LABEL: Record<JudgedFinding['rule'], string> = {
 const count = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
 const ratio = new Intl.NumberFormat('en-US', { style: 'percent', maximumFractionDigits: 2 });
 
-/** "sends 0 vs expected 12,400 (-100%)", in the metric's own units. */
+/**
+ * "sends 0 vs expected 12,400 (-100%)", in the metric's own units: the numbers the profile judged
+ * (the policy's baseline under `default`), so the change shown is the change in the reason.
+ */
 export function describeChange(finding: JudgedFinding): string {
-  const format = (value: number) => (finding.metric === 'ctr' ? ratio.format(value) : count.format(value));
+  const { metric, actual, expected } = finding.judged ?? finding;
+  const format = (value: number) => (metric === 'ctr' ? ratio.format(value) : count.format(value));
   const change =
-    finding.expected > 0
-      ? ` (${finding.actual >= finding.expected ? '+' : ''}${Math.round(((finding.actual - finding.expected) / finding.expected) * 100)}%)`
+    expected > 0
+      ? ` (${actual >= expected ? '+' : ''}${Math.round(((actual - expected) / expected) * 100)}%)`
       : '';
-  return `${finding.metric} ${format(finding.actual)} vs expected ${format(finding.expected)}${change}`;
+  return `${metric} ${format(actual)} vs expected ${format(expected)}${change}`;
 }
 
 /** The paging findings, worst first: severity, then impact (sends lost or extra). */

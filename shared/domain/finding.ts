@@ -47,7 +47,7 @@ export const REASON_CODES = [
   // not judged by the policy's baseline
   'low_performer',
   'muted',
-  'channel_retired',
+  'channel_inactive',
   'not_in_metrics',
   // held back
   'late_data',
@@ -69,6 +69,7 @@ export const REASON_CODES = [
   'silent',
   'deviation',
   'campaign_misfire',
+  'inactive_send',
   // incident grouping
   'grouped',
   'same_page',
@@ -85,4 +86,15 @@ export interface JudgedFinding extends Finding {
   reason?: string;
   /** Sends lost (drops) or extra (spikes) against the baseline, for ranking by impact. */
   impact?: number;
+  /**
+   * The numbers the profile judged when they are not the rule's own (the policy's baseline, or another
+   * metric of the same day): what the digest shows, so the change shown and the reason agree.
+   */
+  judged?: JudgedFigures;
+}
+
+export interface JudgedFigures {
+  metric: MetricName;
+  actual: number;
+  expected: number;
 }

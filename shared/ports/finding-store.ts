@@ -23,7 +23,12 @@ export interface RunRecord {
   partialData: boolean;
   /** Set once the digest for this day went out; a re-run never sends a second one. */
   digestSentAt?: string;
+  /** Set once a provisional digest (data missing or partial) went out: re-runs send no second one. */
+  provisionalSentAt?: string;
 }
+
+/** The day's full digest, or the provisional one sent while its data is missing or partial. */
+export type DigestKind = 'full' | 'provisional';
 
 /** Findings and run records: DynamoDB in AWS, the same adapter against embedded dynalite locally. */
 export interface FindingStore {
@@ -31,8 +36,8 @@ export interface FindingStore {
   replaceDay(run: RunRecord, findings: JudgedFinding[]): Promise<void>;
   findings(range: { from: IsoDay; to: IsoDay }): Promise<JudgedFinding[]>;
   run(day: IsoDay): Promise<RunRecord | undefined>;
-  /** Marks the day's digest as sent; false when it already was (at most one digest a day). */
-  claimDigest(day: IsoDay, sentAt: string): Promise<boolean>;
+  /** Marks the day's digest of that kind as sent; false when it already was (at most one of each a day). */
+  claimDigest(day: IsoDay, sentAt: string, kind?: DigestKind): Promise<boolean>;
   /** Undoes this claim (only if it is still `sentAt`) when publishing failed, so a retry can send. */
-  releaseDigest(day: IsoDay, sentAt: string): Promise<void>;
+  releaseDigest(day: IsoDay, sentAt: string, kind?: DigestKind): Promise<void>;
 }

@@ -5,18 +5,35 @@ import { buildDigest, type ChannelDirectory } from '#shared/domain/digest.ts';
 import type { JudgedFinding } from '#shared/domain/finding.ts';
 import { configLookbackDays, runRules } from '#shared/domain/rules/index.ts';
 import { buildChannelMetrics } from '#shared/domain/series.ts';
+import { OutOfRangeError } from '#shared/errors.ts';
 import type { AlertSink, Digest } from '#shared/ports/alert-sink.ts';
-import type { FindingStore, ProfileName, RunRecord } from '#shared/ports/finding-store.ts';
+import type { DigestKind, FindingStore, ProfileName, RunRecord } from '#shared/ports/finding-store.ts';
 import type { MetricsSource } from '#shared/ports/metrics-source.ts';
-import { addDays, dayNumber, type IsoDay } from '#shared/time/seoul.ts';
+import { channelFacts, type RegistrySnapshot } from '#shared/report/registry.ts';
+import { addDays, dayNumber, daysInRange, type IsoDay, seoulDay } from '#shared/time/seoul.ts';
 
 export interface DetectDayPorts {
   metrics: MetricsSource;
   store: FindingStore;
   alerts: AlertSink;
-  /** The channel registry: names and owners for the digest; a retired channel's findings never page. */
-  channels?: () => Promise<ChannelDirectory>;
+  /**
+   * The channel registry: names and owners for the digest; category, status, declared schedule and
+   * recorded changes for the policy (a retired channel's silence never pages).
+   */
+  registry?: () => Promise<RegistrySnapshot>;
   now?: () => Date;
+}
+
+export interface DetectDayRequest {
+  day: IsoDay;
+  profile: ProfileName;
+  config: CrmGuardConfig;
+  findingsAt?: string;
+  /**
+   * Store the findings and send the digest (the job's default). Off, the run is a look: it judges
+   * and returns, and neither replaces the stored findings nor sends anything.
+   */
+  send?: boolean;
 }
 
 export interface DetectDayResult {
@@ -30,21 +47,26 @@ export interface DetectDayResult {
    * when the day is re-run after the data lands.
    */
   digest?: Digest;
-  /** True when an earlier run of the same day already sent its digest. */
+  /** True when an earlier run of the same day already sent its digest (of this run's kind). */
   digestAlreadySent: boolean;
+  /** False for a look (`send: false`): nothing was stored or sent. */
+  stored: boolean;
 }
 
 /**
  * The daily job: judge `day` for every channel, store its findings (replacing any earlier run of the
  * same day), and send one digest of what pages, once per day however often the day is re-run.
  */
-export async function detectDay(
-  request: { day: IsoDay; profile: ProfileName; config: CrmGuardConfig; findingsAt?: string },
-  ports: DetectDayPorts,
-): Promise<DetectDayResult> {
+export async function detectDay(request: DetectDayRequest, ports: DetectDayPorts): Promise<DetectDayResult> {
   const now = ports.now ?? (() => new Date());
   const startedAt = now().toISOString();
   const { day, profile, config } = request;
+  const send = request.send ?? true;
+  const today = seoulDay(now());
+  if (day >= today)
+    throw new OutOfRangeError(
+      `${day} is not over yet in Asia/Seoul (today is ${today}): judge ${addDays(today, -1)} or earlier`,
+    );
 
   // The policy groups incidents over the days before `day`: the rules run over those too; only `day` is judged.
   const memoryDays = profile === 'default' ? policyLookbackDays(config.alertPolicy) : 0;
@@ -57,9 +79,24 @@ export async function detectDay(
   );
   const columns = await ports.metrics.readChannelDays({ from: addDays(judgeFrom, -historyDays), to: day });
   const metrics = buildChannelMetrics(columns);
+  const missing = metrics.missingDays.includes(day);
+  if (missing) {
+    // Only a day with no data asks where the lake starts: a day before it is a mistake, not late data.
+    const earliest = await ports.metrics.earliestDay();
+    if (earliest === undefined || day < earliest)
+      throw new OutOfRangeError(
+        earliest === undefined
+          ? 'the lake has no data yet'
+          : `${day} is before the lake's first day, ${earliest}`,
+      );
+  }
   const ruleRun = runRules(metrics, { from: judgeFrom, to: day }, config.detection);
-  const channels: ChannelDirectory = (await ports.channels?.()) ?? new Map();
-  const judged = judgeFindings({
+  const snapshot = await ports.registry?.();
+  const channels: ChannelDirectory = new Map(
+    (snapshot?.channels ?? []).map((c) => [c.channelId, { name: c.name, owner: c.owner, status: c.status }]),
+  );
+  const previous = send ? await ports.store.run(day) : undefined;
+  const findings = judgeFindings({
     profile,
     metrics,
     ruleRun,
@@ -67,15 +104,10 @@ export async function detectDay(
     config: config.alertPolicy,
     detection: config.detection,
     minSendsForRatio: config.detection.rules.minSendsForRatio,
+    ...(snapshot ? { facts: channelFacts(snapshot) } : {}),
+    ...(profile === 'default' && send ? { notified: await notifiedDays(ports.store, judgeFrom, day) } : {}),
   });
-  const findings = judged.map((finding) =>
-    finding.alert && channels.get(finding.channelId)?.status === 'retired'
-      ? { ...finding, alert: false, code: 'channel_retired' as const, reason: 'channel retired' }
-      : finding,
-  );
 
-  const previous = await ports.store.run(day);
-  const missing = ruleRun.lateDays.includes(day);
   const partialData =
     !missing && profile === 'default' && lateDays(metrics, config.alertPolicy.lateData).has(dayNumber(day));
   const run: RunRecord = {
@@ -92,28 +124,45 @@ export async function detectDay(
     missingDays: metrics.missingDays,
     partialData,
     digestSentAt: previous?.digestSentAt,
+    provisionalSentAt: previous?.provisionalSentAt,
   };
+  if (!send) return { run, channels, findings, digestAlreadySent: false, stored: false };
   await ports.store.replaceDay(run, findings);
 
-  const digestAlreadySent = previous?.digestSentAt !== undefined;
-  const late = missing || partialData;
-  if (digestAlreadySent || (!late && run.alerts === 0)) return { run, channels, findings, digestAlreadySent };
+  // A provisional digest while the day is missing or partial (silence would read as "all well" on the
+  // one morning a fleet-wide outage looks like late data); the full one once it has landed.
+  const kind: DigestKind = missing || partialData ? 'provisional' : 'full';
+  const sentBefore =
+    kind === 'full' ? previous?.digestSentAt : (previous?.digestSentAt ?? previous?.provisionalSentAt);
+  const result = { run, channels, findings, digestAlreadySent: sentBefore !== undefined, stored: true };
+  if (sentBefore !== undefined || (kind === 'full' && run.alerts === 0)) return result;
   const digest = buildDigest(run, findings, { findingsAt: request.findingsAt, channels });
-  if (late) {
-    // Silence would read as "all well" on the one morning a fleet-wide outage looks like late data.
-    // Unclaimed: the re-run after the data lands still sends the day's full digest.
-    await ports.alerts.publish(digest);
-    return { run, channels, findings, digest, digestAlreadySent };
-  }
   // Claim, then publish: two overlapping runs never both send; a failed publish gives the claim back.
   const sentAt = now().toISOString();
-  if (!(await ports.store.claimDigest(day, sentAt)))
-    return { run, channels, findings, digestAlreadySent: true };
+  if (!(await ports.store.claimDigest(day, sentAt, kind))) return { ...result, digestAlreadySent: true };
   try {
     await ports.alerts.publish(digest);
   } catch (error) {
-    await ports.store.releaseDigest(day, sentAt);
+    await ports.store.releaseDigest(day, sentAt, kind);
     throw error;
   }
-  return { run: { ...run, digestSentAt: sentAt }, channels, findings, digest, digestAlreadySent };
+  const claimed = kind === 'full' ? { digestSentAt: sentAt } : { provisionalSentAt: sentAt };
+  return { ...result, run: { ...run, ...claimed }, digest };
+}
+
+/**
+ * The days before `day` whose pages reached people: judged in full, and either their digest went out
+ * or nothing on them paged. An incident groups only with those; a day never run, or judged only
+ * provisionally, leaves an ongoing outage to page again today.
+ */
+async function notifiedDays(store: FindingStore, from: IsoDay, day: IsoDay): Promise<Set<number>> {
+  const days = daysInRange(from, addDays(day, -1));
+  const runs = await Promise.all(days.map((d) => store.run(d)));
+  const notified = new Set<number>();
+  runs.forEach((run, k) => {
+    const judgedInFull = run && !run.partialData && !run.missingDays.includes(run.day);
+    if (judgedInFull && (run.digestSentAt !== undefined || run.alerts === 0))
+      notified.add(dayNumber(days[k]!));
+  });
+  return notified;
 }

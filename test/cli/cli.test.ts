@@ -116,10 +116,17 @@ describe('crm-guard sample-data', () => {
 describe('crm-guard detect', () => {
   it('judges a day of the lake, prints the alerts as a table and where the findings are stored', async () => {
     // Act
-    const first = await cli(['detect', '--input', lake, '--date', END, '--profile', 'seed']);
-    const again = await cli(['detect', '--input', lake, '--date', END, '--profile', 'seed']);
+    const look = await cli(['detect', '--input', lake, '--date', END, '--profile', 'seed']);
+    const lookLeftNoDigest = !existsSync(join(dataDir, 'alerts.jsonl'));
+    const first = await cli(['detect', '--input', lake, '--date', END, '--profile', 'seed', '--send']);
+    const again = await cli(['detect', '--input', lake, '--date', END, '--profile', 'seed', '--send']);
 
     // Assess
+    expect(look.code).toBe(0);
+    expect(look.stdout).toMatch(
+      /30 channels judged, \d+ findings, [1-9]\d* would page\. A look: nothing stored or sent/,
+    );
+    expect(lookLeftNoDigest).toBe(true);
     expect(first.stderr).toBe('');
     expect(first.code).toBe(0);
     expect(first.stdout).toContain(`crm-guard detect ${END} (profile seed)`);
@@ -143,6 +150,20 @@ describe('crm-guard detect', () => {
     // Assess
     expect(late.code).toBe(0);
     expect(late.stdout).toContain('The data for 2026-11-01 has not arrived yet: nothing was judged.');
+  });
+
+  it('refuses a day before the lake starts and a day not over yet, in one line, exit 2', async () => {
+    // Act
+    const before = await cli(['detect', '--input', lake, '--date', '2020-01-01']);
+    const future = await cli(['detect', '--input', lake, '--date', '2099-01-01']);
+
+    // Assess
+    expect(before.code).toBe(2);
+    expect(before.stderr).toBe("crm-guard: 2020-01-01 is before the lake's first day, 2026-08-03\n");
+    expect(future.code).toBe(2);
+    expect(future.stderr).toMatch(
+      /^crm-guard: 2099-01-01 is not over yet in Asia\/Seoul \(today is \d{4}-\d\d-\d\d\)[^\n]*\n$/,
+    );
   });
 });
 

@@ -13,6 +13,7 @@ import { generateSample } from '#shared/domain/sample/generate.ts';
 import type { AlertSink, Digest } from '#shared/ports/alert-sink.ts';
 import type { FindingStore, ProfileName } from '#shared/ports/finding-store.ts';
 import type { MetricsSource } from '#shared/ports/metrics-source.ts';
+import type { RegistrySnapshot } from '#shared/report/registry.ts';
 import { addDays, dayNumber, daysInRange, isoDay } from '#shared/time/seoul.ts';
 import { type DetectDayPorts, detectDay } from '#shared/use-cases/detect-day.ts';
 import { backfill } from '#shared/use-cases/judge-range.ts';
@@ -254,17 +255,31 @@ describe('detectDay on a DuckDB lake and the DynamoDB store (dynalite)', () => {
   it('stores a retired channel finding with alert false', async () => {
     // Prepare
     const alerts = capturingSink();
-    const channels = async () =>
-      new Map([[RETIRED, { name: 'retired sample', owner: 'crm', status: 'retired' }]]);
+    const registry = async (): Promise<RegistrySnapshot> => ({
+      channels: [
+        {
+          channelId: RETIRED,
+          name: 'retired sample',
+          category: 'informational',
+          owner: 'crm',
+          status: 'retired',
+          statusSince: addDays(LAST, -3),
+          updatedAt: '2026-10-28T00:00:00Z',
+          updatedBy: 'crm',
+        },
+      ],
+      reviews: [],
+      changes: [],
+    });
 
     // Act
-    const withRetired = await detectDay({ day: LAST, profile: 'seed', config }, ports(alerts, { channels }));
+    const withRetired = await detectDay({ day: LAST, profile: 'seed', config }, ports(alerts, { registry }));
 
     // Assess
     const retired = withRetired.findings.filter((f) => f.channelId === RETIRED);
     expect(retired.length).toBeGreaterThan(0);
     expect(retired.every((f) => !f.alert)).toBe(true);
-    expect(retired.some((f) => f.reason === 'channel retired')).toBe(true);
+    expect(retired.some((f) => f.code === 'channel_inactive')).toBe(true);
     const stored = (await store.findings({ from: LAST, to: LAST })).filter((f) => f.channelId === RETIRED);
     expect(stored.length).toBe(retired.length);
     expect(stored.every((f) => !f.alert)).toBe(true);
@@ -297,7 +312,7 @@ async function dailyAndBackfill(profile: ProfileName, days: string[]) {
   const daily = new Map<string, JudgedFinding[]>();
   for (const day of days) {
     const result = await detectDay(
-      { day, profile, config },
+      { day, profile, config, send: false },
       { metrics, store: noStore, alerts: capturingSink() },
     );
     daily.set(day, result.findings);
@@ -334,6 +349,7 @@ describe('the daily read window is exact', () => {
     }
   });
 
+  // A look (send: false) groups incidents as a backfill does; a sending run only with days that were sent.
   it('profile default: day t alone gives the rule findings and the verdicts backfill gives for t', async () => {
     // Prepare: 200 days with injected incidents, so the policy's two-month look-back is inside the lake.
     const longDir = mkdtempSync(join(tmpdir(), 'crm-guard-detect-day-long-'));
@@ -356,7 +372,7 @@ describe('the daily read window is exact', () => {
       const daily = new Map<string, JudgedFinding[]>();
       for (const day of days) {
         const result = await detectDay(
-          { day, profile: 'default', config },
+          { day, profile: 'default', config, send: false },
           { metrics: long, store: noStore, alerts: capturingSink() },
         );
         daily.set(day, result.findings);

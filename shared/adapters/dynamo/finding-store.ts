@@ -9,7 +9,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import type { JudgedFinding } from '#shared/domain/finding.ts';
 import { StoreUnavailableError } from '#shared/errors.ts';
-import type { FindingStore, RunRecord } from '#shared/ports/finding-store.ts';
+import type { DigestKind, FindingStore, RunRecord } from '#shared/ports/finding-store.ts';
 import { addDays, daysInRange, type IsoDay, seoulInstant } from '#shared/time/seoul.ts';
 import { KEY, TTL_ATTRIBUTE } from './tables.ts';
 
@@ -138,8 +138,8 @@ export function createDynamoFindingStore(options: DynamoFindingStoreOptions): Fi
       `deleting stale findings of ${run.day}`,
     );
 
-    // UpdateItem, not Put: a digestSentAt already stored survives the re-run, with no read-then-write race.
-    const { digestSentAt, ...fields } = run;
+    // UpdateItem, not Put: a claim already stored survives the re-run, with no read-then-write race.
+    const { digestSentAt, provisionalSentAt: _claimedApart, ...fields } = run;
     const written = Object.entries({ ...fields, [TTL_ATTRIBUTE]: expiresAt }).filter(
       ([, value]) => value !== undefined,
     );
@@ -199,7 +199,7 @@ export function createDynamoFindingStore(options: DynamoFindingStoreOptions): Fi
     return record as unknown as RunRecord;
   }
 
-  async function claimDigest(day: IsoDay, sentAt: string): Promise<boolean> {
+  async function claimDigest(day: IsoDay, sentAt: string, kind: DigestKind = 'full'): Promise<boolean> {
     try {
       await documentClient.send(
         new UpdateCommand({
@@ -207,7 +207,7 @@ export function createDynamoFindingStore(options: DynamoFindingStoreOptions): Fi
           Key: { [KEY.pk]: dayKey(day), [KEY.sk]: RUN_KEY },
           UpdateExpression: 'SET #sent = :sent, #ttl = if_not_exists(#ttl, :ttl)',
           ConditionExpression: 'attribute_not_exists(#sent)',
-          ExpressionAttributeNames: { '#sent': 'digestSentAt', '#ttl': TTL_ATTRIBUTE },
+          ExpressionAttributeNames: { '#sent': CLAIM_ATTRIBUTE[kind], '#ttl': TTL_ATTRIBUTE },
           ExpressionAttributeValues: { ':sent': sentAt, ':ttl': expiresAtFor(day) },
         }),
       );
@@ -228,7 +228,7 @@ export function createDynamoFindingStore(options: DynamoFindingStoreOptions): Fi
     }
   }
 
-  async function releaseDigest(day: IsoDay, sentAt: string): Promise<void> {
+  async function releaseDigest(day: IsoDay, sentAt: string, kind: DigestKind = 'full'): Promise<void> {
     try {
       await documentClient.send(
         new UpdateCommand({
@@ -236,7 +236,7 @@ export function createDynamoFindingStore(options: DynamoFindingStoreOptions): Fi
           Key: { [KEY.pk]: dayKey(day), [KEY.sk]: RUN_KEY },
           UpdateExpression: 'REMOVE #sent',
           ConditionExpression: '#sent = :sent',
-          ExpressionAttributeNames: { '#sent': 'digestSentAt' },
+          ExpressionAttributeNames: { '#sent': CLAIM_ATTRIBUTE[kind] },
           ExpressionAttributeValues: { ':sent': sentAt },
         }),
       );
@@ -254,6 +254,12 @@ export function createDynamoFindingStore(options: DynamoFindingStoreOptions): Fi
 
   return { replaceDay, findings: readFindings, run, claimDigest, releaseDigest };
 }
+
+/** The run record's attribute that claims each kind of digest. */
+const CLAIM_ATTRIBUTE: Record<DigestKind, keyof RunRecord> = {
+  full: 'digestSentAt',
+  provisional: 'provisionalSentAt',
+};
 
 function toItem(finding: JudgedFinding, sk: string, expiresAt: number): Record<string, unknown> {
   const item: Record<string, unknown> = {

@@ -3,6 +3,7 @@
  * spread, and what the deviation costs in sends (or clicks). Every check and the page's sentence read
  * the same expectation, so the change shown and the change judged are one number.
  */
+import type { JudgedFigures } from '#shared/domain/finding.ts';
 import type { LookContext } from './context.ts';
 
 export interface Expectation {
@@ -19,6 +20,8 @@ export interface Expectation {
   toUnits: (logValue: number) => number;
   /** The channel sent (almost) nothing on a drop. */
   silent: boolean;
+  /** The day's value and its expectation in the metric's units: the numbers a page shows. */
+  judged: JudgedFigures;
 }
 
 const fromLogCtr = (logValue: number) => Math.exp(logValue);
@@ -36,9 +39,17 @@ export function expectationOf(ctx: LookContext): Expectation | undefined {
   const value = metric.value[i]!;
   if (Number.isNaN(expected) || Number.isNaN(value)) return undefined;
   const sends = evidence.series.sends[i]!;
+  const clicks = evidence.series.clicks[i]!;
   const toUnits = name === 'ctr' ? fromLogCtr : fromLogCount;
   const unit = name === 'ctr' ? sends : 1;
+  const actual = name === 'sends' ? sends : name === 'clicks' ? clicks : clicks / sends;
+  const expectedUnits = toUnits(expected);
   return {
+    judged: {
+      metric: name,
+      actual,
+      expected: name === 'ctr' ? expectedUnits : Math.round(expectedUnits),
+    },
     value,
     expected,
     scale: metric.scale[i]!,

@@ -20,6 +20,7 @@ import { type HolidayWindow, holidayWindowOf, lateDays } from './calendar.ts';
 import { addBaselinePages, type ChannelFindings } from './checks/baseline-pages.ts';
 import { groupIncidents, type Placed } from './checks/incident-grouping.ts';
 import { DAYS_PER_MONTH, MONTH_SLACK_DAYS } from './checks/monthly-cycle.ts';
+import { addInactiveSends, holdInactiveDrops, inactiveFrom } from './checks/registry-status.ts';
 import type { PolicyRun } from './context.ts';
 import { channelEvidence, evidenceArena } from './evidence.ts';
 import { assess } from './look.ts';
@@ -41,6 +42,11 @@ export interface JudgeFindingsInput {
   declineDays?: number;
   /** What the registry knows of each channel (category, status, declared schedule, recorded changes). */
   facts?: ChannelFactsById;
+  /**
+   * Day numbers before `range.from` whose pages reached people (the daily job reads them from the run
+   * records). An incident groups only with those. Left out, every earlier day counts (as in a backfill).
+   */
+  notified?: ReadonlySet<number>;
 }
 
 const PAGING_RULES = new Set(['ma_ratio', 'zscore', 'robust_ratio', 'decline']);
@@ -72,12 +78,27 @@ export function judgeFindings(input: JudgeFindingsInput): JudgedFinding[] {
   const to = dayNumber(input.range.to);
   if (input.profile === 'seed') {
     const seriesById = new Map(input.metrics.channels.map((s) => [s.channelId, s]));
-    return input.ruleRun.findings
-      .filter((f) => {
-        const d = dayNumber(f.date);
-        return d >= from && d <= to;
-      })
-      .map((f) => judgeSeed(f, seriesById.get(f.channelId)));
+    const out: JudgedFinding[] = [];
+    for (const finding of input.ruleRun.findings) {
+      const d = dayNumber(finding.date);
+      if (d < from || d > to) continue;
+      const judged = judgeSeed(finding, seriesById.get(finding.channelId));
+      // The registry holds for the team's rules too: a paused or retired channel's silence never pages.
+      const since = inactiveFrom(input.facts?.get(finding.channelId));
+      const inactiveDrop = since !== undefined && d >= since && finding.direction === 'down';
+      out.push(
+        inactiveDrop
+          ? {
+              ...judged,
+              alert: false,
+              severity: 'info',
+              code: 'channel_inactive',
+              reason: reasonText(hold('channel_inactive')),
+            }
+          : judged,
+      );
+    }
+    return out;
   }
   return judgeDefault(input, from, to);
 }
@@ -194,12 +215,12 @@ function judgeDefault(input: JudgeFindingsInput, from: number, to: number): Judg
       );
       addBaselinePages(run, evidence, channel, contextFrom, to);
     }
-    place(groupIncidents(channel, from, config));
+    place(groupIncidents(channel, from, config, input.notified));
   }
   // Findings of channels the metrics no longer hold.
   for (const channel of byChannel.values()) {
     channel.verdicts = channel.findings.map(withoutEvidence);
-    place(groupIncidents(channel, from, config));
+    place(groupIncidents(channel, from, config, input.notified));
   }
   const out: JudgedFinding[] = [];
   for (const j of judged) if (j) out.push(j);

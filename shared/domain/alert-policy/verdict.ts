@@ -3,7 +3,7 @@
  * quotes, and whether it pages. Tests and the digest read the code; people read the sentence, which
  * is rendered from the code and the same figures, so the two never disagree.
  */
-import type { ReasonCode, Severity } from '#shared/domain/finding.ts';
+import type { JudgedFigures, ReasonCode, Severity } from '#shared/domain/finding.ts';
 
 /** The numbers a verdict quotes: the relative change and robust z it was judged on. */
 export interface VerdictFigures {
@@ -30,6 +30,8 @@ export interface Verdict {
   via?: { metric: string; day?: string };
   /** A page of the policy's own baseline, with no rule finding behind it. */
   ownBaseline?: boolean;
+  /** The value and expectation the verdict was reached on, in the metric's units. */
+  judged?: JudgedFigures;
 }
 
 /** A verdict that holds the finding back (never pages). */
@@ -61,8 +63,8 @@ export function reasonSentence(verdict: Pick<Verdict, 'code' | 'figures' | 'down
       return 'weekly report (low performer)';
     case 'muted':
       return 'muted channel';
-    case 'channel_retired':
-      return 'channel retired';
+    case 'channel_inactive':
+      return 'channel paused or retired in the registry: its silence is expected';
     case 'not_in_metrics':
       return 'channel not in the metrics read';
     case 'late_data':
@@ -101,6 +103,8 @@ export function reasonSentence(verdict: Pick<Verdict, 'code' | 'figures' | 'down
       return 'channel went silent';
     case 'deviation':
       return `${percent(f.change ?? 0)} ${verdict.down ? 'below' : 'above'} baseline${z}`;
+    case 'inactive_send':
+      return 'channel paused or retired in the registry, yet it sent';
     case 'grouped':
       return 'grouped: same incident';
     case 'same_page':
@@ -111,7 +115,7 @@ export function reasonSentence(verdict: Pick<Verdict, 'code' | 'figures' | 'down
 /** The sentence of a verdict as the finding carries it: what it looked at, then why. */
 export function reasonText(verdict: Verdict): string {
   const sentence = reasonSentence(verdict);
-  if (verdict.ownBaseline) return `sends ${sentence}, on the channel's own baseline (no seed rule fired)`;
+  if (verdict.ownBaseline) return `${sentence} (no seed rule fired)`;
   if (!verdict.via) return sentence;
   return `${verdict.via.metric}${verdict.via.day ? ` on ${verdict.via.day}` : ''}: ${sentence}`;
 }

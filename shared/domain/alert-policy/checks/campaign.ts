@@ -49,5 +49,6 @@ function campaignRise({ run, evidence, look }: LookContext, e: Expectation): Ver
     silent: false,
     down: false,
     figures: { ratio, z },
+    judged: { metric: look.metric, actual: e.judged.actual, expected: Math.round(e.toUnits(typical)) },
   };
 }

@@ -23,8 +23,16 @@ interface PastDay {
   silent: boolean;
 }
 
-/** Judges the channel's findings of days >= `from`; earlier days only tell which incident is open. */
-export function groupIncidents(channel: ChannelFindings, from: number, config: AlertPolicyConfig): Placed[] {
+/**
+ * Judges the channel's findings of days >= `from`; earlier days only tell which incident is open, and
+ * only when their pages reached people (`notified`; all of them when not given).
+ */
+export function groupIncidents(
+  channel: ChannelFindings,
+  from: number,
+  config: AlertPolicyConfig,
+  notified?: ReadonlySet<number>,
+): Placed[] {
   const { findings, days, places, verdicts } = channel;
   const out: Placed[] = [];
   const byDay = new Map<number, number[]>();
@@ -45,6 +53,8 @@ export function groupIncidents(channel: ChannelFindings, from: number, config: A
       if (verdicts[k]!.qualifies && (carrier < 0 || verdicts[k]!.strength > verdicts[carrier]!.strength))
         carrier = k;
     let pageReason: string | undefined;
+    // A past day nobody heard of opens no incident: an outage still going on pages today.
+    if (carrier >= 0 && d < from && notified && !notified.has(d)) carrier = -1;
     if (carrier >= 0) {
       const verdict = verdicts[carrier]!;
       const today: PastDay = {
@@ -88,6 +98,7 @@ export function groupIncidents(channel: ChannelFindings, from: number, config: A
           ...(verdict.impact !== undefined && Number.isFinite(verdict.impact)
             ? { impact: Math.round(verdict.impact) }
             : {}),
+          ...(verdict.qualifies && verdict.judged ? { judged: verdict.judged } : {}),
         },
       });
     }

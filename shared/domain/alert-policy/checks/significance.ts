@@ -69,9 +69,15 @@ export function significance(ctx: LookContext, e: Expectation, explain: boolean)
     strength: (e.silent ? 100 : 0) + runZ,
     silent: e.silent,
     down: look.down,
-    figures: { change, z: runZ },
+    // The change quoted is the change shown: the day against its expectation, in units.
+    figures: { change: Math.abs(relativeChange(e.judged)), z: runZ },
+    judged: e.judged,
   };
 }
+
+/** (actual - expected) / expected, as the digest shows it. */
+export const relativeChange = ({ actual, expected }: { actual: number; expected: number }) =>
+  expected > 0 ? (actual - expected) / expected : 0;
 
 /** Scratch for the last week's levels: seven values at most. */
 const lastWeek = new Float64Array(7);

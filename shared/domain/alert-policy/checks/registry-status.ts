@@ -1,0 +1,80 @@
+/**
+ * Registry status: a channel its owners paused or retired is expected to be silent, so its silence
+ * never pages; if it sends, something is sending that should not, and that pages.
+ */
+import type { ChannelFacts } from '#shared/domain/channel-facts.ts';
+import type { ChannelSeries } from '#shared/domain/channel-metrics.ts';
+import type { Finding } from '#shared/domain/finding.ts';
+import { dayNumber, isoDay } from '#shared/time/seoul.ts';
+import type { PolicyRun } from '../context.ts';
+import { severityOf } from '../severity.ts';
+import { hold, type Verdict } from '../verdict.ts';
+import type { ChannelFindings } from './baseline-pages.ts';
+
+const INACTIVE = hold('channel_inactive');
+
+/**
+ * The first day the channel counts as inactive, or undefined for an active one. The day the status
+ * changed still counts as active (it may have sent that morning); with no day recorded, every day.
+ */
+export function inactiveFrom(facts: ChannelFacts | undefined): number | undefined {
+  if (facts?.status !== 'paused' && facts?.status !== 'retired') return undefined;
+  return facts.statusSince ? dayNumber(facts.statusSince) + 1 : Number.NEGATIVE_INFINITY;
+}
+
+/** Holds the drops of inactive days (their verdicts replaced in place). */
+export function holdInactiveDrops(channel: ChannelFindings, since: number): void {
+  channel.findings.forEach((finding, k) => {
+    if (finding.direction === 'down' && channel.days[k]! >= since) channel.verdicts[k] = INACTIVE;
+  });
+}
+
+/**
+ * Pages every inactive day of [from, to] on which the channel sent (one incident: grouping keeps it to
+ * one page while it goes on). Only days with a known start: an inactive status with no day set
+ * cannot tell old sends from new ones.
+ */
+export function addInactiveSends(
+  run: PolicyRun,
+  series: ChannelSeries,
+  channel: ChannelFindings,
+  since: number,
+  from: number,
+  to: number,
+): void {
+  if (!Number.isFinite(since)) return;
+  const start = Math.max(from, since, series.firstDay);
+  const end = Math.min(to, series.firstDay + series.sends.length - 1);
+  for (let d = start; d <= end; d++) {
+    const sends = series.sends[d - series.firstDay]!;
+    if (!(sends > 0)) continue;
+    const finding: Finding = {
+      date: isoDay(d),
+      channelId: series.channelId,
+      channelType: series.channelType,
+      rule: 'baseline',
+      metric: 'sends',
+      status: 'confirmed',
+      direction: 'up',
+      actual: sends,
+      expected: 0,
+      lower: 0,
+      upper: 0,
+    };
+    const verdict: Verdict = {
+      code: 'inactive_send',
+      qualifies: true,
+      severity: severityOf(sends, false, run.config.severity),
+      impact: sends,
+      // Whatever else the rules saw that day, this is the page.
+      strength: 1000,
+      silent: false,
+      down: false,
+      judged: { metric: 'sends', actual: sends, expected: 0 },
+    };
+    channel.findings.push(finding);
+    channel.days.push(d);
+    channel.places.push(-1);
+    channel.verdicts.push(verdict);
+  }
+}

@@ -1,0 +1,190 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { writeChannelLake } from '#shared/adapters/duckdb/lake-writer.ts';
+import { openDuckDbMetrics } from '#shared/adapters/duckdb/metrics-source.ts';
+import { type EmbeddedDynamo, startEmbeddedDynamo } from '#shared/adapters/dynamo/embedded.ts';
+import { createDynamoFindingStore } from '#shared/adapters/dynamo/finding-store.ts';
+import { parseCrmGuardConfig } from '#shared/config/crm-guard-config.ts';
+import type { ChannelDayRow } from '#shared/domain/channel-metrics.ts';
+import type { JudgedFinding } from '#shared/domain/finding.ts';
+import { OutOfRangeError } from '#shared/errors.ts';
+import type { AlertSink, Digest } from '#shared/ports/alert-sink.ts';
+import type { FindingStore } from '#shared/ports/finding-store.ts';
+import type { MetricsSource } from '#shared/ports/metrics-source.ts';
+import { addDays, daysInRange, seoulInstant, weekday } from '#shared/time/seoul.ts';
+import { type DetectDayPorts, detectDay } from '#shared/use-cases/detect-day.ts';
+
+const config = parseCrmGuardConfig({});
+const FIRST = '2026-06-01';
+const LAST = '2026-09-10';
+/** Silent on the last two days: a two-day outage. */
+const OUTAGE = 'alimtalk_outage';
+
+/** Four steady weekly channels over 100 days; the outage channel sends nothing on LAST - 1 and LAST. */
+function rows(): ChannelDayRow[] {
+  const out: ChannelDayRow[] = [];
+  const ids = [OUTAGE, 'alimtalk_b', 'push_c', 'push_d'];
+  daysInRange(FIRST, LAST).forEach((dt, i) => {
+    ids.forEach((channelId, c) => {
+      if (channelId === OUTAGE && dt >= addDays(LAST, -1)) return;
+      const weekend = weekday(dt) % 6 === 0 ? 0.6 : 1;
+      const wobble = 1 + 0.03 * Math.sin(i * (c + 1.3));
+      const sends = Math.round((c + 1) * 8_000 * weekend * wobble);
+      out.push({
+        dt,
+        channelId,
+        channelType: channelId.split('_')[0]!,
+        sends,
+        clicks: Math.round(sends * 0.04),
+      });
+    });
+  });
+  return out;
+}
+
+function capturingSink(): AlertSink & { sent: Digest[] } {
+  const sink = {
+    sent: [] as Digest[],
+    async publish(digest: Digest) {
+      sink.sent.push(digest);
+    },
+  };
+  return sink;
+}
+
+let dir: string;
+let metrics: MetricsSource;
+let dynamo: EmbeddedDynamo;
+let store: FindingStore;
+// The job runs the morning after its day.
+const now = () => seoulInstant(addDays(LAST, 1), 9);
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'crm-guard-paging-'));
+  await writeChannelLake(dir, rows());
+  metrics = await openDuckDbMetrics({ input: dir });
+});
+
+afterAll(async () => {
+  await metrics?.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+beforeEach(async () => {
+  dynamo = await startEmbeddedDynamo();
+  store = createDynamoFindingStore({
+    documentClient: dynamo.documentClient,
+    tableName: dynamo.tableNames.findings,
+  });
+});
+
+afterEach(async () => {
+  await dynamo.close();
+});
+
+const ports = (alerts: AlertSink): DetectDayPorts => ({ metrics, store, alerts, now });
+const pagesOutage = (digest: Digest | undefined) =>
+  (digest?.body as { alerts: JudgedFinding[] } | undefined)?.alerts.some((a) => a.channelId === OUTAGE) ??
+  false;
+
+describe('detectDay: an incident groups only with pages that were sent', () => {
+  it('pages an outage on t when t-1 was never run', async () => {
+    // Prepare
+    const alerts = capturingSink();
+
+    // Act
+    const result = await detectDay({ day: LAST, profile: 'default', config }, ports(alerts));
+
+    // Assess
+    expect(result.findings.some((f) => f.channelId === OUTAGE && f.alert)).toBe(true);
+    expect(pagesOutage(alerts.sent[0])).toBe(true);
+  });
+
+  it('groups t with t-1 when t-1 ran and its digest went out', async () => {
+    // Prepare
+    const alerts = capturingSink();
+    await detectDay({ day: addDays(LAST, -1), profile: 'default', config }, ports(alerts));
+
+    // Act
+    const result = await detectDay({ day: LAST, profile: 'default', config }, ports(alerts));
+
+    // Assess
+    expect(pagesOutage(alerts.sent[0])).toBe(true);
+    const outage = result.findings.filter((f) => f.channelId === OUTAGE && f.metric === 'sends');
+    expect(outage.length).toBeGreaterThan(0);
+    expect(outage.some((f) => f.alert)).toBe(false);
+    expect(outage.some((f) => f.code === 'grouped')).toBe(true);
+  });
+
+  it('pages again on t when t-1 got only a provisional digest', async () => {
+    // Prepare: a run record for t-1 that judged a partial day (its provisional digest claims nothing).
+    const alerts = capturingSink();
+    const previous = addDays(LAST, -1);
+    await detectDay({ day: previous, profile: 'default', config }, ports(alerts));
+    const run = (await store.run(previous))!;
+    await store.replaceDay(
+      { ...run, partialData: true },
+      await store.findings({ from: previous, to: previous }),
+    );
+    await store.releaseDigest(previous, run.digestSentAt!);
+
+    // Act
+    const result = await detectDay({ day: LAST, profile: 'default', config }, ports(alerts));
+
+    // Assess
+    expect(result.findings.some((f) => f.channelId === OUTAGE && f.alert)).toBe(true);
+  });
+});
+
+describe('detectDay: looks, and days it cannot judge', () => {
+  it('a seed-profile look judges and returns, and neither stores nor sends', async () => {
+    // Prepare
+    const alerts = capturingSink();
+
+    // Act
+    const look = await detectDay({ day: LAST, profile: 'seed', config, send: false }, ports(alerts));
+
+    // Assess
+    expect(look.stored).toBe(false);
+    expect(look.findings.some((f) => f.channelId === OUTAGE && f.alert)).toBe(true);
+    expect(alerts.sent).toEqual([]);
+    expect(await store.run(LAST)).toBeUndefined();
+    expect(await store.findings({ from: LAST, to: LAST })).toEqual([]);
+  });
+
+  it('refuses a day before the lake starts, today and the future, sending nothing', async () => {
+    // Prepare
+    const alerts = capturingSink();
+    const job = (day: string) => detectDay({ day, profile: 'default', config }, ports(alerts));
+
+    // Act / Assess
+    await expect(job(addDays(FIRST, -1))).rejects.toThrow(OutOfRangeError);
+    await expect(job(addDays(FIRST, -1))).rejects.toThrow(
+      `${addDays(FIRST, -1)} is before the lake's first day, ${FIRST}`,
+    );
+    await expect(job(addDays(LAST, 1))).rejects.toThrow(/is not over yet in Asia\/Seoul/);
+    await expect(job('2027-01-01')).rejects.toThrow(OutOfRangeError);
+    expect(alerts.sent).toEqual([]);
+  });
+
+  it('sends one provisional digest for a missing day however often it is re-run', async () => {
+    // Prepare: LAST + 1 has no partition yet; the job runs the morning after it.
+    const alerts = capturingSink();
+    const day = addDays(LAST, 1);
+    const later = { metrics, store, alerts, now: () => seoulInstant(addDays(day, 1), 9) };
+
+    // Act
+    const first = await detectDay({ day, profile: 'default', config }, later);
+    const second = await detectDay({ day, profile: 'default', config }, later);
+
+    // Assess
+    expect(first.digest?.body).toMatchObject({ provisional: true });
+    expect(second.digest).toBeUndefined();
+    expect(second.digestAlreadySent).toBe(true);
+    expect(alerts.sent).toHaveLength(1);
+    expect((await store.run(day))?.provisionalSentAt).toBe(first.run.provisionalSentAt);
+    expect((await store.run(day))?.digestSentAt).toBeUndefined();
+  });
+});
