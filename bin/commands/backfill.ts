@@ -1,23 +1,33 @@
 import { once } from 'node:events';
-import { createWriteStream } from 'node:fs';
+import { createWriteStream, readFileSync } from 'node:fs';
 import { rename } from 'node:fs/promises';
 import { openDuckDbMetrics } from '#shared/adapters/duckdb/metrics-source.ts';
 import { loadCrmGuardConfig } from '#shared/config/crm-guard-config.ts';
-import { UsageError } from '#shared/errors.ts';
+import { InputError, UsageError } from '#shared/errors.ts';
+import { parseChannelFactsCsv } from '#shared/report/registry.ts';
 import { backfill } from '#shared/use-cases/judge-range.ts';
 import type { Command } from './command.ts';
 import { profileFlag, requiredDayFlag, stringFlag } from './options.ts';
+
+function readText(file: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch {
+    throw new InputError(file, 'cannot read the file');
+  }
+}
 
 const command: Command = {
   name: 'backfill',
   summary: 'Judge every day of a range (sends nothing, stores nothing): one JSON line per finding.',
   usage:
-    'crm-guard backfill --input PATH --from YYYY-MM-DD --to YYYY-MM-DD [--profile default|seed] [--config FILE] --out FILE.jsonl',
+    'crm-guard backfill --input PATH --from YYYY-MM-DD --to YYYY-MM-DD [--profile default|seed] [--channels FILE.csv] [--config FILE] --out FILE.jsonl',
   options: {
     input: { type: 'string' },
     from: { type: 'string' },
     to: { type: 'string' },
     profile: { type: 'string' },
+    channels: { type: 'string' },
     config: { type: 'string' },
     out: { type: 'string' },
   },
@@ -31,11 +41,15 @@ const command: Command = {
     if (from > to) throw new UsageError(`--from ${from} is after --to ${to}`);
     const profile = profileFlag(values);
     const config = loadCrmGuardConfig(stringFlag(values, 'config'));
+    // The registry's facts (category, status, schedule, recorded changes) come from a file here: a
+    // backfill may judge any lake, and the local registry belongs to the sample's.
+    const channelsFile = stringFlag(values, 'channels');
+    const facts = channelsFile ? parseChannelFactsCsv(readText(channelsFile), channelsFile) : undefined;
 
     const metrics = await openDuckDbMetrics({ input });
     let result: Awaited<ReturnType<typeof backfill>>;
     try {
-      result = await backfill({ from, to, profile, config }, { metrics });
+      result = await backfill({ from, to, profile, config, ...(facts ? { facts } : {}) }, { metrics });
     } finally {
       await metrics.close();
     }

@@ -150,6 +150,7 @@ const CSV_COLUMNS: Record<string, keyof ChannelInput> = {
   category: 'category',
   owner: 'owner',
   status: 'status',
+  status_since: 'statusSince',
   schedule: 'schedule',
 };
 
@@ -230,7 +231,8 @@ export function withStatusSince(
   current: Pick<ChannelEntry, 'status' | 'statusSince'> | undefined,
   at: Date,
 ): ChannelInput {
-  const since = current && current.status === entry.status ? current.statusSince : seoulDay(at);
+  const since =
+    entry.statusSince ?? (current && current.status === entry.status ? current.statusSince : seoulDay(at));
   const { statusSince: _given, ...rest } = entry;
   return since === undefined || entry.status === 'active' ? rest : { ...rest, statusSince: since };
 }
@@ -251,6 +253,42 @@ export function channelFacts(snapshot: RegistrySnapshot): Map<string, ChannelFac
     facts.set(change.channelId, channel);
   }
   return facts;
+}
+
+/**
+ * Channel facts from a registry CSV (as `channels import` reads it) for a run that has no registry of
+ * its own (`backfill --channels FILE.csv`); an optional `changes` column lists the days owners recorded
+ * a change, separated by `;`.
+ */
+export function parseChannelFactsCsv(csv: string, source: string): Map<string, ChannelFacts> {
+  const entries = parseRegistryCsv(csv, source);
+  const rows = parseCsv(csv.replace(/^\uFEFF/, ''), source);
+  const header = rows[0]!.map((cell) => cell.trim().toLowerCase());
+  const changesColumn = header.indexOf('changes');
+  const idColumn = header.includes('channel_id') ? header.indexOf('channel_id') : header.indexOf('channelid');
+  const changes = new Map<string, IsoDay[]>();
+  if (changesColumn >= 0)
+    rows.slice(1).forEach((cells, i) => {
+      const days = (cells[changesColumn] ?? '')
+        .split(';')
+        .map((day) => day.trim())
+        .filter(Boolean);
+      for (const day of days)
+        if (!isIsoDay(day))
+          throw new InputError(source, `"${day}" is not a calendar day (YYYY-MM-DD)`, {
+            row: i + 2,
+            field: 'changes',
+          });
+      if (days.length) changes.set(cells[idColumn]!.trim(), days);
+    });
+  const at = new Date(0).toISOString();
+  return channelFacts({
+    channels: entries.map((entry) => ({ ...entry, updatedAt: at, updatedBy: source })),
+    reviews: [],
+    changes: [...changes].flatMap(([channelId, days]) =>
+      days.map((day) => ({ channelId, day, what: 'recorded change', at, by: source })),
+    ),
+  });
 }
 
 /** The latest decision per channel. */

@@ -1,5 +1,6 @@
 import type { CrmGuardConfig } from '#shared/config/crm-guard-config.ts';
 import { judgeFindings, policyLookbackDays } from '#shared/domain/alert-policy/index.ts';
+import type { ChannelFactsById } from '#shared/domain/channel-facts.ts';
 import type { JudgedFinding } from '#shared/domain/finding.ts';
 import { runRules } from '#shared/domain/rules/index.ts';
 import { buildChannelMetrics } from '#shared/domain/series.ts';
@@ -18,7 +19,14 @@ export interface BackfillResult {
  * It reads from the source's first day so every channel's series starts where its data does.
  */
 export async function backfill(
-  request: { from: IsoDay; to: IsoDay; profile: ProfileName; config: CrmGuardConfig },
+  request: {
+    from: IsoDay;
+    to: IsoDay;
+    profile: ProfileName;
+    config: CrmGuardConfig;
+    /** What the registry knows of each channel, when the run has one. */
+    facts?: ChannelFactsById;
+  },
   ports: { metrics: MetricsSource },
 ): Promise<BackfillResult> {
   const { from, to, profile, config } = request;
@@ -36,6 +44,7 @@ export async function backfill(
     config: config.alertPolicy,
     detection: config.detection,
     minSendsForRatio: config.detection.rules.minSendsForRatio,
+    ...(request.facts ? { facts: request.facts } : {}),
   });
   // Day by day, then channel: the policy's own pages come after the rules' and must be merged in.
   const findings = judged

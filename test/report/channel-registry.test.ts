@@ -2,7 +2,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDynamoChannelRegistry } from '#shared/adapters/dynamo/channel-registry.ts';
 import { type EmbeddedDynamo, startEmbeddedDynamo } from '#shared/adapters/dynamo/embedded.ts';
 import { InputError } from '#shared/errors.ts';
-import { channelFacts, parseRegistryCsv, validateReviewInput } from '#shared/report/registry.ts';
+import {
+  channelFacts,
+  parseChannelFactsCsv,
+  parseRegistryCsv,
+  validateReviewInput,
+} from '#shared/report/registry.ts';
 
 let dynamo: EmbeddedDynamo;
 beforeAll(async () => {
@@ -149,5 +154,42 @@ describe('registry input validation', () => {
     expect(() =>
       parseRegistryCsv('channel_id,name,category,owner\na,A,advertising,k\na,B,advertising,k\n', 'x.csv'),
     ).toThrow('x.csv: row 3, field channel_id: channel a appears twice');
+  });
+});
+
+describe('channel facts from a registry CSV (backfill --channels)', () => {
+  it('reads category, status with its day, schedule and recorded changes', () => {
+    // Prepare
+    const csv = [
+      'channel_id,name,category,owner,status,status_since,schedule,changes',
+      'push_weekly,주간 혜택,advertising,마케팅팀,active,,"mon,thu",2026-03-02;2026-06-01',
+      'alimtalk_old,구 안내,informational,CRM팀,paused,2026-05-10,,',
+    ].join('\n');
+
+    // Act
+    const facts = parseChannelFactsCsv(csv, 'channels.csv');
+
+    // Assess
+    expect(facts.get('push_weekly')).toEqual({
+      category: 'advertising',
+      status: 'active',
+      schedule: { kind: 'weekdays', weekdays: [1, 4] },
+      changes: ['2026-03-02', '2026-06-01'],
+    });
+    expect(facts.get('alimtalk_old')).toEqual({
+      category: 'informational',
+      status: 'paused',
+      statusSince: '2026-05-10',
+    });
+  });
+
+  it('names the row and field of a bad schedule or change day', () => {
+    // Act / Assess
+    expect(() =>
+      parseChannelFactsCsv('channel_id,name,category,owner,schedule\na,A,advertising,k,someday\n', 'c.csv'),
+    ).toThrow(/^c\.csv: row 2, field schedule: "someday" is not a weekday/);
+    expect(() =>
+      parseChannelFactsCsv('channel_id,name,category,owner,changes\na,A,advertising,k,2026-13-01\n', 'c.csv'),
+    ).toThrow('c.csv: row 2, field changes: "2026-13-01" is not a calendar day (YYYY-MM-DD)');
   });
 });
