@@ -1,14 +1,22 @@
-/** `node bench/eval/channel.ts <seed> <channelId> <from> <to>`: one channel's days, baseline and verdicts. */
+/**
+ * `node bench/eval/channel.ts <seed> <channelId> <from> <to> [--realistic] [--days N]`: one channel's days,
+ * the policy's baseline and the verdicts (legacy fleet unless `--realistic`).
+ */
+
 import { DEFAULT_ALERT_POLICY_CONFIG } from '#shared/config/alert-policy-config.ts';
 import { channelEvidence } from '#shared/domain/alert-policy/evidence.ts';
+import { REALISTIC_MIX } from '#shared/domain/sample/generate.ts';
 import { buildChannelMetrics } from '#shared/domain/series.ts';
 import { dayNumber, isoDay } from '#shared/time/seoul.ts';
 import { runBenchmark } from './benchmark.ts';
 
-const [seedArg, channelId, fromDay, toDay] = process.argv.slice(2);
+const args = process.argv.slice(2);
+const [seedArg, channelId, fromDay, toDay] = args;
+const daysAt = args.indexOf('--days');
 const result = runBenchmark({
   channels: 400,
-  days: 365,
+  days: daysAt >= 0 ? Number(args[daysAt + 1]) : 365,
+  ...(args.includes('--realistic') ? { families: REALISTIC_MIX } : {}),
   seed: Number(seedArg),
   endDay: '2026-10-31',
   partialDays: ['2026-07-23'],

@@ -19,12 +19,27 @@ export function toChannelRows(columns: ChannelDayColumns): ChannelDayRow[] {
   return rows;
 }
 
-/** One labels.jsonl line each: the sample's header, then every channel, then every incident. */
+/**
+ * One labels.jsonl line each: the sample's header, then every channel (with the registry's facts), every
+ * incident, and every recorded change (an expected shift, not an incident).
+ */
 export function toLabelRecords(sample: Sample): Record<string, unknown>[] {
   return [
-    { kind: 'sample', seed: sample.seed, from: sample.from, to: sample.to, partialDays: sample.partialDays },
-    ...sample.channels.map((channel) => ({ kind: 'channel', ...channel })),
+    {
+      kind: 'sample',
+      seed: sample.seed,
+      model: sample.model,
+      from: sample.from,
+      to: sample.to,
+      partialDays: sample.partialDays,
+    },
+    ...sample.channels.map((channel) => ({
+      kind: 'channel',
+      ...channel,
+      facts: sample.facts.get(channel.channelId),
+    })),
     ...sample.incidents.map((incident) => ({ kind: 'incident', ...incident })),
+    ...sample.changes.map((change) => ({ kind: 'change', ...change })),
   ];
 }
 
