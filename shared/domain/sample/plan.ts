@@ -132,7 +132,10 @@ export function planRealisticDays(
           billingStep = 0;
         }
         if (billingStep < BILLING_TAPER.length) {
-          volume = channel.baseSends * BILLING_TAPER[billingStep]! * (info.offDay ? 0.5 : 1);
+          // Follow-up reminders add to the day's ordinary notices; they never take it below them.
+          volume =
+            channel.baseSends *
+            Math.max(BILLING_TAPER[billingStep]! * (info.offDay ? 0.5 : 1), shape.ordinaryShare);
           billingStep++;
         } else volume = channel.baseSends * shape.ordinaryShare;
         break;
