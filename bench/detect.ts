@@ -100,7 +100,7 @@ async function dailyRun(channels: number, profile: ProfileName): Promise<DetectF
   const judgeFrom = addDays(END_DAY, -memoryDays);
   const historyDays = Math.max(
     configLookbackDays(config.detection),
-    profile === 'default' ? policyHistoryDays(config.alertPolicy) : 0,
+    profile === 'default' ? policyHistoryDays(config.alertPolicy, { from: judgeFrom, to: END_DAY }) : 0,
   );
   const columns = await (async () => {
     const again = await openDuckDbMetrics({ input: lake });

@@ -7,6 +7,9 @@ import { parseConfig } from '#shared/config/load.ts';
  */
 const days = z.int().positive();
 const share = z.number().min(0).max(1);
+/** A multiplicative effect on sends, with its default. */
+const factor = (value: number) =>
+  z.strictObject({ factor: z.number().positive().default(value) }).prefault({});
 
 export const alertPolicyConfigSchema = z.strictObject({
   /** The policy's own baseline: same-weekday shape over `shapeDays`, level over `levelDays`. */
@@ -33,6 +36,8 @@ export const alertPolicyConfigSchema = z.strictObject({
       runDays: days.default(3),
       /** Relative change a deviation must reach (the agreed 0.7-1.3 band). */
       minChange: z.number().positive().default(0.3),
+      /** A day at or below this share of its expected sends is the channel gone silent (an outage). */
+      silentShare: share.default(0.01),
       /** A lasting drop pages when the last week's level is this much below the level four weeks earlier. */
       lastingDrop: share.default(0.25),
       /**
@@ -42,28 +47,76 @@ export const alertPolicyConfigSchema = z.strictObject({
       usualSwings: z.int().nonnegative().default(2),
     })
     .prefault({}),
+  /** A stuck duplicate send: sends up this much at the same time as CTR down this much pages. */
+  duplicateSend: z
+    .strictObject({
+      minSendsRatio: z.number().min(1).default(1.6),
+      maxCtrRatio: share.default(0.7),
+    })
+    .prefault({}),
+  /** A spike several times the usual, above every same weekday of the last `weeks`, pages whatever its z. */
+  spike: z
+    .strictObject({
+      minMultiple: z.number().min(1).default(3),
+      /** ...and this many times the highest same weekday of those weeks. */
+      aboveHistory: z.number().min(1).default(2),
+      weeks: days.default(8),
+    })
+    .prefault({}),
   /** Volume floor: below it a count or a ratio cannot page. */
   volumeFloor: z
     .strictObject({
       /** Expected sends (or clicks) a day before a count deviation can page. */
-      minExpected: z.number().nonnegative().default(20),
+      minExpected: z.number().nonnegative().default(3),
+      /**
+       * A count pages only when chance alone (Poisson at the expected count) would move it this far
+       * less often than this: a quiet channel's zero day is chance until it expects about ten.
+       */
+      maxChance: z.number().positive().max(1).default(1e-4),
+      /**
+       * Up to this many expected sends, chance decides and the robust z need only reach half of
+       * `page.minZ`: a small count's spread on the log scale is mostly the counting itself.
+       */
+      smallCount: z.number().nonnegative().default(50),
       /** Sends a day before a CTR deviation can page. */
       minSendsForCtr: z.number().nonnegative().default(500),
       /** Expected clicks a day before a CTR deviation can page. */
       minExpectedClicks: z.number().nonnegative().default(30),
     })
     .prefault({}),
-  /** Korean holidays: kept out of baselines; known holiday effects do not page. */
+  /**
+   * The Korean calendar's unusual days (holidays, Seollal/Chuseok, bridge and catch-up days, the run-up
+   * to Seollal/Chuseok): kept out of baselines; each channel's own response to each kind is learned
+   * from the past year (its peers' until it has its own), and excuses only the part of a move it explains.
+   */
   holidays: z
     .strictObject({
       enabled: z.boolean().default(true),
-      /** Days before Seollal/Chuseok (gift promotions, delivery notices) and after (catch-up). */
+      /** Days before Seollal/Chuseok counted as their run-up (gift promotions, delivery notices). */
       beforeMajor: z.int().nonnegative().default(5),
-      afterMajor: z.int().nonnegative().default(2),
-      /** On a holiday a drop pages only as an outage: sends at most this share of expected. */
-      outageShare: share.default(0.01),
-      /** Before Seollal/Chuseok a rise pages only above this multiple of expected. */
-      maxPromotionRise: z.number().positive().default(3),
+      /** How far back a channel's responses are remembered: a year and a week. */
+      historyDays: days.default(371),
+      /** How many of its own past days the peers' estimate counts as (shrinkage toward the peers). */
+      priorWeight: z.number().nonnegative().default(1),
+      /** Peer responses to one kind needed before they stand for a channel with none of its own. */
+      minPooledDays: z.int().positive().default(3),
+      /** Floor of a response's spread (log scale): a learned holiday is never taken as exact. */
+      minSpread: z.number().positive().default(0.08),
+      /** Spread (log scale) of the prior, before any channel of the kind has seen such a day. */
+      priorSpread: z.number().positive().default(0.6),
+      /**
+       * Before any peer has seen the kind: the factor on a working day's sends assumed (cautious: the
+       * first Seollal of a new fleet may halve marketing, or more).
+       */
+      prior: z
+        .strictObject({
+          holiday: factor(0.5),
+          major: factor(0.3),
+          bridge: factor(0.85),
+          'catch-up': factor(1.15),
+          'before-major': factor(1.2),
+        })
+        .prefault({}),
     })
     .prefault({}),
   /** Late data: a day with far fewer channels than usual has not fully arrived; nothing on it pages a drop. */
@@ -75,10 +128,41 @@ export const alertPolicyConfigSchema = z.strictObject({
       referenceWeeks: days.default(4),
     })
     .prefault({}),
-  /** Campaign-burst channels: many silent days; an off day looks like an outage, a campaign like a spike. */
-  intermittent: z
+  /**
+   * Campaign channels: off (nothing, or a trickle) on many days. Each is judged against its own
+   * campaigns, on the schedule its owner declared or the one learned from its history.
+   */
+  campaign: z
     .strictObject({
-      maxZeroShare: share.default(0.25),
+      /** Days a campaign profile is learned from (once a week). */
+      windowDays: days.default(77),
+      /** Days of history before a channel can be told to be a campaign channel. */
+      minWindowDays: days.default(28),
+      /**
+       * A campaign channel's days fall in two clusters, off days (nothing, or a trickle) and campaign
+       * days, this many times apart at least...
+       */
+      minGap: z.number().min(1).default(8),
+      /** ...with at least this share of the days off. */
+      minOffShare: share.default(0.3),
+      /** With a declared schedule but no such gap: a day at or below this share of the 90th percentile is off. */
+      offShare: share.default(0.1),
+      /** A learned schedule must tell sending from off days on at least this share of days. */
+      minAgreement: share.default(0.9),
+      /** Longest cycle ("every N days") a schedule is learned with. */
+      maxEveryDays: days.default(42),
+      /** The recent campaigns a campaign's usual size and CTR come from. */
+      recentCampaigns: days.default(8),
+      /** Campaigns needed before one is judged against them. */
+      minCampaigns: days.default(3),
+      /** Floor of the log spread of campaign sizes and CTRs. */
+      minSpread: z.number().positive().default(0.1),
+      /** A scheduled day pages as an outage below this share of the smallest recent campaign... */
+      missedShare: share.default(0.7),
+      /** ...and this share of the usual campaign. */
+      missedTypicalShare: share.default(0.5),
+      /** A campaign this many times the usual one, and above the largest recent one, is a misfire. */
+      misfireMultiple: z.number().min(1).default(2),
     })
     .prefault({}),
   /** Incident grouping: one page per incident; a later day re-pages only when severity rises. */

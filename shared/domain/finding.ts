@@ -69,6 +69,9 @@ export const REASON_CODES = [
   'silent',
   'deviation',
   'campaign_misfire',
+  'campaign_missed',
+  'duplicate_send',
+  'spike',
   'inactive_send',
   // incident grouping
   'grouped',

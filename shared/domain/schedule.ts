@@ -7,7 +7,13 @@
  *   every:14:2026-01-05:3        3 days in a row every 14 days, counted from 2026-01-05 (span 1 if left out)
  */
 import type { CampaignSchedule } from '#shared/domain/channel-facts.ts';
-import { dayNumber, type IsoDay, isIsoDay, isoDay, weekdayOfDayNumber } from '#shared/time/seoul.ts';
+import {
+  dayNumber,
+  dayOfMonthOfDayNumber,
+  type IsoDay,
+  isIsoDay,
+  weekdayOfDayNumber,
+} from '#shared/time/seoul.ts';
 
 export const WEEKDAY_NAMES = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'] as const;
 
@@ -76,22 +82,37 @@ export function scheduleText(schedule: CampaignSchedule): string {
 
 /** True when the schedule has the channel send on day number `dayNo`. */
 export function scheduledOn(schedule: CampaignSchedule, dayNo: number): boolean {
-  switch (schedule.kind) {
-    case 'weekdays':
-      return schedule.weekdays.includes(weekdayOfDayNumber(dayNo));
-    case 'days-of-month':
-      return schedule.days.includes(dayOfMonth(dayNo));
-    case 'every': {
-      const offset =
-        (((dayNo - dayNumber(schedule.from)) % schedule.everyDays) + schedule.everyDays) % schedule.everyDays;
-      return offset < schedule.spanDays;
-    }
-  }
+  return compileSchedule(schedule)(dayNo);
 }
 
-/** Day of the month (1-31) of a day number. */
-export function dayOfMonth(dayNo: number): number {
-  return Number(isoDay(dayNo).slice(8, 10));
+const compiled = new WeakMap<CampaignSchedule, (dayNo: number) => boolean>();
+
+/** The schedule as a test of day numbers, built once per schedule (asked for every channel-day). */
+export function compileSchedule(schedule: CampaignSchedule): (dayNo: number) => boolean {
+  let test = compiled.get(schedule);
+  if (test) return test;
+  switch (schedule.kind) {
+    case 'weekdays': {
+      const on = new Uint8Array(7);
+      for (const weekday of schedule.weekdays) on[weekday] = 1;
+      test = (dayNo) => on[weekdayOfDayNumber(dayNo)] === 1;
+      break;
+    }
+    case 'days-of-month': {
+      const on = new Uint8Array(32);
+      for (const day of schedule.days) on[day] = 1;
+      test = (dayNo) => on[dayOfMonthOfDayNumber(dayNo)] === 1;
+      break;
+    }
+    case 'every': {
+      const { everyDays, spanDays } = schedule;
+      const anchor = dayNumber(schedule.from);
+      test = (dayNo) => (((dayNo - anchor) % everyDays) + everyDays) % everyDays < spanDays;
+      break;
+    }
+  }
+  compiled.set(schedule, test);
+  return test;
 }
 
 /** The schedule's days in [from, to], as day numbers. */

@@ -40,6 +40,24 @@ export function daysBetween(from: IsoDay, to: IsoDay): number {
   return dayNumber(to) - dayNumber(from);
 }
 
+/** Day of the month (1-31) of a day number, by integer arithmetic (no dates built: it is asked per channel-day). */
+export function dayOfMonthOfDayNumber(dayNo: number): number {
+  // Howard Hinnant's civil_from_days, reduced to the day of the month.
+  const z = dayNo + 719_468;
+  const era = Math.floor(z / 146_097);
+  const dayOfEra = z - era * 146_097;
+  const yearOfEra = Math.floor(
+    (dayOfEra -
+      Math.floor(dayOfEra / 1460) +
+      Math.floor(dayOfEra / 36_524) -
+      Math.floor(dayOfEra / 146_096)) /
+      365,
+  );
+  const dayOfYear = dayOfEra - (365 * yearOfEra + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100));
+  const monthPrime = Math.floor((5 * dayOfYear + 2) / 153);
+  return dayOfYear - Math.floor((153 * monthPrime + 2) / 5) + 1;
+}
+
 /** 0 = Sunday ... 6 = Saturday, for a day number. */
 export function weekdayOfDayNumber(dayNo: number): number {
   // 1970-01-01 was a Thursday.

@@ -8,9 +8,9 @@ import { buildChannelMetrics } from '#shared/domain/series.ts';
 import { OutOfRangeError } from '#shared/errors.ts';
 import type { AlertSink, Digest } from '#shared/ports/alert-sink.ts';
 import type { DigestKind, FindingStore, ProfileName, RunRecord } from '#shared/ports/finding-store.ts';
-import type { MetricsSource } from '#shared/ports/metrics-source.ts';
+import type { ChannelDayColumns, MetricsSource } from '#shared/ports/metrics-source.ts';
 import { channelFacts, type RegistrySnapshot } from '#shared/report/registry.ts';
-import { addDays, dayNumber, daysInRange, type IsoDay, seoulDay } from '#shared/time/seoul.ts';
+import { addDays, dayNumber, daysInRange, type IsoDay, isoDay, seoulDay } from '#shared/time/seoul.ts';
 
 export interface DetectDayPorts {
   metrics: MetricsSource;
@@ -75,7 +75,7 @@ export async function detectDay(request: DetectDayRequest, ports: DetectDayPorts
   // with less history the policy judges `day` differently from `backfill` and pages monthly peaks.
   const historyDays = Math.max(
     configLookbackDays(config.detection),
-    profile === 'default' ? policyHistoryDays(config.alertPolicy) : 0,
+    profile === 'default' ? policyHistoryDays(config.alertPolicy, { from: judgeFrom, to: day }) : 0,
   );
   const columns = await ports.metrics.readChannelDays({ from: addDays(judgeFrom, -historyDays), to: day });
   const metrics = buildChannelMetrics(columns);
@@ -121,7 +121,7 @@ export async function detectDay(request: DetectDayRequest, ports: DetectDayPorts
     findings: findings.length,
     alerts: findings.filter((finding) => finding.alert).length,
     insufficientHistory: ruleRun.insufficientHistory.get(day) ?? [],
-    missingDays: metrics.missingDays,
+    missingDays: missingSinceLakeStart(columns, metrics.missingDays),
     partialData,
     digestSentAt: previous?.digestSentAt,
     provisionalSentAt: previous?.provisionalSentAt,
@@ -148,6 +148,18 @@ export async function detectDay(request: DetectDayRequest, ports: DetectDayPorts
   }
   const claimed = kind === 'full' ? { digestSentAt: sentAt } : { provisionalSentAt: sentAt };
   return { ...result, run: { ...run, ...claimed }, digest };
+}
+
+/**
+ * The read's missing days from the lake's first day on: a long look-back (a year, for holidays) on a
+ * young lake reaches days before it had any data, which are not late.
+ */
+function missingSinceLakeStart(columns: ChannelDayColumns, missingDays: IsoDay[]): IsoDay[] {
+  if (columns.seenBefore.includes(1) || columns.day.length === 0) return missingDays;
+  let first = columns.toDay;
+  for (const d of columns.day) if (d < first) first = d;
+  const lakeStart = isoDay(first);
+  return missingDays.filter((day) => day >= lakeStart);
 }
 
 /**

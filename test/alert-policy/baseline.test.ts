@@ -94,25 +94,6 @@ describe("the default profile's own baseline (rule 'baseline')", () => {
     // Assess
     expect(judged).toEqual([]);
   });
-
-  it('holds a Chuseok dip and a steady channel, and pages nothing on a quiet fleet', () => {
-    // Prepare: Chuseok 2025 (Oct 5-8): sends fall to a third; a second channel just sends.
-    const base = weekly(20_000, 3);
-    const sends = (day: string, dayNo: number) =>
-      day >= '2025-10-05' && day <= '2025-10-09' ? base(day, dayNo) / 3 : base(day, dayNo);
-    const metrics = buildMetrics(
-      [
-        { channelId: 'push_0003', sends },
-        { channelId: 'push_0004', sends: weekly(5_000, 4) },
-      ],
-      '2025-07-01',
-      '2025-10-20',
-    );
-    // Act
-    const judged = judgeSilentRules(metrics, { from: '2025-09-01', to: '2025-10-20' });
-    // Assess
-    expect(judged.filter((f) => f.alert)).toEqual([]);
-  });
 });
 
 describe('the policy median', () => {

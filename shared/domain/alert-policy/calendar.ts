@@ -1,12 +1,82 @@
 /**
- * Which days of a run are not ordinary: late or partly arrived data, and days around Korean holidays.
+ * Which days of a run are not ordinary: late or partly arrived data, and the Korean calendar's
+ * unusual days (public holidays, Seollal and Chuseok, the working day squeezed between a holiday and
+ * a weekend, the catch-up day after a long holiday, the run-up to Seollal and Chuseok).
  */
 import type { AlertPolicyConfig } from '#shared/config/alert-policy-config.ts';
 import type { ChannelMetrics } from '#shared/domain/channel-metrics.ts';
 import { isKoreanHoliday, majorHoliday } from '#shared/domain/holidays.ts';
 import { dayNumber, isoDay, weekdayOfDayNumber } from '#shared/time/seoul.ts';
 
-export type HolidayWindow = 'holiday' | 'before-major' | 'after-major' | undefined;
+/**
+ * The calendar kinds a channel may respond to, each learned on its own, against the same weekday of
+ * ordinary weeks. A holiday on a weekend moves a weekend, so it is a kind apart; until one has been
+ * seen, it is judged like a holiday on a working day (see `FALLBACK_KIND`).
+ */
+export const CALENDAR_KINDS = [
+  'holiday',
+  'holiday-weekend',
+  'major',
+  'major-weekend',
+  'bridge',
+  'catch-up',
+  'before-major',
+] as const;
+
+/** The kind a kind borrows from while no channel has seen it. */
+export const FALLBACK_KIND: Partial<Record<CalendarKind, CalendarKind>> = {
+  'holiday-weekend': 'holiday',
+  'major-weekend': 'major',
+};
+export type CalendarKind = (typeof CALENDAR_KINDS)[number];
+
+/** Index of each kind, for typed-array bookkeeping. */
+export const KIND_INDEX: Record<CalendarKind, number> = Object.fromEntries(
+  CALENDAR_KINDS.map((kind, index) => [kind, index]),
+) as Record<CalendarKind, number>;
+
+const isWeekend = (dayNo: number) => {
+  const weekday = weekdayOfDayNumber(dayNo);
+  return weekday === 0 || weekday === 6;
+};
+const holiday = (dayNo: number) => isKoreanHoliday(isoDay(dayNo));
+const off = (dayNo: number) => isWeekend(dayNo) || holiday(dayNo);
+
+/** The longest run of days off looked through for Seollal or Chuseok. */
+const MAX_BREAK = 10;
+
+/** True when the run of days off around `dayNo` holds Seollal or Chuseok. */
+function inMajorBreak(dayNo: number): boolean {
+  for (let d = dayNo; d > dayNo - MAX_BREAK && off(d); d--) if (majorHoliday(isoDay(d))) return true;
+  for (let d = dayNo + 1; d < dayNo + MAX_BREAK && off(d); d++) if (majorHoliday(isoDay(d))) return true;
+  return false;
+}
+
+/** Where a day sits in the Korean calendar, or undefined for an ordinary day. */
+export function calendarKindOf(
+  dayNo: number,
+  config: AlertPolicyConfig['holidays'],
+): CalendarKind | undefined {
+  if (!config.enabled) return undefined;
+  const weekend = isWeekend(dayNo);
+  // A holiday in the same break as Seollal or Chuseok (Hangul Day after Chuseok 2025) is part of it.
+  if (holiday(dayNo) && inMajorBreak(dayNo)) return weekend ? 'major-weekend' : 'major';
+  if (holiday(dayNo)) return weekend ? 'holiday-weekend' : 'holiday';
+  // Promotions and delivery notices run up to Seollal and Chuseok, weekends included.
+  for (let k = 1; k <= config.beforeMajor; k++) if (majorHoliday(isoDay(dayNo + k))) return 'before-major';
+  if (weekend) return undefined;
+  // Many people take the working day between a holiday and a weekend off.
+  if (off(dayNo - 1) && off(dayNo + 1) && (holiday(dayNo - 1) || holiday(dayNo + 1))) return 'bridge';
+  // The first working day after three or more days off, a holiday among them: the week's backlog.
+  let offRun = 0;
+  let holidayInRun = false;
+  while (offRun < 10 && off(dayNo - offRun - 1)) {
+    holidayInRun ||= holiday(dayNo - offRun - 1);
+    offRun++;
+  }
+  if (offRun >= 3 && holidayInRun) return 'catch-up';
+  return undefined;
+}
 
 /**
  * Days that have not fully arrived: missing partitions, and days on which far fewer channels have a
@@ -39,13 +109,4 @@ export function lateDays(metrics: ChannelMetrics, config: AlertPolicyConfig['lat
       late.add(dayNo);
   }
   return late;
-}
-
-/** Where a day sits against Korean holidays: on one, in the run-up to Seollal/Chuseok, or just after. */
-export function holidayWindowOf(dayNo: number, config: AlertPolicyConfig['holidays']): HolidayWindow {
-  if (!config.enabled) return undefined;
-  if (isKoreanHoliday(isoDay(dayNo))) return 'holiday';
-  for (let k = 1; k <= config.beforeMajor; k++) if (majorHoliday(isoDay(dayNo + k))) return 'before-major';
-  for (let k = 1; k <= config.afterMajor; k++) if (majorHoliday(isoDay(dayNo - k))) return 'after-major';
-  return undefined;
 }

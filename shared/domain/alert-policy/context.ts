@@ -1,22 +1,39 @@
 /**
- * What every check of the alert policy reads, as two objects instead of long parameter lists: the
- * run (config, which days are late or around holidays) and the look (one metric of one channel on
- * one day, with the channel's evidence).
+ * What every check of the alert policy reads, as objects instead of long parameter lists: the run
+ * (config, late days, the calendar and what channels did on its unusual days), the channel (its
+ * evidence and what the registry says of it) and the look (one metric on one day).
  */
 import type { AlertPolicyConfig } from '#shared/config/alert-policy-config.ts';
-import type { HolidayWindow } from './calendar.ts';
+import type { ChannelFacts } from '#shared/domain/channel-facts.ts';
+import type { CalendarKind } from './calendar.ts';
+import type { CalendarMemory, CalendarSamples } from './calendar-memory.ts';
+import type { CampaignProfile } from './campaign-profile.ts';
 import type { ChannelEvidence, EvidenceMetric } from './evidence.ts';
 
 export interface PolicyRun {
   config: AlertPolicyConfig;
   /** Day numbers that have not fully arrived: no drop pages on them. */
   late: ReadonlySet<number>;
-  /** Where a day sits against Korean holidays (cached per day: asked for every channel-day). */
-  windowOf(dayNo: number): HolidayWindow;
+  /** Where a day sits in the Korean calendar (cached per day: asked for every channel-day). */
+  kindOf(dayNo: number): CalendarKind | undefined;
+  /** Every channel's responses to the calendar's unusual days, pooled by type and category. */
+  calendar: CalendarMemory;
   /** The rules' CTR floor: below it a day has no CTR. */
   minSendsForRatio: number;
   /** The rules' decline streak: a decline finding looks back over these days. */
   declineDays: number;
+}
+
+/** One channel as the checks see it. */
+export interface PolicyChannel {
+  evidence: ChannelEvidence;
+  facts: ChannelFacts | undefined;
+  /** Its peers for calendar responses: channel type and registry category. */
+  group: string;
+  /** Its own responses to the calendar's unusual days. */
+  calendar: CalendarSamples;
+  /** Whether it is a campaign channel on a day, its schedule and its usual campaigns (learned weekly). */
+  campaign(dayNo: number): CampaignProfile;
 }
 
 /** One metric of one channel on one day (an index into the channel's series), and which way it moved. */
@@ -29,12 +46,14 @@ export interface Look {
 /** A look with everything a check needs to judge it. */
 export interface LookContext {
   run: PolicyRun;
+  channel: PolicyChannel;
   evidence: ChannelEvidence;
   look: Look;
   /** The look's day number. */
   dayNo: number;
 }
 
-export function lookContext(run: PolicyRun, evidence: ChannelEvidence, look: Look): LookContext {
-  return { run, evidence, look, dayNo: evidence.series.firstDay + look.index };
+export function lookContext(run: PolicyRun, channel: PolicyChannel, look: Look): LookContext {
+  const evidence = channel.evidence;
+  return { run, channel, evidence, look, dayNo: evidence.series.firstDay + look.index };
 }

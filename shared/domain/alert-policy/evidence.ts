@@ -29,8 +29,6 @@ export interface MetricEvidence {
   anomaly: Uint8Array;
   /** The channel level (weekday shape removed) over the trailing `levelDays`: NaN when too short. */
   level: Float64Array;
-  /** Expected log value had the day been a Sunday: a public holiday sends like one. */
-  sundayExpected: Float64Array;
 }
 
 export interface ChannelEvidence {
@@ -134,7 +132,6 @@ function fitMetric(
   const expected = arena.f64(n).fill(Number.NaN);
   const scale = arena.f64(n).fill(Number.NaN);
   const level = arena.f64(n).fill(Number.NaN);
-  const sundayExpected = arena.f64(n).fill(Number.NaN);
   const anomaly = arena.u8(n).fill(0);
   const forecastError = arena.f64(n).fill(Number.NaN);
   ensureScratch(shapeDays, levelDays);
@@ -229,7 +226,6 @@ function fitMetric(
         }
         level[i] = lvl;
         expected[i] = lvl + shape[(firstWeekday + i) % 7]!;
-        sundayExpected[i] = lvl + shape[0]!;
         scale[i] = Math.max(minScale, spread);
         forecastError[i] = Math.abs(value[i]! - expected[i]!);
       }
@@ -244,7 +240,7 @@ function fitMetric(
       }
     } else if (!Number.isNaN(v)) run = 0;
   }
-  return { value, expected, scale, anomaly, level, sundayExpected };
+  return { value, expected, scale, anomaly, level };
 }
 
 /**

@@ -4,6 +4,8 @@
  * the same expectation, so the change shown and the change judged are one number.
  */
 import type { JudgedFigures } from '#shared/domain/finding.ts';
+import type { CalendarEffect } from './calendar-memory.ts';
+import { calendarEffect } from './checks/calendar-effects.ts';
 import type { LookContext } from './context.ts';
 
 export interface Expectation {
@@ -22,6 +24,8 @@ export interface Expectation {
   silent: boolean;
   /** The day's value and its expectation in the metric's units: the numbers a page shows. */
   judged: JudgedFigures;
+  /** The calendar effect the expectation moved by, on an unusual day. */
+  calendar: CalendarEffect | undefined;
 }
 
 const fromLogCtr = (logValue: number) => Math.exp(logValue);
@@ -33,11 +37,15 @@ export function expectationOf(ctx: LookContext): Expectation | undefined {
   const name = look.metric;
   const metric = evidence[name];
   const i = look.index;
-  // A public holiday sends like a Sunday: a rise on one is measured against the channel's Sundays.
-  const holidayRise = run.windowOf(ctx.dayNo) === 'holiday' && !look.down && name !== 'ctr';
-  const expected = holidayRise ? metric.sundayExpected[i]! : metric.expected[i]!;
   const value = metric.value[i]!;
+  let expected = metric.expected[i]!;
+  let scale = metric.scale[i]!;
   if (Number.isNaN(expected) || Number.isNaN(value)) return undefined;
+  const effect = calendarEffect(ctx);
+  if (effect) {
+    expected += effect.shift;
+    scale = Math.hypot(scale, effect.spread);
+  }
   const sends = evidence.series.sends[i]!;
   const clicks = evidence.series.clicks[i]!;
   const toUnits = name === 'ctr' ? fromLogCtr : fromLogCount;
@@ -52,10 +60,11 @@ export function expectationOf(ctx: LookContext): Expectation | undefined {
     },
     value,
     expected,
-    scale: metric.scale[i]!,
+    scale,
+    calendar: effect,
     residual: value - expected,
     impact: Math.abs(toUnits(value) - toUnits(expected)) * unit,
     toUnits,
-    silent: name === 'sends' && look.down && sends <= run.config.holidays.outageShare * toUnits(expected),
+    silent: name === 'sends' && look.down && sends <= run.config.page.silentShare * toUnits(expected),
   };
 }

@@ -16,12 +16,19 @@ import type { Finding, JudgedFinding } from '#shared/domain/finding.ts';
 import type { RuleRun } from '#shared/domain/rules/index.ts';
 import type { ProfileName } from '#shared/ports/finding-store.ts';
 import { dayNumber, type IsoDay } from '#shared/time/seoul.ts';
-import { type HolidayWindow, holidayWindowOf, lateDays } from './calendar.ts';
+import { type CalendarKind, calendarKindOf, lateDays } from './calendar.ts';
+import {
+  CalendarMemory,
+  type CalendarSamples,
+  calendarMemoryDays,
+  calendarSamples,
+} from './calendar-memory.ts';
+import { campaignProfiles } from './campaign-profile.ts';
 import { addBaselinePages, type ChannelFindings } from './checks/baseline-pages.ts';
 import { groupIncidents, type Placed } from './checks/incident-grouping.ts';
 import { DAYS_PER_MONTH, MONTH_SLACK_DAYS } from './checks/monthly-cycle.ts';
 import { addInactiveSends, holdInactiveDrops, inactiveFrom } from './checks/registry-status.ts';
-import type { PolicyRun } from './context.ts';
+import type { PolicyChannel, PolicyRun } from './context.ts';
 import { channelEvidence, evidenceArena } from './evidence.ts';
 import { assess } from './look.ts';
 import { severityOf } from './severity.ts';
@@ -64,12 +71,23 @@ export function policyLookbackDays(config: AlertPolicyConfig = DEFAULT_ALERT_POL
  * the level window, and two months back for monthly cycles, plus a week for the forward fit (which
  * keeps past anomalies out) to settle as it would over a longer history. With less, it still judges,
  * more cautiously (a cycle it cannot check is not excused). Read from judgeFrom - max(this, configLookbackDays).
+ *
+ * When `judged` (the days judged, look-back included) holds one of the calendar's unusual days, a
+ * year more: what every channel did on such days is learned from the year before.
  */
-export function policyHistoryDays(config: AlertPolicyConfig = DEFAULT_ALERT_POLICY_CONFIG): number {
+export function policyHistoryDays(
+  config: AlertPolicyConfig = DEFAULT_ALERT_POLICY_CONFIG,
+  judged?: { from: IsoDay; to: IsoDay },
+): number {
   const { shapeDays, levelDays, minCleanDays } = config.baseline;
   // Two months and the slack of a moved billing day back, plus the clean days a baseline there needs.
   const monthlyCycle = Math.round(2 * DAYS_PER_MONTH) + MONTH_SLACK_DAYS + minCleanDays;
-  return Math.max(shapeDays + levelDays, monthlyCycle) + 7;
+  const baseline = Math.max(shapeDays + levelDays, monthlyCycle, config.campaign.windowDays + 6) + 7;
+  if (!judged) return baseline;
+  for (let d = dayNumber(judged.from); d <= dayNumber(judged.to); d++)
+    if (calendarKindOf(d, config.holidays) !== undefined)
+      return Math.max(baseline, calendarMemoryDays(config.holidays));
+  return baseline;
 }
 
 /** Every finding of `range`, judged by the profile. */
@@ -129,18 +147,19 @@ function judgeSeed(finding: Finding, series: ChannelSeries | undefined): JudgedF
   };
 }
 
-/** The run-wide part of every look: config, late days, and holiday windows cached per day. */
+/** The run-wide part of every look: config, late days, and calendar kinds cached per day. */
 function policyRun(input: JudgeFindingsInput, config: AlertPolicyConfig): PolicyRun {
   const late = lateDays(input.metrics, config.lateData);
   for (const day of input.ruleRun.lateDays) late.add(dayNumber(day));
-  const windows = new Map<number, HolidayWindow>();
+  const kinds = new Map<number, CalendarKind | undefined>();
   return {
     config,
     late,
-    windowOf(dayNo) {
-      if (!windows.has(dayNo)) windows.set(dayNo, holidayWindowOf(dayNo, config.holidays));
-      return windows.get(dayNo);
+    kindOf(dayNo) {
+      if (!kinds.has(dayNo)) kinds.set(dayNo, calendarKindOf(dayNo, config.holidays));
+      return kinds.get(dayNo);
     },
+    calendar: new CalendarMemory(config.holidays),
     minSendsForRatio: input.minSendsForRatio ?? input.detection?.rules.minSendsForRatio ?? 100,
     declineDays: input.declineDays ?? input.detection?.rules.decline.days ?? 5,
   };
@@ -184,11 +203,22 @@ function judgeDefault(input: JudgeFindingsInput, from: number, to: number): Judg
   const run = policyRun(input, config);
   const contextFrom = from - policyLookbackDays(config);
   const { fromDay, toDay } = input.metrics;
-  // Late days and days around holidays teach no baseline.
+  // Late days and the calendar's unusual days teach no baseline.
   const excludedFlags = new Uint8Array(Math.max(0, toDay - fromDay + 1));
   for (let d = fromDay; d <= toDay; d++)
-    if (run.late.has(d) || run.windowOf(d) !== undefined) excludedFlags[d - fromDay] = 1;
+    if (run.late.has(d) || run.kindOf(d) !== undefined) excludedFlags[d - fromDay] = 1;
   const excludedDay = (dayNo: number) => excludedFlags[dayNo - fromDay] === 1;
+  const ordinaryDay = (dayNo: number) =>
+    dayNo >= fromDay && dayNo <= toDay && excludedFlags[dayNo - fromDay] === 0;
+  // First pass: every channel's responses to the calendar's unusual days, pooled by peers.
+  const groupOf = (series: ChannelSeries) =>
+    `${series.channelType}/${input.facts?.get(series.channelId)?.category ?? ''}`;
+  const samples = new Map<string, CalendarSamples>();
+  for (const series of input.metrics.channels) {
+    const own = calendarSamples(series, fromDay, toDay, run.kindOf, ordinaryDay);
+    samples.set(series.channelId, own);
+    run.calendar.add(groupOf(series), own);
+  }
   const muted = new Set(config.mutedChannels);
   const byChannel = findingsByChannel(input.ruleRun.findings, contextFrom, to);
 
@@ -209,11 +239,22 @@ function judgeDefault(input: JudgeFindingsInput, from: number, to: number): Judg
     else if (last < contextFrom) channel.verdicts = channel.findings.map(withoutEvidence);
     else {
       arena.reset();
-      const evidence = channelEvidence(series, excludedDay, run.minSendsForRatio, config, arena);
-      channel.verdicts = channel.findings.map((finding, k) =>
-        assess(run, evidence, finding, channel.days[k]!),
-      );
-      addBaselinePages(run, evidence, channel, contextFrom, to);
+      const facts = input.facts?.get(series.channelId);
+      const view: PolicyChannel = {
+        evidence: channelEvidence(series, excludedDay, run.minSendsForRatio, config, arena),
+        facts,
+        group: groupOf(series),
+        calendar: samples.get(series.channelId)!,
+        campaign: campaignProfiles(series, facts, config.campaign, run.minSendsForRatio),
+      };
+      channel.verdicts = channel.findings.map((finding, k) => assess(run, view, finding, channel.days[k]!));
+      const since = inactiveFrom(facts);
+      if (since === undefined) addBaselinePages(run, view, channel, contextFrom, to);
+      else {
+        holdInactiveDrops(channel, since);
+        addBaselinePages(run, view, channel, contextFrom, Math.min(to, since - 1));
+        addInactiveSends(run, series, channel, since, contextFrom, to);
+      }
     }
     place(groupIncidents(channel, from, config, input.notified));
   }

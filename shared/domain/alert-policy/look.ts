@@ -5,47 +5,52 @@
  */
 import type { Finding } from '#shared/domain/finding.ts';
 import { isoDay } from '#shared/time/seoul.ts';
-import { calendarEffect } from './checks/calendar-effects.ts';
 import { campaignChannel } from './checks/campaign.ts';
+import { duplicateSend } from './checks/duplicate-send.ts';
 import { lateDrop } from './checks/late-data.ts';
 import { monthlyCycle } from './checks/monthly-cycle.ts';
 import { significance } from './checks/significance.ts';
+import { unprecedentedSpike } from './checks/spike.ts';
 import { ctrSendsFloor, volumeFloor } from './checks/volume-floor.ts';
-import { type Look, lookContext, type PolicyRun } from './context.ts';
-import type { ChannelEvidence } from './evidence.ts';
+import { type Look, lookContext, type PolicyChannel, type PolicyRun } from './context.ts';
 import { expectationOf } from './expectation.ts';
 import { hold, type Verdict } from './verdict.ts';
 
 const LOW_PERFORMER = hold('low_performer');
 const NO_BASELINE = hold('insufficient_history');
+const LATE = hold('late_data');
 
-/** One day of one metric against the policy's baseline, volume floor, holidays and late data. */
-export function evaluate(run: PolicyRun, evidence: ChannelEvidence, look: Look, explain = true): Verdict {
-  const ctx = lookContext(run, evidence, look);
-  const early = lateDrop(ctx) ?? ctrSendsFloor(ctx);
+/** One day of one metric against the policy's baseline (moved on the calendar's unusual days), volume floor and late data. */
+export function evaluate(run: PolicyRun, channel: PolicyChannel, look: Look, explain = true): Verdict {
+  const ctx = lookContext(run, channel, look);
+  const early = lateDrop(ctx) ?? campaignChannel(ctx) ?? ctrSendsFloor(ctx);
   if (early) return early;
   const expectation = expectationOf(ctx);
   if (!expectation) return NO_BASELINE;
   return (
     volumeFloor(ctx, expectation) ??
-    campaignChannel(ctx, expectation) ??
-    calendarEffect(ctx, expectation) ??
+    duplicateSend(ctx, expectation) ??
     monthlyCycle(ctx, expectation) ??
+    unprecedentedSpike(ctx, expectation) ??
     significance(ctx, expectation, explain)
   );
 }
 
 /**
- * The policy's verdict on a rule finding. First the finding's own metric and day; then, since a rule
- * finding says "this channel is unusual now", the channel's sends that day (an outage or a duplicate
- * send shows there whichever rule noticed it), and for a decline finding the days its window covers
- * (a silent day the other rules missed). The finding pages when any of these qualifies.
+ * The policy's verdict on a rule finding. First the finding's own metric and day (for clicks, which
+ * are sends times CTR, the day's CTR: a move in clicks alone is one of the two moving); then, since a
+ * rule finding says "this channel is unusual now", the channel's sends that day (an outage or a
+ * duplicate send shows there whichever rule noticed it), and for a decline finding the days its window
+ * covers (a silent day the other rules missed). The finding pages when any of these qualifies.
  */
-export function assess(run: PolicyRun, evidence: ChannelEvidence, finding: Finding, dayNo: number): Verdict {
+export function assess(run: PolicyRun, channel: PolicyChannel, finding: Finding, dayNo: number): Verdict {
   if (finding.rule === 'low_performer') return LOW_PERFORMER;
+  // A drop on a day that has not fully arrived never pages, whatever other day a look would find.
+  if (finding.direction === 'down' && run.late.has(dayNo)) return LATE;
+  const evidence = channel.evidence;
   const i = dayNo - evidence.series.firstDay;
-  const metric = finding.metric;
-  const own = evaluate(run, evidence, { metric, index: i, down: finding.direction === 'down' });
+  const metric = finding.metric === 'clicks' ? 'ctr' : finding.metric;
+  const own = evaluate(run, channel, { metric, index: i, down: finding.direction === 'down' });
   if (own.qualifies) return own;
   const looks: Look[] = [];
   if (metric !== 'sends') {
@@ -56,7 +61,7 @@ export function assess(run: PolicyRun, evidence: ChannelEvidence, finding: Findi
     for (let k = 1; k < run.declineDays; k++) looks.push({ metric, index: i - k, down: true });
   for (const look of looks) {
     if (look.index < 0) continue;
-    const other = evaluate(run, evidence, look, false);
+    const other = evaluate(run, channel, look, false);
     if (!other.qualifies) continue;
     const day = look.index === i ? undefined : isoDay(evidence.series.firstDay + look.index);
     return { ...other, via: { metric: look.metric, ...(day ? { day } : {}) } };

@@ -103,6 +103,12 @@ export function reasonSentence(verdict: Pick<Verdict, 'code' | 'figures' | 'down
       return 'channel went silent';
     case 'deviation':
       return `${percent(f.change ?? 0)} ${verdict.down ? 'below' : 'above'} baseline${z}`;
+    case 'campaign_missed':
+      return `a scheduled campaign day with far fewer sends than any recent campaign (${percent(f.change ?? 0)} below the usual)`;
+    case 'duplicate_send':
+      return `a duplicate send: ${(f.ratio ?? 0).toFixed(1)}x the usual sends at ${percent(f.change ?? 0)} lower CTR`;
+    case 'spike':
+      return `${(f.ratio ?? 0).toFixed(1)}x the usual for this weekday, above any of the last weeks`;
     case 'inactive_send':
       return 'channel paused or retired in the registry, yet it sent';
     case 'grouped':

@@ -7,7 +7,7 @@
 import type { AlertPolicyConfig } from '#shared/config/alert-policy-config.ts';
 import type { Finding } from '#shared/domain/finding.ts';
 import { isoDay } from '#shared/time/seoul.ts';
-import type { PolicyRun } from '../context.ts';
+import type { PolicyChannel, PolicyRun } from '../context.ts';
 import type { ChannelEvidence } from '../evidence.ts';
 import { evaluate } from '../look.ts';
 import type { Verdict } from '../verdict.ts';
@@ -28,12 +28,13 @@ const round2 = (x: number) => Math.round(x * 100) / 100;
 /** Adds the policy's own pages over days [from, to] to the channel's findings. */
 export function addBaselinePages(
   run: PolicyRun,
-  evidence: ChannelEvidence,
+  policyChannel: PolicyChannel,
   channel: ChannelFindings,
   from: number,
   to: number,
 ): void {
   const config = run.config;
+  const evidence = policyChannel.evidence;
   const { series, sends } = evidence;
   const covered = new Set<number>();
   channel.verdicts.forEach((verdict, k) => {
@@ -46,14 +47,18 @@ export function addBaselinePages(
   for (let d = start; d <= end; d++) {
     if (covered.has(d)) continue;
     const i = d - series.firstDay;
+    if (policyChannel.campaign(d).campaign) {
+      addCampaignPage(run, policyChannel, channel, d);
+      continue;
+    }
     const residual = sends.value[i]! - sends.expected[i]!;
     if (Number.isNaN(residual)) continue;
     const down = residual < 0;
     // A rise short of the minimum change cannot page; a drop that small only as part of a lasting one.
     if (!down && residual < minLog) continue;
-    if (down && residual > minDownLog && (run.windowOf(d) !== undefined || !lastingDrop(sends, i, config)))
+    if (down && residual > minDownLog && (run.kindOf(d) !== undefined || !lastingDrop(sends, i, config)))
       continue;
-    const verdict = evaluate(run, evidence, { metric: 'sends', index: i, down }, false);
+    const verdict = evaluate(run, policyChannel, { metric: 'sends', index: i, down }, false);
     if (!verdict.qualifies) continue;
     // With no rule behind it, a partial drop or a rise must also beat the channel's own swings of the
     // last weeks (a monthly billing peak, its ebb): a silent day needs no such proof.
@@ -79,6 +84,55 @@ export function addBaselinePages(
     channel.places.push(-1);
     channel.verdicts.push({ ...verdict, via: { metric: 'sends' }, ownBaseline: true });
   }
+}
+
+/**
+ * A campaign channel's own page on day `d`: its sends against its usual campaigns (a scheduled day
+ * missed, a misfire), else its CTR against its recent campaigns' (a collapse on a campaign day).
+ */
+function addCampaignPage(
+  run: PolicyRun,
+  policyChannel: PolicyChannel,
+  channel: ChannelFindings,
+  d: number,
+): void {
+  const { series } = policyChannel.evidence;
+  const profile = policyChannel.campaign(d);
+  const i = d - series.firstDay;
+  const sends = series.sends[i]!;
+  if (Number.isNaN(sends) || Number.isNaN(profile.typical)) return;
+  let verdict = evaluate(
+    run,
+    policyChannel,
+    { metric: 'sends', index: i, down: sends < profile.typical },
+    false,
+  );
+  let metric: 'sends' | 'ctr' = 'sends';
+  if (!verdict.qualifies && sends > profile.sendingThreshold && !Number.isNaN(profile.ctrTypical)) {
+    const down = Math.log((series.clicks[i]! + 0.5) / sends) < profile.ctrTypical;
+    verdict = evaluate(run, policyChannel, { metric: 'ctr', index: i, down }, false);
+    metric = 'ctr';
+  }
+  if (!verdict.qualifies || !verdict.judged) return;
+  const { actual, expected } = verdict.judged;
+  const spread = Math.exp(run.config.page.minZ * (metric === 'ctr' ? profile.ctrSpread : profile.spread));
+  channel.findings.push({
+    date: isoDay(d),
+    channelId: series.channelId,
+    channelType: series.channelType,
+    rule: 'baseline',
+    metric,
+    status: 'confirmed',
+    direction: verdict.down ? 'down' : 'up',
+    actual,
+    expected,
+    lower: expected / spread,
+    upper: expected * spread,
+    ...(verdict.figures?.z !== undefined ? { detail: { z: round2(verdict.figures.z) } } : {}),
+  });
+  channel.days.push(d);
+  channel.places.push(-1);
+  channel.verdicts.push({ ...verdict, ownBaseline: true });
 }
 
 /**

@@ -1,18 +1,15 @@
 /**
- * Korean holidays: what a channel usually does around them is not an incident. On a public holiday a
- * drop short of an outage is expected; in the run-up to Seollal and Chuseok, and just after, promotions
- * and notices run high.
+ * The Korean calendar's unusual days: what the channel (or, until it has a history, channels of its
+ * type and category) usually does on such a day moves the expectation, and its uncertainty widens the
+ * band. Only the part of a drop this explains is excused: a partial outage on Chuseok still pages.
  */
+import type { CalendarEffect } from '../calendar-memory.ts';
 import type { LookContext } from '../context.ts';
-import type { Expectation } from '../expectation.ts';
-import { hold, type Verdict } from '../verdict.ts';
 
-export function calendarEffect({ run, look, dayNo }: LookContext, e: Expectation): Verdict | undefined {
+/** The day's calendar effect on a count, or undefined on an ordinary day (and for CTR). */
+export function calendarEffect({ run, channel, look, dayNo }: LookContext): CalendarEffect | undefined {
   if (look.metric === 'ctr') return undefined;
-  const window = run.windowOf(dayNo);
-  if (window === 'holiday' && look.down && !e.silent) return hold('holiday_expected', e.impact);
-  const seasonal = window === 'before-major' || window === 'after-major';
-  if (seasonal && !look.down && Math.exp(e.residual) < run.config.holidays.maxPromotionRise)
-    return hold('season_expected', e.impact);
-  return undefined;
+  const kind = run.kindOf(dayNo);
+  if (kind === undefined) return undefined;
+  return run.calendar.effect(channel.group, channel.calendar, kind, dayNo);
 }

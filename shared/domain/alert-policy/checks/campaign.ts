@@ -1,54 +1,102 @@
 /**
- * Campaign-burst channels: many silent days, so an off day looks like an outage and a campaign like
- * a spike. Such a channel is judged against its own campaign days: only a send far above any usual
- * campaign (a duplicate, a misfire) pages.
+ * Campaign channels: off on many days, so an off day looks like an outage and a campaign like a spike
+ * to a daily baseline. Such a channel is judged against its own campaigns instead: on a day its
+ * schedule (declared or learned) says it sends, far fewer sends than any recent campaign is an outage;
+ * far more than any is a misfire; and its CTR is judged over its own sending days only.
  */
 
+import { compileSchedule } from '#shared/domain/schedule.ts';
+import type { CampaignProfile } from '../campaign-profile.ts';
 import type { LookContext } from '../context.ts';
-import type { Expectation } from '../expectation.ts';
 import { severityOf } from '../severity.ts';
 import { hold, type Verdict } from '../verdict.ts';
+import { calendarEffect } from './calendar-effects.ts';
 
 /** Undefined when the channel sends regularly (the other checks judge it). */
-export function campaignChannel(ctx: LookContext, e: Expectation): Verdict | undefined {
-  const { run, evidence, look } = ctx;
-  if (look.metric === 'ctr' || evidence.zeroShare[look.index]! < run.config.intermittent.maxZeroShare)
-    return undefined;
-  if (look.down) return hold('campaign_off_day', e.impact);
-  return campaignRise(ctx, e);
+export function campaignChannel(ctx: LookContext): Verdict | undefined {
+  const profile = ctx.channel.campaign(ctx.dayNo);
+  if (!profile.campaign) return undefined;
+  const sends = ctx.evidence.series.sends[ctx.look.index]!;
+  if (Number.isNaN(sends)) return hold('late_data');
+  if (ctx.look.metric === 'ctr') return campaignCtr(ctx, profile, sends);
+  // Clicks follow the campaign: its sends and CTR say what happened.
+  if (ctx.look.metric === 'clicks') return hold('campaign_usual');
+  return campaignSends(ctx, profile, sends);
 }
 
-/** The busier half of the channel's sending days in the shape window are its campaigns. */
-function campaignRise({ run, evidence, look }: LookContext, e: Expectation): Verdict {
-  const config = run.config;
-  const metric = evidence[look.metric];
-  const i = look.index;
-  const sending: number[] = [];
-  for (let j = Math.max(0, i - config.baseline.shapeDays); j < i; j++) {
-    const v = metric.value[j]!;
-    if (!Number.isNaN(v) && evidence.series.sends[j]! > 0) sending.push(v);
-  }
-  sending.sort((a, b) => a - b);
-  const campaigns = sending.slice(sending.length >> 1);
-  if (campaigns.length < 4) return hold('campaign_unknown', e.impact);
-  const typical = campaigns[campaigns.length >> 1]!;
-  const deviations = campaigns.map((v) => Math.abs(v - typical)).sort((a, b) => a - b);
-  const scale = Math.max(config.baseline.minScale, 1.4826 * deviations[deviations.length >> 1]!);
-  const value = metric.value[i]!;
-  const impact = Math.abs(e.toUnits(value) - e.toUnits(typical));
-  const z = (value - typical) / scale;
-  const ratio = Math.exp(value - typical);
-  // Campaign sizes vary by audience: only twice the usual campaign or more is out of the ordinary.
-  if (z < config.page.minZ || ratio < 2) return hold('campaign_usual', impact);
+function campaignSends(ctx: LookContext, profile: CampaignProfile, sends: number): Verdict {
+  const config = ctx.run.config;
+  if (profile.campaigns < config.campaign.minCampaigns) return hold('campaign_unknown');
+  const scheduled = profile.schedule !== undefined && compileSchedule(profile.schedule)(ctx.dayNo);
+  const typical = profile.typical;
+  const impact = Math.abs(sends - typical);
+  const judged = { metric: 'sends' as const, actual: sends, expected: Math.round(typical) };
+  const z = (Math.log(sends + 1) - Math.log(typical + 1)) / profile.spread;
+  // On the calendar's unusual days campaigns run smaller or larger: as far as its peers' do, and a spread more.
+  const effect = calendarEffect(ctx);
+  const lower = effect ? Math.exp(Math.min(0, effect.shift) - effect.spread) : 1;
+  const upper = effect ? Math.exp(Math.max(0, effect.shift) + effect.spread) : 1;
+  const misfire = config.campaign.misfireMultiple * typical * upper;
+  if (sends >= misfire && sends > profile.largest * upper && z >= config.page.minZ)
+    return {
+      code: 'campaign_misfire',
+      qualifies: true,
+      severity: severityOf(impact, false, config.severity),
+      impact,
+      strength: z,
+      silent: false,
+      down: false,
+      figures: { ratio: sends / typical, z },
+      judged,
+    };
+  if (!scheduled)
+    return hold(sends <= profile.sendingThreshold ? 'campaign_off_day' : 'campaign_usual', impact);
+  const missed =
+    sends < config.campaign.missedShare * profile.smallest * lower &&
+    sends < config.campaign.missedTypicalShare * typical * lower &&
+    typical >= config.volumeFloor.minExpected;
+  if (!missed) return hold('campaign_usual', impact);
+  const silent = sends <= config.page.silentShare * typical;
   return {
-    code: 'campaign_misfire',
+    code: silent ? 'silent' : 'campaign_missed',
+    qualifies: true,
+    severity: severityOf(impact, silent, config.severity),
+    impact,
+    strength: (silent ? 100 : 0) + Math.abs(z),
+    silent,
+    down: true,
+    figures: { change: 1 - sends / typical },
+    judged,
+  };
+}
+
+/** CTR on a campaign day against the channel's recent campaigns (off days have no CTR to judge). */
+function campaignCtr(ctx: LookContext, profile: CampaignProfile, sends: number): Verdict {
+  const config = ctx.run.config;
+  if (sends <= profile.sendingThreshold) return hold('campaign_off_day');
+  if (Number.isNaN(profile.ctrTypical)) return hold('campaign_unknown');
+  const clicks = ctx.evidence.series.clicks[ctx.look.index]!;
+  const expectedCtr = Math.exp(profile.ctrTypical);
+  if (sends < config.volumeFloor.minSendsForCtr || sends * expectedCtr < config.volumeFloor.minExpectedClicks)
+    return hold('ctr_floor');
+  const ctr = clicks / sends;
+  const residual = Math.log((clicks + 0.5) / sends) - profile.ctrTypical;
+  const z = Math.abs(residual) / profile.ctrSpread;
+  const change = Math.abs(ctr - expectedCtr) / expectedCtr;
+  const impact = Math.abs(ctr - expectedCtr) * sends;
+  const agrees = ctx.look.down ? residual < 0 : residual > 0;
+  if (!agrees) return hold('direction_disagrees', impact);
+  if (change < config.page.minChange) return hold('small_change', impact, { change: config.page.minChange });
+  if (z < config.page.minZ) return hold('normal_variation', impact, { z });
+  return {
+    code: 'deviation',
     qualifies: true,
     severity: severityOf(impact, false, config.severity),
     impact,
     strength: z,
     silent: false,
-    down: false,
-    figures: { ratio, z },
-    judged: { metric: look.metric, actual: e.judged.actual, expected: Math.round(e.toUnits(typical)) },
+    down: ctx.look.down,
+    figures: { change, z },
+    judged: { metric: 'ctr', actual: ctr, expected: expectedCtr },
   };
 }

@@ -13,6 +13,9 @@ export const DAYS_PER_MONTH = 30.44;
 /** A billing day moves to the next workday (Seollal: up to 5 days), so a month ago is a window. */
 export const MONTH_SLACK_DAYS = 5;
 
+/** How much one channel's monthly peaks vary among themselves. */
+const PEAK_VARIATION = 2;
+
 /** A rise on a count that recurs monthly is held. */
 export function monthlyCycle({ run, evidence, look }: LookContext, e: Expectation): Verdict | undefined {
   if (look.metric === 'ctr' || look.down) return undefined;
@@ -23,13 +26,15 @@ export function monthlyCycle({ run, evidence, look }: LookContext, e: Expectatio
 
 /**
  * A rise like those one and two months earlier: both months must show a rise of about the same size
- * (the first when the second is before the policy's history), so one past spike excuses little.
+ * or larger (the first when the second is before the policy's history), so one past spike excuses
+ * little.
  */
 function recurringMonthly(metric: MetricEvidence, i: number, config: AlertPolicyConfig): boolean {
-  const minLog = Math.log(1 + config.page.minChange);
+  // A past peak counts when it stood out of the channel's everyday swings, as a billing run does.
+  const minLog = Math.max(Math.log(1 + config.page.minChange), (config.page.minZ / 2) * metric.scale[i]!);
   const value = metric.value[i]!;
-  // Peaks of one channel vary with the weekday they land on: within a factor 1.5.
-  const tolerance = Math.max(2 * metric.scale[i]!, Math.log(1.5));
+  // Peaks of one channel vary with the weekday they land on (a weekend's is half): within a factor 2.
+  const tolerance = Math.max(2 * metric.scale[i]!, Math.log(PEAK_VARIATION));
   // 'seen', 'not seen', or 'unknown' when some day then had no baseline (the series' first weeks, late data).
   const seenAround = (monthsBack: number) => {
     let known = true;
@@ -40,7 +45,7 @@ function recurringMonthly(metric: MetricEvidence, i: number, config: AlertPolicy
         known = false;
         continue;
       }
-      if (pastResidual >= minLog && Math.abs(metric.value[j]! - value) <= tolerance) return 'seen';
+      if (pastResidual >= minLog && metric.value[j]! >= value - tolerance) return 'seen';
     }
     return known ? 'not seen' : 'unknown';
   };

@@ -8,6 +8,7 @@ import { insertSorted } from '#shared/domain/order-statistics.ts';
 import type { LookContext } from '../context.ts';
 import type { MetricEvidence } from '../evidence.ts';
 import type { Expectation } from '../expectation.ts';
+import { poissonLowerTail, poissonUpperTail } from '../poisson.ts';
 import { severityOf } from '../severity.ts';
 import { hold, type Verdict } from '../verdict.ts';
 
@@ -23,11 +24,16 @@ export function significance(ctx: LookContext, e: Expectation, explain: boolean)
   const metric = evidence[look.metric];
   const { residual, scale } = e;
   const i = look.index;
-  // The day alone, or a run of days deviating the same way (a slow onset), combined as Stouffer's z.
+  // The day alone, or a run of days deviating the same way (a slow onset), combined as Stouffer's z;
+  // for counts, the run's totals against chance too (small counts are not log-normal).
   const minLog = Math.log(1 + config.page.minChange);
+  const counts = look.metric !== 'ctr';
   let sum = residual;
   let count = 1;
   let runZ = Math.abs(residual) / scale;
+  let actualTotal = e.judged.actual;
+  let expectedTotal = e.judged.expected;
+  let chance = counts ? countChance(actualTotal, expectedTotal, look.down) : 0;
   for (let k = 1; k < config.page.runDays; k++) {
     const j = i - k;
     if (j < 0) break;
@@ -42,23 +48,36 @@ export function significance(ctx: LookContext, e: Expectation, explain: boolean)
     sum += r;
     count++;
     runZ = Math.max(runZ, Math.abs(sum) / (scale * Math.sqrt(count)));
+    if (counts) {
+      actualTotal += Math.exp(metric.value[j]!) - 1;
+      expectedTotal += Math.exp(metric.expected[j]!) - 1;
+      chance = Math.min(chance, countChance(actualTotal, expectedTotal, look.down));
+    }
   }
   const ratio = Math.exp(residual);
   const agrees = look.down ? residual < 0 : residual > 0;
   const change = look.down ? 1 - ratio : ratio - 1;
-  const dayQualifies = agrees && runZ >= config.page.minZ && change >= config.page.minChange;
+  // A small count is judged by its chance (its log spread is mostly counting noise); a large one by z.
+  const smallCount = counts && expectedTotal <= config.volumeFloor.smallCount;
+  const minZ = smallCount ? config.page.minZ / 2 : config.page.minZ;
+  const dayQualifies =
+    agrees && runZ >= minZ && change >= config.page.minChange && chance <= config.volumeFloor.maxChance;
 
   const lasting =
     !dayQualifies &&
     look.down &&
     look.metric !== 'ctr' &&
-    run.windowOf(dayNo) === undefined &&
+    run.kindOf(dayNo) === undefined &&
     lastingDrop(metric, i, config);
   if (!dayQualifies && !lasting) {
     if (!explain) return NOT_QUALIFIED;
+    // An unusual day's move that the channel's (or its peers') past such days explain.
+    if (e.calendar && e.residual + e.calendar.shift < 0 === look.down && e.calendar.shift < 0 === look.down)
+      return hold('holiday_expected', e.impact, { z: runZ });
     if (!agrees) return hold('direction_disagrees', e.impact);
     if (change < config.page.minChange)
       return hold('small_change', e.impact, { change: config.page.minChange });
+    if (chance > config.volumeFloor.maxChance) return hold('volume_floor', e.impact);
     return hold('normal_variation', e.impact, { z: runZ });
   }
   return {
@@ -74,6 +93,10 @@ export function significance(ctx: LookContext, e: Expectation, explain: boolean)
     judged: e.judged,
   };
 }
+
+/** How often chance alone would move a count this far, drops and rises apart. */
+const countChance = (actual: number, expected: number, down: boolean) =>
+  down ? poissonLowerTail(Math.round(actual), expected) : poissonUpperTail(Math.round(actual), expected);
 
 /** (actual - expected) / expected, as the digest shows it. */
 export const relativeChange = ({ actual, expected }: { actual: number; expected: number }) =>

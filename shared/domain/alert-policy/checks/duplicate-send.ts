@@ -1,0 +1,38 @@
+/**
+ * A stuck duplicate send: the same message went out twice to the same audience, so sends about
+ * double while clicks do not, and CTR about halves. Either half alone may look like the channel's
+ * own swings (a billing peak, a noisy day); together they are an incident.
+ */
+import type { LookContext } from '../context.ts';
+import type { Expectation } from '../expectation.ts';
+import { severityOf } from '../severity.ts';
+import type { Verdict } from '../verdict.ts';
+
+export function duplicateSend(ctx: LookContext, e: Expectation): Verdict | undefined {
+  const { run, evidence, look } = ctx;
+  if (look.metric === 'clicks' || look.down === (look.metric === 'sends')) return undefined;
+  const config = run.config;
+  const i = look.index;
+  const sends = evidence.series.sends[i]!;
+  const expectedSends = Math.exp(evidence.sends.expected[i]!) - 1;
+  const ctrExpected = evidence.ctr.expected[i]!;
+  if (!(expectedSends > 0) || Number.isNaN(ctrExpected) || sends < config.volumeFloor.minSendsForCtr)
+    return undefined;
+  const ctr = evidence.series.clicks[i]! / sends;
+  const sendsRatio = sends / expectedSends;
+  const ctrRatio = ctr / Math.exp(ctrExpected);
+  const { minSendsRatio, maxCtrRatio } = config.duplicateSend;
+  if (sendsRatio < minSendsRatio || ctrRatio > maxCtrRatio) return undefined;
+  const impact = sends - expectedSends;
+  return {
+    code: 'duplicate_send',
+    qualifies: true,
+    severity: severityOf(impact, false, config.severity),
+    impact,
+    strength: e.scale > 0 ? Math.abs(e.residual) / e.scale : 0,
+    silent: false,
+    down: look.down,
+    figures: { ratio: sendsRatio, change: 1 - ctrRatio },
+    judged: { metric: 'sends', actual: sends, expected: Math.round(expectedSends) },
+  };
+}
