@@ -182,3 +182,44 @@ describe('buildDigest', () => {
     expect(digest.body).toMatchObject({ missingDays: ['2026-11-19', '2026-11-20'], insufficientHistory: 3 });
   });
 });
+
+describe('buildDigest: the numbers judged, and changes the owners recorded', () => {
+  it('shows the numbers the policy judged, not the rule figures, so the change and the reason agree', () => {
+    // Prepare: the rule saw clicks; the policy paged on the day's sends against its own baseline.
+    const paged = finding({
+      metric: 'clicks',
+      actual: 61,
+      expected: 105,
+      judged: { metric: 'sends', actual: 20_651, expected: 42_059 },
+      reason: '51% below baseline (z 7.0)',
+    });
+
+    // Act
+    const digest = buildDigest(run({ findings: 1, alerts: 1 }), [paged]);
+
+    // Assess
+    expect(digest.text).toContain('DOWN: sends 20,651 vs expected 42,059 (-51%)');
+    expect(digest.text).not.toContain('clicks 61');
+    expect(digest.text).not.toContain('candidate');
+  });
+
+  it('notes once, apart from the alerts, a recorded change that showed up', () => {
+    // Prepare
+    const noted = finding({
+      alert: false,
+      severity: 'info',
+      code: 'planned_change',
+      direction: 'up',
+      judged: { metric: 'sends', actual: 24_000, expected: 12_000 },
+    });
+
+    // Act
+    const digest = buildDigest(run({ findings: 2 }), [noted, { ...noted, rule: 'zscore' }]);
+
+    // Assess
+    expect(digest.subject).toBe(`crm-guard ${DAY}: no channel needs attention`);
+    expect(digest.text).toContain('EXPECTED (1): a change the owners recorded for the day showed up');
+    expect(digest.text).toContain(`UP: sends 24,000 vs expected 12,000 (+100%) (change recorded on ${DAY}`);
+    expect(digest.body).toMatchObject({ alerts: [], expectedChanges: [{ channelId: 'ch-000' }] });
+  });
+});

@@ -44,6 +44,15 @@ export function describeChange(finding: JudgedFinding): string {
   return `${metric} ${format(actual)} vs expected ${format(expected)}${change}`;
 }
 
+/** One finding per channel whose recorded change showed up on the day (noted once, never paged). */
+export function plannedChanges(findings: JudgedFinding[]): JudgedFinding[] {
+  const byChannel = new Map<string, JudgedFinding>();
+  for (const finding of findings)
+    if (finding.code === 'planned_change' && !byChannel.has(finding.channelId))
+      byChannel.set(finding.channelId, finding);
+  return [...byChannel.values()];
+}
+
 /** The paging findings, worst first: severity, then impact (sends lost or extra). */
 export function rankAlerts(findings: JudgedFinding[]): JudgedFinding[] {
   return findings
@@ -121,6 +130,15 @@ export function buildDigest(
     }
     lines.push('');
   }
+  const expectedChanges = plannedChanges(findings);
+  if (expectedChanges.length) {
+    lines.push(`EXPECTED (${expectedChanges.length}): a change the owners recorded for the day showed up`);
+    for (const finding of expectedChanges)
+      lines.push(
+        `- ${channelLabel(finding.channelId, options.channels)} [${finding.channelType}] ${finding.direction === 'down' ? 'DOWN' : 'UP'}: ${describeChange(finding)} (change recorded on ${finding.date}; the baseline starts again from it)`,
+      );
+    lines.push('');
+  }
   const held = findings.length - alerts.length;
   lines.push(
     `Channels judged: ${run.channelsJudged}. Findings recorded: ${findings.length} (${held} held back by the alert policy).`,
@@ -140,6 +158,7 @@ export function buildDigest(
       day: run.day,
       profile: run.profile,
       alerts: alerts.map(({ detail: _detail, ...alert }) => alert),
+      expectedChanges: expectedChanges.map(({ detail: _detail, ...finding }) => finding),
       channelsJudged: run.channelsJudged,
       findings: findings.length,
       insufficientHistory: run.insufficientHistory.length,

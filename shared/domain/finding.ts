@@ -60,6 +60,7 @@ export const REASON_CODES = [
   'holiday_expected',
   'season_expected',
   'monthly_cycle',
+  'planned_change',
   'direction_disagrees',
   'small_change',
   'normal_variation',

@@ -1,7 +1,7 @@
 import type { CrmGuardConfig } from '#shared/config/crm-guard-config.ts';
 import { lateDays } from '#shared/domain/alert-policy/calendar.ts';
 import { judgeFindings, policyHistoryDays, policyLookbackDays } from '#shared/domain/alert-policy/index.ts';
-import { buildDigest, type ChannelDirectory } from '#shared/domain/digest.ts';
+import { buildDigest, type ChannelDirectory, plannedChanges } from '#shared/domain/digest.ts';
 import type { JudgedFinding } from '#shared/domain/finding.ts';
 import { configLookbackDays, runRules } from '#shared/domain/rules/index.ts';
 import { buildChannelMetrics } from '#shared/domain/series.ts';
@@ -135,7 +135,9 @@ export async function detectDay(request: DetectDayRequest, ports: DetectDayPorts
   const sentBefore =
     kind === 'full' ? previous?.digestSentAt : (previous?.digestSentAt ?? previous?.provisionalSentAt);
   const result = { run, channels, findings, digestAlreadySent: sentBefore !== undefined, stored: true };
-  if (sentBefore !== undefined || (kind === 'full' && run.alerts === 0)) return result;
+  // A day with nothing to page still tells the team once that a change they recorded showed up.
+  const quiet = run.alerts === 0 && plannedChanges(findings).length === 0;
+  if (sentBefore !== undefined || (kind === 'full' && quiet)) return result;
   const digest = buildDigest(run, findings, { findingsAt: request.findingsAt, channels });
   // Claim, then publish: two overlapping runs never both send; a failed publish gives the claim back.
   const sentAt = now().toISOString();

@@ -1,5 +1,6 @@
 import { DEFAULT_DETECTION_CONFIG } from '#shared/config/detection-config.ts';
 import { judgeFindings } from '#shared/domain/alert-policy/index.ts';
+import type { ChannelFactsById } from '#shared/domain/channel-facts.ts';
 import type { ChannelMetrics } from '#shared/domain/channel-metrics.ts';
 import type { JudgedFinding } from '#shared/domain/finding.ts';
 import { runRules } from '#shared/domain/rules/index.ts';
@@ -66,6 +67,7 @@ export function judge(
   metrics: ChannelMetrics,
   range: { from: IsoDay; to: IsoDay },
   profile: ProfileName = 'default',
+  facts?: ChannelFactsById,
 ) {
   const ruleRun = runRules(
     metrics,
@@ -74,7 +76,14 @@ export function judge(
   );
   return {
     ruleRun,
-    judged: judgeFindings({ profile, metrics, ruleRun, range, detection: DEFAULT_DETECTION_CONFIG }),
+    judged: judgeFindings({
+      profile,
+      metrics,
+      ruleRun,
+      range,
+      detection: DEFAULT_DETECTION_CONFIG,
+      ...(facts ? { facts } : {}),
+    }),
   };
 }
 

@@ -34,6 +34,8 @@ export interface PolicyChannel {
   calendar: CalendarSamples;
   /** Whether it is a campaign channel on a day, its schedule and its usual campaigns (learned weekly). */
   campaign(dayNo: number): CampaignProfile;
+  /** Day numbers of the changes its owners recorded. */
+  changeDays: ReadonlySet<number>;
 }
 
 /** One metric of one channel on one day (an index into the channel's series), and which way it moved. */

@@ -29,6 +29,8 @@ export interface MetricEvidence {
   anomaly: Uint8Array;
   /** The channel level (weekday shape removed) over the trailing `levelDays`: NaN when too short. */
   level: Float64Array;
+  /** Indices where the level started again (recorded changes): no level compares across one. */
+  breaks: readonly number[];
 }
 
 export interface ChannelEvidence {
@@ -36,8 +38,6 @@ export interface ChannelEvidence {
   sends: MetricEvidence;
   clicks: MetricEvidence;
   ctr: MetricEvidence;
-  /** Share of silent days (0 sends) in the trailing shape window, per day. */
-  zeroShare: Float64Array;
   /** 1 for a day no baseline learns from (late data, around a Korean holiday). */
   excluded: Uint8Array;
 }
@@ -116,6 +116,8 @@ function ensureScratch(shapeDays: number, levelDays: number): void {
 /**
  * Fits the baseline day by day, forward: a day judged anomalous stays out of later baselines, unless
  * the anomaly has run `maxAnomalyRun` days (then it is the channel's new level, not an incident).
+ * At a break (a change the owners recorded, from that day on) the level starts again from the days
+ * after it; the weekday shape, being relative, carries over.
  */
 function fitMetric(
   value: Float64Array,
@@ -123,6 +125,7 @@ function fitMetric(
   excluded: Uint8Array,
   config: AlertPolicyConfig['baseline'],
   arena: EvidenceArena,
+  breaks: readonly number[] = [],
 ): MetricEvidence {
   const n = value.length;
   // Config values as locals: the loop reads them for every day of every channel.
@@ -144,6 +147,9 @@ function fitMetric(
   const shape = scratch.shape;
   const firstWeekday = weekdayOfDayNumber(firstDay);
   // The windows slide: a day enters sorted when it leaves the present and leaves when it ages out.
+  // Days before `levelFrom` (the last break) have left the level and error windows for good.
+  let levelFrom = 0;
+  let nextBreak = 0;
   let run = 0;
   let clean = 0;
   let e = 0;
@@ -151,7 +157,7 @@ function fitMetric(
     const v = value[j]!;
     // The weekday shape learns from every ordinary day: a median of eight same-weekday values
     // shrugs off a past anomaly, and masking here would hide a weekend from its own shape.
-    if (excluded[j] || Number.isNaN(v)) return;
+    if (j < levelFrom || excluded[j] || Number.isNaN(v)) return;
     const wd = (firstWeekday + j) % 7;
     const delta = enter ? 1 : -1;
     if (enter) insertSorted(byWeekday[wd]!, weekdayCount[wd]!, v);
@@ -162,10 +168,24 @@ function fitMetric(
     weekdayMedian[wd] = count >= 4 ? sortedMedian(byWeekday[wd]!, count) : Number.NaN;
     if (!anomaly[j]) clean += delta;
   };
+  let frozenShape = false;
+  // The shape is each weekday's median against the median weekday (0 for a weekday too thin).
+  const computeShape = () => {
+    let known = 0;
+    for (let wd = 0; wd < 7; wd++) {
+      const med = weekdayMedian[wd]!;
+      if (!Number.isNaN(med)) weekdayLevels[known++] = med;
+    }
+    const overall = known === 7 ? median7(weekdayLevels) : known ? smallMedian(weekdayLevels, known) : 0;
+    for (let wd = 0; wd < 7; wd++) {
+      const med = weekdayMedian[wd]!;
+      shape[wd] = Number.isNaN(med) ? 0 : med - overall;
+    }
+  };
   let m = 0;
   const levelEntry = (j: number, enter: boolean) => {
     const v = value[j]!;
-    if (excluded[j] || anomaly[j] || Number.isNaN(v)) return;
+    if (j < levelFrom || excluded[j] || anomaly[j] || Number.isNaN(v)) return;
     const wd = (firstWeekday + j) % 7;
     if (enter) insertSorted(levelByWeekday[wd]!, levelCount[wd]!++, v);
     else removeSorted(levelByWeekday[wd]!, levelCount[wd]!--, v);
@@ -175,11 +195,27 @@ function fitMetric(
   };
   const errorEntry = (j: number, enter: boolean) => {
     const error = forecastError[j]!;
-    if (excluded[j] || anomaly[j] || Number.isNaN(error)) return;
+    if (j < levelFrom || excluded[j] || anomaly[j] || Number.isNaN(error)) return;
     if (enter) insertSorted(errors, e++, error);
     else removeSorted(errors, e--, error);
   };
   for (let i = 0; i < n; i++) {
+    // The day after a break: what came before it leaves every window; the weekday shape of then is
+    // kept until the days after the break show each weekday four times.
+    if (nextBreak < breaks.length && breaks[nextBreak]! === i - 1) {
+      nextBreak++;
+      levelFrom = i - 1;
+      frozenShape = clean >= minCleanDays;
+      if (frozenShape) computeShape();
+      weekdayCount.fill(0);
+      weekdayMedian.fill(Number.NaN);
+      levelCount.fill(0);
+      levelMedian.fill(Number.NaN);
+      clean = 0;
+      m = 0;
+      e = 0;
+      run = 0;
+    }
     if (i >= 1) {
       shapeEntry(i - 1, true);
       levelEntry(i - 1, true);
@@ -190,18 +226,9 @@ function fitMetric(
       levelEntry(i - 1 - levelDays, false);
       errorEntry(i - 1 - levelDays, false);
     }
-    if (clean >= minCleanDays) {
-      // The shape is each weekday's median against the median weekday (0 for a weekday too thin).
-      let known = 0;
-      for (let wd = 0; wd < 7; wd++) {
-        const med = weekdayMedian[wd]!;
-        if (!Number.isNaN(med)) weekdayLevels[known++] = med;
-      }
-      const overall = known === 7 ? median7(weekdayLevels) : known ? smallMedian(weekdayLevels, known) : 0;
-      for (let wd = 0; wd < 7; wd++) {
-        const med = weekdayMedian[wd]!;
-        shape[wd] = Number.isNaN(med) ? 0 : med - overall;
-      }
+    if (frozenShape && weekdayCount.every((count) => count >= 4)) frozenShape = false;
+    if (frozenShape || clean >= minCleanDays) {
+      if (!frozenShape) computeShape();
       if (m >= minLevelDays) {
         // The level: each weekday's median of its clean days, shape removed, then the median of those
         // (a vote per weekday), kept from sorted per-weekday windows so a day costs a few comparisons.
@@ -217,7 +244,7 @@ function fitMetric(
         if (e >= 7) spread = 1.4826 * sortedMedian(errors, e);
         else {
           let d = 0;
-          for (let j = Math.max(0, i - levelDays); j < i; j++) {
+          for (let j = Math.max(levelFrom, i - levelDays); j < i; j++) {
             const v = value[j]!;
             if (excluded[j] || anomaly[j] || Number.isNaN(v)) continue;
             deseasoned[d++] = Math.abs(v - shape[(firstWeekday + j) % 7]! - lvl);
@@ -232,15 +259,17 @@ function fitMetric(
     }
     const v = value[i]!;
     const deviation = v - expected[i]!;
+    const isBreak = nextBreak < breaks.length && breaks[nextBreak]! === i;
     // Past anomalies stay out of the baseline, for a bounded run (a lasting change becomes the level).
-    if (!excluded[i] && Math.abs(deviation) > anomalyZ * scale[i]! && Math.abs(deviation) > minAnomaly) {
+    if (isBreak) run = 0;
+    else if (!excluded[i] && Math.abs(deviation) > anomalyZ * scale[i]! && Math.abs(deviation) > minAnomaly) {
       if (run < maxAnomalyRun) {
         anomaly[i] = 1;
         run++;
       }
     } else if (!Number.isNaN(v)) run = 0;
   }
-  return { value, expected, scale, anomaly, level };
+  return { value, expected, scale, anomaly, level, breaks };
 }
 
 /**
@@ -253,44 +282,29 @@ export function channelEvidence(
   minSendsForRatio: number,
   config: AlertPolicyConfig,
   arena: EvidenceArena = evidenceArena(),
+  breakDays: readonly number[] = [],
 ): ChannelEvidence {
+  // Recorded changes, as indices into the series, in order.
+  const breaks = breakDays
+    .map((dayNo) => dayNo - series.firstDay)
+    .filter((i) => i >= 0 && i < series.sends.length)
+    .sort((a, b) => a - b);
   const n = series.sends.length;
   const excluded = arena.u8(n).fill(0);
   for (let i = 0; i < n; i++) if (excludedDay(series.firstDay + i)) excluded[i] = 1;
   const sendsLog = arena.f64(n);
   for (let i = 0; i < n; i++) sendsLog[i] = logCount(series.sends[i]!);
-  const zeroShare = arena.f64(n);
-  // One sliding count over the shape window.
-  let zeros = 0;
-  let seen = 0;
-  const shapeDays = config.baseline.shapeDays;
-  for (let i = 0; i < n; i++) {
-    zeroShare[i] = seen ? zeros / seen : 0;
-    const sends = series.sends[i]!;
-    if (!Number.isNaN(sends) && !excluded[i]) {
-      seen++;
-      if (sends === 0) zeros++;
-    }
-    const out = i - shapeDays;
-    if (out >= 0) {
-      const old = series.sends[out]!;
-      if (!Number.isNaN(old) && !excluded[out]) {
-        seen--;
-        if (old === 0) zeros--;
-      }
-    }
-  }
   // Clicks and CTR are fitted only when a finding asks for them: most channels need sends alone.
   let clicks: MetricEvidence | undefined;
   let ctr: MetricEvidence | undefined;
   return {
     series,
-    sends: fitMetric(sendsLog, series.firstDay, excluded, config.baseline, arena),
+    sends: fitMetric(sendsLog, series.firstDay, excluded, config.baseline, arena, breaks),
     get clicks() {
       if (!clicks) {
         const clicksLog = arena.f64(n);
         for (let i = 0; i < n; i++) clicksLog[i] = logCount(series.clicks[i]!);
-        clicks = fitMetric(clicksLog, series.firstDay, excluded, config.baseline, arena);
+        clicks = fitMetric(clicksLog, series.firstDay, excluded, config.baseline, arena, breaks);
       }
       return clicks;
     },
@@ -301,11 +315,10 @@ export function channelEvidence(
           const sends = series.sends[i]!;
           ctrLog[i] = sends >= minSendsForRatio ? logCtr(series.clicks[i]!, sends) : Number.NaN;
         }
-        ctr = fitMetric(ctrLog, series.firstDay, excluded, config.baseline, arena);
+        ctr = fitMetric(ctrLog, series.firstDay, excluded, config.baseline, arena, breaks);
       }
       return ctr;
     },
-    zeroShare,
     excluded,
   };
 }

@@ -240,8 +240,10 @@ function judgeDefault(input: JudgeFindingsInput, from: number, to: number): Judg
     else {
       arena.reset();
       const facts = input.facts?.get(series.channelId);
+      const changeDays = (facts?.changes ?? []).map(dayNumber);
       const view: PolicyChannel = {
-        evidence: channelEvidence(series, excludedDay, run.minSendsForRatio, config, arena),
+        evidence: channelEvidence(series, excludedDay, run.minSendsForRatio, config, arena, changeDays),
+        changeDays: new Set(changeDays),
         facts,
         group: groupOf(series),
         calendar: samples.get(series.channelId)!,

@@ -9,10 +9,11 @@ import { campaignChannel } from './checks/campaign.ts';
 import { duplicateSend } from './checks/duplicate-send.ts';
 import { lateDrop } from './checks/late-data.ts';
 import { monthlyCycle } from './checks/monthly-cycle.ts';
+import { plannedChange } from './checks/planned-change.ts';
 import { significance } from './checks/significance.ts';
 import { unprecedentedSpike } from './checks/spike.ts';
 import { ctrSendsFloor, volumeFloor } from './checks/volume-floor.ts';
-import { type Look, lookContext, type PolicyChannel, type PolicyRun } from './context.ts';
+import { type Look, type LookContext, lookContext, type PolicyChannel, type PolicyRun } from './context.ts';
 import { expectationOf } from './expectation.ts';
 import { hold, type Verdict } from './verdict.ts';
 
@@ -23,6 +24,10 @@ const LATE = hold('late_data');
 /** One day of one metric against the policy's baseline (moved on the calendar's unusual days), volume floor and late data. */
 export function evaluate(run: PolicyRun, channel: PolicyChannel, look: Look, explain = true): Verdict {
   const ctx = lookContext(run, channel, look);
+  return plannedChange(ctx, judge(ctx, explain));
+}
+
+function judge(ctx: LookContext, explain: boolean): Verdict {
   const early = lateDrop(ctx) ?? campaignChannel(ctx) ?? ctrSendsFloor(ctx);
   if (early) return early;
   const expectation = expectationOf(ctx);

@@ -87,6 +87,8 @@ export function reasonSentence(verdict: Pick<Verdict, 'code' | 'figures' | 'down
       return 'holiday: a drop short of an outage is expected';
     case 'season_expected':
       return 'Seollal/Chuseok season: promotions and notices run high';
+    case 'planned_change':
+      return 'expected: the owners recorded a change on this day';
     case 'monthly_cycle':
       return 'monthly cycle: the same peak came a month ago';
     case 'direction_disagrees':

@@ -98,7 +98,9 @@ export function groupIncidents(
           ...(verdict.impact !== undefined && Number.isFinite(verdict.impact)
             ? { impact: Math.round(verdict.impact) }
             : {}),
-          ...(verdict.qualifies && verdict.judged ? { judged: verdict.judged } : {}),
+          ...((verdict.qualifies || verdict.code === 'planned_change') && verdict.judged
+            ? { judged: verdict.judged }
+            : {}),
         },
       });
     }

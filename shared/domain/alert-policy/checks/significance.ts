@@ -108,7 +108,7 @@ const lastWeek = new Float64Array(7);
 /** The last week's level (weekday shape removed) against the level fitted three weeks earlier. */
 export function lastingDrop(metric: MetricEvidence, i: number, config: AlertPolicyConfig): boolean {
   const before = i - 21;
-  if (before < 0) return false;
+  if (before < 0 || metric.breaks.some((b) => b >= before && b <= i)) return false;
   const priorLevel = metric.level[before]!;
   const priorScale = metric.scale[before]!;
   if (Number.isNaN(priorLevel)) return false;

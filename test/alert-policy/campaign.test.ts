@@ -1,0 +1,109 @@
+import { describe, expect, it } from 'vitest';
+import { learnSchedule } from '#shared/domain/alert-policy/campaign-profile.ts';
+import { mixSeed, Random } from '#shared/domain/sample/random.ts';
+import { parseSchedule, scheduledOn, scheduleText } from '#shared/domain/schedule.ts';
+import { dayNumber, type IsoDay } from '#shared/time/seoul.ts';
+import { buildMetrics, judge, pagedDays, weekly } from './fixtures.ts';
+
+const FROM = '2026-01-05';
+const TO = '2026-06-30';
+const COMPANION = { channelId: 'alimtalk_0900', sends: weekly(3_000, 900) };
+const LEARN = { minAgreement: 0.9, maxEveryDays: 42 };
+
+/** Campaigns of 0.7-1.3 x `size` on the schedule's days, a trickle of 1% on the others. */
+const campaigns = (schedule: string, size: number, seed: number) => {
+  const on = parseSchedule(schedule);
+  return (_day: IsoDay, dayNo: number) => {
+    const random = new Random(mixSeed(seed, dayNo));
+    return Math.round(size * (scheduledOn(on, dayNo) ? random.uniform(0.7, 1.3) : 0.01));
+  };
+};
+
+describe('campaign schedules learned from a channel history', () => {
+  it.each(['tue', 'mon,thu', 'monthly:5,20', 'every:14:2026-01-07:3'])('learns %s', (text) => {
+    // Prepare
+    const schedule = parseSchedule(text);
+    const sent = (dayNo: number) => scheduledOn(schedule, dayNo);
+
+    // Act
+    const learned = learnSchedule(sent, dayNumber('2026-02-02'), dayNumber('2026-04-26'), LEARN);
+
+    // Assess: the same days, whatever the anchor a cycle is written with.
+    expect(learned).toBeDefined();
+    for (let d = dayNumber('2026-05-01'); d <= dayNumber('2026-08-31'); d++)
+      expect(scheduledOn(learned!, d), `${scheduleText(learned!)} on day ${d}`).toBe(sent(d));
+  });
+
+  it('finds no schedule in campaigns at no fixed rhythm', () => {
+    // Prepare
+    const random = new Random(42);
+    const days = new Map<number, boolean>();
+    const sent = (dayNo: number) => {
+      if (!days.has(dayNo)) days.set(dayNo, random.chance(0.2));
+      return days.get(dayNo)!;
+    };
+
+    // Act / Assess
+    expect(learnSchedule(sent, dayNumber('2026-02-02'), dayNumber('2026-04-26'), LEARN)).toBeUndefined();
+  });
+});
+
+describe('campaign channels judged against their own campaigns', () => {
+  it('pages a scheduled day without its sends, and a CTR collapse on a campaign day', () => {
+    // Prepare: a fortnightly promotion; on May 27 (a campaign day) it sends 20%, on June 11 its CTR falls to a quarter.
+    const base = campaigns('every:14:2026-01-07:3', 40_000, 5);
+    const sends = (day: IsoDay, dayNo: number) =>
+      Math.round(base(day, dayNo) * (day === '2026-05-27' ? 0.2 : 1));
+    const metrics = buildMetrics(
+      [{ channelId: 'push_0005', sends, ctr: (day) => (day === '2026-06-11' ? 0.0125 : 0.05) }, COMPANION],
+      FROM,
+      TO,
+    );
+
+    // Act
+    const { judged } = judge(metrics, { from: '2026-04-01', to: TO });
+
+    // Assess
+    expect(pagedDays(judged, 'push_0005')).toEqual(['2026-05-27', '2026-06-11']);
+    expect(judged.find((f) => f.alert && f.date === '2026-05-27')!.code).toBe('campaign_missed');
+    expect(judged.find((f) => f.alert && f.date === '2026-06-11')!.metric).toBe('ctr');
+  });
+
+  it('keeps quiet on the off days and campaigns of a monthly schedule it declared', () => {
+    // Prepare
+    const metrics = buildMetrics(
+      [{ channelId: 'push_0006', sends: campaigns('monthly:10', 30_000, 6) }, COMPANION],
+      FROM,
+      TO,
+    );
+
+    // Act
+    const declared = new Map([['push_0006', { schedule: parseSchedule('monthly:10') }]]);
+    const { judged } = judge(metrics, { from: '2026-03-01', to: TO }, 'default', declared);
+
+    // Assess
+    expect(pagedDays(judged, 'push_0006')).toEqual([]);
+    expect(judged.some((f) => f.channelId === 'push_0006' && f.code === 'campaign_off_day')).toBe(true);
+  });
+});
+
+describe('duplicate sends and unprecedented spikes', () => {
+  it('pages twice the sends at half the CTR, and a day five times its usual', () => {
+    // Prepare
+    const steady = weekly(20_000, 8);
+    const sends = (day: IsoDay, dayNo: number) =>
+      steady(day, dayNo) * (day === '2026-05-13' ? 2 : day === '2026-06-10' ? 5 : 1);
+    const metrics = buildMetrics(
+      [{ channelId: 'alimtalk_0008', sends, ctr: (day) => (day === '2026-05-13' ? 0.025 : 0.05) }, COMPANION],
+      FROM,
+      TO,
+    );
+
+    // Act
+    const { judged } = judge(metrics, { from: '2026-05-01', to: TO });
+
+    // Assess
+    expect(pagedDays(judged, 'alimtalk_0008')).toEqual(['2026-05-13', '2026-06-10']);
+    expect(judged.some((f) => f.alert && f.date === '2026-05-13' && f.code === 'duplicate_send')).toBe(true);
+  });
+});

@@ -1,0 +1,96 @@
+import { describe, expect, it } from 'vitest';
+import type { ChannelFacts } from '#shared/domain/channel-facts.ts';
+import type { IsoDay } from '#shared/time/seoul.ts';
+import { buildMetrics, judge, pagedDays, weekly } from './fixtures.ts';
+
+const FROM = '2026-03-02';
+const TO = '2026-06-30';
+const COMPANION = { channelId: 'alimtalk_0900', sends: weekly(3_000, 900) };
+const facts = (entries: Record<string, ChannelFacts>) => new Map(Object.entries(entries));
+
+describe('registry status: a paused or retired channel', () => {
+  // Silent from June 1; sends again on June 20.
+  const pausedSends = (level: number) => {
+    const base = weekly(level, 7);
+    return (day: IsoDay, dayNo: number) =>
+      day >= '2026-06-01' && day !== '2026-06-20' ? 0 : base(day, dayNo);
+  };
+  const metrics = buildMetrics([{ channelId: 'push_0007', sends: pausedSends(9_000) }, COMPANION], FROM, TO);
+
+  it('does not page for its silence, and pages the day it sends', () => {
+    // Act
+    const { judged } = judge(
+      metrics,
+      { from: '2026-05-25', to: TO },
+      'default',
+      facts({
+        push_0007: { status: 'paused', statusSince: '2026-05-31' },
+      }),
+    );
+
+    // Assess
+    expect(pagedDays(judged, 'push_0007')).toEqual(['2026-06-20']);
+    const page = judged.find((f) => f.alert)!;
+    expect(page).toMatchObject({ code: 'inactive_send', rule: 'baseline', direction: 'up', expected: 0 });
+    expect(judged.some((f) => f.code === 'channel_inactive' && f.date >= '2026-06-01')).toBe(true);
+  });
+
+  it('pages its silence when the registry says it is active (the test above is not vacuous)', () => {
+    // Act
+    const { judged } = judge(metrics, { from: '2026-05-25', to: TO });
+
+    // Assess
+    expect(pagedDays(judged, 'push_0007')[0]).toBe('2026-06-01');
+  });
+
+  it('keeps the seed profile quiet about its silence too', () => {
+    // Act
+    const { judged } = judge(
+      metrics,
+      { from: '2026-06-01', to: '2026-06-10' },
+      'seed',
+      facts({
+        push_0007: { status: 'retired', statusSince: '2026-05-31' },
+      }),
+    );
+
+    // Assess
+    const drops = judged.filter((f) => f.channelId === 'push_0007' && f.direction === 'down');
+    expect(drops.length).toBeGreaterThan(0);
+    expect(drops.every((f) => !f.alert && f.code === 'channel_inactive')).toBe(true);
+  });
+});
+
+describe('planned changes: a change the owners recorded', () => {
+  // The copy changed on June 2: half the sends from then on.
+  const halved = (day: IsoDay, dayNo: number) =>
+    Math.round(weekly(12_000, 3)(day, dayNo) * (day >= '2026-06-02' ? 0.5 : 1));
+  const metrics = buildMetrics([{ channelId: 'alimtalk_0003', sends: halved }, COMPANION], FROM, TO);
+
+  it('is noted once as expected on its day, and the baseline starts again from it', () => {
+    // Act
+    const { judged } = judge(
+      metrics,
+      { from: '2026-05-20', to: TO },
+      'default',
+      facts({
+        alimtalk_0003: { changes: ['2026-06-02'] },
+      }),
+    );
+
+    // Assess
+    expect(pagedDays(judged, 'alimtalk_0003')).toEqual([]);
+    const noted = judged.filter((f) => f.code === 'planned_change');
+    expect(noted.length).toBeGreaterThan(0);
+    expect(noted.every((f) => f.date === '2026-06-02' && !f.alert)).toBe(true);
+    expect(noted[0]!.judged).toMatchObject({ metric: 'sends' });
+  });
+
+  it('pages the same shift when nothing was recorded (the test above is not vacuous)', () => {
+    // Act
+    const { judged } = judge(metrics, { from: '2026-05-20', to: TO });
+
+    // Assess
+    expect(pagedDays(judged, 'alimtalk_0003').length).toBeGreaterThan(0);
+  });
+});
