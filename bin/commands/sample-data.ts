@@ -2,8 +2,9 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeChannelLake, writeEngagementLake } from '#shared/adapters/duckdb/lake-writer.ts';
 import { generateEngagement } from '#shared/domain/sample/engagement.ts';
-import { generateSample } from '#shared/domain/sample/generate.ts';
+import { generateSample, REALISTIC_MIX } from '#shared/domain/sample/generate.ts';
 import { toLabelsJsonl } from '#shared/domain/sample/rows.ts';
+import { scheduleText } from '#shared/domain/schedule.ts';
 import { UsageError } from '#shared/errors.ts';
 import { type IsoDay, seoulYesterday } from '#shared/time/seoul.ts';
 import type { Command } from './command.ts';
@@ -30,11 +31,13 @@ function csvCell(text: string): string {
 export async function writeSampleData(
   request: SampleDataRequest,
 ): Promise<{ rows: number; incidents: number }> {
+  // The realistic fleet: holidays, schedules, billing peaks, noisy and quiet channels, owners' records.
   const sample = generateSample({
     channels: request.channels,
     days: request.days,
     seed: request.seed,
     endDay: request.endDay,
+    families: REALISTIC_MIX,
   });
   mkdirSync(request.out, { recursive: true });
   await writeChannelLake(request.out, sample.columns);
@@ -45,13 +48,25 @@ export async function writeSampleData(
     seed: request.seed,
   });
   await writeEngagementLake(request.out, engagement);
+  // What the owners told the registry: status and since when, a declared schedule, recorded changes.
   const registry = [
-    'channel_id,name,channel_type,category,owner,status',
-    ...sample.channels.map((channel) =>
-      [channel.channelId, channel.name, channel.channelType, channel.category, channel.owner, 'active']
+    'channel_id,name,channel_type,category,owner,status,status_since,schedule,changes',
+    ...sample.channels.map((channel) => {
+      const facts = sample.facts.get(channel.channelId);
+      return [
+        channel.channelId,
+        channel.name,
+        channel.channelType,
+        channel.category,
+        channel.owner,
+        facts?.status ?? 'active',
+        facts?.statusSince ?? '',
+        facts?.schedule ? scheduleText(facts.schedule) : '',
+        (facts?.changes ?? []).join(';'),
+      ]
         .map(csvCell)
-        .join(','),
-    ),
+        .join(',');
+    }),
   ];
   writeFileSync(join(request.out, 'channels.csv'), `${registry.join('\n')}\n`);
   writeFileSync(join(request.out, 'labels.jsonl'), toLabelsJsonl(sample));

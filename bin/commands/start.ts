@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { openDuckDbMetrics } from '#shared/adapters/duckdb/metrics-source.ts';
 import { localPaths } from '#shared/adapters/local/data-dir.ts';
-import { parseRegistryCsv } from '#shared/report/registry.ts';
+import { parseChannelFactsCsv, parseRegistryCsv, validateReviewInput } from '#shared/report/registry.ts';
 import { seoulYesterday } from '#shared/time/seoul.ts';
 import { openLocalRegistry } from './channels.ts';
 import type { Command } from './command.ts';
@@ -10,14 +10,35 @@ import { runDetect } from './detect.ts';
 import { dataDirFlag, profileFlag, stringFlag } from './options.ts';
 import { writeSampleData } from './sample-data.ts';
 
-/** The sample's owners and names go into the registry, so the report and review loop have them. */
+/**
+ * The sample's registry: owners, names, statuses and declared schedules, and the changes its owners
+ * recorded (as the redesign decisions they came with), so detection, the report and the review loop
+ * have them.
+ */
 async function importSampleRegistry(lake: string, dataFlag: string | undefined): Promise<void> {
   const file = join(lake, 'channels.csv');
   const { dynamo, registry } = await openLocalRegistry(dataFlag);
   try {
-    const entries = parseRegistryCsv(readFileSync(file, 'utf8'), file);
-    await registry.upsert(entries, 'sample-data', new Date());
-    console.log(`Registered ${entries.length} sample channels (owners, categories) from ${file}.`);
+    const csv = readFileSync(file, 'utf8');
+    const entries = parseRegistryCsv(csv, file);
+    const at = new Date();
+    await registry.upsert(entries, 'sample-data', at);
+    let recorded = 0;
+    for (const [channelId, facts] of parseChannelFactsCsv(csv, file))
+      for (const changeDay of facts.changes ?? []) {
+        const review = {
+          channelId,
+          decision: 'redesign',
+          note: 'sample: a recorded change',
+          by: 'sample-data',
+          changeDay,
+        };
+        await registry.recordReview(validateReviewInput(review, file), at);
+        recorded++;
+      }
+    console.log(
+      `Registered ${entries.length} sample channels (owners, categories, schedules) and ${recorded} recorded changes from ${file}.`,
+    );
   } finally {
     await dynamo.close();
   }

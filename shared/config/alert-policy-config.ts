@@ -34,8 +34,10 @@ export const alertPolicyConfigSchema = z.strictObject({
       minZ: z.number().positive().default(4),
       /** Days a run of same-direction deviations is combined over (Stouffer) for slow onsets. */
       runDays: days.default(3),
-      /** Relative change a deviation must reach (the agreed 0.7-1.3 band). */
+      /** Relative change a drop (or a CTR move) must reach (the agreed 0.7-1.3 band). */
       minChange: z.number().positive().default(0.3),
+      /** Relative change a rise in sends or clicks must reach: a spike, not a good day. */
+      minRise: z.number().positive().default(0.6),
       /** A day at or below this share of its expected sends is the channel gone silent (an outage). */
       silentShare: share.default(0.01),
       /** A lasting drop pages when the last week's level is this much below the level four weeks earlier. */
@@ -45,6 +47,14 @@ export const alertPolicyConfigSchema = z.strictObject({
        * many days of the shape window did the same way (a monthly peak recurs; one past incident does not).
        */
       usualSwings: z.int().nonnegative().default(2),
+    })
+    .prefault({}),
+  /** Monthly peaks (billing, due dates): a peak is a day this many times its weekday baseline... */
+  monthlyPeak: z
+    .strictObject({
+      minPeak: z.number().min(1).default(2),
+      /** ...and a due day that sends this much less than the two peaks before it missed its run. */
+      missedShare: share.default(0.5),
     })
     .prefault({}),
   /** A stuck duplicate send: sends up this much at the same time as CTR down this much pages. */

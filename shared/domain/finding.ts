@@ -71,6 +71,7 @@ export const REASON_CODES = [
   'deviation',
   'campaign_misfire',
   'campaign_missed',
+  'monthly_peak_missed',
   'duplicate_send',
   'spike',
   'inactive_send',

@@ -20,15 +20,30 @@ export function isIsoDay(text: string): boolean {
   return new Date(ms).toISOString().slice(0, 10) === text;
 }
 
+// A run names the same few hundred days millions of times: both directions are remembered.
+const dayNumbers = new Map<string, number>();
+const isoDays = new Map<number, IsoDay>();
+const REMEMBERED_DAYS = 100_000;
+
 /** Days since 1970-01-01 for a calendar day; throws on a malformed day. */
 export function dayNumber(day: IsoDay): number {
+  const known = dayNumbers.get(day);
+  if (known !== undefined) return known;
   if (!isIsoDay(day)) throw new RangeError(`not a calendar day (YYYY-MM-DD): ${JSON.stringify(day)}`);
-  return Date.UTC(Number(day.slice(0, 4)), Number(day.slice(5, 7)) - 1, Number(day.slice(8, 10))) / DAY_MS;
+  const dayNo =
+    Date.UTC(Number(day.slice(0, 4)), Number(day.slice(5, 7)) - 1, Number(day.slice(8, 10))) / DAY_MS;
+  if (dayNumbers.size < REMEMBERED_DAYS) dayNumbers.set(day, dayNo);
+  return dayNo;
 }
 
 /** The calendar day of a day number. */
 export function isoDay(dayNo: number): IsoDay {
-  return new Date(dayNo * DAY_MS).toISOString().slice(0, 10);
+  let day = isoDays.get(dayNo);
+  if (day === undefined) {
+    day = new Date(dayNo * DAY_MS).toISOString().slice(0, 10);
+    if (isoDays.size < REMEMBERED_DAYS) isoDays.set(dayNo, day);
+  }
+  return day;
 }
 
 export function addDays(day: IsoDay, days: number): IsoDay {

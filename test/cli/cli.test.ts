@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeChannelCsv } from '#shared/adapters/duckdb/lake-writer.ts';
-import { generateSample } from '#shared/domain/sample/generate.ts';
+import { generateSample, REALISTIC_MIX } from '#shared/domain/sample/generate.ts';
 import { isIsoDay } from '#shared/time/seoul.ts';
 
 const REPO = resolve(import.meta.dirname, '../..');
@@ -72,7 +72,7 @@ beforeAll(async () => {
   seedOut = join(tmp, 'seed.jsonl');
   [seedRun] = await Promise.all([
     cli(['backfill', '--input', lake, '--from', FROM, '--to', END, '--profile', 'seed', '--out', seedOut]),
-    writeChannelCsv(csv, generateSample({ ...SAMPLE, endDay: END }).columns),
+    writeChannelCsv(csv, generateSample({ ...SAMPLE, endDay: END, families: REALISTIC_MIX }).columns),
   ]);
 });
 

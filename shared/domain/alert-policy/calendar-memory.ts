@@ -50,20 +50,16 @@ const MAX_ZERO_SHARE = 0.25;
  */
 export function calendarSamples(
   series: ChannelSeries,
-  from: number,
-  to: number,
-  kindOf: (dayNo: number) => CalendarKind | undefined,
+  unusualDays: readonly { dayNo: number; kind: CalendarKind }[],
   ordinary: (dayNo: number) => boolean,
 ): CalendarSamples {
+  const { sends, firstDay } = series;
+  const end = firstDay + sends.length - 1;
   const days: number[] = [];
   const kinds: number[] = [];
   const responses: number[] = [];
-  const { sends, firstDay } = series;
-  const start = Math.max(from, firstDay);
-  const end = Math.min(to, firstDay + sends.length - 1);
-  for (let d = start; d <= end; d++) {
-    const kind = kindOf(d);
-    if (kind === undefined) continue;
+  for (const { dayNo: d, kind } of unusualDays) {
+    if (d < firstDay || d > end) continue;
     const value = sends[d - firstDay]!;
     if (Number.isNaN(value)) continue;
     let n = 0;
@@ -81,12 +77,20 @@ export function calendarSamples(
     kinds.push(KIND_INDEX[kind]);
     responses.push(Math.log(value + 1) - median(buffer, n));
   }
+  if (days.length === 0) return NO_SAMPLES;
   return {
     days: Int32Array.from(days),
     kinds: Uint8Array.from(kinds),
     responses: Float64Array.from(responses),
   };
 }
+
+/** A channel with no responses yet (most channels on most days): one shared, empty record. */
+const NO_SAMPLES: CalendarSamples = {
+  days: new Int32Array(0),
+  kinds: new Uint8Array(0),
+  responses: new Float64Array(0),
+};
 
 const MAD_TO_SD = 1.4826;
 

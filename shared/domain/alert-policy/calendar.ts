@@ -39,8 +39,20 @@ const isWeekend = (dayNo: number) => {
   const weekday = weekdayOfDayNumber(dayNo);
   return weekday === 0 || weekday === 6;
 };
-const holiday = (dayNo: number) => isKoreanHoliday(isoDay(dayNo));
+const holidays = new Map<number, boolean>();
+/** Asked for every channel-day around due dates and breaks: remembered per day. */
+const holiday = (dayNo: number) => {
+  let known = holidays.get(dayNo);
+  if (known === undefined) {
+    known = isKoreanHoliday(isoDay(dayNo));
+    holidays.set(dayNo, known);
+  }
+  return known;
+};
 const off = (dayNo: number) => isWeekend(dayNo) || holiday(dayNo);
+
+/** A working day in Korea: not a weekend, not a public holiday. */
+export const isBusinessDay = (dayNo: number) => !off(dayNo);
 
 /** The longest run of days off looked through for Seollal or Chuseok. */
 const MAX_BREAK = 10;

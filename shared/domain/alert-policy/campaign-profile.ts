@@ -59,20 +59,22 @@ const ctrs = new Float64Array(64);
 
 /**
  * The channel's campaign profiles, one per week, computed on first use. `minSendsForRatio` is the CTR
- * floor of the rules: a campaign below it has no CTR.
+ * floor of the rules: a campaign below it has no CTR. Only campaigns on `ordinary` days (arrived, not
+ * a holiday or the like) set the usual size and CTR.
  */
 export function campaignProfiles(
   series: ChannelSeries,
   facts: ChannelFacts | undefined,
   config: AlertPolicyConfig['campaign'],
   minSendsForRatio: number,
+  ordinary: (dayNo: number) => boolean,
 ): (dayNo: number) => CampaignProfile {
   const byWeek = new Map<number, CampaignProfile>();
   return (dayNo) => {
     const week = Math.floor(dayNo / WEEK);
     let profile = byWeek.get(week);
     if (!profile) {
-      profile = learn(series, facts, week * WEEK, config, minSendsForRatio);
+      profile = learn(series, facts, week * WEEK, config, minSendsForRatio, ordinary);
       byWeek.set(week, profile);
     }
     return profile;
@@ -85,6 +87,7 @@ function learn(
   weekStart: number,
   config: AlertPolicyConfig['campaign'],
   minSendsForRatio: number,
+  ordinary: (dayNo: number) => boolean,
 ): CampaignProfile {
   const { sends, clicks, firstDay } = series;
   const from = Math.max(firstDay, weekStart - config.windowDays);
@@ -93,13 +96,20 @@ function learn(
   if (days < config.minWindowDays) return NOT_A_CAMPAIGN;
   if (window.length < days) window = new Float64Array(2 * days);
   let n = 0;
+  let low = Number.POSITIVE_INFINITY;
+  let high = 0;
   for (let d = from; d <= to; d++) {
     const v = sends[d - firstDay]!;
-    if (!Number.isNaN(v)) window[n++] = v;
+    if (Number.isNaN(v)) continue;
+    window[n++] = v;
+    if (v < low) low = v;
+    if (v > high) high = v;
   }
   if (n < config.minWindowDays) return NOT_A_CAMPAIGN;
-  const sorted = window.subarray(0, n).sort();
   const declared = facts?.schedule;
+  // Most channels send within a factor `minGap` every day: no off days, nothing to sort.
+  if (!declared && high + 1 < config.minGap * (low + 1)) return NOT_A_CAMPAIGN;
+  const sorted = window.subarray(0, n).sort();
   // An off day sends nothing, or a trickle far below a campaign: the days fall in two clusters.
   const gap = offGap(sorted, n, config);
   if (!declared && gap === undefined) return NOT_A_CAMPAIGN;
@@ -116,7 +126,7 @@ function learn(
   let ctrCount = 0;
   for (let d = to; d >= from && campaigns < config.recentCampaigns; d--) {
     const v = sends[d - firstDay]!;
-    if (Number.isNaN(v)) continue;
+    if (Number.isNaN(v) || !ordinary(d)) continue;
     if (on ? !on(d) : v <= sendingThreshold) continue;
     sizes[campaigns++] = v;
     if (v >= minSendsForRatio && v > sendingThreshold)
@@ -175,7 +185,7 @@ function offGap(sorted: Float64Array, n: number, config: AlertPolicyConfig['camp
 /**
  * The schedule that best tells sending days from off days in [from, to], if one tells them apart on
  * at least `minAgreement` of the days: the same weekdays, the same days of the month, or a run of days
- * every N days.
+ * every N days. Each candidate is scored from per-slot counts, so the window is read once per rhythm.
  */
 export function learnSchedule(
   sent: (dayNo: number) => boolean | undefined,
@@ -183,50 +193,103 @@ export function learnSchedule(
   to: number,
   config: Pick<AlertPolicyConfig['campaign'], 'minAgreement' | 'maxEveryDays'>,
 ): CampaignSchedule | undefined {
-  let best: CampaignSchedule | undefined;
-  let bestAgreement = config.minAgreement;
-  const consider = (schedule: CampaignSchedule | undefined) => {
-    if (!schedule) return;
-    const agreement = agreementOf(schedule, sent, from, to);
-    if (agreement > bestAgreement) {
+  const days = to - from + 1;
+  if (flags.length < days) flags = new Int8Array(2 * days);
+  let known = 0;
+  for (let k = 0; k < days; k++) {
+    const s = sent(from + k);
+    flags[k] = s === undefined ? -1 : s ? 1 : 0;
+    if (s !== undefined) known++;
+  }
+  if (known === 0) return undefined;
+  let best: (() => CampaignSchedule) | undefined;
+  let bestAgreement = config.minAgreement * known;
+  const consider = (agreeing: number, schedule: () => CampaignSchedule) => {
+    if (agreeing > bestAgreement) {
+      bestAgreement = agreeing;
       best = schedule;
-      bestAgreement = agreement;
     }
   };
-  const weekdays = onSlots(7, (d) => weekdayOfDayNumber(d), sent, from, to);
-  consider(weekdays.length ? { kind: 'weekdays', weekdays } : undefined);
-  const monthDays = onSlots(32, dayOfMonthOfDayNumber, sent, from, to).filter((day) => day >= 1);
-  consider(monthDays.length ? { kind: 'days-of-month', days: monthDays } : undefined);
-  // Every N days: at least two full cycles in the window; weekly rhythms are the weekdays above.
-  for (let every = 8; every <= Math.min(config.maxEveryDays, (to - from + 1) >> 1); every++) {
-    const on = onSlots(every, (d) => ((d % every) + every) % every, sent, from, to);
-    const run = asRun(on, every);
-    if (run) consider({ kind: 'every', everyDays: every, spanDays: run.span, from: isoDay(run.start) });
+  if (slotOf.length < days) slotOf = new Uint8Array(2 * days);
+  const fromWeekday = weekdayOfDayNumber(from);
+  for (let k = 0; k < days; k++) slotOf[k] = (fromWeekday + k) % 7;
+  const weekly = countSlots(7, days);
+  if (weekly.on.length) consider(weekly.agreeing, () => ({ kind: 'weekdays', weekdays: weekly.on }));
+  for (let k = 0; k < days; k++) slotOf[k] = dayOfMonthOfDayNumber(from + k);
+  const monthly = countSlots(32, days);
+  if (monthly.on.length) consider(monthly.agreeing, () => ({ kind: 'days-of-month', days: monthly.on }));
+  // Every N days: at least two full cycles in the window; weekly rhythms are the weekdays above. The
+  // cycle is the typical gap between the starts of two campaign runs, give or take a day.
+  const cycle = typicalRunGap(days);
+  const longest = Math.min(config.maxEveryDays, days >> 1);
+  for (let every = Math.max(8, cycle - 1); every <= Math.min(longest, cycle + 1); every++) {
+    let slot = ((from % every) + every) % every;
+    for (let k = 0; k < days; k++) {
+      slotOf[k] = slot;
+      if (++slot === every) slot = 0;
+    }
+    const slots = countSlots(every, days);
+    const run = asRun(slots.on, every);
+    if (run)
+      consider(slots.agreeing, () => ({
+        kind: 'every',
+        everyDays: every,
+        spanDays: run.span,
+        from: isoDay(run.start),
+      }));
   }
-  return best;
+  return best?.();
 }
 
-/** The slots (weekday, day of month, day of a cycle) on which at least half the days sent. */
-function onSlots(
-  slots: number,
-  slotOf: (dayNo: number) => number,
-  sent: (dayNo: number) => boolean | undefined,
-  from: number,
-  to: number,
-): number[] {
-  const seen = new Int32Array(slots);
-  const sending = new Int32Array(slots);
-  for (let d = from; d <= to; d++) {
-    const s = sent(d);
-    if (s === undefined) continue;
-    const slot = slotOf(d);
+/** The median gap, in days, between the first days of consecutive campaign runs in the window; 0 if under two. */
+function typicalRunGap(days: number): number {
+  const gaps: number[] = [];
+  let lastStart = -1;
+  for (let k = 0; k < days; k++) {
+    if (flags[k] !== 1 || (k > 0 && flags[k - 1] === 1)) continue;
+    if (lastStart >= 0) gaps.push(k - lastStart);
+    lastStart = k;
+  }
+  if (gaps.length === 0) return 0;
+  gaps.sort((a, b) => a - b);
+  return gaps[gaps.length >> 1]!;
+}
+
+let flags = new Int8Array(128);
+/** The slot of each day of the window, for the rhythm being scored. */
+let slotOf = new Uint8Array(128);
+let seen = new Int32Array(64);
+let sendingIn = new Int32Array(64);
+
+/**
+ * Per slot (weekday, day of the month, day of a cycle) of the window's days: the slots on which at
+ * least half the days sent, and how many days a schedule of exactly those slots gets right.
+ */
+function countSlots(slots: number, days: number): { on: number[]; agreeing: number } {
+  if (seen.length < slots) {
+    seen = new Int32Array(slots);
+    sendingIn = new Int32Array(slots);
+  }
+  seen.fill(0, 0, slots);
+  sendingIn.fill(0, 0, slots);
+  for (let k = 0; k < days; k++) {
+    const flag = flags[k]!;
+    if (flag < 0) continue;
+    const slot = slotOf[k]!;
     seen[slot]!++;
-    if (s) sending[slot]!++;
+    sendingIn[slot]! += flag;
   }
   const on: number[] = [];
-  for (let slot = 0; slot < slots; slot++)
-    if (seen[slot]! >= 2 && sending[slot]! >= ON_SCHEDULE * seen[slot]!) on.push(slot);
-  return on;
+  let agreeing = 0;
+  for (let slot = 0; slot < slots; slot++) {
+    const total = seen[slot]!;
+    const yes = sendingIn[slot]!;
+    if (total >= 2 && yes >= ON_SCHEDULE * total) {
+      on.push(slot);
+      agreeing += yes;
+    } else agreeing += total - yes;
+  }
+  return { on, agreeing };
 }
 
 /** A cycle's on-slots as one run of consecutive days (wrapping), or undefined; `start` a day number. */
@@ -238,23 +301,4 @@ function asRun(on: number[], every: number): { start: number; span: number } | u
   if (first === undefined) return undefined;
   for (let k = 0; k < on.length; k++) if (!set.has((first + k) % every)) return undefined;
   return { start: first, span: on.length };
-}
-
-/** Share of the days with data on which the schedule says what the channel did. */
-function agreementOf(
-  schedule: CampaignSchedule,
-  sent: (dayNo: number) => boolean | undefined,
-  from: number,
-  to: number,
-): number {
-  const on = compileSchedule(schedule);
-  let agree = 0;
-  let days = 0;
-  for (let d = from; d <= to; d++) {
-    const s = sent(d);
-    if (s === undefined) continue;
-    days++;
-    if (s === on(d)) agree++;
-  }
-  return days ? agree / days : 0;
 }

@@ -22,6 +22,8 @@ export interface PolicyRun {
   minSendsForRatio: number;
   /** The rules' decline streak: a decline finding looks back over these days. */
   declineDays: number;
+  /** The rules' history a channel needs before it is judged (a channel launched mid-year waits). */
+  minHistoryDays: number;
 }
 
 /** One channel as the checks see it. */

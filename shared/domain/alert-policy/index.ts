@@ -17,12 +17,7 @@ import type { RuleRun } from '#shared/domain/rules/index.ts';
 import type { ProfileName } from '#shared/ports/finding-store.ts';
 import { dayNumber, type IsoDay } from '#shared/time/seoul.ts';
 import { type CalendarKind, calendarKindOf, lateDays } from './calendar.ts';
-import {
-  CalendarMemory,
-  type CalendarSamples,
-  calendarMemoryDays,
-  calendarSamples,
-} from './calendar-memory.ts';
+import { CalendarMemory, calendarMemoryDays, calendarSamples } from './calendar-memory.ts';
 import { campaignProfiles } from './campaign-profile.ts';
 import { addBaselinePages, type ChannelFindings } from './checks/baseline-pages.ts';
 import { groupIncidents, type Placed } from './checks/incident-grouping.ts';
@@ -162,6 +157,7 @@ function policyRun(input: JudgeFindingsInput, config: AlertPolicyConfig): Policy
     calendar: new CalendarMemory(config.holidays),
     minSendsForRatio: input.minSendsForRatio ?? input.detection?.rules.minSendsForRatio ?? 100,
     declineDays: input.declineDays ?? input.detection?.rules.decline.days ?? 5,
+    minHistoryDays: input.detection?.rules.minHistoryDays ?? 28,
   };
 }
 
@@ -193,6 +189,8 @@ function findingsByChannel(
 }
 
 const MUTED = hold('muted');
+const NO_DAYS: number[] = [];
+const NO_CHANGES: ReadonlySet<number> = new Set();
 const LOW_PERFORMER = hold('low_performer');
 const NOT_IN_METRICS = hold('not_in_metrics');
 const withoutEvidence = (finding: Finding): Verdict =>
@@ -205,20 +203,25 @@ function judgeDefault(input: JudgeFindingsInput, from: number, to: number): Judg
   const { fromDay, toDay } = input.metrics;
   // Late days and the calendar's unusual days teach no baseline.
   const excludedFlags = new Uint8Array(Math.max(0, toDay - fromDay + 1));
-  for (let d = fromDay; d <= toDay; d++)
-    if (run.late.has(d) || run.kindOf(d) !== undefined) excludedFlags[d - fromDay] = 1;
+  const unusualDays: { dayNo: number; kind: CalendarKind }[] = [];
+  for (let d = fromDay; d <= toDay; d++) {
+    const kind = run.kindOf(d);
+    if (kind !== undefined) unusualDays.push({ dayNo: d, kind });
+    if (run.late.has(d) || kind !== undefined) excludedFlags[d - fromDay] = 1;
+  }
   const excludedDay = (dayNo: number) => excludedFlags[dayNo - fromDay] === 1;
   const ordinaryDay = (dayNo: number) =>
     dayNo >= fromDay && dayNo <= toDay && excludedFlags[dayNo - fromDay] === 0;
   // First pass: every channel's responses to the calendar's unusual days, pooled by peers.
-  const groupOf = (series: ChannelSeries) =>
-    `${series.channelType}/${input.facts?.get(series.channelId)?.category ?? ''}`;
-  const samples = new Map<string, CalendarSamples>();
-  for (const series of input.metrics.channels) {
-    const own = calendarSamples(series, fromDay, toDay, run.kindOf, ordinaryDay);
-    samples.set(series.channelId, own);
-    run.calendar.add(groupOf(series), own);
-  }
+  const channels = input.metrics.channels;
+  const groups = channels.map(
+    (series) => `${series.channelType}/${input.facts?.get(series.channelId)?.category ?? ''}`,
+  );
+  const samples = channels.map((series, c) => {
+    const own = calendarSamples(series, unusualDays, ordinaryDay);
+    run.calendar.add(groups[c]!, own);
+    return own;
+  });
   const muted = new Set(config.mutedChannels);
   const byChannel = findingsByChannel(input.ruleRun.findings, contextFrom, to);
 
@@ -231,7 +234,8 @@ function judgeDefault(input: JudgeFindingsInput, from: number, to: number): Judg
     }
   };
   const arena = evidenceArena();
-  for (const series of input.metrics.channels) {
+  for (let c = 0; c < channels.length; c++) {
+    const series = channels[c]!;
     const channel = byChannel.get(series.channelId) ?? { findings: [], days: [], places: [], verdicts: [] };
     byChannel.delete(series.channelId);
     const last = series.firstDay + series.sends.length - 1;
@@ -240,14 +244,14 @@ function judgeDefault(input: JudgeFindingsInput, from: number, to: number): Judg
     else {
       arena.reset();
       const facts = input.facts?.get(series.channelId);
-      const changeDays = (facts?.changes ?? []).map(dayNumber);
+      const changeDays = facts?.changes?.map(dayNumber) ?? NO_DAYS;
       const view: PolicyChannel = {
         evidence: channelEvidence(series, excludedDay, run.minSendsForRatio, config, arena, changeDays),
-        changeDays: new Set(changeDays),
+        changeDays: changeDays.length ? new Set(changeDays) : NO_CHANGES,
         facts,
-        group: groupOf(series),
-        calendar: samples.get(series.channelId)!,
-        campaign: campaignProfiles(series, facts, config.campaign, run.minSendsForRatio),
+        group: groups[c]!,
+        calendar: samples[c]!,
+        campaign: campaignProfiles(series, facts, config.campaign, run.minSendsForRatio, ordinaryDay),
       };
       channel.verdicts = channel.findings.map((finding, k) => assess(run, view, finding, channel.days[k]!));
       const since = inactiveFrom(facts);

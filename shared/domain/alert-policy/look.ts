@@ -8,7 +8,7 @@ import { isoDay } from '#shared/time/seoul.ts';
 import { campaignChannel } from './checks/campaign.ts';
 import { duplicateSend } from './checks/duplicate-send.ts';
 import { lateDrop } from './checks/late-data.ts';
-import { monthlyCycle } from './checks/monthly-cycle.ts';
+import { missedMonthlyPeak, monthlyCycle } from './checks/monthly-cycle.ts';
 import { plannedChange } from './checks/planned-change.ts';
 import { significance } from './checks/significance.ts';
 import { unprecedentedSpike } from './checks/spike.ts';
@@ -28,11 +28,14 @@ export function evaluate(run: PolicyRun, channel: PolicyChannel, look: Look, exp
 }
 
 function judge(ctx: LookContext, explain: boolean): Verdict {
+  // A channel launched lately is judged once it has the history the rules ask for.
+  if (ctx.look.index < ctx.run.minHistoryDays) return NO_BASELINE;
   const early = lateDrop(ctx) ?? campaignChannel(ctx) ?? ctrSendsFloor(ctx);
   if (early) return early;
   const expectation = expectationOf(ctx);
   if (!expectation) return NO_BASELINE;
   return (
+    missedMonthlyPeak(ctx) ??
     volumeFloor(ctx, expectation) ??
     duplicateSend(ctx, expectation) ??
     monthlyCycle(ctx, expectation) ??

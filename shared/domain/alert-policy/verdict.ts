@@ -100,13 +100,15 @@ export function reasonSentence(verdict: Pick<Verdict, 'code' | 'figures' | 'down
     case 'not_qualified':
       return 'not qualified';
     case 'lasting_drop':
-      return 'lasting drop: last week well below the level a month ago';
+      return `lasting drop: ${percent(f.change ?? 0)} below the level of three weeks before`;
     case 'silent':
       return 'channel went silent';
     case 'deviation':
       return `${percent(f.change ?? 0)} ${verdict.down ? 'below' : 'above'} baseline${z}`;
     case 'campaign_missed':
       return `a scheduled campaign day with far fewer sends than any recent campaign (${percent(f.change ?? 0)} below the usual)`;
+    case 'monthly_peak_missed':
+      return `the monthly peak due today did not come (${percent(f.change ?? 0)} below the last two)`;
     case 'duplicate_send':
       return `a duplicate send: ${(f.ratio ?? 0).toFixed(1)}x the usual sends at ${percent(f.change ?? 0)} lower CTR`;
     case 'spike':

@@ -7,11 +7,11 @@
 import type { AlertPolicyConfig } from '#shared/config/alert-policy-config.ts';
 import type { Finding } from '#shared/domain/finding.ts';
 import { isoDay } from '#shared/time/seoul.ts';
-import type { PolicyChannel, PolicyRun } from '../context.ts';
+import { lookContext, type PolicyChannel, type PolicyRun } from '../context.ts';
 import type { ChannelEvidence } from '../evidence.ts';
 import { evaluate } from '../look.ts';
 import type { Verdict } from '../verdict.ts';
-import { swungAMonthAgo } from './monthly-cycle.ts';
+import { missedMonthlyPeak, swungAMonthAgo } from './monthly-cycle.ts';
 import { lastingDrop } from './significance.ts';
 
 /** A channel's findings in the run, with the day number and verdict of each (in step). */
@@ -24,6 +24,32 @@ export interface ChannelFindings {
 }
 
 const round2 = (x: number) => Math.round(x * 100) / 100;
+
+/** Adds the policy's own finding for day `d`, with the verdict it was reached on. */
+function pushOwnFinding(
+  channel: ChannelFindings,
+  series: ChannelEvidence['series'],
+  d: number,
+  verdict: Verdict,
+  expected: number,
+): void {
+  channel.findings.push({
+    date: isoDay(d),
+    channelId: series.channelId,
+    channelType: series.channelType,
+    rule: 'baseline',
+    metric: 'sends',
+    status: 'confirmed',
+    direction: verdict.down ? 'down' : 'up',
+    actual: series.sends[d - series.firstDay]!,
+    expected,
+    lower: expected,
+    upper: expected,
+  });
+  channel.days.push(d);
+  channel.places.push(-1);
+  channel.verdicts.push({ ...verdict, ownBaseline: true });
+}
 
 /** Adds the policy's own pages over days [from, to] to the channel's findings. */
 export function addBaselinePages(
@@ -53,6 +79,14 @@ export function addBaselinePages(
     }
     const residual = sends.value[i]! - sends.expected[i]!;
     if (Number.isNaN(residual)) continue;
+    // A due day's missing peak can look like any ordinary day against the weekday baseline.
+    if (missedMonthlyPeak(lookContext(run, policyChannel, { metric: 'sends', index: i, down: true }))) {
+      const verdict = evaluate(run, policyChannel, { metric: 'sends', index: i, down: true }, false);
+      if (verdict.qualifies && verdict.judged) {
+        pushOwnFinding(channel, series, d, verdict, verdict.judged.expected);
+        continue;
+      }
+    }
     const down = residual < 0;
     // A rise short of the minimum change cannot page; a drop that small only as part of a lasting one.
     if (!down && residual < minLog) continue;

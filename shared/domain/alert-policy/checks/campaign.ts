@@ -32,12 +32,32 @@ function campaignSends(ctx: LookContext, profile: CampaignProfile, sends: number
   const impact = Math.abs(sends - typical);
   const judged = { metric: 'sends' as const, actual: sends, expected: Math.round(typical) };
   const z = (Math.log(sends + 1) - Math.log(typical + 1)) / profile.spread;
-  // On the calendar's unusual days campaigns run smaller or larger: as far as its peers' do, and a spread more.
+  // On the calendar's unusual days campaigns run smaller or larger: as far as its peers' do.
   const effect = calendarEffect(ctx);
-  const lower = effect ? Math.exp(Math.min(0, effect.shift) - effect.spread) : 1;
-  const upper = effect ? Math.exp(Math.max(0, effect.shift) + effect.spread) : 1;
+  const lower = effect ? Math.exp(Math.min(0, effect.shift)) : 1;
+  const upper = effect ? Math.exp(Math.max(0, effect.shift)) : 1;
   const misfire = config.campaign.misfireMultiple * typical * upper;
-  if (sends >= misfire && sends > profile.largest * upper && z >= config.page.minZ)
+  // A duplicate campaign: the sends of about two at the clicks of one.
+  const clicks = ctx.evidence.series.clicks[ctx.look.index]!;
+  const ctrRatio = Number.isNaN(profile.ctrTypical) ? 1 : clicks / sends / Math.exp(profile.ctrTypical);
+  if (
+    sends >= config.duplicateSend.minSendsRatio * typical * upper &&
+    sends >= config.volumeFloor.minSendsForCtr &&
+    ctrRatio <= config.duplicateSend.maxCtrRatio
+  )
+    return {
+      code: 'duplicate_send',
+      qualifies: true,
+      severity: severityOf(impact, false, config.severity),
+      impact,
+      strength: z,
+      silent: false,
+      down: false,
+      figures: { ratio: sends / typical, change: 1 - ctrRatio },
+      judged,
+    };
+  // Twice the usual and above every recent campaign is itself the evidence: half the z will do.
+  if (sends >= misfire && sends > profile.largest * upper && z >= config.page.minZ / 2)
     return {
       code: 'campaign_misfire',
       qualifies: true,

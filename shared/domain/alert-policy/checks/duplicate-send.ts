@@ -15,14 +15,15 @@ export function duplicateSend(ctx: LookContext, e: Expectation): Verdict | undef
   const i = look.index;
   const sends = evidence.series.sends[i]!;
   const expectedSends = Math.exp(evidence.sends.expected[i]!) - 1;
-  const ctrExpected = evidence.ctr.expected[i]!;
-  if (!(expectedSends > 0) || Number.isNaN(ctrExpected) || sends < config.volumeFloor.minSendsForCtr)
-    return undefined;
-  const ctr = evidence.series.clicks[i]! / sends;
-  const sendsRatio = sends / expectedSends;
-  const ctrRatio = ctr / Math.exp(ctrExpected);
   const { minSendsRatio, maxCtrRatio } = config.duplicateSend;
-  if (sendsRatio < minSendsRatio || ctrRatio > maxCtrRatio) return undefined;
+  // Sends first: the CTR baseline is fitted only for a channel whose sends about doubled.
+  if (!(expectedSends > 0) || sends < config.volumeFloor.minSendsForCtr) return undefined;
+  const sendsRatio = sends / expectedSends;
+  if (sendsRatio < minSendsRatio) return undefined;
+  const ctrExpected = evidence.ctr.expected[i]!;
+  if (Number.isNaN(ctrExpected)) return undefined;
+  const ctrRatio = evidence.series.clicks[i]! / sends / Math.exp(ctrExpected);
+  if (ctrRatio > maxCtrRatio) return undefined;
   const impact = sends - expectedSends;
   return {
     code: 'duplicate_send',

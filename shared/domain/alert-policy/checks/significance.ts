@@ -60,37 +60,41 @@ export function significance(ctx: LookContext, e: Expectation, explain: boolean)
   // A small count is judged by its chance (its log spread is mostly counting noise); a large one by z.
   const smallCount = counts && expectedTotal <= config.volumeFloor.smallCount;
   const minZ = smallCount ? config.page.minZ / 2 : config.page.minZ;
+  // A rise must be larger than a drop to matter: a third more sends is a good day, not an incident.
+  const minChange = look.down || look.metric === 'ctr' ? config.page.minChange : config.page.minRise;
   const dayQualifies =
-    agrees && runZ >= minZ && change >= config.page.minChange && chance <= config.volumeFloor.maxChance;
+    agrees && runZ >= minZ && change >= minChange && chance <= config.volumeFloor.maxChance;
 
-  const lasting =
-    !dayQualifies &&
-    look.down &&
-    look.metric !== 'ctr' &&
-    run.kindOf(dayNo) === undefined &&
-    lastingDrop(metric, i, config);
+  const drop =
+    !dayQualifies && look.down && look.metric !== 'ctr' && run.kindOf(dayNo) === undefined
+      ? levelDrop(metric, i, config)
+      : 0;
+  const lasting = drop < 0;
+  const judged = lasting ? { ...e.judged, expected: Math.round(e.toUnits(e.expected - drop)) } : e.judged;
   if (!dayQualifies && !lasting) {
     if (!explain) return NOT_QUALIFIED;
     // An unusual day's move that the channel's (or its peers') past such days explain.
     if (e.calendar && e.residual + e.calendar.shift < 0 === look.down && e.calendar.shift < 0 === look.down)
       return hold('holiday_expected', e.impact, { z: runZ });
     if (!agrees) return hold('direction_disagrees', e.impact);
-    if (change < config.page.minChange)
-      return hold('small_change', e.impact, { change: config.page.minChange });
+    if (change < minChange) return hold('small_change', e.impact, { change: minChange });
     if (chance > config.volumeFloor.maxChance) return hold('volume_floor', e.impact);
     return hold('normal_variation', e.impact, { z: runZ });
   }
+  // Severity by the sends the change costs a day, as shown.
+  const impact = lasting ? Math.abs(judged.actual - judged.expected) : e.impact;
   return {
     code: lasting ? 'lasting_drop' : e.silent ? 'silent' : 'deviation',
     qualifies: true,
-    severity: severityOf(e.impact, e.silent, config.severity),
-    impact: e.impact,
+    severity: severityOf(impact, e.silent, config.severity),
+    impact,
     strength: (e.silent ? 100 : 0) + runZ,
     silent: e.silent,
     down: look.down,
-    // The change quoted is the change shown: the day against its expectation, in units.
-    figures: { change: Math.abs(relativeChange(e.judged)), z: runZ },
-    judged: e.judged,
+    // The change quoted is the change shown: the day against its expectation, in units (for a lasting
+    // drop, against the expectation had the level of three weeks ago held).
+    figures: { change: Math.abs(relativeChange(judged)), z: runZ },
+    judged,
   };
 }
 
@@ -107,11 +111,19 @@ const lastWeek = new Float64Array(7);
 
 /** The last week's level (weekday shape removed) against the level fitted three weeks earlier. */
 export function lastingDrop(metric: MetricEvidence, i: number, config: AlertPolicyConfig): boolean {
+  return levelDrop(metric, i, config) < 0;
+}
+
+/**
+ * How far (log scale) the last week's level sits below the level three weeks earlier when that is a
+ * lasting drop; 0 when it is not one.
+ */
+function levelDrop(metric: MetricEvidence, i: number, config: AlertPolicyConfig): number {
   const before = i - 21;
-  if (before < 0 || metric.breaks.some((b) => b >= before && b <= i)) return false;
+  if (before < 0 || metric.breaks.some((b) => b >= before && b <= i)) return 0;
   const priorLevel = metric.level[before]!;
   const priorScale = metric.scale[before]!;
-  if (Number.isNaN(priorLevel)) return false;
+  if (Number.isNaN(priorLevel)) return 0;
   const recent = lastWeek;
   let n = 0;
   for (let j = i - 6; j <= i; j++) {
@@ -123,8 +135,8 @@ export function lastingDrop(metric: MetricEvidence, i: number, config: AlertPoli
       n++;
     }
   }
-  if (n < 4) return false;
+  if (n < 4) return 0;
   const recentLevel = recent[n >> 1]!;
   const drop = recentLevel - priorLevel;
-  return drop <= Math.log(1 - config.page.lastingDrop) && drop <= -2 * priorScale;
+  return drop <= Math.log(1 - config.page.lastingDrop) && drop <= -2 * priorScale ? drop : 0;
 }
