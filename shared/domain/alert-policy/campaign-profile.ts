@@ -69,6 +69,14 @@ export function campaignProfiles(
   minSendsForRatio: number,
   ordinary: (dayNo: number) => boolean,
 ): (dayNo: number) => CampaignProfile {
+  // An off day sends at most 1/minGap of the window's top, so at most 1/minGap of the series' top: a
+  // series with too few such days for any window's share of off days is never a campaign channel.
+  const { sends } = series;
+  let high = 0;
+  for (let i = 0; i < sends.length; i++) if (sends[i]! > high) high = sends[i]!;
+  let lowDays = 0;
+  for (let i = 0; i < sends.length; i++) if ((sends[i]! + 1) * config.minGap <= high + 1) lowDays++;
+  if (!facts?.schedule && lowDays < config.minOffShare * config.minWindowDays) return () => NOT_A_CAMPAIGN;
   const byWeek = new Map<number, CampaignProfile>();
   return (dayNo) => {
     const week = Math.floor(dayNo / WEEK);

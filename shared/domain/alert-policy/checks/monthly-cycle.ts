@@ -89,6 +89,7 @@ export function missedMonthlyPeak(ctx: LookContext): Verdict | undefined {
   const config = run.config;
   // A peak is judged against the peaks before it, not against the weekday baseline.
   const { value, scale } = evidence.sends;
+  if (!mayPeak(evidence.sends, config)) return undefined;
   const i = look.index;
   const peaks: number[] = [];
   const peakDays: number[] = [];
@@ -123,6 +124,21 @@ export function missedMonthlyPeak(ctx: LookContext): Verdict | undefined {
     figures: { change: 1 - sends / peak },
     judged: { metric: 'sends', actual: sends, expected: Math.round(peak) },
   };
+}
+
+const peaking = new WeakMap<MetricEvidence, boolean>();
+
+/** Whether any day of the series stands out enough to be a peak (most channels: no; asked once). */
+function mayPeak(sends: MetricEvidence, config: AlertPolicyConfig): boolean {
+  let known = peaking.get(sends);
+  if (known === undefined) {
+    const floor = Math.log(config.monthlyPeak.minPeak);
+    known = false;
+    for (let j = 0; j < sends.value.length && !known; j++)
+      if (sends.value[j]! - sends.expected[j]! >= floor) known = true;
+    peaking.set(sends, known);
+  }
+  return known;
 }
 
 /** The day a month back (within the slack) that stood out most, if it was a peak. */

@@ -31,9 +31,15 @@ export function significance(ctx: LookContext, e: Expectation, explain: boolean)
   let sum = residual;
   let count = 1;
   let runZ = Math.abs(residual) / scale;
+  // The run's totals by its length, for the chance test (done only when all else says page).
+  if (runActual.length < config.page.runDays) {
+    runActual = new Float64Array(config.page.runDays);
+    runExpected = new Float64Array(config.page.runDays);
+  }
   let actualTotal = e.judged.actual;
   let expectedTotal = e.judged.expected;
-  let chance = counts ? countChance(actualTotal, expectedTotal, look.down) : 0;
+  runActual[0] = actualTotal;
+  runExpected[0] = expectedTotal;
   for (let k = 1; k < config.page.runDays; k++) {
     const j = i - k;
     if (j < 0) break;
@@ -51,7 +57,8 @@ export function significance(ctx: LookContext, e: Expectation, explain: boolean)
     if (counts) {
       actualTotal += Math.exp(metric.value[j]!) - 1;
       expectedTotal += Math.exp(metric.expected[j]!) - 1;
-      chance = Math.min(chance, countChance(actualTotal, expectedTotal, look.down));
+      runActual[count - 1] = actualTotal;
+      runExpected[count - 1] = expectedTotal;
     }
   }
   const ratio = Math.exp(residual);
@@ -62,8 +69,14 @@ export function significance(ctx: LookContext, e: Expectation, explain: boolean)
   const minZ = smallCount ? config.page.minZ / 2 : config.page.minZ;
   // A rise must be larger than a drop to matter: a third more sends is a good day, not an incident.
   const minChange = look.down || look.metric === 'ctr' ? config.page.minChange : config.page.minRise;
-  const dayQualifies =
-    agrees && runZ >= minZ && change >= minChange && chance <= config.volumeFloor.maxChance;
+  const large = agrees && runZ >= minZ && change >= minChange;
+  let chance = 0;
+  if (large && counts)
+    for (let k = 0; k < count; k++) {
+      const c = countChance(runActual[k]!, runExpected[k]!, look.down);
+      chance = k === 0 ? c : Math.min(chance, c);
+    }
+  const dayQualifies = large && chance <= config.volumeFloor.maxChance;
 
   const drop =
     !dayQualifies && look.down && look.metric !== 'ctr' && run.kindOf(dayNo) === undefined
@@ -97,6 +110,10 @@ export function significance(ctx: LookContext, e: Expectation, explain: boolean)
     judged,
   };
 }
+
+/** Scratch for a run's totals: runs are a few days long. */
+let runActual = new Float64Array(8);
+let runExpected = new Float64Array(8);
 
 /** How often chance alone would move a count this far, drops and rises apart. */
 const countChance = (actual: number, expected: number, down: boolean) =>
