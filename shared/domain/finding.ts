@@ -58,7 +58,6 @@ export const REASON_CODES = [
   'campaign_unknown',
   'campaign_usual',
   'holiday_expected',
-  'season_expected',
   'monthly_cycle',
   'planned_change',
   'direction_disagrees',

@@ -85,8 +85,6 @@ export function reasonSentence(verdict: Pick<Verdict, 'code' | 'figures' | 'down
       return `campaign-burst channel: ${(f.ratio ?? 0).toFixed(1)}x its usual campaign${z}`;
     case 'holiday_expected':
       return 'holiday: a drop short of an outage is expected';
-    case 'season_expected':
-      return 'Seollal/Chuseok season: promotions and notices run high';
     case 'planned_change':
       return 'expected: the owners recorded a change on this day';
     case 'monthly_cycle':
@@ -125,7 +123,7 @@ export function reasonSentence(verdict: Pick<Verdict, 'code' | 'figures' | 'down
 /** The sentence of a verdict as the finding carries it: what it looked at, then why. */
 export function reasonText(verdict: Verdict): string {
   const sentence = reasonSentence(verdict);
-  if (verdict.ownBaseline) return `${sentence} (no seed rule fired)`;
+  if (verdict.ownBaseline && verdict.code !== 'inactive_send') return `${sentence} (no seed rule fired)`;
   if (!verdict.via) return sentence;
   return `${verdict.via.metric}${verdict.via.day ? ` on ${verdict.via.day}` : ''}: ${sentence}`;
 }

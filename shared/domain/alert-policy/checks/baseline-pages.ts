@@ -5,7 +5,8 @@
  * into incidents like any other.
  */
 import type { AlertPolicyConfig } from '#shared/config/alert-policy-config.ts';
-import type { Finding } from '#shared/domain/finding.ts';
+import type { ChannelSeries } from '#shared/domain/channel-metrics.ts';
+import type { Finding, MetricName } from '#shared/domain/finding.ts';
 import { isoDay } from '#shared/time/seoul.ts';
 import { lookContext, type PolicyChannel, type PolicyRun } from '../context.ts';
 import type { ChannelEvidence } from '../evidence.ts';
@@ -25,26 +26,32 @@ export interface ChannelFindings {
 
 const round2 = (x: number) => Math.round(x * 100) / 100;
 
-/** Adds the policy's own finding for day `d`, with the verdict it was reached on. */
-function pushOwnFinding(
+/** The figures of the policy's own finding: what it judged, and the band it fell outside. */
+export interface OwnFigures {
+  metric: MetricName;
+  actual: number;
+  expected: number;
+  lower: number;
+  upper: number;
+  detail?: Record<string, number>;
+}
+
+/** Adds the policy's own finding (rule `baseline`) for day `d`, with the verdict it was reached on. */
+export function addOwnFinding(
   channel: ChannelFindings,
-  series: ChannelEvidence['series'],
+  series: ChannelSeries,
   d: number,
   verdict: Verdict,
-  expected: number,
+  figures: OwnFigures,
 ): void {
   channel.findings.push({
     date: isoDay(d),
     channelId: series.channelId,
     channelType: series.channelType,
     rule: 'baseline',
-    metric: 'sends',
     status: 'confirmed',
     direction: verdict.down ? 'down' : 'up',
-    actual: series.sends[d - series.firstDay]!,
-    expected,
-    lower: expected,
-    upper: expected,
+    ...figures,
   });
   channel.days.push(d);
   channel.places.push(-1);
@@ -83,7 +90,8 @@ export function addBaselinePages(
     if (missedMonthlyPeak(lookContext(run, policyChannel, { metric: 'sends', index: i, down: true }))) {
       const verdict = evaluate(run, policyChannel, { metric: 'sends', index: i, down: true }, false);
       if (verdict.qualifies && verdict.judged) {
-        pushOwnFinding(channel, series, d, verdict, verdict.judged.expected);
+        const { expected } = verdict.judged;
+        addOwnFinding(channel, series, d, verdict, { ...verdict.judged, lower: expected, upper: expected });
         continue;
       }
     }
@@ -100,23 +108,14 @@ export function addBaselinePages(
     if (!verdict.silent && !beyondUsualSwings(evidence, i, sign, config)) continue;
     if (!verdict.silent && swungAMonthAgo(evidence, i, sign, config)) continue;
     const band = Math.max(config.page.minZ * sends.scale[i]!, minLog);
-    channel.findings.push({
-      date: isoDay(d),
-      channelId: series.channelId,
-      channelType: series.channelType,
-      rule: 'baseline',
+    addOwnFinding(channel, series, d, verdict, {
       metric: 'sends',
-      status: 'confirmed',
-      direction: down ? 'down' : 'up',
       actual: series.sends[i]!,
       expected: Math.round(Math.exp(sends.expected[i]!) - 1),
       lower: Math.round(Math.exp(sends.expected[i]! - band) - 1),
       upper: Math.round(Math.exp(sends.expected[i]! + band) - 1),
       detail: { z: round2(Math.abs(residual) / sends.scale[i]!), scale: round2(sends.scale[i]!) },
     });
-    channel.days.push(d);
-    channel.places.push(-1);
-    channel.verdicts.push({ ...verdict, via: { metric: 'sends' }, ownBaseline: true });
   }
 }
 
@@ -150,23 +149,14 @@ function addCampaignPage(
   if (!verdict.qualifies || !verdict.judged) return;
   const { actual, expected } = verdict.judged;
   const spread = Math.exp(run.config.page.minZ * (metric === 'ctr' ? profile.ctrSpread : profile.spread));
-  channel.findings.push({
-    date: isoDay(d),
-    channelId: series.channelId,
-    channelType: series.channelType,
-    rule: 'baseline',
+  addOwnFinding(channel, series, d, verdict, {
     metric,
-    status: 'confirmed',
-    direction: verdict.down ? 'down' : 'up',
     actual,
     expected,
     lower: expected / spread,
     upper: expected * spread,
     ...(verdict.figures?.z !== undefined ? { detail: { z: round2(verdict.figures.z) } } : {}),
   });
-  channel.days.push(d);
-  channel.places.push(-1);
-  channel.verdicts.push({ ...verdict, ownBaseline: true });
 }
 
 /**

@@ -4,12 +4,11 @@
  */
 import type { ChannelFacts } from '#shared/domain/channel-facts.ts';
 import type { ChannelSeries } from '#shared/domain/channel-metrics.ts';
-import type { Finding } from '#shared/domain/finding.ts';
-import { dayNumber, isoDay } from '#shared/time/seoul.ts';
+import { dayNumber } from '#shared/time/seoul.ts';
 import type { PolicyRun } from '../context.ts';
 import { severityOf } from '../severity.ts';
 import { hold, type Verdict } from '../verdict.ts';
-import type { ChannelFindings } from './baseline-pages.ts';
+import { addOwnFinding, type ChannelFindings } from './baseline-pages.ts';
 
 const INACTIVE = hold('channel_inactive');
 
@@ -48,19 +47,6 @@ export function addInactiveSends(
   for (let d = start; d <= end; d++) {
     const sends = series.sends[d - series.firstDay]!;
     if (!(sends > 0)) continue;
-    const finding: Finding = {
-      date: isoDay(d),
-      channelId: series.channelId,
-      channelType: series.channelType,
-      rule: 'baseline',
-      metric: 'sends',
-      status: 'confirmed',
-      direction: 'up',
-      actual: sends,
-      expected: 0,
-      lower: 0,
-      upper: 0,
-    };
     const verdict: Verdict = {
       code: 'inactive_send',
       qualifies: true,
@@ -72,9 +58,12 @@ export function addInactiveSends(
       down: false,
       judged: { metric: 'sends', actual: sends, expected: 0 },
     };
-    channel.findings.push(finding);
-    channel.days.push(d);
-    channel.places.push(-1);
-    channel.verdicts.push(verdict);
+    addOwnFinding(channel, series, d, verdict, {
+      metric: 'sends',
+      actual: sends,
+      expected: 0,
+      lower: 0,
+      upper: 0,
+    });
   }
 }
