@@ -113,6 +113,15 @@ function ensureScratch(shapeDays: number, levelDays: number): void {
     scratch.levelByWeekday = Array.from({ length: 7 }, () => new Float64Array(levelPerWeekday));
 }
 
+/** A week of clean days gives a level (a vote per weekday). */
+const MIN_LEVEL_DAYS = 7;
+/** A past day is kept out of later baselines only when it also moved this much (the agreed 30% band). */
+const MIN_ANOMALY_CHANGE = 0.3;
+/** Median absolute deviation to sd, for normal data. */
+const MAD_TO_SD = 1.4826;
+/** In-sample spread (before a week of forecast errors exists) understates tomorrow's: widened by a quarter. */
+const IN_SAMPLE_INFLATION = 1.25;
+
 /**
  * Fits the baseline day by day, forward: a day judged anomalous stays out of later baselines, unless
  * the anomaly has run `maxAnomalyRun` days (then it is the channel's new level, not an incident).
@@ -130,8 +139,8 @@ function fitMetric(
   const n = value.length;
   // Config values as locals: the loop reads them for every day of every channel.
   const { shapeDays, levelDays, minCleanDays, anomalyZ, maxAnomalyRun, minScale } = config;
-  const minLevelDays = Math.min(7, minCleanDays);
-  const minAnomaly = Math.log(1.3);
+  const minLevelDays = Math.min(MIN_LEVEL_DAYS, minCleanDays);
+  const minAnomaly = Math.log(1 + MIN_ANOMALY_CHANGE);
   const expected = arena.f64(n).fill(Number.NaN);
   const scale = arena.f64(n).fill(Number.NaN);
   const level = arena.f64(n).fill(Number.NaN);
@@ -241,7 +250,7 @@ function fitMetric(
         // The scale is the channel's own forecast errors (out of sample): in-sample spread around
         // medians fitted on the same days understates how far tomorrow can land.
         let spread: number;
-        if (e >= 7) spread = 1.4826 * sortedMedian(errors, e);
+        if (e >= MIN_LEVEL_DAYS) spread = MAD_TO_SD * sortedMedian(errors, e);
         else {
           let d = 0;
           for (let j = Math.max(levelFrom, i - levelDays); j < i; j++) {
@@ -249,7 +258,7 @@ function fitMetric(
             if (excluded[j] || anomaly[j] || Number.isNaN(v)) continue;
             deseasoned[d++] = Math.abs(v - shape[(firstWeekday + j) % 7]! - lvl);
           }
-          spread = 1.25 * 1.4826 * median(deseasoned, d);
+          spread = IN_SAMPLE_INFLATION * MAD_TO_SD * median(deseasoned, d);
         }
         level[i] = lvl;
         expected[i] = lvl + shape[(firstWeekday + i) % 7]!;

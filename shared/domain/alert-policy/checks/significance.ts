@@ -123,6 +123,10 @@ const countChance = (actual: number, expected: number, down: boolean) =>
 export const relativeChange = ({ actual, expected }: { actual: number; expected: number }) =>
   expected > 0 ? (actual - expected) / expected : 0;
 
+/** A lasting drop compares the last week's level with the level fitted this many days before it. */
+const LASTING_DROP_LAG = 21;
+const LAST_WEEK = 7;
+
 /** Scratch for the last week's levels: seven values at most. */
 const lastWeek = new Float64Array(7);
 
@@ -136,14 +140,14 @@ export function lastingDrop(metric: MetricEvidence, i: number, config: AlertPoli
  * lasting drop; 0 when it is not one.
  */
 function levelDrop(metric: MetricEvidence, i: number, config: AlertPolicyConfig): number {
-  const before = i - 21;
+  const before = i - LASTING_DROP_LAG;
   if (before < 0 || metric.breaks.some((b) => b >= before && b <= i)) return 0;
   const priorLevel = metric.level[before]!;
   const priorScale = metric.scale[before]!;
   if (Number.isNaN(priorLevel)) return 0;
   const recent = lastWeek;
   let n = 0;
-  for (let j = i - 6; j <= i; j++) {
+  for (let j = i - LAST_WEEK + 1; j <= i; j++) {
     const v = metric.value[j]!;
     const e = metric.expected[j]!;
     const l = metric.level[j]!;
