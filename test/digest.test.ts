@@ -69,13 +69,19 @@ describe('describeChange', () => {
     expect(describeChange(finding({ metric: 'clicks', actual: 3_000, expected: 1_000 }))).toBe(
       'clicks 3,000 vs expected 1,000 (+200%)',
     );
-    expect(describeChange(finding({ actual: 5, expected: 0 }))).toBe('sends 5 vs expected 0');
+    expect(describeChange(finding({ actual: 5, expected: 0 }))).toBe('sends 5 vs expected under 1');
+    expect(describeChange(finding({ metric: 'clicks', actual: 2, expected: 0.36 }))).toBe(
+      'clicks 2 vs expected under 1',
+    );
   });
 
   it('writes CTR as a percentage', () => {
     // Act / Assess
     expect(describeChange(finding({ metric: 'ctr', actual: 0.0125, expected: 0.05 }))).toBe(
       'ctr 1.25% vs expected 5% (-75%)',
+    );
+    expect(describeChange(finding({ metric: 'ctr', actual: 0.0189, expected: 0.0000412 }))).toBe(
+      'ctr 1.89% vs expected 0.00412% (+45774%)',
     );
   });
 });

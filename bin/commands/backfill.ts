@@ -1,6 +1,7 @@
 import { once } from 'node:events';
-import { createWriteStream, readFileSync } from 'node:fs';
+import { createWriteStream, existsSync, readFileSync, statSync } from 'node:fs';
 import { rename } from 'node:fs/promises';
+import { join } from 'node:path';
 import { openDuckDbMetrics } from '#shared/adapters/duckdb/metrics-source.ts';
 import { loadCrmGuardConfig } from '#shared/config/crm-guard-config.ts';
 import { InputError, UsageError } from '#shared/errors.ts';
@@ -42,8 +43,14 @@ const command: Command = {
     const profile = profileFlag(values);
     const config = loadCrmGuardConfig(stringFlag(values, 'config'));
     // The registry's facts (category, status, schedule, recorded changes) come from a file here: a
-    // backfill may judge any lake, and the local registry belongs to the sample's.
-    const channelsFile = stringFlag(values, 'channels');
+    // backfill may judge any lake, and the local registry belongs to the sample's. A lake folder's own
+    // `channels.csv` (as `sample-data` writes it) is read unless another file is named.
+    const besideLake = join(input, 'channels.csv');
+    const channelsFile =
+      stringFlag(values, 'channels') ??
+      (statSync(input, { throwIfNoEntry: false })?.isDirectory() && existsSync(besideLake)
+        ? besideLake
+        : undefined);
     const facts = channelsFile ? parseChannelFactsCsv(readText(channelsFile), channelsFile) : undefined;
 
     const metrics = await openDuckDbMetrics({ input });
@@ -65,7 +72,8 @@ const command: Command = {
     const alerts = result.findings.filter((finding) => finding.alert).length;
     console.log(
       `${from}..${to} (profile ${profile}): ${result.findings.length} findings, ${alerts} paging, ` +
-        `${result.judgedChannelDays} channel-days judged${result.lateDays.length ? `, late days not judged: ${result.lateDays.join(', ')}` : ''} -> ${out}`,
+        `${result.judgedChannelDays} channel-days judged${result.lateDays.length ? `, late days not judged: ${result.lateDays.join(', ')}` : ''} -> ${out}` +
+        (channelsFile ? ` (registry facts from ${channelsFile})` : ''),
     );
     return 0;
   },

@@ -75,6 +75,11 @@ async function list(registry: ChannelRegistry, values: CommandValues): Promise<n
 
 async function set(registry: ChannelRegistry, channelId: string, values: CommandValues): Promise<number> {
   const found = await registry.get(channelId);
+  // A new channel needs its name, category and owner; anything else is a typo in the id.
+  if (!found && (values.name === undefined || values.category === undefined || values.owner === undefined))
+    throw new UsageError(
+      `no channel ${channelId} in the registry: add it with --name, --category and --owner, or check the id (crm-guard channels list)`,
+    );
   const current: Partial<ChannelEntry> = found ?? {};
   const at = new Date();
   const entry = withStatusSince(

@@ -28,7 +28,8 @@ const RULE_LABEL: Record<JudgedFinding['rule'], string> = {
 };
 
 const count = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
-const ratio = new Intl.NumberFormat('en-US', { style: 'percent', maximumFractionDigits: 2 });
+// Three significant digits: a CTR of 0.004% is not 0%.
+const ratio = new Intl.NumberFormat('en-US', { style: 'percent', maximumSignificantDigits: 3 });
 
 /**
  * "sends 0 vs expected 12,400 (-100%)", in the metric's own units: the numbers the profile judged
@@ -36,6 +37,8 @@ const ratio = new Intl.NumberFormat('en-US', { style: 'percent', maximumFraction
  */
 export function describeChange(finding: JudgedFinding): string {
   const { metric, actual, expected } = finding.judged ?? finding;
+  // An expected count under one is shown as such: a percentage of almost nothing says nothing.
+  if (metric !== 'ctr' && expected < 0.5) return `${metric} ${count.format(actual)} vs expected under 1`;
   const format = (value: number) => (metric === 'ctr' ? ratio.format(value) : count.format(value));
   const change =
     expected > 0

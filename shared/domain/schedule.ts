@@ -60,9 +60,7 @@ export function parseSchedule(text: string): CampaignSchedule {
   const weekdays = list(trimmed).map((item) => {
     const weekday = (WEEKDAY_NAMES as readonly string[]).indexOf(item);
     if (weekday < 0)
-      throw new ScheduleSyntaxError(
-        `"${item}" is not a weekday (${WEEKDAY_NAMES.join(', ')}): use ${SCHEDULE_SYNTAX}`,
-      );
+      throw new ScheduleSyntaxError(`"${item}" is not a weekday (${WEEKDAY_NAMES.join(', ')})`);
     return weekday;
   });
   return { kind: 'weekdays', weekdays: sortedUnique(weekdays) };

@@ -91,7 +91,7 @@ const channelInputSchema = z.object({
         parseSchedule(text);
       } catch (error) {
         if (!(error instanceof ScheduleSyntaxError)) throw error;
-        context.addIssue({ code: 'custom', message: `${error.message} (${SCHEDULE_SYNTAX})` });
+        context.addIssue({ code: 'custom', message: `${error.message}: write ${SCHEDULE_SYNTAX}` });
       }
     })
     .optional(),

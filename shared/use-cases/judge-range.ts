@@ -4,6 +4,7 @@ import type { ChannelFactsById } from '#shared/domain/channel-facts.ts';
 import type { JudgedFinding } from '#shared/domain/finding.ts';
 import { runRules } from '#shared/domain/rules/index.ts';
 import { buildChannelMetrics } from '#shared/domain/series.ts';
+import { OutOfRangeError } from '#shared/errors.ts';
 import type { ProfileName } from '#shared/ports/finding-store.ts';
 import type { MetricsSource } from '#shared/ports/metrics-source.ts';
 import { addDays, type IsoDay } from '#shared/time/seoul.ts';
@@ -30,7 +31,9 @@ export async function backfill(
   ports: { metrics: MetricsSource },
 ): Promise<BackfillResult> {
   const { from, to, profile, config } = request;
-  const earliest = (await ports.metrics.earliestDay()) ?? from;
+  const earliest = await ports.metrics.earliestDay();
+  if (earliest === undefined) throw new OutOfRangeError('the lake has no data yet');
+  if (to < earliest) throw new OutOfRangeError(`${from}..${to} is before the lake's first day, ${earliest}`);
   const memoryDays = profile === 'default' ? policyLookbackDays(config.alertPolicy) : 0;
   const judgeFrom = addDays(from, -memoryDays) < earliest ? earliest : addDays(from, -memoryDays);
   const readFrom = earliest < judgeFrom ? earliest : judgeFrom;

@@ -152,6 +152,28 @@ describe('crm-guard detect', () => {
     expect(late.stdout).toContain('The data for 2026-11-01 has not arrived yet: nothing was judged.');
   });
 
+  it('backfill refuses a range before the lake starts, in one line, exit 2', async () => {
+    // Act
+    const before = await cli([
+      'backfill',
+      '--input',
+      lake,
+      '--from',
+      '2020-01-01',
+      '--to',
+      '2020-02-01',
+      '--out',
+      join(tmp, 'x.jsonl'),
+    ]);
+
+    // Assess
+    expect(before.code).toBe(2);
+    expect(before.stderr).toBe(
+      "crm-guard: 2020-01-01..2020-02-01 is before the lake's first day, 2026-08-03\n",
+    );
+    expect(existsSync(join(tmp, 'x.jsonl'))).toBe(false);
+  });
+
   it('refuses a day before the lake starts and a day not over yet, in one line, exit 2', async () => {
     // Act
     const before = await cli(['detect', '--input', lake, '--date', '2020-01-01']);

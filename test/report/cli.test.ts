@@ -93,11 +93,14 @@ describe('crm-guard channels / review / report on one machine', () => {
       'report: field --date: must be a calendar day',
     );
     await expect(channels.run({ data, category: 'spam' }, ['set', 'x'])).rejects.toThrow(
-      'channels set x: field name: is required',
+      'no channel x in the registry: add it with --name, --category and --owner',
     );
+    await expect(
+      channels.run({ data, name: '', category: 'spam', owner: 'o' }, ['set', 'x']),
+    ).rejects.toThrow('channels set x: field name: must not be empty');
     const campaign = { data, name: '주간 혜택', category: 'advertising', owner: '마케팅팀' };
     await expect(channels.run({ ...campaign, schedule: 'mon,funday' }, ['set', 'x'])).rejects.toThrow(
-      /^channels set x: field schedule: "funday" is not a weekday/,
+      'channels set x: field schedule: "funday" is not a weekday (sun, mon, tue, wed, thu, fri, sat): write mon,thu | monthly:1,15 | every:14:2026-01-05[:3]',
     );
     await expect(
       channels.run({ ...campaign, schedule: 'every:14:2026-01-05:20' }, ['set', 'x']),
