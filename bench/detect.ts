@@ -199,9 +199,10 @@ export function printDetectFigures(figures: DetectFigure[]): void {
     figures.map((f) => ({
       scenario: f.scenario,
       'wall s': f.seconds.toFixed(2),
-      'compute s': Number.isNaN(f.computeSeconds) ? '-' : f.computeSeconds.toFixed(2),
+      // A whole process has no compute apart from its wall time, and its peak memory is not ours.
+      'compute s': Number.isFinite(f.computeSeconds) ? f.computeSeconds.toFixed(2) : '-',
       'channel-days/s': Math.round(f.channelDaysPerSecond).toLocaleString('en-US'),
-      'peak RSS MB': Number.isNaN(f.peakRssMb) ? '-' : f.peakRssMb,
+      'peak RSS MB': Number.isFinite(f.peakRssMb) ? f.peakRssMb : '-',
       findings: f.findings,
       alerts: f.alerts,
     })),
