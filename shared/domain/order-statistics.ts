@@ -10,19 +10,8 @@
  */
 export function median(buffer: Float64Array, n: number): number {
   if (n === 0) return Number.NaN;
+  if (n <= 16) return smallMedian(buffer, n);
   const mid = n >> 1;
-  if (n <= 16) {
-    for (let a = 1; a < n; a++) {
-      const v = buffer[a]!;
-      let b = a - 1;
-      while (b >= 0 && buffer[b]! > v) {
-        buffer[b + 1] = buffer[b]!;
-        b--;
-      }
-      buffer[b + 1] = v;
-    }
-    return n % 2 ? buffer[mid]! : (buffer[mid - 1]! + buffer[mid]!) / 2;
-  }
   const upper = select(buffer, n, mid);
   if (n % 2) return upper;
   // The lower middle is the largest value left of `mid` after the selection.

@@ -34,6 +34,15 @@ export interface Verdict {
   judged?: JudgedFigures;
 }
 
+/** A verdict that pages: the code, and what the page says and weighs. */
+export function page(
+  code: ReasonCode,
+  fields: Pick<Verdict, 'severity' | 'impact' | 'strength' | 'down'> &
+    Partial<Pick<Verdict, 'silent' | 'figures' | 'judged'>>,
+): Verdict {
+  return { code, qualifies: true, silent: false, ...fields };
+}
+
 /** A verdict that holds the finding back (never pages). */
 export function hold(code: ReasonCode, impact?: number, figures?: VerdictFigures): Verdict {
   return {

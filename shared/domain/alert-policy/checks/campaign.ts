@@ -9,7 +9,7 @@ import { compileSchedule } from '#shared/domain/schedule.ts';
 import type { CampaignProfile } from '../campaign-profile.ts';
 import type { LookContext } from '../context.ts';
 import { severityOf } from '../severity.ts';
-import { hold, type Verdict } from '../verdict.ts';
+import { hold, page, type Verdict } from '../verdict.ts';
 import { calendarEffect } from './calendar-effects.ts';
 
 /** Undefined when the channel sends regularly (the other checks judge it). */
@@ -45,30 +45,24 @@ function campaignSends(ctx: LookContext, profile: CampaignProfile, sends: number
     sends >= config.volumeFloor.minSendsForCtr &&
     ctrRatio <= config.duplicateSend.maxCtrRatio
   )
-    return {
-      code: 'duplicate_send',
-      qualifies: true,
+    return page('duplicate_send', {
       severity: severityOf(impact, false, config.severity),
       impact,
       strength: z,
-      silent: false,
       down: false,
       figures: { ratio: sends / typical, change: 1 - ctrRatio },
       judged,
-    };
+    });
   // Twice the usual and above every recent campaign is itself the evidence: half the z will do.
   if (sends >= misfire && sends > profile.largest * upper && z >= config.page.minZ / 2)
-    return {
-      code: 'campaign_misfire',
-      qualifies: true,
+    return page('campaign_misfire', {
       severity: severityOf(impact, false, config.severity),
       impact,
       strength: z,
-      silent: false,
       down: false,
       figures: { ratio: sends / typical, z },
       judged,
-    };
+    });
   if (!scheduled)
     return hold(sends <= profile.sendingThreshold ? 'campaign_off_day' : 'campaign_usual', impact);
   const missed =
@@ -77,9 +71,7 @@ function campaignSends(ctx: LookContext, profile: CampaignProfile, sends: number
     typical >= config.volumeFloor.minExpected;
   if (!missed) return hold('campaign_usual', impact);
   const silent = sends <= config.page.silentShare * typical;
-  return {
-    code: silent ? 'silent' : 'campaign_missed',
-    qualifies: true,
+  return page(silent ? 'silent' : 'campaign_missed', {
     severity: severityOf(impact, silent, config.severity),
     impact,
     strength: (silent ? 100 : 0) + Math.abs(z),
@@ -87,7 +79,7 @@ function campaignSends(ctx: LookContext, profile: CampaignProfile, sends: number
     down: true,
     figures: { change: 1 - sends / typical },
     judged,
-  };
+  });
 }
 
 /** CTR on a campaign day against the channel's recent campaigns (off days have no CTR to judge). */
@@ -108,15 +100,12 @@ function campaignCtr(ctx: LookContext, profile: CampaignProfile, sends: number):
   if (!agrees) return hold('direction_disagrees', impact);
   if (change < config.page.minChange) return hold('small_change', impact, { change: config.page.minChange });
   if (z < config.page.minZ) return hold('normal_variation', impact, { z });
-  return {
-    code: 'deviation',
-    qualifies: true,
+  return page('deviation', {
     severity: severityOf(impact, false, config.severity),
     impact,
     strength: z,
-    silent: false,
     down: ctx.look.down,
     figures: { change, z },
     judged: { metric: 'ctr', actual: ctr, expected: expectedCtr },
-  };
+  });
 }

@@ -6,7 +6,7 @@
 import type { LookContext } from '../context.ts';
 import type { Expectation } from '../expectation.ts';
 import { severityOf } from '../severity.ts';
-import type { Verdict } from '../verdict.ts';
+import { page, type Verdict } from '../verdict.ts';
 
 export function duplicateSend(ctx: LookContext, e: Expectation): Verdict | undefined {
   const { run, evidence, look } = ctx;
@@ -25,15 +25,12 @@ export function duplicateSend(ctx: LookContext, e: Expectation): Verdict | undef
   const ctrRatio = evidence.series.clicks[i]! / sends / Math.exp(ctrExpected);
   if (ctrRatio > maxCtrRatio) return undefined;
   const impact = sends - expectedSends;
-  return {
-    code: 'duplicate_send',
-    qualifies: true,
+  return page('duplicate_send', {
     severity: severityOf(impact, false, config.severity),
     impact,
     strength: e.scale > 0 ? Math.abs(e.residual) / e.scale : 0,
-    silent: false,
     down: look.down,
     figures: { ratio: sendsRatio, change: 1 - ctrRatio },
     judged: { metric: 'sends', actual: sends, expected: Math.round(expectedSends) },
-  };
+  });
 }

@@ -9,7 +9,7 @@ import type { LookContext } from '../context.ts';
 import type { ChannelEvidence, MetricEvidence } from '../evidence.ts';
 import type { Expectation } from '../expectation.ts';
 import { severityOf } from '../severity.ts';
-import { hold, type Verdict } from '../verdict.ts';
+import { hold, page, type Verdict } from '../verdict.ts';
 
 /** Days in a month on average: "a month ago" is this many days back, rounded. */
 export const DAYS_PER_MONTH = 30.44;
@@ -113,9 +113,7 @@ export function missedMonthlyPeak(ctx: LookContext): Verdict | undefined {
     return undefined;
   const impact = peak - sends;
   const silent = sends <= config.page.silentShare * peak;
-  return {
-    code: silent ? 'silent' : 'monthly_peak_missed',
-    qualifies: true,
+  return page(silent ? 'silent' : 'monthly_peak_missed', {
     severity: severityOf(impact, silent, config.severity),
     impact,
     strength: (silent ? 100 : 0) + Math.abs(Math.log((sends + 1) / (peak + 1))) / Math.max(scale[i]!, 0.05),
@@ -123,7 +121,7 @@ export function missedMonthlyPeak(ctx: LookContext): Verdict | undefined {
     down: true,
     figures: { change: 1 - sends / peak },
     judged: { metric: 'sends', actual: sends, expected: Math.round(peak) },
-  };
+  });
 }
 
 const peaking = new WeakMap<MetricEvidence, boolean>();

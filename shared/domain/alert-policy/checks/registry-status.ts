@@ -7,7 +7,7 @@ import type { ChannelSeries } from '#shared/domain/channel-metrics.ts';
 import { dayNumber } from '#shared/time/seoul.ts';
 import type { PolicyRun } from '../context.ts';
 import { severityOf } from '../severity.ts';
-import { hold, type Verdict } from '../verdict.ts';
+import { hold, page, type Verdict } from '../verdict.ts';
 import { addOwnFinding, type ChannelFindings } from './baseline-pages.ts';
 
 const INACTIVE = hold('channel_inactive');
@@ -47,17 +47,14 @@ export function addInactiveSends(
   for (let d = start; d <= end; d++) {
     const sends = series.sends[d - series.firstDay]!;
     if (!(sends > 0)) continue;
-    const verdict: Verdict = {
-      code: 'inactive_send',
-      qualifies: true,
+    const verdict: Verdict = page('inactive_send', {
       severity: severityOf(sends, false, run.config.severity),
       impact: sends,
       // Whatever else the rules saw that day, this is the page.
       strength: 1000,
-      silent: false,
       down: false,
       judged: { metric: 'sends', actual: sends, expected: 0 },
-    };
+    });
     addOwnFinding(channel, series, d, verdict, {
       metric: 'sends',
       actual: sends,

@@ -10,7 +10,7 @@ import type { MetricEvidence } from '../evidence.ts';
 import type { Expectation } from '../expectation.ts';
 import { poissonLowerTail, poissonUpperTail } from '../poisson.ts';
 import { severityOf } from '../severity.ts';
-import { hold, type Verdict } from '../verdict.ts';
+import { hold, page, type Verdict } from '../verdict.ts';
 
 const NOT_QUALIFIED = hold('not_qualified');
 
@@ -96,9 +96,7 @@ export function significance(ctx: LookContext, e: Expectation, explain: boolean)
   }
   // Severity by the sends the change costs a day, as shown.
   const impact = lasting ? Math.abs(judged.actual - judged.expected) : e.impact;
-  return {
-    code: lasting ? 'lasting_drop' : e.silent ? 'silent' : 'deviation',
-    qualifies: true,
+  return page(lasting ? 'lasting_drop' : e.silent ? 'silent' : 'deviation', {
     severity: severityOf(impact, e.silent, config.severity),
     impact,
     strength: (e.silent ? 100 : 0) + runZ,
@@ -108,7 +106,7 @@ export function significance(ctx: LookContext, e: Expectation, explain: boolean)
     // drop, against the expectation had the level of three weeks ago held).
     figures: { change: Math.abs(relativeChange(judged)), z: runZ },
     judged,
-  };
+  });
 }
 
 /** Scratch for a run's totals: runs are a few days long. */

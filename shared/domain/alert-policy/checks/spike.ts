@@ -6,7 +6,7 @@
 import type { LookContext } from '../context.ts';
 import type { Expectation } from '../expectation.ts';
 import { severityOf } from '../severity.ts';
-import type { Verdict } from '../verdict.ts';
+import { page, type Verdict } from '../verdict.ts';
 
 export function unprecedentedSpike(ctx: LookContext, e: Expectation): Verdict | undefined {
   const { run, evidence, look } = ctx;
@@ -25,15 +25,12 @@ export function unprecedentedSpike(ctx: LookContext, e: Expectation): Verdict | 
       highest = Math.max(highest, metric.value[j]!);
   }
   if (!(e.value > highest + Math.log(aboveHistory))) return undefined;
-  return {
-    code: 'spike',
-    qualifies: true,
+  return page('spike', {
     severity: severityOf(e.impact, false, config.severity),
     impact: e.impact,
     strength: Math.abs(e.residual) / e.scale,
-    silent: false,
     down: false,
     figures: { ratio },
     judged: e.judged,
-  };
+  });
 }
