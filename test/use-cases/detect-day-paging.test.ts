@@ -1,20 +1,18 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeChannelLake } from '#shared/adapters/duckdb/lake-writer.ts';
 import { openDuckDbMetrics } from '#shared/adapters/duckdb/metrics-source.ts';
-import { type EmbeddedDynamo, startEmbeddedDynamo } from '#shared/adapters/dynamo/embedded.ts';
-import { createDynamoFindingStore } from '#shared/adapters/dynamo/finding-store.ts';
 import { parseCrmGuardConfig } from '#shared/config/crm-guard-config.ts';
 import type { ChannelDayRow } from '#shared/domain/channel-metrics.ts';
 import type { JudgedFinding } from '#shared/domain/finding.ts';
 import { OutOfRangeError } from '#shared/errors.ts';
 import type { AlertSink, Digest } from '#shared/ports/alert-sink.ts';
-import type { FindingStore } from '#shared/ports/finding-store.ts';
 import type { MetricsSource } from '#shared/ports/metrics-source.ts';
 import { addDays, daysInRange, seoulInstant, weekday } from '#shared/time/seoul.ts';
 import { type DetectDayPorts, detectDay } from '#shared/use-cases/detect-day.ts';
+import { capturingSink, freshFindingStore } from './helpers.ts';
 
 const config = parseCrmGuardConfig({});
 const FIRST = '2026-06-01';
@@ -44,20 +42,9 @@ function rows(): ChannelDayRow[] {
   return out;
 }
 
-function capturingSink(): AlertSink & { sent: Digest[] } {
-  const sink = {
-    sent: [] as Digest[],
-    async publish(digest: Digest) {
-      sink.sent.push(digest);
-    },
-  };
-  return sink;
-}
-
 let dir: string;
 let metrics: MetricsSource;
-let dynamo: EmbeddedDynamo;
-let store: FindingStore;
+const fresh = freshFindingStore();
 // The job runs the morning after its day.
 const now = () => seoulInstant(addDays(LAST, 1), 9);
 
@@ -72,19 +59,7 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-beforeEach(async () => {
-  dynamo = await startEmbeddedDynamo();
-  store = createDynamoFindingStore({
-    documentClient: dynamo.documentClient,
-    tableName: dynamo.tableNames.findings,
-  });
-});
-
-afterEach(async () => {
-  await dynamo.close();
-});
-
-const ports = (alerts: AlertSink): DetectDayPorts => ({ metrics, store, alerts, now });
+const ports = (alerts: AlertSink): DetectDayPorts => ({ metrics, store: fresh.store, alerts, now });
 const pagesOutage = (digest: Digest | undefined) =>
   (digest?.body as { alerts: JudgedFinding[] } | undefined)?.alerts.some((a) => a.channelId === OUTAGE) ??
   false;
@@ -123,12 +98,12 @@ describe('detectDay: an incident groups only with pages that were sent', () => {
     const alerts = capturingSink();
     const previous = addDays(LAST, -1);
     await detectDay({ day: previous, profile: 'default', config }, ports(alerts));
-    const run = (await store.run(previous))!;
-    await store.replaceDay(
+    const run = (await fresh.store.run(previous))!;
+    await fresh.store.replaceDay(
       { ...run, partialData: true },
-      await store.findings({ from: previous, to: previous }),
+      await fresh.store.findings({ from: previous, to: previous }),
     );
-    await store.releaseDigest(previous, run.digestSentAt!);
+    await fresh.store.releaseDigest(previous, run.digestSentAt!);
 
     // Act
     const result = await detectDay({ day: LAST, profile: 'default', config }, ports(alerts));
@@ -150,8 +125,8 @@ describe('detectDay: looks, and days it cannot judge', () => {
     expect(look.stored).toBe(false);
     expect(look.findings.some((f) => f.channelId === OUTAGE && f.alert)).toBe(true);
     expect(alerts.sent).toEqual([]);
-    expect(await store.run(LAST)).toBeUndefined();
-    expect(await store.findings({ from: LAST, to: LAST })).toEqual([]);
+    expect(await fresh.store.run(LAST)).toBeUndefined();
+    expect(await fresh.store.findings({ from: LAST, to: LAST })).toEqual([]);
   });
 
   it('refuses a day before the lake starts, today and the future, sending nothing', async () => {
@@ -173,7 +148,7 @@ describe('detectDay: looks, and days it cannot judge', () => {
     // Prepare: LAST + 1 has no partition yet; the job runs the morning after it.
     const alerts = capturingSink();
     const day = addDays(LAST, 1);
-    const later = { metrics, store, alerts, now: () => seoulInstant(addDays(day, 1), 9) };
+    const later = { metrics, store: fresh.store, alerts, now: () => seoulInstant(addDays(day, 1), 9) };
 
     // Act
     const first = await detectDay({ day, profile: 'default', config }, later);
@@ -184,7 +159,7 @@ describe('detectDay: looks, and days it cannot judge', () => {
     expect(second.digest).toBeUndefined();
     expect(second.digestAlreadySent).toBe(true);
     expect(alerts.sent).toHaveLength(1);
-    expect((await store.run(day))?.provisionalSentAt).toBe(first.run.provisionalSentAt);
-    expect((await store.run(day))?.digestSentAt).toBeUndefined();
+    expect((await fresh.store.run(day))?.provisionalSentAt).toBe(first.run.provisionalSentAt);
+    expect((await fresh.store.run(day))?.digestSentAt).toBeUndefined();
   });
 });

@@ -1,22 +1,21 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeChannelLake } from '#shared/adapters/duckdb/lake-writer.ts';
 import { openDuckDbMetrics } from '#shared/adapters/duckdb/metrics-source.ts';
-import { type EmbeddedDynamo, startEmbeddedDynamo } from '#shared/adapters/dynamo/embedded.ts';
-import { createDynamoFindingStore } from '#shared/adapters/dynamo/finding-store.ts';
 import { parseCrmGuardConfig } from '#shared/config/crm-guard-config.ts';
 import type { ChannelDayRow } from '#shared/domain/channel-metrics.ts';
 import type { JudgedFinding } from '#shared/domain/finding.ts';
 import { generateSample } from '#shared/domain/sample/generate.ts';
-import type { AlertSink, Digest } from '#shared/ports/alert-sink.ts';
+import type { AlertSink } from '#shared/ports/alert-sink.ts';
 import type { FindingStore, ProfileName } from '#shared/ports/finding-store.ts';
 import type { MetricsSource } from '#shared/ports/metrics-source.ts';
 import type { RegistrySnapshot } from '#shared/report/registry.ts';
 import { addDays, dayNumber, daysInRange, isoDay } from '#shared/time/seoul.ts';
 import { type DetectDayPorts, detectDay } from '#shared/use-cases/detect-day.ts';
 import { backfill } from '#shared/use-cases/judge-range.ts';
+import { capturingSink, freshFindingStore } from './helpers.ts';
 
 const config = parseCrmGuardConfig({});
 const LAST = '2026-10-31';
@@ -66,39 +65,10 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-/** Captures every digest; `failNext` makes the next publish throw like an SNS outage. */
-function capturingSink(): AlertSink & { sent: Digest[]; failNext: boolean } {
-  const sink = {
-    sent: [] as Digest[],
-    failNext: false,
-    async publish(digest: Digest) {
-      if (sink.failNext) {
-        sink.failNext = false;
-        throw new Error('SNS is down');
-      }
-      sink.sent.push(digest);
-    },
-  };
-  return sink;
-}
-
-let dynamo: EmbeddedDynamo;
-let store: FindingStore;
-
-beforeEach(async () => {
-  dynamo = await startEmbeddedDynamo();
-  store = createDynamoFindingStore({
-    documentClient: dynamo.documentClient,
-    tableName: dynamo.tableNames.findings,
-  });
-});
-
-afterEach(async () => {
-  await dynamo.close();
-});
+const fresh = freshFindingStore();
 
 function ports(alerts: AlertSink, extra: Partial<DetectDayPorts> = {}): DetectDayPorts {
-  return { metrics, store, alerts, ...extra };
+  return { metrics, store: fresh.store, alerts, ...extra };
 }
 
 const key = (f: JudgedFinding) => `${f.channelId}/${f.rule}/${f.metric}`;
@@ -125,7 +95,7 @@ describe('detectDay on a DuckDB lake and the DynamoDB store (dynalite)', () => {
       expect(alerts.sent).toHaveLength(1);
       expect(alerts.sent[0]!.text).toContain(OUTAGE);
       expect(result.run.digestSentAt).toBeDefined();
-      const stored = await store.findings({ from: LAST, to: LAST });
+      const stored = await fresh.store.findings({ from: LAST, to: LAST });
       expect(sortFindings(stored)).toEqual(sortFindings(result.findings));
     },
   );
@@ -142,10 +112,10 @@ describe('detectDay on a DuckDB lake and the DynamoDB store (dynalite)', () => {
     expect(alerts.sent).toHaveLength(1);
     expect(second.digest).toBeUndefined();
     expect(second.digestAlreadySent).toBe(true);
-    const stored = await store.findings({ from: LAST, to: LAST });
+    const stored = await fresh.store.findings({ from: LAST, to: LAST });
     expect(stored).toHaveLength(first.findings.length);
     expect(sortFindings(stored)).toEqual(sortFindings(first.findings));
-    const run = await store.run(LAST);
+    const run = await fresh.store.run(LAST);
     expect(run?.digestSentAt).toBe(first.run.digestSentAt);
   });
 
@@ -157,7 +127,7 @@ describe('detectDay on a DuckDB lake and the DynamoDB store (dynalite)', () => {
     // Act
     const failed = detectDay({ day: LAST, profile: 'seed', config }, ports(alerts));
     await expect(failed).rejects.toThrow('SNS is down');
-    const afterFailure = await store.run(LAST);
+    const afterFailure = await fresh.store.run(LAST);
     const retry = await detectDay({ day: LAST, profile: 'seed', config }, ports(alerts));
 
     // Assess
@@ -165,7 +135,7 @@ describe('detectDay on a DuckDB lake and the DynamoDB store (dynalite)', () => {
     expect(afterFailure?.digestSentAt).toBeUndefined();
     expect(retry.digest).toBeDefined();
     expect(alerts.sent).toHaveLength(1);
-    expect((await store.run(LAST))?.digestSentAt).toBe(retry.run.digestSentAt);
+    expect((await fresh.store.run(LAST))?.digestSentAt).toBe(retry.run.digestSentAt);
   });
 
   it('stores a run with the missing day and sends a provisional digest that claims nothing', async () => {
@@ -184,7 +154,7 @@ describe('detectDay on a DuckDB lake and the DynamoDB store (dynalite)', () => {
       severity: 'medium',
       body: { provisional: true, partialData: false },
     });
-    const run = await store.run(late);
+    const run = await fresh.store.run(late);
     expect(run).toMatchObject({ day: late, channelsJudged: 0, findings: 0, alerts: 0, partialData: false });
     expect(run?.missingDays).toContain(late);
     expect(run?.digestSentAt).toBeUndefined();
@@ -242,7 +212,7 @@ describe('detectDay on a DuckDB lake and the DynamoDB store (dynalite)', () => {
       );
       expect(alerts.sent).toHaveLength(2);
       expect(alerts.sent[1]?.body).toMatchObject({ provisional: false, partialData: false });
-      expect((await store.run(day))?.digestSentAt).toBe(landed.run.digestSentAt);
+      expect((await fresh.store.run(day))?.digestSentAt).toBe(landed.run.digestSentAt);
       expect(landed.run.digestSentAt).toBeDefined();
     } finally {
       await partialLake.close();
@@ -280,7 +250,9 @@ describe('detectDay on a DuckDB lake and the DynamoDB store (dynalite)', () => {
     expect(retired.length).toBeGreaterThan(0);
     expect(retired.every((f) => !f.alert)).toBe(true);
     expect(retired.some((f) => f.code === 'channel_inactive')).toBe(true);
-    const stored = (await store.findings({ from: LAST, to: LAST })).filter((f) => f.channelId === RETIRED);
+    const stored = (await fresh.store.findings({ from: LAST, to: LAST })).filter(
+      (f) => f.channelId === RETIRED,
+    );
     expect(stored.length).toBe(retired.length);
     expect(stored.every((f) => !f.alert)).toBe(true);
     expect(alerts.sent[0]!.text).not.toContain(RETIRED);
