@@ -104,19 +104,22 @@ function learn(
   if (days < config.minWindowDays) return NOT_A_CAMPAIGN;
   if (window.length < days) window = new Float64Array(2 * days);
   let n = 0;
-  let low = Number.POSITIVE_INFINITY;
   let high = 0;
   for (let d = from; d <= to; d++) {
     const v = sends[d - firstDay]!;
     if (Number.isNaN(v)) continue;
     window[n++] = v;
-    if (v < low) low = v;
     if (v > high) high = v;
   }
   if (n < config.minWindowDays) return NOT_A_CAMPAIGN;
   const declared = facts?.schedule;
-  // Most channels send within a factor `minGap` every day: no off days, nothing to sort.
-  if (!declared && high + 1 < config.minGap * (low + 1)) return NOT_A_CAMPAIGN;
+  if (!declared) {
+    // Off days send at most 1/minGap of the top: with too few such days no gap can part them (most
+    // channels have none; one with a short outage has a few), and there is nothing to sort.
+    let offDays = 0;
+    for (let k = 0; k < n; k++) if ((window[k]! + 1) * config.minGap <= high + 1) offDays++;
+    if (offDays < Math.ceil(config.minOffShare * n)) return NOT_A_CAMPAIGN;
+  }
   const sorted = window.subarray(0, n).sort();
   // An off day sends nothing, or a trickle far below a campaign: the days fall in two clusters.
   const gap = offGap(sorted, n, config);

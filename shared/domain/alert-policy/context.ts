@@ -9,6 +9,7 @@ import type { CalendarKind } from './calendar.ts';
 import type { CalendarMemory, CalendarSamples } from './calendar-memory.ts';
 import type { CampaignProfile } from './campaign-profile.ts';
 import type { ChannelEvidence, EvidenceMetric } from './evidence.ts';
+import type { Verdict } from './verdict.ts';
 
 export interface PolicyRun {
   config: AlertPolicyConfig;
@@ -38,6 +39,8 @@ export interface PolicyChannel {
   campaign(dayNo: number): CampaignProfile;
   /** Day numbers of the changes its owners recorded. */
   changeDays: ReadonlySet<number>;
+  /** The verdicts of the looks judged so far (a look's verdict depends on the look alone). */
+  verdicts: Map<number, Verdict>;
 }
 
 /** One metric of one channel on one day (an index into the channel's series), and which way it moved. */

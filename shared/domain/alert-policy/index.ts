@@ -252,6 +252,7 @@ function judgeDefault(input: JudgeFindingsInput, from: number, to: number): Judg
         group: groups[c]!,
         calendar: samples[c]!,
         campaign: campaignProfiles(series, facts, config.campaign, run.minSendsForRatio, ordinaryDay),
+        verdicts: new Map(),
       };
       channel.verdicts = channel.findings.map((finding, k) => assess(run, view, finding, channel.days[k]!));
       const since = inactiveFrom(facts);

@@ -23,9 +23,17 @@ const LATE = hold('late_data');
 
 /** One day of one metric against the policy's baseline (moved on the calendar's unusual days), volume floor and late data. */
 export function evaluate(run: PolicyRun, channel: PolicyChannel, look: Look, explain = true): Verdict {
+  // Rules overlap (a decline, a z-score and a moving-average finding on one day): each look is judged once.
+  const key = ((look.index * 3 + METRIC_SLOT[look.metric]) * 2 + (look.down ? 1 : 0)) * 2 + (explain ? 1 : 0);
+  const known = channel.verdicts.get(key);
+  if (known) return known;
   const ctx = lookContext(run, channel, look);
-  return plannedChange(ctx, judge(ctx, explain));
+  const verdict = plannedChange(ctx, judge(ctx, explain));
+  channel.verdicts.set(key, verdict);
+  return verdict;
 }
+
+const METRIC_SLOT = { sends: 0, clicks: 1, ctr: 2 } as const;
 
 function judge(ctx: LookContext, explain: boolean): Verdict {
   // A channel launched lately is judged once it has the history the rules ask for.

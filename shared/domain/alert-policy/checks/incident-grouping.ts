@@ -87,22 +87,19 @@ export function groupIncidents(
         code = 'same_page';
         reason = `same page as ${findings[carrier]!.rule}/${findings[carrier]!.metric}`;
       }
-      out.push({
-        place: places[k]!,
-        judged: {
-          ...findings[k]!,
-          alert: pages,
-          severity: verdict.qualifies ? verdict.severity : 'info',
-          code,
-          reason,
-          ...(verdict.impact !== undefined && Number.isFinite(verdict.impact)
-            ? { impact: Math.round(verdict.impact) }
-            : {}),
-          ...((verdict.qualifies || verdict.code === 'planned_change') && verdict.judged
-            ? { judged: verdict.judged }
-            : {}),
-        },
-      });
+      const judged: JudgedFinding = {
+        ...findings[k]!,
+        alert: pages,
+        severity: verdict.qualifies ? verdict.severity : 'info',
+        code,
+        reason,
+      };
+      // Set after the fact, not spread in: a run builds a judged finding for every rule finding.
+      if (verdict.impact !== undefined && Number.isFinite(verdict.impact))
+        judged.impact = Math.round(verdict.impact);
+      if ((verdict.qualifies || verdict.code === 'planned_change') && verdict.judged)
+        judged.judged = verdict.judged;
+      out.push({ place: places[k]!, judged });
     }
   }
   return out;
