@@ -95,6 +95,8 @@ async function dailyRun(channels: number, profile: ProfileName): Promise<DetectF
   );
   const elapsed = seconds(start);
   await metrics.close();
+  // The run's own peak: the compute-alone pass below reads the days again in this process.
+  const runPeakRssMb = peakRssMb();
   // Compute alone: the same rules and policy over the same days, already in memory.
   const memoryDays = profile === 'default' ? policyLookbackDays(config.alertPolicy) : 0;
   const judgeFrom = addDays(END_DAY, -memoryDays);
@@ -127,7 +129,7 @@ async function dailyRun(channels: number, profile: ProfileName): Promise<DetectF
     seconds: elapsed,
     computeSeconds,
     channelDaysPerSecond: columns.channel.length / elapsed,
-    peakRssMb: peakRssMb(),
+    peakRssMb: runPeakRssMb,
     findings: result.findings.length,
     alerts: result.run.alerts,
   };
