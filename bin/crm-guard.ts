@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import { enableCompileCache } from 'node:module';
 import { parseArgs } from 'node:util';
 import {
   ConfigError,
@@ -33,6 +34,8 @@ function help(): string {
 }
 
 async function main(argv: string[]): Promise<number> {
+  // Node keeps the compiled commands (TypeScript stripped) in its temp folder: a second run starts faster.
+  enableCompileCache();
   const [name, ...rest] = argv;
   if (!name || name === '--help' || name === '-h') {
     console.log(help());

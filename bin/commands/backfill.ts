@@ -18,6 +18,8 @@ function readText(file: string): string {
   }
 }
 
+const LINES_PER_WRITE = 1000;
+
 const command: Command = {
   name: 'backfill',
   summary: 'Judge every day of a range (sends nothing, stores nothing): one JSON line per finding.',
@@ -63,8 +65,12 @@ const command: Command = {
     // Written beside the target and renamed into place: a failed run leaves no half file behind.
     const partial = `${out}.partial`;
     const file = createWriteStream(partial, { encoding: 'utf8' });
-    for (const finding of result.findings) {
-      if (!file.write(`${JSON.stringify(finding)}\n`)) await once(file, 'drain');
+    // A thousand lines a write: a write per line spends more on the stream than on the JSON.
+    for (let start = 0; start < result.findings.length; start += LINES_PER_WRITE) {
+      let chunk = '';
+      for (const finding of result.findings.slice(start, start + LINES_PER_WRITE))
+        chunk += `${JSON.stringify(finding)}\n`;
+      if (!file.write(chunk)) await once(file, 'drain');
     }
     file.end();
     await once(file, 'finish');
