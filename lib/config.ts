@@ -109,6 +109,8 @@ export const environmentSchema = z
         detectSilenceHours: z.number().int().min(1).max(168),
         gate5xxPerFiveMinutes: z.number().int().min(1),
         gateP99LatencyMs: z.number().int().min(1),
+        /** Share (%) of gate decisions in 5 minutes answered without the store, above which it alarms. */
+        gateUnavailablePercent: z.number().min(0).max(100).default(5),
       })
       .strict(),
     logRetentionDays: z

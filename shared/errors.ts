@@ -48,7 +48,16 @@ export class MetricsQueryError extends Error {
   override name = 'MetricsQueryError';
 }
 
+/** Why a store could not answer: what the gate's fail-safe answers, logs and metrics carry. */
+export type StoreFailure = 'timeout' | 'throttled' | 'store_error';
+
 /** A store (DynamoDB) that failed or did not answer in time. */
 export class StoreUnavailableError extends Error {
   override name = 'StoreUnavailableError';
+  readonly failure: StoreFailure;
+
+  constructor(message: string, options: ErrorOptions & { failure?: StoreFailure } = {}) {
+    super(message, options);
+    this.failure = options.failure ?? 'store_error';
+  }
 }

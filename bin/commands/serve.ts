@@ -6,9 +6,11 @@ import { startEmbeddedDynamo } from '#shared/adapters/dynamo/embedded.ts';
 import { createDynamoGateStore } from '#shared/adapters/dynamo/gate-store.ts';
 import { startLoopbackServer } from '#shared/adapters/http/loopback-server.ts';
 import { localPaths } from '#shared/adapters/local/data-dir.ts';
+import { localSecret } from '#shared/adapters/local/secret-file.ts';
 import { loadConfigFile } from '#shared/config/load.ts';
 import { createGate } from '#shared/gate/gate.ts';
 import { type GatePolicy, policySchema } from '#shared/gate/policy.ts';
+import { userIdPseudonym } from '#shared/gate/pseudonym.ts';
 import type { Command } from './command.ts';
 import { dataDirFlag, integerFlag, stringFlag } from './options.ts';
 
@@ -22,6 +24,10 @@ export interface GateServerOptions {
   batchTimeoutMs?: number;
   logger?: Logger;
   metrics?: Metrics;
+  /** How decision logs show a user id (a keyed hash by default: see `serve`). */
+  logUserId?: (userId: string) => string;
+  /** The gate's clock (tests fix it). */
+  now?: () => Date;
 }
 
 export interface GateServer {
@@ -33,6 +39,7 @@ export interface GateServer {
 /** The gate API on loopback: the Lambda's handler code over the embedded DynamoDB. */
 export async function startGateServer(options: GateServerOptions): Promise<GateServer> {
   const dynamo = await startEmbeddedDynamo(options.dynamoDir ? { dataDir: options.dynamoDir } : {});
+  const logger = options.logger ?? new Logger({ serviceName: 'fatigue-gate' });
   const gate = createGate({
     store: createDynamoGateStore({
       documentClient: dynamo.documentClient,
@@ -42,11 +49,19 @@ export async function startGateServer(options: GateServerOptions): Promise<GateS
     timeoutMs: options.storeTimeoutMs ?? 1_000,
     batchTimeoutMs: options.batchTimeoutMs ?? 5_000,
     tierCacheMs: 60_000,
+    ...(options.now ? { now: options.now } : {}),
+    onStoreError: (error, request) =>
+      logger.warn('gate store failed', {
+        cause: error.failure,
+        error: error.message,
+        messageId: request.messageId,
+      }),
   });
   const handler = createGateHandler({
     gate,
-    logger: options.logger ?? new Logger({ serviceName: 'fatigue-gate' }),
+    logger,
     metrics: options.metrics ?? new Metrics({ namespace: 'crm-guard', serviceName: 'fatigue-gate' }),
+    ...(options.logUserId ? { logUserId: options.logUserId } : {}),
   });
   let server: Awaited<ReturnType<typeof startLoopbackServer>>;
   try {
@@ -94,12 +109,17 @@ const serve: Command = {
     }
     const port = integerFlag(values, 'port', 8787, 0);
     const policy = policyFlag(stringFlag(values, 'policy'));
-    const dynamoDir = localPaths(dataDirFlag(values)).dynamo;
+    const paths = localPaths(dataDirFlag(values));
+    const dynamoDir = paths.dynamo;
     const server = await startGateServer({
       token,
       port,
       dynamoDir,
       policy,
+      // As in the Lambda: a keyed hash unless GATE_LOG_USER_IDS=raw.
+      ...(process.env.GATE_LOG_USER_IDS === 'raw'
+        ? {}
+        : { logUserId: userIdPseudonym(localSecret(paths.gateLogKey)) }),
       storeTimeoutMs: integerFlag(values, 'timeout-ms', 1_000),
       batchTimeoutMs: integerFlag(values, 'batch-timeout-ms', 5_000),
     });

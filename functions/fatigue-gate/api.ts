@@ -7,14 +7,8 @@ import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-l
 import { StoreUnavailableError } from '#shared/errors.ts';
 import type { DecisionAnswer, DecisionRequest } from '#shared/gate/decision.ts';
 import type { Gate } from '#shared/gate/gate.ts';
-import {
-  BATCH_LIMIT,
-  batchRequestSchema,
-  decisionRequestSchema,
-  type FieldProblem,
-  fieldProblems,
-  userIdSchema,
-} from '#shared/gate/request-schema.ts';
+import { BATCH_LIMIT, type FieldProblem, fieldProblems, userIdSchema } from '#shared/gate/request-schema.ts';
+import { GATE_METRICS } from './metric-names.ts';
 
 /**
  * The fatigue gate's HTTP API, shared by the Lambda (API Gateway REST proxy, IAM auth) and
@@ -26,6 +20,16 @@ export interface GateApiDeps {
   gate: Gate;
   logger: Logger;
   metrics: Metrics;
+  /** How a user id appears in decision logs: a keyed hash by default (see `userIdPseudonym`). */
+  logUserId?: (userId: string) => string;
+}
+
+/** A batch item that did not pass its checks: a problem in its slot, the rest are decided. */
+export interface ItemProblem {
+  status: 400;
+  type: string;
+  title: string;
+  errors: FieldProblem[];
 }
 
 type Result = APIGatewayProxyResult;
@@ -67,13 +71,17 @@ function readBody(event: APIGatewayProxyEvent): { ok: true; body: unknown } | { 
   }
 }
 
-/** Logs each decision with its reason, and counts decisions by tier, decision and reason. */
+/**
+ * Logs each decision with its reason (a store failure with its cause), and counts decisions: by tier,
+ * decision and reason (and cause), and in total beside the unavailable ones, which the alarm divides.
+ */
 function record(deps: GateApiDeps, requests: DecisionRequest[], answers: DecisionAnswer[]): void {
   const groups = new Map<string, number>();
+  let unavailable = 0;
   answers.forEach((answer, index) => {
     const request = requests[index]!;
     const entry = {
-      userId: request.userId,
+      userId: deps.logUserId ? deps.logUserId(request.userId) : request.userId,
       messageId: request.messageId,
       campaignId: request.campaignId,
       channel: request.channel,
@@ -81,18 +89,24 @@ function record(deps: GateApiDeps, requests: DecisionRequest[], answers: Decisio
       messageClass: request.messageClass,
       decision: answer.decision,
       reason: answer.reason,
+      cause: answer.cause,
       tier: answer.tier,
       limitedBy: answer.limitedBy,
       deferUntil: answer.deferUntil,
     };
     // Transactional sends skip every cap: the override is logged on its own line as an audit trail.
     if (answer.reason === 'transactional_override') deps.logger.info('gate override: transactional', entry);
+    else if (answer.reason === 'gate_unavailable')
+      deps.logger.warn('gate decision: store unavailable', entry);
     else deps.logger.info('gate decision', entry);
-    const key = `${answer.tier}|${answer.decision}|${answer.reason}`;
+    if (answer.reason === 'gate_unavailable') unavailable++;
+    const key = `${answer.tier}|${answer.decision}|${answer.reason}|${answer.cause ?? ''}`;
     groups.set(key, (groups.get(key) ?? 0) + 1);
   });
   for (const [key, count] of groups)
-    decisionMetric(deps.metrics, key).addMetric('GateDecisions', MetricUnit.Count, count);
+    decisionMetric(deps.metrics, key).addMetric(GATE_METRICS.decisions, MetricUnit.Count, count);
+  deps.metrics.addMetric(GATE_METRICS.decisions, MetricUnit.Count, answers.length);
+  deps.metrics.addMetric(GATE_METRICS.unavailable, MetricUnit.Count, unavailable);
 }
 
 // One single-metric emitter per tier|decision|reason, kept: building one costs more than a decision.
@@ -106,9 +120,9 @@ function decisionMetric(metrics: Metrics, key: string): Metrics {
   }
   let metric = byKey.get(key);
   if (!metric) {
-    const [tier, decision, reason] = key.split('|') as [string, string, string];
+    const [tier, decision, reason, cause] = key.split('|') as [string, string, string, string];
     metric = metrics.singleMetric();
-    metric.setDefaultDimensions({ tier, decision, reason });
+    metric.setDefaultDimensions({ tier, decision, reason, ...(cause ? { cause } : {}) });
     byKey.set(key, metric);
   }
   return metric;
@@ -119,7 +133,7 @@ const TIER_PATH = /^\/v1\/users\/([^/]+)\/tier$/;
 /** The route table; exported so the store-free bench measures exactly this code. */
 export async function routeGateRequest(event: APIGatewayProxyEvent, deps: GateApiDeps): Promise<Result> {
   // One metric on the invocation's own instance: requests served (decisions are counted per group below).
-  deps.metrics.addMetric('GateRequests', MetricUnit.Count, 1);
+  deps.metrics.addMetric(GATE_METRICS.requests, MetricUnit.Count, 1);
   const method = event.httpMethod?.toUpperCase();
   const path = (event.path || '/').replace(/\/+$/, '') || '/';
   try {
@@ -132,25 +146,13 @@ export async function routeGateRequest(event: APIGatewayProxyEvent, deps: GateAp
       const body = readBody(event);
       if (!body.ok) return body.result;
       if (path === '/v1/decisions') {
-        const parsed = decisionRequestSchema.safeParse(body.body);
-        if (!parsed.success) return invalid(fieldProblems(parsed.error));
-        const answer = await deps.gate.decide(parsed.data);
-        record(deps, [parsed.data], [answer]);
+        const parsed = deps.gate.parse(body.body);
+        if (!parsed.ok) return invalid(parsed.problems);
+        const answer = await deps.gate.decide(parsed.value);
+        record(deps, [parsed.value], [answer]);
         return json(200, answer);
       }
-      const requests = (body.body as { requests?: unknown })?.requests;
-      if (Array.isArray(requests) && requests.length > BATCH_LIMIT)
-        return problem(
-          413,
-          'batch-too-large',
-          'Batch too large',
-          `at most ${BATCH_LIMIT} requests a batch, got ${requests.length}`,
-        );
-      const parsed = batchRequestSchema.safeParse(body.body);
-      if (!parsed.success) return invalid(fieldProblems(parsed.error));
-      const answers = await deps.gate.decideBatch(parsed.data.requests);
-      record(deps, parsed.data.requests, answers);
-      return json(200, { answers });
+      return await decideBatch(deps, body.body);
     }
     const tierMatch = TIER_PATH.exec(path);
     if (tierMatch) {
@@ -173,12 +175,52 @@ export async function routeGateRequest(event: APIGatewayProxyEvent, deps: GateAp
     return problem(404, 'not-found', 'Not found', `no route for ${method} ${path}`);
   } catch (error) {
     if (error instanceof StoreUnavailableError) {
-      deps.logger.warn('gate store unavailable', { error: error.message });
+      deps.logger.warn('gate store unavailable', { cause: error.failure, error: error.message });
       return problem(503, 'gate-unavailable', 'Gate store unavailable', error.message);
     }
     deps.logger.error('gate request failed', error as Error);
     return problem(500, 'internal', 'Internal error', 'the gate failed to answer; see the logs');
   }
+}
+
+/**
+ * A batch: each item checked on its own. A bad item gets a problem in its slot (`status: 400`, the
+ * fields named) and the rest are decided; only a body that is not a list of 1 to 500 items is refused whole.
+ */
+async function decideBatch(deps: GateApiDeps, body: unknown): Promise<Result> {
+  if (typeof body !== 'object' || body === null || Array.isArray(body))
+    return invalid([{ field: '(body)', message: 'expected an object {"requests": [...]}' }]);
+  const unknown = Object.keys(body).filter((key) => key !== 'requests');
+  if (unknown.length) return invalid(unknown.map((field) => ({ field, message: 'unknown field' })));
+  const items = (body as { requests?: unknown }).requests;
+  if (!Array.isArray(items) || items.length === 0)
+    return invalid([{ field: 'requests', message: `expected a list of 1 to ${BATCH_LIMIT} requests` }]);
+  if (items.length > BATCH_LIMIT)
+    return problem(
+      413,
+      'batch-too-large',
+      'Batch too large',
+      `at most ${BATCH_LIMIT} requests a batch, got ${items.length}`,
+    );
+  const parsed = items.map((item) => deps.gate.parse(item));
+  const requests: DecisionRequest[] = [];
+  for (const item of parsed) if (item.ok) requests.push(item.value);
+  const decided = requests.length ? await deps.gate.decideBatch(requests) : [];
+  record(deps, requests, decided);
+  let next = 0;
+  const answers: (DecisionAnswer | ItemProblem)[] = parsed.map((item) =>
+    item.ok
+      ? decided[next++]!
+      : {
+          status: 400,
+          type: `${PROBLEM_BASE}invalid-request`,
+          title: 'Invalid request',
+          errors: item.problems,
+        },
+  );
+  const rejected = parsed.length - requests.length;
+  if (rejected) deps.metrics.addMetric(GATE_METRICS.invalidItems, MetricUnit.Count, rejected);
+  return json(200, { answers });
 }
 
 /** The middy-wrapped handler: the Lambda exports it, `crm-guard serve` awaits it per HTTP request. */

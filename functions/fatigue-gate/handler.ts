@@ -22,7 +22,13 @@ const gate = createGate({
   timeoutMs: config.storeTimeoutMs,
   batchTimeoutMs: config.batchTimeoutMs,
   tierCacheMs: config.tierCacheMs,
+  onStoreError: (error, request) =>
+    logger.warn('gate store failed', {
+      cause: error.failure,
+      error: error.message,
+      messageId: request.messageId,
+    }),
 });
 
 /** API Gateway (REST, IAM auth) -> POST /v1/decisions, POST /v1/decisions/batch, GET /v1/users/{userId}/tier. */
-export const handler = createGateHandler({ gate, logger, metrics });
+export const handler = createGateHandler({ gate, logger, metrics, logUserId: config.logUserId });

@@ -19,8 +19,10 @@ import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as schedulerTargets from 'aws-cdk-lib/aws-scheduler-targets';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
+import { GATE_METRICS } from '#functions/fatigue-gate/metric-names.ts';
 import { TABLES, type TableSpec } from '#shared/adapters/dynamo/tables.ts';
 import type { DeployConfig } from '../config.ts';
 import { acknowledgeWildcardResource } from '../nag.ts';
@@ -131,6 +133,17 @@ export class ComputeStack extends Stack {
       }),
     };
     const { detect, report, tierRefresh, gate } = this.functions;
+    // The gate's decision logs carry a keyed hash of the user id: the key is generated and kept here.
+    const userIdKey = new secretsmanager.Secret(this, 'GateUserIdKey', {
+      description: 'crm-guard fatigue gate: key of the user-id hash in decision logs',
+      generateSecretString: { passwordLength: 48, excludePunctuation: true },
+    });
+    Validations.of(userIdKey).acknowledge({
+      id: 'AwsSolutions-SMG4',
+      reason:
+        'Pseudonymises user ids in logs, no credential: rotating it would only unlink log lines across the rotation.',
+    });
+    gate.addEnvironment('GATE_USER_ID_KEY', userIdKey.secretValue.unsafeUnwrap());
 
     // Least privilege, one statement per resource kind, every resource named.
     this.grantAthena(detect, data, [data.channelTable]);
@@ -515,6 +528,34 @@ export class ComputeStack extends Stack {
         treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
       }),
     );
+    // Decisions the store could not back (DynamoDB down, throttled or slow): answered 200 with the
+    // fail-safe, so neither 5xx nor latency shows them; their share of all decisions does.
+    const gateDecisions = (metricName: string) =>
+      new cloudwatch.Metric({
+        namespace: METRICS_NAMESPACE,
+        metricName,
+        dimensionsMap: { service: SERVICE_NAMES.gate },
+        statistic: 'Sum',
+        period: fiveMinutes,
+      });
+    const unavailableShare = new cloudwatch.MathExpression({
+      expression: 'IF(decisions > 0, 100 * unavailable / decisions, 0)',
+      usingMetrics: {
+        decisions: gateDecisions(GATE_METRICS.decisions),
+        unavailable: gateDecisions(GATE_METRICS.unavailable),
+      },
+      label: 'Gate decisions without the store (%)',
+      period: fiveMinutes,
+    });
+    alarms.push(
+      unavailableShare.createAlarm(this, 'GateUnavailableAlarm', {
+        alarmDescription: `Over ${config.alarms.gateUnavailablePercent}% of gate decisions in 5 minutes answered without the store (gate_unavailable)`,
+        threshold: config.alarms.gateUnavailablePercent,
+        evaluationPeriods: 1,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      }),
+    );
     for (const alarm of alarms) alarm.addAlarmAction(notify);
 
     const fns = Object.values(this.functions);
@@ -549,7 +590,13 @@ export class ComputeStack extends Stack {
       new cloudwatch.GraphWidget({
         title: 'Gate latency',
         left: [this.gateApi.metricLatency({ period: fiveMinutes, statistic: 'p50' }), gateP99],
-        width: 24,
+        width: 12,
+      }),
+      new cloudwatch.GraphWidget({
+        title: 'Gate decisions without the store',
+        left: [unavailableShare],
+        right: [gateDecisions(GATE_METRICS.unavailable)],
+        width: 12,
       }),
     );
   }

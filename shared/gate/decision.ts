@@ -1,3 +1,4 @@
+import type { StoreFailure } from '#shared/errors.ts';
 import type { MessageClass, Tier } from './policy.ts';
 
 /** One send the messaging stack asks about (validated by `decisionRequestSchema` before it gets here). */
@@ -20,6 +21,7 @@ export type DecisionReason =
   | 'under_caps'
   | 'transactional_override'
   | 'ad_on_alimtalk'
+  | 'not_carried_by_channel'
   | 'no_ad_consent'
   | 'ad_consent_expired'
   | 'night_ad_without_consent'
@@ -45,5 +47,7 @@ export interface DecisionAnswer {
   deferUntil?: string;
   /** For `cap_reached`: the most restrictive cap that was full. */
   limitedBy?: string;
+  /** For `gate_unavailable`: why the store could not answer. */
+  cause?: StoreFailure;
   caps: CapUsage[];
 }

@@ -5,24 +5,28 @@ import type { TierRecord } from './tiers.ts';
 export interface CountersSnapshot {
   /** Counter attribute (see caps.ts) -> sends counted. */
   counts: Record<string, number>;
-  /** Epoch ms of the last advertising send reserved this week. */
-  lastAdAt?: number;
-  /** Message id -> the stored outcome (`decision|reason|tier|limitedBy`), for idempotent retries. */
-  outcomes: Record<string, string>;
+  /** Epoch ms of the advertising sends counted this week under an ad gap. */
+  ads: number[];
+  /** Bumped by every write that adds an ad: a reservation names the version it decided on. */
+  adsVersion: number;
+  /** The stored outcome of the message asked about (`decision|reason|tier|limitedBy`), if it was counted. */
+  outcome?: string;
 }
 
-/** One conditional write: stores `outcome` under the message id and adds one to each counter, only if
- * the message id is new, every checked counter is under its limit, and the last ad is old enough. */
+/**
+ * One conditional write: adds one to each counter and keeps the outcome under the message id, only if
+ * the message id is new and every checked counter is under its limit (and, for an ad under a gap, no
+ * other ad was added since the version the gate decided on). Only decisions that count are written,
+ * so a user's item holds at most as many message ids as the caps let through.
+ */
 export interface Reservation {
   userId: string;
   week: IsoDay;
   messageId: string;
   checks: { attribute: string; limit: number }[];
   increments: string[];
-  /** The last advertising send must be at or before this instant (epoch ms). */
-  lastAdAtMost?: number;
-  /** Sets the last advertising send to this instant (epoch ms). */
-  adAt?: number;
+  /** An advertising send under a gap: its instant (epoch ms), and the ads version it was judged on. */
+  ad?: { at: number; version: number };
   outcome: string;
   /** TTL, epoch seconds: cleans up only; weeks are in the key, so nothing is ever reset in place. */
   expiresAt: number;
@@ -38,23 +42,20 @@ export interface TierChange {
 /**
  * The gate's state: tiers and weekly counters. DynamoDB (the shipped adapter, also over embedded
  * dynalite) or memory (the bench's store-free figure). Every failure or timeout surfaces as
- * `StoreUnavailableError`; a failed condition is not a failure (`reserved: false`, `false`).
+ * `StoreUnavailableError`; a failed condition is not a failure (`reserved: false`).
  */
 export interface GateStore {
   readTier(userId: string, signal?: AbortSignal): Promise<TierRecord | undefined>;
   /** Tiers of many users (any count; the adapter batches), absent users left out. */
   readTiers(userIds: string[], signal?: AbortSignal): Promise<Map<string, TierRecord>>;
   reserve(reservation: Reservation, signal?: AbortSignal): Promise<ReserveResult>;
-  readCounters(userId: string, week: IsoDay, signal?: AbortSignal): Promise<CountersSnapshot>;
-  /** Stores an outcome that counted nothing (a cap denial) unless one exists; false when one did. */
-  recordOutcome(
+  /** The week's counters and ads, and the outcome of `messageId` when given and counted. */
+  readCounters(
     userId: string,
     week: IsoDay,
-    messageId: string,
-    outcome: string,
-    expiresAt: number,
+    messageId?: string,
     signal?: AbortSignal,
-  ): Promise<boolean>;
+  ): Promise<CountersSnapshot>;
   /** Writes tier records (any count; the adapter batches and retries unprocessed items). */
   writeTiers(changes: TierChange[]): Promise<void>;
 }

@@ -1,4 +1,4 @@
-import { StoreUnavailableError } from '#shared/errors.ts';
+import { type StoreFailure, StoreUnavailableError } from '#shared/errors.ts';
 import { addDays, type IsoDay, seoulDay, seoulInstant, weekStart } from '#shared/time/seoul.ts';
 import {
   applicableCounters,
@@ -12,6 +12,7 @@ import type { DecisionAnswer, DecisionKind, DecisionReason, DecisionRequest } fr
 import type { CountersSnapshot, GateStore } from './gate-store.ts';
 import { legalCheck } from './legal.ts';
 import type { GatePolicy, Tier } from './policy.ts';
+import { type RequestParser, requestParser } from './request-schema.ts';
 import { backoffSteps, type TierRecord } from './tiers.ts';
 
 /**
@@ -31,6 +32,8 @@ export interface GateOptions {
   /** Parallel decisions within a batch. */
   batchConcurrency?: number;
   now?: () => Date;
+  /** Told of every store failure behind a `gate_unavailable` answer (the handler logs it). */
+  onStoreError?: (error: StoreUnavailableError, request: DecisionRequest) => void;
 }
 
 export interface UserTier {
@@ -43,6 +46,8 @@ export interface UserTier {
 }
 
 export interface Gate {
+  /** Checks a request as it arrived against the policy (its channels) and the clock (its dates). */
+  parse: RequestParser;
   decide(request: DecisionRequest): Promise<DecisionAnswer>;
   /** One answer per request, in order. */
   decideBatch(requests: DecisionRequest[]): Promise<DecisionAnswer[]>;
@@ -53,7 +58,8 @@ export interface Gate {
 const COUNTERS_KEEP_DAYS = 15;
 /** How long a sender waits before asking again about an informational send when the store is down. */
 const UNAVAILABLE_RETRY_MS = 5 * 60_000;
-const MAX_ATTEMPTS = 3;
+/** Rounds of read and conditional write under contention: a loser's second read sees the winner. */
+const MAX_ATTEMPTS = 4;
 /** How long after a week starts a retry may still find its first answer in last week's item. */
 const RETRY_REACH_MS = 60 * 60_000;
 const TIER_CACHE_MAX = 100_000;
@@ -76,11 +82,17 @@ export function decodeOutcome(
   };
 }
 
+function asStoreError(error: unknown): StoreUnavailableError {
+  return error instanceof StoreUnavailableError
+    ? error
+    : new StoreUnavailableError(String(error), { cause: error });
+}
+
 /** A deadline cleared as soon as the work ends (AbortSignal.timeout would leave a timer per decision). */
 function deadline(ms: number): { signal: AbortSignal; done: () => void } {
   const controller = new AbortController();
   const timer = setTimeout(
-    () => controller.abort(new StoreUnavailableError('gate store: deadline passed')),
+    () => controller.abort(new StoreUnavailableError('gate store: deadline passed', { failure: 'timeout' })),
     ms,
   );
   return { signal: controller.signal, done: () => clearTimeout(timer) };
@@ -90,10 +102,11 @@ function deadline(ms: number): { signal: AbortSignal; done: () => void } {
 function withDeadline<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
   if (signal.aborted) {
     work.catch(() => {});
-    return Promise.reject(new StoreUnavailableError('gate store: deadline passed'));
+    return Promise.reject(new StoreUnavailableError('gate store: deadline passed', { failure: 'timeout' }));
   }
   return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(new StoreUnavailableError('gate store: no answer before the deadline'));
+    const onAbort = () =>
+      reject(new StoreUnavailableError('gate store: no answer before the deadline', { failure: 'timeout' }));
     signal.addEventListener('abort', onAbort, { once: true });
     work.then(
       (value) => {
@@ -102,7 +115,7 @@ function withDeadline<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
       },
       (error: unknown) => {
         signal.removeEventListener('abort', onAbort);
-        reject(error instanceof StoreUnavailableError ? error : new StoreUnavailableError(String(error)));
+        reject(asStoreError(error));
       },
     );
   });
@@ -113,8 +126,9 @@ export function unavailableAnswer(
   request: DecisionRequest,
   at: Date,
   tier: Tier | 'unknown',
+  cause: StoreFailure = 'store_error',
 ): DecisionAnswer {
-  const base = { reason: 'gate_unavailable' as const, tier, caps: [] };
+  const base = { reason: 'gate_unavailable' as const, cause, tier, caps: [] };
   if (request.messageClass === 'transactional') return { decision: 'allow', ...base };
   if (request.messageClass === 'advertising') return { decision: 'deny', ...base };
   return {
@@ -165,6 +179,8 @@ export function createGate(options: GateOptions): Gate {
     return { ...decodeOutcome(outcome), caps: capUsage(checks, counters.counts) };
   }
 
+  const parse = requestParser(policy, now);
+
   async function decideWithStore(
     request: DecisionRequest,
     at: Date,
@@ -172,6 +188,7 @@ export function createGate(options: GateOptions): Gate {
     signal: AbortSignal,
   ): Promise<DecisionAnswer> {
     const { tier } = record;
+    const { userId, messageId } = request;
     const day = seoulDay(at);
     const week = weekStart(day);
     const expiresAt = expiresAtFor(week);
@@ -182,20 +199,10 @@ export function createGate(options: GateOptions): Gate {
       const answer: DecisionAnswer = { decision: 'allow', reason: 'transactional_override', tier, caps: [] };
       if (!policy.transactional.countTowardCaps) return answer;
       const increments = applicableCounters(tierPolicy, request, day).map((check) => check.attribute);
+      if (increments.length === 0) return answer;
       const outcome = encodeOutcome(answer);
       await call(
-        store.reserve(
-          {
-            userId: request.userId,
-            week,
-            messageId: request.messageId,
-            checks: [],
-            increments,
-            outcome,
-            expiresAt,
-          },
-          signal,
-        ),
+        store.reserve({ userId, week, messageId, checks: [], increments, outcome, expiresAt }, signal),
       );
       return answer;
     }
@@ -207,38 +214,75 @@ export function createGate(options: GateOptions): Gate {
     const isAd = request.messageClass === 'advertising';
     const gapMs = isAd ? tierPolicy.minAdGapMinutes * 60_000 : 0;
     const atMs = at.getTime();
-
-    if (atMs - Math.max(gapMs, RETRY_REACH_MS) < seoulInstant(week).getTime()) {
-      // Early in the week, last week's item may hold this message (a retry across Monday 00:00) or the
-      // last ad inside the gap: one extra read, Monday mornings only.
-      const previous = await call(store.readCounters(request.userId, addDays(week, -7), signal));
-      const prior = previous.outcomes[request.messageId];
-      if (prior) return replay(prior, checks, { counts: {}, outcomes: {} });
-      if (gapMs > 0 && previous.lastAdAt !== undefined && previous.lastAdAt > atMs - gapMs)
-        return {
-          decision: 'defer',
-          reason: 'min_ad_gap',
-          tier,
-          deferUntil: new Date(previous.lastAdAt + gapMs).toISOString(),
-          caps: capUsage(checks, {}),
-        };
-    }
-
     const allow: DecisionAnswer = { decision: 'allow', reason: 'under_caps', tier, caps: [] };
+    // No cap counts this send and no gap keeps its time: nothing to write, nothing to remember.
+    if (checks.length === 0 && gapMs === 0) return allow;
+
+    // Other weeks' items, read at most once a decision: a retry across Monday 00:00 finds its first
+    // answer in last week's item, and an ad near a week's edge has neighbours in the next or last one.
+    const otherWeeks = new Map<IsoDay, Promise<CountersSnapshot>>();
+    const readWeek = (other: IsoDay) => {
+      let read = otherWeeks.get(other);
+      if (!read) {
+        read = call(store.readCounters(userId, other, messageId, signal));
+        otherWeeks.set(other, read);
+      }
+      return read;
+    };
+    const lastWeek = addDays(week, -7);
+    if (atMs - RETRY_REACH_MS < seoulInstant(week).getTime()) {
+      const previous = await readWeek(lastWeek);
+      if (previous.outcome) return replay(previous.outcome, checks, previous);
+    }
+    const neighbourAds: number[] = [];
+    if (gapMs > 0)
+      for (const other of [lastWeek, addDays(week, 7)]) {
+        const starts = seoulInstant(other).getTime();
+        const ends = seoulInstant(addDays(other, 7)).getTime();
+        if (starts < atMs + gapMs && ends > atMs - gapMs) neighbourAds.push(...(await readWeek(other)).ads);
+      }
+
+    const deny = (full: CounterCheck, counters: CountersSnapshot): DecisionAnswer => ({
+      decision: 'deny',
+      reason: 'cap_reached',
+      tier,
+      limitedBy: full.cap,
+      caps: capUsage(checks, counters.counts),
+    });
+    const closed = checks.some((check) => check.limit <= 0);
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+      let adsVersion: number | undefined;
+      if (gapMs > 0) {
+        // The gap holds against the nearest counted ad on either side of `at`, whatever order the
+        // requests came in: judged on the week's ads as read, written only if none was added since.
+        const counters = await call(store.readCounters(userId, week, messageId, signal));
+        if (counters.outcome) return replay(counters.outcome, checks, counters);
+        const full = mostRestrictiveFull(checks, counters.counts);
+        if (full) return deny(full, counters);
+        let clearAt = 0;
+        for (const adAt of [...counters.ads, ...neighbourAds])
+          if (Math.abs(adAt - atMs) < gapMs) clearAt = Math.max(clearAt, adAt + gapMs);
+        if (clearAt > 0)
+          return {
+            decision: 'defer',
+            reason: 'min_ad_gap',
+            tier,
+            deferUntil: new Date(clearAt).toISOString(),
+            caps: capUsage(checks, counters.counts),
+          };
+        adsVersion = counters.adsVersion;
+      }
       // A cap of 0 (adaptive back-off can floor one to 0) can never be reserved: no write needed.
-      const closed = checks.some((check) => check.limit <= 0);
       if (!closed) {
         const result = await call(
           store.reserve(
             {
-              userId: request.userId,
+              userId,
               week,
-              messageId: request.messageId,
+              messageId,
               checks: checks.map(({ attribute, limit }) => ({ attribute, limit })),
               increments: checks.map((check) => check.attribute),
-              ...(gapMs > 0 ? { lastAdAtMost: atMs - gapMs } : {}),
-              ...(isAd ? { adAt: atMs } : {}),
+              ...(adsVersion !== undefined ? { ad: { at: atMs, version: adsVersion } } : {}),
               outcome: encodeOutcome(allow),
               expiresAt,
             },
@@ -246,42 +290,14 @@ export function createGate(options: GateOptions): Gate {
           ),
         );
         if (result.reserved) return { ...allow, caps: capUsage(checks, result.counters.counts) };
+        // An ad under a gap reads the week again at the top of the loop.
+        if (gapMs > 0) continue;
       }
-      // The condition failed: read back why. Nothing was counted.
-      const counters = await call(store.readCounters(request.userId, week, signal));
-      const prior = counters.outcomes[request.messageId];
-      if (prior) return replay(prior, checks, counters);
+      // The condition failed: read back why. Nothing was counted, and a denial is not kept.
+      const counters = await call(store.readCounters(userId, week, messageId, signal));
+      if (counters.outcome) return replay(counters.outcome, checks, counters);
       const full = mostRestrictiveFull(checks, counters.counts);
-      if (full) {
-        const deny: DecisionAnswer = {
-          decision: 'deny',
-          reason: 'cap_reached',
-          tier,
-          limitedBy: full.cap,
-          caps: capUsage(checks, counters.counts),
-        };
-        // Kept so a retry of this message gets this answer even after the window rolls over.
-        const stored = await call(
-          store.recordOutcome(
-            request.userId,
-            week,
-            request.messageId,
-            encodeOutcome(deny),
-            expiresAt,
-            signal,
-          ),
-        );
-        if (stored) return deny;
-        continue;
-      }
-      if (gapMs > 0 && counters.lastAdAt !== undefined && counters.lastAdAt > atMs - gapMs)
-        return {
-          decision: 'defer',
-          reason: 'min_ad_gap',
-          tier,
-          deferUntil: new Date(counters.lastAdAt + gapMs).toISOString(),
-          caps: capUsage(checks, counters.counts),
-        };
+      if (full) return deny(full, counters);
       // Another request changed the item between our write and our read: try again.
     }
     throw new StoreUnavailableError('gate store: the counters kept changing under concurrent requests');
@@ -292,13 +308,15 @@ export function createGate(options: GateOptions): Gate {
     signal: AbortSignal,
     tierRead: Promise<TierRecord | undefined>,
   ): Promise<DecisionAnswer> {
-    const at = request.at ? new Date(request.at) : now();
+    const current = now();
+    const at = request.at ? new Date(request.at) : current;
     // Settled either way, so a legal refusal never leaves an unhandled rejection behind.
     const settledTier = tierRead.then(
       (record) => ({ ok: true as const, record: effectiveRecord(record) }),
-      () => ({ ok: false as const }),
+      (error: unknown) => ({ ok: false as const, error: asStoreError(error) }),
     );
-    const legal = legalCheck(request, at);
+    // Consent is judged at the later of the send time and now: a past `at` cannot revive it.
+    const legal = legalCheck(request, at, policy.channels, at > current ? at : current);
     if (legal) {
       const tier = await settledTier;
       return {
@@ -310,16 +328,29 @@ export function createGate(options: GateOptions): Gate {
       };
     }
     const tier = await settledTier;
-    if (!tier.ok) return unavailableAnswer(request, at, 'unknown');
+    if (!tier.ok) return unavailable(request, at, 'unknown', tier.error);
     try {
       return await decideWithStore(request, at, tier.record, signal);
     } catch (error) {
-      if (error instanceof StoreUnavailableError) return unavailableAnswer(request, at, tier.record.tier);
+      if (error instanceof StoreUnavailableError) return unavailable(request, at, tier.record.tier, error);
       throw error;
     }
   }
 
+  /** The fail-safe answer, with the store's failure reported to whoever watches the gate. */
+  function unavailable(
+    request: DecisionRequest,
+    at: Date,
+    tier: Tier | 'unknown',
+    error: StoreUnavailableError,
+  ): DecisionAnswer {
+    options.onStoreError?.(error, request);
+    return unavailableAnswer(request, at, tier, error.failure);
+  }
+
   return {
+    parse,
+
     async decide(request) {
       const { signal, done } = deadline(timeoutMs);
       try {

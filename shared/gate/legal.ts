@@ -1,5 +1,6 @@
-import { addDays, addSeoulYears, seoulDay, seoulHour, seoulInstant } from '#shared/time/seoul.ts';
+import { addDays, addSeoulYears, isIsoDay, seoulDay, seoulHour, seoulInstant } from '#shared/time/seoul.ts';
 import type { DecisionKind, DecisionReason, DecisionRequest } from './decision.ts';
+import type { ChannelRules } from './policy.ts';
 
 /**
  * Korea's rules for advertising (정보통신망법 제50조), checked before any quota and without the store,
@@ -34,14 +35,37 @@ export function nightEnds(at: Date): Date {
     : seoulInstant(day, NIGHT_ENDS_HOUR);
 }
 
-/** Undefined when the law lets the send through to the quota checks; else the refusal or the deferral. */
-export function legalCheck(request: DecisionRequest, at: Date): LegalVerdict | undefined {
+/** A consent record: a calendar date is 00:00 Asia/Seoul that day; a date-time carries its offset. */
+export function consentInstant(text: string): Date {
+  return isIsoDay(text) ? seoulInstant(text) : new Date(text);
+}
+
+/**
+ * Undefined when the law and the channel's terms let the send through to the quota checks; else the
+ * refusal or the deferral. Consent age is judged at `consentJudgedAt` (the later of the send time and
+ * now, so a send time in the past cannot revive expired consent); the night rule at the send time.
+ */
+export function legalCheck(
+  request: DecisionRequest,
+  at: Date,
+  channels: Readonly<Record<string, ChannelRules>>,
+  consentJudgedAt: Date = at,
+): LegalVerdict | undefined {
+  // A channel the policy does not list carries nothing; alimtalk carries no advertising (KakaoTalk's terms).
+  if (!channels[request.channel]?.carries.includes(request.messageClass))
+    return {
+      decision: 'deny',
+      reason:
+        request.channel === 'alimtalk' && request.messageClass === 'advertising'
+          ? 'ad_on_alimtalk'
+          : 'not_carried_by_channel',
+    };
   if (request.messageClass !== 'advertising') return undefined;
-  // Alimtalk is an information-only channel by KakaoTalk's terms: advertising there is never allowed.
-  if (request.channel === 'alimtalk') return { decision: 'deny', reason: 'ad_on_alimtalk' };
   if (!request.consent.ad || !request.consent.adConsentedAt)
     return { decision: 'deny', reason: 'no_ad_consent' };
-  if (at.getTime() > adConsentExpiry(new Date(request.consent.adConsentedAt)).getTime())
+  const consentedAt = consentInstant(request.consent.adConsentedAt);
+  if (consentedAt.getTime() > consentJudgedAt.getTime()) return { decision: 'deny', reason: 'no_ad_consent' };
+  if (consentJudgedAt.getTime() > adConsentExpiry(consentedAt).getTime())
     return { decision: 'deny', reason: 'ad_consent_expired' };
   // Night-time consent is required on every medium but email (제50조③); hold the send, do not drop it.
   if (request.channel !== 'email' && isNight(at) && !request.consent.nightAd)

@@ -9,21 +9,31 @@ import type { TierRecord } from './tiers.ts';
 export function createMemoryGateStore(tiers: Map<string, TierRecord> = new Map()): GateStore & {
   tiers: Map<string, TierRecord>;
 } {
-  const counters = new Map<string, CountersSnapshot>();
+  interface Item {
+    counts: Record<string, number>;
+    ads: number[];
+    adsVersion: number;
+    outcomes: Map<string, string>;
+  }
+  const counters = new Map<string, Item>();
   const itemFor = (userId: string, week: IsoDay) => {
     const key = `${userId}\u0000${week}`;
     let item = counters.get(key);
     if (!item) {
-      item = { counts: {}, outcomes: {} };
+      item = { counts: {}, ads: [], adsVersion: 0, outcomes: new Map() };
       counters.set(key, item);
     }
     return item;
   };
-  const copy = (item: CountersSnapshot): CountersSnapshot => ({
-    counts: { ...item.counts },
-    outcomes: { ...item.outcomes },
-    ...(item.lastAdAt === undefined ? {} : { lastAdAt: item.lastAdAt }),
-  });
+  const snapshot = (item: Item, messageId?: string): CountersSnapshot => {
+    const outcome = messageId === undefined ? undefined : item.outcomes.get(messageId);
+    return {
+      counts: { ...item.counts },
+      ads: [...item.ads],
+      adsVersion: item.adsVersion,
+      ...(outcome === undefined ? {} : { outcome }),
+    };
+  };
 
   return {
     tiers,
@@ -40,29 +50,21 @@ export function createMemoryGateStore(tiers: Map<string, TierRecord> = new Map()
     },
     async reserve(reservation: Reservation) {
       const item = itemFor(reservation.userId, reservation.week);
-      if (item.outcomes[reservation.messageId] !== undefined) return { reserved: false };
+      if (item.outcomes.has(reservation.messageId)) return { reserved: false };
       if (reservation.checks.some((check) => (item.counts[check.attribute] ?? 0) >= check.limit))
         return { reserved: false };
-      if (
-        reservation.lastAdAtMost !== undefined &&
-        item.lastAdAt !== undefined &&
-        item.lastAdAt > reservation.lastAdAtMost
-      )
-        return { reserved: false };
+      if (reservation.ad && item.adsVersion !== reservation.ad.version) return { reserved: false };
       for (const attribute of reservation.increments)
         item.counts[attribute] = (item.counts[attribute] ?? 0) + 1;
-      if (reservation.adAt !== undefined) item.lastAdAt = reservation.adAt;
-      item.outcomes[reservation.messageId] = reservation.outcome;
-      return { reserved: true, counters: copy(item) };
+      if (reservation.ad) {
+        item.ads.push(reservation.ad.at);
+        item.adsVersion++;
+      }
+      item.outcomes.set(reservation.messageId, reservation.outcome);
+      return { reserved: true, counters: snapshot(item) };
     },
-    async readCounters(userId, week) {
-      return copy(itemFor(userId, week));
-    },
-    async recordOutcome(userId, week, messageId, outcome) {
-      const item = itemFor(userId, week);
-      if (item.outcomes[messageId] !== undefined) return false;
-      item.outcomes[messageId] = outcome;
-      return true;
+    async readCounters(userId, week, messageId) {
+      return snapshot(itemFor(userId, week), messageId);
     },
     async writeTiers(changes) {
       for (const { userId, record } of changes) tiers.set(userId, record);

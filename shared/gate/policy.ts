@@ -52,8 +52,49 @@ const tierPolicySchema = z.strictObject({
 });
 export type TierPolicy = z.output<typeof tierPolicySchema>;
 
+/** What each channel type may carry. Alimtalk is information-only by KakaoTalk's terms. */
+const channelSchema = z.strictObject({
+  carries: z.array(z.enum(MESSAGE_CLASSES)).min(1),
+});
+export type ChannelRules = z.output<typeof channelSchema>;
+
+/** The channel types a default policy knows: Kakao's two, app push, SMS/LMS/MMS and e-mail. */
+export const DEFAULT_CHANNELS: Record<string, ChannelRules> = {
+  alimtalk: { carries: ['transactional', 'informational'] },
+  friendtalk: { carries: ['transactional', 'informational', 'advertising'] },
+  push: { carries: ['transactional', 'informational', 'advertising'] },
+  sms: { carries: ['transactional', 'informational', 'advertising'] },
+  lms: { carries: ['transactional', 'informational', 'advertising'] },
+  mms: { carries: ['transactional', 'informational', 'advertising'] },
+  email: { carries: ['transactional', 'informational', 'advertising'] },
+};
+
 export const policySchema = z
   .strictObject({
+    /**
+     * How far a request's planned send time `at` may sit from now: a little behind (clocks and queues
+     * lag), at most `maxAheadMinutes` ahead. Outside that, the request is refused naming `at`.
+     */
+    timing: z
+      .strictObject({
+        maxSkewMinutes: z.number().int().min(0).max(60).default(5),
+        maxAheadMinutes: z
+          .number()
+          .int()
+          .min(0)
+          .max(7 * 24 * 60)
+          .default(24 * 60),
+      })
+      .prefault({}),
+    /** The closed set of channel types a request may name, and the message classes each may carry. */
+    channels: z
+      .record(name, channelSchema)
+      .default(DEFAULT_CHANNELS)
+      .refine((channels) => Object.keys(channels).length > 0, { message: 'list at least one channel' })
+      .refine((channels) => !channels.alimtalk?.carries.includes('advertising'), {
+        message: 'alimtalk may not carry advertising (KakaoTalk terms; use friendtalk)',
+        path: ['alimtalk', 'carries'],
+      }),
     tiering: z.strictObject({
       /** Trailing window of engagement, in days, ending the day before the refresh. */
       windowDays: z.number().int().min(1).max(365).default(30),
@@ -96,6 +137,12 @@ export const policySchema = z
     for (const tier of TIERS) {
       const seen = new Set<string>();
       policy.tiers[tier].caps.forEach((cap, index) => {
+        if (cap.scope === 'channel' && cap.match !== undefined && !(cap.match in policy.channels))
+          context.addIssue({
+            code: 'custom',
+            message: `no channel "${cap.match}" in channels (${Object.keys(policy.channels).join(', ')})`,
+            path: ['tiers', tier, 'caps', index, 'match'],
+          });
         if (seen.has(cap.name))
           context.addIssue({
             code: 'custom',

@@ -1,8 +1,13 @@
 import { z } from 'zod';
 import type { DecisionRequest } from './decision.ts';
-import { MESSAGE_CLASSES, NAME } from './policy.ts';
+import { consentInstant } from './legal.ts';
+import { type GatePolicy, MESSAGE_CLASSES, NAME } from './policy.ts';
 
-/** Requests as they arrive over HTTP: nothing reaches the gate or the store before this passes. */
+/**
+ * Requests as they arrive over HTTP: nothing reaches the gate or the store before this passes. The
+ * policy closes the set of channels; the clock bounds every date, so no date reaches arithmetic
+ * unchecked and no caller can move a send into the past to slip past consent or a cap.
+ */
 
 export const BATCH_LIMIT = 500;
 
@@ -11,39 +16,96 @@ const id = z
   .regex(/^[\x21-\x7e]{1,128}$/, 'expected 1 to 128 printable ASCII characters without spaces');
 const instant = z.iso.datetime({ offset: true, message: 'expected an ISO 8601 date-time with offset' });
 const name = z.string().regex(NAME, 'expected a lowercase name (a-z, 0-9, _ . -), at most 64 characters');
-
-export const decisionRequestSchema = z
-  .strictObject({
-    userId: id,
-    channel: name,
-    messageClass: z.enum(MESSAGE_CLASSES),
-    category: name,
-    campaignId: id.optional(),
-    messageId: id,
-    consent: z.strictObject({
-      ad: z.boolean(),
-      adConsentedAt: instant.optional(),
-      nightAd: z.boolean(),
-    }),
-    at: instant.optional(),
-  })
-  .refine((request) => request.consent?.ad !== true || request.consent.adConsentedAt !== undefined, {
-    message: 'required when consent.ad is true (consent older than two years does not count)',
-    path: ['consent', 'adConsentedAt'],
-    // Checked even when other fields are bad, so one answer names every bad field.
-    when: (payload) => typeof payload.value === 'object' && payload.value !== null,
-  }) satisfies z.ZodType<DecisionRequest>;
-
-export const batchRequestSchema = z.strictObject({
-  requests: z.array(decisionRequestSchema).min(1).max(BATCH_LIMIT),
+const consentDate = z.union([z.iso.date(), z.iso.datetime({ offset: true })], {
+  error: 'expected a date (YYYY-MM-DD, read as 00:00 Asia/Seoul) or an ISO 8601 date-time with offset',
 });
 
-export const userIdSchema = id;
+/** Consent records older than this are not consent records: refused before any date arithmetic. */
+const EARLIEST_CONSENT_YEAR = 1970;
 
 export interface FieldProblem {
   field: string;
   message: string;
 }
+
+export type Parsed<T> = { ok: true; value: T } | { ok: false; problems: FieldProblem[] };
+
+/** Checks one decision request against the policy and the clock. */
+export type RequestParser = (input: unknown) => Parsed<DecisionRequest>;
+
+const minutes = (n: number) => n * 60_000;
+
+export function requestParser(policy: GatePolicy, now: () => Date): RequestParser {
+  const channels = Object.keys(policy.channels);
+  const { maxSkewMinutes, maxAheadMinutes } = policy.timing;
+  const schema = z
+    .strictObject({
+      userId: id,
+      channel: z.enum(channels as [string, ...string[]], {
+        error: `expected one of the policy's channels: ${channels.join(', ')}`,
+      }),
+      messageClass: z.enum(MESSAGE_CLASSES),
+      category: name,
+      campaignId: id.optional(),
+      messageId: id,
+      consent: z.strictObject({
+        ad: z.boolean(),
+        adConsentedAt: consentDate.optional(),
+        nightAd: z.boolean(),
+      }),
+      at: instant.optional(),
+    })
+    .superRefine(
+      (request, context) => {
+        const current = now().getTime();
+        if (request.consent?.ad === true && request.consent.adConsentedAt === undefined)
+          context.addIssue({
+            code: 'custom',
+            message: 'required when consent.ad is true (consent older than two years does not count)',
+            path: ['consent', 'adConsentedAt'],
+          });
+        // Only well-formed dates are range-checked (a malformed one has its own problem already).
+        if (instant.safeParse(request.at).success) {
+          const at = new Date(request.at as string).getTime();
+          const earliest = current - minutes(maxSkewMinutes);
+          const latest = current + minutes(maxAheadMinutes);
+          if (!(at >= earliest && at <= latest))
+            context.addIssue({
+              code: 'custom',
+              message: `expected between ${new Date(earliest).toISOString()} and ${new Date(latest).toISOString()} (now - ${maxSkewMinutes} min to now + ${maxAheadMinutes} min); leave it out to mean now`,
+              path: ['at'],
+            });
+        }
+        const consented = request.consent?.adConsentedAt;
+        if (consented !== undefined && consentDate.safeParse(consented).success) {
+          if (Number(consented.slice(0, 4)) < EARLIEST_CONSENT_YEAR)
+            context.addIssue({
+              code: 'custom',
+              message: `expected a consent date in ${EARLIEST_CONSENT_YEAR} or later`,
+              path: ['consent', 'adConsentedAt'],
+            });
+          else if (consentInstant(consented).getTime() > current + minutes(maxSkewMinutes))
+            context.addIssue({
+              code: 'custom',
+              message: 'is in the future: consent is recorded when it is given',
+              path: ['consent', 'adConsentedAt'],
+            });
+        }
+      },
+      {
+        // Checked even when other fields are bad, so one answer names every bad field.
+        when: (payload) => typeof payload.value === 'object' && payload.value !== null,
+      },
+    );
+  return (input) => {
+    const parsed = schema.safeParse(input);
+    return parsed.success
+      ? { ok: true, value: parsed.data as DecisionRequest }
+      : { ok: false, problems: fieldProblems(parsed.error) };
+  };
+}
+
+export const userIdSchema = id;
 
 /** Every problem zod found, one per field (unknown keys named one by one). */
 export function fieldProblems(error: z.ZodError): FieldProblem[] {

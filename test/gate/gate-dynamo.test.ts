@@ -1,10 +1,12 @@
 import type { AddressInfo } from 'node:net';
 import { createServer, type Server, type Socket } from 'node:net';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type EmbeddedDynamo, startEmbeddedDynamo } from '#shared/adapters/dynamo/embedded.ts';
 import { createDynamoGateStore } from '#shared/adapters/dynamo/gate-store.ts';
+import { StoreUnavailableError } from '#shared/errors.ts';
 import { createGate } from '#shared/gate/gate.ts';
 import type { GateStore } from '#shared/gate/gate-store.ts';
 import type { GatePolicy } from '#shared/gate/policy.ts';
@@ -152,6 +154,38 @@ describe('caps on the embedded store', () => {
     expect(mondayLater.decision).toBe('allow');
   });
 
+  it('holds the gap against the nearest ad on either side, whatever order the requests come in', async () => {
+    // Prepare
+    const gate = gateFor(
+      singleCapPolicy({ name: 'ads', scope: 'total', window: 'week', limit: 10 }, { minAdGapMinutes: 240 }),
+    );
+    const userId = freshUser();
+    const ad = (at: string) =>
+      gate.decide(
+        adRequest({
+          userId,
+          at,
+          consent: { ad: true, adConsentedAt: '2026-01-01T00:00:00+09:00', nightAd: true },
+        }),
+      );
+
+    // Act: the 14:00 ad is asked about first, then sends planned before it
+    const afternoon = await ad('2026-11-25T14:00:00+09:00');
+    const lateMorning = await ad('2026-11-25T11:00:00+09:00');
+    const morning = await ad('2026-11-25T09:00:00+09:00');
+    const justAfterMorning = await ad('2026-11-25T10:00:00+09:00');
+
+    // Assess
+    expect(afternoon.decision).toBe('allow');
+    expect(lateMorning).toMatchObject({
+      decision: 'defer',
+      reason: 'min_ad_gap',
+      deferUntil: '2026-11-25T09:00:00.000Z',
+    });
+    expect(morning.decision).toBe('allow');
+    expect(justAfterMorning).toMatchObject({ decision: 'defer', reason: 'min_ad_gap' });
+  });
+
   it('never caps transactional messages and does not count them by default', async () => {
     // Prepare
     const gate = gateFor(singleCapPolicy({ name: 'all-daily', scope: 'total', window: 'day', limit: 1 }));
@@ -286,33 +320,62 @@ describe('idempotency and concurrency', () => {
     expect(next.caps[0]?.used).toBe(1);
   });
 
-  it('keeps a denial for a retry even after the window has room again', async () => {
+  it('keeps no record of a denial: a retry once the window has room is decided afresh', async () => {
     // Prepare
     const gate = gateFor(singleCapPolicy({ name: 'daily', scope: 'total', window: 'day', limit: 1 }));
     const userId = freshUser();
     await gate.decide(adRequest({ userId, messageClass: 'informational', at: '2026-11-24T09:00:00+09:00' }));
-    const denied = await gate.decide(
-      adRequest({
-        userId,
-        messageClass: 'informational',
-        messageId: 'late',
-        at: '2026-11-24T10:00:00+09:00',
-      }),
-    );
+    const late = { userId, messageClass: 'informational' as const, messageId: 'late' };
+    const denied = await gate.decide(adRequest({ ...late, at: '2026-11-24T10:00:00+09:00' }));
 
     // Act: the same message retried the next day, same week
-    const retry = await gate.decide(
-      adRequest({
-        userId,
-        messageClass: 'informational',
-        messageId: 'late',
-        at: '2026-11-25T10:00:00+09:00',
+    const retry = await gate.decide(adRequest({ ...late, at: '2026-11-25T10:00:00+09:00' }));
+
+    // Assess
+    expect(denied).toMatchObject({ decision: 'deny', reason: 'cap_reached', limitedBy: 'daily' });
+    expect(retry).toMatchObject({ decision: 'allow', caps: [{ name: 'daily', used: 1 }] });
+  });
+
+  it('keeps a user at every cap to a few KB however many requests and however long their ids', async () => {
+    // Prepare: the shipped policy's largest caps (a high-tier user), the longest ids allowed
+    await store.writeTiers([{ userId: 'busy', record: { tier: 'high' } }]);
+    const gate = gateFor(policyWith());
+    const longId = (i: number) => `${'x'.repeat(120)}-${String(i).padStart(6, '0')}`;
+    const classes = ['informational', 'advertising'] as const;
+    const categories = ['notice', 'content', 'community', 'benefit', 'event'];
+    const channels = ['push', 'sms', 'friendtalk'];
+
+    // Act: 3,000 requests over one Seoul week, each a new message; most are denied
+    for (let i = 0; i < 3_000; i++) {
+      const day = 23 + (i % 7);
+      await gate.decide(
+        adRequest({
+          userId: 'busy',
+          messageId: longId(i),
+          campaignId: longId(i),
+          messageClass: classes[i % 2]!,
+          category: categories[i % categories.length]!,
+          channel: channels[i % channels.length]!,
+          consent: { ad: true, adConsentedAt: '2026-01-01', nightAd: true },
+          at: `2026-11-${day}T${String(8 + (i % 12)).padStart(2, '0')}:${String(i % 60).padStart(2, '0')}:00+09:00`,
+        }),
+      );
+    }
+    const { Item } = await dynamo.documentClient.send(
+      new GetCommand({
+        TableName: dynamo.tableNames.gate,
+        Key: { pk: 'USER#busy', sk: 'COUNTERS#2026-11-23' },
       }),
     );
 
-    // Assess
-    expect(denied).toMatchObject({ decision: 'deny', reason: 'cap_reached' });
-    expect(retry).toMatchObject({ decision: 'deny', reason: 'cap_reached', limitedBy: 'daily' });
+    // Assess: DynamoDB sizes an item as its attribute names plus their values
+    const size = Object.entries(Item ?? {}).reduce(
+      (sum, [name, value]) =>
+        sum + name.length + (value instanceof Set ? value.size * 21 : String(value).length),
+      0,
+    );
+    expect(Item).toBeDefined();
+    expect(size).toBeLessThan(4_096);
   });
 
   it('never exceeds a cap of 5 under 50 parallel requests for one user', async () => {
@@ -400,10 +463,12 @@ describe('store unavailable', () => {
     client.destroy();
 
     // Assess
-    expect(answers.map((answer) => `${answer.decision}:${answer.reason}:${answer.tier}`)).toEqual([
-      'allow:gate_unavailable:unknown',
-      'deny:gate_unavailable:unknown',
-      'defer:gate_unavailable:unknown',
+    expect(
+      answers.map((answer) => `${answer.decision}:${answer.reason}:${answer.cause}:${answer.tier}`),
+    ).toEqual([
+      'allow:gate_unavailable:timeout:unknown',
+      'deny:gate_unavailable:timeout:unknown',
+      'defer:gate_unavailable:timeout:unknown',
     ]);
     expect(waited).toBeLessThan(2_000);
   });
@@ -425,5 +490,41 @@ describe('store unavailable', () => {
     // Assess
     expect(night).toMatchObject({ decision: 'defer', reason: 'night_ad_without_consent' });
     expect(day).toMatchObject({ decision: 'deny', reason: 'gate_unavailable' });
+  });
+});
+
+describe('store failures, by cause (DynamoDB mocked: throttling has no local engine)', () => {
+  it.each([
+    ['ThrottlingException', 'throttled'],
+    ['ProvisionedThroughputExceededException', 'throttled'],
+    ['AbortError', 'timeout'],
+    ['InternalServerError', 'store_error'],
+  ])('reports %s as %s, with the error as its cause', async (name, failure) => {
+    // Prepare
+    const mocked = mockClient(DynamoDBDocumentClient);
+    const error = Object.assign(new Error(`${name} happened`), { name });
+    mocked.on(UpdateCommand).rejects(error);
+    const failing = createDynamoGateStore({
+      documentClient: DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'local' })),
+      tableName: 'gate',
+    });
+
+    // Act
+    const thrown = await failing
+      .reserve({
+        userId: 'u',
+        week: '2026-11-23',
+        messageId: 'm',
+        checks: [],
+        increments: ['w:all:*'],
+        outcome: 'allow|under_caps|mid|',
+        expiresAt: 0,
+      })
+      .catch((caught: unknown) => caught);
+    mocked.restore();
+
+    // Assess
+    expect(thrown).toBeInstanceOf(StoreUnavailableError);
+    expect(thrown).toMatchObject({ failure, cause: error });
   });
 });

@@ -10,7 +10,8 @@ import { DEFAULT_POLICY, DEFAULT_POLICY_INPUT } from '#shared/gate/default-polic
 import { createGate } from '#shared/gate/gate.ts';
 import { createMemoryGateStore } from '#shared/gate/memory-store.ts';
 import { parsePolicy } from '#shared/gate/policy.ts';
-import { adRequest } from './helpers.ts';
+import { userIdPseudonym } from '#shared/gate/pseudonym.ts';
+import { adRequest, TEST_NOW, testNow } from './helpers.ts';
 
 const context = { functionName: 'fatigue-gate', awsRequestId: 'req-1' } as Context;
 const post = (path: string, body: unknown) =>
@@ -36,7 +37,12 @@ describe('fatigue-gate handler (middy + Powertools)', () => {
   it('logs every decision with its reason and counts decisions by tier, decision and reason', async () => {
     // Prepare
     const { logger, metrics, counted, info } = observed();
-    const gate = createGate({ store: createMemoryGateStore(), policy: DEFAULT_POLICY, timeoutMs: 1_000 });
+    const gate = createGate({
+      store: createMemoryGateStore(),
+      policy: DEFAULT_POLICY,
+      timeoutMs: 1_000,
+      now: testNow,
+    });
     const handler = createGateHandler({ gate, logger, metrics });
     const requests = [
       adRequest({ userId: 'h1' }),
@@ -101,7 +107,7 @@ describe('fatigue-gate handler when the store is down', () => {
     down.readTier = () =>
       Promise.reject(new StoreUnavailableError('gate store read tier: connection refused'));
     const handler = createGateHandler({
-      gate: createGate({ store: down, policy: DEFAULT_POLICY, timeoutMs: 100 }),
+      gate: createGate({ store: down, policy: DEFAULT_POLICY, timeoutMs: 100, now: testNow }),
       logger,
       metrics,
     });
@@ -114,9 +120,92 @@ describe('fatigue-gate handler when the store is down', () => {
     );
 
     // Assess
-    expect(JSON.parse(decision.body)).toMatchObject({ decision: 'deny', reason: 'gate_unavailable' });
+    expect(JSON.parse(decision.body)).toMatchObject({
+      decision: 'deny',
+      reason: 'gate_unavailable',
+      cause: 'store_error',
+    });
     expect(tier.statusCode).toBe(503);
     expect(tier.headers?.['content-type']).toBe('application/problem+json');
+  });
+});
+
+describe('fatigue-gate handler: a failing store is seen', () => {
+  it('answers the fail-safe decision with its cause, logs it and counts it beside all decisions', async () => {
+    // Prepare
+    const { logger, metrics, counted } = observed();
+    const totals = vi.spyOn(metrics, 'addMetric');
+    const warn = vi.spyOn(logger, 'warn');
+    const throttled = createMemoryGateStore();
+    throttled.reserve = () =>
+      Promise.reject(
+        new StoreUnavailableError('gate store reserve: ThrottlingException: Rate exceeded', {
+          failure: 'throttled',
+        }),
+      );
+    const seen: string[] = [];
+    const gate = createGate({
+      store: throttled,
+      policy: DEFAULT_POLICY,
+      timeoutMs: 100,
+      now: testNow,
+      onStoreError: (error) => seen.push(`${error.failure}: ${error.message}`),
+    });
+    const handler = createGateHandler({ gate, logger, metrics });
+    const requests = [
+      adRequest({ userId: 'down-1' }),
+      adRequest({ userId: 'down-1', messageClass: 'transactional', category: 'billing' }),
+    ];
+
+    // Act
+    const response = await handler(post('/v1/decisions/batch', { requests }), context);
+
+    // Assess
+    const [ad, receipt] = JSON.parse(response.body).answers;
+    expect(ad).toMatchObject({ decision: 'deny', reason: 'gate_unavailable', cause: 'throttled' });
+    expect(receipt).toMatchObject({ decision: 'allow', reason: 'transactional_override' });
+    expect(seen).toEqual(['throttled: gate store reserve: ThrottlingException: Rate exceeded']);
+    expect(warn).toHaveBeenCalledWith(
+      'gate decision: store unavailable',
+      expect.objectContaining({ reason: 'gate_unavailable', cause: 'throttled' }),
+    );
+    expect(counted).toContainEqual({
+      name: 'GateDecisions',
+      value: 1,
+      dimensions: { tier: 'mid', decision: 'deny', reason: 'gate_unavailable', cause: 'throttled' },
+    });
+    expect(totals).toHaveBeenCalledWith('GateDecisions', 'Count', 2);
+    expect(totals).toHaveBeenCalledWith('GateUnavailable', 'Count', 1);
+  });
+
+  it('logs a keyed hash of the user id, the same for the same user, never the id', async () => {
+    // Prepare
+    const { logger, metrics, info } = observed();
+    const gate = createGate({
+      store: createMemoryGateStore(),
+      policy: DEFAULT_POLICY,
+      timeoutMs: 1_000,
+      now: testNow,
+    });
+    const handler = createGateHandler({
+      gate,
+      logger,
+      metrics,
+      logUserId: userIdPseudonym('a-key-of-sixteen-chars'),
+    });
+    const requests = ['010-1234-5678', '010-1234-5678', 'someone-else'].map((userId) =>
+      adRequest({ userId, messageClass: 'informational', category: 'notice' }),
+    );
+
+    // Act
+    await handler(post('/v1/decisions/batch', { requests }), context);
+
+    // Assess
+    const logged = info.mock.calls.map(([, entry]) => (entry as { userId: string }).userId);
+    expect(logged[0]).toMatch(/^u_[\w-]{22}$/);
+    expect(logged[1]).toBe(logged[0]);
+    expect(logged[2]).not.toBe(logged[0]);
+    expect(JSON.stringify(info.mock.calls)).not.toContain('010-1234-5678');
   });
 });
 
@@ -137,9 +226,13 @@ describe('gate configuration', () => {
     ],
     [{ GATE_STORE_TIMEOUT_MS: 'soon' }, 'GATE_STORE_TIMEOUT_MS'],
     [{ GATE_TABLE: '' }, 'GATE_TABLE'],
+    [{ GATE_USER_ID_KEY: undefined }, 'GATE_USER_ID_KEY'],
+    [{ GATE_USER_ID_KEY: 'short' }, 'GATE_USER_ID_KEY'],
+    [{ GATE_LOG_USER_IDS: 'plain' }, 'GATE_LOG_USER_IDS'],
   ])('refuses a bad environment naming the key (%o)', (env, key) => {
     // Act
-    const load = () => readGateConfig({ GATE_TABLE: 'gate', ...env });
+    const load = () =>
+      readGateConfig({ GATE_TABLE: 'gate', GATE_USER_ID_KEY: 'a-key-of-sixteen-chars', ...env });
 
     // Assess
     expect(load).toThrow(ConfigError);
@@ -165,6 +258,7 @@ describe('the Lambda entry (functions/fatigue-gate/handler.ts) against the embed
   });
   afterAll(async () => {
     vi.unstubAllEnvs();
+    vi.useRealTimers();
     await dynamo.close();
   });
 
@@ -177,6 +271,9 @@ describe('the Lambda entry (functions/fatigue-gate/handler.ts) against the embed
     vi.stubEnv('GATE_TABLE', dynamo.tableNames.gate);
     vi.stubEnv('POWERTOOLS_METRICS_DISABLED', 'true');
     vi.stubEnv('POWERTOOLS_LOG_LEVEL', 'SILENT');
+    vi.stubEnv('GATE_USER_ID_KEY', 'a-key-of-sixteen-chars');
+    // The deployed gate reads the real clock: the test's sends are planned for 10:00 KST that day.
+    vi.useFakeTimers({ toFake: ['Date'], now: TEST_NOW });
     const { handler } = await import('#functions/fatigue-gate/handler.ts');
 
     // Act

@@ -2,6 +2,10 @@ import type { DecisionRequest } from '#shared/gate/decision.ts';
 import { DEFAULT_POLICY_INPUT } from '#shared/gate/default-policy.ts';
 import { type GatePolicy, parsePolicy } from '#shared/gate/policy.ts';
 
+/** The gate's clock in tests: 10:00 KST on Tuesday 2026-11-24, when `adRequest` plans its send. */
+export const TEST_NOW = new Date('2026-11-24T10:00:00+09:00');
+export const testNow = () => TEST_NOW;
+
 /** An advertising push with every consent in order, at 10:00 KST on Tuesday 2026-11-24. */
 export function adRequest(overrides: Partial<DecisionRequest> = {}): DecisionRequest {
   return {

@@ -7,7 +7,7 @@ import { Metrics } from '@aws-lambda-powertools/metrics';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_POLICY } from '#shared/gate/default-policy.ts';
 import { type GateServer, startGateServer } from '../../bin/commands/serve.ts';
-import { adRequest } from './helpers.ts';
+import { adRequest, testNow } from './helpers.ts';
 
 const TOKEN = 'test-token-0123456789';
 let server: GateServer;
@@ -22,6 +22,7 @@ beforeAll(async () => {
     batchTimeoutMs: 30_000,
     logger: new Logger({ logLevel: 'SILENT' }),
     metrics: new Metrics({ namespace: 'crm-guard', serviceName: 'test' }),
+    now: testNow,
   });
 });
 afterAll(async () => {
@@ -100,8 +101,8 @@ describe('gate API over HTTP on loopback', () => {
   it.each([
     ['no body', undefined, '(body)'],
     ['bad JSON', '{"userId":', '(body)'],
-    ['a batch item', { requests: [adRequest(), { ...adRequest(), messageId: 7 }] }, 'requests.1.messageId'],
     ['an empty batch', { requests: [] }, 'requests'],
+    ['a batch that is not a list', { requests: { 0: adRequest() } }, 'requests'],
   ])('answers 400 for %s', async (_case, body, field) => {
     // Act
     const path = _case.includes('batch') ? '/v1/decisions/batch' : '/v1/decisions';
@@ -110,6 +111,94 @@ describe('gate API over HTTP on loopback', () => {
     // Assess
     expect(status).toBe(400);
     expect(json.errors.map((error: { field: string }) => error.field)).toContain(field);
+  });
+
+  it('decides the good items of a batch and answers a problem in the slot of each bad one', async () => {
+    // Prepare
+    const requests = [
+      adRequest({ userId: 'http-3', messageClass: 'informational', category: 'notice' }),
+      { ...adRequest(), messageId: 7 },
+      adRequest({ userId: 'http-3', at: '9999-12-31T23:59:59+09:00' }),
+      adRequest({ userId: 'http-3', messageClass: 'transactional', category: 'billing' }),
+    ];
+
+    // Act
+    const { status, json } = await call('POST', '/v1/decisions/batch', { requests });
+
+    // Assess
+    expect(status).toBe(200);
+    expect(
+      json.answers.map((answer: { decision?: string; status?: number }) => answer.decision ?? answer.status),
+    ).toEqual(['allow', 400, 400, 'allow']);
+    expect(json.answers[1].errors.map((error: { field: string }) => error.field)).toEqual(['messageId']);
+    expect(json.answers[2].errors.map((error: { field: string }) => error.field)).toEqual(['at']);
+  });
+
+  it.each([
+    ['a week ago', '2026-11-17T10:00:00+09:00'],
+    ['ten minutes ago', '2026-11-24T09:50:00+09:00'],
+    ['two days ahead', '2026-11-26T10:00:00+09:00'],
+    ['in year 0000', '0000-01-01T00:00:00+09:00'],
+    ['in year 9999', '9999-12-31T23:59:59+09:00'],
+  ])('refuses a send planned %s with 400 naming at', async (_case, at) => {
+    // Act
+    const { status, json } = await call('POST', '/v1/decisions', adRequest({ userId: 'http-4', at }));
+
+    // Assess
+    expect(status).toBe(400);
+    expect(json.errors.map((error: { field: string }) => error.field)).toEqual(['at']);
+  });
+
+  it('accepts a send planned a little behind or a day ahead', async () => {
+    // Act
+    const behind = await call(
+      'POST',
+      '/v1/decisions',
+      adRequest({ userId: 'http-5', at: '2026-11-24T09:56:00+09:00' }),
+    );
+    const ahead = await call(
+      'POST',
+      '/v1/decisions',
+      adRequest({ userId: 'http-6', at: '2026-11-25T09:59:00+09:00' }),
+    );
+
+    // Assess
+    expect([behind.status, ahead.status]).toEqual([200, 200]);
+    expect([behind.json.decision, ahead.json.decision]).toEqual(['allow', 'allow']);
+  });
+
+  it('refuses a channel the policy does not list, naming the ones it does', async () => {
+    // Act
+    const { status, json } = await call('POST', '/v1/decisions', adRequest({ channel: 'kakao_alimtalk' }));
+
+    // Assess
+    expect(status).toBe(400);
+    expect(json.errors).toEqual([
+      {
+        field: 'channel',
+        message: expect.stringContaining('alimtalk, friendtalk, push, sms, lms, mms, email'),
+      },
+    ]);
+  });
+
+  it.each([
+    ['a calendar date', '2026-06-01', 200],
+    ['a date-time with offset', '2026-06-01T09:00:00+09:00', 200],
+    ['a date in the future', '2026-12-25', 400],
+    ['a date-time in the future', '2026-11-24T12:00:00+09:00', 400],
+    ['year 0000', '0000-01-01', 400],
+    ['not a date', '2026-13-01', 400],
+  ])('reads consent given as %s', async (_case, adConsentedAt, expected) => {
+    // Prepare
+    const request = adRequest({ userId: 'http-7', consent: { ad: true, adConsentedAt, nightAd: false } });
+
+    // Act
+    const { status, json } = await call('POST', '/v1/decisions', request);
+
+    // Assess
+    expect(status).toBe(expected);
+    if (expected === 400)
+      expect(json.errors.map((error: { field: string }) => error.field)).toEqual(['consent.adConsentedAt']);
   });
 
   it('answers 400 for a malformed user id in the path', async () => {
@@ -219,7 +308,10 @@ describe('crm-guard serve, the command', () => {
     const response = await fetch(`${url}/v1/decisions`, {
       method: 'POST',
       headers: { authorization: `Bearer ${TOKEN}` },
-      body: JSON.stringify(adRequest({ userId: 'serve-1' })),
+      // Sent now (no `at`): informational, so the night rule cannot hold it whatever the hour.
+      body: JSON.stringify(
+        adRequest({ userId: 'serve-1', messageClass: 'informational', category: 'notice', at: undefined }),
+      ),
     });
     const answer = await response.json();
     const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { adConsentExpiry, legalCheck } from '#shared/gate/legal.ts';
+import { adConsentExpiry, consentInstant, legalCheck } from '#shared/gate/legal.ts';
+import { DEFAULT_CHANNELS } from '#shared/gate/policy.ts';
 import { adRequest } from './helpers.ts';
 
 const kst = (text: string) => new Date(`${text}+09:00`);
@@ -55,7 +56,7 @@ describe('legal checks (no store)', () => {
     const request = adRequest({ channel, consent: { ...base.consent, ...consent } });
 
     // Act
-    const verdict = legalCheck(request, kst(at));
+    const verdict = legalCheck(request, kst(at), DEFAULT_CHANNELS);
 
     // Assess
     const [decision, reason, until] = expected?.split(/:(?=[a-z_]|\d{4}-)/) ?? [];
@@ -76,11 +77,55 @@ describe('legal checks (no store)', () => {
       legalCheck(
         adRequest({ messageClass, channel: 'alimtalk', consent: { ad: false, nightAd: false } }),
         night,
+        DEFAULT_CHANNELS,
       ),
     );
 
     // Assess
     expect(verdicts).toEqual([undefined, undefined]);
+  });
+
+  it('refuses what a channel does not carry, and any channel the policy does not list', () => {
+    // Prepare
+    const channels = { ...DEFAULT_CHANNELS, email: { carries: ['transactional' as const] } };
+    const at = kst('2026-11-24T10:00:00');
+
+    // Act
+    const verdicts = [
+      legalCheck(adRequest({ channel: 'kakao_alimtalk' }), at, channels),
+      legalCheck(adRequest({ channel: 'email', messageClass: 'informational' }), at, channels),
+      legalCheck(adRequest({ channel: 'email', messageClass: 'transactional' }), at, channels),
+    ];
+
+    // Assess
+    expect(verdicts.map((verdict) => verdict?.reason)).toEqual([
+      'not_carried_by_channel',
+      'not_carried_by_channel',
+      undefined,
+    ]);
+  });
+
+  it('judges consent age at the time it is given, not at a send time in the past', () => {
+    // Prepare
+    const request = adRequest({
+      consent: { ad: true, adConsentedAt: '2023-06-01T10:00:00+09:00', nightAd: true },
+    });
+    const pastSend = kst('2024-06-01T10:00:00');
+    const now = kst('2026-11-24T10:00:00');
+
+    // Act
+    const judgedAtNow = legalCheck(request, pastSend, DEFAULT_CHANNELS, now);
+
+    // Assess
+    expect(judgedAtNow?.reason).toBe('ad_consent_expired');
+  });
+
+  it('reads a calendar-date consent as 00:00 Asia/Seoul that day', () => {
+    // Act
+    const instant = consentInstant('2026-06-01');
+
+    // Assess
+    expect(instant.toISOString()).toBe('2026-05-31T15:00:00.000Z');
   });
 
   it('counts two years on the Seoul calendar', () => {

@@ -1,5 +1,6 @@
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { GATE_METRICS } from '#functions/fatigue-gate/metric-names.ts';
 import { contextKey } from '../../lib/config.ts';
 import { DETECT_SUCCESS_METRIC, METRICS_NAMESPACE, SERVICE_NAMES } from '../../lib/stacks/compute-stack.ts';
 import { type CfnJson, cdkJsonContext, flat, synthApp } from './app-fixture.ts';
@@ -213,6 +214,44 @@ describe('compute stack (dev, as cdk.json ships it)', () => {
     expect(resourcesFor(gate, 'AlertsPublish')).toEqual([]);
   });
 
+  it('alarms on the share of gate decisions answered without the store, the metrics the gate emits', () => {
+    // Act
+    const alarms = Object.values(resourcesOf(template, 'AWS::CloudWatch::Alarm')).map(
+      (alarm) => alarm.Properties,
+    );
+    const unavailable = alarms.find((alarm) => alarm.Metrics !== undefined)!;
+    const metricsOf = (id: string) =>
+      unavailable.Metrics.find((metric: { Id: string }) => metric.Id === id)?.MetricStat?.Metric;
+
+    // Assess
+    expect(unavailable).toMatchObject({ Threshold: 5, ComparisonOperator: 'GreaterThanThreshold' });
+    expect(
+      unavailable.Metrics.find((metric: { Expression?: string }) => metric.Expression).Expression,
+    ).toContain('unavailable / decisions');
+    for (const [id, name] of [
+      ['decisions', GATE_METRICS.decisions],
+      ['unavailable', GATE_METRICS.unavailable],
+    ])
+      expect(metricsOf(id)).toEqual({
+        Namespace: METRICS_NAMESPACE,
+        MetricName: name,
+        Dimensions: [{ Name: 'service', Value: SERVICE_NAMES.gate }],
+      });
+  });
+
+  it('gives the gate, and only the gate, the key of the user-id hash from a generated secret', () => {
+    // Act
+    const functions = Object.values(resourcesOf(template, 'AWS::Lambda::Function')).map(
+      (fn) => fn.Properties.Environment?.Variables ?? {},
+    );
+    const withKey = functions.filter((variables) => 'GATE_USER_ID_KEY' in variables);
+
+    // Assess
+    template.resourceCountIs('AWS::SecretsManager::Secret', 1);
+    expect(withKey).toHaveLength(1);
+    expect(JSON.stringify(withKey[0]!.GATE_USER_ID_KEY)).toContain('resolve:secretsmanager');
+  });
+
   it('alarms to the operations topic on errors, dead letters, detect silence, gate 5xx and p99 latency', () => {
     // Act
     const alarms = Object.values(resourcesOf(template, 'AWS::CloudWatch::Alarm')).map(
@@ -222,7 +261,7 @@ describe('compute stack (dev, as cdk.json ships it)', () => {
     const latency = alarms.find((alarm) => alarm.MetricName === 'Latency')!;
 
     // Assess
-    expect(alarms).toHaveLength(4 + 1 + 1 + 2);
+    expect(alarms).toHaveLength(4 + 1 + 1 + 2 + 1);
     for (const alarm of alarms) {
       expect(alarm.AlarmActions).toEqual([{ 'Fn::ImportValue': expect.stringMatching(/OperationsTopic/) }]);
     }

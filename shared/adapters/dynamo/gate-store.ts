@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import {
   BatchGetCommand,
   type BatchGetCommandOutput,
@@ -6,7 +7,7 @@ import {
   GetCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import { StoreUnavailableError } from '#shared/errors.ts';
+import { type StoreFailure, StoreUnavailableError } from '#shared/errors.ts';
 import type { CountersSnapshot, GateStore, Reservation, TierChange } from '#shared/gate/gate-store.ts';
 import type { Tier } from '#shared/gate/policy.ts';
 import type { TierRecord } from '#shared/gate/tiers.ts';
@@ -15,7 +16,8 @@ import type { IsoDay } from '#shared/time/seoul.ts';
 /**
  * The gate table on DynamoDB (or embedded dynalite): tier items `USER#<id>` / `TIER`, and one counters
  * item a user an ISO week `USER#<id>` / `COUNTERS#<monday>` holding every cap counter of that week and
- * its days, the last advertising send, and the outcome of each message id (`m:<messageId>`).
+ * its days, the advertising sends under a gap (`ads`, versioned by `adv`), and the outcome of each
+ * counted message (`m:<digest of its id>`).
  */
 
 const BATCH_GET_MAX = 100;
@@ -39,11 +41,26 @@ function isConditionFailure(error: unknown): boolean {
   return (error as { name?: string })?.name === 'ConditionalCheckFailedException';
 }
 
+/** DynamoDB's names for "slow down": the table or the account is over its throughput. */
+const THROTTLING = new Set([
+  'ThrottlingException',
+  'ProvisionedThroughputExceededException',
+  'RequestLimitExceeded',
+  'TooManyRequestsException',
+]);
+
 function unavailable(action: string, error: unknown): StoreUnavailableError {
   if (error instanceof StoreUnavailableError) return error;
+  const name = (error as Error)?.name;
+  const failure: StoreFailure =
+    name === 'AbortError' || name === 'TimeoutError'
+      ? 'timeout'
+      : THROTTLING.has(name)
+        ? 'throttled'
+        : 'store_error';
   const reason =
-    (error as Error)?.name === 'AbortError' ? 'timed out' : ((error as Error)?.message ?? String(error));
-  return new StoreUnavailableError(`gate store ${action}: ${reason}`);
+    failure === 'timeout' ? 'timed out' : `${name ?? 'Error'}: ${(error as Error)?.message ?? String(error)}`;
+  return new StoreUnavailableError(`gate store ${action}: ${reason}`, { cause: error, failure });
 }
 
 function toTierRecord(item: Record<string, unknown> | undefined): TierRecord | undefined {
@@ -54,14 +71,25 @@ function toTierRecord(item: Record<string, unknown> | undefined): TierRecord | u
   };
 }
 
-function toSnapshot(item: Record<string, unknown> | undefined): CountersSnapshot {
-  const snapshot: CountersSnapshot = { counts: {}, outcomes: {} };
+/**
+ * A message id's attribute: a fixed-length digest, so a week's records take the same room whatever
+ * length of id callers send (96 bits: no two ids of one user's week collide in practice).
+ */
+export function outcomeAttribute(messageId: string): string {
+  return OUTCOME_PREFIX + createHash('sha256').update(messageId).digest('base64url').slice(0, 16);
+}
+
+function toSnapshot(item: Record<string, unknown> | undefined, messageId?: string): CountersSnapshot {
+  const snapshot: CountersSnapshot = { counts: {}, ads: [], adsVersion: 0 };
   if (!item) return snapshot;
-  for (const [name, value] of Object.entries(item)) {
-    if (name.startsWith(OUTCOME_PREFIX)) snapshot.outcomes[name.slice(OUTCOME_PREFIX.length)] = String(value);
-    else if (name.startsWith('d:') || name.startsWith('w:')) snapshot.counts[name] = Number(value);
-  }
-  if (typeof item.lastAdAt === 'number') snapshot.lastAdAt = item.lastAdAt;
+  for (const [name, value] of Object.entries(item))
+    if (name.startsWith('d:') || name.startsWith('w:')) snapshot.counts[name] = Number(value);
+  if (item.ads instanceof Set) for (const at of item.ads) snapshot.ads.push(Number(at));
+  // Items written before ads were kept as a set hold the last one only.
+  if (typeof item.lastAdAt === 'number') snapshot.ads.push(item.lastAdAt);
+  if (typeof item.adv === 'number') snapshot.adsVersion = item.adv;
+  const outcome = messageId === undefined ? undefined : item[outcomeAttribute(messageId)];
+  if (typeof outcome === 'string') snapshot.outcome = outcome;
   return snapshot;
 }
 
@@ -85,7 +113,12 @@ export function createDynamoGateStore(options: DynamoGateStoreOptions): GateStor
   const { documentClient: db, tableName: TableName } = options;
   const retryBaseMs = options.retryBaseMs ?? 50;
 
-  async function readCounters(userId: string, week: IsoDay, signal?: AbortSignal): Promise<CountersSnapshot> {
+  async function readCounters(
+    userId: string,
+    week: IsoDay,
+    messageId?: string,
+    signal?: AbortSignal,
+  ): Promise<CountersSnapshot> {
     try {
       const { Item } = await db.send(
         new GetCommand({
@@ -95,7 +128,7 @@ export function createDynamoGateStore(options: DynamoGateStoreOptions): GateStor
         }),
         { abortSignal: signal },
       );
-      return toSnapshot(Item);
+      return toSnapshot(Item, messageId);
     } catch (error) {
       throw unavailable('read counters', error);
     }
@@ -122,7 +155,9 @@ export function createDynamoGateStore(options: DynamoGateStoreOptions): GateStor
         let keys: Record<string, unknown>[] = ids.map((id) => ({ pk: userKey(id), sk: TIER_SK }));
         for (let attempt = 0; keys.length; attempt++) {
           if (attempt >= MAX_BATCH_ATTEMPTS)
-            throw new StoreUnavailableError('gate store read tiers: keys left unprocessed');
+            throw new StoreUnavailableError('gate store read tiers: keys left unprocessed', {
+              failure: 'throttled',
+            });
           if (attempt > 0) await pause(retryBaseMs * 2 ** (attempt - 1));
           let answer: BatchGetCommandOutput;
           try {
@@ -147,7 +182,7 @@ export function createDynamoGateStore(options: DynamoGateStoreOptions): GateStor
 
     async reserve(reservation: Reservation, signal) {
       const names: Record<string, string> = {
-        '#m': OUTCOME_PREFIX + reservation.messageId,
+        '#m': outcomeAttribute(reservation.messageId),
         '#exp': 'expiresAt',
       };
       const values: Record<string, unknown> = {
@@ -171,18 +206,20 @@ export function createDynamoGateStore(options: DynamoGateStoreOptions): GateStor
         conditions.push(`(attribute_not_exists(${alias}) OR ${alias} < :l${index})`);
       });
       const sets = ['#m = :outcome', '#exp = :exp'];
-      if (reservation.lastAdAtMost !== undefined || reservation.adAt !== undefined)
-        names['#last'] = 'lastAdAt';
-      if (reservation.lastAdAtMost !== undefined) {
-        values[':gapEdge'] = reservation.lastAdAtMost;
-        conditions.push('(attribute_not_exists(#last) OR #last <= :gapEdge)');
-      }
-      if (reservation.adAt !== undefined) {
-        values[':adAt'] = reservation.adAt;
-        sets.push('#last = :adAt');
-      }
       const adds = reservation.increments.map((attribute) => `${nameOf(attribute)} :one`);
       if (adds.length) values[':one'] = 1;
+      const { ad } = reservation;
+      if (ad) {
+        // The gap was judged on this version of the week's ads: an ad added since fails the write.
+        names['#adv'] = 'adv';
+        names['#ads'] = 'ads';
+        conditions.push(ad.version === 0 ? 'attribute_not_exists(#adv)' : '#adv = :adv');
+        if (ad.version !== 0) values[':adv'] = ad.version;
+        values[':advNext'] = ad.version + 1;
+        values[':ad'] = new Set([ad.at]);
+        sets.push('#adv = :advNext');
+        adds.push('#ads :ad');
+      }
       try {
         const { Attributes } = await db.send(
           new UpdateCommand({
@@ -192,7 +229,7 @@ export function createDynamoGateStore(options: DynamoGateStoreOptions): GateStor
             UpdateExpression: `SET ${sets.join(', ')}${adds.length ? ` ADD ${adds.join(', ')}` : ''}`,
             ExpressionAttributeNames: names,
             ExpressionAttributeValues: values,
-            // Only what this write touched: the item grows with the week's message ids, the answer need not.
+            // Only what this write touched: the counters it added to.
             ReturnValues: 'UPDATED_NEW',
           }),
           { abortSignal: signal },
@@ -205,26 +242,6 @@ export function createDynamoGateStore(options: DynamoGateStoreOptions): GateStor
     },
 
     readCounters,
-
-    async recordOutcome(userId, week, messageId, outcome, expiresAt, signal) {
-      try {
-        await db.send(
-          new UpdateCommand({
-            TableName,
-            Key: { pk: userKey(userId), sk: countersSk(week) },
-            ConditionExpression: 'attribute_not_exists(#m)',
-            UpdateExpression: 'SET #m = :outcome, #exp = :exp',
-            ExpressionAttributeNames: { '#m': OUTCOME_PREFIX + messageId, '#exp': 'expiresAt' },
-            ExpressionAttributeValues: { ':outcome': outcome, ':exp': expiresAt },
-          }),
-          { abortSignal: signal },
-        );
-        return true;
-      } catch (error) {
-        if (isConditionFailure(error)) return false;
-        throw unavailable('record outcome', error);
-      }
-    },
 
     async writeTiers(changes: TierChange[]) {
       const updatedAt = new Date().toISOString();

@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 /**
  * Where the embedded default keeps its state on one machine: `.crm-guard/` in the working directory
  * unless `--data` or CRM_GUARD_DATA says otherwise. Inside: `dynamo/` (dynalite's files),
- * `sample-lake/`, `alerts.jsonl`, `reports/`.
+ * `sample-lake/`, `alerts.jsonl`, `reports/`, `gate-log-key`.
  */
 export function resolveDataDir(flag?: string): string {
   return resolve(flag ?? process.env.CRM_GUARD_DATA ?? '.crm-guard');
@@ -14,4 +14,6 @@ export const localPaths = (dataDir: string) => ({
   sampleLake: resolve(dataDir, 'sample-lake'),
   alertsJsonl: resolve(dataDir, 'alerts.jsonl'),
   reports: resolve(dataDir, 'reports'),
+  /** The key of the user-id hash in the local gate's decision logs. */
+  gateLogKey: resolve(dataDir, 'gate-log-key'),
 });
