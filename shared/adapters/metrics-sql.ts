@@ -1,3 +1,4 @@
+import type { EngagementRange } from '#shared/ports/metrics-source.ts';
 import { dayNumber, type IsoDay, isIsoDay } from '#shared/time/seoul.ts';
 
 /**
@@ -187,16 +188,22 @@ export function seenBeforeSql(earlierRows: string, channels: string, from: IsoDa
 }
 
 /**
- * Engagement per user over [from, to]: uses summed, active days, first day seen; ordered by user.
+ * Engagement per user seen over [from, to]: uses summed and active days counted from `usesFrom`, first
+ * day seen over the whole range; ordered by user.
  * Active days are counted as bits of a day mask when the window fits 63 days: `count(DISTINCT dt)`
  * over a million users costs several times the rest of the query. (`bit_or`/`bit_count` are
  * DuckDB's names; Trino spells them `bitwise_or_agg`/`bit_count(x, 64)`.)
  */
-export function engagementPerUserSql(rows: string, range: { from: IsoDay; to: IsoDay }): string {
-  const days = dayNumber(range.to) - dayNumber(range.from) + 1;
-  const offset = `date_diff('day', DATE ${dayLiteral(range.from)}, CAST(dt AS DATE))`;
-  const activeDays = days <= 63 ? `bit_count(bit_or(CAST(1 AS BIGINT) << ${offset}))` : 'count(DISTINCT dt)';
-  return `SELECT user_id, sum(CAST(feature_uses AS DOUBLE)) AS feature_uses, min(dt) AS first_seen,
-    CAST(${activeDays} AS INTEGER) AS active_days
+export function engagementPerUserSql(rows: string, range: EngagementRange): string {
+  const usesFrom = range.usesFrom ?? range.from;
+  const counted = `dt >= ${dayLiteral(usesFrom)}`;
+  const days = dayNumber(range.to) - dayNumber(usesFrom) + 1;
+  const offset = `date_diff('day', DATE ${dayLiteral(usesFrom)}, CAST(dt AS DATE))`;
+  const activeDays =
+    days <= 63
+      ? `bit_count(bit_or(CASE WHEN ${counted} THEN CAST(1 AS BIGINT) << ${offset} ELSE CAST(0 AS BIGINT) END))`
+      : `count(DISTINCT CASE WHEN ${counted} THEN dt END)`;
+  return `SELECT user_id, sum(CASE WHEN ${counted} THEN CAST(feature_uses AS DOUBLE) ELSE 0 END) AS feature_uses,
+    min(dt) AS first_seen, CAST(${activeDays} AS INTEGER) AS active_days
   FROM (${rows}) AS r GROUP BY user_id ORDER BY user_id`;
 }

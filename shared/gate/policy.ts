@@ -105,6 +105,12 @@ export const policySchema = z
       defaultTier: z.enum(TIERS),
       /** A user first seen at most this many days ago is judged on their pace, never below the default. */
       newUserDays: z.number().int().min(0).max(365).default(14),
+      /**
+       * Days before the window the refresh also reads: a user whose last use fell there has left the
+       * window and moves to the tier of zero uses (a refresh missed for up to this many days still
+       * catches them).
+       */
+      catchUpDays: z.number().int().min(1).max(60).default(7),
     }),
     transactional: z
       .strictObject({

@@ -7,6 +7,8 @@ export interface TierRecord {
   tier: Tier;
   /** First refresh day at which an adaptive-tier user was idle; absent while they engage. */
   idleSince?: IsoDay;
+  /** The first day the user was ever seen, kept across refreshes: only a truly new user is new. */
+  firstSeen?: IsoDay;
 }
 
 const RANK: Record<Tier, number> = { low: 0, mid: 1, high: 2 };
@@ -50,19 +52,25 @@ export function nextTierRecord(
   policy: GatePolicy,
   previous: TierRecord | undefined,
 ): TierRecord {
-  const tier = tierOf(engagement, asOf, policy);
+  // The earliest sighting wins: a user back after months away is not new because the window is.
+  const firstSeen =
+    previous?.firstSeen !== undefined && previous.firstSeen < engagement.firstSeen
+      ? previous.firstSeen
+      : engagement.firstSeen;
+  const seen = { ...engagement, firstSeen };
+  const tier = tierOf(seen, asOf, policy);
   const { adaptive } = policy;
   const idle =
     adaptive.enabled &&
     adaptive.tiers.includes(tier) &&
     engagement.featureUses <= adaptive.idleUsesAtMost &&
-    !isNewUser(engagement, asOf, policy.tiering);
-  if (!idle) return { tier };
-  return { tier, idleSince: previous?.idleSince ?? asOf };
+    !isNewUser(seen, asOf, policy.tiering);
+  if (!idle) return { tier, firstSeen };
+  return { tier, idleSince: previous?.idleSince ?? asOf, firstSeen };
 }
 
 export function sameTierRecord(a: TierRecord, b: TierRecord): boolean {
-  return a.tier === b.tier && a.idleSince === b.idleSince;
+  return a.tier === b.tier && a.idleSince === b.idleSince && a.firstSeen === b.firstSeen;
 }
 
 /** How many back-off steps apply on `today`: one as soon as idle, one more every `stepDays`. */

@@ -21,10 +21,16 @@ export interface ChannelDayColumns {
 }
 
 /** A user's engagement summed over a window: uses of the tiering feature, and the first day seen. */
+export interface EngagementRange {
+  from: IsoDay;
+  to: IsoDay;
+  usesFrom?: IsoDay;
+}
+
 export interface UserEngagement {
   userId: string;
   featureUses: number;
-  /** First day with a row inside the lake (or the window), for "new user" grace. */
+  /** First day with a row in the range read (the refresh keeps the earliest across runs). */
   firstSeen: IsoDay;
   activeDays: number;
 }
@@ -40,7 +46,11 @@ export interface MetricsSource {
   latestDay(): Promise<IsoDay | undefined>;
   /** The first day with any row. */
   earliestDay(): Promise<IsoDay | undefined>;
-  /** Engagement per user over [from, to], streamed in pages so a million users never sit in memory at once. */
-  readEngagement(range: { from: IsoDay; to: IsoDay }): AsyncIterable<UserEngagement[]>;
+  /**
+   * Engagement per user seen over [from, to], streamed in pages so a million users never sit in
+   * memory at once. Uses and active days count from `usesFrom` (default `from`): a user seen only
+   * before it is listed with none.
+   */
+  readEngagement(range: EngagementRange): AsyncIterable<UserEngagement[]>;
   close(): Promise<void>;
 }

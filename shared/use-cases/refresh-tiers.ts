@@ -24,15 +24,17 @@ export interface RefreshTiersResult {
 }
 
 /**
- * Recomputes every engaged user's tier from the trailing window and writes only what changed.
- * Streams: one page of engagement at a time, its users' stored tiers read with batched gets (100 keys
- * a call), changes written in batches of 25 with unprocessed items retried - so a million users never
- * sit in memory, and a day where few users move costs few writes. Users absent from the window keep
- * their tier: finding them would need a full table scan every day.
+ * Recomputes the tier of every user seen in the trailing window, or in the `catchUpDays` before it
+ * (they have left the window: zero uses), and writes only what changed, plus a first record for a
+ * user never seen before (it keeps their first day). Streams: one page of engagement at a time, its
+ * users' stored tiers read with batched gets (100 keys a call), changes written in batches of 25 with
+ * unprocessed items retried - so a million users never sit in memory, no table is scanned, and a day
+ * where few users move costs few writes.
  */
 export async function refreshTiers(input: RefreshTiersInput): Promise<RefreshTiersResult> {
   const { source, store, policy, asOf } = input;
   const from = addDays(asOf, -(policy.tiering.windowDays - 1));
+  const seenFrom = addDays(from, -policy.tiering.catchUpDays);
   const defaultRecord: TierRecord = { tier: policy.tiering.defaultTier };
   const result: RefreshTiersResult = {
     from,
@@ -43,7 +45,7 @@ export async function refreshTiers(input: RefreshTiersInput): Promise<RefreshTie
     movements: {},
   };
 
-  for await (const page of source.readEngagement({ from, to: asOf })) {
+  for await (const page of source.readEngagement({ from: seenFrom, to: asOf, usesFrom: from })) {
     if (page.length === 0) continue;
     result.usersRead += page.length;
     const stored = await store.readTiers(page.map((user) => user.userId));
@@ -52,7 +54,7 @@ export async function refreshTiers(input: RefreshTiersInput): Promise<RefreshTie
       const previous = stored.get(engagement.userId);
       const next = nextTierRecord(engagement, asOf, policy, previous);
       const before = previous ?? defaultRecord;
-      if (sameTierRecord(before, next)) {
+      if (previous && sameTierRecord(previous, next)) {
         result.unchanged++;
         continue;
       }

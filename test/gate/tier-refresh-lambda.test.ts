@@ -65,11 +65,13 @@ describe('tier-refresh Lambda (Athena mocked, DynamoDB on dynalite)', () => {
 
     // Assess
     expect(athena).toHaveReceivedCommandWith(StartQueryExecutionCommand, {
-      ExecutionParameters: ["'2026-10-25'", "'2026-11-23'"],
+      // Uses counted from the window's first day; users read from a week before it.
+      ExecutionParameters: ["'2026-10-25'", "'2026-10-25'", "'2026-10-18'", "'2026-11-23'"],
     });
-    expect(result).toMatchObject({ usersRead: 3, written: 2, movements: { 'mid->high': 1, 'mid->low': 1 } });
+    expect(result).toMatchObject({ usersRead: 3, written: 3, movements: { 'mid->high': 1, 'mid->low': 1 } });
     expect(Object.fromEntries([...tiers].map(([id, record]) => [id, record.tier]))).toEqual({
       fan: 'high',
+      casual: 'mid',
       quiet: 'low',
     });
   });

@@ -39,7 +39,7 @@ describe('crm-guard tiers through the DuckDB adapter', () => {
     // Assess
     expect(refresh.stderr).toBe('');
     expect(refresh.stdout).toContain(
-      '3 users read, 2 moved (mid->high 1, mid->low 1), 2 written, 1 unchanged',
+      '3 users read, 2 moved (mid->high 1, mid->low 1), 3 written, 0 unchanged',
     );
     expect(again.stdout).toContain('0 moved, 0 written, 3 unchanged');
     expect(JSON.parse(fan.stdout)).toMatchObject({ userId: 'fan', tier: 'high', stored: true });

@@ -54,13 +54,13 @@ describe('tiers from engagement (default policy: mid from 2 uses, high from 10, 
     const engagedAgain = nextTierRecord(user('a', 1), '2026-12-21', DEFAULT_POLICY, later);
 
     // Assess
-    expect(first).toEqual({ tier: 'low', idleSince: AS_OF });
+    expect(first).toEqual({ tier: 'low', idleSince: AS_OF, firstSeen: '2026-01-01' });
     expect(later).toEqual(first);
     expect([
       backoffSteps(first, AS_OF, DEFAULT_POLICY),
       backoffSteps(first, '2026-12-08', DEFAULT_POLICY),
     ]).toEqual([1, 2]);
-    expect(engagedAgain).toEqual({ tier: 'low' });
+    expect(engagedAgain).toEqual({ tier: 'low', firstSeen: '2026-01-01' });
   });
 });
 
@@ -73,7 +73,7 @@ describe('tier refresh on the embedded store', () => {
     await dynamo.close();
   });
 
-  it('writes only the tiers that changed and reports the moves', async () => {
+  it('writes the tiers that changed and a first record for each new user, and reports the moves', async () => {
     // Prepare: 250 users (3 read batches); 100 engaged (high), 100 casual (mid = default), 50 idle (low)
     const store = createDynamoGateStore({
       documentClient: dynamo.documentClient,
@@ -107,11 +107,12 @@ describe('tier refresh on the embedded store', () => {
     const stored = await store.readTiers(['h0', 'h50', 'm0', 'l0', 'l10']);
 
     // Assess
-    expect(asked).toEqual([{ from: '2026-10-25', to: AS_OF }]);
+    // The window, and the week before it where users who left it are found.
+    expect(asked).toEqual([{ from: '2026-10-18', to: AS_OF, usesFrom: '2026-10-25' }]);
     expect(first).toMatchObject({
       usersRead: 250,
-      written: 150,
-      unchanged: 100,
+      written: 250,
+      unchanged: 0,
       movements: { 'mid->high': 100, 'mid->low': 50 },
     });
     expect(again).toMatchObject({ usersRead: 250, written: 0, unchanged: 250, movements: {} });
@@ -120,10 +121,65 @@ describe('tier refresh on the embedded store', () => {
     expect(Object.fromEntries([...stored].map(([id, record]) => [id, record.tier]))).toEqual({
       h0: 'mid',
       h50: 'high',
+      m0: 'mid',
       l0: 'mid',
       l10: 'low',
     });
     expect(stored.get('l10')?.idleSince).toBe(AS_OF);
+  });
+
+  it('moves a user who left the window to the tier of zero uses', async () => {
+    // Prepare: a high user, then a refresh where all their uses fall before the window
+    const store = createDynamoGateStore({
+      documentClient: dynamo.documentClient,
+      tableName: dynamo.tableNames.gate,
+    });
+    await refreshTiers({
+      source: fakeSource([user('gone', 40)]).source,
+      store,
+      policy: DEFAULT_POLICY,
+      asOf: AS_OF,
+    });
+
+    // Act: the lake lists them from the catch-up days only, with no uses in the window
+    const later = await refreshTiers({
+      source: fakeSource([user('gone', 0)]).source,
+      store,
+      policy: DEFAULT_POLICY,
+      asOf: '2026-12-24',
+    });
+    const stored = await store.readTier('gone');
+
+    // Assess
+    expect(later.movements).toEqual({ 'high->low': 1 });
+    expect(stored).toMatchObject({ tier: 'low', idleSince: '2026-12-24' });
+  });
+
+  it('keeps a user first seen long ago as not new when they come back after a gap', async () => {
+    // Prepare: seen in January, then away
+    const store = createDynamoGateStore({
+      documentClient: dynamo.documentClient,
+      tableName: dynamo.tableNames.gate,
+    });
+    await refreshTiers({
+      source: fakeSource([user('back', 1, '2026-01-05')]).source,
+      store,
+      policy: DEFAULT_POLICY,
+      asOf: '2026-02-01',
+    });
+
+    // Act: back three days before the refresh, one use; the window alone would call them new (mid)
+    const result = await refreshTiers({
+      source: fakeSource([user('back', 1, '2026-11-21')]).source,
+      store,
+      policy: DEFAULT_POLICY,
+      asOf: AS_OF,
+    });
+    const stored = await store.readTier('back');
+
+    // Assess
+    expect(result.unchanged).toBe(1);
+    expect(stored).toMatchObject({ tier: 'low', firstSeen: '2026-01-05' });
   });
 
   it('retries items the store left unprocessed', async () => {

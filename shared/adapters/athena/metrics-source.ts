@@ -2,7 +2,12 @@ import type { AthenaClient } from '@aws-sdk/client-athena';
 import { type ColumnNames, columnNames } from '#shared/adapters/metrics-sql.ts';
 import type { LakeEnv } from '#shared/config/lambda-env.ts';
 import { InputError } from '#shared/errors.ts';
-import type { ChannelDayColumns, MetricsSource, UserEngagement } from '#shared/ports/metrics-source.ts';
+import type {
+  ChannelDayColumns,
+  EngagementRange,
+  MetricsSource,
+  UserEngagement,
+} from '#shared/ports/metrics-source.ts';
 import { dayNumber, type IsoDay, isIsoDay, isoDay } from '#shared/time/seoul.ts';
 import { type AthenaQuery, createQueryRunner, quoteIdentifier, sqlString } from './query-runner.ts';
 
@@ -193,15 +198,20 @@ export function createAthenaMetricsSource(options: AthenaMetricsSourceOptions): 
     return undefined;
   }
 
-  async function* readEngagement(range: { from: IsoDay; to: IsoDay }): AsyncIterable<UserEngagement[]> {
+  async function* readEngagement(range: EngagementRange): AsyncIterable<UserEngagement[]> {
+    const usesFrom = range.usesFrom ?? range.from;
     dayNumber(range.from);
     dayNumber(range.to);
+    dayNumber(usesFrom);
+    // Uses and active days count from `usesFrom`; a user seen only before it is listed with none.
+    const counted = `${col.dt} >= ?`;
     const query: AthenaQuery = {
       label: 'engagement',
       sql:
-        `SELECT ${col.userId}, sum(${col.featureUses}), min(${col.dt}), count(DISTINCT ${col.dt}), min(${col.featureUses}) ` +
+        `SELECT ${col.userId}, sum(CASE WHEN ${counted} THEN ${col.featureUses} ELSE 0 END), min(${col.dt}), ` +
+        `count(DISTINCT CASE WHEN ${counted} THEN ${col.dt} END), min(${col.featureUses}) ` +
         `FROM ${engagementTable} WHERE ${col.dt} BETWEEN ? AND ? GROUP BY ${col.userId}`,
-      parameters: [sqlString(range.from), sqlString(range.to)],
+      parameters: [sqlString(usesFrom), sqlString(usesFrom), sqlString(range.from), sqlString(range.to)],
     };
     let rowNumber = 0;
     for await (const page of rowsOf(query)) {

@@ -32,7 +32,12 @@ import {
   windowChannelsSql,
 } from '#shared/adapters/metrics-sql.ts';
 import { InputError } from '#shared/errors.ts';
-import type { ChannelDayColumns, MetricsSource, UserEngagement } from '#shared/ports/metrics-source.ts';
+import type {
+  ChannelDayColumns,
+  EngagementRange,
+  MetricsSource,
+  UserEngagement,
+} from '#shared/ports/metrics-source.ts';
 import { addDays, dayNumber, type IsoDay } from '#shared/time/seoul.ts';
 
 export type { ColumnNames } from '#shared/adapters/metrics-sql.ts';
@@ -274,7 +279,7 @@ async function duplicateError(
 async function* readEngagement(
   connect: () => Promise<DuckDBConnection>,
   table: LakeTable,
-  range: { from: IsoDay; to: IsoDay },
+  range: EngagementRange,
   pageSize: number,
   check: (connection: DuckDBConnection, rows: RangeRows) => Promise<void>,
 ): AsyncGenerator<UserEngagement[]> {

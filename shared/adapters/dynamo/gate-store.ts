@@ -68,6 +68,7 @@ function toTierRecord(item: Record<string, unknown> | undefined): TierRecord | u
   return {
     tier: item.tier as Tier,
     ...(typeof item.idleSince === 'string' ? { idleSince: item.idleSince } : {}),
+    ...(typeof item.firstSeen === 'string' ? { firstSeen: item.firstSeen } : {}),
   };
 }
 
@@ -163,7 +164,9 @@ export function createDynamoGateStore(options: DynamoGateStoreOptions): GateStor
           try {
             answer = await db.send(
               new BatchGetCommand({
-                RequestItems: { [TableName]: { Keys: keys, ProjectionExpression: 'pk, tier, idleSince' } },
+                RequestItems: {
+                  [TableName]: { Keys: keys, ProjectionExpression: 'pk, tier, idleSince, firstSeen' },
+                },
               }),
               { abortSignal: signal },
             );
@@ -253,6 +256,7 @@ export function createDynamoGateStore(options: DynamoGateStoreOptions): GateStor
               sk: TIER_SK,
               tier: record.tier,
               ...(record.idleSince ? { idleSince: record.idleSince } : {}),
+              ...(record.firstSeen ? { firstSeen: record.firstSeen } : {}),
               updatedAt,
             },
           },

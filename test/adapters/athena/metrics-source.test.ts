@@ -415,16 +415,21 @@ describe('Athena metrics source: engagement', () => {
 
     // Act
     const pages = [];
-    for await (const users of metrics.readEngagement({ from: '2026-11-01', to: '2026-11-28' }))
+    for await (const users of metrics.readEngagement({
+      from: '2026-10-25',
+      to: '2026-11-28',
+      usesFrom: '2026-11-01',
+    }))
       pages.push(users);
 
     // Assess
     expect(pages.map((users) => users.map((user) => user.userId))).toEqual([['u1'], ['u2', 'u3'], ['u4']]);
     expect(pages[1][1]).toEqual({ userId: 'u3', featureUses: 40, firstSeen: '2026-11-02', activeDays: 9 });
     expect(athena).toHaveReceivedCommandWith(StartQueryExecutionCommand, {
-      ExecutionParameters: ["'2026-11-01'", "'2026-11-28'"],
+      ExecutionParameters: ["'2026-11-01'", "'2026-11-01'", "'2026-10-25'", "'2026-11-28'"],
     });
     const sql = athena.commandCalls(StartQueryExecutionCommand)[0].args[0].input.QueryString;
+    expect(sql).toContain('sum(CASE WHEN "dt" >= ? THEN "feature_uses" ELSE 0 END)');
     expect(sql).toContain(
       'FROM "crm_lake"."user_engagement_daily" WHERE "dt" BETWEEN ? AND ? GROUP BY "user_id"',
     );

@@ -88,6 +88,30 @@ describe('engagement from the lake', () => {
     );
   });
 
+  it('lists users seen only before the uses window with no uses, and first days over the whole read', async () => {
+    // Prepare
+    const file = join(dir, 'engagement.csv');
+    await writeEngagementCsv(file, [
+      { dt: DAY(0), userId: 'left', featureUses: 5 },
+      { dt: DAY(0), userId: 'stays', featureUses: 2 },
+      { dt: DAY(2), userId: 'stays', featureUses: 3 },
+      { dt: DAY(3), userId: 'new', featureUses: 1 },
+    ]);
+    source = await openDuckDbMetrics({ engagementInput: file });
+
+    // Act
+    const users: UserEngagement[] = [];
+    for await (const page of source.readEngagement({ from: DAY(0), to: DAY(3), usesFrom: DAY(2) }))
+      users.push(...page);
+
+    // Assess
+    expect(users).toEqual([
+      { userId: 'left', featureUses: 0, firstSeen: DAY(0), activeDays: 0 },
+      { userId: 'new', featureUses: 1, firstSeen: DAY(3), activeDays: 1 },
+      { userId: 'stays', featureUses: 3, firstSeen: DAY(0), activeDays: 1 },
+    ]);
+  });
+
   it('reads an engagement CSV given apart from the channel input, only the window days', async () => {
     // Prepare
     const file = join(dir, 'engagement.csv');
