@@ -6,6 +6,7 @@ import {
   InputError,
   MetricsQueryError,
   OutOfRangeError,
+  PortInUseError,
   StoreUnavailableError,
   UsageError,
 } from '#shared/errors.ts';
@@ -66,6 +67,7 @@ const KNOWN_ERRORS = [
   OutOfRangeError,
   MetricsQueryError,
   StoreUnavailableError,
+  PortInUseError,
 ];
 
 main(process.argv.slice(2)).then(

@@ -38,6 +38,11 @@ export class UsageError extends Error {
   override name = 'UsageError';
 }
 
+/** A port a local server was asked to listen on is taken. */
+export class PortInUseError extends Error {
+  override name = 'PortInUseError';
+}
+
 /** A day the job cannot judge: before the lake's first day, or not over yet in Seoul. */
 export class OutOfRangeError extends Error {
   override name = 'OutOfRangeError';

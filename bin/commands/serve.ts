@@ -2,7 +2,7 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import { createGateHandler } from '#functions/fatigue-gate/api.ts';
 import { policyFromJson } from '#functions/fatigue-gate/config.ts';
-import { startEmbeddedDynamo } from '#shared/adapters/dynamo/embedded.ts';
+import { type EmbeddedDynamo, startEmbeddedDynamo } from '#shared/adapters/dynamo/embedded.ts';
 import { createDynamoGateStore } from '#shared/adapters/dynamo/gate-store.ts';
 import { startLoopbackServer } from '#shared/adapters/http/loopback-server.ts';
 import { localPaths } from '#shared/adapters/local/data-dir.ts';
@@ -28,6 +28,11 @@ export interface GateServerOptions {
   logUserId?: (userId: string) => string;
   /** The gate's clock (tests fix it). */
   now?: () => Date;
+  /** An embedded DynamoDB the caller owns (and closes); else one is started and closed with the server. */
+  dynamo?: EmbeddedDynamo;
+  /** Client timeouts of the HTTP server (defaults: 5 s for headers, 10 s for a request). */
+  headersTimeoutMs?: number;
+  requestTimeoutMs?: number;
 }
 
 export interface GateServer {
@@ -38,7 +43,9 @@ export interface GateServer {
 
 /** The gate API on loopback: the Lambda's handler code over the embedded DynamoDB. */
 export async function startGateServer(options: GateServerOptions): Promise<GateServer> {
-  const dynamo = await startEmbeddedDynamo(options.dynamoDir ? { dataDir: options.dynamoDir } : {});
+  const owned = options.dynamo === undefined;
+  const dynamo =
+    options.dynamo ?? (await startEmbeddedDynamo(options.dynamoDir ? { dataDir: options.dynamoDir } : {}));
   const logger = options.logger ?? new Logger({ serviceName: 'fatigue-gate' });
   const gate = createGate({
     store: createDynamoGateStore({
@@ -65,9 +72,15 @@ export async function startGateServer(options: GateServerOptions): Promise<GateS
   });
   let server: Awaited<ReturnType<typeof startLoopbackServer>>;
   try {
-    server = await startLoopbackServer({ handler, token: options.token, port: options.port ?? 0 });
+    server = await startLoopbackServer({
+      handler,
+      token: options.token,
+      port: options.port ?? 0,
+      ...(options.headersTimeoutMs ? { headersTimeoutMs: options.headersTimeoutMs } : {}),
+      ...(options.requestTimeoutMs ? { requestTimeoutMs: options.requestTimeoutMs } : {}),
+    });
   } catch (error) {
-    await dynamo.close();
+    if (owned) await dynamo.close();
     throw error;
   }
   return {
@@ -75,7 +88,7 @@ export async function startGateServer(options: GateServerOptions): Promise<GateS
     port: server.port,
     close: async () => {
       await server.close();
-      await dynamo.close();
+      if (owned) await dynamo.close();
     },
   };
 }

@@ -1,10 +1,12 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startEmbeddedDynamo } from '#shared/adapters/dynamo/embedded.ts';
 import { DEFAULT_POLICY } from '#shared/gate/default-policy.ts';
 import { type GateServer, startGateServer } from '../../bin/commands/serve.ts';
 import { adRequest, testNow } from './helpers.ts';
@@ -281,7 +283,80 @@ describe('crm-guard serve', () => {
   });
 });
 
+describe('the local gate server under a failing store and a stalled client', () => {
+  it('answers the fail-safe decision when its store stops, and keeps serving', async () => {
+    // Prepare
+    const dynamo = await startEmbeddedDynamo();
+    const local = await startGateServer({
+      token: TOKEN,
+      policy: DEFAULT_POLICY,
+      dynamo,
+      storeTimeoutMs: 2_000,
+      logger: new Logger({ logLevel: 'SILENT' }),
+      metrics: new Metrics({ namespace: 'crm-guard', serviceName: 'test' }),
+      now: testNow,
+    });
+    const decide = async (messageClass: 'advertising' | 'transactional') => {
+      const response = await fetch(`${local.url}/v1/decisions`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${TOKEN}` },
+        body: JSON.stringify(adRequest({ userId: 'io-1', messageClass, category: 'billing' })),
+      });
+      return { status: response.status, json: (await response.json()) as { cause?: string } };
+    };
+
+    // Act
+    await dynamo.close();
+    const ad = await decide('advertising');
+    const receipt = await decide('transactional');
+    await local.close();
+
+    // Assess
+    expect(ad).toMatchObject({ status: 200, json: { decision: 'deny', reason: 'gate_unavailable' } });
+    expect(ad.json.cause).toMatch(/^(store_error|timeout)$/);
+    expect(receipt).toMatchObject({ status: 200, json: { decision: 'allow', reason: 'gate_unavailable' } });
+  });
+
+  it('drops a client that never finishes its headers', async () => {
+    // Prepare
+    const local = await startGateServer({
+      token: TOKEN,
+      policy: DEFAULT_POLICY,
+      headersTimeoutMs: 200,
+      requestTimeoutMs: 400,
+      logger: new Logger({ logLevel: 'SILENT' }),
+      metrics: new Metrics({ namespace: 'crm-guard', serviceName: 'test' }),
+    });
+    const socket = connect(local.port, '127.0.0.1');
+    let said = '';
+    socket.on('data', (chunk) => {
+      said += chunk.toString();
+    });
+
+    // Act: a request line and one header, then nothing
+    socket.write('POST /v1/decisions HTTP/1.1\r\nHost: 127.0.0.1\r\n');
+    await new Promise((resolve) => socket.once('close', resolve));
+    await local.close();
+
+    // Assess
+    expect(said).toMatch(/^HTTP\/1\.1 408/);
+  });
+});
+
 describe('crm-guard serve, the command', () => {
+  it('says in one line that the port is in use, exit 2', () => {
+    // Act
+    const run = spawnSync(process.execPath, ['bin/crm-guard.ts', 'serve', '--port', String(server.port)], {
+      env: { ...process.env, CRM_GUARD_TOKEN: TOKEN },
+      encoding: 'utf8',
+    });
+
+    // Assess
+    expect(run.status).toBe(2);
+    expect(run.stderr.trim().split('\n')).toHaveLength(1);
+    expect(run.stderr).toContain(`port ${server.port} on 127.0.0.1 is in use`);
+  });
+
   it('serves the API with the data on disk and stops on SIGTERM', async () => {
     // Prepare
     const data = mkdtempSync(join(tmpdir(), 'crm-guard-serve-'));

@@ -2,6 +2,7 @@ import { createHash, randomUUID, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
+import { PortInUseError } from '#shared/errors.ts';
 
 /**
  * Serves a Lambda API handler over HTTP on loopback: each request becomes the API Gateway REST proxy
@@ -21,6 +22,11 @@ export interface LoopbackServerOptions {
   bodyLimitBytes?: number;
   /** Name the handler sees as its function name. */
   functionName?: string;
+  /** A client has this long to send its headers (default 5 s), and its whole request (default 10 s). */
+  headersTimeoutMs?: number;
+  requestTimeoutMs?: number;
+  /** Open connections at most (default 512); more are refused until some close. */
+  maxConnections?: number;
 }
 
 export interface LoopbackServer {
@@ -145,7 +151,8 @@ export async function startLoopbackServer(options: LoopbackServerOptions): Promi
   const limit = options.bodyLimitBytes ?? 1024 * 1024;
   const functionName = options.functionName ?? 'fatigue-gate-local';
 
-  const server = createServer(async (request, response) => {
+  // Timeouts are enforced on this tick (Node's default, 30 s, would let a stalled client sit that long).
+  const server = createServer({ connectionsCheckingInterval: 1_000 }, async (request, response) => {
     try {
       if (!bearerMatches(request.headers.authorization, expected)) {
         request.resume();
@@ -182,11 +189,24 @@ export async function startLoopbackServer(options: LoopbackServerOptions): Promi
       else response.end();
     }
   });
-  server.on('clientError', (_error, socket) => {
-    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nconnection: close\r\n\r\n');
+  // A slow or stalled client cannot hold a connection, nor many clients the process's sockets.
+  server.headersTimeout = options.headersTimeoutMs ?? 5_000;
+  server.requestTimeout = options.requestTimeoutMs ?? 10_000;
+  server.maxConnections = options.maxConnections ?? 512;
+  server.on('clientError', (error: NodeJS.ErrnoException, socket) => {
+    const status = error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? '408 Request Timeout' : '400 Bad Request';
+    if (socket.writable) socket.end(`HTTP/1.1 ${status}\r\nconnection: close\r\n\r\n`);
   });
   await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
+    server.once('error', (error: NodeJS.ErrnoException) =>
+      reject(
+        error.code === 'EADDRINUSE'
+          ? new PortInUseError(
+              `port ${options.port} on ${HOST} is in use: stop what holds it, or pass another --port`,
+            )
+          : error,
+      ),
+    );
     server.listen(options.port ?? 0, HOST, () => resolve());
   });
   const { port } = server.address() as AddressInfo;
