@@ -98,27 +98,40 @@ function deadline(ms: number): { signal: AbortSignal; done: () => void } {
   return { signal: controller.signal, done: () => clearTimeout(timer) };
 }
 
+/** One rejection per deadline, shared by every call under it (a batch makes ~600): one listener, not 600. */
+const expiries = new WeakMap<AbortSignal, Promise<never>>();
+
+function expiryOf(signal: AbortSignal): Promise<never> {
+  let expiry = expiries.get(signal);
+  if (!expiry) {
+    expiry = new Promise<never>((_, reject) =>
+      signal.addEventListener(
+        'abort',
+        () =>
+          reject(
+            new StoreUnavailableError('gate store: no answer before the deadline', { failure: 'timeout' }),
+          ),
+        { once: true },
+      ),
+    );
+    expiry.catch(() => {});
+    expiries.set(signal, expiry);
+  }
+  return expiry;
+}
+
 /** Rejects with `StoreUnavailableError` once `signal` aborts, whatever `work` does. */
 function withDeadline<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
   if (signal.aborted) {
     work.catch(() => {});
     return Promise.reject(new StoreUnavailableError('gate store: deadline passed', { failure: 'timeout' }));
   }
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () =>
-      reject(new StoreUnavailableError('gate store: no answer before the deadline', { failure: 'timeout' }));
-    signal.addEventListener('abort', onAbort, { once: true });
-    work.then(
-      (value) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(value);
-      },
-      (error: unknown) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(asStoreError(error));
-      },
-    );
+  const settled = work.then(undefined, (error: unknown) => {
+    throw asStoreError(error);
   });
+  // Past the deadline the work's own failure, if it ever comes, is no one's concern.
+  settled.catch(() => {});
+  return Promise.race([settled, expiryOf(signal)]);
 }
 
 /** When the store cannot answer: transactional goes, advertising stops, informational waits a bit. */

@@ -94,7 +94,10 @@ export function daysInRange(from: IsoDay, to: IsoDay): IsoDay[] {
 
 /** The Seoul calendar day an instant falls on. */
 export function seoulDay(instant: Date): IsoDay {
-  return new Date(instant.getTime() + SEOUL_OFFSET_MS).toISOString().slice(0, 10);
+  const ms = instant.getTime();
+  if (!Number.isFinite(ms)) throw new RangeError('Invalid time value');
+  // Through the remembered day names: the gate asks for the same few days on every decision.
+  return isoDay(Math.floor((ms + SEOUL_OFFSET_MS) / DAY_MS));
 }
 
 /** Yesterday in Seoul: the day a 09:00 run judges. */
