@@ -233,8 +233,9 @@ export function createGate(options: GateOptions): Gate {
 
     // Other weeks' items, read at most once a decision: a retry across Monday 00:00 finds its first
     // answer in last week's item, and an ad near a week's edge has neighbours in the next or last one.
-    const otherWeeks = new Map<IsoDay, Promise<CountersSnapshot>>();
+    let otherWeeks: Map<IsoDay, Promise<CountersSnapshot>> | undefined;
     const readWeek = (other: IsoDay) => {
+      otherWeeks ??= new Map();
       let read = otherWeeks.get(other);
       if (!read) {
         read = call(store.readCounters(userId, other, messageId, signal));

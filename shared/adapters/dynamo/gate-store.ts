@@ -77,8 +77,16 @@ function toTierRecord(item: Record<string, unknown> | undefined): TierRecord | u
  * length of id callers send (96 bits: no two ids of one user's week collide in practice).
  */
 export function outcomeAttribute(messageId: string): string {
-  return OUTCOME_PREFIX + createHash('sha256').update(messageId).digest('base64url').slice(0, 16);
+  let attribute = recentDigests.get(messageId);
+  if (attribute === undefined) {
+    attribute = OUTCOME_PREFIX + createHash('sha256').update(messageId).digest('base64url').slice(0, 16);
+    // An ad's decision reads and then writes its message: the digest is made once.
+    if (recentDigests.size >= 10_000) recentDigests.clear();
+    recentDigests.set(messageId, attribute);
+  }
+  return attribute;
 }
+const recentDigests = new Map<string, string>();
 
 function toSnapshot(item: Record<string, unknown> | undefined, messageId?: string): CountersSnapshot {
   const snapshot: CountersSnapshot = { counts: {}, ads: [], adsVersion: 0 };
@@ -192,14 +200,13 @@ export function createDynamoGateStore(options: DynamoGateStoreOptions): GateStor
         ':outcome': reservation.outcome,
         ':exp': reservation.expiresAt,
       };
-      const placeholder = new Map<string, string>();
+      // A counter checked is also the counter added to: one alias each.
+      const aliases: string[] = [];
       const nameOf = (attribute: string) => {
-        let alias = placeholder.get(attribute);
-        if (!alias) {
-          alias = `#c${placeholder.size}`;
-          placeholder.set(attribute, alias);
-          names[alias] = attribute;
-        }
+        let index = aliases.indexOf(attribute);
+        if (index < 0) index = aliases.push(attribute) - 1;
+        const alias = `#c${index}`;
+        names[alias] = attribute;
         return alias;
       };
       const conditions = ['attribute_not_exists(#m)'];
