@@ -101,6 +101,13 @@ export const environmentSchema = z
         memoryMb: z.number().int().min(128).max(10240),
         /** Gate policy overrides, passed to the function as GATE_POLICY (JSON). */
         policy: z.record(z.string(), z.unknown()).optional(),
+        /**
+         * API Gateway's own logs (access logs, execution errors) need a CloudWatch role set once per
+         * account and region: `off` (the gate function logs every decision anyway), `account-role-exists`
+         * (it is set already: log), or `set-account-role` (this stack sets it: account-wide, and kept
+         * after the stack is gone).
+         */
+        apiLogs: z.enum(['off', 'account-role-exists', 'set-account-role']).default('off'),
       })
       .strict(),
     alarms: z

@@ -26,7 +26,7 @@ import { GATE_METRICS } from '#functions/fatigue-gate/metric-names.ts';
 import { TABLES, type TableSpec } from '#shared/adapters/dynamo/tables.ts';
 import type { DeployConfig } from '../config.ts';
 import { acknowledgeWildcardResource } from '../nag.ts';
-import { ATHENA_RESULTS_PREFIX, type DataStack, type LakeTable } from './data-stack.ts';
+import { type AthenaJob, athenaResultsPrefix, type DataStack, type LakeTable } from './data-stack.ts';
 
 /** The repository root: NodejsFunction bundles from here with the project's own esbuild. */
 const PROJECT_ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -52,6 +52,25 @@ export interface ComputeStackProps extends StackProps {
 }
 
 type FunctionKey = keyof typeof SERVICE_NAMES;
+type TableActions = Partial<Record<TableSpec['id'], string[]>>;
+
+/**
+ * The DynamoDB actions each function calls, table by table, and no more (the template test lists
+ * them). The registry is read whole (a few hundred channels) with a Scan: no key names them all.
+ * Nothing queries the findings table's byChannel index, so no role may.
+ */
+export const TABLE_ACTIONS: Record<FunctionKey, TableActions> = {
+  detect: {
+    findings: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:BatchWriteItem', 'dynamodb:UpdateItem'],
+    channels: ['dynamodb:Scan'],
+  },
+  report: {
+    findings: ['dynamodb:GetItem', 'dynamodb:Query'],
+    channels: ['dynamodb:Scan'],
+  },
+  tierRefresh: { gate: ['dynamodb:BatchGetItem', 'dynamodb:BatchWriteItem'] },
+  gate: { gate: ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:UpdateItem'] },
+};
 
 interface FunctionSpec {
   /** Handler file, relative to the repository root; the export is `handler`. */
@@ -88,7 +107,6 @@ export class ComputeStack extends Stack {
       [TABLES.channels.envVar]: data.tables.channels.tableName,
       [TABLES.gate.envVar]: data.tables.gate.tableName,
       ALERTS_TOPIC_ARN: data.alertsTopic.topicArn,
-      ATHENA_WORKGROUP: data.workgroupName,
       ATHENA_DATABASE: data.glueDatabaseName,
       CHANNEL_TABLE: data.channelTable.name,
       ENGAGEMENT_TABLE: data.engagementTable.name,
@@ -146,15 +164,12 @@ export class ComputeStack extends Stack {
     gate.addEnvironment('GATE_USER_ID_KEY', userIdKey.secretValue.unsafeUnwrap());
 
     // Least privilege, one statement per resource kind, every resource named.
-    this.grantAthena(detect, data, [data.channelTable]);
-    this.grantAthena(report, data, [data.channelTable]);
-    this.grantAthena(tierRefresh, data, [data.engagementTable]);
-    this.grantTable(detect, data.tables.findings, TABLES.findings, 'readWrite');
-    this.grantTable(detect, data.tables.channels, TABLES.channels, 'read');
-    this.grantTable(report, data.tables.findings, TABLES.findings, 'read');
-    this.grantTable(report, data.tables.channels, TABLES.channels, 'read');
-    this.grantTable(tierRefresh, data.tables.gate, TABLES.gate, 'readWrite');
-    this.grantTable(gate, data.tables.gate, TABLES.gate, 'readWrite');
+    this.grantAthena(detect, data, 'detect', [data.channelTable]);
+    this.grantAthena(report, data, 'report', [data.channelTable]);
+    this.grantAthena(tierRefresh, data, 'tier-refresh', [data.engagementTable]);
+    for (const [key, tables] of Object.entries(TABLE_ACTIONS) as [FunctionKey, TableActions][])
+      for (const [id, actions] of Object.entries(tables) as [TableSpec['id'], string[]][])
+        addStatement(this.functions[key], `Table${capitalize(id)}`, actions, [data.tables[id].tableArn]);
     this.grantPublishAlerts(detect, data);
     this.grantPublishAlerts(report, data);
     // The report writes its files and presigns a GET link, which needs read on the same keys.
@@ -229,12 +244,21 @@ export class ComputeStack extends Stack {
     return fn;
   }
 
-  /** Athena on the workgroup, Glue on the named tables, S3 read on their lake folders and write on results. */
-  private grantAthena(fn: nodejs.NodejsFunction, data: DataStack, lakeTables: LakeTable[]): void {
+  /**
+   * Athena on the job's own workgroup, Glue on the named tables, S3 read on their lake folders, and
+   * read and write on the job's own results folder only.
+   */
+  private grantAthena(
+    fn: nodejs.NodejsFunction,
+    data: DataStack,
+    job: AthenaJob,
+    lakeTables: LakeTable[],
+  ): void {
+    fn.addEnvironment('ATHENA_WORKGROUP', data.workgroupNames[job]);
     const workgroupArn = this.formatArn({
       service: 'athena',
       resource: 'workgroup',
-      resourceName: data.workgroupName,
+      resourceName: data.workgroupNames[job],
     });
     addStatement(
       fn,
@@ -281,7 +305,7 @@ export class ComputeStack extends Stack {
       fn,
       'AthenaResultsObjects',
       ['s3:GetObject', 's3:PutObject', 's3:AbortMultipartUpload', 's3:ListMultipartUploadParts'],
-      [`${resultsArn}/${ATHENA_RESULTS_PREFIX}*`],
+      [`${resultsArn}/${athenaResultsPrefix(job)}*`],
     );
     addStatement(
       fn,
@@ -299,45 +323,13 @@ export class ComputeStack extends Stack {
     }
     acknowledgeWildcardResource(
       fn.role!,
-      `${resultsArn}/${ATHENA_RESULTS_PREFIX}*`,
-      'Athena names each result object after its query id; access stops at the results prefix.',
+      `${resultsArn}/${athenaResultsPrefix(job)}*`,
+      "Athena names each result object after its query id; access stops at this job's results folder.",
     );
   }
 
   private bucketArn(bucketName: string): string {
     return `arn:${Aws.PARTITION}:s3:::${bucketName}`;
-  }
-
-  private grantTable(
-    fn: nodejs.NodejsFunction,
-    table: dynamodb.Table,
-    spec: TableSpec,
-    access: 'read' | 'readWrite',
-  ): void {
-    const read = [
-      'dynamodb:GetItem',
-      'dynamodb:BatchGetItem',
-      'dynamodb:Query',
-      'dynamodb:Scan',
-      'dynamodb:ConditionCheckItem',
-      'dynamodb:DescribeTable',
-    ];
-    const write = [
-      'dynamodb:PutItem',
-      'dynamodb:UpdateItem',
-      'dynamodb:DeleteItem',
-      'dynamodb:BatchWriteItem',
-    ];
-    const resources = [
-      table.tableArn,
-      ...spec.indexes.map((index) => `${table.tableArn}/index/${index.name}`),
-    ];
-    addStatement(
-      fn,
-      `Table${capitalize(spec.id)}`,
-      access === 'read' ? read : [...read, ...write],
-      resources,
-    );
   }
 
   private grantPublishAlerts(fn: nodejs.NodejsFunction, data: DataStack): void {
@@ -384,37 +376,48 @@ export class ComputeStack extends Stack {
     });
   }
 
-  private defineGateApi(config: DeployConfig, gate: nodejs.NodejsFunction): apigw.RestApi {
-    const accessLogs = new logs.LogGroup(this, 'GateApiAccessLogs', {
+  private gateAccessLogs(config: DeployConfig): logs.LogGroup {
+    return new logs.LogGroup(this, 'GateApiAccessLogs', {
       retention: config.logRetentionDays as logs.RetentionDays,
       removalPolicy: RemovalPolicy.DESTROY,
     });
+  }
+
+  private defineGateApi(config: DeployConfig, gate: nodejs.NodejsFunction): apigw.RestApi {
     const callers = config.gate.callerRoleArns;
+    // API Gateway's logs need the account's CloudWatch role: set here only when asked (it is
+    // account-wide and outlives the stack), used when it exists, else no API logs at all.
+    const logging = config.gate.apiLogs !== 'off';
     const api = new apigw.RestApi(this, 'GateApi', {
       restApiName: `crm-guard-gate-${config.envName}`,
       description: 'crm-guard fatigue gate: the messaging stack asks before each send (SigV4)',
       endpointConfiguration: { types: [apigw.EndpointType.REGIONAL] },
-      // Execution logging needs the account-level API Gateway role; it is kept when the stack goes.
-      cloudWatchRole: true,
-      cloudWatchRoleRemovalPolicy: RemovalPolicy.RETAIN,
+      cloudWatchRole: config.gate.apiLogs === 'set-account-role',
+      ...(config.gate.apiLogs === 'set-account-role'
+        ? { cloudWatchRoleRemovalPolicy: RemovalPolicy.RETAIN }
+        : {}),
       deployOptions: {
         // The handler routes on /v1/...; the stage is not part of the path it sees.
         stageName: 'live',
-        accessLogDestination: new apigw.LogGroupLogDestination(accessLogs),
-        accessLogFormat: apigw.AccessLogFormat.jsonWithStandardFields({
-          caller: true,
-          httpMethod: true,
-          ip: true,
-          protocol: true,
-          requestTime: true,
-          resourcePath: true,
-          responseLength: true,
-          status: true,
-          user: true,
-        }),
+        ...(logging
+          ? {
+              accessLogDestination: new apigw.LogGroupLogDestination(this.gateAccessLogs(config)),
+              accessLogFormat: apigw.AccessLogFormat.jsonWithStandardFields({
+                caller: true,
+                httpMethod: true,
+                ip: true,
+                protocol: true,
+                requestTime: true,
+                resourcePath: true,
+                responseLength: true,
+                status: true,
+                user: true,
+              }),
+              loggingLevel: apigw.MethodLoggingLevel.ERROR,
+            }
+          : { loggingLevel: apigw.MethodLoggingLevel.OFF }),
         throttlingRateLimit: config.gate.throttleRatePerSecond,
         throttlingBurstLimit: config.gate.throttleBurst,
-        loggingLevel: apigw.MethodLoggingLevel.ERROR,
         metricsEnabled: true,
         dataTraceEnabled: false,
       },
@@ -449,11 +452,20 @@ export class ComputeStack extends Stack {
       id: 'AwsSolutions-COG4',
       reason: 'The caller is a service role, not a user: IAM (SigV4) authorization is the right authorizer.',
     });
-    Validations.of(api).acknowledge({
-      id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs]',
-      reason:
-        'The AWS-managed policy is the documented role for API Gateway execution logging, account-wide.',
-    });
+    if (config.gate.apiLogs === 'set-account-role')
+      Validations.of(api).acknowledge({
+        id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs]',
+        reason:
+          'The AWS-managed policy is the documented role for API Gateway execution logging, account-wide.',
+      });
+    if (!logging)
+      for (const id of ['AwsSolutions-APIG1', 'AwsSolutions-APIG6'])
+        Validations.of(api).acknowledge({
+          id,
+          reason:
+            'gate.apiLogs is off: API Gateway logging needs an account-wide role this stack does not set ' +
+            'unasked; the gate function logs every request and decision.',
+        });
     return api;
   }
 

@@ -27,6 +27,11 @@ export interface LakeTable {
 /** Athena's results land under this prefix of the results bucket. */
 export const ATHENA_RESULTS_PREFIX = 'athena/';
 
+/** The jobs that query the lake: each has its own workgroup and results folder, readable by it alone. */
+export const ATHENA_JOBS = ['detect', 'report', 'tier-refresh'] as const;
+export type AthenaJob = (typeof ATHENA_JOBS)[number];
+export const athenaResultsPrefix = (job: AthenaJob) => `${ATHENA_RESULTS_PREFIX}${job}/`;
+
 /**
  * The stateful stack: everything that holds data or that people subscribed to. The compute stack
  * can be destroyed and redeployed without touching any of it.
@@ -42,7 +47,8 @@ export class DataStack extends Stack {
   readonly glueDatabaseName: string;
   readonly channelTable: LakeTable;
   readonly engagementTable: LakeTable;
-  readonly workgroupName: string;
+  /** One workgroup a job: `<athena.workgroup>-<job>`, its results under `athena/<job>/`. */
+  readonly workgroupNames: Record<AthenaJob, string>;
   readonly resultsBucket: s3.Bucket;
   readonly reportsBucket: s3.Bucket;
   readonly reportsPrefix: string;
@@ -163,27 +169,37 @@ export class DataStack extends Stack {
       { name: 'feature_uses', type: 'int', comment: 'uses of the engagement feature that defines the tiers' },
     ]);
 
-    // Athena: the workgroup's settings win over the client's, so no query escapes the cut-off.
-    this.workgroupName = config.athena.workgroup;
-    const workgroup = new athena.CfnWorkGroup(this, 'Workgroup', {
-      name: this.workgroupName,
-      description: 'crm-guard queries (detect, report, tier refresh)',
-      state: 'ENABLED',
-      // Only saved queries and history go with it; the lake and the results bucket stay.
-      recursiveDeleteOption: true,
-      workGroupConfiguration: {
-        enforceWorkGroupConfiguration: true,
-        publishCloudWatchMetricsEnabled: true,
-        bytesScannedCutoffPerQuery: config.athena.bytesScannedCutoffMb * 1024 * 1024,
-        engineVersion: { selectedEngineVersion: 'Athena engine version 3' },
-        resultConfiguration: {
-          outputLocation: `s3://${this.resultsBucketName}/${ATHENA_RESULTS_PREFIX}`,
-          encryptionConfiguration: { encryptionOption: 'SSE_S3' },
-          expectedBucketOwner: this.account,
+    // Athena: a workgroup a job, whose settings win over the client's, so no query escapes the cut-off
+    // and no job reads another's results (tier refresh's hold a row per user).
+    const workgroupNames = {} as Record<AthenaJob, string>;
+    for (const job of ATHENA_JOBS) {
+      const name = `${config.athena.workgroup}-${job}`;
+      workgroupNames[job] = name;
+      const workgroup = new athena.CfnWorkGroup(
+        this,
+        `Workgroup${job.replace(/(^|-)(\w)/g, (_, __, c: string) => c.toUpperCase())}`,
+        {
+          name,
+          description: `crm-guard ${job} queries`,
+          state: 'ENABLED',
+          // Only saved queries and history go with it; the lake and the results bucket stay.
+          recursiveDeleteOption: true,
+          workGroupConfiguration: {
+            enforceWorkGroupConfiguration: true,
+            publishCloudWatchMetricsEnabled: true,
+            bytesScannedCutoffPerQuery: config.athena.bytesScannedCutoffMb * 1024 * 1024,
+            engineVersion: { selectedEngineVersion: 'Athena engine version 3' },
+            resultConfiguration: {
+              outputLocation: `s3://${this.resultsBucketName}/${athenaResultsPrefix(job)}`,
+              encryptionConfiguration: { encryptionOption: 'SSE_S3' },
+              expectedBucketOwner: this.account,
+            },
+          },
         },
-      },
-    });
-    workgroup.node.addDependency(this.resultsBucket);
+      );
+      workgroup.node.addDependency(this.resultsBucket);
+    }
+    this.workgroupNames = workgroupNames;
 
     this.tables = {
       findings: this.defineTable(TABLES.findings, config.tables.findings, config.retainData),
@@ -228,7 +244,7 @@ export class DataStack extends Stack {
       LakeBucket: this.lakeBucket.bucketName,
       LakePrefix: this.lakePrefix,
       GlueDatabase: this.glueDatabaseName,
-      AthenaWorkgroup: this.workgroupName,
+      AthenaWorkgroups: ATHENA_JOBS.map((job) => workgroupNames[job]).join(','),
       ReportsBucket: this.reportsBucket.bucketName,
       FindingsTable: this.tables.findings.tableName,
       ChannelsTable: this.tables.channels.tableName,

@@ -47,7 +47,6 @@ describe('compute stack (dev, as cdk.json ships it)', () => {
       expect(fn.Properties.Environment.Variables).toMatchObject({
         POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
         POWERTOOLS_LOG_LEVEL: 'DEBUG',
-        ATHENA_WORKGROUP: 'crm-guard-dev',
         ATHENA_DATABASE: 'crm_guard_dev',
         CHANNEL_TABLE: 'crm_channel_daily',
         ENGAGEMENT_TABLE: 'user_engagement_daily',
@@ -65,6 +64,20 @@ describe('compute stack (dev, as cdk.json ships it)', () => {
         expect(variables[name], name).toBeDefined();
       }
     }
+    // Each job that queries the lake has a workgroup of its own; the gate has none.
+    expect(
+      Object.fromEntries(
+        functions.map((fn) => [
+          fn.Properties.Environment.Variables.POWERTOOLS_SERVICE_NAME,
+          fn.Properties.Environment.Variables.ATHENA_WORKGROUP,
+        ]),
+      ),
+    ).toEqual({
+      detect: 'crm-guard-dev-detect',
+      report: 'crm-guard-dev-report',
+      'tier-refresh': 'crm-guard-dev-tier-refresh',
+      'fatigue-gate': undefined,
+    });
     const serviceNames = functions
       .map((fn) => fn.Properties.Environment.Variables.POWERTOOLS_SERVICE_NAME)
       .sort();
@@ -127,7 +140,7 @@ describe('compute stack (dev, as cdk.json ships it)', () => {
     }
   });
 
-  it('protects the gate API with IAM (SigV4) on every method, throttles it and writes access logs', () => {
+  it('protects the gate API with IAM (SigV4) on every method and throttles it, touching no account setting', () => {
     // Act
     const methods = Object.values(resourcesOf(template, 'AWS::ApiGateway::Method'));
     const [stage] = Object.values(resourcesOf(template, 'AWS::ApiGateway::Stage'));
@@ -136,22 +149,43 @@ describe('compute stack (dev, as cdk.json ships it)', () => {
     expect(methods.length).toBeGreaterThan(0);
     for (const method of methods) expect(method.Properties.AuthorizationType).toBe('AWS_IAM');
     expect(stage!.Properties.StageName).toBe('live');
-    expect(stage!.Properties.AccessLogSetting.DestinationArn).toEqual({
-      'Fn::GetAtt': [expect.any(String), 'Arn'],
-    });
     expect(stage!.Properties.MethodSettings).toEqual([
       expect.objectContaining({
         HttpMethod: '*',
         ResourcePath: '/*',
         ThrottlingRateLimit: 100,
         ThrottlingBurstLimit: 200,
-        LoggingLevel: 'ERROR',
+        LoggingLevel: 'OFF',
         DataTraceEnabled: false,
       }),
     ]);
+    // API logs are opt-in (gate.apiLogs): the account-wide CloudWatch role is never set unasked.
+    expect(stage!.Properties.AccessLogSetting).toBeUndefined();
+    template.resourceCountIs('AWS::ApiGateway::Account', 0);
     template.hasResourceProperties('AWS::ApiGateway::RestApi', {
       EndpointConfiguration: { Types: ['REGIONAL'] },
     });
+  });
+
+  it.each([
+    ['account-role-exists', 0],
+    ['set-account-role', 1],
+  ])('with gate.apiLogs %s, writes access logs and sets the account role %i time(s)', (apiLogs, accounts) => {
+    // Prepare
+    const dev = cdkJsonContext()[contextKey('dev')] as CfnJson;
+
+    // Act
+    const logged = synthApp({
+      [contextKey('dev')]: { ...dev, gate: { ...dev.gate, apiLogs } },
+    }).computeTemplate;
+    const [stage] = Object.values(resourcesOf(logged, 'AWS::ApiGateway::Stage'));
+
+    // Assess
+    expect(stage!.Properties.AccessLogSetting.DestinationArn).toEqual({
+      'Fn::GetAtt': [expect.any(String), 'Arn'],
+    });
+    expect(stage!.Properties.MethodSettings[0].LoggingLevel).toBe('ERROR');
+    logged.resourceCountIs('AWS::ApiGateway::Account', accounts);
   });
 
   it('scopes every IAM statement to named resources; only S3 object keys under a named prefix carry a *', () => {
@@ -170,7 +204,7 @@ describe('compute stack (dev, as cdk.json ships it)', () => {
     ).toEqual([]);
     for (const arn of wildcards) {
       expect(arn).toMatch(
-        /^arn:<AWS::Partition>:s3:::crm-guard-dev-(lake|athena|reports)-<AWS::AccountId>-<AWS::Region>\/[a-z_/]+\/\*$/,
+        /^arn:<AWS::Partition>:s3:::crm-guard-dev-(lake|athena|reports)-<AWS::AccountId>-<AWS::Region>\/[a-z_/-]+\/\*$/,
       );
     }
   });
@@ -187,27 +221,45 @@ describe('compute stack (dev, as cdk.json ships it)', () => {
 
     // Assess
     expect(resourcesFor(detect, 'AthenaQueries')).toEqual([
-      'arn:<AWS::Partition>:athena:<AWS::Region>:<AWS::AccountId>:workgroup/crm-guard-dev',
+      'arn:<AWS::Partition>:athena:<AWS::Region>:<AWS::AccountId>:workgroup/crm-guard-dev-detect',
     ]);
     expect(resourcesFor(detect, 'GlueCatalog')).toContain(glueTable('crm_channel_daily'));
     expect(resourcesFor(detect, 'GlueCatalog')).not.toContain(glueTable('user_engagement_daily'));
     expect(resourcesFor(tierRefresh, 'GlueCatalog')).toContain(glueTable('user_engagement_daily'));
     expect(resourcesFor(detect, 'LakeRead')).toEqual([`${lake}/lake/crm_channel_daily/*`]);
     expect(resourcesFor(tierRefresh, 'LakeRead')).toEqual([`${lake}/lake/user_engagement_daily/*`]);
-    expect(resourcesFor(detect, 'AthenaResultsObjects')).toEqual([
-      'arn:<AWS::Partition>:s3:::crm-guard-dev-athena-<AWS::AccountId>-<AWS::Region>/athena/*',
-    ]);
+    // Each job reads and writes its own results folder: tier refresh's hold a row per user.
+    const results = 'arn:<AWS::Partition>:s3:::crm-guard-dev-athena-<AWS::AccountId>-<AWS::Region>/athena';
+    expect(resourcesFor(detect, 'AthenaResultsObjects')).toEqual([`${results}/detect/*`]);
+    expect(resourcesFor(report, 'AthenaResultsObjects')).toEqual([`${results}/report/*`]);
+    expect(resourcesFor(tierRefresh, 'AthenaResultsObjects')).toEqual([`${results}/tier-refresh/*`]);
     expect(resourcesFor(report, 'ReportFiles')).toEqual([
       'arn:<AWS::Partition>:s3:::crm-guard-dev-reports-<AWS::AccountId>-<AWS::Region>/reports/*',
     ]);
     expect(resourcesFor(detect, 'TableFindings')).toEqual([
       expect.stringMatching(/^<Import:CrmGuard-dev-Data:.*FindingsTable.*Arn/),
-      expect.stringMatching(/\/index\/byChannel$/),
     ]);
-    // Report only reads; the gate and tier refresh see the gate table and nothing else.
-    expect(report.find((statement) => statement.Sid === 'TableFindings')!.Action).not.toContain(
-      'dynamodb:PutItem',
-    );
+    // Exactly the DynamoDB actions each function's adapters call, table by table.
+    const tableActions = (statements: Statement[]) =>
+      Object.fromEntries(
+        statements
+          .filter((statement) => statement.Sid?.startsWith('Table'))
+          .map((statement) => [statement.Sid, asList(statement.Action).sort()]),
+      );
+    expect(tableActions(detect)).toEqual({
+      TableFindings: ['dynamodb:BatchWriteItem', 'dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:UpdateItem'],
+      TableChannels: ['dynamodb:Scan'],
+    });
+    expect(tableActions(report)).toEqual({
+      TableFindings: ['dynamodb:GetItem', 'dynamodb:Query'],
+      TableChannels: ['dynamodb:Scan'],
+    });
+    expect(tableActions(tierRefresh)).toEqual({
+      TableGate: ['dynamodb:BatchGetItem', 'dynamodb:BatchWriteItem'],
+    });
+    expect(tableActions(gate)).toEqual({
+      TableGate: ['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:UpdateItem'],
+    });
     expect(gate.map((statement) => statement.Sid).filter(Boolean)).toEqual(['TableGate']);
     expect(resourcesFor(tierRefresh, 'TableGate')).toHaveLength(1);
     expect(resourcesFor(detect, 'AlertsPublish')).toEqual([expect.stringMatching(/AlertsTopic/)]);

@@ -106,19 +106,26 @@ describe('data stack (dev, as cdk.json ships it)', () => {
     template.hasResourceProperties('AWS::Glue::Database', { DatabaseInput: { Name: 'crm_guard_dev' } });
   });
 
-  it('enforces the Athena workgroup configuration with encrypted results and the bytes-scanned cut-off', () => {
+  it('gives each job a workgroup with enforced settings, encrypted results in a folder of its own, and the cut-off', () => {
     // Act
-    const [workgroup] = Object.values(resourcesOf(template, 'AWS::Athena::WorkGroup'));
-    const settings = workgroup!.Properties.WorkGroupConfiguration as CfnJson;
+    const workgroups = Object.values(resourcesOf(template, 'AWS::Athena::WorkGroup'));
 
     // Assess
-    expect(workgroup!.Properties.Name).toBe('crm-guard-dev');
-    expect(settings.EnforceWorkGroupConfiguration).toBe(true);
-    expect(settings.BytesScannedCutoffPerQuery).toBe(1024 * 1024 * 1024);
-    expect(settings.ResultConfiguration.EncryptionConfiguration).toEqual({ EncryptionOption: 'SSE_S3' });
-    expect(flat(settings.ResultConfiguration.OutputLocation)).toBe(
-      's3://crm-guard-dev-athena-<AWS::AccountId>-<AWS::Region>/athena/',
-    );
+    expect(workgroups.map((workgroup) => workgroup.Properties.Name).sort()).toEqual([
+      'crm-guard-dev-detect',
+      'crm-guard-dev-report',
+      'crm-guard-dev-tier-refresh',
+    ]);
+    for (const workgroup of workgroups) {
+      const settings = workgroup.Properties.WorkGroupConfiguration as CfnJson;
+      const job = String(workgroup.Properties.Name).replace('crm-guard-dev-', '');
+      expect(settings.EnforceWorkGroupConfiguration).toBe(true);
+      expect(settings.BytesScannedCutoffPerQuery).toBe(1024 * 1024 * 1024);
+      expect(settings.ResultConfiguration.EncryptionConfiguration).toEqual({ EncryptionOption: 'SSE_S3' });
+      expect(flat(settings.ResultConfiguration.OutputLocation)).toBe(
+        `s3://crm-guard-dev-athena-<AWS::AccountId>-<AWS::Region>/athena/${job}/`,
+      );
+    }
   });
 
   it('provisions the three tables from the shared spec: on-demand, PITR, TTL where data expires', () => {
