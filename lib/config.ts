@@ -186,5 +186,12 @@ export function loadDeployConfig(context: ContextReader): DeployConfig {
   if (envName === 'prod' && config.alertEmails.length === 0) {
     throw new ConfigError(`alertEmails (in cdk context "${key}")`, 'prod needs at least one address');
   }
+  // Outside dev a gate no caller may call is a deploy that silently breaks every send's check.
+  if (envName !== 'dev' && config.gate.callerRoleArns.length === 0) {
+    throw new ConfigError(
+      `gate.callerRoleArns (in cdk context "${key}")`,
+      `${envName} needs the messaging stack's role ARN(s): only they may call the gate API`,
+    );
+  }
   return { ...config, envName: envName as EnvironmentName };
 }

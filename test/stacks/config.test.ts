@@ -25,10 +25,20 @@ function configErrorOf(act: () => unknown): ConfigError {
 }
 
 describe('deployment configuration from CDK context', () => {
-  it('reads the dev block by default and the prod block with env=prod, both as shipped in cdk.json', () => {
+  it('reads the dev block by default and the prod block with env=prod, as shipped plus the messaging role', () => {
     // Act
     const dev = loadDeployConfig(contextOf());
-    const prod = loadDeployConfig(contextOf({ env: 'prod' }));
+    const prod = loadDeployConfig(
+      contextOf({
+        env: 'prod',
+        'crm-guard:prod': prodBlock({
+          gate: {
+            ...prodBlock({}).gate!,
+            callerRoleArns: ['arn:aws:iam::123456789012:role/messaging-sender'],
+          },
+        }),
+      }),
+    );
 
     // Assess
     expect(dev.envName).toBe('dev');
@@ -42,7 +52,12 @@ describe('deployment configuration from CDK context', () => {
 
   it('accepts a block passed on the command line as a JSON string', () => {
     // Prepare
-    const block = JSON.stringify(prodBlock({ alertEmails: ['owner@example.org'] }));
+    const block = JSON.stringify(
+      prodBlock({
+        alertEmails: ['owner@example.org'],
+        gate: { ...prodBlock({}).gate!, callerRoleArns: ['arn:aws:iam::123456789012:role/messaging-sender'] },
+      }),
+    );
 
     // Act
     const config = loadDeployConfig(contextOf({ env: 'prod', 'crm-guard:prod': block }));
@@ -77,6 +92,7 @@ describe('deployment configuration from CDK context', () => {
       'lake.existingBucketKmsKeyArn',
     ],
     ['prod without anyone to alert', { alertEmails: [] }, 'alertEmails'],
+    ['prod without a caller of the gate, as shipped', {}, 'gate.callerRoleArns'],
   ] as [string, Record<string, unknown>, string][])('fails on %s, naming the key', (_case, patch, key) => {
     // Prepare
     const context = contextOf({ env: 'prod', 'crm-guard:prod': prodBlock(patch) });

@@ -192,11 +192,12 @@ describe('data stack (dev, as cdk.json ships it)', () => {
 describe('data stack (prod, on an existing lake)', () => {
   let template: Template;
   beforeAll(() => {
-    const prod = cdkJsonContext()[contextKey('prod')] as Record<string, unknown>;
+    const prod = cdkJsonContext()[contextKey('prod')] as CfnJson;
     template = synthApp({
       env: 'prod',
       'crm-guard:prod': {
         ...prod,
+        gate: { ...prod.gate, callerRoleArns: ['arn:aws:iam::123456789012:role/messaging-sender'] },
         alertEmails: ['owner@example.org', 'lead@example.org'],
         opsEmails: ['ops@example.org'],
         lake: { existingBucketName: 'team-lake', prefix: 'warehouse/crm/', channelTable: 'channel_daily' },
