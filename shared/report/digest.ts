@@ -1,14 +1,12 @@
 import type { Digest } from '#shared/ports/alert-sink.ts';
+import { seoulWallClock } from '#shared/time/seoul.ts';
 import { type Locale, labelsFor, STATUS_LABELS } from './labels.ts';
 import type { WeeklyReport } from './model.ts';
+import type { WrittenReport } from './render-data.ts';
 import { formatters } from './render-html.ts';
 
 /** The message that carries the weekly report's link: a few figures a reader sees before opening it. */
-export function weeklyReportDigest(
-  report: WeeklyReport,
-  where: { location: string; link?: string },
-  locale: Locale,
-): Digest {
+export function weeklyReportDigest(report: WeeklyReport, where: WrittenReport, locale: Locale): Digest {
   const t = labelsFor(locale);
   const f = formatters(locale);
   const status = STATUS_LABELS[locale];
@@ -19,8 +17,14 @@ export function weeklyReportDigest(
     `${t.incidents}: ${report.incidents.length} · ${status.low_performer}: ${report.lowPerformers.length} · ${t.reviewQueue} (${t.open}): ${open} · ${t.changeImpact}: ${report.changeImpact.length}`,
     `${t.lastDataDay}: ${report.freshness.lastDataDay ?? '-'}${report.freshness.missingDays.length ? ` · ${t.missingDays}: ${report.freshness.missingDays.join(', ')}` : ''}`,
     '',
-    // The signed link dies with the signer's session; the object's address stays valid for console users.
-    ...(where.link ? [where.link, where.location] : [where.location]),
+    // The signed link works until the time it was signed for; the object's address stays valid for console users.
+    ...(where.link
+      ? [
+          where.link,
+          ...(where.linkExpiresAt ? [`${t.linkWorksUntil} ${seoulWallClock(where.linkExpiresAt)} KST`] : []),
+          where.location,
+        ]
+      : [where.location]),
   ];
   return {
     subject: `crm-guard weekly report ${report.week.from} - ${report.week.to}`,
@@ -31,6 +35,7 @@ export function weeklyReportDigest(
       week: report.week,
       location: where.location,
       link: where.link,
+      ...(where.linkExpiresAt ? { linkExpiresAt: where.linkExpiresAt.toISOString() } : {}),
       totals: report.totals,
     },
   };

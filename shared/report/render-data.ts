@@ -11,8 +11,17 @@ export interface ReportFile {
 
 /** Where reports land: a local folder, or S3 with a time-limited link. */
 export interface ReportWriter {
-  /** Writes the files of the report for `day`; `location` is the HTML's path or object URI, `link` a URL to open it. */
-  write(day: string, files: ReportFile[]): Promise<{ location: string; link?: string }>;
+  /**
+   * Writes the files of the report for `day`; `location` is the HTML's path or object URI, `link` a
+   * URL to open it, working until `linkExpiresAt`.
+   */
+  write(day: string, files: ReportFile[]): Promise<WrittenReport>;
+}
+
+export interface WrittenReport {
+  location: string;
+  link?: string;
+  linkExpiresAt?: Date;
 }
 
 export const REPORT_HTML = 'report.html';

@@ -50,7 +50,13 @@ async function wire() {
       run,
       scenarioFindings().filter((f) => f.date === run.day),
     );
-  const credentials = { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret' };
+  // A Lambda's session credentials: they expire hours after the run, and the link with them.
+  const credentials = {
+    accessKeyId: 'ASIAEXAMPLE',
+    secretAccessKey: 'secret',
+    sessionToken: 'token',
+    expiration: seoulInstant('2026-11-02', 21, 30),
+  };
   return reportFunction(
     {
       metrics: memoryMetrics(scenarioChannels()),
@@ -63,6 +69,7 @@ async function wire() {
         client: new S3Client({ region: 'ap-northeast-2', credentials }),
         bucket: 'crm-guard-reports',
         prefix: 'reports/',
+        now: () => seoulInstant('2026-11-02', 9, 30),
       }),
       alerts: createSnsAlertSink({
         client: new SNSClient({ region: 'ap-northeast-2', credentials }),
@@ -101,6 +108,7 @@ describe('report Lambda', () => {
     const message = sns.commandCalls(PublishCommand)[0]!.args[0].input.Message!;
     expect(message).toContain('CRM 채널 주간 리포트 2026-10-26 ~ 2026-11-01');
     expect(message).toContain(result.link!);
+    expect(message).toContain('링크 유효 기간: 2026-11-02 21:30 KST');
     expect(result.link).toMatch(/X-Amz-Signature=[0-9a-f]{64}/);
   });
 

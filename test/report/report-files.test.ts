@@ -50,6 +50,34 @@ describe('report writers', () => {
     expect(link.searchParams.get('X-Amz-Signature')).toMatch(/^[0-9a-f]{64}$/);
   });
 
+  it('signs the link only for what the signing credentials have left, and says until when', async () => {
+    // Prepare: a Lambda's session credentials, two hours from expiring
+    s3.on(PutObjectCommand).resolves({});
+    const now = new Date('2026-11-30T00:30:00Z');
+    const session = new S3Client({
+      region: 'ap-northeast-2',
+      credentials: {
+        accessKeyId: 'ASIAEXAMPLE',
+        secretAccessKey: 'secret',
+        sessionToken: 'token',
+        expiration: new Date('2026-11-30T02:30:00Z'),
+      },
+    });
+    const writer = createS3ReportWriter({
+      client: session,
+      bucket: 'reports-bucket',
+      prefix: 'weekly/',
+      now: () => now,
+    });
+
+    // Act
+    const written = await writer.write('2026-11-30', files);
+
+    // Assess
+    expect(new URL(written.link!).searchParams.get('X-Amz-Expires')).toBe(String(2 * 3600));
+    expect(written.linkExpiresAt?.toISOString()).toBe('2026-11-30T02:30:00.000Z');
+  });
+
   it('fails with the object it could not write', async () => {
     // Prepare
     s3.on(PutObjectCommand).rejects(new Error('AccessDenied'));

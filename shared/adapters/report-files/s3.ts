@@ -12,6 +12,7 @@ export interface S3ReportWriterOptions {
   prefix: string;
   /** Lifetime of the link in the digest; SigV4 allows at most 7 days (a week: until the next report). */
   linkExpiresInSeconds?: number;
+  now?: () => Date;
 }
 
 export const MAX_LINK_SECONDS = 7 * 24 * 3600;
@@ -40,10 +41,20 @@ export function createS3ReportWriter(options: S3ReportWriterOptions): ReportWrit
         }
       }
       const Key = `${base}${day}/${REPORT_HTML}`;
+      // A presigned link dies with the credentials that signed it: a Lambda's last hours, not a week.
+      // The link is signed for what they have left, and the digest says until when it works.
+      const { expiration } = await options.client.config.credentials();
+      const now = (options.now ?? (() => new Date()))().getTime();
+      const until = Math.min(now + expiresIn * 1000, expiration?.getTime() ?? Number.POSITIVE_INFINITY);
+      const seconds = Math.max(1, Math.floor((until - now) / 1000));
       const link = await getSignedUrl(options.client, new GetObjectCommand({ Bucket: options.bucket, Key }), {
-        expiresIn,
+        expiresIn: seconds,
       });
-      return { location: `s3://${options.bucket}/${Key}`, link };
+      return {
+        location: `s3://${options.bucket}/${Key}`,
+        link,
+        linkExpiresAt: new Date(now + seconds * 1000),
+      };
     },
   };
 }
