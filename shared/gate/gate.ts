@@ -8,11 +8,14 @@ import {
   effectiveTierPolicy,
   mostRestrictiveFull,
 } from './caps.ts';
-import type { DecisionAnswer, DecisionKind, DecisionReason, DecisionRequest } from './decision.ts';
+import { asStoreError, deadline, withDeadline } from './deadline.ts';
+import type { DecisionAnswer, DecisionRequest } from './decision.ts';
 import type { CountersSnapshot, GateStore } from './gate-store.ts';
 import { legalCheck } from './legal.ts';
+import { decodeOutcome, encodeOutcome } from './outcome-codec.ts';
 import type { GatePolicy, Tier } from './policy.ts';
 import { type RequestParser, requestParser } from './request-schema.ts';
+import { createTierCache } from './tier-cache.ts';
 import { backoffSteps, type TierRecord } from './tiers.ts';
 
 /**
@@ -62,77 +65,6 @@ const UNAVAILABLE_RETRY_MS = 5 * 60_000;
 const MAX_ATTEMPTS = 4;
 /** How long after a week starts a retry may still find its first answer in last week's item. */
 const RETRY_REACH_MS = 60 * 60_000;
-const TIER_CACHE_MAX = 100_000;
-
-export function encodeOutcome(
-  answer: Pick<DecisionAnswer, 'decision' | 'reason' | 'tier' | 'limitedBy'>,
-): string {
-  return `${answer.decision}|${answer.reason}|${answer.tier}|${answer.limitedBy ?? ''}`;
-}
-
-export function decodeOutcome(
-  outcome: string,
-): Pick<DecisionAnswer, 'decision' | 'reason' | 'tier' | 'limitedBy'> {
-  const [decision, reason, tier, limitedBy] = outcome.split('|');
-  return {
-    decision: decision as DecisionKind,
-    reason: reason as DecisionReason,
-    tier: tier as Tier,
-    ...(limitedBy ? { limitedBy } : {}),
-  };
-}
-
-function asStoreError(error: unknown): StoreUnavailableError {
-  return error instanceof StoreUnavailableError
-    ? error
-    : new StoreUnavailableError(String(error), { cause: error });
-}
-
-/** A deadline cleared as soon as the work ends (AbortSignal.timeout would leave a timer per decision). */
-function deadline(ms: number): { signal: AbortSignal; done: () => void } {
-  const controller = new AbortController();
-  const timer = setTimeout(
-    () => controller.abort(new StoreUnavailableError('gate store: deadline passed', { failure: 'timeout' })),
-    ms,
-  );
-  return { signal: controller.signal, done: () => clearTimeout(timer) };
-}
-
-/** One rejection per deadline, shared by every call under it (a batch makes ~600): one listener, not 600. */
-const expiries = new WeakMap<AbortSignal, Promise<never>>();
-
-function expiryOf(signal: AbortSignal): Promise<never> {
-  let expiry = expiries.get(signal);
-  if (!expiry) {
-    expiry = new Promise<never>((_, reject) =>
-      signal.addEventListener(
-        'abort',
-        () =>
-          reject(
-            new StoreUnavailableError('gate store: no answer before the deadline', { failure: 'timeout' }),
-          ),
-        { once: true },
-      ),
-    );
-    expiry.catch(() => {});
-    expiries.set(signal, expiry);
-  }
-  return expiry;
-}
-
-/** Rejects with `StoreUnavailableError` once `signal` aborts, whatever `work` does. */
-function withDeadline<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
-  if (signal.aborted) {
-    work.catch(() => {});
-    return Promise.reject(new StoreUnavailableError('gate store: deadline passed', { failure: 'timeout' }));
-  }
-  const settled = work.then(undefined, (error: unknown) => {
-    throw asStoreError(error);
-  });
-  // Past the deadline the work's own failure, if it ever comes, is no one's concern.
-  settled.catch(() => {});
-  return Promise.race([settled, expiryOf(signal)]);
-}
 
 /** When the store cannot answer: transactional goes, advertising stops, informational waits a bit. */
 export function unavailableAnswer(
@@ -158,23 +90,11 @@ function expiresAtFor(week: IsoDay): number {
 export function createGate(options: GateOptions): Gate {
   const { store, policy, timeoutMs } = options;
   const now = options.now ?? (() => new Date());
-  const tierCacheMs = options.tierCacheMs ?? 0;
   const concurrency = options.batchConcurrency ?? 32;
   const batchTimeoutMs = options.batchTimeoutMs ?? 5_000;
-  const tierCache = new Map<string, { record: TierRecord | undefined; until: number }>();
-
-  function cached(userId: string): { record: TierRecord | undefined } | undefined {
-    if (tierCacheMs <= 0) return undefined;
-    const hit = tierCache.get(userId);
-    if (hit && hit.until > Date.now()) return hit;
-    return undefined;
-  }
-
-  function remember(userId: string, record: TierRecord | undefined): void {
-    if (tierCacheMs <= 0) return;
-    if (tierCache.size >= TIER_CACHE_MAX) tierCache.clear();
-    tierCache.set(userId, { record, until: Date.now() + tierCacheMs });
-  }
+  const tierCache = createTierCache(options.tierCacheMs ?? 0);
+  const cached = tierCache.get;
+  const remember = tierCache.remember;
 
   async function loadTier(userId: string, signal: AbortSignal): Promise<TierRecord | undefined> {
     const hit = cached(userId);
