@@ -13,7 +13,7 @@ import { openDuckDbMetrics } from '#shared/adapters/duckdb/metrics-source.ts';
 import { parseCrmGuardConfig } from '#shared/config/crm-guard-config.ts';
 import { judgeFindings, policyHistoryDays, policyLookbackDays } from '#shared/domain/alert-policy/index.ts';
 import { configLookbackDays, runRules } from '#shared/domain/rules/index.ts';
-import { generateSample } from '#shared/domain/sample/generate.ts';
+import { generateSample } from '#shared/sample/generate.ts';
 import { buildChannelMetrics } from '#shared/domain/series.ts';
 import type { FindingStore, ProfileName } from '#shared/ports/finding-store.ts';
 import { addDays } from '#shared/time/seoul.ts';

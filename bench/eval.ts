@@ -8,7 +8,7 @@
  * near holidays), alerts a day, and each goal with PASS or MISS. Pure, in memory (the real series are
  * three small files).
  */
-import { FAMILIES, INCIDENT_TYPES, REALISTIC_MIX } from '#shared/domain/sample/generate.ts';
+import { FAMILIES, INCIDENT_TYPES, REALISTIC_MIX } from '#shared/sample/generate.ts';
 import type { ProfileName } from '#shared/ports/finding-store.ts';
 import { addDays, dayNumber } from '#shared/time/seoul.ts';
 import { judgeAndScore, PROFILES, runBenchmark } from './eval/benchmark.ts';

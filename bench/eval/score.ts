@@ -7,7 +7,7 @@
  * holidays count. Works on a generated sample and on the real series alike.
  */
 import type { JudgedFinding } from '#shared/domain/finding.ts';
-import { INCIDENT_TYPES, type IncidentType } from '#shared/domain/sample/generate.ts';
+import { INCIDENT_TYPES, type IncidentType } from '#shared/sample/generate.ts';
 import { dayNumber, type IsoDay } from '#shared/time/seoul.ts';
 
 /** Days after an incident's found window whose pages are excused: a week, four for a lasting drop. */

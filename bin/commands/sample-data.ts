@@ -1,9 +1,9 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeChannelLake, writeEngagementLake } from '#shared/adapters/duckdb/lake-writer.ts';
-import { generateEngagement } from '#shared/domain/sample/engagement.ts';
-import { generateSample, REALISTIC_MIX } from '#shared/domain/sample/generate.ts';
-import { toLabelsJsonl } from '#shared/domain/sample/rows.ts';
+import { generateEngagement } from '#shared/sample/engagement.ts';
+import { generateSample, REALISTIC_MIX } from '#shared/sample/generate.ts';
+import { toLabelsJsonl } from '#shared/sample/rows.ts';
 import { scheduleText } from '#shared/domain/schedule.ts';
 import { UsageError } from '#shared/errors.ts';
 import { type IsoDay, seoulYesterday } from '#shared/time/seoul.ts';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { REALISTIC_MIX } from '#shared/domain/sample/generate.ts';
+import { REALISTIC_MIX } from '#shared/sample/generate.ts';
 import { runBenchmark } from '../../bench/eval/benchmark.ts';
 
 // A labeled benchmark (4 seeds x 120 channels x 200 days, a partly arrived day in each), scored as the

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeChannelCsv } from '#shared/adapters/duckdb/lake-writer.ts';
-import { generateSample, REALISTIC_MIX } from '#shared/domain/sample/generate.ts';
+import { generateSample, REALISTIC_MIX } from '#shared/sample/generate.ts';
 import { isIsoDay } from '#shared/time/seoul.ts';
 
 const REPO = resolve(import.meta.dirname, '../..');

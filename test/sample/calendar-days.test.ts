@@ -5,7 +5,7 @@ import {
   calendarDays,
   classifyDay,
   isCalendarEffectDay,
-} from '#shared/domain/sample/calendar-days.ts';
+} from '#shared/sample/calendar-days.ts';
 import { dayNumber, daysInRange, isoDay } from '#shared/time/seoul.ts';
 
 const day = (iso: string) => classifyDay(dayNumber(iso));

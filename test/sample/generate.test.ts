@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { generateSample, type Sample } from '#shared/domain/sample/generate.ts';
-import { toChannelRows, toLabelsJsonl } from '#shared/domain/sample/rows.ts';
+import { generateSample, type Sample } from '#shared/sample/generate.ts';
+import { toChannelRows, toLabelsJsonl } from '#shared/sample/rows.ts';
 import { dayNumber, daysInRange } from '#shared/time/seoul.ts';
 
 /** sends per channel index per day number, absent rows as 0. */

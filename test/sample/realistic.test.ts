@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { calendarDays, isCalendarEffectDay } from '#shared/domain/sample/calendar-days.ts';
+import { calendarDays, isCalendarEffectDay } from '#shared/sample/calendar-days.ts';
 import {
   FAMILIES,
   type GenerateSampleOptions,
   generateSample,
   REALISTIC_MIX,
   type Sample,
-} from '#shared/domain/sample/generate.ts';
-import { onSchedule } from '#shared/domain/sample/schedule.ts';
+} from '#shared/sample/generate.ts';
+import { onSchedule } from '#shared/sample/schedule.ts';
 import { dayNumber, daysInRange, isoDay } from '#shared/time/seoul.ts';
 
 /** channelId -> day number -> sends (days without a row absent). */

@@ -7,14 +7,14 @@ import { openDuckDbMetrics } from '#shared/adapters/duckdb/metrics-source.ts';
 import { parseCrmGuardConfig } from '#shared/config/crm-guard-config.ts';
 import type { ChannelDayRow } from '#shared/domain/channel-metrics.ts';
 import type { JudgedFinding } from '#shared/domain/finding.ts';
-import { generateSample } from '#shared/domain/sample/generate.ts';
 import type { AlertSink } from '#shared/ports/alert-sink.ts';
 import type { FindingStore, ProfileName } from '#shared/ports/finding-store.ts';
 import type { MetricsSource } from '#shared/ports/metrics-source.ts';
 import type { RegistrySnapshot } from '#shared/report/registry.ts';
-import { addDays, dayNumber, daysInRange, isoDay } from '#shared/time/seoul.ts';
+import { addDays, daysBetween, daysInRange } from '#shared/time/seoul.ts';
 import { type DetectDayPorts, detectDay } from '#shared/use-cases/detect-day.ts';
 import { backfill } from '#shared/use-cases/judge-range.ts';
+import { steadyFleet } from './fleet.ts';
 import { capturingSink, freshFindingStore } from './helpers.ts';
 
 const config = parseCrmGuardConfig({});
@@ -30,28 +30,23 @@ let dir: string;
 let metrics: MetricsSource;
 let sampleFrom: string;
 
-/** 30 channels x 100 days (no injected incidents), plus the outage, the retired channel's drop and the gap. */
+/**
+ * 30 steady channels x 100 days, plus the outage, the retired channel's drop, and the gap (after
+ * which its clicks collapse, so the rules have findings on days whose windows start inside it).
+ */
 function sampleRows(): ChannelDayRow[] {
-  const sample = generateSample({ channels: 30, days: 100, seed: 7, endDay: LAST, incidentRate: 0 });
-  sampleFrom = sample.from;
-  const { columns } = sample;
-  const first = dayNumber(sample.from);
-  const rows: ChannelDayRow[] = [];
-  for (let i = 0; i < columns.channel.length; i++) {
-    const channelId = columns.channelIds[columns.channel[i]!]!;
-    const dt = isoDay(columns.day[i]!);
-    const index = columns.day[i]! - first;
-    if ((channelId === OUTAGE || channelId === RETIRED) && dt === LAST) continue;
-    if (channelId === GAP && index >= 30 && index <= 45) continue;
-    rows.push({
-      dt,
-      channelId,
-      channelType: columns.channelTypes[columns.channel[i]!]!,
-      sends: columns.sends[i]!,
-      clicks: columns.clicks[i]!,
-    });
-  }
-  return rows;
+  sampleFrom = addDays(LAST, -99);
+  return steadyFleet({ channels: 30, days: 100, endDay: LAST })
+    .filter((row) => {
+      if ((row.channelId === OUTAGE || row.channelId === RETIRED) && row.dt === LAST) return false;
+      const index = daysBetween(sampleFrom, row.dt);
+      return !(row.channelId === GAP && index >= 30 && index <= 45);
+    })
+    .map((row) =>
+      row.channelId === GAP && daysBetween(sampleFrom, row.dt) >= 90
+        ? { ...row, clicks: Math.round(row.clicks / 10) }
+        : row,
+    );
 }
 
 beforeAll(async () => {
@@ -325,8 +320,13 @@ describe('the daily read window is exact', () => {
   it('profile default: day t alone gives the rule findings and the verdicts backfill gives for t', async () => {
     // Prepare: 200 days with injected incidents, so the policy's two-month look-back is inside the lake.
     const longDir = mkdtempSync(join(tmpdir(), 'crm-guard-detect-day-long-'));
-    const sample = generateSample({ channels: 30, days: 200, seed: 11, endDay: LAST });
-    await writeChannelLake(longDir, sample.columns);
+    // Partial outages on three of the days the daily runs judge, and one that runs two days.
+    const incidents = {
+      3: { [addDays(LAST, -48)]: 0.1 },
+      8: { [addDays(LAST, -28)]: 0.2, [addDays(LAST, -27)]: 0.2 },
+      21: { [addDays(LAST, -12)]: 0.05 },
+    };
+    await writeChannelLake(longDir, steadyFleet({ channels: 30, days: 200, endDay: LAST, incidents }));
     const long = await openDuckDbMetrics({ input: longDir });
     // Every fourth day of the last 60 keeps this quick; the seed case above covers every day.
     const days = daysInRange(addDays(LAST, -59), LAST).filter((_, i) => i % 4 === 3);
