@@ -13,9 +13,9 @@ import { openDuckDbMetrics } from '#shared/adapters/duckdb/metrics-source.ts';
 import { parseCrmGuardConfig } from '#shared/config/crm-guard-config.ts';
 import { judgeFindings, policyHistoryDays, policyLookbackDays } from '#shared/domain/alert-policy/index.ts';
 import { configLookbackDays, runRules } from '#shared/domain/rules/index.ts';
-import { generateSample } from '#shared/sample/generate.ts';
 import { buildChannelMetrics } from '#shared/domain/series.ts';
 import type { FindingStore, ProfileName } from '#shared/ports/finding-store.ts';
+import { generateSample } from '#shared/sample/generate.ts';
 import { addDays } from '#shared/time/seoul.ts';
 import { detectDay } from '#shared/use-cases/detect-day.ts';
 

@@ -8,8 +8,9 @@
  * near holidays), alerts a day, and each goal with PASS or MISS. Pure, in memory (the real series are
  * three small files).
  */
-import { FAMILIES, INCIDENT_TYPES, REALISTIC_MIX } from '#shared/sample/generate.ts';
+
 import type { ProfileName } from '#shared/ports/finding-store.ts';
+import { FAMILIES, INCIDENT_TYPES, REALISTIC_MIX } from '#shared/sample/generate.ts';
 import { addDays, dayNumber } from '#shared/time/seoul.ts';
 import { judgeAndScore, PROFILES, runBenchmark } from './eval/benchmark.ts';
 import { buildRealRun, loadRealSeries, REAL_FAMILY, REAL_SERIES } from './eval/real.ts';

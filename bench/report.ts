@@ -11,10 +11,10 @@ import { writeChannelCsv } from '#shared/adapters/duckdb/lake-writer.ts';
 import { openDuckDbMetrics } from '#shared/adapters/duckdb/metrics-source.ts';
 import { createFolderReportWriter } from '#shared/adapters/report-files/local.ts';
 import type { JudgedFinding } from '#shared/domain/finding.ts';
-import { generateSample } from '#shared/sample/generate.ts';
 import type { FindingStore } from '#shared/ports/finding-store.ts';
 import type { MetricsSource } from '#shared/ports/metrics-source.ts';
 import type { ChannelRegistry, RegistrySnapshot } from '#shared/report/registry.ts';
+import { generateSample } from '#shared/sample/generate.ts';
 import { addDays, dayNumber, daysInRange } from '#shared/time/seoul.ts';
 import { buildReport } from '#shared/use-cases/build-report.ts';
 

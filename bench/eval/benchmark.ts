@@ -11,10 +11,10 @@ import type { ChannelFactsById } from '#shared/domain/channel-facts.ts';
 import type { JudgedFinding } from '#shared/domain/finding.ts';
 import { nearHoliday } from '#shared/domain/holidays.ts';
 import { runRules } from '#shared/domain/rules/index.ts';
-import { type GenerateSampleOptions, generateSample, type Sample } from '#shared/sample/generate.ts';
 import { buildChannelMetrics } from '#shared/domain/series.ts';
 import type { ProfileName } from '#shared/ports/finding-store.ts';
 import type { ChannelDayColumns } from '#shared/ports/metrics-source.ts';
+import { type GenerateSampleOptions, generateSample, type Sample } from '#shared/sample/generate.ts';
 import { addDays, isoDay } from '#shared/time/seoul.ts';
 import { type Labels, pagedDays, type Score, scorePages } from './score.ts';
 

@@ -5,8 +5,8 @@
 
 import { DEFAULT_ALERT_POLICY_CONFIG } from '#shared/config/alert-policy-config.ts';
 import { channelEvidence } from '#shared/domain/alert-policy/evidence.ts';
-import { REALISTIC_MIX } from '#shared/sample/generate.ts';
 import { buildChannelMetrics } from '#shared/domain/series.ts';
+import { REALISTIC_MIX } from '#shared/sample/generate.ts';
 import { dayNumber, isoDay } from '#shared/time/seoul.ts';
 import { runBenchmark } from './benchmark.ts';
 

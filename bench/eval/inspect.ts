@@ -5,8 +5,9 @@
  * `--realistic` (or a `--family` only the realistic mix has); `--family` keeps one family's channels;
  * `--list` prints every false page.
  */
-import { FAMILIES, type Family, LEGACY_MIX, REALISTIC_MIX } from '#shared/sample/generate.ts';
+
 import type { ProfileName } from '#shared/ports/finding-store.ts';
+import { FAMILIES, type Family, LEGACY_MIX, REALISTIC_MIX } from '#shared/sample/generate.ts';
 import { dayNumber, isoDay } from '#shared/time/seoul.ts';
 import { runBenchmark } from './benchmark.ts';
 import { excusedDays, misses } from './score.ts';

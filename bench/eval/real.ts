@@ -7,8 +7,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { policyHistoryDays } from '#shared/domain/alert-policy/index.ts';
-import { mixSeed, Random } from '#shared/sample/random.ts';
 import type { ChannelDayColumns } from '#shared/ports/metrics-source.ts';
+import { mixSeed, Random } from '#shared/sample/random.ts';
 import { dayNumber, isoDay } from '#shared/time/seoul.ts';
 import { WARM_UP_DAYS } from './benchmark.ts';
 import type { LabeledIncident, Labels } from './score.ts';

@@ -1,11 +1,11 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeChannelLake, writeEngagementLake } from '#shared/adapters/duckdb/lake-writer.ts';
+import { scheduleText } from '#shared/domain/schedule.ts';
+import { UsageError } from '#shared/errors.ts';
 import { generateEngagement } from '#shared/sample/engagement.ts';
 import { generateSample, REALISTIC_MIX } from '#shared/sample/generate.ts';
 import { toLabelsJsonl } from '#shared/sample/rows.ts';
-import { scheduleText } from '#shared/domain/schedule.ts';
-import { UsageError } from '#shared/errors.ts';
 import { type IsoDay, seoulYesterday } from '#shared/time/seoul.ts';
 import type { Command } from './command.ts';
 import { dayFlag, integerFlag, stringFlag } from './options.ts';

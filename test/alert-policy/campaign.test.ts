@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { learnSchedule } from '#shared/domain/alert-policy/campaign-profile.ts';
-import { mixSeed, Random } from '#shared/sample/random.ts';
 import { parseSchedule, scheduledOn, scheduleText } from '#shared/domain/schedule.ts';
+import { mixSeed, Random } from '#shared/sample/random.ts';
 import { dayNumber, type IsoDay } from '#shared/time/seoul.ts';
 import { buildMetrics, judge, pagedDays, weekly } from './fixtures.ts';
 
