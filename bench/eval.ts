@@ -9,7 +9,7 @@
  * three small files).
  */
 
-import type { ProfileName } from '#shared/ports/finding-store.ts';
+import type { ProfileName } from '#shared/domain/run-record.ts';
 import { FAMILIES, INCIDENT_TYPES, REALISTIC_MIX } from '#shared/sample/generate.ts';
 import { addDays, dayNumber } from '#shared/time/seoul.ts';
 import { judgeAndScore, PROFILES, runBenchmark } from './eval/benchmark.ts';

@@ -15,12 +15,12 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
 import { createGateHandler } from '#functions/fatigue-gate/api.ts';
 import { loopbackClients } from '#shared/adapters/dynamo/embedded.ts';
+import type { UserEngagement } from '#shared/domain/engagement.ts';
 import type { DecisionRequest } from '#shared/gate/decision.ts';
 import { DEFAULT_POLICY } from '#shared/gate/default-policy.ts';
 import { createGate } from '#shared/gate/gate.ts';
-import type { GateStore } from '#shared/gate/gate-store.ts';
 import { createMemoryGateStore } from '#shared/gate/memory-store.ts';
-import type { UserEngagement } from '#shared/ports/metrics-source.ts';
+import type { GateStore } from '#shared/ports/gate-store.ts';
 import { refreshTiers } from '#shared/use-cases/refresh-tiers.ts';
 import { startGateServer } from '../bin/commands/serve.ts';
 

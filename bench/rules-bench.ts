@@ -4,9 +4,9 @@
  * daily run (one judged day over the 56-day lookback), on random but realistic series.
  */
 import { configLookbackDays, DEFAULT_DETECTION_CONFIG } from '#shared/config/detection-config.ts';
+import type { ChannelDayColumns } from '#shared/domain/channel-metrics.ts';
 import { runRules } from '#shared/domain/rules/index.ts';
 import { buildChannelMetrics } from '#shared/domain/series.ts';
-import type { ChannelDayColumns } from '#shared/ports/metrics-source.ts';
 import { dayNumber, isoDay } from '#shared/time/seoul.ts';
 
 function prng(seed: number): () => number {

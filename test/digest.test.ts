@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { buildDigest, describeChange, rankAlerts } from '#shared/domain/digest.ts';
 import type { JudgedFinding } from '#shared/domain/finding.ts';
-import type { RunRecord } from '#shared/ports/finding-store.ts';
+import type { RunRecord } from '#shared/domain/run-record.ts';
 
 const DAY = '2026-11-21';
 

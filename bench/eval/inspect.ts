@@ -6,7 +6,7 @@
  * `--list` prints every false page.
  */
 
-import type { ProfileName } from '#shared/ports/finding-store.ts';
+import type { ProfileName } from '#shared/domain/run-record.ts';
 import { FAMILIES, type Family, LEGACY_MIX, REALISTIC_MIX } from '#shared/sample/generate.ts';
 import { dayNumber, isoDay } from '#shared/time/seoul.ts';
 import { runBenchmark } from './benchmark.ts';

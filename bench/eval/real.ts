@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { policyHistoryDays } from '#shared/domain/alert-policy/index.ts';
-import type { ChannelDayColumns } from '#shared/ports/metrics-source.ts';
+import type { ChannelDayColumns } from '#shared/domain/channel-metrics.ts';
 import { mixSeed, Random } from '#shared/sample/random.ts';
 import { dayNumber, isoDay } from '#shared/time/seoul.ts';
 import { WARM_UP_DAYS } from './benchmark.ts';

@@ -3,7 +3,7 @@
  * (sample kind, seed group) and profile, and the channel-days behind them, so any cut (by type, family,
  * seed group, calendar day, partial outage) is one filter. Plus the text cells the eval prints.
  */
-import type { ProfileName } from '#shared/ports/finding-store.ts';
+import type { ProfileName } from '#shared/domain/run-record.ts';
 import type { Judgement } from './benchmark.ts';
 import type { FalsePage, IncidentOutcome, RecallCell } from './score.ts';
 

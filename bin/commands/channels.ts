@@ -2,16 +2,12 @@ import { readFileSync } from 'node:fs';
 import { createDynamoChannelRegistry } from '#shared/adapters/dynamo/channel-registry.ts';
 import { startEmbeddedDynamo } from '#shared/adapters/dynamo/embedded.ts';
 import { localPaths, resolveDataDir } from '#shared/adapters/local/data-dir.ts';
+import { parseRegistryCsv, validateChannelInput } from '#shared/config/registry-input.ts';
+import { CHANNEL_STATUSES } from '#shared/domain/channel-facts.ts';
+import { type ChannelEntry, withStatusSince } from '#shared/domain/registry.ts';
 import { SCHEDULE_SYNTAX } from '#shared/domain/schedule.ts';
 import { InputError, UsageError } from '#shared/errors.ts';
-import {
-  CHANNEL_STATUSES,
-  type ChannelEntry,
-  type ChannelRegistry,
-  parseRegistryCsv,
-  validateChannelInput,
-  withStatusSince,
-} from '#shared/report/registry.ts';
+import type { ChannelRegistry } from '#shared/ports/channel-registry.ts';
 import { formatTable } from './alert-table.ts';
 import type { Command, CommandValues } from './command.ts';
 

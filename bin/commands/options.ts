@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { localPaths, resolveDataDir } from '#shared/adapters/local/data-dir.ts';
+import type { ProfileName } from '#shared/domain/run-record.ts';
 import { UsageError } from '#shared/errors.ts';
-import type { ProfileName } from '#shared/ports/finding-store.ts';
 import { type IsoDay, isIsoDay } from '#shared/time/seoul.ts';
 import type { CommandValues } from './command.ts';
 

@@ -1,5 +1,5 @@
+import { validateReviewInput } from '#shared/config/registry-input.ts';
 import { UsageError } from '#shared/errors.ts';
-import { validateReviewInput } from '#shared/report/registry.ts';
 import { actor, openLocalRegistry } from './channels.ts';
 import type { Command } from './command.ts';
 

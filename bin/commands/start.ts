@@ -2,7 +2,11 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { openDuckDbMetrics } from '#shared/adapters/duckdb/metrics-source.ts';
 import { localPaths } from '#shared/adapters/local/data-dir.ts';
-import { parseChannelFactsCsv, parseRegistryCsv, validateReviewInput } from '#shared/report/registry.ts';
+import {
+  parseChannelFactsCsv,
+  parseRegistryCsv,
+  validateReviewInput,
+} from '#shared/config/registry-input.ts';
 import { seoulYesterday } from '#shared/time/seoul.ts';
 import { openLocalRegistry } from './channels.ts';
 import type { Command } from './command.ts';

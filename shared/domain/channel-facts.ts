@@ -1,4 +1,5 @@
 import type { IsoDay } from '#shared/time/seoul.ts';
+import { MESSAGE_CLASSES, type MessageClass } from './message-class.ts';
 
 /**
  * What the channel registry knows of a channel that detection uses. Owners declare it; the lake
@@ -6,10 +7,11 @@ import type { IsoDay } from '#shared/time/seoul.ts';
  * series alone.
  */
 
-export const CHANNEL_CATEGORIES = ['transactional', 'informational', 'advertising'] as const;
+/** A channel's category is the class of the messages it sends. */
+export const CHANNEL_CATEGORIES = MESSAGE_CLASSES;
 export const CHANNEL_STATUSES = ['active', 'paused', 'retired'] as const;
 
-export type ChannelCategory = (typeof CHANNEL_CATEGORIES)[number];
+export type ChannelCategory = MessageClass;
 export type ChannelStatus = (typeof CHANNEL_STATUSES)[number];
 
 /**

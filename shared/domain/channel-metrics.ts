@@ -33,3 +33,23 @@ export interface ChannelMetrics {
   /** Days in [fromDay, toDay] with no data at all (partition missing): late data, never zeros. */
   missingDays: IsoDay[];
 }
+
+/**
+ * Rows of `crm_channel_daily` for a day range, column by column (a 100,000-channel run reads
+ * millions of rows: typed arrays, not objects). Row `i` is channel `channel[i]` on day `day[i]`.
+ */
+export interface ChannelDayColumns {
+  /** Day numbers (see `dayNumber`) of the first and last day asked for. */
+  fromDay: number;
+  toDay: number;
+  /** Per channel index: its id and type. */
+  channelIds: string[];
+  channelTypes: string[];
+  /** Per channel index: 1 when the channel has a row before `fromDay` (its series began earlier). */
+  seenBefore: Uint8Array;
+  /** Per row. */
+  channel: Int32Array;
+  day: Int32Array;
+  sends: Float64Array;
+  clicks: Float64Array;
+}

@@ -1,6 +1,14 @@
 import { type JudgedFinding, SEVERITY_ORDER, type Severity } from '#shared/domain/finding.ts';
-import type { Digest } from '#shared/ports/alert-sink.ts';
-import type { RunRecord } from '#shared/ports/finding-store.ts';
+import type { RunRecord } from '#shared/domain/run-record.ts';
+
+/** One digest per run: a plain-text message a person reads at 09:05, and its worst severity. */
+export interface Digest {
+  subject: string;
+  text: string;
+  severity: Severity;
+  /** The same content as data, for the JSONL sink and chat integrations. */
+  body: unknown;
+}
 
 /** What the channel registry says of a channel, as the digest shows it. */
 export interface ChannelCard {

@@ -1,5 +1,4 @@
-import type { ChannelMetrics, ChannelSeries } from '#shared/domain/channel-metrics.ts';
-import type { ChannelDayColumns } from '#shared/ports/metrics-source.ts';
+import type { ChannelDayColumns, ChannelMetrics, ChannelSeries } from '#shared/domain/channel-metrics.ts';
 import { isoDay } from '#shared/time/seoul.ts';
 
 /**

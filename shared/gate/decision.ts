@@ -1,5 +1,6 @@
+import type { MessageClass } from '#shared/domain/message-class.ts';
 import type { StoreFailure } from '#shared/errors.ts';
-import type { MessageClass, Tier } from './policy.ts';
+import type { Tier } from './policy.ts';
 
 /** One send the messaging stack asks about (validated by `decisionRequestSchema` before it gets here). */
 export interface DecisionRequest {

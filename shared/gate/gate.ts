@@ -1,4 +1,5 @@
 import { type StoreFailure, StoreUnavailableError } from '#shared/errors.ts';
+import type { CountersSnapshot, GateStore } from '#shared/ports/gate-store.ts';
 import { addDays, type IsoDay, seoulDay, seoulInstant, weekStart } from '#shared/time/seoul.ts';
 import {
   applicableCounters,
@@ -10,7 +11,6 @@ import {
 } from './caps.ts';
 import { asStoreError, deadline, withDeadline } from './deadline.ts';
 import type { DecisionAnswer, DecisionRequest } from './decision.ts';
-import type { CountersSnapshot, GateStore } from './gate-store.ts';
 import { legalCheck } from './legal.ts';
 import { decodeOutcome, encodeOutcome } from './outcome-codec.ts';
 import type { GatePolicy, Tier } from './policy.ts';

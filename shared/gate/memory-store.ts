@@ -1,5 +1,5 @@
+import type { CountersSnapshot, GateStore, Reservation } from '#shared/ports/gate-store.ts';
 import type { IsoDay } from '#shared/time/seoul.ts';
-import type { CountersSnapshot, GateStore, Reservation } from './gate-store.ts';
 import type { TierRecord } from './tiers.ts';
 
 /**

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { parseConfig } from '#shared/config/load.ts';
+import { MESSAGE_CLASSES } from '#shared/domain/message-class.ts';
 
 /**
  * The gate policy: for each engagement tier, which message categories it may receive, the caps over
@@ -9,9 +10,6 @@ import { parseConfig } from '#shared/config/load.ts';
 
 export const TIERS = ['low', 'mid', 'high'] as const;
 export type Tier = (typeof TIERS)[number];
-
-export const MESSAGE_CLASSES = ['transactional', 'informational', 'advertising'] as const;
-export type MessageClass = (typeof MESSAGE_CLASSES)[number];
 
 /** Channel and category names: lowercase words, safe in keys and metric dimensions. */
 export const NAME = /^[a-z0-9][a-z0-9_.-]{0,63}$/;

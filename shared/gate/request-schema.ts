@@ -1,7 +1,8 @@
 import { z } from 'zod';
+import { MESSAGE_CLASSES } from '#shared/domain/message-class.ts';
 import type { DecisionRequest } from './decision.ts';
 import { consentInstant } from './legal.ts';
-import { type GatePolicy, MESSAGE_CLASSES, NAME } from './policy.ts';
+import { type GatePolicy, NAME } from './policy.ts';
 
 /**
  * Requests as they arrive over HTTP: nothing reaches the gate or the store before this passes. The

@@ -1,4 +1,4 @@
-import type { UserEngagement } from '#shared/ports/metrics-source.ts';
+import type { UserEngagement } from '#shared/domain/engagement.ts';
 import { daysBetween, type IsoDay } from '#shared/time/seoul.ts';
 import type { GatePolicy, Tier } from './policy.ts';
 

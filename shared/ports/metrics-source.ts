@@ -1,38 +1,12 @@
+import type { ChannelDayColumns } from '#shared/domain/channel-metrics.ts';
+import type { UserEngagement } from '#shared/domain/engagement.ts';
 import type { IsoDay } from '#shared/time/seoul.ts';
 
-/**
- * Rows of `crm_channel_daily` for a day range, column by column (a 100,000-channel run reads
- * millions of rows: typed arrays, not objects). Row `i` is channel `channel[i]` on day `day[i]`.
- */
-export interface ChannelDayColumns {
-  /** Day numbers (see `dayNumber`) of the first and last day asked for. */
-  fromDay: number;
-  toDay: number;
-  /** Per channel index: its id and type. */
-  channelIds: string[];
-  channelTypes: string[];
-  /** Per channel index: 1 when the channel has a row before `fromDay` (its series began earlier). */
-  seenBefore: Uint8Array;
-  /** Per row. */
-  channel: Int32Array;
-  day: Int32Array;
-  sends: Float64Array;
-  clicks: Float64Array;
-}
-
-/** A user's engagement summed over a window: uses of the tiering feature, and the first day seen. */
+/** The days an engagement read covers; uses count from `usesFrom` (default `from`). */
 export interface EngagementRange {
   from: IsoDay;
   to: IsoDay;
   usesFrom?: IsoDay;
-}
-
-export interface UserEngagement {
-  userId: string;
-  featureUses: number;
-  /** First day with a row in the range read (the refresh keeps the earliest across runs). */
-  firstSeen: IsoDay;
-  activeDays: number;
 }
 
 /**

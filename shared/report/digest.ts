@@ -1,4 +1,4 @@
-import type { Digest } from '#shared/ports/alert-sink.ts';
+import type { Digest } from '#shared/domain/digest.ts';
 import { seoulWallClock } from '#shared/time/seoul.ts';
 import { type Locale, labelsFor, STATUS_LABELS } from './labels.ts';
 import type { WeeklyReport } from './model.ts';

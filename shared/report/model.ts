@@ -1,6 +1,7 @@
+import type { ChannelCategory } from '#shared/domain/channel-facts.ts';
 import type { Direction, MetricName, RuleName, Severity } from '#shared/domain/finding.ts';
+import type { ReviewDecisionName } from '#shared/domain/registry.ts';
 import type { IsoDay } from '#shared/time/seoul.ts';
-import type { ChannelCategory, ReviewDecisionName } from './registry.ts';
 import type { ProportionComparison } from './stats.ts';
 
 /** The weekly report as data: the HTML, CSV and JSON are renderings of this one object. */

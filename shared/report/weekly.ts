@@ -1,7 +1,13 @@
 import { DEFAULT_RULE_CONFIG } from '#shared/config/detection-config.ts';
+import type { ChannelDayColumns } from '#shared/domain/channel-metrics.ts';
 import { type JudgedFinding, SEVERITY_ORDER } from '#shared/domain/finding.ts';
-import type { RunRecord } from '#shared/ports/finding-store.ts';
-import type { ChannelDayColumns } from '#shared/ports/metrics-source.ts';
+import {
+  type ChannelEntry,
+  latestReviews,
+  type RegistrySnapshot,
+  UNASSIGNED,
+} from '#shared/domain/registry.ts';
+import type { RunRecord } from '#shared/domain/run-record.ts';
 import { addDays, dayNumber, type IsoDay, isoDay } from '#shared/time/seoul.ts';
 import type {
   BandChart,
@@ -16,7 +22,6 @@ import type {
   WeeklyReport,
 } from './model.ts';
 import { HEALTH_STATUSES } from './model.ts';
-import { type ChannelEntry, latestReviews, type RegistrySnapshot, UNASSIGNED } from './registry.ts';
 import { compareProportions } from './stats.ts';
 
 /** Rule 5 of the detection spec (low performer), with its defaults. */

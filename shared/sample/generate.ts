@@ -9,7 +9,7 @@
  * (e.g. `REALISTIC_MIX`) for the realistic model (see `types.ts`).
  */
 import type { ChannelFacts } from '#shared/domain/channel-facts.ts';
-import type { ChannelDayColumns } from '#shared/ports/metrics-source.ts';
+import type { ChannelDayColumns } from '#shared/domain/channel-metrics.ts';
 import { dayNumber, isoDay } from '#shared/time/seoul.ts';
 import { calendarDays } from './calendar-days.ts';
 import { drawCalendarResponse } from './calendar-response.ts';

@@ -3,7 +3,7 @@
  * registry's view. `generate.ts` builds it; the benchmark scores against it.
  */
 import type { ChannelCategory, ChannelFacts } from '#shared/domain/channel-facts.ts';
-import type { ChannelDayColumns } from '#shared/ports/metrics-source.ts';
+import type { ChannelDayColumns } from '#shared/domain/channel-metrics.ts';
 import type { IsoDay } from '#shared/time/seoul.ts';
 
 export type { ChannelCategory } from '#shared/domain/channel-facts.ts';

@@ -1,11 +1,12 @@
 import type { JudgedFinding } from '#shared/domain/finding.ts';
+import type { RunRecord } from '#shared/domain/run-record.ts';
 import type { AlertSink } from '#shared/ports/alert-sink.ts';
-import type { FindingStore, RunRecord } from '#shared/ports/finding-store.ts';
+import type { ChannelRegistry } from '#shared/ports/channel-registry.ts';
+import type { FindingStore } from '#shared/ports/finding-store.ts';
 import type { MetricsSource } from '#shared/ports/metrics-source.ts';
 import { weeklyReportDigest } from '#shared/report/digest.ts';
 import type { Locale } from '#shared/report/labels.ts';
 import type { WeeklyReport } from '#shared/report/model.ts';
-import type { ChannelRegistry } from '#shared/report/registry.ts';
 import { type ReportFile, type ReportWriter, renderReportFiles } from '#shared/report/render-data.ts';
 import {
   assembleWeeklyReport,

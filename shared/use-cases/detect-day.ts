@@ -1,16 +1,18 @@
 import type { CrmGuardConfig } from '#shared/config/crm-guard-config.ts';
 import { lateDays } from '#shared/domain/alert-policy/calendar.ts';
 import { judgeFindings, policyHistoryDays, policyLookbackDays } from '#shared/domain/alert-policy/index.ts';
-import type { ChannelMetrics } from '#shared/domain/channel-metrics.ts';
+import type { ChannelDayColumns, ChannelMetrics } from '#shared/domain/channel-metrics.ts';
+import type { Digest } from '#shared/domain/digest.ts';
 import { buildDigest, type ChannelDirectory, plannedChanges } from '#shared/domain/digest.ts';
 import type { JudgedFinding } from '#shared/domain/finding.ts';
+import { channelFacts, type RegistrySnapshot } from '#shared/domain/registry.ts';
 import { configLookbackDays, runRules } from '#shared/domain/rules/index.ts';
+import type { DigestKind, ProfileName, RunRecord } from '#shared/domain/run-record.ts';
 import { buildChannelMetrics } from '#shared/domain/series.ts';
 import { OutOfRangeError } from '#shared/errors.ts';
-import type { AlertSink, Digest } from '#shared/ports/alert-sink.ts';
-import type { DigestKind, FindingStore, ProfileName, RunRecord } from '#shared/ports/finding-store.ts';
-import type { ChannelDayColumns, MetricsSource } from '#shared/ports/metrics-source.ts';
-import { channelFacts, type RegistrySnapshot } from '#shared/report/registry.ts';
+import type { AlertSink } from '#shared/ports/alert-sink.ts';
+import type { FindingStore } from '#shared/ports/finding-store.ts';
+import type { MetricsSource } from '#shared/ports/metrics-source.ts';
 import { addDays, dayNumber, daysInRange, type IsoDay, isoDay, seoulDay } from '#shared/time/seoul.ts';
 
 export interface DetectDayPorts {

@@ -3,9 +3,9 @@ import { judgeFindings, policyLookbackDays } from '#shared/domain/alert-policy/i
 import type { ChannelFactsById } from '#shared/domain/channel-facts.ts';
 import type { JudgedFinding } from '#shared/domain/finding.ts';
 import { runRules } from '#shared/domain/rules/index.ts';
+import type { ProfileName } from '#shared/domain/run-record.ts';
 import { buildChannelMetrics } from '#shared/domain/series.ts';
 import { OutOfRangeError } from '#shared/errors.ts';
-import type { ProfileName } from '#shared/ports/finding-store.ts';
 import type { MetricsSource } from '#shared/ports/metrics-source.ts';
 import { addDays, type IsoDay } from '#shared/time/seoul.ts';
 

@@ -1,6 +1,6 @@
-import type { GateStore, TierChange } from '#shared/gate/gate-store.ts';
 import type { GatePolicy, Tier } from '#shared/gate/policy.ts';
 import { nextTierRecord, sameTierRecord, type TierRecord } from '#shared/gate/tiers.ts';
+import type { GateStore, TierChange } from '#shared/ports/gate-store.ts';
 import type { MetricsSource } from '#shared/ports/metrics-source.ts';
 import { addDays, type IsoDay } from '#shared/time/seoul.ts';
 

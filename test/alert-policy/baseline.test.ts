@@ -4,7 +4,7 @@ import { DEFAULT_DETECTION_CONFIG } from '#shared/config/detection-config.ts';
 import { judgeFindings } from '#shared/domain/alert-policy/index.ts';
 import { median } from '#shared/domain/order-statistics.ts';
 import { runRules } from '#shared/domain/rules/index.ts';
-import type { ProfileName } from '#shared/ports/finding-store.ts';
+import type { ProfileName } from '#shared/domain/run-record.ts';
 import { addDays, type IsoDay } from '#shared/time/seoul.ts';
 import { buildMetrics, weekly } from './fixtures.ts';
 

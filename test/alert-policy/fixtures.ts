@@ -4,8 +4,8 @@ import type { ChannelFactsById } from '#shared/domain/channel-facts.ts';
 import type { ChannelMetrics } from '#shared/domain/channel-metrics.ts';
 import type { JudgedFinding } from '#shared/domain/finding.ts';
 import { runRules } from '#shared/domain/rules/index.ts';
+import type { ProfileName } from '#shared/domain/run-record.ts';
 import { buildChannelMetrics } from '#shared/domain/series.ts';
-import type { ProfileName } from '#shared/ports/finding-store.ts';
 import { mixSeed, Random } from '#shared/sample/random.ts';
 import { addDays, dayNumber, type IsoDay, weekdayOfDayNumber } from '#shared/time/seoul.ts';
 

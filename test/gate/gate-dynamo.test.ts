@@ -8,8 +8,8 @@ import { type EmbeddedDynamo, startEmbeddedDynamo } from '#shared/adapters/dynam
 import { createDynamoGateStore } from '#shared/adapters/dynamo/gate-store.ts';
 import { StoreUnavailableError } from '#shared/errors.ts';
 import { createGate } from '#shared/gate/gate.ts';
-import type { GateStore } from '#shared/gate/gate-store.ts';
 import type { GatePolicy } from '#shared/gate/policy.ts';
+import type { GateStore } from '#shared/ports/gate-store.ts';
 import { adRequest, policyWith, singleCapPolicy } from './helpers.ts';
 
 let dynamo: EmbeddedDynamo;

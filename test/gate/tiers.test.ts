@@ -2,9 +2,10 @@ import { BatchWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dyn
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type EmbeddedDynamo, startEmbeddedDynamo } from '#shared/adapters/dynamo/embedded.ts';
 import { createDynamoGateStore } from '#shared/adapters/dynamo/gate-store.ts';
+import type { UserEngagement } from '#shared/domain/engagement.ts';
 import { DEFAULT_POLICY } from '#shared/gate/default-policy.ts';
 import { backoffSteps, nextTierRecord, tierOf } from '#shared/gate/tiers.ts';
-import type { MetricsSource, UserEngagement } from '#shared/ports/metrics-source.ts';
+import type { MetricsSource } from '#shared/ports/metrics-source.ts';
 import { describeRefresh, refreshTiers } from '#shared/use-cases/refresh-tiers.ts';
 
 const AS_OF = '2026-11-23';

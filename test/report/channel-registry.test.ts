@@ -1,13 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDynamoChannelRegistry } from '#shared/adapters/dynamo/channel-registry.ts';
 import { type EmbeddedDynamo, startEmbeddedDynamo } from '#shared/adapters/dynamo/embedded.ts';
-import { InputError } from '#shared/errors.ts';
 import {
-  channelFacts,
   parseChannelFactsCsv,
   parseRegistryCsv,
   validateReviewInput,
-} from '#shared/report/registry.ts';
+} from '#shared/config/registry-input.ts';
+import { channelFacts } from '#shared/domain/registry.ts';
+import { InputError } from '#shared/errors.ts';
 
 let dynamo: EmbeddedDynamo;
 beforeAll(async () => {

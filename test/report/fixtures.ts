@@ -1,6 +1,8 @@
+import type { ChannelDayColumns } from '#shared/domain/channel-metrics.ts';
 import type { JudgedFinding } from '#shared/domain/finding.ts';
-import type { FindingStore, RunRecord } from '#shared/ports/finding-store.ts';
-import type { ChannelDayColumns, MetricsSource } from '#shared/ports/metrics-source.ts';
+import type { RunRecord } from '#shared/domain/run-record.ts';
+import type { FindingStore } from '#shared/ports/finding-store.ts';
+import type { MetricsSource } from '#shared/ports/metrics-source.ts';
 import { addDays, dayNumber, type IsoDay } from '#shared/time/seoul.ts';
 
 /** One generated channel: sends and clicks for a day (undefined = no row that day). */

@@ -1,4 +1,4 @@
-import type { RegistrySnapshot } from '#shared/report/registry.ts';
+import type { RegistrySnapshot } from '#shared/domain/registry.ts';
 import { addDays, type IsoDay } from '#shared/time/seoul.ts';
 import { type ChannelSpec, finding, runRecord } from './fixtures.ts';
 

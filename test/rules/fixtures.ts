@@ -1,10 +1,9 @@
 /** Small generated inputs for the rule tests: rows -> columns -> dense metrics, as the adapters hand them over. */
 import { detectionConfigSchema } from '#shared/config/detection-config.ts';
 import { parseConfig } from '#shared/config/load.ts';
-import type { ChannelMetrics } from '#shared/domain/channel-metrics.ts';
+import type { ChannelDayColumns, ChannelMetrics } from '#shared/domain/channel-metrics.ts';
 import { runRules } from '#shared/domain/rules/index.ts';
 import { buildChannelMetrics } from '#shared/domain/series.ts';
-import type { ChannelDayColumns } from '#shared/ports/metrics-source.ts';
 import { isoDay } from '#shared/time/seoul.ts';
 import type { Row } from './reference.ts';
 

@@ -1,7 +1,8 @@
 import { afterEach, beforeEach } from 'vitest';
 import { type EmbeddedDynamo, startEmbeddedDynamo } from '#shared/adapters/dynamo/embedded.ts';
 import { createDynamoFindingStore } from '#shared/adapters/dynamo/finding-store.ts';
-import type { AlertSink, Digest } from '#shared/ports/alert-sink.ts';
+import type { Digest } from '#shared/domain/digest.ts';
+import type { AlertSink } from '#shared/ports/alert-sink.ts';
 import type { FindingStore } from '#shared/ports/finding-store.ts';
 
 /** Captures every digest; `failNext` makes the next publish throw like an SNS outage. */

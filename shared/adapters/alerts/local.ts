@@ -1,6 +1,7 @@
 import { appendFile, mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import type { AlertSink, Digest } from '#shared/ports/alert-sink.ts';
+import type { Digest } from '#shared/domain/digest.ts';
+import type { AlertSink } from '#shared/ports/alert-sink.ts';
 import { AlertDeliveryError } from './delivery.ts';
 
 /** Prints each digest (subject, blank line, text) for the person at the terminal. */

@@ -1,5 +1,6 @@
 import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
-import type { AlertSink, Digest } from '#shared/ports/alert-sink.ts';
+import type { Digest } from '#shared/domain/digest.ts';
+import type { AlertSink } from '#shared/ports/alert-sink.ts';
 import { AlertDeliveryError, fitMessage, snsSubject } from './delivery.ts';
 
 export interface SnsAlertSinkOptions {

@@ -1,13 +1,10 @@
 import type { AthenaClient } from '@aws-sdk/client-athena';
 import { type ColumnNames, columnNames } from '#shared/adapters/metrics-sql.ts';
 import type { LakeEnv } from '#shared/config/lambda-env.ts';
+import type { ChannelDayColumns } from '#shared/domain/channel-metrics.ts';
+import type { UserEngagement } from '#shared/domain/engagement.ts';
 import { InputError } from '#shared/errors.ts';
-import type {
-  ChannelDayColumns,
-  EngagementRange,
-  MetricsSource,
-  UserEngagement,
-} from '#shared/ports/metrics-source.ts';
+import type { EngagementRange, MetricsSource } from '#shared/ports/metrics-source.ts';
 import { dayNumber, type IsoDay, isIsoDay, isoDay } from '#shared/time/seoul.ts';
 import { type AthenaQuery, createQueryRunner, quoteIdentifier, sqlString } from './query-runner.ts';
 

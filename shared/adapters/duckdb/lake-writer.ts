@@ -10,8 +10,7 @@ import {
   ident,
   literal,
 } from '#shared/adapters/metrics-sql.ts';
-import type { ChannelDayRow } from '#shared/domain/channel-metrics.ts';
-import type { ChannelDayColumns } from '#shared/ports/metrics-source.ts';
+import type { ChannelDayColumns, ChannelDayRow } from '#shared/domain/channel-metrics.ts';
 import { dayNumber, type IsoDay, isoDay } from '#shared/time/seoul.ts';
 
 /** Channel rows to write: row objects, or columns as `readChannelDays` returns them (no `seenBefore` needed). */

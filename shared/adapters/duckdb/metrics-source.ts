@@ -31,13 +31,10 @@ import {
   seenBeforeSql,
   windowChannelsSql,
 } from '#shared/adapters/metrics-sql.ts';
+import type { ChannelDayColumns } from '#shared/domain/channel-metrics.ts';
+import type { UserEngagement } from '#shared/domain/engagement.ts';
 import { InputError } from '#shared/errors.ts';
-import type {
-  ChannelDayColumns,
-  EngagementRange,
-  MetricsSource,
-  UserEngagement,
-} from '#shared/ports/metrics-source.ts';
+import type { EngagementRange, MetricsSource } from '#shared/ports/metrics-source.ts';
 import { addDays, dayNumber, type IsoDay } from '#shared/time/seoul.ts';
 
 export type { ColumnNames } from '#shared/adapters/metrics-sql.ts';

@@ -6,14 +6,14 @@ import {
   ScanCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import { InputError, StoreUnavailableError } from '#shared/errors.ts';
 import type {
   ChannelChange,
   ChannelEntry,
-  ChannelRegistry,
   RegistrySnapshot,
   ReviewDecision,
-} from '#shared/report/registry.ts';
+} from '#shared/domain/registry.ts';
+import { InputError, StoreUnavailableError } from '#shared/errors.ts';
+import type { ChannelRegistry } from '#shared/ports/channel-registry.ts';
 import { seoulDay } from '#shared/time/seoul.ts';
 
 /**

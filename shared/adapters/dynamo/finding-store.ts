@@ -8,8 +8,9 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import type { JudgedFinding } from '#shared/domain/finding.ts';
+import type { DigestKind, RunRecord } from '#shared/domain/run-record.ts';
 import { StoreUnavailableError } from '#shared/errors.ts';
-import type { DigestKind, FindingStore, RunRecord } from '#shared/ports/finding-store.ts';
+import type { FindingStore } from '#shared/ports/finding-store.ts';
 import { addDays, daysInRange, type IsoDay, seoulInstant } from '#shared/time/seoul.ts';
 import { KEY, TTL_ATTRIBUTE } from './tables.ts';
 

@@ -8,9 +8,9 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { type StoreFailure, StoreUnavailableError } from '#shared/errors.ts';
-import type { CountersSnapshot, GateStore, Reservation, TierChange } from '#shared/gate/gate-store.ts';
 import type { Tier } from '#shared/gate/policy.ts';
 import type { TierRecord } from '#shared/gate/tiers.ts';
+import type { CountersSnapshot, GateStore, Reservation, TierChange } from '#shared/ports/gate-store.ts';
 import type { IsoDay } from '#shared/time/seoul.ts';
 
 /**

@@ -14,7 +14,7 @@ import type { ChannelFactsById } from '#shared/domain/channel-facts.ts';
 import type { ChannelMetrics, ChannelSeries } from '#shared/domain/channel-metrics.ts';
 import type { Finding, JudgedFinding } from '#shared/domain/finding.ts';
 import type { RuleRun } from '#shared/domain/rules/index.ts';
-import type { ProfileName } from '#shared/ports/finding-store.ts';
+import type { ProfileName } from '#shared/domain/run-record.ts';
 import { dayNumber, type IsoDay } from '#shared/time/seoul.ts';
 import { type CalendarKind, calendarKindOf, lateDays } from './calendar.ts';
 import { CalendarMemory, calendarMemoryDays, calendarSamples } from './calendar-memory.ts';

@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { AlertDeliveryError } from '#shared/adapters/alerts/delivery.ts';
 import { combineSinks, createConsoleAlertSink, createJsonlAlertSink } from '#shared/adapters/alerts/local.ts';
-import type { AlertSink, Digest } from '#shared/ports/alert-sink.ts';
+import type { Digest } from '#shared/domain/digest.ts';
+import type { AlertSink } from '#shared/ports/alert-sink.ts';
 
 const digest: Digest = {
   subject: 'crm-guard 2026-11-21: 1 channel alert (1 high)',

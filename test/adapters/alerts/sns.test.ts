@@ -8,7 +8,7 @@ import {
   snsSubject,
 } from '#shared/adapters/alerts/delivery.ts';
 import { createSnsAlertSink } from '#shared/adapters/alerts/sns.ts';
-import type { Digest } from '#shared/ports/alert-sink.ts';
+import type { Digest } from '#shared/domain/digest.ts';
 
 const sns = mockClient(SNSClient);
 const TOPIC = 'arn:aws:sns:ap-northeast-2:123456789012:crm-guard-alerts';

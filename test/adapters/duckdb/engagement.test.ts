@@ -7,7 +7,8 @@ import {
   writeEngagementLake,
 } from '#shared/adapters/duckdb/lake-writer.ts';
 import { openDuckDbMetrics } from '#shared/adapters/duckdb/metrics-source.ts';
-import type { MetricsSource, UserEngagement } from '#shared/ports/metrics-source.ts';
+import type { UserEngagement } from '#shared/domain/engagement.ts';
+import type { MetricsSource } from '#shared/ports/metrics-source.ts';
 import { addDays, dayNumber } from '#shared/time/seoul.ts';
 import { START, sampleRows, tempDir } from './fixtures.ts';
 

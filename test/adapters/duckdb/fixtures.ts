@@ -2,8 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
-import type { ChannelDayRow } from '#shared/domain/channel-metrics.ts';
-import type { ChannelDayColumns } from '#shared/ports/metrics-source.ts';
+import type { ChannelDayColumns, ChannelDayRow } from '#shared/domain/channel-metrics.ts';
 import { addDays, type IsoDay, isoDay } from '#shared/time/seoul.ts';
 
 /** A fresh temp folder; `cleanup` removes it. */

@@ -8,8 +8,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type EmbeddedDynamo, startEmbeddedDynamo } from '#shared/adapters/dynamo/embedded.ts';
 import { createDynamoFindingStore, expiresAtFor } from '#shared/adapters/dynamo/finding-store.ts';
 import type { JudgedFinding, MetricName, RuleName } from '#shared/domain/finding.ts';
+import type { RunRecord } from '#shared/domain/run-record.ts';
 import { StoreUnavailableError } from '#shared/errors.ts';
-import type { RunRecord } from '#shared/ports/finding-store.ts';
 import type { IsoDay } from '#shared/time/seoul.ts';
 
 let dynamo: EmbeddedDynamo;

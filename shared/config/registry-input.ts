@@ -1,70 +1,14 @@
 import { z } from 'zod';
-import {
-  CHANNEL_CATEGORIES,
-  CHANNEL_STATUSES,
-  type ChannelCategory,
-  type ChannelFacts,
-  type ChannelStatus,
-} from '#shared/domain/channel-facts.ts';
+import { CHANNEL_CATEGORIES, CHANNEL_STATUSES, type ChannelFacts } from '#shared/domain/channel-facts.ts';
+import { type ChannelInput, channelFacts, REVIEW_DECISIONS } from '#shared/domain/registry.ts';
 import { parseSchedule, SCHEDULE_SYNTAX, ScheduleSyntaxError } from '#shared/domain/schedule.ts';
 import { InputError } from '#shared/errors.ts';
-import { type IsoDay, isIsoDay, seoulDay } from '#shared/time/seoul.ts';
+import { type IsoDay, isIsoDay } from '#shared/time/seoul.ts';
 
 /**
- * The channel registry and the owners' review loop, as plain data: who owns a channel, what it is
- * for, and every keep / redesign / retire decision with who made it, when and why.
+ * What people type into the registry (`channels set`, `channels import`, `review`, a registry CSV),
+ * checked before anything is stored: the first bad cell or flag is named with its row and field.
  */
-
-export { CHANNEL_CATEGORIES, CHANNEL_STATUSES, type ChannelCategory, type ChannelStatus };
-export const REVIEW_DECISIONS = ['keep', 'redesign', 'retire'] as const;
-
-export type ReviewDecisionName = (typeof REVIEW_DECISIONS)[number];
-
-/** Owner shown for a channel with no registry entry. */
-export const UNASSIGNED = 'unassigned';
-
-export interface ChannelEntry {
-  channelId: string;
-  name: string;
-  category: ChannelCategory;
-  owner: string;
-  status: ChannelStatus;
-  /** The Seoul day the status was last changed: before it the channel counts as active. */
-  statusSince?: IsoDay;
-  /** The campaign schedule the owner declared (`mon,thu`, `monthly:1,15`, `every:14:2026-01-05:3`). */
-  schedule?: string;
-  updatedAt: string;
-  updatedBy: string;
-}
-
-/** What a person supplies for a channel (the registry stamps `updatedAt` / `updatedBy`). */
-export type ChannelInput = Omit<ChannelEntry, 'updatedAt' | 'updatedBy'>;
-
-export interface ReviewDecision {
-  channelId: string;
-  /** ISO timestamp of the decision. */
-  at: string;
-  decision: ReviewDecisionName;
-  note: string;
-  by: string;
-  /** For a redesign: the Seoul day the change went live (feeds the change-impact section). */
-  changeDay?: IsoDay;
-}
-
-/** A recorded change to a channel (copy, timing, target), measured before/after in the report. */
-export interface ChannelChange {
-  channelId: string;
-  day: IsoDay;
-  what: string;
-  at: string;
-  by: string;
-}
-
-export interface RegistrySnapshot {
-  channels: ChannelEntry[];
-  reviews: ReviewDecision[];
-  changes: ChannelChange[];
-}
 
 const text = (max: number) =>
   z
@@ -127,19 +71,6 @@ export function validateReviewInput(input: unknown, source: string): ReviewInput
   if (result.data.changeDay && result.data.decision !== 'redesign')
     throw new InputError(source, 'a change day goes with --decision redesign', { field: 'changeDay' });
   return result.data;
-}
-
-/** The registry port: the `channels` DynamoDB table in AWS and, on one machine, the same table in dynalite. */
-export interface ChannelRegistry {
-  /** Registry, every review and every change, in one read (a few hundred channels). */
-  snapshot(): Promise<RegistrySnapshot>;
-  get(channelId: string): Promise<ChannelEntry | undefined>;
-  /** Creates or replaces channel entries, stamped with who and when. */
-  upsert(entries: ChannelInput[], by: string, at: Date): Promise<void>;
-  /** Records a decision; a retire also retires the channel, a redesign with a day records the change. */
-  recordReview(review: ReviewInput, at: Date): Promise<ReviewDecision>;
-  /** A channel's decisions, oldest first. */
-  history(channelId: string): Promise<ReviewDecision[]>;
 }
 
 /** Column names accepted in a registry CSV (header row), mapped to fields. */
@@ -223,39 +154,6 @@ export function parseCsv(csv: string, source: string): string[][] {
 }
 
 /**
- * A channel's status with the day it took effect: a status that changes today counts from today,
- * one that stays keeps its day (an entry from before days were kept has none: in effect since ever).
- */
-export function withStatusSince(
-  entry: ChannelInput,
-  current: Pick<ChannelEntry, 'status' | 'statusSince'> | undefined,
-  at: Date,
-): ChannelInput {
-  const since =
-    entry.statusSince ?? (current && current.status === entry.status ? current.statusSince : seoulDay(at));
-  const { statusSince: _given, ...rest } = entry;
-  return since === undefined || entry.status === 'active' ? rest : { ...rest, statusSince: since };
-}
-
-/** What detection reads of the registry: category, status and since when, schedule, recorded changes. */
-export function channelFacts(snapshot: RegistrySnapshot): Map<string, ChannelFacts> {
-  const facts = new Map<string, ChannelFacts>();
-  for (const entry of snapshot.channels)
-    facts.set(entry.channelId, {
-      category: entry.category,
-      status: entry.status,
-      ...(entry.statusSince ? { statusSince: entry.statusSince } : {}),
-      ...(entry.schedule ? { schedule: parseSchedule(entry.schedule) } : {}),
-    });
-  for (const change of snapshot.changes) {
-    const channel = facts.get(change.channelId) ?? {};
-    channel.changes = [...(channel.changes ?? []), change.day];
-    facts.set(change.channelId, channel);
-  }
-  return facts;
-}
-
-/**
  * Channel facts from a registry CSV (as `channels import` reads it) for a run that has no registry of
  * its own (`backfill --channels FILE.csv`); an optional `changes` column lists the days owners recorded
  * a change, separated by `;`.
@@ -289,14 +187,4 @@ export function parseChannelFactsCsv(csv: string, source: string): Map<string, C
       days.map((day) => ({ channelId, day, what: 'recorded change', at, by: source })),
     ),
   });
-}
-
-/** The latest decision per channel. */
-export function latestReviews(reviews: ReviewDecision[]): Map<string, ReviewDecision> {
-  const latest = new Map<string, ReviewDecision>();
-  for (const review of reviews) {
-    const current = latest.get(review.channelId);
-    if (!current || review.at > current.at) latest.set(review.channelId, review);
-  }
-  return latest;
 }

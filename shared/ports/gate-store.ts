@@ -1,5 +1,5 @@
+import type { TierRecord } from '#shared/gate/tiers.ts';
 import type { IsoDay } from '#shared/time/seoul.ts';
-import type { TierRecord } from './tiers.ts';
 
 /** One user's counters for one ISO week (Asia/Seoul), as read back from the store. */
 export interface CountersSnapshot {
