@@ -11,6 +11,7 @@ import { loadConfigFile } from '#shared/config/load.ts';
 import { createGate } from '#shared/gate/gate.ts';
 import { type GatePolicy, policySchema } from '#shared/gate/policy.ts';
 import { userIdPseudonym } from '#shared/gate/pseudonym.ts';
+import { METRICS_NAMESPACE, SERVICE_NAMES } from '#shared/telemetry.ts';
 import type { Command } from './command.ts';
 import { dataDirFlag, integerFlag, stringFlag } from './options.ts';
 
@@ -46,7 +47,7 @@ export async function startGateServer(options: GateServerOptions): Promise<GateS
   const owned = options.dynamo === undefined;
   const dynamo =
     options.dynamo ?? (await startEmbeddedDynamo(options.dynamoDir ? { dataDir: options.dynamoDir } : {}));
-  const logger = options.logger ?? new Logger({ serviceName: 'fatigue-gate' });
+  const logger = options.logger ?? new Logger({ serviceName: SERVICE_NAMES.gate });
   const gate = createGate({
     store: createDynamoGateStore({
       documentClient: dynamo.documentClient,
@@ -67,7 +68,8 @@ export async function startGateServer(options: GateServerOptions): Promise<GateS
   const handler = createGateHandler({
     gate,
     logger,
-    metrics: options.metrics ?? new Metrics({ namespace: 'crm-guard', serviceName: 'fatigue-gate' }),
+    metrics:
+      options.metrics ?? new Metrics({ namespace: METRICS_NAMESPACE, serviceName: SERVICE_NAMES.gate }),
     ...(options.logUserId ? { logUserId: options.logUserId } : {}),
   });
   let server: Awaited<ReturnType<typeof startLoopbackServer>>;

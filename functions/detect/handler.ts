@@ -6,30 +6,29 @@ import middy from '@middy/core';
 import { z } from 'zod';
 import { createSnsAlertSink } from '#shared/adapters/alerts/sns.ts';
 import { athenaMetricsSourceFromEnv } from '#shared/adapters/athena/metrics-source.ts';
-import { athenaClient, documentClient, snsClient } from '#shared/adapters/aws-clients.ts';
+import { athenaClient } from '#shared/adapters/aws/athena.ts';
+import { documentClient } from '#shared/adapters/aws/dynamodb.ts';
+import { snsClient } from '#shared/adapters/aws/sns.ts';
 import { createDynamoChannelRegistry } from '#shared/adapters/dynamo/channel-registry.ts';
 import { createDynamoFindingStore } from '#shared/adapters/dynamo/finding-store.ts';
 import { parseCrmGuardConfig } from '#shared/config/crm-guard-config.ts';
 import { loadDetectEnv } from '#shared/config/lambda-env.ts';
 import { parseConfig } from '#shared/config/load.ts';
+import { DETECT_METRICS, METRICS_NAMESPACE, SERVICE_NAMES } from '#shared/telemetry.ts';
 import { isIsoDay, seoulYesterday } from '#shared/time/seoul.ts';
 import { type DetectDayPorts, detectDay } from '#shared/use-cases/detect-day.ts';
 
 const env = loadDetectEnv();
 const config = parseCrmGuardConfig(env.CRM_GUARD_CONFIG ?? {}, 'CRM_GUARD_CONFIG');
-const logger = new Logger({ serviceName: 'crm-guard-detect' });
-const metrics = new Metrics({ namespace: 'crm-guard', serviceName: 'detect' });
-
-// Without the registry the digest shows ids alone and no channel counts as retired.
-const registry = env.CHANNELS_TABLE
-  ? createDynamoChannelRegistry({ documentClient, tableName: env.CHANNELS_TABLE })
-  : undefined;
+const logger = new Logger({ serviceName: SERVICE_NAMES.detect });
+const metrics = new Metrics({ namespace: METRICS_NAMESPACE, serviceName: SERVICE_NAMES.detect });
+const registry = createDynamoChannelRegistry({ documentClient, tableName: env.CHANNELS_TABLE });
 
 const ports: DetectDayPorts = {
   metrics: athenaMetricsSourceFromEnv(athenaClient, env),
   store: createDynamoFindingStore({ documentClient, tableName: env.FINDINGS_TABLE }),
   alerts: createSnsAlertSink({ client: snsClient, topicArn: env.ALERTS_TOPIC_ARN }),
-  ...(registry ? { registry: () => registry.snapshot() } : {}),
+  registry: () => registry.snapshot(),
 };
 
 /** The scheduler sends `{}` (judge yesterday, Asia/Seoul); an operator may name a day to re-run. */
@@ -53,12 +52,12 @@ export const detect = async (event: unknown) => {
     partialData: result.run.partialData,
     digestSent: result.digest !== undefined,
   });
-  metrics.addMetric('ChannelAlerts', MetricUnit.Count, result.run.alerts);
-  metrics.addMetric('Findings', MetricUnit.Count, result.run.findings);
+  metrics.addMetric(DETECT_METRICS.alerts, MetricUnit.Count, result.run.alerts);
+  metrics.addMetric(DETECT_METRICS.findings, MetricUnit.Count, result.run.findings);
   // The "no successful run in 26 hours" alarm watches this metric; a late or partial day is not a success.
   if (result.run.missingDays.includes(day) || result.run.partialData)
-    metrics.addMetric('DetectDataLate', MetricUnit.Count, 1);
-  else metrics.addMetric('DetectRunSucceeded', MetricUnit.Count, 1);
+    metrics.addMetric(DETECT_METRICS.dataLate, MetricUnit.Count, 1);
+  else metrics.addMetric(DETECT_METRICS.succeeded, MetricUnit.Count, 1);
   return { ...result.run, digestSent: result.digest !== undefined };
 };
 

@@ -8,7 +8,7 @@ import { StoreUnavailableError } from '#shared/errors.ts';
 import type { DecisionAnswer, DecisionRequest } from '#shared/gate/decision.ts';
 import type { Gate } from '#shared/gate/gate.ts';
 import { BATCH_LIMIT, type FieldProblem, fieldProblems, userIdSchema } from '#shared/gate/request-schema.ts';
-import { GATE_METRICS } from './metric-names.ts';
+import { GATE_METRICS } from '#shared/telemetry.ts';
 
 /**
  * The fatigue gate's HTTP API, shared by the Lambda (API Gateway REST proxy, IAM auth) and

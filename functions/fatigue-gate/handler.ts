@@ -1,20 +1,16 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { documentClient } from '#shared/adapters/aws/dynamodb.ts';
 import { createDynamoGateStore } from '#shared/adapters/dynamo/gate-store.ts';
 import { createGate } from '#shared/gate/gate.ts';
+import { METRICS_NAMESPACE, SERVICE_NAMES } from '#shared/telemetry.ts';
 import { createGateHandler } from './api.ts';
 import { readGateConfig } from './config.ts';
 
 // Cold start: config is validated once; a bad policy stops the function here with the key named.
 const config = readGateConfig();
-const logger = new Logger({ serviceName: 'fatigue-gate' });
-const metrics = new Metrics({ namespace: 'crm-guard', serviceName: 'fatigue-gate' });
-// Its own DynamoDB client rather than the shared module's: the gate's bundle stays free of Athena and SNS.
-const documentClient = DynamoDBDocumentClient.from(new DynamoDBClient({ region: process.env.AWS_REGION }), {
-  marshallOptions: { removeUndefinedValues: true },
-});
+const logger = new Logger({ serviceName: SERVICE_NAMES.gate });
+const metrics = new Metrics({ namespace: METRICS_NAMESPACE, serviceName: SERVICE_NAMES.gate });
 
 const gate = createGate({
   store: createDynamoGateStore({ documentClient, tableName: config.tableName }),

@@ -5,29 +5,21 @@ import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import { z } from 'zod';
 import { athenaMetricsSourceFromEnv } from '#shared/adapters/athena/metrics-source.ts';
-import { athenaClient, documentClient } from '#shared/adapters/aws-clients.ts';
+import { athenaClient } from '#shared/adapters/aws/athena.ts';
+import { documentClient } from '#shared/adapters/aws/dynamodb.ts';
 import { createDynamoGateStore } from '#shared/adapters/dynamo/gate-store.ts';
+import { loadFunctionEnv } from '#shared/config/lambda-env.ts';
 import { parseConfig } from '#shared/config/load.ts';
+import { METRICS_NAMESPACE, SERVICE_NAMES, TIER_REFRESH_METRICS } from '#shared/telemetry.ts';
 import { isIsoDay, seoulYesterday } from '#shared/time/seoul.ts';
 import { describeRefresh, type RefreshTiersResult, refreshTiers } from '#shared/use-cases/refresh-tiers.ts';
 import { policyFromJson } from './config.ts';
 
 // Cold start: the lake and the table from the environment, validated once.
-const env = parseConfig(
-  z.object({
-    GATE_TABLE: z.string().min(1),
-    GATE_POLICY: z.string().optional(),
-    ATHENA_WORKGROUP: z.string().min(1),
-    ATHENA_DATABASE: z.string().min(1),
-    CHANNEL_TABLE: z.string().min(1).default('crm_channel_daily'),
-    ENGAGEMENT_TABLE: z.string().min(1).default('user_engagement_daily'),
-  }),
-  process.env,
-  'environment',
-);
+const env = loadFunctionEnv('tierRefresh');
 const policy = policyFromJson(env.GATE_POLICY, 'GATE_POLICY');
-const logger = new Logger({ serviceName: 'tier-refresh' });
-const metrics = new Metrics({ namespace: 'crm-guard', serviceName: 'tier-refresh' });
+const logger = new Logger({ serviceName: SERVICE_NAMES.tierRefresh });
+const metrics = new Metrics({ namespace: METRICS_NAMESPACE, serviceName: SERVICE_NAMES.tierRefresh });
 
 const eventSchema = z
   .object({ asOf: z.string().refine(isIsoDay, 'expected YYYY-MM-DD').optional() })
@@ -46,10 +38,10 @@ async function refresh(event: unknown): Promise<RefreshTiersResult> {
       asOf,
     });
     logger.info(describeRefresh(result), { ...result });
-    metrics.addMetric('TierUsersRead', MetricUnit.Count, result.usersRead);
-    metrics.addMetric('TierRecordsWritten', MetricUnit.Count, result.written);
+    metrics.addMetric(TIER_REFRESH_METRICS.usersRead, MetricUnit.Count, result.usersRead);
+    metrics.addMetric(TIER_REFRESH_METRICS.recordsWritten, MetricUnit.Count, result.written);
     metrics.addMetric(
-      'TierMoves',
+      TIER_REFRESH_METRICS.moves,
       MetricUnit.Count,
       Object.values(result.movements).reduce((sum, n) => sum + n, 0),
     );

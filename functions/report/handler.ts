@@ -4,30 +4,19 @@ import middy from '@middy/core';
 import { z } from 'zod';
 import { createSnsAlertSink } from '#shared/adapters/alerts/sns.ts';
 import { athenaMetricsSourceFromEnv } from '#shared/adapters/athena/metrics-source.ts';
-import { athenaClient, documentClient, snsClient } from '#shared/adapters/aws-clients.ts';
+import { athenaClient } from '#shared/adapters/aws/athena.ts';
+import { documentClient } from '#shared/adapters/aws/dynamodb.ts';
+import { s3Client } from '#shared/adapters/aws/s3.ts';
+import { snsClient } from '#shared/adapters/aws/sns.ts';
 import { createDynamoChannelRegistry } from '#shared/adapters/dynamo/channel-registry.ts';
 import { createDynamoFindingStore } from '#shared/adapters/dynamo/finding-store.ts';
-import { createS3ReportWriter, reportS3Client } from '#shared/adapters/report-files/s3.ts';
+import { createS3ReportWriter } from '#shared/adapters/report-files/s3.ts';
+import { loadFunctionEnv } from '#shared/config/lambda-env.ts';
 import { parseConfig } from '#shared/config/load.ts';
 import { LOCALES } from '#shared/report/labels.ts';
+import { SERVICE_NAMES } from '#shared/telemetry.ts';
 import { isIsoDay, seoulYesterday } from '#shared/time/seoul.ts';
 import { type BuildReportPorts, buildReport } from '#shared/use-cases/build-report.ts';
-
-const name = z.string().trim().min(1);
-
-/** The report Lambda's environment, read once at cold start; a missing variable fails with its name. */
-export const reportEnvSchema = z.object({
-  ATHENA_WORKGROUP: name,
-  ATHENA_DATABASE: name,
-  CHANNEL_TABLE: name.default('crm_channel_daily'),
-  ENGAGEMENT_TABLE: name.default('user_engagement_daily'),
-  FINDINGS_TABLE: name,
-  CHANNELS_TABLE: name,
-  ALERTS_TOPIC_ARN: name.startsWith('arn:', 'must be an SNS topic ARN'),
-  REPORT_BUCKET: name,
-  REPORT_PREFIX: z.string().default('reports/'),
-  REPORT_LOCALE: z.enum(LOCALES).default('ko'),
-});
 
 /** The scheduler sends `{}` (Monday: the week ending yesterday, Asia/Seoul); on demand, a day and a locale. */
 const eventSchema = z.object({
@@ -62,8 +51,8 @@ export function reportFunction(
   };
 }
 
-const env = parseConfig(reportEnvSchema, process.env, 'the environment');
-const logger = new Logger({ serviceName: 'crm-guard-report' });
+const env = loadFunctionEnv('report');
+const logger = new Logger({ serviceName: SERVICE_NAMES.report });
 
 export const report = reportFunction(
   {
@@ -71,7 +60,7 @@ export const report = reportFunction(
     findings: createDynamoFindingStore({ documentClient, tableName: env.FINDINGS_TABLE }),
     registry: createDynamoChannelRegistry({ documentClient, tableName: env.CHANNELS_TABLE }),
     writer: createS3ReportWriter({
-      client: reportS3Client,
+      client: s3Client,
       bucket: env.REPORT_BUCKET,
       prefix: env.REPORT_PREFIX,
     }),

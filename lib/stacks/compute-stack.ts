@@ -21,29 +21,15 @@ import * as schedulerTargets from 'aws-cdk-lib/aws-scheduler-targets';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
-import { GATE_METRICS } from '#functions/fatigue-gate/metric-names.ts';
 import { TABLES, type TableSpec } from '#shared/adapters/dynamo/tables.ts';
+import { FUNCTION_ENV_NAMES } from '#shared/config/lambda-env.ts';
+import { DETECT_METRICS, GATE_METRICS, METRICS_NAMESPACE, SERVICE_NAMES } from '#shared/telemetry.ts';
 import type { DeployConfig } from '../config.ts';
 import { acknowledgeWildcardResource } from '../nag.ts';
 import { type AthenaJob, athenaResultsPrefix, type DataStack, type LakeTable } from './data-stack.ts';
 
 /** The repository root: NodejsFunction bundles from here with the project's own esbuild. */
 const PROJECT_ROOT = fileURLToPath(new URL('../../', import.meta.url));
-
-/** Metric namespace of every function (Powertools). */
-export const METRICS_NAMESPACE = 'crm-guard';
-/**
- * POWERTOOLS_SERVICE_NAME of each function. Powertools adds `service` as a dimension to every
- * metric, so detect's name is part of the "no successful detect run" alarm: it matches the
- * `serviceName` functions/detect/handler.ts gives its Metrics.
- */
-export const SERVICE_NAMES = {
-  detect: 'detect',
-  report: 'report',
-  tierRefresh: 'tier-refresh',
-  gate: 'fatigue-gate',
-} as const;
-export const DETECT_SUCCESS_METRIC = 'DetectRunSucceeded';
 
 export interface ComputeStackProps extends StackProps {
   config: DeployConfig;
@@ -101,7 +87,8 @@ export class ComputeStack extends Stack {
       retentionPeriod: Duration.days(14),
     });
 
-    const environment: Record<string, string> = {
+    // Every value a function may be given; each gets the names its own contract lists, no others.
+    const values: Record<string, string | undefined> = {
       [TABLES.findings.envVar]: data.tables.findings.tableName,
       [TABLES.channels.envVar]: data.tables.channels.tableName,
       [TABLES.gate.envVar]: data.tables.gate.tableName,
@@ -112,37 +99,48 @@ export class ComputeStack extends Stack {
       REPORT_BUCKET: data.reportsBucketName,
       REPORT_PREFIX: data.reportsPrefix,
       DETECTION_PROFILE: config.detectionProfile,
+      GATE_POLICY: config.gate.policy ? JSON.stringify(config.gate.policy) : undefined,
+      CRM_GUARD_CONFIG: config.detection ? JSON.stringify(config.detection) : undefined,
+      REPORT_LOCALE: config.reports.locale,
+    };
+    const runtime = {
       POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
       POWERTOOLS_LOG_LEVEL: config.logLevel,
       NODE_OPTIONS: '--enable-source-maps',
-      ...(config.gate.policy ? { GATE_POLICY: JSON.stringify(config.gate.policy) } : {}),
-      ...(config.detection ? { CRM_GUARD_CONFIG: JSON.stringify(config.detection) } : {}),
-      ...(config.reports.locale ? { REPORT_LOCALE: config.reports.locale } : {}),
+    };
+    const environmentOf = (key: FunctionKey): Record<string, string> => {
+      const own: Record<string, string> = { ...runtime };
+      for (const name of FUNCTION_ENV_NAMES[key]) {
+        const value = values[name];
+        if (value !== undefined) own[name] = value;
+      }
+      return own;
     };
 
     // Scheduled jobs mostly wait on Athena; a failed run retries, then lands in the dead-letter queue.
     const job = { timeout: Duration.minutes(10), memorySize: 1024, deadLetterQueue: this.deadLetterQueue };
-    const define = (id: string, spec: FunctionSpec) => this.defineFunction(id, spec, config, environment);
+    const define = (key: FunctionKey, id: string, spec: FunctionSpec) =>
+      this.defineFunction(id, spec, config, environmentOf(key));
     this.functions = {
-      detect: define('Detect', {
+      detect: define('detect', 'Detect', {
         entry: 'functions/detect/handler.ts',
         serviceName: SERVICE_NAMES.detect,
         ...job,
       }),
-      report: define('Report', {
+      report: define('report', 'Report', {
         entry: 'functions/report/handler.ts',
         serviceName: SERVICE_NAMES.report,
         ...job,
       }),
       // Reads one aggregated row per user (1M rows = ~1,000 result pages): give it Lambda's maximum.
-      tierRefresh: define('TierRefresh', {
+      tierRefresh: define('tierRefresh', 'TierRefresh', {
         entry: 'functions/fatigue-gate/tier-refresh.ts',
         serviceName: SERVICE_NAMES.tierRefresh,
         ...job,
         timeout: Duration.minutes(15),
       }),
       // Synchronous behind API Gateway (29 s cap); the gate answers in milliseconds or fails closed.
-      gate: define('Gate', {
+      gate: define('gate', 'Gate', {
         entry: 'functions/fatigue-gate/handler.ts',
         serviceName: SERVICE_NAMES.gate,
         timeout: Duration.seconds(10),
@@ -502,7 +500,7 @@ export class ComputeStack extends Stack {
     // Hourly sums over N hours: every hour without a success datapoint is missing, and missing breaches.
     const detectSucceeded = new cloudwatch.Metric({
       namespace: METRICS_NAMESPACE,
-      metricName: DETECT_SUCCESS_METRIC,
+      metricName: DETECT_METRICS.succeeded,
       dimensionsMap: { service: SERVICE_NAMES.detect },
       statistic: 'Sum',
       period: Duration.hours(1),

@@ -95,6 +95,7 @@ const context = {
 
 const ENV = {
   FINDINGS_TABLE: 'crm-guard-findings',
+  CHANNELS_TABLE: 'crm-guard-channels',
   ALERTS_TOPIC_ARN: 'arn:aws:sns:ap-northeast-2:123456789012:crm-guard-alerts',
   ATHENA_WORKGROUP: 'crm-guard',
   ATHENA_DATABASE: 'crm_lake',
@@ -112,6 +113,7 @@ beforeAll(async () => {
   dynamo = await startEmbeddedDynamo();
   for (const [key, value] of Object.entries(ENV)) vi.stubEnv(key, value);
   vi.stubEnv('FINDINGS_TABLE', dynamo.tableNames.findings);
+  vi.stubEnv('CHANNELS_TABLE', dynamo.tableNames.channels);
   // The real DynamoDB adapter and the module's own client, pointed at dynalite.
   vi.stubEnv('AWS_ENDPOINT_URL_DYNAMODB', dynamo.endpoint);
   vi.resetModules();

@@ -1,8 +1,8 @@
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { GATE_METRICS } from '#functions/fatigue-gate/metric-names.ts';
+import { FUNCTION_ENV_NAMES } from '#shared/config/lambda-env.ts';
+import { DETECT_METRICS, GATE_METRICS, METRICS_NAMESPACE, SERVICE_NAMES } from '#shared/telemetry.ts';
 import { contextKey } from '../../lib/config.ts';
-import { DETECT_SUCCESS_METRIC, METRICS_NAMESPACE, SERVICE_NAMES } from '../../lib/stacks/compute-stack.ts';
 import { type CfnJson, cdkJsonContext, flat, synthApp } from './app-fixture.ts';
 
 type Resource = { Properties: CfnJson };
@@ -47,23 +47,39 @@ describe('compute stack (dev, as cdk.json ships it)', () => {
       expect(fn.Properties.Environment.Variables).toMatchObject({
         POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
         POWERTOOLS_LOG_LEVEL: 'DEBUG',
-        ATHENA_DATABASE: 'crm_guard_dev',
-        CHANNEL_TABLE: 'crm_channel_daily',
-        ENGAGEMENT_TABLE: 'user_engagement_daily',
-        REPORT_PREFIX: 'reports/',
-        DETECTION_PROFILE: 'default',
       });
-      const variables = fn.Properties.Environment.Variables;
-      for (const name of [
-        'FINDINGS_TABLE',
-        'CHANNELS_TABLE',
-        'GATE_TABLE',
-        'ALERTS_TOPIC_ARN',
-        'REPORT_BUCKET',
-      ]) {
-        expect(variables[name], name).toBeDefined();
-      }
     }
+    // Each function gets the variables of its own contract (shared/config/lambda-env.ts) and no others.
+    const runtime = [
+      'NODE_OPTIONS',
+      'POWERTOOLS_LOG_LEVEL',
+      'POWERTOOLS_METRICS_NAMESPACE',
+      'POWERTOOLS_SERVICE_NAME',
+    ];
+    const byService = Object.fromEntries(
+      functions.map((fn) => [
+        fn.Properties.Environment.Variables.POWERTOOLS_SERVICE_NAME,
+        Object.keys(fn.Properties.Environment.Variables).sort(),
+      ]),
+    );
+    for (const [key, service] of Object.entries(SERVICE_NAMES) as [keyof typeof SERVICE_NAMES, string][]) {
+      // Optional variables the dev block does not set (a gate policy, detection overrides) are left out.
+      const expected = FUNCTION_ENV_NAMES[key].filter(
+        (name) =>
+          ![
+            'GATE_POLICY',
+            'CRM_GUARD_CONFIG',
+            'REPORT_LOCALE',
+            'GATE_STORE_TIMEOUT_MS',
+            'GATE_BATCH_TIMEOUT_MS',
+            'GATE_TIER_CACHE_MS',
+            'GATE_LOG_USER_IDS',
+          ].includes(name),
+      );
+      expect(byService[service], service).toEqual([...expected, ...runtime].sort());
+    }
+    expect(byService.detect).not.toContain('GATE_TABLE');
+    expect(byService['fatigue-gate']).not.toContain('FINDINGS_TABLE');
     // Each job that queries the lake has a workgroup of its own; the gate has none.
     expect(
       Object.fromEntries(
@@ -309,7 +325,7 @@ describe('compute stack (dev, as cdk.json ships it)', () => {
     const alarms = Object.values(resourcesOf(template, 'AWS::CloudWatch::Alarm')).map(
       (alarm) => alarm.Properties,
     );
-    const silence = alarms.find((alarm) => alarm.MetricName === DETECT_SUCCESS_METRIC)!;
+    const silence = alarms.find((alarm) => alarm.MetricName === DETECT_METRICS.succeeded)!;
     const latency = alarms.find((alarm) => alarm.MetricName === 'Latency')!;
 
     // Assess

@@ -1,6 +1,5 @@
-import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
-import { awsRegion } from '#shared/adapters/aws-clients.ts';
 import { StoreUnavailableError } from '#shared/errors.ts';
 import type { ReportWriter } from '#shared/report/render-data.ts';
 import { REPORT_HTML } from '#shared/report/render-data.ts';
@@ -58,6 +57,3 @@ export function createS3ReportWriter(options: S3ReportWriterOptions): ReportWrit
     },
   };
 }
-
-/** The Lambda's S3 client, reused across warm invocations (building it opens no connection). */
-export const reportS3Client = new S3Client({ region: awsRegion() });
