@@ -1,25 +1,13 @@
 import { readFileSync } from 'node:fs';
-import { createDynamoChannelRegistry } from '#shared/adapters/dynamo/channel-registry.ts';
-import { startEmbeddedDynamo } from '#shared/adapters/dynamo/embedded.ts';
-import { localPaths, resolveDataDir } from '#shared/adapters/local/data-dir.ts';
 import { parseRegistryCsv, validateChannelInput } from '#shared/config/registry-input.ts';
 import { CHANNEL_STATUSES } from '#shared/domain/channel-facts.ts';
 import { type ChannelEntry, withStatusSince } from '#shared/domain/registry.ts';
 import { SCHEDULE_SYNTAX } from '#shared/domain/schedule.ts';
 import { InputError, UsageError } from '#shared/errors.ts';
 import type { ChannelRegistry } from '#shared/ports/channel-registry.ts';
+import { openLocalStores } from '../local-wiring.ts';
 import { formatTable } from './alert-table.ts';
 import type { Command, CommandValues } from './command.ts';
-
-/** The embedded registry: the `channels` table in dynalite under the data folder. */
-export async function openLocalRegistry(dataFlag: string | undefined) {
-  const dynamo = await startEmbeddedDynamo({ dataDir: localPaths(resolveDataDir(dataFlag)).dynamo });
-  const registry = createDynamoChannelRegistry({
-    documentClient: dynamo.documentClient,
-    tableName: dynamo.tableNames.channels,
-  });
-  return { dynamo, registry };
-}
 
 /** Who is making the change: `--by`, else the login name. */
 export function actor(values: CommandValues): string {
@@ -134,7 +122,7 @@ const command: Command = {
       }
       imported = parseRegistryCsv(text, target!);
     }
-    const { dynamo, registry } = await openLocalRegistry(values.data as string | undefined);
+    const { registry, close } = await openLocalStores(values.data as string | undefined);
     try {
       if (action === 'list') return await list(registry, values);
       if (action === 'set') return await set(registry, target!, values);
@@ -157,7 +145,7 @@ const command: Command = {
       );
       return 0;
     } finally {
-      await dynamo.close();
+      await close();
     }
   },
 };

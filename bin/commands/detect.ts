@@ -2,9 +2,9 @@ import { relative } from 'node:path';
 import { loadCrmGuardConfig } from '#shared/config/crm-guard-config.ts';
 import { seoulYesterday } from '#shared/time/seoul.ts';
 import { detectDay } from '#shared/use-cases/detect-day.ts';
+import { openLocalDetection } from '../local-wiring.ts';
 import { alertTable } from './alert-table.ts';
 import type { Command } from './command.ts';
-import { openLocalDetection } from './local-detection.ts';
 import { commonOptions, dataDirFlag, dayFlag, inputFlag, profileFlag, stringFlag } from './options.ts';
 
 /** Runs the daily job for one day on this machine and prints what pages. */

@@ -1,14 +1,11 @@
 import { existsSync } from 'node:fs';
-import { openDuckDbMetrics } from '#shared/adapters/duckdb/metrics-source.ts';
-import { createDynamoChannelRegistry } from '#shared/adapters/dynamo/channel-registry.ts';
-import { startEmbeddedDynamo } from '#shared/adapters/dynamo/embedded.ts';
-import { createDynamoFindingStore } from '#shared/adapters/dynamo/finding-store.ts';
 import { localPaths, resolveDataDir } from '#shared/adapters/local/data-dir.ts';
 import { createFolderReportWriter } from '#shared/adapters/report-files/local.ts';
 import { InputError, UsageError } from '#shared/errors.ts';
 import { LOCALES, type Locale } from '#shared/report/labels.ts';
 import { isIsoDay } from '#shared/time/seoul.ts';
 import { buildReport } from '#shared/use-cases/build-report.ts';
+import { openLocalLake } from '../local-wiring.ts';
 import type { Command } from './command.ts';
 
 const USAGE = 'crm-guard report [--date YYYY-MM-DD] [--input PATH] [--out DIR] [--locale ko|en] [--data DIR]';
@@ -40,23 +37,16 @@ const command: Command = {
         `no --input given and no sample lake at ${input}: run \`crm-guard sample-data\` or pass --input PATH`,
       );
 
-    const metrics = await openDuckDbMetrics({ input });
-    const dynamo = await startEmbeddedDynamo({ dataDir: paths.dynamo });
+    const local = await openLocalLake(values.data as string | undefined, input);
     try {
       // Without --date, the week ends on the last day with data.
-      const day = date ?? (await metrics.latestDay());
+      const day = date ?? (await local.metrics.latestDay());
       if (!day) throw new InputError(input, 'holds no channel rows');
       const result = await buildReport(
         {
-          metrics,
-          findings: createDynamoFindingStore({
-            documentClient: dynamo.documentClient,
-            tableName: dynamo.tableNames.findings,
-          }),
-          registry: createDynamoChannelRegistry({
-            documentClient: dynamo.documentClient,
-            tableName: dynamo.tableNames.channels,
-          }),
+          metrics: local.metrics,
+          findings: local.findings,
+          registry: local.registry,
           writer: createFolderReportWriter((values.out as string | undefined) ?? paths.reports),
         },
         { day, locale: locale as Locale },
@@ -69,8 +59,7 @@ const command: Command = {
       console.log(result.location);
       return 0;
     } finally {
-      await dynamo.close();
-      await metrics.close();
+      await local.close();
     }
   },
 };

@@ -1,6 +1,7 @@
 import { validateReviewInput } from '#shared/config/registry-input.ts';
 import { UsageError } from '#shared/errors.ts';
-import { actor, openLocalRegistry } from './channels.ts';
+import { openLocalStores } from '../local-wiring.ts';
+import { actor } from './channels.ts';
 import type { Command } from './command.ts';
 
 const USAGE =
@@ -31,7 +32,7 @@ const command: Command = {
       },
       'review',
     );
-    const { dynamo, registry } = await openLocalRegistry(values.data as string | undefined);
+    const { registry, close } = await openLocalStores(values.data as string | undefined);
     try {
       const recorded = await registry.recordReview(review, new Date());
       console.log(
@@ -41,7 +42,7 @@ const command: Command = {
       );
       return 0;
     } finally {
-      await dynamo.close();
+      await close();
     }
   },
 };

@@ -8,7 +8,7 @@ import {
   validateReviewInput,
 } from '#shared/config/registry-input.ts';
 import { seoulYesterday } from '#shared/time/seoul.ts';
-import { openLocalRegistry } from './channels.ts';
+import { openLocalStores } from '../local-wiring.ts';
 import type { Command } from './command.ts';
 import { runDetect } from './detect.ts';
 import { dataDirFlag, profileFlag, stringFlag } from './options.ts';
@@ -21,7 +21,7 @@ import { writeSampleData } from './sample-data.ts';
  */
 async function importSampleRegistry(lake: string, dataFlag: string | undefined): Promise<void> {
   const file = join(lake, 'channels.csv');
-  const { dynamo, registry } = await openLocalRegistry(dataFlag);
+  const { registry, close } = await openLocalStores(dataFlag);
   try {
     const csv = readFileSync(file, 'utf8');
     const entries = parseRegistryCsv(csv, file);
@@ -44,7 +44,7 @@ async function importSampleRegistry(lake: string, dataFlag: string | undefined):
       `Registered ${entries.length} sample channels (owners, categories, schedules) and ${recorded} recorded changes from ${file}.`,
     );
   } finally {
-    await dynamo.close();
+    await close();
   }
 }
 

@@ -1,13 +1,12 @@
 import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { openDuckDbMetrics } from '#shared/adapters/duckdb/metrics-source.ts';
-import { startEmbeddedDynamo } from '#shared/adapters/dynamo/embedded.ts';
-import { createDynamoGateStore } from '#shared/adapters/dynamo/gate-store.ts';
 import { localPaths } from '#shared/adapters/local/data-dir.ts';
 import { UsageError } from '#shared/errors.ts';
 import { createGate } from '#shared/gate/gate.ts';
 import { seoulYesterday } from '#shared/time/seoul.ts';
 import { describeRefresh, refreshTiers } from '#shared/use-cases/refresh-tiers.ts';
+import { openLocalStores } from '../local-wiring.ts';
 import type { Command } from './command.ts';
 import { dataDirFlag, dayFlag, inputFlag, stringFlag } from './options.ts';
 import { policyFlag } from './serve.ts';
@@ -52,12 +51,9 @@ const tiers: Command = {
       process.exit(2);
     };
     process.once('uncaughtException', inUse);
-    const dynamo = await startEmbeddedDynamo({ dataDir: dynamoDir });
+    const local = await openLocalStores(dataDir);
     try {
-      const store = createDynamoGateStore({
-        documentClient: dynamo.documentClient,
-        tableName: dynamo.tableNames.gate,
-      });
+      const store = local.gate;
       if (action === 'show') {
         if (!userId) throw new UsageError('tiers show: give a user id');
         const tier = await createGate({ store, policy, timeoutMs: 5_000 }).userTier(userId);
@@ -77,7 +73,7 @@ const tiers: Command = {
         await source.close();
       }
     } finally {
-      await dynamo.close();
+      await local.close();
       process.off('uncaughtException', inUse);
     }
   },

@@ -11,25 +11,13 @@ import { documentClient } from '#shared/adapters/aws/dynamodb.ts';
 import { snsClient } from '#shared/adapters/aws/sns.ts';
 import { createDynamoChannelRegistry } from '#shared/adapters/dynamo/channel-registry.ts';
 import { createDynamoFindingStore } from '#shared/adapters/dynamo/finding-store.ts';
-import { parseCrmGuardConfig } from '#shared/config/crm-guard-config.ts';
-import { loadDetectEnv } from '#shared/config/lambda-env.ts';
+import { type CrmGuardConfig, parseCrmGuardConfig } from '#shared/config/crm-guard-config.ts';
+import { loadFunctionEnv } from '#shared/config/lambda-env.ts';
 import { parseConfig } from '#shared/config/load.ts';
+import type { ProfileName } from '#shared/domain/run-record.ts';
 import { DETECT_METRICS, METRICS_NAMESPACE, SERVICE_NAMES } from '#shared/telemetry.ts';
 import { isIsoDay, seoulYesterday } from '#shared/time/seoul.ts';
 import { type DetectDayPorts, detectDay } from '#shared/use-cases/detect-day.ts';
-
-const env = loadDetectEnv();
-const config = parseCrmGuardConfig(env.CRM_GUARD_CONFIG ?? {}, 'CRM_GUARD_CONFIG');
-const logger = new Logger({ serviceName: SERVICE_NAMES.detect });
-const metrics = new Metrics({ namespace: METRICS_NAMESPACE, serviceName: SERVICE_NAMES.detect });
-const registry = createDynamoChannelRegistry({ documentClient, tableName: env.CHANNELS_TABLE });
-
-const ports: DetectDayPorts = {
-  metrics: athenaMetricsSourceFromEnv(athenaClient, env),
-  store: createDynamoFindingStore({ documentClient, tableName: env.FINDINGS_TABLE }),
-  alerts: createSnsAlertSink({ client: snsClient, topicArn: env.ALERTS_TOPIC_ARN }),
-  registry: () => registry.snapshot(),
-};
 
 /** The scheduler sends `{}` (judge yesterday, Asia/Seoul); an operator may name a day to re-run. */
 const eventSchema = z.object({
@@ -37,28 +25,58 @@ const eventSchema = z.object({
   profile: z.enum(['default', 'seed']).optional(),
 });
 
-export const detect = async (event: unknown) => {
-  const request = parseConfig(eventSchema, event ?? {}, 'the event');
-  const day = request.day ?? seoulYesterday(new Date());
-  const profile = request.profile ?? env.DETECTION_PROFILE;
-  const result = await detectDay({ day, profile, config }, ports);
-  logger.info('detect run finished', {
-    day,
-    profile,
-    channelsJudged: result.run.channelsJudged,
-    findings: result.run.findings,
-    alerts: result.run.alerts,
-    missingDays: result.run.missingDays,
-    partialData: result.run.partialData,
-    digestSent: result.digest !== undefined,
-  });
-  metrics.addMetric(DETECT_METRICS.alerts, MetricUnit.Count, result.run.alerts);
-  metrics.addMetric(DETECT_METRICS.findings, MetricUnit.Count, result.run.findings);
-  // The "no successful run in 26 hours" alarm watches this metric; a late or partial day is not a success.
-  if (result.run.missingDays.includes(day) || result.run.partialData)
-    metrics.addMetric(DETECT_METRICS.dataLate, MetricUnit.Count, 1);
-  else metrics.addMetric(DETECT_METRICS.succeeded, MetricUnit.Count, 1);
-  return { ...result.run, digestSent: result.digest !== undefined };
-};
+export interface DetectHandlerOptions {
+  config: CrmGuardConfig;
+  profile: ProfileName;
+  logger: Logger;
+  metrics: Metrics;
+  now?: () => Date;
+}
 
-export const handler = middy(detect).use(injectLambdaContext(logger)).use(logMetrics(metrics));
+/** The daily job over its ports: a test wires dynalite and mocked Athena/SNS into the same code. */
+export function createDetectHandler(ports: DetectDayPorts, options: DetectHandlerOptions) {
+  const { logger, metrics } = options;
+  const detect = async (event: unknown) => {
+    const request = parseConfig(eventSchema, event ?? {}, 'the event');
+    const day = request.day ?? seoulYesterday(options.now?.() ?? new Date());
+    const profile = request.profile ?? options.profile;
+    const result = await detectDay({ day, profile, config: options.config }, ports);
+    logger.info('detect run finished', {
+      day,
+      profile,
+      channelsJudged: result.run.channelsJudged,
+      findings: result.run.findings,
+      alerts: result.run.alerts,
+      missingDays: result.run.missingDays,
+      partialData: result.run.partialData,
+      digestSent: result.digest !== undefined,
+    });
+    metrics.addMetric(DETECT_METRICS.alerts, MetricUnit.Count, result.run.alerts);
+    metrics.addMetric(DETECT_METRICS.findings, MetricUnit.Count, result.run.findings);
+    // The "no successful run in 26 hours" alarm watches this metric; a late or partial day is not a success.
+    if (result.run.missingDays.includes(day) || result.run.partialData)
+      metrics.addMetric(DETECT_METRICS.dataLate, MetricUnit.Count, 1);
+    else metrics.addMetric(DETECT_METRICS.succeeded, MetricUnit.Count, 1);
+    return { ...result.run, digestSent: result.digest !== undefined };
+  };
+  return middy(detect).use(injectLambdaContext(logger)).use(logMetrics(metrics));
+}
+
+// Cold start: the environment and the config are read once; a bad one stops the start, named.
+const env = loadFunctionEnv('detect');
+const registry = createDynamoChannelRegistry({ documentClient, tableName: env.CHANNELS_TABLE });
+
+export const handler = createDetectHandler(
+  {
+    metrics: athenaMetricsSourceFromEnv(athenaClient, env),
+    store: createDynamoFindingStore({ documentClient, tableName: env.FINDINGS_TABLE }),
+    alerts: createSnsAlertSink({ client: snsClient, topicArn: env.ALERTS_TOPIC_ARN }),
+    registry: () => registry.snapshot(),
+  },
+  {
+    config: parseCrmGuardConfig(env.CRM_GUARD_CONFIG ?? {}, 'CRM_GUARD_CONFIG'),
+    profile: env.DETECTION_PROFILE,
+    logger: new Logger({ serviceName: SERVICE_NAMES.detect }),
+    metrics: new Metrics({ namespace: METRICS_NAMESPACE, serviceName: SERVICE_NAMES.detect }),
+  },
+);

@@ -10,47 +10,66 @@ import { documentClient } from '#shared/adapters/aws/dynamodb.ts';
 import { createDynamoGateStore } from '#shared/adapters/dynamo/gate-store.ts';
 import { loadFunctionEnv } from '#shared/config/lambda-env.ts';
 import { parseConfig } from '#shared/config/load.ts';
+import type { GatePolicy } from '#shared/gate/policy.ts';
+import type { GateStore } from '#shared/ports/gate-store.ts';
+import type { MetricsSource } from '#shared/ports/metrics-source.ts';
 import { METRICS_NAMESPACE, SERVICE_NAMES, TIER_REFRESH_METRICS } from '#shared/telemetry.ts';
 import { isIsoDay, seoulYesterday } from '#shared/time/seoul.ts';
 import { describeRefresh, type RefreshTiersResult, refreshTiers } from '#shared/use-cases/refresh-tiers.ts';
 import { policyFromJson } from './config.ts';
-
-// Cold start: the lake and the table from the environment, validated once.
-const env = loadFunctionEnv('tierRefresh');
-const policy = policyFromJson(env.GATE_POLICY, 'GATE_POLICY');
-const logger = new Logger({ serviceName: SERVICE_NAMES.tierRefresh });
-const metrics = new Metrics({ namespace: METRICS_NAMESPACE, serviceName: SERVICE_NAMES.tierRefresh });
 
 const eventSchema = z
   .object({ asOf: z.string().refine(isIsoDay, 'expected YYYY-MM-DD').optional() })
   .passthrough()
   .optional();
 
-/** Daily (EventBridge Scheduler): recompute tiers over the trailing window ending yesterday in Seoul. */
-async function refresh(event: unknown): Promise<RefreshTiersResult> {
-  const asOf = parseConfig(eventSchema, event, 'event')?.asOf ?? seoulYesterday(new Date());
-  const source = athenaMetricsSourceFromEnv(athenaClient, env);
-  try {
-    const result = await refreshTiers({
-      source,
-      store: createDynamoGateStore({ documentClient, tableName: env.GATE_TABLE }),
-      policy,
-      asOf,
-    });
-    logger.info(describeRefresh(result), { ...result });
-    metrics.addMetric(TIER_REFRESH_METRICS.usersRead, MetricUnit.Count, result.usersRead);
-    metrics.addMetric(TIER_REFRESH_METRICS.recordsWritten, MetricUnit.Count, result.written);
-    metrics.addMetric(
-      TIER_REFRESH_METRICS.moves,
-      MetricUnit.Count,
-      Object.values(result.movements).reduce((sum, n) => sum + n, 0),
-    );
-    return result;
-  } finally {
-    await source.close();
-  }
+export interface TierRefreshPorts {
+  /** A source per run: it holds Athena query state, closed when the run ends. */
+  openSource(): Pick<MetricsSource, 'readEngagement' | 'close'>;
+  store: Pick<GateStore, 'readTiers' | 'writeTiers'>;
 }
 
-export const handler = middy(refresh, { timeoutEarlyInMillis: 0 })
-  .use(injectLambdaContext(logger))
-  .use(logMetrics(metrics));
+/** Daily (EventBridge Scheduler): recompute tiers over the trailing window ending yesterday in Seoul. */
+export function createTierRefreshHandler(
+  ports: TierRefreshPorts,
+  options: { policy: GatePolicy; logger: Logger; metrics: Metrics; now?: () => Date },
+) {
+  const { logger, metrics } = options;
+  const refresh = async (event: unknown): Promise<RefreshTiersResult> => {
+    const asOf =
+      parseConfig(eventSchema, event, 'event')?.asOf ?? seoulYesterday(options.now?.() ?? new Date());
+    const source = ports.openSource();
+    try {
+      const result = await refreshTiers({ source, store: ports.store, policy: options.policy, asOf });
+      logger.info(describeRefresh(result), { ...result });
+      metrics.addMetric(TIER_REFRESH_METRICS.usersRead, MetricUnit.Count, result.usersRead);
+      metrics.addMetric(TIER_REFRESH_METRICS.recordsWritten, MetricUnit.Count, result.written);
+      metrics.addMetric(
+        TIER_REFRESH_METRICS.moves,
+        MetricUnit.Count,
+        Object.values(result.movements).reduce((sum, n) => sum + n, 0),
+      );
+      return result;
+    } finally {
+      await source.close();
+    }
+  };
+  return middy(refresh, { timeoutEarlyInMillis: 0 })
+    .use(injectLambdaContext(logger))
+    .use(logMetrics(metrics));
+}
+
+// Cold start: the lake, the table and the policy from the environment, validated once.
+const env = loadFunctionEnv('tierRefresh');
+
+export const handler = createTierRefreshHandler(
+  {
+    openSource: () => athenaMetricsSourceFromEnv(athenaClient, env),
+    store: createDynamoGateStore({ documentClient, tableName: env.GATE_TABLE }),
+  },
+  {
+    policy: policyFromJson(env.GATE_POLICY, 'GATE_POLICY'),
+    logger: new Logger({ serviceName: SERVICE_NAMES.tierRefresh }),
+    metrics: new Metrics({ namespace: METRICS_NAMESPACE, serviceName: SERVICE_NAMES.tierRefresh }),
+  },
+);

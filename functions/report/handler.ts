@@ -25,7 +25,7 @@ const eventSchema = z.object({
 });
 
 /** The handler body over its ports, so a test wires dynalite and mocked S3/SNS into the same code. */
-export function reportFunction(
+export function createReportHandler(
   ports: BuildReportPorts,
   options: { locale: 'ko' | 'en'; logger: Logger; now?: () => Date },
 ) {
@@ -54,7 +54,7 @@ export function reportFunction(
 const env = loadFunctionEnv('report');
 const logger = new Logger({ serviceName: SERVICE_NAMES.report });
 
-export const report = reportFunction(
+export const report = createReportHandler(
   {
     metrics: athenaMetricsSourceFromEnv(athenaClient, env),
     findings: createDynamoFindingStore({ documentClient, tableName: env.FINDINGS_TABLE }),

@@ -15,7 +15,7 @@ import { scenarioChannels, scenarioFindings, scenarioRuns } from './scenario.ts'
 const s3 = mockClient(S3Client);
 const sns = mockClient(SNSClient);
 let dynamo: EmbeddedDynamo;
-let reportFunction: typeof import('../../functions/report/handler.ts').reportFunction;
+let createReportHandler: typeof import('../../functions/report/handler.ts').createReportHandler;
 
 beforeAll(async () => {
   // The module reads its environment once at cold start, as in Lambda.
@@ -28,7 +28,7 @@ beforeAll(async () => {
     REPORT_BUCKET: 'crm-guard-reports',
     AWS_REGION: 'ap-northeast-2',
   });
-  ({ reportFunction } = await import('../../functions/report/handler.ts'));
+  ({ createReportHandler } = await import('../../functions/report/handler.ts'));
   dynamo = await startEmbeddedDynamo();
 });
 afterAll(async () => {
@@ -57,7 +57,7 @@ async function wire() {
     sessionToken: 'token',
     expiration: seoulInstant('2026-11-02', 21, 30),
   };
-  return reportFunction(
+  return createReportHandler(
     {
       metrics: memoryMetrics(scenarioChannels()),
       findings,

@@ -1,0 +1,77 @@
+import { combineSinks, createJsonlAlertSink } from '#shared/adapters/alerts/local.ts';
+import { openDuckDbMetrics } from '#shared/adapters/duckdb/metrics-source.ts';
+import { createDynamoChannelRegistry } from '#shared/adapters/dynamo/channel-registry.ts';
+import { type EmbeddedDynamo, startEmbeddedDynamo } from '#shared/adapters/dynamo/embedded.ts';
+import { createDynamoFindingStore } from '#shared/adapters/dynamo/finding-store.ts';
+import { createDynamoGateStore } from '#shared/adapters/dynamo/gate-store.ts';
+import { localPaths, resolveDataDir } from '#shared/adapters/local/data-dir.ts';
+import type { ChannelRegistry } from '#shared/ports/channel-registry.ts';
+import type { FindingStore } from '#shared/ports/finding-store.ts';
+import type { GateStore } from '#shared/ports/gate-store.ts';
+import type { MetricsSource } from '#shared/ports/metrics-source.ts';
+import type { DetectDayPorts } from '#shared/use-cases/detect-day.ts';
+
+/**
+ * The embedded default's wiring, in one place for every command: the three tables in dynalite on
+ * disk under the data folder (`.crm-guard/` unless `--data` or CRM_GUARD_DATA), DuckDB over a lake
+ * folder or a CSV, and digests appended to `alerts.jsonl` (the commands print them as a table).
+ */
+
+export interface LocalStores {
+  dynamo: EmbeddedDynamo;
+  findings: FindingStore;
+  registry: ChannelRegistry;
+  gate: GateStore;
+  paths: ReturnType<typeof localPaths>;
+  close(): Promise<void>;
+}
+
+/** The local tables. Close them when done: dynalite holds its folder for one process at a time. */
+export async function openLocalStores(dataFlag: string | undefined): Promise<LocalStores> {
+  const paths = localPaths(resolveDataDir(dataFlag));
+  const dynamo = await startEmbeddedDynamo({ dataDir: paths.dynamo });
+  const { documentClient, tableNames } = dynamo;
+  return {
+    dynamo,
+    findings: createDynamoFindingStore({ documentClient, tableName: tableNames.findings }),
+    registry: createDynamoChannelRegistry({ documentClient, tableName: tableNames.channels }),
+    gate: createDynamoGateStore({ documentClient, tableName: tableNames.gate }),
+    paths,
+    close: () => dynamo.close(),
+  };
+}
+
+/** The local tables and a DuckDB source over `input`, closed together. */
+export async function openLocalLake(
+  dataFlag: string | undefined,
+  input: string,
+): Promise<LocalStores & { metrics: MetricsSource }> {
+  const metrics = await openDuckDbMetrics({ input });
+  let stores: LocalStores;
+  try {
+    stores = await openLocalStores(dataFlag);
+  } catch (error) {
+    await metrics.close();
+    throw error;
+  }
+  return {
+    ...stores,
+    metrics,
+    close: async () => {
+      await metrics.close();
+      await stores.close();
+    },
+  };
+}
+
+/** The daily job's ports on one machine. */
+export async function openLocalDetection(options: { input: string; dataDir: string }) {
+  const local = await openLocalLake(options.dataDir, options.input);
+  const ports: DetectDayPorts = {
+    metrics: local.metrics,
+    store: local.findings,
+    alerts: combineSinks(createJsonlAlertSink(local.paths.alertsJsonl)),
+    registry: () => local.registry.snapshot(),
+  };
+  return { ports, paths: local.paths, close: local.close };
+}
