@@ -1,0 +1,104 @@
+import { RemovalPolicy, Validations } from 'aws-cdk-lib';
+import * as apigw from 'aws-cdk-lib/aws-apigateway';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import type { Construct } from 'constructs';
+import type { DeployConfig } from '../config.ts';
+
+/**
+ * The gate's REST API: IAM (SigV4) on every route, the messaging stack's roles in its resource
+ * policy, stage throttling, and API Gateway's own logs only when `gate.apiLogs` says so.
+ */
+export function defineGateApi(scope: Construct, config: DeployConfig, gate: lambda.IFunction): apigw.RestApi {
+  const callers = config.gate.callerRoleArns;
+  // API Gateway's logs need the account's CloudWatch role: set here only when asked (it is
+  // account-wide and outlives the stack), used when it exists, else no API logs at all.
+  const logging = config.gate.apiLogs !== 'off';
+  const api = new apigw.RestApi(scope, 'GateApi', {
+    restApiName: `crm-guard-gate-${config.envName}`,
+    description: 'crm-guard fatigue gate: the messaging stack asks before each send (SigV4)',
+    endpointConfiguration: { types: [apigw.EndpointType.REGIONAL] },
+    cloudWatchRole: config.gate.apiLogs === 'set-account-role',
+    ...(config.gate.apiLogs === 'set-account-role'
+      ? { cloudWatchRoleRemovalPolicy: RemovalPolicy.RETAIN }
+      : {}),
+    deployOptions: {
+      // The handler routes on /v1/...; the stage is not part of the path it sees.
+      stageName: 'live',
+      ...(logging
+        ? {
+            accessLogDestination: new apigw.LogGroupLogDestination(gateAccessLogs(scope, config)),
+            accessLogFormat: apigw.AccessLogFormat.jsonWithStandardFields({
+              caller: true,
+              httpMethod: true,
+              ip: true,
+              protocol: true,
+              requestTime: true,
+              resourcePath: true,
+              responseLength: true,
+              status: true,
+              user: true,
+            }),
+            loggingLevel: apigw.MethodLoggingLevel.ERROR,
+          }
+        : { loggingLevel: apigw.MethodLoggingLevel.OFF }),
+      throttlingRateLimit: config.gate.throttleRatePerSecond,
+      throttlingBurstLimit: config.gate.throttleBurst,
+      metricsEnabled: true,
+      dataTraceEnabled: false,
+    },
+    defaultMethodOptions: { authorizationType: apigw.AuthorizationType.IAM },
+    policy: callers.length
+      ? new iam.PolicyDocument({
+          statements: [
+            new iam.PolicyStatement({
+              sid: 'MessagingStackInvokes',
+              principals: callers.map((arn) => new iam.ArnPrincipal(arn)),
+              actions: ['execute-api:Invoke'],
+              resources: ['execute-api:/*'],
+            }),
+          ],
+        })
+      : undefined,
+  });
+  // The handler owns its routes (decide, bulk preview, ...); every one of them needs SigV4.
+  api.root.addProxy({ defaultIntegration: new apigw.LambdaIntegration(gate), anyMethod: true });
+
+  Validations.of(api).acknowledge({
+    id: 'AwsSolutions-APIG2',
+    reason: 'The gate validates every request body with its zod schema and answers 400 naming the field.',
+  });
+  Validations.of(api).acknowledge({
+    id: 'AwsSolutions-APIG3',
+    reason:
+      'Only SigV4-signed calls from the messaging stack role get through; stage throttling caps the rate. ' +
+      'A WAF web ACL would add cost without a public client to filter.',
+  });
+  Validations.of(api).acknowledge({
+    id: 'AwsSolutions-COG4',
+    reason: 'The caller is a service role, not a user: IAM (SigV4) authorization is the right authorizer.',
+  });
+  if (config.gate.apiLogs === 'set-account-role')
+    Validations.of(api).acknowledge({
+      id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs]',
+      reason:
+        'The AWS-managed policy is the documented role for API Gateway execution logging, account-wide.',
+    });
+  if (!logging)
+    for (const id of ['AwsSolutions-APIG1', 'AwsSolutions-APIG6'])
+      Validations.of(api).acknowledge({
+        id,
+        reason:
+          'gate.apiLogs is off: API Gateway logging needs an account-wide role this stack does not set ' +
+          'unasked; the gate function logs every request and decision.',
+      });
+  return api;
+}
+
+function gateAccessLogs(scope: Construct, config: DeployConfig): logs.LogGroup {
+  return new logs.LogGroup(scope, 'GateApiAccessLogs', {
+    retention: config.logRetentionDays as logs.RetentionDays,
+    removalPolicy: RemovalPolicy.DESTROY,
+  });
+}

@@ -1,0 +1,170 @@
+import { Duration } from 'aws-cdk-lib';
+import type * as apigw from 'aws-cdk-lib/aws-apigateway';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as cloudwatchActions from 'aws-cdk-lib/aws-cloudwatch-actions';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
+import type { Construct } from 'constructs';
+import { DETECT_METRICS, GATE_METRICS, METRICS_NAMESPACE, SERVICE_NAMES } from '#shared/telemetry.ts';
+import type { DeployConfig } from '../config.ts';
+import type { DataStack } from '../stacks/data-stack.ts';
+import { capitalize } from './statements.ts';
+
+type FunctionKey = keyof typeof SERVICE_NAMES;
+
+/**
+ * The alarms (to the operations topic) and the dashboard: function errors, dead letters, the detect
+ * silence, the gate's 5xx, latency and decisions answered without the store.
+ */
+export function defineMonitoring(
+  scope: Construct,
+  config: DeployConfig,
+  data: DataStack,
+  watched: {
+    functions: Record<FunctionKey, lambda.IFunction>;
+    deadLetterQueue: sqs.IQueue;
+    gateApi: apigw.RestApi;
+  },
+): void {
+  const notify = new cloudwatchActions.SnsAction(data.opsTopic);
+  const fiveMinutes = Duration.minutes(5);
+  const alarms: cloudwatch.Alarm[] = [];
+
+  for (const [key, fn] of Object.entries(watched.functions)) {
+    alarms.push(
+      fn
+        .metricErrors({ period: fiveMinutes, statistic: 'Sum' })
+        .createAlarm(scope, `${capitalize(key)}ErrorsAlarm`, {
+          alarmDescription: `${SERVICE_NAMES[key as FunctionKey]} function errors`,
+          threshold: 1,
+          evaluationPeriods: 1,
+          comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+          treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+        }),
+    );
+  }
+  const dlqDepth = watched.deadLetterQueue.metricApproximateNumberOfMessagesVisible({
+    period: fiveMinutes,
+    statistic: 'Maximum',
+  });
+  alarms.push(
+    dlqDepth.createAlarm(scope, 'DeadLetterAlarm', {
+      alarmDescription: 'A scheduled job could not start or failed all its retries',
+      threshold: 1,
+      evaluationPeriods: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    }),
+  );
+  // Hourly sums over N hours: every hour without a success datapoint is missing, and missing breaches.
+  const detectSucceeded = new cloudwatch.Metric({
+    namespace: METRICS_NAMESPACE,
+    metricName: DETECT_METRICS.succeeded,
+    dimensionsMap: { service: SERVICE_NAMES.detect },
+    statistic: 'Sum',
+    period: Duration.hours(1),
+  });
+  const silence = config.alarms.detectSilenceHours;
+  alarms.push(
+    detectSucceeded.createAlarm(scope, 'DetectSilenceAlarm', {
+      alarmDescription: `No successful detect run in ${silence} hours`,
+      threshold: 1,
+      evaluationPeriods: silence,
+      datapointsToAlarm: silence,
+      comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
+      treatMissingData: cloudwatch.TreatMissingData.BREACHING,
+    }),
+  );
+  const gate5xx = watched.gateApi.metricServerError({ period: fiveMinutes, statistic: 'Sum' });
+  alarms.push(
+    gate5xx.createAlarm(scope, 'GateServerErrorsAlarm', {
+      alarmDescription: 'Fatigue gate API 5xx responses',
+      threshold: config.alarms.gate5xxPerFiveMinutes,
+      evaluationPeriods: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    }),
+  );
+  const gateP99 = watched.gateApi.metricLatency({ period: fiveMinutes, statistic: 'p99' });
+  alarms.push(
+    gateP99.createAlarm(scope, 'GateLatencyAlarm', {
+      alarmDescription: `Fatigue gate API p99 latency above ${config.alarms.gateP99LatencyMs} ms for 15 minutes`,
+      threshold: config.alarms.gateP99LatencyMs,
+      evaluationPeriods: 3,
+      datapointsToAlarm: 3,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    }),
+  );
+  // Decisions the store could not back (DynamoDB down, throttled or slow): answered 200 with the
+  // fail-safe, so neither 5xx nor latency shows them; their share of all decisions does.
+  const gateDecisions = (metricName: string) =>
+    new cloudwatch.Metric({
+      namespace: METRICS_NAMESPACE,
+      metricName,
+      dimensionsMap: { service: SERVICE_NAMES.gate },
+      statistic: 'Sum',
+      period: fiveMinutes,
+    });
+  const unavailableShare = new cloudwatch.MathExpression({
+    expression: 'IF(decisions > 0, 100 * unavailable / decisions, 0)',
+    usingMetrics: {
+      decisions: gateDecisions(GATE_METRICS.decisions),
+      unavailable: gateDecisions(GATE_METRICS.unavailable),
+    },
+    label: 'Gate decisions without the store (%)',
+    period: fiveMinutes,
+  });
+  alarms.push(
+    unavailableShare.createAlarm(scope, 'GateUnavailableAlarm', {
+      alarmDescription: `Over ${config.alarms.gateUnavailablePercent}% of gate decisions in 5 minutes answered without the store (gate_unavailable)`,
+      threshold: config.alarms.gateUnavailablePercent,
+      evaluationPeriods: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    }),
+  );
+  for (const alarm of alarms) alarm.addAlarmAction(notify);
+
+  const fns = Object.values(watched.functions);
+  const dashboard = new cloudwatch.Dashboard(scope, 'Dashboard', {
+    dashboardName: `crm-guard-${config.envName}`,
+    defaultInterval: Duration.days(7),
+  });
+  dashboard.addWidgets(
+    new cloudwatch.AlarmStatusWidget({ title: 'Alarms', alarms, width: 24, height: 4 }),
+    new cloudwatch.GraphWidget({
+      title: 'Function errors',
+      left: fns.map((fn) => fn.metricErrors({ period: fiveMinutes, statistic: 'Sum' })),
+      width: 12,
+    }),
+    new cloudwatch.GraphWidget({
+      title: 'Function duration p99',
+      left: fns.map((fn) => fn.metricDuration({ period: fiveMinutes, statistic: 'p99' })),
+      width: 12,
+    }),
+    new cloudwatch.GraphWidget({
+      title: 'Successful detect runs (hourly)',
+      left: [detectSucceeded],
+      width: 8,
+    }),
+    new cloudwatch.GraphWidget({ title: 'Dead-letter messages', left: [dlqDepth], width: 8 }),
+    new cloudwatch.GraphWidget({
+      title: 'Gate requests and errors',
+      left: [watched.gateApi.metricCount({ period: fiveMinutes, statistic: 'Sum' }), gate5xx],
+      right: [watched.gateApi.metricClientError({ period: fiveMinutes, statistic: 'Sum' })],
+      width: 8,
+    }),
+    new cloudwatch.GraphWidget({
+      title: 'Gate latency',
+      left: [watched.gateApi.metricLatency({ period: fiveMinutes, statistic: 'p50' }), gateP99],
+      width: 12,
+    }),
+    new cloudwatch.GraphWidget({
+      title: 'Gate decisions without the store',
+      left: [unavailableShare],
+      right: [gateDecisions(GATE_METRICS.unavailable)],
+      width: 12,
+    }),
+  );
+}
