@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import { readFileSync } from 'node:fs';
 import { enableCompileCache } from 'node:module';
 import { parseArgs } from 'node:util';
 import {
@@ -25,28 +26,65 @@ const COMMANDS = [
   'tiers',
 ] as const;
 
-function help(): string {
+async function load(name: string): Promise<Command> {
+  return ((await import(`./commands/${name}.ts`)) as { default: Command }).default;
+}
+
+/** Every command with its one line: loading them all costs a few ms, and only for --help. */
+async function help(): Promise<string> {
+  const commands = await Promise.all(COMMANDS.map(load));
+  const width = Math.max(...COMMANDS.map((name) => name.length));
   return [
-    'Usage: crm-guard <command> [options]',
+    'Usage: crm-guard <command> [options]     (crm-guard help <command> for its flags and an example)',
     '',
     'Commands:',
-    ...COMMANDS.map((name) => `  ${name}`),
+    ...commands.map((command) => `  ${command.name.padEnd(width)}  ${command.summary}`),
+    '',
+    'Options: --help, --version',
   ].join('\n');
 }
+
+function commandHelp(command: Command): string {
+  return `${command.summary}\n\nUsage: ${command.usage}\n\nExample: ${command.example}`;
+}
+
+function version(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
+    version: string;
+  };
+  return `crm-guard ${pkg.version}`;
+}
+
+const isCommand = (name: string): name is (typeof COMMANDS)[number] =>
+  (COMMANDS as readonly string[]).includes(name);
 
 async function main(argv: string[]): Promise<number> {
   // Node keeps the compiled commands (TypeScript stripped) in its temp folder: a second run starts faster.
   enableCompileCache();
   const [name, ...rest] = argv;
+  if (name === '--version' || name === '-v') {
+    console.log(version());
+    return 0;
+  }
   if (!name || name === '--help' || name === '-h') {
-    console.log(help());
+    console.log(await help());
     return name ? 0 : 2;
   }
-  if (!(COMMANDS as readonly string[]).includes(name))
-    throw new UsageError(`unknown command "${name}"\n${help()}`);
-  const command = ((await import(`./commands/${name}.ts`)) as { default: Command }).default;
+  if (name === 'help') {
+    const topic = rest[0];
+    if (!topic) {
+      console.log(await help());
+      return 0;
+    }
+    if (!isCommand(topic))
+      throw new UsageError(`unknown command "${topic}": run crm-guard --help for the list`);
+    console.log(commandHelp(await load(topic)));
+    return 0;
+  }
+  if (!isCommand(name)) throw new UsageError(`unknown command "${name}": run crm-guard --help for the list`);
+  const command = await load(name);
   if (rest.includes('--help') || rest.includes('-h')) {
-    console.log(`${command.summary}\n\nUsage: ${command.usage}`);
+    console.log(commandHelp(command));
     return 0;
   }
   let parsed: ReturnType<typeof parseArgs>;
@@ -57,6 +95,12 @@ async function main(argv: string[]): Promise<number> {
     const problem = (error as Error).message.split(/\.\s/)[0]!.replace(/\.$/, '');
     throw new UsageError(`${name}: ${problem}; usage: ${command.usage}`);
   }
+  // A date typed without --date would otherwise be ignored and the command run for yesterday.
+  const extra = parsed.positionals.slice(command.positionals ?? 0);
+  if (extra.length)
+    throw new UsageError(
+      `${name}: unexpected argument${extra.length > 1 ? 's' : ''} ${extra.map((arg) => JSON.stringify(arg)).join(' ')}; usage: ${command.usage}`,
+    );
   return command.run(parsed.values, parsed.positionals);
 }
 

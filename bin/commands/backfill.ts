@@ -22,6 +22,8 @@ const LINES_PER_WRITE = 1000;
 
 const command: Command = {
   name: 'backfill',
+  example:
+    'crm-guard backfill --input .crm-guard/sample-lake --from 2026-09-01 --to 2026-09-30 --out findings.jsonl',
   summary: 'Judge every day of a range (sends nothing, stores nothing): one JSON line per finding.',
   usage:
     'crm-guard backfill --input PATH --from YYYY-MM-DD --to YYYY-MM-DD [--profile default|seed] [--channels FILE.csv] [--config FILE] --out FILE.jsonl',

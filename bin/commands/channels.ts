@@ -90,6 +90,8 @@ async function set(registry: ChannelRegistry, channelId: string, values: Command
 
 const command: Command = {
   name: 'channels',
+  positionals: 2,
+  example: 'crm-guard channels set alimtalk_0013 --status paused --by kim',
   summary: 'List, import (CSV) and edit the channel registry: name, category, owner, status, schedule.',
   usage: USAGE,
   options: {

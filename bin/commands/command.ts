@@ -12,6 +12,10 @@ export interface Command {
   name: string;
   summary: string;
   usage: string;
+  /** One call a new user can copy. */
+  example: string;
+  /** Positional arguments it takes at most (default none): more are refused, named. */
+  positionals?: number;
   options: NonNullable<ParseArgsConfig['options']>;
   run(values: CommandValues, positionals: string[]): Promise<number>;
 }

@@ -73,6 +73,7 @@ export async function runDetect(request: {
 
 const detect: Command = {
   name: 'detect',
+  example: 'crm-guard detect --date 2026-11-30',
   summary: 'The daily job: judge one day of every channel, store the findings, send one digest.',
   usage:
     'crm-guard detect [--date YYYY-MM-DD] [--input PATH] [--profile default|seed] [--send] [--config FILE] [--data DIR]',

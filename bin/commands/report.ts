@@ -12,8 +12,8 @@ const USAGE = 'crm-guard report [--date YYYY-MM-DD] [--input PATH] [--out DIR] [
 
 const command: Command = {
   name: 'report',
-  summary:
-    'Build the weekly channel report (health, incidents, low performers, review queue, change impact, freshness) for the week ending on a day: HTML, CSV and JSON in a folder.',
+  example: 'crm-guard report --date 2026-11-29 --locale en',
+  summary: 'Build the weekly channel report for the week ending on a day: HTML, CSV and JSON in a folder.',
   usage: USAGE,
   options: {
     date: { type: 'string' },

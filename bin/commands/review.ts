@@ -9,8 +9,9 @@ const USAGE =
 
 const command: Command = {
   name: 'review',
-  summary:
-    "Record the owners' decision on a channel (keep, redesign, retire) with a note; a retired channel stops paging, a redesign with --change is measured in the weekly report.",
+  positionals: 1,
+  example: "crm-guard review push_0042 --decision redesign --note 'new copy' --change 2026-12-01 --by lee",
+  summary: "Record the owners' keep / redesign / retire decision on a channel, with a note.",
   usage: USAGE,
   options: {
     decision: { type: 'string' },

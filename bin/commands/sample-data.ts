@@ -75,6 +75,7 @@ export async function writeSampleData(
 
 const command: Command = {
   name: 'sample-data',
+  example: 'crm-guard sample-data --out lake --channels 400 --days 365 --seed 7',
   summary: 'Write a seeded, realistic sample lake (channels, engagement, registry, labels).',
   usage:
     'crm-guard sample-data --out DIR [--channels N] [--days N] [--seed S] [--end YYYY-MM-DD] [--users N]',

@@ -103,6 +103,7 @@ export function policyFlag(path: string | undefined): GatePolicy {
 
 const serve: Command = {
   name: 'serve',
+  example: 'CRM_GUARD_TOKEN=secret crm-guard serve --port 8787',
   summary:
     'Serve the fatigue gate API on 127.0.0.1 over the embedded DynamoDB (bearer token from CRM_GUARD_TOKEN).',
   usage:

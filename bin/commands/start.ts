@@ -50,6 +50,7 @@ async function importSampleRegistry(lake: string, dataFlag: string | undefined):
 
 const command: Command = {
   name: 'start',
+  example: 'crm-guard start',
   summary: 'First run: make a sample lake if there is none, then run the daily job for its latest day.',
   usage: 'crm-guard start [--profile default|seed] [--config FILE] [--data DIR]',
   options: { profile: { type: 'string' }, config: { type: 'string' }, data: { type: 'string' } },

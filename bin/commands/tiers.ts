@@ -20,8 +20,10 @@ export function engagementInput(input: string): string {
 
 const tiers: Command = {
   name: 'tiers',
+  positionals: 2,
+  example: 'crm-guard tiers show u0000042',
   summary:
-    'Engagement tiers of the fatigue gate: `refresh` recomputes them from the lake, `show USER` prints one, `policy` prints the gate policy.',
+    'Engagement tiers of the fatigue gate: refresh them from the lake, show one user, print the policy.',
   usage:
     'crm-guard tiers refresh [--input PATH] [--as-of YYYY-MM-DD] [--policy FILE] [--data DIR]\n       crm-guard tiers show USER_ID [--policy FILE] [--data DIR]\n       crm-guard tiers policy [--policy FILE]',
   options: {

@@ -379,6 +379,52 @@ describe('bad input: exit 2 and one stderr line naming what to fix', () => {
   });
 });
 
+describe('help, version and stray arguments', () => {
+  it("lists every command with a line on what it does, and shows a command's flags and an example", async () => {
+    // Act
+    const list = await cli(['--help']);
+    const review = await cli(['help', 'review']);
+    const detect = await cli(['detect', '--help']);
+    const version = await cli(['--version']);
+
+    // Assess
+    expect(list.code).toBe(0);
+    for (const name of [
+      'start',
+      'detect',
+      'backfill',
+      'sample-data',
+      'report',
+      'channels',
+      'review',
+      'serve',
+      'tiers',
+    ])
+      expect(list.stdout).toMatch(new RegExp(`^  ${name} +\\S.{10,}`, 'm'));
+    expect(review.stdout).toContain('Usage: crm-guard review CHANNEL --decision keep|redesign|retire');
+    expect(review.stdout).toContain('Example: crm-guard review ');
+    expect(detect.stdout).toContain('[--date YYYY-MM-DD]');
+    expect(version.stdout.trim()).toMatch(/^crm-guard \d+\.\d+\.\d+$/);
+  });
+
+  it.each([
+    [['detect', '2026-11-30'], 'detect: unexpected argument "2026-11-30"'],
+    [
+      ['review', 'push_1', 'push_2', '--decision', 'keep', '--note', 'x'],
+      'review: unexpected argument "push_2"',
+    ],
+    [['help', 'nope'], 'unknown command "nope"'],
+  ])('refuses %j in one line, exit 2', async (args, message) => {
+    // Act
+    const outcome = await cli(args);
+
+    // Assess
+    expect(outcome.code).toBe(2);
+    expect(outcome.stderr.trim().split('\n')).toHaveLength(1);
+    expect(outcome.stderr).toContain(message);
+  });
+});
+
 describe('crm-guard start (npm start)', () => {
   it('on a fresh data folder: writes the sample lake, judges its latest day, prints the table and where findings went', async () => {
     // Prepare
