@@ -5,6 +5,7 @@ import { type EmbeddedDynamo, startEmbeddedDynamo } from '#shared/adapters/dynam
 import { createDynamoFindingStore } from '#shared/adapters/dynamo/finding-store.ts';
 import { createDynamoGateStore } from '#shared/adapters/dynamo/gate-store.ts';
 import { localPaths, resolveDataDir } from '#shared/adapters/local/data-dir.ts';
+import { lockFolder } from '#shared/adapters/local/folder-lock.ts';
 import type { ChannelRegistry } from '#shared/ports/channel-registry.ts';
 import type { FindingStore } from '#shared/ports/finding-store.ts';
 import type { GateStore } from '#shared/ports/gate-store.ts';
@@ -29,7 +30,14 @@ export interface LocalStores {
 /** The local tables. Close them when done: dynalite holds its folder for one process at a time. */
 export async function openLocalStores(dataFlag: string | undefined): Promise<LocalStores> {
   const paths = localPaths(resolveDataDir(dataFlag));
-  const dynamo = await startEmbeddedDynamo({ dataDir: paths.dynamo });
+  const unlock = lockFolder(paths.dynamo, 'the local store');
+  let dynamo: EmbeddedDynamo;
+  try {
+    dynamo = await startEmbeddedDynamo({ dataDir: paths.dynamo });
+  } catch (error) {
+    unlock();
+    throw error;
+  }
   const { documentClient, tableNames } = dynamo;
   return {
     dynamo,
@@ -37,7 +45,10 @@ export async function openLocalStores(dataFlag: string | undefined): Promise<Loc
     registry: createDynamoChannelRegistry({ documentClient, tableName: tableNames.channels }),
     gate: createDynamoGateStore({ documentClient, tableName: tableNames.gate }),
     paths,
-    close: () => dynamo.close(),
+    close: async () => {
+      await dynamo.close();
+      unlock();
+    },
   };
 }
 

@@ -6,6 +6,7 @@ import { type EmbeddedDynamo, startEmbeddedDynamo } from '#shared/adapters/dynam
 import { createDynamoGateStore } from '#shared/adapters/dynamo/gate-store.ts';
 import { startLoopbackServer } from '#shared/adapters/http/loopback-server.ts';
 import { localPaths } from '#shared/adapters/local/data-dir.ts';
+import { lockFolder } from '#shared/adapters/local/folder-lock.ts';
 import { localSecret } from '#shared/adapters/local/secret-file.ts';
 import { loadConfigFile } from '#shared/config/load.ts';
 import { createGate } from '#shared/gate/gate.ts';
@@ -45,8 +46,15 @@ export interface GateServer {
 /** The gate API on loopback: the Lambda's handler code over the embedded DynamoDB. */
 export async function startGateServer(options: GateServerOptions): Promise<GateServer> {
   const owned = options.dynamo === undefined;
-  const dynamo =
-    options.dynamo ?? (await startEmbeddedDynamo(options.dynamoDir ? { dataDir: options.dynamoDir } : {}));
+  const unlock = owned && options.dynamoDir ? lockFolder(options.dynamoDir, 'the local store') : () => {};
+  let dynamo: EmbeddedDynamo;
+  try {
+    dynamo =
+      options.dynamo ?? (await startEmbeddedDynamo(options.dynamoDir ? { dataDir: options.dynamoDir } : {}));
+  } catch (error) {
+    unlock();
+    throw error;
+  }
   const logger = options.logger ?? new Logger({ serviceName: SERVICE_NAMES.gate });
   const gate = createGate({
     store: createDynamoGateStore({
@@ -83,6 +91,7 @@ export async function startGateServer(options: GateServerOptions): Promise<GateS
     });
   } catch (error) {
     if (owned) await dynamo.close();
+    unlock();
     throw error;
   }
   return {
@@ -91,6 +100,7 @@ export async function startGateServer(options: GateServerOptions): Promise<GateS
     close: async () => {
       await server.close();
       if (owned) await dynamo.close();
+      unlock();
     },
   };
 }

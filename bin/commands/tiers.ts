@@ -1,7 +1,6 @@
 import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { openDuckDbMetrics } from '#shared/adapters/duckdb/metrics-source.ts';
-import { localPaths } from '#shared/adapters/local/data-dir.ts';
 import { UsageError } from '#shared/errors.ts';
 import { createGate } from '#shared/gate/gate.ts';
 import { seoulYesterday } from '#shared/time/seoul.ts';
@@ -43,16 +42,6 @@ const tiers: Command = {
       console.log(JSON.stringify(policy, null, 2));
       return 0;
     }
-    const dynamoDir = localPaths(dataDir).dynamo;
-    // dynalite keeps one process per data folder; a second one dies inside dynalite with "Database is closed".
-    const inUse = (error: Error) => {
-      if (!/Database is (closed|not open)/.test(error.message)) throw error;
-      console.error(
-        `crm-guard tiers: ${dynamoDir} is in use by another crm-guard (is \`crm-guard serve\` running?); stop it first`,
-      );
-      process.exit(2);
-    };
-    process.once('uncaughtException', inUse);
     const local = await openLocalStores(dataDir);
     try {
       const store = local.gate;
@@ -76,7 +65,6 @@ const tiers: Command = {
       }
     } finally {
       await local.close();
-      process.off('uncaughtException', inUse);
     }
   },
 };

@@ -389,14 +389,26 @@ describe('crm-guard serve, the command', () => {
       ),
     });
     const answer = await response.json();
+    // Another command on the same data folder while serve holds it.
+    const second = spawnSync(
+      process.execPath,
+      ['bin/crm-guard.ts', 'tiers', 'show', 'serve-1', '--data', data],
+      {
+        encoding: 'utf8',
+      },
+    );
     const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
     child.kill('SIGTERM');
     const code = await exited;
 
     // Assess
     expect(answer).toMatchObject({ decision: 'allow', tier: 'mid' });
+    expect(second.status).toBe(2);
+    expect(second.stderr.trim().split('\n')).toHaveLength(1);
+    expect(second.stderr).toContain('is in use by process');
     expect(code).toBe(0);
     expect(existsSync(join(data, 'dynamo'))).toBe(true);
+    expect(existsSync(join(data, 'dynamo.lock'))).toBe(false);
     rmSync(data, { recursive: true, force: true });
   });
 });
