@@ -137,8 +137,8 @@ export function quantileSorted(sorted: Float64Array, n: number, p: number): numb
   const h = (n - 1) * p;
   const below = Math.floor(h);
   const above = Math.min(below + 1, n - 1);
-  const lo = sorted[below];
-  return lo + (sorted[above] - lo) * (h - below);
+  const lo = sorted[below]!;
+  return lo + (sorted[above]! - lo) * (h - below);
 }
 
 /** The defined values of the last `length` days, kept sorted (insert/remove by binary search). */
@@ -161,17 +161,17 @@ export class SortedWindow {
   slide(x: Float64Array, i: number, start: number): void {
     const old = i - this.length;
     if (old >= start) {
-      const gone = x[old];
+      const gone = x[old]!;
       if (!Number.isNaN(gone)) this.remove(gone);
     }
-    const value = x[i];
+    const value = x[i]!;
     if (!Number.isNaN(value)) this.insert(value);
   }
 
   private insert(value: number): void {
     const values = this.values;
     const at = this.lowerBound(value);
-    for (let k = this.n; k > at; k--) values[k] = values[k - 1];
+    for (let k = this.n; k > at; k--) values[k] = values[k - 1]!;
     values[at] = value;
     this.n++;
   }
@@ -179,7 +179,7 @@ export class SortedWindow {
   private remove(value: number): void {
     const values = this.values;
     const at = this.lowerBound(value);
-    for (let k = at; k < this.n - 1; k++) values[k] = values[k + 1];
+    for (let k = at; k < this.n - 1; k++) values[k] = values[k + 1]!;
     this.n--;
   }
 
@@ -188,7 +188,7 @@ export class SortedWindow {
     let hi = this.n;
     while (lo < hi) {
       const mid = (lo + hi) >> 1;
-      if (this.values[mid] < value) lo = mid + 1;
+      if (this.values[mid]! < value) lo = mid + 1;
       else hi = mid;
     }
     return lo;
@@ -201,11 +201,11 @@ let deviations = new Float64Array(32);
 export function medianAbsoluteDeviation(sorted: Float64Array, n: number, median: number): number {
   if (deviations.length < n) deviations = new Float64Array(n);
   let right = 0;
-  while (right < n && sorted[right] < median) right++;
+  while (right < n && sorted[right]! < median) right++;
   let left = right - 1;
   for (let k = 0; k < n; k++) {
-    const toLeft = left >= 0 ? median - sorted[left] : Number.POSITIVE_INFINITY;
-    const toRight = right < n ? sorted[right] - median : Number.POSITIVE_INFINITY;
+    const toLeft = left >= 0 ? median - sorted[left]! : Number.POSITIVE_INFINITY;
+    const toRight = right < n ? sorted[right]! - median : Number.POSITIVE_INFINITY;
     if (toLeft <= toRight) {
       deviations[k] = toLeft;
       left--;

@@ -18,9 +18,9 @@ describe('rule 4: sustained decline', () => {
     expect(declines.map((f) => f.date)).toEqual(['2026-02-08']);
     const mean = (26 * 1000 + 4 * 900) / 30;
     expect(declines[0]).toMatchObject({ status: 'confirmed', direction: 'down', actual: 900, upper: mean });
-    expect(declines[0].expected).toBeCloseTo(mean, 9);
-    expect(declines[0].lower).toBeCloseTo(0.95 * mean, 9);
-    expect(declines[0].detail).toMatchObject({ daysBelow: 5 });
+    expect(declines[0]!.expected).toBeCloseTo(mean, 9);
+    expect(declines[0]!.lower).toBeCloseTo(0.95 * mean, 9);
+    expect(declines[0]!.detail).toMatchObject({ daysBelow: 5 });
   });
 
   it('does not count a day exactly at 0.95 of the mean as below', () => {

@@ -25,8 +25,8 @@ describe('rule 1: moving-average ratio on a periodic metric (same-weekday baseli
       lower: 70,
       upper: 130,
     });
-    expect(finding.detail).toMatchObject({ ratio7: 0.5, ratio14: 0.5, ratio21: 0.5, windowsOut: 3 });
-    expect(finding.detail!.r7).toBeCloseTo(7 / 8, 12);
+    expect(finding!.detail).toMatchObject({ ratio7: 0.5, ratio14: 0.5, ratio21: 0.5, windowsOut: 3 });
+    expect(finding!.detail!.r7).toBeCloseTo(7 / 8, 12);
   });
 
   it('treats the band edges 0.7 and 1.3 as in range', () => {
@@ -36,7 +36,7 @@ describe('rule 1: moving-average ratio on a periodic metric (same-weekday baseli
 
     // Assess
     expect(atEdges).toEqual([[], []]);
-    expect(beyond.map((f) => [f[0].status, f[0].direction])).toEqual([
+    expect(beyond.map((f) => [f[0]!.status, f[0]!.direction])).toEqual([
       ['confirmed', 'down'],
       ['confirmed', 'up'],
     ]);
@@ -51,10 +51,10 @@ describe('rule 1: moving-average ratio on a periodic metric (same-weekday baseli
 
     // Assess
     expect(finding).toMatchObject({ status: 'candidate', direction: 'up', actual: 60, expected: 40 });
-    expect(finding.lower).toBeCloseTo(28, 12);
-    expect(finding.upper).toBeCloseTo(52, 12);
-    expect(finding.detail).toMatchObject({ ratio7: 1.5, baseline14: 70, baseline21: 80, windowsOut: 1 });
-    expect(finding.detail!.r7).toBeGreaterThan(0.5);
+    expect(finding!.lower).toBeCloseTo(28, 12);
+    expect(finding!.upper).toBeCloseTo(52, 12);
+    expect(finding!.detail).toMatchObject({ ratio7: 1.5, baseline14: 70, baseline21: 80, windowsOut: 1 });
+    expect(finding!.detail!.r7).toBeGreaterThan(0.5);
   });
 
   it('with a zero baseline, is out of range exactly when the value is above 0', () => {
@@ -75,8 +75,8 @@ describe('rule 1: moving-average ratio on a periodic metric (same-weekday baseli
       lower: 0,
       upper: 0,
     });
-    expect(sent.detail).toMatchObject({ baseline7: 0, baseline14: 0, baseline21: 0, windowsOut: 3 });
-    expect(sent.detail).not.toHaveProperty('ratio7');
+    expect(sent!.detail).toMatchObject({ baseline7: 0, baseline14: 0, baseline21: 0, windowsOut: 3 });
+    expect(sent!.detail).not.toHaveProperty('ratio7');
   });
 
   it('judges an outage (no row on a day that arrived) as zero sends', () => {
@@ -105,8 +105,8 @@ describe('rule 1: moving-average ratio on a periodic metric (same-weekday baseli
 
     // Assess
     expect(finding).toMatchObject({ status: 'candidate', direction: 'down', expected: 100 });
-    expect(finding.detail).toMatchObject({ windowsOut: 2, baseline14: 100, baseline21: 100 });
-    expect(finding.detail).not.toHaveProperty('baseline7');
+    expect(finding!.detail).toMatchObject({ windowsOut: 2, baseline14: 100, baseline21: 100 });
+    expect(finding!.detail).not.toHaveProperty('baseline7');
   });
 
   it('with the all-days option, compares against the plain trailing mean (and pages an ordinary Monday)', () => {
@@ -126,6 +126,6 @@ describe('rule 1: moving-average ratio on a periodic metric (same-weekday baseli
       lower: 280,
       upper: 520,
     });
-    expect(allDays.detail).toMatchObject({ ratio7: 0.25, ratio14: 0.25, ratio21: 0.25 });
+    expect(allDays!.detail).toMatchObject({ ratio7: 0.25, ratio14: 0.25, ratio21: 0.25 });
   });
 });

@@ -33,8 +33,8 @@ export function findingKey(f: { date: string; channelId: string; rule: string; m
 function quantile(values: number[], p: number): number {
   const sorted = [...values].sort((a, b) => a - b);
   const h = (sorted.length - 1) * p;
-  const lo = sorted[Math.floor(h)];
-  const hi = sorted[Math.min(Math.floor(h) + 1, sorted.length - 1)];
+  const lo = sorted[Math.floor(h)]!;
+  const hi = sorted[Math.min(Math.floor(h) + 1, sorted.length - 1)]!;
   return lo + (hi - lo) * (h - Math.floor(h));
 }
 
@@ -151,13 +151,14 @@ export function referenceRun(
             const nOut = outs.filter(Boolean).length;
             let widest = -1;
             outs.forEach((o, k) => {
-              if (o && (widest < 0 || windows[k] > windows[widest])) widest = k;
+              if (o && (widest < 0 || windows[k]! > windows[widest]!)) widest = k;
             });
-            const b = baselines[widest];
+            // No window out (widest -1, no finding): the body is dropped, so NaN only fills its place.
+            const b = baselines[widest] ?? Number.NaN;
             const detail: Record<string, number> = { r7, windowsOut: nOut };
             windows.forEach((w, k) => {
-              detail[`baseline${w}`] = baselines[k];
-              detail[`ratio${w}`] = x / baselines[k];
+              detail[`baseline${w}`] = baselines[k]!;
+              detail[`ratio${w}`] = x / baselines[k]!;
             });
             for (const key of Object.keys(detail)) if (!Number.isFinite(detail[key])) delete detail[key];
             pending.push({

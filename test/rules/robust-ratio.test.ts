@@ -19,14 +19,14 @@ describe('rule 3: robust z + percentile band on ctr', () => {
     // Assess
     expect(rest).toEqual([]);
     expect(finding).toMatchObject({ metric: 'ctr', status: 'confirmed', direction: 'up', actual: 0.08 });
-    expect(finding.expected).toBeCloseTo(0.0495, 12);
-    expect(finding.lower).toBeCloseTo(0.04095, 12);
-    expect(finding.upper).toBeCloseTo(0.05805, 12);
-    expect(finding.detail!.rz).toBeCloseTo((0.6745 * 0.0305) / 0.005, 9);
-    expect(finding.detail!.mad).toBeCloseTo(0.005, 12);
-    expect(finding.detail).toMatchObject({ days: 20 });
-    expect(finding.detail!.p5).toBeCloseTo(0.04095, 12);
-    expect(finding.detail!.p95).toBeCloseTo(0.05805, 12);
+    expect(finding!.expected).toBeCloseTo(0.0495, 12);
+    expect(finding!.lower).toBeCloseTo(0.04095, 12);
+    expect(finding!.upper).toBeCloseTo(0.05805, 12);
+    expect(finding!.detail!.rz).toBeCloseTo((0.6745 * 0.0305) / 0.005, 9);
+    expect(finding!.detail!.mad).toBeCloseTo(0.005, 12);
+    expect(finding!.detail).toMatchObject({ days: 20 });
+    expect(finding!.detail!.p5).toBeCloseTo(0.04095, 12);
+    expect(finding!.detail!.p95).toBeCloseTo(0.05805, 12);
   });
 
   it('is nothing when only the percentile band flags (rz = 2.77)', () => {
@@ -57,9 +57,9 @@ describe('rule 3: robust z + percentile band on ctr', () => {
 
     // Assess
     expect(finding).toMatchObject({ direction: 'down', actual: 0.045, expected: 0.05, lower: 0.05 });
-    expect(finding.detail!.mad).toBe(0);
-    expect(finding.detail!.meanAD).toBeCloseTo(0.001, 12);
-    expect(finding.detail!.rz).toBeCloseTo(-0.005 / (1.253314 * 0.001), 6);
+    expect(finding!.detail!.mad).toBe(0);
+    expect(finding!.detail!.meanAD).toBeCloseTo(0.001, 12);
+    expect(finding!.detail!.rz).toBeCloseTo(-0.005 / (1.253314 * 0.001), 6);
   });
 
   it('with MAD = 0 and meanAD = 0, flags exactly when ctr differs from the median', () => {
@@ -73,6 +73,6 @@ describe('rule 3: robust z + percentile band on ctr', () => {
     // Assess
     expect(same).toEqual([]);
     expect(moved).toMatchObject({ direction: 'up', actual: 0.051, expected: 0.05, lower: 0.05, upper: 0.05 });
-    expect(moved.detail).not.toHaveProperty('rz');
+    expect(moved!.detail).not.toHaveProperty('rz');
   });
 });

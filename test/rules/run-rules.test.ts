@@ -71,7 +71,7 @@ describe('runRules: history, late data, order', () => {
       METRIC_ORDER.indexOf(f.metric),
     ]);
     const sorted = [...keys].sort((a, b) => {
-      for (let k = 0; k < 4; k++) if (a[k] !== b[k]) return a[k] < b[k] ? -1 : 1;
+      for (let k = 0; k < 4; k++) if (a[k] !== b[k]) return a[k]! < b[k]! ? -1 : 1;
       return 0;
     });
     expect(run.findings.length).toBeGreaterThan(10);
@@ -197,7 +197,7 @@ describe('runRules: properties', () => {
     // Act
     const out: never[] = [];
     const judgement = judgeChannel(
-      metrics.channels[0],
+      metrics.channels[0]!,
       DAY0 + 20,
       DAY0 + 39,
       DEFAULT_DETECTION_CONFIG.rules,

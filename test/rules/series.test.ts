@@ -29,11 +29,11 @@ describe('buildChannelMetrics: dense series', () => {
     // Assess
     expect(metrics.missingDays).toEqual(['2026-01-08']);
     const [a, b] = metrics.channels;
-    expect(a.firstDay).toBe(D);
-    expect([...a.sends]).toEqual([10, 11, 12, Number.NaN, 14]);
-    expect([...a.clicks]).toEqual([1, 0, 0, Number.NaN, 4]);
-    expect(b.firstDay).toBe(D + 1);
-    expect([...b.sends]).toEqual([5, 0, Number.NaN, 7]);
+    expect(a!.firstDay).toBe(D);
+    expect([...a!.sends]).toEqual([10, 11, 12, Number.NaN, 14]);
+    expect([...a!.clicks]).toEqual([1, 0, 0, Number.NaN, 4]);
+    expect(b!.firstDay).toBe(D + 1);
+    expect([...b!.sends]).toEqual([5, 0, Number.NaN, 7]);
   });
 
   it('starts a channel seen before the range at the range start, even with no row in it (an outage)', () => {
@@ -52,8 +52,8 @@ describe('buildChannelMetrics: dense series', () => {
 
     // Assess
     expect(metrics.channels.map((c) => c.channelId)).toEqual(['a', 'gone']);
-    expect(metrics.channels[1].firstDay).toBe(D);
-    expect([...metrics.channels[1].sends]).toEqual([0, 0, 0]);
+    expect(metrics.channels[1]!.firstDay).toBe(D);
+    expect([...metrics.channels[1]!.sends]).toEqual([0, 0, 0]);
   });
 
   it('refuses a duplicate (channel, day) row and a row outside the range', () => {

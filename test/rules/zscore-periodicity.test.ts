@@ -41,7 +41,7 @@ describe('rule 0: lag-7 autocorrelation', () => {
     const m = present.reduce((a, b) => a + b, 0) / present.length;
     let num = 0;
     for (let i = 0; i + 7 < values.length; i++)
-      if (!Number.isNaN(values[i + 7])) num += (values[i] - m) * (values[i + 7] - m);
+      if (!Number.isNaN(values[i + 7])) num += (values[i]! - m) * (values[i + 7]! - m);
     const den = present.reduce((a, v) => a + (v - m) ** 2, 0);
 
     // Act / Assess
@@ -59,10 +59,10 @@ describe('rule 2: z-score on a non-periodic metric', () => {
     expect(miss).toEqual([]);
     expect(hit).toHaveLength(1);
     expect(hit[0]).toMatchObject({ status: 'confirmed', direction: 'up', actual: 121, expected: 100 });
-    expect(hit[0].lower).toBeCloseTo(100 - 2 * SD, 9);
-    expect(hit[0].upper).toBeCloseTo(100 + 2 * SD, 9);
-    expect(hit[0].detail!.z).toBeCloseTo(21 / SD, 9);
-    expect(hit[0].detail!.r7).toBeCloseTo(-0.75, 12);
+    expect(hit[0]!.lower).toBeCloseTo(100 - 2 * SD, 9);
+    expect(hit[0]!.upper).toBeCloseTo(100 + 2 * SD, 9);
+    expect(hit[0]!.detail!.z).toBeCloseTo(21 / SD, 9);
+    expect(hit[0]!.detail!.r7).toBeCloseTo(-0.75, 12);
   });
 
   it('flags a drop below mean - 2 sd as down', () => {
@@ -71,7 +71,7 @@ describe('rule 2: z-score on a non-periodic metric', () => {
 
     // Assess
     expect(finding).toMatchObject({ direction: 'down', actual: 79 });
-    expect(finding.detail!.z).toBeCloseTo(-21 / SD, 9);
+    expect(finding!.detail!.z).toBeCloseTo(-21 / SD, 9);
   });
 
   it('with sd = 0, flags exactly when the value differs from the mean', () => {
@@ -85,8 +85,8 @@ describe('rule 2: z-score on a non-periodic metric', () => {
     // Assess: no z can be written; the band is the mean itself.
     expect(same).toEqual([]);
     expect(moved).toMatchObject({ direction: 'up', actual: 101, expected: 100, lower: 100, upper: 100 });
-    expect(moved.detail).not.toHaveProperty('z');
-    expect(moved.detail!.sd).toBe(0);
+    expect(moved!.detail).not.toHaveProperty('z');
+    expect(moved!.detail!.sd).toBe(0);
   });
 
   it('leaves a late day out of the window: mean and sd over the 27 days present', () => {
@@ -101,9 +101,9 @@ describe('rule 2: z-score on a non-periodic metric', () => {
     );
 
     // Assess
-    expect(finding.expected).toBeCloseTo(mean, 9);
-    expect(finding.detail!.sd).toBeCloseTo(sd, 9);
-    expect(finding.detail!.days).toBe(27);
+    expect(finding!.expected).toBeCloseTo(mean, 9);
+    expect(finding!.detail!.sd).toBeCloseTo(sd, 9);
+    expect(finding!.detail!.days).toBe(27);
   });
 
   it('uses the configured threshold, per channel', () => {

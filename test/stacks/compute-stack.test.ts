@@ -300,7 +300,7 @@ describe('compute stack (dev, as cdk.json ships it)', () => {
       ['decisions', GATE_METRICS.decisions],
       ['unavailable', GATE_METRICS.unavailable],
     ])
-      expect(metricsOf(id)).toEqual({
+      expect(metricsOf(id!)).toEqual({
         Namespace: METRICS_NAMESPACE,
         MetricName: name,
         Dimensions: [{ Name: 'service', Value: SERVICE_NAMES.gate }],

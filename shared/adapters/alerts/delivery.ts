@@ -42,7 +42,7 @@ export function fitMessage(text: string, maxBytes = SNS_MAX_MESSAGE_BYTES): stri
   let used = 0;
   let kept = 0;
   while (kept < lines.length) {
-    const size = Buffer.byteLength(lines[kept], 'utf8') + 1;
+    const size = Buffer.byteLength(lines[kept]!, 'utf8') + 1;
     if (used + size > budget) break;
     used += size;
     kept++;

@@ -113,9 +113,9 @@ export function createAthenaMetricsSource(options: AthenaMetricsSourceOptions): 
           firstDay.push(day);
           lastDay.push(day);
         } else {
-          if (day < firstDay[channel]) firstDay[channel] = day;
+          if (day < firstDay[channel]!) firstDay[channel] = day;
           // A channel that changed type is judged under its latest one, as the DuckDB adapter does.
-          if (day > lastDay[channel]) {
+          if (day > lastDay[channel]!) {
             lastDay[channel] = day;
             channelTypes[channel] = channelType;
           }
@@ -138,22 +138,22 @@ export function createAthenaMetricsSource(options: AthenaMetricsSourceOptions): 
     // Athena returns rows in no set order: index channels by id so every run numbers them the same.
     const byId = channelIds
       .map((_, channel) => channel)
-      .sort((a, b) => compareIds(channelIds[a], channelIds[b]));
+      .sort((a, b) => compareIds(channelIds[a]!, channelIds[b]!));
     const newIndex = new Int32Array(byId.length);
     byId.forEach((old, index) => {
       newIndex[old] = index;
     });
     for (let row = 0; row < columns.channel.length; row++)
-      columns.channel[row] = newIndex[columns.channel[row]];
-    const sortedIds = byId.map((old) => channelIds[old]);
-    const sortedTypes = byId.map((old) => channelTypes[old]);
-    const sortedFirstDay = byId.map((old) => firstDay[old]);
+      columns.channel[row] = newIndex[columns.channel[row]!]!;
+    const sortedIds = byId.map((old) => channelIds[old]!);
+    const sortedTypes = byId.map((old) => channelTypes[old]!);
+    const sortedFirstDay = byId.map((old) => firstDay[old]!);
     sortedIds.forEach((channelId, index) => {
       channelIndex.set(channelId, index);
     });
 
     const seenBefore = new Uint8Array(sortedIds.length);
-    const lateStarters = sortedIds.filter((_, channel) => sortedFirstDay[channel] > fromDay);
+    const lateStarters = sortedIds.filter((_, channel) => sortedFirstDay[channel]! > fromDay);
     for (let start = 0; start < lateStarters.length; start += seenBeforeBatch) {
       const batch = lateStarters.slice(start, start + seenBeforeBatch);
       const seen: AthenaQuery = {
@@ -214,7 +214,7 @@ export function createAthenaMetricsSource(options: AthenaMetricsSourceOptions): 
     for await (const page of rowsOf(query)) {
       const users: UserEngagement[] = new Array(page.length);
       for (let i = 0; i < page.length; i++) {
-        const [userId, usesText, firstSeen, activeDaysText, minUsesText] = page[i];
+        const [userId, usesText, firstSeen, activeDaysText, minUsesText] = page[i]!;
         rowNumber++;
         const at = (field: string) => ({ row: rowNumber, field });
         if (!userId) throw new InputError(engagementSource, 'empty user id', at(names.userId));
@@ -279,10 +279,10 @@ function rejectDuplicates(
   const span = toDay - fromDay + 1;
   const seen = new Uint8Array(Math.ceil((channels * span) / 8));
   for (let row = 0; row < channel.length; row++) {
-    const bit = channel[row] * span + (day[row] - fromDay);
+    const bit = channel[row]! * span + (day[row]! - fromDay);
     const mask = 1 << (bit & 7);
-    if (seen[bit >> 3] & mask) onDuplicate(row, channel[row], day[row]);
-    seen[bit >> 3] |= mask;
+    if (seen[bit >> 3]! & mask) onDuplicate(row, channel[row]!, day[row]!);
+    seen[bit >> 3]! |= mask;
   }
 }
 

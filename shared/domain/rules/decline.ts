@@ -34,7 +34,7 @@ export class DeclineTracker {
   /** Decide whether day `d` is below (window ends at d-1), then slide the window onto d. */
   step(x: Float64Array, d: number, start: number): void {
     const window = this.window;
-    const value = x[d];
+    const value = x[d]!;
     // The window must lie inside the series (start >= 0) and inside this pass, which began at `start`.
     const inside = d - window.length >= start;
     this.mean = inside && window.n >= this.minDays ? window.sum / window.n : Number.NaN;
@@ -54,11 +54,23 @@ export class DeclineTracker {
     if (this.streak < days) return;
     const mean = this.mean;
     out.push(
-      finding(series, dayNo, 'decline', metric, 'confirmed', 'down', x[t], mean, this.fraction * mean, mean, {
-        daysBelow: Math.min(this.streak, this.streakShown),
-        windowMean: mean,
-        fraction: this.fraction,
-      }),
+      finding(
+        series,
+        dayNo,
+        'decline',
+        metric,
+        'confirmed',
+        'down',
+        x[t]!,
+        mean,
+        this.fraction * mean,
+        mean,
+        {
+          daysBelow: Math.min(this.streak, this.streakShown),
+          windowMean: mean,
+          fraction: this.fraction,
+        },
+      ),
     );
   }
 }

@@ -58,7 +58,7 @@ const scratch = {
 
 function resetMaWindows(windows: RollingMoments[], lengths: number[]): void {
   while (windows.length < lengths.length) windows.push(new RollingMoments(1));
-  for (let k = 0; k < lengths.length; k++) windows[k].reset(lengths[k]);
+  for (let k = 0; k < lengths.length; k++) windows[k]!.reset(lengths[k]!);
 }
 
 /**
@@ -87,7 +87,7 @@ export function judgeChannel(
   const ctr = s.ctr;
   const minSends = rules.minSendsForRatio;
   // NaN sends (late) fail the comparison too: CTR undefined.
-  for (let i = start; i <= toIdx; i++) ctr[i] = sends[i] >= minSends ? clicks[i] / sends[i] : Number.NaN;
+  for (let i = start; i <= toIdx; i++) ctr[i] = sends[i]! >= minSends ? clicks[i]! / sends[i]! : Number.NaN;
 
   const { periodicity, ma, zscore, robust, decline, lowPerformer } = rules;
   s.periodicSends.reset(periodicity.window, periodicity.lag);
@@ -152,8 +152,8 @@ export function judgeChannel(
     }
     if (allDays && i >= startMa)
       for (let k = 0; k < ma.windows.length; k++) {
-        s.maSends[k].slide(sends, i, startMa);
-        s.maClicks[k].slide(clicks, i, startMa);
+        s.maSends[k]!.slide(sends, i, startMa);
+        s.maClicks[k]!.slide(clicks, i, startMa);
       }
     if (i >= startRobust) s.robust.slide(ctr, i, startRobust);
   }
@@ -202,7 +202,12 @@ export function runRules(
     judgedChannelDays += judgement.judgedDays;
     for (const dayNo of judgement.insufficientDays)
       insufficientHistory.get(dayName(dayNo))?.push(series.channelId);
-    for (const found of channelFindings) byDay[dayIndex.get(found.date)!].push(found);
+    for (const found of channelFindings) {
+      const day = byDay[dayIndex.get(found.date)!];
+      if (!day)
+        throw new RangeError(`finding on ${found.date}, outside the range ${range.from}..${range.to}`);
+      day.push(found);
+    }
   }
   return { findings: byDay.flat(), judgedChannelDays, insufficientHistory, lateDays };
 }

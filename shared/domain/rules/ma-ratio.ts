@@ -30,7 +30,7 @@ export function judgeMaRatio(
   out: Finding[],
 ): void {
   const { windows, lower, upper } = ma;
-  const value = x[t];
+  const value = x[t]!;
   if (baselines.length < windows.length) baselines = new Float64Array(windows.length);
   const sameWeekday = ma.baseline === 'same-weekday';
   let outOfRange = 0;
@@ -40,10 +40,10 @@ export function judgeMaRatio(
     if (sameWeekday) {
       let sum = 0;
       let n = 0;
-      for (let back = WEEK; back <= windows[k]; back += WEEK) {
+      for (let back = WEEK; back <= windows[k]!; back += WEEK) {
         const day = t - back;
         if (day < 0) break;
-        const past = x[day];
+        const past = x[day]!;
         if (!Number.isNaN(past)) {
           sum += past;
           n++;
@@ -51,7 +51,7 @@ export function judgeMaRatio(
       }
       baseline = n > 0 ? sum / n : Number.NaN;
     } else {
-      const window = allDays[k];
+      const window = allDays[k]!;
       baseline = window.n > 0 ? window.sum / window.n : Number.NaN;
     }
     baselines[k] = baseline;
@@ -60,7 +60,7 @@ export function judgeMaRatio(
     const isOut = baseline === 0 ? value > 0 : ratio < lower || ratio > upper;
     if (isOut) {
       outOfRange++;
-      if (widest < 0 || windows[k] > windows[widest]) widest = k;
+      if (widest < 0 || windows[k]! > windows[widest]!) widest = k;
     }
   }
   if (outOfRange === 0) return;
@@ -69,10 +69,10 @@ export function judgeMaRatio(
   for (let k = 0; k < windows.length; k++) {
     // A window that could not judge has no baseline; a zero baseline has no ratio.
     if (Number.isNaN(baselines[k])) continue;
-    detail[`baseline${windows[k]}`] = baselines[k];
-    if (baselines[k] !== 0) detail[`ratio${windows[k]}`] = value / baselines[k];
+    detail[`baseline${windows[k]}`] = baselines[k]!;
+    if (baselines[k] !== 0) detail[`ratio${windows[k]}`] = value / baselines[k]!;
   }
-  const expected = baselines[widest];
+  const expected = baselines[widest]!;
   out.push(
     finding(
       series,

@@ -29,8 +29,8 @@ export class PeriodicityWindow {
     const lag = this.lag;
     const old = i - this.moments.length;
     if (old >= start) {
-      const a = x[old];
-      const b = x[old + lag];
+      const a = x[old]!;
+      const b = x[old + lag]!;
       if (!Number.isNaN(a) && !Number.isNaN(b)) {
         this.pairs--;
         this.sumA -= a;
@@ -39,8 +39,8 @@ export class PeriodicityWindow {
       }
     }
     if (i - lag >= start) {
-      const a = x[i - lag];
-      const b = x[i];
+      const a = x[i - lag]!;
+      const b = x[i]!;
       if (!Number.isNaN(a) && !Number.isNaN(b)) {
         this.pairs++;
         this.sumA += a;

@@ -28,7 +28,7 @@ export function judgeRobustRatio(
   dayNo: number,
   out: Finding[],
 ): void {
-  const value = ctr[t];
+  const value = ctr[t]!;
   const n = window.n;
   if (Number.isNaN(value) || n < robust.minDays) return;
   const sorted = window.values;
@@ -44,7 +44,7 @@ export function judgeRobustRatio(
   if (mad > 0) rz = (MAD_SCALE * (value - median)) / mad;
   else {
     let sum = 0;
-    for (let k = 0; k < n; k++) sum += Math.abs(sorted[k] - median);
+    for (let k = 0; k < n; k++) sum += Math.abs(sorted[k]! - median);
     meanAD = sum / n;
     rz =
       meanAD > 0

@@ -26,7 +26,7 @@ export class RollingMoments {
 
   /** Take day `i` in and drop day `i - length` (if at or after `start`, where the pass began). */
   slide(x: Float64Array, i: number, start: number): void {
-    const value = x[i];
+    const value = x[i]!;
     if (!Number.isNaN(value)) {
       this.n++;
       this.sum += value;
@@ -34,7 +34,7 @@ export class RollingMoments {
     }
     const old = i - this.length;
     if (old >= start) {
-      const gone = x[old];
+      const gone = x[old]!;
       if (!Number.isNaN(gone)) {
         this.n--;
         this.sum -= gone;

@@ -22,7 +22,7 @@ export function judgeZScore(
 ): void {
   const n = window.n;
   if (n < 2) return;
-  const value = x[t];
+  const value = x[t]!;
   const mean = window.sum / n;
   const sd = Math.sqrt(window.variance());
   const z = (value - mean) / sd;

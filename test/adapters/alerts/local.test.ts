@@ -41,14 +41,14 @@ describe('JSONL alert sink', () => {
     // Assess
     const lines = readFileSync(path, 'utf8').trimEnd().split('\n');
     expect(lines).toHaveLength(2);
-    expect(JSON.parse(lines[0])).toEqual({
+    expect(JSON.parse(lines[0]!)).toEqual({
       at: '2026-11-22T00:05:00.000Z',
       subject: digest.subject,
       severity: 'high',
       text: digest.text,
       body: digest.body,
     });
-    expect(JSON.parse(lines[1]).severity).toBe('low');
+    expect(JSON.parse(lines[1]!).severity).toBe('low');
   });
 
   it('names the file it could not write', async () => {

@@ -70,7 +70,7 @@ describe('SNS alert sink', () => {
     await sink.publish(digest({ subject }));
 
     // Assess
-    const sent = sns.commandCalls(PublishCommand)[0].args[0].input.Subject ?? '';
+    const sent = sns.commandCalls(PublishCommand)[0]!.args[0].input.Subject ?? '';
     expect(sent.length).toBeLessThan(100);
     expect(sent).toMatch(/^[\x20-\x7e]+$/);
     expect(sent.startsWith('crm-guard 2026-11-21: xxx')).toBe(true);
@@ -86,7 +86,7 @@ describe('SNS alert sink', () => {
     await sink.publish(big);
 
     // Assess
-    const input = sns.commandCalls(PublishCommand)[0].args[0].input;
+    const input = sns.commandCalls(PublishCommand)[0]!.args[0].input;
     const message = input.Message ?? '';
     const payload =
       Buffer.byteLength(message, 'utf8') +

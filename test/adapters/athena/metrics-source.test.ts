@@ -84,7 +84,7 @@ describe('Athena metrics source: queries', () => {
       WorkGroup: 'crm-guard',
       QueryExecutionContext: { Database: 'crm_lake' },
     });
-    const sql = athena.commandCalls(StartQueryExecutionCommand)[0].args[0].input.QueryString ?? '';
+    const sql = athena.commandCalls(StartQueryExecutionCommand)[0]!.args[0].input.QueryString ?? '';
     expect(sql).not.toMatch(/\d{4}-\d{2}-\d{2}/);
     expect(sql).toContain('WHERE "dt" BETWEEN ? AND ?');
     expect(sql).toContain('FROM "crm_lake"."crm_channel_daily"');
@@ -140,7 +140,7 @@ describe('Athena metrics source: queries', () => {
 
     // Assess
     expect(athena).toHaveReceivedCommandTimes(StartQueryExecutionCommand, 2);
-    const second = athena.commandCalls(StartQueryExecutionCommand)[1].args[0].input;
+    const second = athena.commandCalls(StartQueryExecutionCommand)[1]!.args[0].input;
     expect(second.ExecutionParameters).toEqual(["'2026-11-21'", "'new'", "'returning'"]);
     expect(second.QueryString).toContain('"dt" < ? AND "channel_id" IN (?, ?)');
     expect(columns.channelIds).toEqual(['new', 'returning', 'steady']);
@@ -381,7 +381,7 @@ describe('Athena metrics source: row validation', () => {
 
     // Assess
     await expect(read).rejects.toThrow('row 1, field uniq_clicks: 6 clicks above 5 sends');
-    const sql = athena.commandCalls(StartQueryExecutionCommand)[0].args[0].input.QueryString;
+    const sql = athena.commandCalls(StartQueryExecutionCommand)[0]!.args[0].input.QueryString;
     expect(sql).toContain('"uniq_clicks"');
     expect(sql).toContain('WHERE "base_dt" BETWEEN ? AND ?');
   });
@@ -424,11 +424,11 @@ describe('Athena metrics source: engagement', () => {
 
     // Assess
     expect(pages.map((users) => users.map((user) => user.userId))).toEqual([['u1'], ['u2', 'u3'], ['u4']]);
-    expect(pages[1][1]).toEqual({ userId: 'u3', featureUses: 40, firstSeen: '2026-11-02', activeDays: 9 });
+    expect(pages[1]![1]).toEqual({ userId: 'u3', featureUses: 40, firstSeen: '2026-11-02', activeDays: 9 });
     expect(athena).toHaveReceivedCommandWith(StartQueryExecutionCommand, {
       ExecutionParameters: ["'2026-11-01'", "'2026-11-01'", "'2026-10-25'", "'2026-11-28'"],
     });
-    const sql = athena.commandCalls(StartQueryExecutionCommand)[0].args[0].input.QueryString;
+    const sql = athena.commandCalls(StartQueryExecutionCommand)[0]!.args[0].input.QueryString;
     expect(sql).toContain('sum(CASE WHEN "dt" >= ? THEN "feature_uses" ELSE 0 END)');
     expect(sql).toContain(
       'FROM "crm_lake"."user_engagement_daily" WHERE "dt" BETWEEN ? AND ? GROUP BY "user_id"',

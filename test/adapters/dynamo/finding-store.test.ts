@@ -30,8 +30,8 @@ function finding(day: IsoDay, index: number, extra: Partial<JudgedFinding> = {})
     date: day,
     channelId: `ch-${String(Math.floor(index / 15)).padStart(3, '0')}`,
     channelType: 'push',
-    rule: RULES[index % 5],
-    metric: METRICS[Math.floor(index / 5) % 3],
+    rule: RULES[index % 5]!,
+    metric: METRICS[Math.floor(index / 5) % 3]!,
     status: 'confirmed',
     direction: 'down',
     actual: index,
@@ -90,7 +90,7 @@ describe('DynamoDB finding store (embedded dynalite)', () => {
     expect(afterFirst).toHaveLength(70);
     expect(afterSecond.map(keyOf).sort()).toEqual(second.map(keyOf).sort());
     const byKey = new Map(afterSecond.map((f) => [keyOf(f), f]));
-    expect(byKey.get(keyOf(second[0]))).toEqual(second[0]);
+    expect(byKey.get(keyOf(second[0]!))).toEqual(second[0]);
     expect((await store.run('2026-11-01'))?.findings).toBe(64);
   });
 
@@ -241,9 +241,9 @@ describe('DynamoDB finding store (embedded dynalite)', () => {
     const [back] = await store.findings({ from: '2026-11-05', to: '2026-11-05' });
 
     // Assess
-    expect(back.upper).toBe(Number.POSITIVE_INFINITY);
-    expect(back.lower).toBeNaN();
-    expect(back.detail?.ratio7).toBe(Number.POSITIVE_INFINITY);
+    expect(back!.upper).toBe(Number.POSITIVE_INFINITY);
+    expect(back!.lower).toBeNaN();
+    expect(back!.detail?.ratio7).toBe(Number.POSITIVE_INFINITY);
   });
 
   it('re-sends unprocessed batch items with back-off until they land', async () => {
