@@ -3,8 +3,9 @@
  * Prints channel-days judged per second for a 400-channel x 365-day backfill and a 100,000-channel
  * daily run (one judged day over the 56-day lookback), on random but realistic series.
  */
-import { configLookbackDays, DEFAULT_DETECTION_CONFIG } from '#shared/config/detection-config.ts';
+import { DEFAULT_DETECTION_CONFIG } from '#shared/config/detection-config.ts';
 import type { ChannelDayColumns } from '#shared/domain/channel-metrics.ts';
+import { configLookbackDays } from '#shared/domain/rules/config.ts';
 import { runRules } from '#shared/domain/rules/index.ts';
 import { buildChannelMetrics } from '#shared/domain/series.ts';
 import { dayNumber, isoDay } from '#shared/time/seoul.ts';

@@ -4,8 +4,9 @@
  * score against the labels.
  */
 
-import type { AlertPolicyConfig } from '#shared/config/alert-policy-config.ts';
+import { DEFAULT_ALERT_POLICY_CONFIG } from '#shared/config/alert-policy-config.ts';
 import { DEFAULT_DETECTION_CONFIG } from '#shared/config/detection-config.ts';
+import type { AlertPolicyConfig } from '#shared/domain/alert-policy/config.ts';
 import { judgeFindings } from '#shared/domain/alert-policy/index.ts';
 import type { ChannelFactsById } from '#shared/domain/channel-facts.ts';
 import type { ChannelDayColumns } from '#shared/domain/channel-metrics.ts';
@@ -64,7 +65,7 @@ export function judgeAndScore(
       metrics,
       ruleRun,
       range,
-      ...(policy ? { config: policy } : {}),
+      config: policy ?? DEFAULT_ALERT_POLICY_CONFIG,
       detection: DEFAULT_DETECTION_CONFIG,
       ...(facts ? { facts } : {}),
     });

@@ -6,6 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { DEFAULT_ALERT_POLICY_CONFIG } from '#shared/config/alert-policy-config.ts';
 import { policyHistoryDays } from '#shared/domain/alert-policy/index.ts';
 import type { ChannelDayColumns } from '#shared/domain/channel-metrics.ts';
 import { mixSeed, Random } from '#shared/sample/random.ts';
@@ -21,7 +22,7 @@ export const REAL_FAMILY = { untouched: 'real', injected: 'real_injected' } as c
 
 const CTR = 0.03;
 /** Days scored from a series' first day on: the rules' and the policy's warm-up. */
-export const REAL_WARM_UP_DAYS = Math.max(WARM_UP_DAYS, policyHistoryDays());
+export const REAL_WARM_UP_DAYS = Math.max(WARM_UP_DAYS, policyHistoryDays(DEFAULT_ALERT_POLICY_CONFIG));
 /** Injected incidents start at least this long after the warm-up, and keep this far apart. */
 const INJECT_AFTER_WARM_UP = 14;
 const INJECT_GAP = { min: 42, extra: 35 };

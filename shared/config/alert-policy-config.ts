@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { parseConfig } from '#shared/config/load.ts';
+import type { AlertPolicyConfig } from '#shared/domain/alert-policy/config.ts';
 
 /**
  * The alert policy (profile `default`): what turns rule findings into pages. Every key has a default;
@@ -192,8 +193,6 @@ export const alertPolicyConfigSchema = z.strictObject({
   /** Channels that never page (e.g. retired in the registry). */
   mutedChannels: z.array(z.string()).default([]),
 });
-
-export type AlertPolicyConfig = z.output<typeof alertPolicyConfigSchema>;
 
 export const DEFAULT_ALERT_POLICY_CONFIG: AlertPolicyConfig = parseConfig(alertPolicyConfigSchema, {});
 

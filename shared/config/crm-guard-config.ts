@@ -1,6 +1,8 @@
 import { z } from 'zod';
-import { type AlertPolicyConfig, alertPolicyConfigSchema } from './alert-policy-config.ts';
-import { type DetectionConfig, detectionConfigSchema } from './detection-config.ts';
+import type { AlertPolicyConfig } from '#shared/domain/alert-policy/config.ts';
+import type { DetectionConfig } from '#shared/domain/rules/config.ts';
+import { alertPolicyConfigSchema } from './alert-policy-config.ts';
+import { detectionConfigSchema } from './detection-config.ts';
 import { loadConfigFile, parseConfig } from './load.ts';
 
 /**

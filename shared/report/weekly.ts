@@ -1,4 +1,3 @@
-import { DEFAULT_RULE_CONFIG } from '#shared/config/detection-config.ts';
 import type { ChannelDayColumns } from '#shared/domain/channel-metrics.ts';
 import { type JudgedFinding, SEVERITY_ORDER } from '#shared/domain/finding.ts';
 import {
@@ -7,6 +6,7 @@ import {
   type RegistrySnapshot,
   UNASSIGNED,
 } from '#shared/domain/registry.ts';
+import { DEFAULT_RULE_CONFIG } from '#shared/domain/rules/config.ts';
 import type { RunRecord } from '#shared/domain/run-record.ts';
 import { addDays, dayNumber, type IsoDay, isoDay } from '#shared/time/seoul.ts';
 import type {

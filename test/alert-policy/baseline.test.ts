@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { DEFAULT_ALERT_POLICY_CONFIG } from '#shared/config/alert-policy-config.ts';
 import { DEFAULT_DETECTION_CONFIG } from '#shared/config/detection-config.ts';
 import { judgeFindings } from '#shared/domain/alert-policy/index.ts';
 import { median } from '#shared/domain/order-statistics.ts';
@@ -28,6 +29,7 @@ function judgeSilentRules(
     metrics,
     ruleRun: { ...ruleRun, findings: [] },
     range,
+    config: DEFAULT_ALERT_POLICY_CONFIG,
     detection: DEFAULT_DETECTION_CONFIG,
   });
 }

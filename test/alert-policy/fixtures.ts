@@ -1,3 +1,4 @@
+import { DEFAULT_ALERT_POLICY_CONFIG } from '#shared/config/alert-policy-config.ts';
 import { DEFAULT_DETECTION_CONFIG } from '#shared/config/detection-config.ts';
 import { judgeFindings } from '#shared/domain/alert-policy/index.ts';
 import type { ChannelFactsById } from '#shared/domain/channel-facts.ts';
@@ -81,6 +82,7 @@ export function judge(
       metrics,
       ruleRun,
       range,
+      config: DEFAULT_ALERT_POLICY_CONFIG,
       detection: DEFAULT_DETECTION_CONFIG,
       ...(facts ? { facts } : {}),
     }),

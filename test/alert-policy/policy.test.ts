@@ -48,7 +48,7 @@ describe('alert policy, profile default', () => {
       second.filter((f) => f.channelId === 'alimtalk_0001' && f.rule !== 'low_performer').length,
     ).toBeGreaterThan(0);
     expect(pagedDays(second, 'alimtalk_0001')).toEqual([]);
-    expect(policyHistoryDays()).toBe(91);
+    expect(policyHistoryDays(DEFAULT_ALERT_POLICY_CONFIG)).toBe(91);
   });
 
   it('re-notifies when an incident worsens (a drop that becomes an outage)', () => {
@@ -130,7 +130,9 @@ describe('alert policy, profile default', () => {
   });
 
   it('needs the rules run over the grouping look-back, from its config', () => {
-    expect(policyLookbackDays()).toBe(DEFAULT_ALERT_POLICY_CONFIG.incident.regroupDays);
+    expect(policyLookbackDays(DEFAULT_ALERT_POLICY_CONFIG)).toBe(
+      DEFAULT_ALERT_POLICY_CONFIG.incident.regroupDays,
+    );
     expect(policyLookbackDays(parseAlertPolicyConfig({ incident: { regroupDays: 3 } }))).toBe(3);
   });
 

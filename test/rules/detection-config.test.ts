@@ -1,12 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import {
-  configLookbackDays,
-  DEFAULT_DETECTION_CONFIG,
-  detectionConfigSchema,
-  lookbackDays,
-  resolveRuleConfig,
-} from '#shared/config/detection-config.ts';
+import { DEFAULT_DETECTION_CONFIG, detectionConfigSchema } from '#shared/config/detection-config.ts';
 import { parseConfig } from '#shared/config/load.ts';
+import { configLookbackDays, lookbackDays, resolveRuleConfig } from '#shared/domain/rules/config.ts';
 import { ConfigError } from '#shared/errors.ts';
 
 const refusal = (input: unknown): string => {

@@ -3,8 +3,9 @@
  * window is rebuilt from scratch out of a plain dense series built with a Map. Nothing is shared with
  * the production code but the config type and the Finding shape.
  */
-import { lookbackDays, type RuleConfig } from '#shared/config/detection-config.ts';
+
 import type { Finding, MetricName, RuleName } from '#shared/domain/finding.ts';
+import { lookbackDays, type RuleConfig } from '#shared/domain/rules/config.ts';
 import { isoDay } from '#shared/time/seoul.ts';
 
 export interface Row {

@@ -1,12 +1,12 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { detectionConfigSchema } from '#shared/config/detection-config.ts';
+import type { Finding } from '#shared/domain/finding.ts';
 import {
   type DetectionConfig,
-  detectionConfigSchema,
   type RuleConfigOverride,
   resolveRuleConfig,
-} from '#shared/config/detection-config.ts';
-import type { Finding } from '#shared/domain/finding.ts';
+} from '#shared/domain/rules/config.ts';
 import { runRules } from '#shared/domain/rules/index.ts';
 import { dayNumber, isoDay } from '#shared/time/seoul.ts';
 import { prng, toMetrics } from './fixtures.ts';

@@ -8,7 +8,7 @@
  * (ordinary, arrived days only): local, so learning it needs no fitted baseline and costs a few
  * lookups per channel per unusual day.
  */
-import type { AlertPolicyConfig } from '#shared/config/alert-policy-config.ts';
+import type { AlertPolicyConfig } from '#shared/domain/alert-policy/config.ts';
 import type { ChannelSeries } from '#shared/domain/channel-metrics.ts';
 import { median } from '#shared/domain/order-statistics.ts';
 import { CALENDAR_KINDS, type CalendarKind, FALLBACK_KIND, KIND_INDEX } from './calendar.ts';

@@ -3,7 +3,7 @@
  * unusual days (public holidays, Seollal and Chuseok, the working day squeezed between a holiday and
  * a weekend, the catch-up day after a long holiday, the run-up to Seollal and Chuseok).
  */
-import type { AlertPolicyConfig } from '#shared/config/alert-policy-config.ts';
+import type { AlertPolicyConfig } from '#shared/domain/alert-policy/config.ts';
 import type { ChannelMetrics } from '#shared/domain/channel-metrics.ts';
 import { isKoreanHoliday, majorHoliday } from '#shared/domain/holidays.ts';
 import { dayNumber, isoDay, weekdayOfDayNumber } from '#shared/time/seoul.ts';

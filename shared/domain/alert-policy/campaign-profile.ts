@@ -6,7 +6,7 @@
  * A profile is learned once a week (calendar weeks of day numbers, so a daily run and a backfill learn
  * the same one) from the `windowDays` before that week.
  */
-import type { AlertPolicyConfig } from '#shared/config/alert-policy-config.ts';
+import type { AlertPolicyConfig } from '#shared/domain/alert-policy/config.ts';
 import type { CampaignSchedule, ChannelFacts } from '#shared/domain/channel-facts.ts';
 import type { ChannelSeries } from '#shared/domain/channel-metrics.ts';
 import { median, quantileSorted } from '#shared/domain/order-statistics.ts';

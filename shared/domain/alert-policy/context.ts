@@ -3,7 +3,7 @@
  * (config, late days, the calendar and what channels did on its unusual days), the channel (its
  * evidence and what the registry says of it) and the look (one metric on one day).
  */
-import type { AlertPolicyConfig } from '#shared/config/alert-policy-config.ts';
+import type { AlertPolicyConfig } from '#shared/domain/alert-policy/config.ts';
 import type { ChannelFacts } from '#shared/domain/channel-facts.ts';
 import type { CalendarKind } from './calendar.ts';
 import type { CalendarMemory, CalendarSamples } from './calendar-memory.ts';

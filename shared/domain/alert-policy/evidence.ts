@@ -3,7 +3,7 @@
  * a robust baseline on the log scale with a same-weekday shape, fitted only on clean days (not late,
  * not around a Korean holiday, not a past anomaly), and how far each day sits from it in robust sds.
  */
-import type { AlertPolicyConfig } from '#shared/config/alert-policy-config.ts';
+import type { AlertPolicyConfig } from '#shared/domain/alert-policy/config.ts';
 import type { ChannelSeries } from '#shared/domain/channel-metrics.ts';
 import {
   insertSorted,

@@ -8,11 +8,11 @@
  *   checks, one file each under `checks/`); where the rules are silent, the same baseline pages on
  *   its own (rule `baseline`); one page per incident.
  */
-import { type AlertPolicyConfig, DEFAULT_ALERT_POLICY_CONFIG } from '#shared/config/alert-policy-config.ts';
-import type { DetectionConfig } from '#shared/config/detection-config.ts';
+import type { AlertPolicyConfig } from '#shared/domain/alert-policy/config.ts';
 import type { ChannelFactsById } from '#shared/domain/channel-facts.ts';
 import type { ChannelMetrics, ChannelSeries } from '#shared/domain/channel-metrics.ts';
 import type { Finding, JudgedFinding } from '#shared/domain/finding.ts';
+import type { DetectionConfig } from '#shared/domain/rules/config.ts';
 import type { RuleRun } from '#shared/domain/rules/index.ts';
 import type { ProfileName } from '#shared/domain/run-record.ts';
 import { dayNumber, type IsoDay } from '#shared/time/seoul.ts';
@@ -35,7 +35,7 @@ export interface JudgeFindingsInput {
   /** The rules run over [range.from - policyLookbackDays(config), range.to] (earlier days group incidents). */
   ruleRun: RuleRun;
   range: { from: IsoDay; to: IsoDay };
-  config?: AlertPolicyConfig;
+  config: AlertPolicyConfig;
   /** The detection config the rules ran with: the policy reads its CTR floor and decline streak. */
   detection?: DetectionConfig;
   /** The rules' CTR floor (detection config `minSendsForRatio`), default 100. */
@@ -57,7 +57,7 @@ const PAGING_RULES = new Set(['ma_ratio', 'zscore', 'robust_ratio', 'decline']);
  * Days before the judged day the policy needs rule findings for: a day joins the incident of the past
  * `regroupDays`, and re-pages only when worse than every day of them. The daily job runs the rules for [t-k, t].
  */
-export function policyLookbackDays(config: AlertPolicyConfig = DEFAULT_ALERT_POLICY_CONFIG): number {
+export function policyLookbackDays(config: AlertPolicyConfig): number {
   return config.incident.regroupDays;
 }
 
@@ -70,10 +70,7 @@ export function policyLookbackDays(config: AlertPolicyConfig = DEFAULT_ALERT_POL
  * When `judged` (the days judged, look-back included) holds one of the calendar's unusual days, a
  * year more: what every channel did on such days is learned from the year before.
  */
-export function policyHistoryDays(
-  config: AlertPolicyConfig = DEFAULT_ALERT_POLICY_CONFIG,
-  judged?: { from: IsoDay; to: IsoDay },
-): number {
+export function policyHistoryDays(config: AlertPolicyConfig, judged?: { from: IsoDay; to: IsoDay }): number {
   const { shapeDays, levelDays, minCleanDays } = config.baseline;
   // Two months and the slack of a moved billing day back, plus the clean days a baseline there needs.
   const monthlyCycle = Math.round(2 * DAYS_PER_MONTH) + MONTH_SLACK_DAYS + minCleanDays;
@@ -95,7 +92,7 @@ export function judgeFindings(input: JudgeFindingsInput): JudgedFinding[] {
     for (const finding of input.ruleRun.findings) {
       const d = dayNumber(finding.date);
       if (d < from || d > to) continue;
-      const judged = judgeSeed(finding, seriesById.get(finding.channelId));
+      const judged = judgeSeed(finding, seriesById.get(finding.channelId), input.config.severity);
       // The registry holds for the team's rules too: a paused or retired channel's silence never pages.
       const since = inactiveFrom(input.facts?.get(finding.channelId));
       const inactiveDrop = since !== undefined && d >= since && finding.direction === 'down';
@@ -121,7 +118,11 @@ function sendsOn(series: ChannelSeries | undefined, dayNo: number): number {
   return series && i >= 0 && i < series.sends.length ? series.sends[i]! : Number.NaN;
 }
 
-function judgeSeed(finding: Finding, series: ChannelSeries | undefined): JudgedFinding {
+function judgeSeed(
+  finding: Finding,
+  series: ChannelSeries | undefined,
+  severity: AlertPolicyConfig['severity'],
+): JudgedFinding {
   const pages = finding.status === 'confirmed' && PAGING_RULES.has(finding.rule);
   const sends = sendsOn(series, dayNumber(finding.date));
   const impact = Math.abs(finding.actual - finding.expected) * (finding.metric === 'ctr' ? sends : 1);
@@ -133,9 +134,7 @@ function judgeSeed(finding: Finding, series: ChannelSeries | undefined): JudgedF
   return {
     ...finding,
     alert: pages,
-    severity: pages
-      ? severityOf(Number.isFinite(impact) ? impact : 0, false, DEFAULT_ALERT_POLICY_CONFIG.severity)
-      : 'info',
+    severity: pages ? severityOf(Number.isFinite(impact) ? impact : 0, false, severity) : 'info',
     code,
     reason: pages ? `seed: confirmed ${finding.rule}` : reasonText(hold(code)),
     ...(Number.isFinite(impact) ? { impact: Math.round(impact) } : {}),
@@ -197,7 +196,7 @@ const withoutEvidence = (finding: Finding): Verdict =>
   finding.rule === 'low_performer' ? LOW_PERFORMER : NOT_IN_METRICS;
 
 function judgeDefault(input: JudgeFindingsInput, from: number, to: number): JudgedFinding[] {
-  const config = input.config ?? DEFAULT_ALERT_POLICY_CONFIG;
+  const config = input.config;
   const run = policyRun(input, config);
   const contextFrom = from - policyLookbackDays(config);
   const { fromDay, toDay } = input.metrics;

@@ -1,4 +1,4 @@
-import type { AlertPolicyConfig } from '#shared/config/alert-policy-config.ts';
+import type { AlertPolicyConfig } from '#shared/domain/alert-policy/config.ts';
 import { SEVERITY_ORDER, type Severity } from '#shared/domain/finding.ts';
 
 // Rank 0 is info, 4 critical: the shared worst-first order, reversed.

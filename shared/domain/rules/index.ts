@@ -3,15 +3,16 @@
  * rule 2 (z-score) per count metric per day, rule 3 judges ctr, rule 4 sends and ctr, rule 5 the
  * 7-day ctr. One module per rule beside this one; this file runs them in one pass per channel.
  */
+
+import type { ChannelMetrics, ChannelSeries } from '#shared/domain/channel-metrics.ts';
+import type { Finding } from '#shared/domain/finding.ts';
+import { SortedWindow } from '#shared/domain/order-statistics.ts';
 import {
   type DetectionConfig,
   lookbackDays,
   type RuleConfig,
   resolveRuleConfig,
-} from '#shared/config/detection-config.ts';
-import type { ChannelMetrics, ChannelSeries } from '#shared/domain/channel-metrics.ts';
-import type { Finding } from '#shared/domain/finding.ts';
-import { SortedWindow } from '#shared/domain/order-statistics.ts';
+} from '#shared/domain/rules/config.ts';
 import { DeclineTracker } from '#shared/domain/rules/decline.ts';
 import { dayName } from '#shared/domain/rules/emit.ts';
 import { judgeLowPerformer } from '#shared/domain/rules/low-performer.ts';
@@ -212,4 +213,4 @@ export function runRules(
   return { findings: byDay.flat(), judgedChannelDays, insufficientHistory, lateDays };
 }
 
-export { configLookbackDays, lookbackDays } from '#shared/config/detection-config.ts';
+export { configLookbackDays, lookbackDays } from '#shared/domain/rules/config.ts';

@@ -1,6 +1,6 @@
-import type { RuleConfig } from '#shared/config/detection-config.ts';
 import type { ChannelSeries } from '#shared/domain/channel-metrics.ts';
 import type { Finding } from '#shared/domain/finding.ts';
+import type { RuleConfig } from '#shared/domain/rules/config.ts';
 import { finding } from '#shared/domain/rules/emit.ts';
 import type { RollingMoments } from '#shared/domain/rules/rolling.ts';
 

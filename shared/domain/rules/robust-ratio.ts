@@ -1,4 +1,3 @@
-import type { RuleConfig } from '#shared/config/detection-config.ts';
 import type { ChannelSeries } from '#shared/domain/channel-metrics.ts';
 import type { Finding } from '#shared/domain/finding.ts';
 import {
@@ -6,6 +5,7 @@ import {
   quantileSorted,
   type SortedWindow,
 } from '#shared/domain/order-statistics.ts';
+import type { RuleConfig } from '#shared/domain/rules/config.ts';
 import { finding } from '#shared/domain/rules/emit.ts';
 
 /** Iglewicz-Hoaglin: 0.6745 = Phi^-1(0.75), so rz is in sd units for normal data. */

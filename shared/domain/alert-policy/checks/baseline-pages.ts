@@ -4,7 +4,7 @@
  * spike), with the same vetoes a rule finding gets. What qualifies becomes a `baseline` finding, grouped
  * into incidents like any other.
  */
-import type { AlertPolicyConfig } from '#shared/config/alert-policy-config.ts';
+import type { AlertPolicyConfig } from '#shared/domain/alert-policy/config.ts';
 import type { ChannelSeries } from '#shared/domain/channel-metrics.ts';
 import type { Finding, MetricName } from '#shared/domain/finding.ts';
 import { isoDay } from '#shared/time/seoul.ts';

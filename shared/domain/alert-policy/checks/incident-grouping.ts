@@ -3,7 +3,7 @@
  * qualifying day within `regroupDays` of the channel's previous one (same direction) joins that
  * incident and re-pages only when it is worse than every page the incident sent.
  */
-import type { AlertPolicyConfig } from '#shared/config/alert-policy-config.ts';
+import type { AlertPolicyConfig } from '#shared/domain/alert-policy/config.ts';
 import type { JudgedFinding, ReasonCode } from '#shared/domain/finding.ts';
 import { isoDay } from '#shared/time/seoul.ts';
 import { severityRank } from '../severity.ts';

@@ -2,7 +2,7 @@
  * Monthly cycles (billing notices, monthly newsletters), which a weekday baseline does not see: a
  * peak like those one and two months earlier is the channel's cycle, not an incident.
  */
-import type { AlertPolicyConfig } from '#shared/config/alert-policy-config.ts';
+import type { AlertPolicyConfig } from '#shared/domain/alert-policy/config.ts';
 import { dayOfMonthOfDayNumber } from '#shared/time/seoul.ts';
 import { isBusinessDay } from '../calendar.ts';
 import type { LookContext } from '../context.ts';

@@ -3,7 +3,7 @@
  * channel (a robust z on the log scale), on the day alone or over a run of days moving the same way
  * (a slow onset); or when the last week sits well below the level of a month ago (a lasting drop).
  */
-import type { AlertPolicyConfig } from '#shared/config/alert-policy-config.ts';
+import type { AlertPolicyConfig } from '#shared/domain/alert-policy/config.ts';
 import { insertSorted } from '#shared/domain/order-statistics.ts';
 import type { LookContext } from '../context.ts';
 import type { MetricEvidence } from '../evidence.ts';
