@@ -8,7 +8,7 @@ import { parseChannelFactsCsv } from '#shared/config/registry-input.ts';
 import { InputError, UsageError } from '#shared/errors.ts';
 import { backfill } from '#shared/use-cases/judge-range.ts';
 import type { Command } from './command.ts';
-import { profileFlag, requiredDayFlag, stringFlag } from './options.ts';
+import { outFlag, profileFlag, requiredDayFlag, stringFlag } from './options.ts';
 
 function readText(file: string): string {
   try {
@@ -38,7 +38,7 @@ const command: Command = {
   },
   async run(values) {
     const input = stringFlag(values, 'input');
-    const out = stringFlag(values, 'out');
+    const out = outFlag(values);
     if (!input) throw new UsageError('--input is required (a CSV file or a lake folder)');
     if (!out) throw new UsageError('--out is required (a .jsonl file)');
     const from = requiredDayFlag(values, 'from');

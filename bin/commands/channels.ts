@@ -136,6 +136,11 @@ const command: Command = {
         console.log(`Imported ${imported!.length} channels from ${target}.`);
         return 0;
       }
+      if (!(await registry.get(target!)))
+        throw new InputError(
+          'channels history',
+          `no channel ${target} in the registry: see crm-guard channels list`,
+        );
       const history = await registry.history(target!);
       console.log(
         history.length === 0

@@ -1,4 +1,5 @@
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { localPaths, resolveDataDir } from '#shared/adapters/local/data-dir.ts';
 import type { ProfileName } from '#shared/domain/run-record.ts';
 import { UsageError } from '#shared/errors.ts';
@@ -59,4 +60,16 @@ export function inputFlag(values: CommandValues, dataDir: string): string {
 
 export function dataDirFlag(values: CommandValues): string {
   return resolveDataDir(stringFlag(values, 'data'));
+}
+
+/** `--<name>` is a file or folder to write: its folder must exist (a typo should not write elsewhere). */
+export function outFlag(values: CommandValues, name = 'out'): string | undefined {
+  const out = stringFlag(values, name);
+  if (out === undefined) return undefined;
+  const folder = dirname(resolve(out));
+  if (!statSync(folder, { throwIfNoEntry: false })?.isDirectory())
+    throw new UsageError(
+      `--${name}: the folder ${folder} does not exist; create it first or choose another path`,
+    );
+  return out;
 }

@@ -7,6 +7,7 @@ import { isIsoDay } from '#shared/time/seoul.ts';
 import { buildReport } from '#shared/use-cases/build-report.ts';
 import { openLocalLake } from '../local-wiring.ts';
 import type { Command } from './command.ts';
+import { outFlag } from './options.ts';
 
 const USAGE = 'crm-guard report [--date YYYY-MM-DD] [--input PATH] [--out DIR] [--locale ko|en] [--data DIR]';
 
@@ -31,6 +32,7 @@ const command: Command = {
       throw new InputError('report', `must be one of ${LOCALES.join(', ')}`, { field: '--locale' });
     const dataDir = resolveDataDir(values.data as string | undefined);
     const paths = localPaths(dataDir);
+    const out = outFlag(values) ?? paths.reports;
     const input = (values.input as string | undefined) ?? paths.sampleLake;
     if (!values.input && !existsSync(input))
       throw new UsageError(
@@ -47,7 +49,7 @@ const command: Command = {
           metrics: local.metrics,
           findings: local.findings,
           registry: local.registry,
-          writer: createFolderReportWriter((values.out as string | undefined) ?? paths.reports),
+          writer: createFolderReportWriter(out),
         },
         { day, locale: locale as Locale },
       );

@@ -414,6 +414,15 @@ describe('help, version and stray arguments', () => {
       'review: unexpected argument "push_2"',
     ],
     [['help', 'nope'], 'unknown command "nope"'],
+    [['channels', 'history', 'nobody'], 'no channel nobody in the registry'],
+    [
+      ['backfill', '--input', 'x.csv', '--from', FROM, '--to', END, '--out', '/no-such-folder/f.jsonl'],
+      '--out: the folder /no-such-folder does not exist',
+    ],
+    [
+      ['report', '--input', 'x.csv', '--out', '/no-such-folder/reports'],
+      '--out: the folder /no-such-folder does not exist',
+    ],
   ])('refuses %j in one line, exit 2', async (args, message) => {
     // Act
     const outcome = await cli(args);
@@ -422,6 +431,33 @@ describe('help, version and stray arguments', () => {
     expect(outcome.code).toBe(2);
     expect(outcome.stderr.trim().split('\n')).toHaveLength(1);
     expect(outcome.stderr).toContain(message);
+  });
+});
+
+describe('an empty CSV', () => {
+  it('says the file is empty, naming the header it expects', async () => {
+    // Prepare
+    const empty = join(tmp, 'empty.csv');
+    writeFileSync(empty, '');
+
+    // Act
+    const outcome = await cli([
+      'backfill',
+      '--input',
+      empty,
+      '--from',
+      FROM,
+      '--to',
+      END,
+      '--out',
+      join(tmp, 'e.jsonl'),
+    ]);
+
+    // Assess
+    expect(outcome.code).toBe(2);
+    expect(outcome.stderr.trim()).toBe(
+      `crm-guard: ${empty}: the file is empty (expected a header row: dt,channel_id,channel_type,sends,clicks)`,
+    );
   });
 });
 

@@ -103,7 +103,7 @@ describe('channel registry on DynamoDB (dynalite)', () => {
 
     // Act / Assess
     await expect(registry.recordReview(review, new Date())).rejects.toThrow(
-      /review: field channel: channel nobody is not in the registry/,
+      /review: no channel nobody in the registry: add it first/,
     );
   });
 });

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { readRows } from '#shared/adapters/duckdb/chunks.ts';
 import { listPartitions, type Partition, type TableLocation } from '#shared/adapters/duckdb/lake-layout.ts';
@@ -155,6 +156,12 @@ function csvFileTable(
   const load = (connection: DuckDBConnection) => {
     loaded ??= (async () => {
       const mapped = tableColumns(kind, columns);
+      // DuckDB reads an empty file as one nameless column: say what it is.
+      if (readFileSync(file, 'utf8').trim() === '')
+        throw new InputError(
+          file,
+          `the file is empty (expected a header row: ${[columns.dt, ...mapped.map(([user]) => user)].join(',')})`,
+        );
       requireColumns(
         file,
         await csvHeader(connection, file),

@@ -124,10 +124,7 @@ export function createDynamoChannelRegistry(options: {
       if (!(await get(review.channelId)))
         throw new InputError(
           'review',
-          `channel ${review.channelId} is not in the registry (add it first: crm-guard channels set)`,
-          {
-            field: 'channel',
-          },
+          `no channel ${review.channelId} in the registry: add it first with crm-guard channels set ${review.channelId} --name ... --category ... --owner ...`,
         );
       const when = at.toISOString();
       const decision: ReviewDecision = { ...review, at: when };
