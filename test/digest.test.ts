@@ -149,7 +149,7 @@ describe('buildDigest', () => {
     expect(digest.text).toContain('- ch-002 [alimtalk] DOWN:');
   });
 
-  it('says "no channel needs attention" when nothing pages', () => {
+  it('says how many channels were judged and that nothing needs anyone when nothing pages', () => {
     // Prepare
     const held = [finding({ alert: false, severity: 'info' })];
 
@@ -157,9 +157,9 @@ describe('buildDigest', () => {
     const digest = buildDigest(run({ findings: 1 }), held);
 
     // Assess
-    expect(digest.subject).toBe('crm-guard 2026-11-21: no channel needs attention');
+    expect(digest.subject).toBe('crm-guard 2026-11-21: 350 channels judged, nothing needs you today');
     expect(digest.severity).toBe('info');
-    expect(digest.text).toContain('\nno channel needs attention\n');
+    expect(digest.text).toContain('\n350 channels judged, nothing needs you today\n');
     expect(digest.text).toContain('(1 held back by the alert policy)');
   });
 
@@ -223,7 +223,9 @@ describe('buildDigest: the numbers judged, and changes the owners recorded', () 
     const digest = buildDigest(run({ findings: 2 }), [noted, { ...noted, rule: 'zscore' }]);
 
     // Assess
-    expect(digest.subject).toBe(`crm-guard ${DAY}: no channel needs attention`);
+    expect(digest.subject).toBe(
+      `crm-guard ${DAY}: 350 channels judged, nothing needs you today; 1 held as expected`,
+    );
     expect(digest.text).toContain('EXPECTED (1): a change the owners recorded for the day showed up');
     expect(digest.text).toContain(`UP: sends 24,000 vs expected 12,000 (+100%) (change recorded on ${DAY}`);
     expect(digest.body).toMatchObject({ alerts: [], expectedChanges: [{ channelId: 'ch-000' }] });

@@ -103,9 +103,11 @@ export function buildDigest(
     (level) => [level, alerts.filter((a) => a.severity === level)] as const,
   ).filter(([, group]) => group.length > 0);
   const missing = run.missingDays.includes(run.day);
+  const expected = plannedChanges(findings).length;
+  // A quiet day says so in as many words, so a quiet day and a broken job never look alike.
   const counted = alerts.length
     ? `${alerts.length} channel alert${alerts.length === 1 ? '' : 's'}${bySeverity.length ? ` (${bySeverity.map(([level, group]) => `${group.length} ${level}`).join(', ')})` : ''}`
-    : 'no channel needs attention';
+    : `${run.channelsJudged} channels judged, nothing needs you today${expected ? `; ${expected} held as expected` : ''}`;
   const headline = missing
     ? 'no data yet, nothing judged (provisional)'
     : run.partialData

@@ -140,9 +140,10 @@ export async function detectDay(request: DetectDayRequest, ports: DetectDayPorts
   const sentBefore =
     kind === 'full' ? previous?.digestSentAt : (previous?.digestSentAt ?? previous?.provisionalSentAt);
   const result = { run, channels, findings, digestAlreadySent: sentBefore !== undefined, stored: true };
-  // A day with nothing to page still tells the team once that a change they recorded showed up.
+  // A quiet day still sends its short digest (unless the config turns it off): with the silence
+  // alarm, it tells a day with nothing to page from a job that did not run.
   const quiet = run.alerts === 0 && plannedChanges(findings).length === 0;
-  if (sentBefore !== undefined || (kind === 'full' && quiet)) return result;
+  if (sentBefore !== undefined || (kind === 'full' && quiet && !config.digest.quietDay)) return result;
   const digest = buildDigest(run, findings, { findingsAt: request.findingsAt, channels });
   // Claim, then publish: two overlapping runs never both send; a failed publish gives the claim back.
   const sentAt = now().toISOString();

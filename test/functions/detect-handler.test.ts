@@ -181,10 +181,13 @@ describe('functions/detect handler (middy + Powertools, Athena and SNS mocked, D
     const result = await handler({ day, profile: 'seed' }, context);
 
     // Assess
-    expect(result).toMatchObject({ day, profile: 'seed', channelsJudged: 3, alerts: 0, digestSent: false });
+    // Nothing paged: the quiet day's short digest still goes out.
+    expect(result).toMatchObject({ day, profile: 'seed', channelsJudged: 3, alerts: 0, digestSent: true });
     const channelQuery = [...queries.values()].find((q) => q.QueryString?.includes('BETWEEN'))!;
     expect(channelQuery.ExecutionParameters?.[1]).toBe(`'${day}'`);
-    expect(sns).toHaveReceivedCommandTimes(PublishCommand, 0);
+    expect(sns).toHaveReceivedCommandWith(PublishCommand, {
+      Subject: `crm-guard ${day}: 3 channels judged, nothing needs you today`,
+    });
   });
 
   it('refuses an event whose day is not a calendar day, naming `day`', async () => {

@@ -96,6 +96,28 @@ describe('detectDay on a DuckDB lake and the DynamoDB store (dynalite)', () => {
     },
   );
 
+  it('sends a quiet day its short digest, unless the config turns it off', async () => {
+    // Prepare: two days well before LAST's outage and the gap channel's collapse: every channel as usual
+    const day = addDays(LAST, -13);
+    const quietOff = parseCrmGuardConfig({ digest: { quietDay: false } });
+    const alerts = capturingSink();
+
+    // Act
+    const quiet = await detectDay({ day, profile: 'default', config }, ports(alerts));
+    const off = await detectDay(
+      { day: addDays(LAST, -12), profile: 'default', config: quietOff },
+      ports(alerts),
+    );
+
+    // Assess
+    expect([quiet.run.alerts, off.run.alerts]).toEqual([0, 0]);
+    expect(alerts.sent.map((digest) => digest.subject)).toEqual([
+      `crm-guard ${day}: 30 channels judged, nothing needs you today`,
+    ]);
+    expect(quiet.run.digestSentAt).toBeDefined();
+    expect(off.run.digestSentAt).toBeUndefined();
+  });
+
   it('replaces the day on a re-run and sends no second digest', async () => {
     // Prepare
     const alerts = capturingSink();
