@@ -93,6 +93,7 @@ export async function runReportBench(
         at: '',
         by: c.owner,
       })),
+    mutes: [],
   };
   const registry: ChannelRegistry = {
     snapshot: async () => snapshot,
@@ -102,6 +103,8 @@ export async function runReportBench(
       throw new Error('read only');
     },
     history: async () => [],
+    mute: async () => {},
+    unmute: async () => false,
   };
   const store: FindingStore = {
     replaceDay: async () => {},

@@ -5,9 +5,11 @@ import { type ChannelEntry, withStatusSince } from '#shared/domain/registry.ts';
 import { SCHEDULE_SYNTAX } from '#shared/domain/schedule.ts';
 import { InputError, UsageError } from '#shared/errors.ts';
 import type { ChannelRegistry } from '#shared/ports/channel-registry.ts';
+import { seoulDay } from '#shared/time/seoul.ts';
 import { openLocalStores } from '../local-wiring.ts';
 import { formatTable } from './alert-table.ts';
 import type { Command, CommandValues } from './command.ts';
+import { dayFlag, stringFlag } from './options.ts';
 
 /** Who is making the change: `--by`, else the login name. */
 export function actor(values: CommandValues): string {
@@ -20,6 +22,8 @@ const USAGE = [
   '       crm-guard channels set CHANNEL [--name N] [--category C] [--owner O] [--status S] [--schedule S|none]',
   `         (schedule: ${SCHEDULE_SYNTAX})`,
   '       crm-guard channels history CHANNEL',
+  '       crm-guard channels mute CHANNEL [--until YYYY-MM-DD] --reason TEXT    (a snooze ends by itself)',
+  '       crm-guard channels unmute CHANNEL',
   '       (all: [--by NAME] [--data DIR])',
 ].join('\n');
 
@@ -29,20 +33,36 @@ async function list(registry: ChannelRegistry, values: CommandValues): Promise<n
     throw new InputError('channels list', `must be one of ${CHANNEL_STATUSES.join(', ')}`, {
       field: 'status',
     });
-  const { channels, reviews } = await registry.snapshot();
+  const { channels, reviews, mutes } = await registry.snapshot();
   const shown = channels.filter(
     (c) => (!status || c.status === status) && (!values.owner || c.owner === values.owner),
   );
+  const muteOf = new Map(mutes.map((m) => [m.channelId, m]));
   if (values.json) {
-    console.log(JSON.stringify(shown, null, 2));
+    console.log(
+      JSON.stringify(
+        shown.map((c) => ({ ...c, ...(muteOf.has(c.channelId) ? { mute: muteOf.get(c.channelId) } : {}) })),
+        null,
+        2,
+      ),
+    );
     return 0;
   }
   const lastDecision = new Map(reviews.map((r) => [r.channelId, `${r.decision} ${r.at.slice(0, 10)}`]));
+  const today = seoulDay(new Date());
+  const mutedText = (channelId: string) => {
+    const mute = muteOf.get(channelId);
+    if (!mute || (mute.until !== undefined && mute.until < today)) return '-';
+    return `${mute.until ? `until ${mute.until}` : 'until unmuted'} (${mute.by})`;
+  };
+  const filters = [status && `status ${status}`, values.owner && `owner ${values.owner}`].filter(Boolean);
   console.log(
     shown.length === 0
-      ? 'No channels registered: import some with `crm-guard channels import FILE.csv`.'
+      ? channels.length === 0
+        ? 'No channels registered: import some with `crm-guard channels import FILE.csv`.'
+        : `No channel matches ${filters.join(' and ')} (${channels.length} registered).`
       : formatTable(
-          ['channel', 'name', 'category', 'owner', 'status', 'schedule', 'last decision'],
+          ['channel', 'name', 'category', 'owner', 'status', 'schedule', 'muted', 'last decision'],
           shown.map((c) => [
             c.channelId,
             c.name,
@@ -50,10 +70,46 @@ async function list(registry: ChannelRegistry, values: CommandValues): Promise<n
             c.owner,
             c.statusSince ? `${c.status} since ${c.statusSince}` : c.status,
             c.schedule ?? '-',
+            mutedText(c.channelId),
             lastDecision.get(c.channelId) ?? '-',
           ]),
         ),
   );
+  return 0;
+}
+
+/** Mutes a channel until a day (a snooze) or until unmuted: none of its findings page meanwhile. */
+async function mute(registry: ChannelRegistry, channelId: string, values: CommandValues): Promise<number> {
+  if (!(await registry.get(channelId)))
+    throw new InputError(
+      'channels mute',
+      `no channel ${channelId} in the registry: see crm-guard channels list`,
+    );
+  const reason = stringFlag(values, 'reason');
+  if (!reason?.trim())
+    throw new UsageError('channels mute: --reason is required (why nobody needs its pages)');
+  const at = new Date();
+  const from = seoulDay(at);
+  const until = dayFlag(values, 'until');
+  if (until !== undefined && until < from)
+    throw new UsageError(`--until: ${until} is before today (${from}) in Asia/Seoul`);
+  await registry.mute({
+    channelId,
+    from,
+    ...(until ? { until } : {}),
+    reason: reason.trim(),
+    by: actor(values),
+    at: at.toISOString(),
+  });
+  console.log(
+    `${channelId}: muted from ${from} ${until ? `until ${until} (it ends by itself)` : 'until unmuted'}: ${reason.trim()}`,
+  );
+  return 0;
+}
+
+async function unmute(registry: ChannelRegistry, channelId: string): Promise<number> {
+  const lifted = await registry.unmute(channelId);
+  console.log(lifted ? `${channelId}: unmuted; its findings page again.` : `${channelId} was not muted.`);
   return 0;
 }
 
@@ -103,10 +159,12 @@ const command: Command = {
     json: { type: 'boolean' },
     by: { type: 'string' },
     data: { type: 'string' },
+    until: { type: 'string' },
+    reason: { type: 'string' },
   },
   async run(values, positionals) {
     const [action = 'list', target, ...extra] = positionals;
-    if (!['list', 'import', 'set', 'history'].includes(action))
+    if (!['list', 'import', 'set', 'history', 'mute', 'unmute'].includes(action))
       throw new UsageError(`unknown action "${action}"\nUsage: ${USAGE}`);
     if (action !== 'list' && !target)
       throw new UsageError(
@@ -128,6 +186,8 @@ const command: Command = {
     try {
       if (action === 'list') return await list(registry, values);
       if (action === 'set') return await set(registry, target!, values);
+      if (action === 'mute') return await mute(registry, target!, values);
+      if (action === 'unmute') return await unmute(registry, target!);
       if (action === 'import') {
         const at = new Date();
         const current = new Map((await registry.snapshot()).channels.map((c) => [c.channelId, c]));

@@ -183,6 +183,7 @@ export function parseChannelFactsCsv(csv: string, source: string): Map<string, C
   return channelFacts({
     channels: entries.map((entry) => ({ ...entry, updatedAt: at, updatedBy: source })),
     reviews: [],
+    mutes: [],
     changes: [...changes].flatMap(([channelId, days]) =>
       days.map((day) => ({ channelId, day, what: 'recorded change', at, by: source })),
     ),

@@ -35,6 +35,8 @@ export interface ChannelFacts {
   schedule?: CampaignSchedule;
   /** Days of changes the owners recorded (`review --change D`): a shift from such a day is expected. */
   changes?: IsoDay[];
+  /** Muted by its owners from `from` to `until` (included; none: until unmuted): nothing pages then. */
+  mute?: { from: IsoDay; until?: IsoDay };
 }
 
 /** Registry facts by channel id. */

@@ -51,10 +51,31 @@ export interface ChannelChange {
   by: string;
 }
 
+/**
+ * A channel muted by its owners: none of its findings page from `from` to `until` (both Seoul days,
+ * included; no `until`: until unmuted). A snooze is a mute with an end: it ends by itself.
+ */
+export interface ChannelMute {
+  channelId: string;
+  from: IsoDay;
+  until?: IsoDay;
+  reason: string;
+  by: string;
+  /** ISO timestamp it was set. */
+  at: string;
+}
+
 export interface RegistrySnapshot {
   channels: ChannelEntry[];
   reviews: ReviewDecision[];
   changes: ChannelChange[];
+  /** Each channel's mute, if it has one (a snooze past its end covers no day; it stays until replaced). */
+  mutes: ChannelMute[];
+}
+
+/** Whether a mute covers a day. */
+export function mutedOn(mute: Pick<ChannelMute, 'from' | 'until'> | undefined, day: IsoDay): boolean {
+  return mute !== undefined && day >= mute.from && (mute.until === undefined || day <= mute.until);
 }
 
 /**
@@ -82,6 +103,11 @@ export function channelFacts(snapshot: RegistrySnapshot): Map<string, ChannelFac
       ...(entry.statusSince ? { statusSince: entry.statusSince } : {}),
       ...(entry.schedule ? { schedule: parseSchedule(entry.schedule) } : {}),
     });
+  for (const mute of snapshot.mutes) {
+    const channel = facts.get(mute.channelId) ?? {};
+    channel.mute = { from: mute.from, ...(mute.until ? { until: mute.until } : {}) };
+    facts.set(mute.channelId, channel);
+  }
   for (const change of snapshot.changes) {
     const channel = facts.get(change.channelId) ?? {};
     channel.changes = [...(channel.changes ?? []), change.day];

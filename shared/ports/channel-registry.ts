@@ -2,6 +2,7 @@ import type { ReviewInput } from '#shared/config/registry-input.ts';
 import type {
   ChannelEntry,
   ChannelInput,
+  ChannelMute,
   RegistrySnapshot,
   ReviewDecision,
 } from '#shared/domain/registry.ts';
@@ -17,4 +18,8 @@ export interface ChannelRegistry {
   recordReview(review: ReviewInput, at: Date): Promise<ReviewDecision>;
   /** A channel's decisions, oldest first. */
   history(channelId: string): Promise<ReviewDecision[]>;
+  /** Mutes a channel (replacing any mute it had). */
+  mute(mute: ChannelMute): Promise<void>;
+  /** Lifts a channel's mute; false when it had none. */
+  unmute(channelId: string): Promise<boolean>;
 }

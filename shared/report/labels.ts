@@ -48,6 +48,13 @@ const en = {
   changeImpactNote:
     'Equal windows before and from the change day (the change day counts as after), at most 14 days each. Lift CI: log ratio (Katz); difference CI: Wald; test: pooled two-proportion z-test, two-sided.',
   noChanges: 'No change recorded in the last 90 days.',
+  muted: 'Muted channels',
+  mutedNote: 'Their findings are recorded but page nobody while muted (crm-guard channels mute / unmute).',
+  mutedFrom: 'From',
+  mutedUntil: 'Until',
+  untilUnmuted: 'until unmuted',
+  reason: 'Reason',
+  mutedBy: 'Muted by',
   change: 'Change',
   changeDay: 'Change day',
   window: 'Window (days)',
@@ -123,6 +130,14 @@ const ko: Labels = {
   changeImpactNote:
     '변경일 전후 같은 길이(최대 14일)의 기간 비교 (변경일은 이후에 포함). 상승률 CI: 로그 비(Katz), 차이 CI: Wald, 검정: 합동 비율 2-표본 z-검정(양측).',
   noChanges: '최근 90일간 기록된 변경이 없습니다.',
+  muted: '알림을 끈 채널',
+  mutedNote:
+    '알림을 끈 동안 발견 사항은 기록되지만 누구에게도 알리지 않습니다 (crm-guard channels mute / unmute).',
+  mutedFrom: '시작',
+  mutedUntil: '종료',
+  untilUnmuted: '해제할 때까지',
+  reason: '사유',
+  mutedBy: '설정한 사람',
   change: '변경 내용',
   changeDay: '변경일',
   window: '비교 기간 (일)',

@@ -144,5 +144,18 @@ export interface WeeklyReport {
   lowPerformers: LowPerformerRow[];
   reviewQueue: ReviewQueueRow[];
   changeImpact: ChangeImpactRow[];
+  /** Channels muted by their owners at some point of the week: who, why, until when. */
+  muted: MutedRow[];
   freshness: Freshness;
+}
+
+export interface MutedRow {
+  channelId: string;
+  name: string;
+  owner: string;
+  from: IsoDay;
+  /** Null: until unmuted. */
+  until: IsoDay | null;
+  reason: string;
+  by: string;
 }

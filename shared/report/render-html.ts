@@ -206,6 +206,23 @@ ${table(
   t.noChanges,
 )}
 
+${
+  report.muted.length
+    ? `<h2>${esc(t.muted)} (${report.muted.length})</h2>
+<p class="note">${esc(t.mutedNote)}</p>
+${table(
+  'muted',
+  [t.channel, t.mutedFrom, t.mutedUntil, t.reason, t.mutedBy, t.owner],
+  [false, false, false, false, false, false],
+  report.muted.map(
+    (row) => `<tr data-channel="${esc(row.channelId)}">${channelCell(row)}
+<td>${esc(row.from)}</td><td>${esc(row.until ?? t.untilUnmuted)}</td><td class="wrap">${esc(row.reason)}</td><td>${esc(row.by)}</td><td>${esc(owner(row.owner))}</td></tr>`,
+  ),
+  '-',
+)}`
+    : ''
+}
+
 <h2>${esc(t.health)} (${report.health.length})</h2>
 ${table(
   'health',

@@ -348,6 +348,19 @@ export function assembleWeeklyReport(input: WeeklyReportInput): WeeklyReport {
     lowPerformers,
     reviewQueue,
     changeImpact,
+    // A mute that covers any day of the week, newest first.
+    muted: input.registry.mutes
+      .filter((mute) => mute.from <= day && (mute.until === undefined || mute.until >= weekDays[0]!))
+      .sort((a, b) => (a.from < b.from ? 1 : a.from > b.from ? -1 : 0))
+      .map((mute) => ({
+        channelId: mute.channelId,
+        name: entries.get(mute.channelId)?.name ?? mute.channelId,
+        owner: entries.get(mute.channelId)?.owner ?? UNASSIGNED,
+        from: mute.from,
+        until: mute.until ?? null,
+        reason: mute.reason,
+        by: mute.by,
+      })),
     freshness: {
       lastDataDay: lastPresent >= 0 ? isoDay(columns.fromDay + lastPresent) : null,
       missingDays: weekDays.filter((d) => !present[dayNumber(d) - columns.fromDay]),

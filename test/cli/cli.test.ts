@@ -415,6 +415,7 @@ describe('help, version and stray arguments', () => {
     ],
     [['help', 'nope'], 'unknown command "nope"'],
     [['channels', 'history', 'nobody'], 'no channel nobody in the registry'],
+    [['channels', 'mute', 'nobody', '--reason', 'migration'], 'no channel nobody in the registry'],
     [
       ['backfill', '--input', 'x.csv', '--from', FROM, '--to', END, '--out', '/no-such-folder/f.jsonl'],
       '--out: the folder /no-such-folder does not exist',

@@ -26,6 +26,8 @@ const registry: ChannelRegistry = {
     throw new Error('read only');
   },
   history: async () => [],
+  mute: async () => {},
+  unmute: async () => false,
 };
 
 async function renderScenario(locale: Locale): Promise<string> {

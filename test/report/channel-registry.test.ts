@@ -24,6 +24,32 @@ const registryOf = () =>
   });
 
 describe('channel registry on DynamoDB (dynalite)', () => {
+  it('keeps a mute in the snapshot and in detection facts until it is lifted', async () => {
+    // Prepare
+    const registry = registryOf();
+    const mute = {
+      channelId: 'snoozed',
+      from: '2026-11-30',
+      until: '2026-12-06',
+      reason: 'sender migration',
+      by: 'kim',
+      at: '2026-11-30T01:00:00.000Z',
+    };
+
+    // Act
+    await registry.mute(mute);
+    const muted = await registry.snapshot();
+    const lifted = await registry.unmute('snoozed');
+    const again = await registry.unmute('snoozed');
+    const after = await registry.snapshot();
+
+    // Assess
+    expect(muted.mutes).toEqual([mute]);
+    expect(channelFacts(muted).get('snoozed')?.mute).toEqual({ from: '2026-11-30', until: '2026-12-06' });
+    expect([lifted, again]).toEqual([true, false]);
+    expect(after.mutes).toEqual([]);
+  });
+
   it('imports channels, records decisions with history, retires and records changes', async () => {
     // Prepare
     const registry = registryOf();

@@ -57,7 +57,7 @@ describe('crm-guard channels / review / report on one machine', () => {
     const htmlPath = log.at(-1)!;
     expect(htmlPath).toBe(join(dir, 'out', DAY, 'report.html'));
     expect(log.join('\n')).toMatch(
-      /old-survey\s+만족도 조사\s+advertising\s+최유나\s+retired since \d{4}-\d\d-\d\d\s+-\s+retire 20/,
+      /old-survey\s+만족도 조사\s+advertising\s+최유나\s+retired since \d{4}-\d\d-\d\d\s+-\s+-\s+retire 20/,
     );
     const json = JSON.parse(readFileSync(join(dir, 'out', DAY, 'report.json'), 'utf8'));
     expect(json.changeImpact).toHaveLength(1);

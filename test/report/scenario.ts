@@ -164,5 +164,6 @@ export function scenarioRegistry(): RegistrySnapshot {
         by: '이서준',
       },
     ],
+    mutes: [],
   };
 }

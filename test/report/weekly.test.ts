@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { renderCsv, renderJson } from '#shared/report/render-data.ts';
+import { renderHtml } from '#shared/report/render-html.ts';
 import { assembleWeeklyReport, quantile, reportReadRange } from '#shared/report/weekly.ts';
 import { makeColumns } from './fixtures.ts';
 import {
@@ -179,6 +180,52 @@ describe('assembleWeeklyReport', () => {
     ]);
     // A week with a late day is incomplete: rule 5 does not judge it.
     expect(report.lowPerformers).toEqual([]);
+  });
+
+  it('lists the channels muted during the week with who, why and until when; an ended snooze is left out', () => {
+    // Prepare
+    const range = reportReadRange(DAY);
+    const mute = (channelId: string, from: string, until: string | undefined, by: string) => ({
+      channelId,
+      from,
+      ...(until ? { until } : {}),
+      reason: 'sender migration',
+      by,
+      at: `${from}T00:00:00.000Z`,
+    });
+    const registry = {
+      ...scenarioRegistry(),
+      mutes: [
+        mute('rent-refund', '2026-10-29', undefined, 'kim'),
+        mute('old-survey', '2026-10-01', '2026-10-20', 'lee'),
+      ],
+    };
+
+    // Act
+    const report = assembleWeeklyReport({
+      day: DAY,
+      columns: makeColumns(scenarioChannels(), range.from, range.to),
+      findings: scenarioFindings(),
+      runs: new Map(scenarioRuns().map((run) => [run.day, run])),
+      registry,
+      generatedAt: '2026-11-02T00:30:00.000Z',
+    });
+    const html = renderHtml(report, 'en');
+
+    // Assess
+    expect(report.muted).toEqual([
+      {
+        channelId: 'rent-refund',
+        name: '월세환급 안내',
+        owner: expect.any(String),
+        from: '2026-10-29',
+        until: null,
+        reason: 'sender migration',
+        by: 'kim',
+      },
+    ]);
+    expect(html).toContain('Muted channels (1)');
+    expect(html).toContain('until unmuted');
   });
 
   it('renders the same tables as CSV and JSON', () => {

@@ -258,6 +258,7 @@ describe('detectDay on a DuckDB lake and the DynamoDB store (dynalite)', () => {
       ],
       reviews: [],
       changes: [],
+      mutes: [],
     });
 
     // Act
@@ -276,6 +277,40 @@ describe('detectDay on a DuckDB lake and the DynamoDB store (dynalite)', () => {
     expect(alerts.sent[0]!.text).not.toContain(RETIRED);
     expect(alerts.sent[0]!.text).toContain(OUTAGE);
   });
+
+  it.each<ProfileName>(['seed', 'default'])(
+    'holds every finding of a muted channel on the days its snooze covers (profile %s)',
+    async (profile) => {
+      // Prepare: the outage channel snoozed until LAST; another snoozed until the day before
+      const alerts = capturingSink();
+      const mute = (channelId: string, until: string) => ({
+        channelId,
+        from: addDays(LAST, -5),
+        until,
+        reason: 'migrating the sender',
+        by: 'kim',
+        at: '2026-10-26T00:00:00Z',
+      });
+      const registry = async (): Promise<RegistrySnapshot> => ({
+        channels: [],
+        reviews: [],
+        changes: [],
+        mutes: [mute(OUTAGE, LAST), mute(RETIRED, addDays(LAST, -1))],
+      });
+
+      // Act
+      const result = await detectDay({ day: LAST, profile, config }, ports(alerts, { registry }));
+
+      // Assess
+      const outage = result.findings.filter((f) => f.channelId === OUTAGE);
+      expect(outage.length).toBeGreaterThan(0);
+      expect(outage.every((f) => !f.alert)).toBe(true);
+      expect(outage.some((f) => f.code === 'muted')).toBe(true);
+      // The other snooze has ended: its channel pages again.
+      expect(result.findings.some((f) => f.channelId === RETIRED && f.alert)).toBe(true);
+      expect(alerts.sent[0]!.text).not.toContain(OUTAGE);
+    },
+  );
 
   it('without the retirement, the same channel pages (the test above is not vacuous)', async () => {
     // Act

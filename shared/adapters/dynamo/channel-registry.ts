@@ -1,4 +1,5 @@
 import {
+  DeleteCommand,
   type DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
@@ -9,6 +10,7 @@ import {
 import type {
   ChannelChange,
   ChannelEntry,
+  ChannelMute,
   RegistrySnapshot,
   ReviewDecision,
 } from '#shared/domain/registry.ts';
@@ -19,7 +21,8 @@ import { seoulDay } from '#shared/time/seoul.ts';
 /**
  * The channel registry in the `channels` table: pk `CHANNEL#<id>`; sk `META` (name, category, owner,
  * status), `REVIEW#<iso timestamp>` (one decision, never overwritten: the history) and
- * `CHANGE#<day>` (a redesign's go-live day, for the report's change impact).
+ * `CHANGE#<day>` (a redesign's go-live day, for the report's change impact) and `MUTE` (the owners'
+ * mute or snooze, while it lasts).
  */
 const pkOf = (channelId: string) => `CHANNEL#${channelId}`;
 
@@ -44,6 +47,19 @@ function toEntry(item: Item): ChannelEntry {
     ...(typeof item.schedule === 'string' ? { schedule: item.schedule } : {}),
     updatedAt: String(item.updatedAt),
     updatedBy: String(item.updatedBy),
+  };
+}
+
+const MUTE_SK = 'MUTE';
+
+function toMute(item: Item): ChannelMute {
+  return {
+    channelId: String(item.channelId),
+    from: String(item.from),
+    ...(typeof item.until === 'string' ? { until: item.until } : {}),
+    reason: String(item.reason),
+    by: String(item.by),
+    at: String(item.at),
   };
 }
 
@@ -83,7 +99,7 @@ export function createDynamoChannelRegistry(options: {
 
   return {
     async snapshot() {
-      const snapshot: RegistrySnapshot = { channels: [], reviews: [], changes: [] };
+      const snapshot: RegistrySnapshot = { channels: [], reviews: [], changes: [], mutes: [] };
       let ExclusiveStartKey: Item | undefined;
       do {
         const page = await guarded('scan', () =>
@@ -94,6 +110,7 @@ export function createDynamoChannelRegistry(options: {
           if (sk === 'META') snapshot.channels.push(toEntry(item));
           else if (sk.startsWith('REVIEW#')) snapshot.reviews.push(toReview(item));
           else if (sk.startsWith('CHANGE#')) snapshot.changes.push(toChange(item));
+          else if (sk === MUTE_SK) snapshot.mutes.push(toMute(item));
         }
         ExclusiveStartKey = page.LastEvaluatedKey;
       } while (ExclusiveStartKey);
@@ -167,6 +184,27 @@ export function createDynamoChannelRegistry(options: {
         documentClient.send(new PutCommand({ TableName, Item: { pk, sk: `REVIEW#${when}`, ...decision } })),
       );
       return decision;
+    },
+
+    async mute(mute) {
+      await guarded(`mute ${mute.channelId}`, () =>
+        documentClient.send(
+          new PutCommand({ TableName, Item: { pk: pkOf(mute.channelId), sk: MUTE_SK, ...mute } }),
+        ),
+      );
+    },
+
+    async unmute(channelId) {
+      const { Attributes } = await guarded(`unmute ${channelId}`, () =>
+        documentClient.send(
+          new DeleteCommand({
+            TableName,
+            Key: { pk: pkOf(channelId), sk: MUTE_SK },
+            ReturnValues: 'ALL_OLD',
+          }),
+        ),
+      );
+      return Attributes !== undefined;
     },
 
     async history(channelId) {

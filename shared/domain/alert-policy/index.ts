@@ -12,6 +12,7 @@ import type { AlertPolicyConfig } from '#shared/domain/alert-policy/config.ts';
 import type { ChannelFactsById } from '#shared/domain/channel-facts.ts';
 import type { ChannelMetrics, ChannelSeries } from '#shared/domain/channel-metrics.ts';
 import type { Finding, JudgedFinding } from '#shared/domain/finding.ts';
+import { mutedOn } from '#shared/domain/registry.ts';
 import type { DetectionConfig } from '#shared/domain/rules/config.ts';
 import type { RuleRun } from '#shared/domain/rules/index.ts';
 import type { ProfileName } from '#shared/domain/run-record.ts';
@@ -22,7 +23,12 @@ import { campaignProfiles } from './campaign-profile.ts';
 import { addBaselinePages, type ChannelFindings } from './checks/baseline-pages.ts';
 import { groupIncidents, type Placed } from './checks/incident-grouping.ts';
 import { DAYS_PER_MONTH, MONTH_SLACK_DAYS } from './checks/monthly-cycle.ts';
-import { addInactiveSends, holdInactiveDrops, inactiveFrom } from './checks/registry-status.ts';
+import {
+  addInactiveSends,
+  holdInactiveDrops,
+  holdMutedDays,
+  inactiveFrom,
+} from './checks/registry-status.ts';
 import type { PolicyChannel, PolicyRun } from './context.ts';
 import { channelEvidence, evidenceArena } from './evidence.ts';
 import { assess } from './look.ts';
@@ -94,8 +100,19 @@ export function judgeFindings(input: JudgeFindingsInput): JudgedFinding[] {
       if (d < from || d > to) continue;
       const judged = judgeSeed(finding, seriesById.get(finding.channelId), input.config.severity);
       // The registry holds for the team's rules too: a paused or retired channel's silence never pages.
-      const since = inactiveFrom(input.facts?.get(finding.channelId));
+      const facts = input.facts?.get(finding.channelId);
+      const since = inactiveFrom(facts);
       const inactiveDrop = since !== undefined && d >= since && finding.direction === 'down';
+      if (judged.alert && mutedOn(facts?.mute, finding.date)) {
+        out.push({
+          ...judged,
+          alert: false,
+          severity: 'info',
+          code: 'muted',
+          reason: reasonText(hold('muted')),
+        });
+        continue;
+      }
       out.push(
         inactiveDrop
           ? {
@@ -261,6 +278,7 @@ function judgeDefault(input: JudgeFindingsInput, from: number, to: number): Judg
         addBaselinePages(run, view, channel, contextFrom, Math.min(to, since - 1));
         addInactiveSends(run, series, channel, since, contextFrom, to);
       }
+      holdMutedDays(channel, facts);
     }
     place(groupIncidents(channel, from, config, input.notified));
   }

@@ -64,3 +64,16 @@ export function addInactiveSends(
     });
   }
 }
+
+const MUTED = hold('muted');
+
+/** The owners' mute or snooze: nothing on a muted day pages (verdicts replaced in place). */
+export function holdMutedDays(channel: ChannelFindings, facts: ChannelFacts | undefined): void {
+  const mute = facts?.mute;
+  if (!mute) return;
+  const from = dayNumber(mute.from);
+  const until = mute.until ? dayNumber(mute.until) : Number.POSITIVE_INFINITY;
+  channel.days.forEach((day, k) => {
+    if (day >= from && day <= until) channel.verdicts[k] = MUTED;
+  });
+}
