@@ -11,6 +11,7 @@ import {
   StoreUnavailableError,
   UsageError,
 } from '#shared/errors.ts';
+import { isIsoDay } from '#shared/time/seoul.ts';
 import type { Command } from './commands/command.ts';
 
 // One file a command under ./commands, loaded on use: `crm-guard serve` never opens DuckDB.
@@ -22,6 +23,7 @@ const COMMANDS = [
   'report',
   'channels',
   'review',
+  'incidents',
   'serve',
   'tiers',
 ] as const;
@@ -92,15 +94,19 @@ async function main(argv: string[]): Promise<number> {
     parsed = parseArgs({ args: rest, options: command.options, allowPositionals: true, strict: true });
   } catch (error) {
     // One line: Node's own text goes on about positionals after `--`; its first sentence names the flag.
-    const problem = (error as Error).message.split(/\.\s/)[0]!.replace(/\.$/, '');
+    const sentence = (error as Error).message.split(/\.\s/)[0]!.replace(/\.$/, '');
+    const problem = sentence.charAt(0).toLowerCase() + sentence.slice(1);
     throw new UsageError(`${name}: ${problem}; usage: ${command.usage}`);
   }
   // A date typed without --date would otherwise be ignored and the command run for yesterday.
   const extra = parsed.positionals.slice(command.positionals ?? 0);
-  if (extra.length)
+  if (extra.length) {
+    const day = extra.find(isIsoDay);
+    const hint = day && 'date' in command.options ? ` (did you mean --date ${day}?)` : '';
     throw new UsageError(
-      `${name}: unexpected argument${extra.length > 1 ? 's' : ''} ${extra.map((arg) => JSON.stringify(arg)).join(' ')}; usage: ${command.usage}`,
+      `${name}: unexpected argument${extra.length > 1 ? 's' : ''} ${extra.map((arg) => JSON.stringify(arg)).join(' ')}${hint}; usage: ${command.usage}`,
     );
+  }
   return command.run(parsed.values, parsed.positionals);
 }
 

@@ -141,6 +141,17 @@ describe('crm-guard detect', () => {
     expect(again.code).toBe(0);
     expect(again.stdout).toContain('The digest for this day went out on an earlier run: not sent again.');
     expect(jsonl(join(dataDir, 'alerts.jsonl'))).toHaveLength(1);
+
+    // The stored day's incidents, each once, as a table and as JSON
+    const table = await cli(['incidents', '--from', END, '--to', END]);
+    const json = await cli(['incidents', '--from', END, '--to', END, '--json']);
+    expect(table.code).toBe(0);
+    expect(table.stdout).toMatch(
+      new RegExp(`^[1-9]\\d* incidents? in ${END}\\.\\.${END}, newest first:`, 'm'),
+    );
+    const incidents = JSON.parse(json.stdout) as { first: string; pages: number }[];
+    expect(incidents.length).toBeGreaterThan(0);
+    expect(incidents.every((incident) => incident.first === END && incident.pages >= 1)).toBe(true);
   });
 
   it('says plainly when the day has not arrived yet', async () => {
@@ -350,7 +361,7 @@ describe('bad input: exit 2 and one stderr line naming what to fix', () => {
     {
       name: 'an unknown flag',
       flags: ['--frm', FROM, '--to', END],
-      says: /backfill: Unknown option '--frm'/,
+      says: /backfill: unknown option '--frm'/,
     },
     {
       name: '--from after --to',
@@ -408,7 +419,7 @@ describe('help, version and stray arguments', () => {
   });
 
   it.each([
-    [['detect', '2026-11-30'], 'detect: unexpected argument "2026-11-30"'],
+    [['detect', '2026-11-30'], 'detect: unexpected argument "2026-11-30" (did you mean --date 2026-11-30?)'],
     [
       ['review', 'push_1', 'push_2', '--decision', 'keep', '--note', 'x'],
       'review: unexpected argument "push_2"',

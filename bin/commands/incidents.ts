@@ -1,0 +1,73 @@
+import { loadCrmGuardConfig } from '#shared/config/crm-guard-config.ts';
+import { incidentsOf } from '#shared/domain/incidents.ts';
+import { addDays, seoulYesterday } from '#shared/time/seoul.ts';
+import { openLocalStores } from '../local-wiring.ts';
+import { formatTable } from './alert-table.ts';
+import type { Command } from './command.ts';
+import { dayFlag, stringFlag } from './options.ts';
+
+const command: Command = {
+  name: 'incidents',
+  example: 'crm-guard incidents --channel alimtalk_0013 --from 2026-10-01',
+  summary: 'Past incidents, each once: first and last day, peak, severity and pages sent, newest first.',
+  usage:
+    'crm-guard incidents [--channel ID] [--from YYYY-MM-DD] [--to YYYY-MM-DD (default yesterday; from: 30 days before)] [--json] [--config FILE] [--data DIR]',
+  options: {
+    channel: { type: 'string' },
+    from: { type: 'string' },
+    to: { type: 'string' },
+    json: { type: 'boolean' },
+    data: { type: 'string' },
+    config: { type: 'string' },
+  },
+  async run(values) {
+    const to = dayFlag(values, 'to') ?? seoulYesterday(new Date());
+    const from = dayFlag(values, 'from') ?? addDays(to, -29);
+    const channel = stringFlag(values, 'channel');
+    // An incident may pause as long as the policy groups it (`alertPolicy.incident.regroupDays`).
+    const { regroupDays } = loadCrmGuardConfig(stringFlag(values, 'config')).alertPolicy.incident;
+    const { findings, close } = await openLocalStores(stringFlag(values, 'data'));
+    try {
+      const stored = await findings.findings({ from, to });
+      const incidents = incidentsOf(
+        channel ? stored.filter((finding) => finding.channelId === channel) : stored,
+        regroupDays,
+      );
+      if (values.json) {
+        console.log(JSON.stringify(incidents, null, 2));
+        return 0;
+      }
+      const scope = `${channel ? `${channel}, ` : ''}${from}..${to}`;
+      if (incidents.length === 0) {
+        console.log(`No incidents in ${scope} (days judged by \`crm-guard detect\` only).`);
+        return 0;
+      }
+      console.log(
+        `${incidents.length} incident${incidents.length === 1 ? '' : 's'} in ${scope}, newest first:`,
+      );
+      console.log(
+        formatTable(
+          ['channel', 'direction', 'first', 'last', 'days', 'peak', 'severity', 'pages'],
+          incidents.map((incident) => [
+            incident.channelId,
+            incident.direction,
+            incident.first,
+            incident.last,
+            String(incident.days),
+            `${incident.peak.day} ${incident.peak.metric} ${formatNumber(incident.peak.actual)} vs ${formatNumber(incident.peak.expected)}`,
+            incident.severity,
+            String(incident.pages),
+          ]),
+        ),
+      );
+      return 0;
+    } finally {
+      await close();
+    }
+  },
+};
+
+const formatNumber = (value: number) =>
+  Math.abs(value) < 1 ? value.toPrecision(3) : Math.round(value).toLocaleString('en-US');
+
+export default command;
