@@ -23,6 +23,7 @@ const COMMANDS = [
   'report',
   'channels',
   'review',
+  'feedback',
   'incidents',
   'serve',
   'tiers',

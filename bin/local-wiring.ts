@@ -2,11 +2,15 @@ import { combineSinks, createJsonlAlertSink } from '#shared/adapters/alerts/loca
 import { openDuckDbMetrics } from '#shared/adapters/duckdb/metrics-source.ts';
 import { createDynamoChannelRegistry } from '#shared/adapters/dynamo/channel-registry.ts';
 import { type EmbeddedDynamo, startEmbeddedDynamo } from '#shared/adapters/dynamo/embedded.ts';
-import { createDynamoFindingStore } from '#shared/adapters/dynamo/finding-store.ts';
+import {
+  createDynamoFeedbackStore,
+  createDynamoFindingStore,
+} from '#shared/adapters/dynamo/finding-store.ts';
 import { createDynamoGateStore } from '#shared/adapters/dynamo/gate-store.ts';
 import { localPaths, resolveDataDir } from '#shared/adapters/local/data-dir.ts';
 import { lockFolder } from '#shared/adapters/local/folder-lock.ts';
 import type { ChannelRegistry } from '#shared/ports/channel-registry.ts';
+import type { FeedbackStore } from '#shared/ports/feedback-store.ts';
 import type { FindingStore } from '#shared/ports/finding-store.ts';
 import type { GateStore } from '#shared/ports/gate-store.ts';
 import type { MetricsSource } from '#shared/ports/metrics-source.ts';
@@ -21,6 +25,7 @@ import type { DetectDayPorts } from '#shared/use-cases/detect-day.ts';
 export interface LocalStores {
   dynamo: EmbeddedDynamo;
   findings: FindingStore;
+  feedback: FeedbackStore;
   registry: ChannelRegistry;
   gate: GateStore;
   paths: ReturnType<typeof localPaths>;
@@ -42,6 +47,7 @@ export async function openLocalStores(dataFlag: string | undefined): Promise<Loc
   return {
     dynamo,
     findings: createDynamoFindingStore({ documentClient, tableName: tableNames.findings }),
+    feedback: createDynamoFeedbackStore({ documentClient, tableName: tableNames.findings }),
     registry: createDynamoChannelRegistry({ documentClient, tableName: tableNames.channels }),
     gate: createDynamoGateStore({ documentClient, tableName: tableNames.gate }),
     paths,
@@ -83,6 +89,7 @@ export async function openLocalDetection(options: { input: string; dataDir: stri
     store: local.findings,
     alerts: combineSinks(createJsonlAlertSink(local.paths.alertsJsonl)),
     registry: () => local.registry.snapshot(),
+    feedback: local.feedback,
   };
   return { ports, paths: local.paths, close: local.close };
 }

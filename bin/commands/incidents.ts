@@ -9,7 +9,8 @@ import { dayFlag, stringFlag } from './options.ts';
 const command: Command = {
   name: 'incidents',
   example: 'crm-guard incidents --channel alimtalk_0013 --from 2026-10-01',
-  summary: 'Past incidents, each once: first and last day, peak, severity and pages sent, newest first.',
+  summary:
+    "Past incidents, each once: first and last day, peak, severity, pages sent and the team's verdict.",
   usage:
     'crm-guard incidents [--channel ID] [--from YYYY-MM-DD] [--to YYYY-MM-DD (default yesterday; from: 30 days before)] [--json] [--config FILE] [--data DIR]',
   options: {
@@ -26,12 +27,13 @@ const command: Command = {
     const channel = stringFlag(values, 'channel');
     // An incident may pause as long as the policy groups it (`alertPolicy.incident.regroupDays`).
     const { regroupDays } = loadCrmGuardConfig(stringFlag(values, 'config')).alertPolicy.incident;
-    const { findings, close } = await openLocalStores(stringFlag(values, 'data'));
+    const { findings, feedback, close } = await openLocalStores(stringFlag(values, 'data'));
     try {
       const stored = await findings.findings({ from, to });
       const incidents = incidentsOf(
         channel ? stored.filter((finding) => finding.channelId === channel) : stored,
         regroupDays,
+        await feedback.verdicts({ from, to }),
       );
       if (values.json) {
         console.log(JSON.stringify(incidents, null, 2));
@@ -47,7 +49,7 @@ const command: Command = {
       );
       console.log(
         formatTable(
-          ['channel', 'direction', 'first', 'last', 'days', 'peak', 'severity', 'pages'],
+          ['channel', 'direction', 'first', 'last', 'days', 'peak', 'severity', 'pages', 'verdict'],
           incidents.map((incident) => [
             incident.channelId,
             incident.direction,
@@ -57,6 +59,7 @@ const command: Command = {
             `${incident.peak.day} ${incident.peak.metric} ${formatNumber(incident.peak.actual)} vs ${formatNumber(incident.peak.expected)}`,
             incident.severity,
             String(incident.pages),
+            incident.verdict ?? '-',
           ]),
         ),
       );

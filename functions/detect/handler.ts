@@ -10,7 +10,10 @@ import { athenaClient } from '#shared/adapters/aws/athena.ts';
 import { documentClient } from '#shared/adapters/aws/dynamodb.ts';
 import { snsClient } from '#shared/adapters/aws/sns.ts';
 import { createDynamoChannelRegistry } from '#shared/adapters/dynamo/channel-registry.ts';
-import { createDynamoFindingStore } from '#shared/adapters/dynamo/finding-store.ts';
+import {
+  createDynamoFeedbackStore,
+  createDynamoFindingStore,
+} from '#shared/adapters/dynamo/finding-store.ts';
 import { type CrmGuardConfig, parseCrmGuardConfig } from '#shared/config/crm-guard-config.ts';
 import { loadFunctionEnv } from '#shared/config/lambda-env.ts';
 import { parseConfig } from '#shared/config/load.ts';
@@ -72,6 +75,7 @@ export const handler = createDetectHandler(
     store: createDynamoFindingStore({ documentClient, tableName: env.FINDINGS_TABLE }),
     alerts: createSnsAlertSink({ client: snsClient, topicArn: env.ALERTS_TOPIC_ARN }),
     registry: () => registry.snapshot(),
+    feedback: createDynamoFeedbackStore({ documentClient, tableName: env.FINDINGS_TABLE }),
   },
   {
     config: parseCrmGuardConfig(env.CRM_GUARD_CONFIG ?? {}, 'CRM_GUARD_CONFIG'),

@@ -77,6 +77,7 @@ export const REASON_CODES = [
   // incident grouping
   'grouped',
   'same_page',
+  'closed_by_feedback',
 ] as const;
 export type ReasonCode = (typeof REASON_CODES)[number];
 

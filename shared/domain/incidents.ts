@@ -1,3 +1,4 @@
+import type { Feedback, VerdictName } from '#shared/domain/feedback.ts';
 import { type JudgedFinding, SEVERITY_ORDER, type Severity } from '#shared/domain/finding.ts';
 import { daysBetween, type IsoDay } from '#shared/time/seoul.ts';
 
@@ -18,6 +19,8 @@ export interface Incident {
   pages: number;
   /** Days it was seen on. */
   days: number;
+  /** The team's latest verdict on any of its days, if any. */
+  verdict?: VerdictName;
 }
 
 const partOfIncident = (finding: JudgedFinding) => finding.alert || finding.code === 'grouped';
@@ -26,7 +29,11 @@ const partOfIncident = (finding: JudgedFinding) => finding.alert || finding.code
  * Incidents from stored findings: a channel's paging and grouped findings, one direction at a time,
  * joined while no more than `regroupDays` pass between them (the policy's own grouping), newest first.
  */
-export function incidentsOf(findings: JudgedFinding[], regroupDays: number): Incident[] {
+export function incidentsOf(
+  findings: JudgedFinding[],
+  regroupDays: number,
+  feedback: readonly Feedback[] = [],
+): Incident[] {
   const byKey = new Map<string, JudgedFinding[]>();
   for (const finding of findings) {
     if (!partOfIncident(finding)) continue;
@@ -48,6 +55,18 @@ export function incidentsOf(findings: JudgedFinding[], regroupDays: number): Inc
       }
       extend(current, finding, seen);
     }
+  }
+  for (const incident of incidents) {
+    let latest: Feedback | undefined;
+    for (const given of feedback)
+      if (
+        given.channelId === incident.channelId &&
+        given.day >= incident.first &&
+        given.day <= incident.last &&
+        (!latest || given.at > latest.at)
+      )
+        latest = given;
+    if (latest) incident.verdict = latest.verdict;
   }
   return incidents.sort((a, b) =>
     a.last < b.last ? 1 : a.last > b.last ? -1 : a.channelId < b.channelId ? -1 : 1,

@@ -4,6 +4,7 @@ import { judgeFindings, policyHistoryDays, policyLookbackDays } from '#shared/do
 import type { ChannelDayColumns, ChannelMetrics } from '#shared/domain/channel-metrics.ts';
 import type { Digest } from '#shared/domain/digest.ts';
 import { buildDigest, type ChannelDirectory, plannedChanges } from '#shared/domain/digest.ts';
+import { closesIncident, type Feedback } from '#shared/domain/feedback.ts';
 import type { JudgedFinding } from '#shared/domain/finding.ts';
 import { channelFacts, type RegistrySnapshot } from '#shared/domain/registry.ts';
 import { configLookbackDays, runRules } from '#shared/domain/rules/index.ts';
@@ -11,6 +12,7 @@ import type { DigestKind, ProfileName, RunRecord } from '#shared/domain/run-reco
 import { buildChannelMetrics } from '#shared/domain/series.ts';
 import { OutOfRangeError } from '#shared/errors.ts';
 import type { AlertSink } from '#shared/ports/alert-sink.ts';
+import type { FeedbackStore } from '#shared/ports/feedback-store.ts';
 import type { FindingStore } from '#shared/ports/finding-store.ts';
 import type { MetricsSource } from '#shared/ports/metrics-source.ts';
 import { addDays, dayNumber, daysInRange, type IsoDay, isoDay, seoulDay } from '#shared/time/seoul.ts';
@@ -24,6 +26,8 @@ export interface DetectDayPorts {
    * recorded changes for the policy (a retired channel's silence never pages).
    */
   registry?: () => Promise<RegistrySnapshot>;
+  /** The team's verdicts: an incident they closed (false alarm, expected) is not paged again. */
+  feedback?: Pick<FeedbackStore, 'verdicts'>;
   now?: () => Date;
 }
 
@@ -111,6 +115,9 @@ export async function detectDay(request: DetectDayRequest, ports: DetectDayPorts
     minSendsForRatio: config.detection.rules.minSendsForRatio,
     ...(snapshot ? { facts: channelFacts(snapshot) } : {}),
     ...(profile === 'default' && send ? { notified: await notifiedDays(ports.store, judgeFrom, day) } : {}),
+    ...(ports.feedback
+      ? { closed: closedDays(await ports.feedback.verdicts({ from: judgeFrom, to: day })) }
+      : {}),
   });
 
   const partialData =
@@ -198,4 +205,16 @@ async function notifiedDays(store: FindingStore, from: IsoDay, day: IsoDay): Pro
       notified.add(dayNumber(days[k]!));
   });
   return notified;
+}
+
+/** Per channel, the days whose alert the team closed (a false alarm, or expected). */
+function closedDays(verdicts: Feedback[]): Map<string, Set<number>> {
+  const closed = new Map<string, Set<number>>();
+  for (const feedback of verdicts) {
+    if (!closesIncident(feedback.verdict)) continue;
+    const days = closed.get(feedback.channelId) ?? new Set<number>();
+    days.add(dayNumber(feedback.day));
+    closed.set(feedback.channelId, days);
+  }
+  return closed;
 }

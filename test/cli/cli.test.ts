@@ -149,9 +149,33 @@ describe('crm-guard detect', () => {
     expect(table.stdout).toMatch(
       new RegExp(`^[1-9]\\d* incidents? in ${END}\\.\\.${END}, newest first:`, 'm'),
     );
-    const incidents = JSON.parse(json.stdout) as { first: string; pages: number }[];
+    const incidents = JSON.parse(json.stdout) as { channelId: string; first: string; pages: number }[];
     expect(incidents.length).toBeGreaterThan(0);
     expect(incidents.every((incident) => incident.first === END && incident.pages >= 1)).toBe(true);
+
+    // The team's verdict on one of them, shown in its incident
+    const paged = incidents[0]!.channelId;
+    await cli(['channels', 'import', join(lake, 'channels.csv')]);
+    const verdict = await cli([
+      'feedback',
+      paged,
+      '--date',
+      END,
+      '--verdict',
+      'false-alarm',
+      '--note',
+      'test send',
+    ]);
+    const after = JSON.parse((await cli(['incidents', '--from', END, '--to', END, '--json'])).stdout) as {
+      channelId: string;
+      verdict?: string;
+    }[];
+    const quiet = await cli(['feedback', paged, '--date', FROM, '--verdict', 'confirmed']);
+    expect(verdict.code).toBe(0);
+    expect(verdict.stdout).toContain(`${paged} ${END}: false-alarm: the incident is closed`);
+    expect(after.find((incident) => incident.channelId === paged)?.verdict).toBe('false-alarm');
+    expect(quiet.code).toBe(2);
+    expect(quiet.stderr).toContain(`${paged} did not page on ${FROM}`);
   });
 
   it('says plainly when the day has not arrived yet', async () => {
@@ -427,6 +451,10 @@ describe('help, version and stray arguments', () => {
     [['help', 'nope'], 'unknown command "nope"'],
     [['channels', 'history', 'nobody'], 'no channel nobody in the registry'],
     [['channels', 'mute', 'nobody', '--reason', 'migration'], 'no channel nobody in the registry'],
+    [
+      ['feedback', 'push_0001', '--date', '2026-10-01', '--verdict', 'maybe'],
+      '--verdict: expected one of confirmed, false-alarm, expected',
+    ],
     [
       ['backfill', '--input', 'x.csv', '--from', FROM, '--to', END, '--out', '/no-such-folder/f.jsonl'],
       '--out: the folder /no-such-folder does not exist',

@@ -164,3 +164,31 @@ describe('detectDay: looks, and days it cannot judge', () => {
     expect((await fresh.store.run(day))?.digestSentAt).toBeUndefined();
   });
 });
+
+describe('detectDay: an incident the team closed is not paged again', () => {
+  it('holds the outage on t when its page on t-1 was judged a false alarm, and pages it when it was confirmed', async () => {
+    // Prepare: t-1 paged; the team's verdict on it
+    const verdictsOn = (verdict: 'false-alarm' | 'confirmed') => ({
+      verdicts: async () => [
+        { channelId: OUTAGE, day: addDays(LAST, -1), verdict, by: 'kim', at: '2026-09-10T01:00:00.000Z' },
+      ],
+    });
+    // t on its own (t-1 never notified), so only the verdict decides whether t pages
+    const run = (verdict: 'false-alarm' | 'confirmed') =>
+      detectDay(
+        { day: LAST, profile: 'default', config, send: false },
+        { ...ports(capturingSink()), feedback: verdictsOn(verdict) },
+      );
+
+    // Act
+    const closed = await run('false-alarm');
+    const confirmed = await run('confirmed');
+
+    // Assess
+    const outage = (result: Awaited<ReturnType<typeof run>>) =>
+      result.findings.filter((f) => f.channelId === OUTAGE && f.date === LAST);
+    expect(outage(closed).some((f) => f.alert)).toBe(false);
+    expect(outage(closed).some((f) => f.code === 'closed_by_feedback')).toBe(true);
+    expect(outage(confirmed).some((f) => f.code === 'closed_by_feedback')).toBe(false);
+  });
+});

@@ -4,12 +4,15 @@ import {
   type BatchWriteCommandInput,
   type DynamoDBDocumentClient,
   GetCommand,
+  PutCommand,
   QueryCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
+import type { Feedback } from '#shared/domain/feedback.ts';
 import type { JudgedFinding } from '#shared/domain/finding.ts';
 import type { DigestKind, RunRecord } from '#shared/domain/run-record.ts';
 import { StoreUnavailableError } from '#shared/errors.ts';
+import type { FeedbackStore } from '#shared/ports/feedback-store.ts';
 import type { FindingStore } from '#shared/ports/finding-store.ts';
 import { addDays, daysInRange, type IsoDay, seoulInstant } from '#shared/time/seoul.ts';
 import { KEY, TTL_ATTRIBUTE } from './tables.ts';
@@ -304,4 +307,76 @@ function storable(value: number): number | string {
 
 function describe(error: unknown): string {
   return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+}
+
+const FEEDBACK_PREFIX = 'FEEDBACK#';
+
+/**
+ * The team's verdicts in the findings table, beside the findings of their day (`DAY#<day>`,
+ * `FEEDBACK#<channel>`), kept as long as the day's findings.
+ */
+export function createDynamoFeedbackStore(options: {
+  documentClient: DynamoDBDocumentClient;
+  tableName: string;
+}): FeedbackStore {
+  const { documentClient, tableName } = options;
+  const guarded = async <T>(what: string, send: () => Promise<T>): Promise<T> => {
+    try {
+      return await send();
+    } catch (error) {
+      throw new StoreUnavailableError(
+        `DynamoDB table ${tableName}: ${what} failed: ${(error as Error).message}`,
+        {
+          cause: error,
+        },
+      );
+    }
+  };
+  return {
+    async record(feedback) {
+      await guarded(`recording feedback on ${feedback.channelId} ${feedback.day}`, () =>
+        documentClient.send(
+          new PutCommand({
+            TableName: tableName,
+            Item: {
+              [KEY.pk]: dayKey(feedback.day),
+              [KEY.sk]: `${FEEDBACK_PREFIX}${feedback.channelId}`,
+              [TTL_ATTRIBUTE]: expiresAtFor(feedback.day),
+              ...feedback,
+            },
+          }),
+        ),
+      );
+    },
+    async verdicts(range) {
+      const out: Feedback[] = [];
+      for (const day of daysInRange(range.from, range.to)) {
+        let ExclusiveStartKey: Record<string, unknown> | undefined;
+        do {
+          const page = await guarded(`reading feedback of ${day}`, () =>
+            documentClient.send(
+              new QueryCommand({
+                TableName: tableName,
+                KeyConditionExpression: '#pk = :pk AND begins_with(#sk, :feedback)',
+                ExpressionAttributeNames: { '#pk': KEY.pk, '#sk': KEY.sk },
+                ExpressionAttributeValues: { ':pk': dayKey(day), ':feedback': FEEDBACK_PREFIX },
+                ExclusiveStartKey,
+              }),
+            ),
+          );
+          for (const item of page.Items ?? [])
+            out.push({
+              channelId: String(item.channelId),
+              day: String(item.day),
+              verdict: item.verdict as Feedback['verdict'],
+              ...(typeof item.note === 'string' ? { note: item.note } : {}),
+              by: String(item.by),
+              at: String(item.at),
+            });
+          ExclusiveStartKey = page.LastEvaluatedKey;
+        } while (ExclusiveStartKey);
+      }
+      return out;
+    },
+  };
 }

@@ -55,6 +55,8 @@ export interface JudgeFindingsInput {
    * records). An incident groups only with those. Left out, every earlier day counts (as in a backfill).
    */
   notified?: ReadonlySet<number>;
+  /** Per channel, the day numbers whose alert the team closed (a false alarm, or expected). */
+  closed?: ReadonlyMap<string, ReadonlySet<number>>;
 }
 
 const PAGING_RULES = new Set(['ma_ratio', 'zscore', 'robust_ratio', 'decline']);
@@ -280,12 +282,20 @@ function judgeDefault(input: JudgeFindingsInput, from: number, to: number): Judg
       }
       holdMutedDays(channel, facts);
     }
-    place(groupIncidents(channel, from, config, input.notified));
+    place(groupIncidents(channel, from, config, input.notified, input.closed?.get(series.channelId)));
   }
   // Findings of channels the metrics no longer hold.
   for (const channel of byChannel.values()) {
     channel.verdicts = channel.findings.map(withoutEvidence);
-    place(groupIncidents(channel, from, config, input.notified));
+    place(
+      groupIncidents(
+        channel,
+        from,
+        config,
+        input.notified,
+        input.closed?.get(channel.findings[0]?.channelId ?? ''),
+      ),
+    );
   }
   const out: JudgedFinding[] = [];
   for (const j of judged) if (j) out.push(j);

@@ -126,6 +126,8 @@ export function reasonSentence(verdict: Pick<Verdict, 'code' | 'figures' | 'down
       return 'grouped: same incident';
     case 'same_page':
       return 'same page as another finding';
+    case 'closed_by_feedback':
+      return 'the team closed this incident (false alarm or expected): not paged again';
   }
 }
 

@@ -7,7 +7,7 @@ import type { AlertPolicyConfig } from '#shared/domain/alert-policy/config.ts';
 import type { JudgedFinding, ReasonCode } from '#shared/domain/finding.ts';
 import { isoDay } from '#shared/time/seoul.ts';
 import { severityRank } from '../severity.ts';
-import { reasonText } from '../verdict.ts';
+import { hold, reasonText } from '../verdict.ts';
 import type { ChannelFindings } from './baseline-pages.ts';
 
 /** A judged finding and its place in the rule run's findings (-1: the policy's own `baseline` finding). */
@@ -21,6 +21,8 @@ interface PastDay {
   rank: number;
   impact: number;
   silent: boolean;
+  /** The team closed the incident (a false alarm, or expected) on this day or before it. */
+  closed: boolean;
 }
 
 /**
@@ -32,6 +34,7 @@ export function groupIncidents(
   from: number,
   config: AlertPolicyConfig,
   notified?: ReadonlySet<number>,
+  closedDays?: ReadonlySet<number>,
 ): Placed[] {
   const { findings, days, places, verdicts } = channel;
   const out: Placed[] = [];
@@ -53,6 +56,7 @@ export function groupIncidents(
       if (verdicts[k]!.qualifies && (carrier < 0 || verdicts[k]!.strength > verdicts[carrier]!.strength))
         carrier = k;
     let pageReason: string | undefined;
+    let closed = false;
     // A past day nobody heard of opens no incident: an outage still going on pages today.
     if (carrier >= 0 && d < from && notified && !notified.has(d)) carrier = -1;
     if (carrier >= 0) {
@@ -62,10 +66,15 @@ export function groupIncidents(
         rank: severityRank(verdict.severity),
         impact: verdict.impact ?? 0,
         silent: verdict.silent,
+        closed: false,
       };
       const week = recent[findings[carrier]!.direction];
       while (week.length > 0 && week[0]!.day < d - config.incident.regroupDays) week.shift();
-      if (week.length > 0) {
+      // An incident the team closed is not paged again while it lasts.
+      closed = closedDays?.has(d) === true || week.some((past) => past.closed);
+      today.closed = closed;
+      if (closed) seenOn = week.length ? week[week.length - 1]!.day : d;
+      else if (week.length > 0) {
         seenOn = week[week.length - 1]!.day;
         if (worse(today, week))
           pageReason = `worsened: ${reasonText(verdict)} (incident seen ${isoDay(seenOn)})`;
@@ -80,7 +89,10 @@ export function groupIncidents(
       let reason: string;
       if (pages) reason = pageReason!;
       else if (!verdict.qualifies) reason = reasonText(verdict);
-      else if (k === carrier) {
+      else if (k === carrier && closed) {
+        code = 'closed_by_feedback';
+        reason = reasonText(hold('closed_by_feedback'));
+      } else if (k === carrier) {
         code = 'grouped';
         reason = `grouped: same incident as ${isoDay(seenOn)}`;
       } else {

@@ -1,0 +1,91 @@
+import { type Feedback, VERDICTS, type VerdictName } from '#shared/domain/feedback.ts';
+import { UsageError } from '#shared/errors.ts';
+import { seoulDay } from '#shared/time/seoul.ts';
+import { openLocalStores } from '../local-wiring.ts';
+import { actor } from './channels.ts';
+import type { Command } from './command.ts';
+import { dayFlag, requiredDayFlag, stringFlag } from './options.ts';
+
+const USAGE =
+  'crm-guard feedback CHANNEL --date YYYY-MM-DD --verdict confirmed|false-alarm|expected [--note TEXT] [--change] [--snooze-until YYYY-MM-DD] [--by NAME] [--data DIR]';
+
+const command: Command = {
+  name: 'feedback',
+  positionals: 1,
+  example: "crm-guard feedback push_0042 --date 2026-11-30 --verdict expected --note 'new schedule' --change",
+  summary:
+    "Record the team's verdict on an alert: confirmed, false-alarm or expected (which closes the incident).",
+  usage: USAGE,
+  options: {
+    date: { type: 'string' },
+    verdict: { type: 'string' },
+    note: { type: 'string' },
+    change: { type: 'boolean' },
+    'snooze-until': { type: 'string' },
+    by: { type: 'string' },
+    data: { type: 'string' },
+  },
+  async run(values, positionals) {
+    const channelId = positionals[0];
+    if (!channelId) throw new UsageError(`feedback needs a channel id; usage: ${USAGE}`);
+    const day = requiredDayFlag(values, 'date');
+    const verdict = stringFlag(values, 'verdict');
+    if (!verdict || !(VERDICTS as readonly string[]).includes(verdict))
+      throw new UsageError(`--verdict: expected one of ${VERDICTS.join(', ')}`);
+    const snoozeUntil = dayFlag(values, 'snooze-until');
+    if ((values.change || snoozeUntil) && verdict !== 'expected')
+      throw new UsageError('--change and --snooze-until go with --verdict expected');
+    const note = stringFlag(values, 'note')?.trim();
+    const by = actor(values);
+    const at = new Date();
+    const local = await openLocalStores(stringFlag(values, 'data'));
+    try {
+      if (!(await local.registry.get(channelId)))
+        throw new UsageError(`no channel ${channelId} in the registry: see crm-guard channels list`);
+      const stored = (await local.findings.findings({ from: day, to: day })).filter(
+        (finding) => finding.channelId === channelId && finding.alert,
+      );
+      if (stored.length === 0)
+        throw new UsageError(
+          `${channelId} did not page on ${day}: see crm-guard incidents --channel ${channelId}`,
+        );
+      const feedback: Feedback = {
+        channelId,
+        day,
+        verdict: verdict as VerdictName,
+        ...(note ? { note } : {}),
+        by,
+        at: at.toISOString(),
+      };
+      // The follow-ups first, the verdict last: a failure leaves no verdict without what it promised.
+      if (values.change)
+        await local.registry.recordReview(
+          { channelId, decision: 'redesign', note: note ?? 'expected (from feedback)', by, changeDay: day },
+          at,
+        );
+      if (snoozeUntil)
+        await local.registry.mute({
+          channelId,
+          from: seoulDay(at),
+          until: snoozeUntil,
+          reason: note ?? 'expected (from feedback)',
+          by,
+          at: at.toISOString(),
+        });
+      await local.feedback.record(feedback);
+      const closes = verdict === 'confirmed' ? '' : ': the incident is closed, it is not paged again';
+      const extra = [
+        values.change ? `a change recorded on ${day}` : '',
+        snoozeUntil ? `snoozed until ${snoozeUntil}` : '',
+      ]
+        .filter(Boolean)
+        .join(', ');
+      console.log(`${channelId} ${day}: ${verdict}${closes}${extra ? `; ${extra}` : ''}.`);
+      return 0;
+    } finally {
+      await local.close();
+    }
+  },
+};
+
+export default command;
