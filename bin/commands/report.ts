@@ -49,6 +49,7 @@ const command: Command = {
           metrics: local.metrics,
           findings: local.findings,
           registry: local.registry,
+          feedback: local.feedback,
           writer: createFolderReportWriter(out),
         },
         { day, locale: locale as Locale },

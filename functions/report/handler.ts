@@ -9,7 +9,10 @@ import { documentClient } from '#shared/adapters/aws/dynamodb.ts';
 import { s3Client } from '#shared/adapters/aws/s3.ts';
 import { snsClient } from '#shared/adapters/aws/sns.ts';
 import { createDynamoChannelRegistry } from '#shared/adapters/dynamo/channel-registry.ts';
-import { createDynamoFindingStore } from '#shared/adapters/dynamo/finding-store.ts';
+import {
+  createDynamoFeedbackStore,
+  createDynamoFindingStore,
+} from '#shared/adapters/dynamo/finding-store.ts';
 import { createS3ReportWriter } from '#shared/adapters/report-files/s3.ts';
 import { loadFunctionEnv } from '#shared/config/lambda-env.ts';
 import { parseConfig } from '#shared/config/load.ts';
@@ -59,6 +62,7 @@ export const report = createReportHandler(
     metrics: athenaMetricsSourceFromEnv(athenaClient, env),
     findings: createDynamoFindingStore({ documentClient, tableName: env.FINDINGS_TABLE }),
     registry: createDynamoChannelRegistry({ documentClient, tableName: env.CHANNELS_TABLE }),
+    feedback: createDynamoFeedbackStore({ documentClient, tableName: env.FINDINGS_TABLE }),
     writer: createS3ReportWriter({
       client: s3Client,
       bucket: env.REPORT_BUCKET,

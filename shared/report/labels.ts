@@ -48,6 +48,14 @@ const en = {
   changeImpactNote:
     'Equal windows before and from the change day (the change day counts as after), at most 14 days each. Lift CI: log ratio (Katz); difference CI: Wald; test: pooled two-proportion z-test, two-sided.',
   noChanges: 'No change recorded in the last 90 days.',
+  verdicts: "The team's verdicts",
+  verdictsNote:
+    'Precision as the team judged it: confirmed over confirmed and false alarms (crm-guard feedback).',
+  confirmed: 'Confirmed',
+  falseAlarm: 'False alarm',
+  expectedVerdict: 'Expected',
+  precision: 'Precision',
+  rule: 'Rule',
   muted: 'Muted channels',
   mutedNote: 'Their findings are recorded but page nobody while muted (crm-guard channels mute / unmute).',
   mutedFrom: 'From',
@@ -130,6 +138,13 @@ const ko: Labels = {
   changeImpactNote:
     '변경일 전후 같은 길이(최대 14일)의 기간 비교 (변경일은 이후에 포함). 상승률 CI: 로그 비(Katz), 차이 CI: Wald, 검정: 합동 비율 2-표본 z-검정(양측).',
   noChanges: '최근 90일간 기록된 변경이 없습니다.',
+  verdicts: '팀 판정',
+  verdictsNote: '팀이 판정한 정밀도: 확인 / (확인 + 오경보) (crm-guard feedback).',
+  confirmed: '확인',
+  falseAlarm: '오경보',
+  expectedVerdict: '예상됨',
+  precision: '정밀도',
+  rule: '규칙',
   muted: '알림을 끈 채널',
   mutedNote:
     '알림을 끈 동안 발견 사항은 기록되지만 누구에게도 알리지 않습니다 (crm-guard channels mute / unmute).',

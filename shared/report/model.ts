@@ -1,4 +1,5 @@
 import type { ChannelCategory } from '#shared/domain/channel-facts.ts';
+import type { TeamVerdicts } from '#shared/domain/feedback.ts';
 import type { Direction, MetricName, RuleName, Severity } from '#shared/domain/finding.ts';
 import type { ReviewDecisionName } from '#shared/domain/registry.ts';
 import type { IsoDay } from '#shared/time/seoul.ts';
@@ -146,6 +147,8 @@ export interface WeeklyReport {
   changeImpact: ChangeImpactRow[];
   /** Channels muted by their owners at some point of the week: who, why, until when. */
   muted: MutedRow[];
+  /** The team's verdicts on the week's pages: precision as they judged it, by rule and by channel. */
+  verdicts: TeamVerdicts;
   freshness: Freshness;
 }
 

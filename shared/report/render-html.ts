@@ -207,6 +207,23 @@ ${table(
 )}
 
 ${
+  report.verdicts.total.confirmed + report.verdicts.total.falseAlarm + report.verdicts.total.expected
+    ? `<h2>${esc(t.verdicts)} (${report.verdicts.total.confirmed + report.verdicts.total.falseAlarm + report.verdicts.total.expected})</h2>
+<p class="note">${esc(t.verdictsNote)} ${esc(t.precision)}: <b>${report.verdicts.total.precision === null ? '-' : f.pct(report.verdicts.total.precision)}</b></p>
+${table(
+  'verdicts',
+  [t.rule, t.confirmed, t.falseAlarm, t.expectedVerdict, t.precision],
+  [false, true, true, true, true],
+  report.verdicts.byRule.map(
+    (row) =>
+      `<tr><td>${esc(row.rule)}</td><td class="num">${row.confirmed}</td><td class="num">${row.falseAlarm}</td><td class="num">${row.expected}</td><td class="num">${row.precision === null ? '-' : f.pct(row.precision)}</td></tr>`,
+  ),
+  '-',
+)}`
+    : ''
+}
+
+${
   report.muted.length
     ? `<h2>${esc(t.muted)} (${report.muted.length})</h2>
 <p class="note">${esc(t.mutedNote)}</p>

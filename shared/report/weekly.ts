@@ -1,4 +1,5 @@
 import type { ChannelDayColumns } from '#shared/domain/channel-metrics.ts';
+import { type Feedback, teamVerdicts } from '#shared/domain/feedback.ts';
 import { type JudgedFinding, SEVERITY_ORDER } from '#shared/domain/finding.ts';
 import {
   type ChannelEntry,
@@ -77,6 +78,8 @@ export interface WeeklyReportInput {
   /** The detection run records of the week's days (absent: the run never happened). */
   runs: Map<IsoDay, RunRecord>;
   registry: RegistrySnapshot;
+  /** The team's verdicts on the week's pages (none when the run has no feedback store). */
+  feedback?: Feedback[];
   generatedAt: string;
   options?: Partial<WeeklyReportOptions>;
 }
@@ -348,6 +351,7 @@ export function assembleWeeklyReport(input: WeeklyReportInput): WeeklyReport {
     lowPerformers,
     reviewQueue,
     changeImpact,
+    verdicts: teamVerdicts(input.findings, input.feedback ?? []),
     // A mute that covers any day of the week, newest first.
     muted: input.registry.mutes
       .filter((mute) => mute.from <= day && (mute.until === undefined || mute.until >= weekDays[0]!))

@@ -2,6 +2,7 @@ import type { JudgedFinding } from '#shared/domain/finding.ts';
 import type { RunRecord } from '#shared/domain/run-record.ts';
 import type { AlertSink } from '#shared/ports/alert-sink.ts';
 import type { ChannelRegistry } from '#shared/ports/channel-registry.ts';
+import type { FeedbackStore } from '#shared/ports/feedback-store.ts';
 import type { FindingStore } from '#shared/ports/finding-store.ts';
 import type { MetricsSource } from '#shared/ports/metrics-source.ts';
 import { weeklyReportDigest } from '#shared/report/digest.ts';
@@ -23,6 +24,8 @@ export interface BuildReportPorts {
   writer: ReportWriter;
   /** When given, the digest with the report's link goes out here (SNS in AWS). */
   alerts?: AlertSink;
+  /** The team's verdicts, for the report's precision as they judged it. */
+  feedback?: Pick<FeedbackStore, 'verdicts'>;
 }
 
 export interface BuildReportRequest {
@@ -51,11 +54,12 @@ export async function buildReport(
   const range = reportReadRange(request.day, { ...DEFAULT_REPORT_OPTIONS, ...request.options });
   const weekFrom = addDays(request.day, -6);
   const weekDays = Array.from({ length: 7 }, (_, k) => addDays(weekFrom, k));
-  const [columns, findings, registry, runs] = await Promise.all([
+  const [columns, findings, registry, runs, feedback] = await Promise.all([
     ports.metrics.readChannelDays(range),
     ports.findings.findings({ from: weekFrom, to: request.day }),
     ports.registry.snapshot(),
     Promise.all(weekDays.map((day) => ports.findings.run(day))),
+    ports.feedback?.verdicts({ from: weekFrom, to: request.day }) ?? Promise.resolve([]),
   ]);
   const report = assembleWeeklyReport({
     day: request.day,
@@ -63,6 +67,7 @@ export async function buildReport(
     findings: findings as JudgedFinding[],
     runs: new Map(runs.filter((run): run is RunRecord => run !== undefined).map((run) => [run.day, run])),
     registry,
+    feedback,
     generatedAt: now.toISOString(),
     options: request.options,
   });

@@ -228,6 +228,46 @@ describe('assembleWeeklyReport', () => {
     expect(html).toContain('until unmuted');
   });
 
+  it("counts the team's verdicts on the week's pages: precision by rule and by channel", () => {
+    // Prepare: payment-done paged on 10-30 and 10-31 (ma_ratio); the team judged both, and a day with no page
+    const range = reportReadRange(DAY);
+    const given = (
+      day: string,
+      verdict: 'confirmed' | 'false-alarm' | 'expected',
+      channelId = 'payment-done',
+    ) => ({
+      channelId,
+      day,
+      verdict,
+      by: 'kim',
+      at: `${day}T03:00:00.000Z`,
+    });
+
+    // Act
+    const report = assembleWeeklyReport({
+      day: DAY,
+      columns: makeColumns(scenarioChannels(), range.from, range.to),
+      findings: scenarioFindings(),
+      runs: new Map(scenarioRuns().map((run) => [run.day, run])),
+      registry: scenarioRegistry(),
+      feedback: [
+        given('2026-10-30', 'confirmed'),
+        given('2026-10-31', 'false-alarm'),
+        given('2026-10-29', 'false-alarm', 'rent-refund'),
+      ],
+      generatedAt: '2026-11-02T00:30:00.000Z',
+    });
+    const html = renderHtml(report, 'en');
+
+    // Assess
+    expect(report.verdicts.total).toEqual({ confirmed: 1, falseAlarm: 1, expected: 0, precision: 0.5 });
+    expect(report.verdicts.byRule).toEqual([
+      { rule: 'ma_ratio', confirmed: 1, falseAlarm: 1, expected: 0, precision: 0.5 },
+    ]);
+    expect(report.verdicts.byChannel.map((row) => row.channelId)).toEqual(['payment-done']);
+    expect(html).toMatch(/The team(&#39;|')s verdicts \(2\)/);
+  });
+
   it('renders the same tables as CSV and JSON', () => {
     // Prepare
     const report = build();
