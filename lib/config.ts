@@ -120,6 +120,23 @@ export const environmentSchema = z
         gateUnavailablePercent: z.number().min(0).max(100).default(5),
       })
       .strict(),
+    /**
+     * The digest in chat through AWS Chatbot, opt-in: a Slack workspace and channel (the workspace
+     * authorised once in the Chatbot console), or a Microsoft Teams team and channel.
+     */
+    chat: z
+      .object({
+        slack: z
+          .object({ workspaceId: z.string().min(1), channelId: z.string().min(1) })
+          .strict()
+          .optional(),
+        teams: z
+          .object({ tenantId: z.string().min(1), teamId: z.string().min(1), channelId: z.string().min(1) })
+          .strict()
+          .optional(),
+      })
+      .strict()
+      .optional(),
     logRetentionDays: z
       .number()
       .int()

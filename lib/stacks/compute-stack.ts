@@ -9,6 +9,7 @@ import { FUNCTION_ENV_NAMES } from '#shared/config/lambda-env.ts';
 import { METRICS_NAMESPACE, SERVICE_NAMES } from '#shared/telemetry.ts';
 import type { DeployConfig } from '../config.ts';
 import { grantAthena, grantPublishAlerts } from '../constructs/athena-access.ts';
+import { defineChat } from '../constructs/chat.ts';
 import { defineFunction, type FunctionSpec } from '../constructs/function.ts';
 import { defineGateApi } from '../constructs/gate-api.ts';
 import { defineMonitoring } from '../constructs/monitoring.ts';
@@ -158,6 +159,7 @@ export class ComputeStack extends Stack {
 
     defineSchedules(this, config, { detect, report, tierRefresh }, this.deadLetterQueue);
     this.gateApi = defineGateApi(this, config, gate);
+    defineChat(this, config, data.alertsTopic);
     defineMonitoring(this, config, data, {
       functions: this.functions,
       deadLetterQueue: this.deadLetterQueue,

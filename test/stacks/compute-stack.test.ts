@@ -183,6 +183,30 @@ describe('compute stack (dev, as cdk.json ships it)', () => {
     });
   });
 
+  it('sends the alerts topic to Slack and Teams through AWS Chatbot only when chat is configured', () => {
+    // Prepare
+    const dev = cdkJsonContext()[contextKey('dev')] as CfnJson;
+    const chat = {
+      slack: { workspaceId: 'T0123ABCD', channelId: 'C0456EFGH' },
+      teams: { tenantId: 'tenant-1', teamId: 'team-1', channelId: 'channel-1' },
+    };
+
+    // Act
+    const withChat = synthApp({ [contextKey('dev')]: { ...dev, chat } }).computeTemplate;
+
+    // Assess
+    template.resourceCountIs('AWS::Chatbot::SlackChannelConfiguration', 0);
+    withChat.hasResourceProperties('AWS::Chatbot::SlackChannelConfiguration', {
+      SlackWorkspaceId: 'T0123ABCD',
+      SlackChannelId: 'C0456EFGH',
+      SnsTopicArns: [{ 'Fn::ImportValue': Match.stringLikeRegexp('AlertsTopic') }],
+    });
+    withChat.hasResourceProperties('AWS::Chatbot::MicrosoftTeamsChannelConfiguration', {
+      TeamsTenantId: 'tenant-1',
+      SnsTopicArns: [{ 'Fn::ImportValue': Match.stringLikeRegexp('AlertsTopic') }],
+    });
+  });
+
   it.each([
     ['account-role-exists', 0],
     ['set-account-role', 1],

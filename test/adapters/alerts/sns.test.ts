@@ -45,7 +45,7 @@ beforeEach(() => {
 });
 
 describe('SNS alert sink', () => {
-  it('publishes one plain-text message with the severity attribute', async () => {
+  it('publishes the text to e-mail and the same lines as a chat notification, with the severity attribute', async () => {
     // Prepare
     const sink = createSnsAlertSink({ client: new SNSClient({ region: 'ap-northeast-2' }), topicArn: TOPIC });
 
@@ -56,8 +56,21 @@ describe('SNS alert sink', () => {
     expect(sns).toHaveReceivedCommandExactlyOnceWith(PublishCommand, {
       TopicArn: TOPIC,
       Subject: 'crm-guard 2026-11-21: 2 channel alerts (1 critical, 1 high)',
-      Message: digest().text,
+      MessageStructure: 'json',
       MessageAttributes: { severity: { DataType: 'String', StringValue: 'critical' } },
+    });
+    const byProtocol = JSON.parse(sns.commandCalls(PublishCommand)[0]!.args[0].input.Message!);
+    expect(byProtocol.default).toBe(digest().text);
+    // AWS Chatbot (Slack, Teams, Chime) subscribes over HTTPS and reads a custom notification.
+    expect(JSON.parse(byProtocol.https)).toEqual({
+      version: '1.0',
+      source: 'custom',
+      content: {
+        textType: 'client-markdown',
+        title: 'crm-guard 2026-11-21: 2 channel alerts (1 critical, 1 high)',
+        description: digest().text,
+      },
+      metadata: { additionalContext: { severity: 'critical' } },
     });
   });
 
@@ -87,9 +100,12 @@ describe('SNS alert sink', () => {
 
     // Assess
     const input = sns.commandCalls(PublishCommand)[0]!.args[0].input;
-    const message = input.Message ?? '';
+    const message = JSON.parse(input.Message ?? '{}').default as string;
+    const chat = JSON.parse(JSON.parse(input.Message ?? '{}').https as string);
+    expect(chat.content.description.length).toBeLessThanOrEqual(7_600);
+    expect(chat.content.description).toMatch(/… the rest is in the e-mail\.$/);
     const payload =
-      Buffer.byteLength(message, 'utf8') +
+      Buffer.byteLength(input.Message ?? '', 'utf8') +
       Buffer.byteLength(input.Subject ?? '', 'utf8') +
       'severity'.length +
       'String'.length +
