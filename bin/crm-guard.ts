@@ -43,7 +43,7 @@ async function help(): Promise<string> {
     'Commands:',
     ...commands.map((command) => `  ${command.name.padEnd(width)}  ${command.summary}`),
     '',
-    'Options: --help, --version',
+    'Options: --help, --version; --stack ENV (or CRM_GUARD_STACK) runs a command against a deployed environment',
   ].join('\n');
 }
 
@@ -64,7 +64,19 @@ const isCommand = (name: string): name is (typeof COMMANDS)[number] =>
 async function main(argv: string[]): Promise<number> {
   // Node keeps the compiled commands (TypeScript stripped) in its temp folder: a second run starts faster.
   enableCompileCache();
-  const [name, ...rest] = argv;
+  const [name, ...args] = argv;
+  // `--stack ENV` works on every command: the tables and functions of a deployed environment.
+  const rest: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!;
+    if (arg === '--stack') {
+      const env = args[++i];
+      if (!env || env.startsWith('--'))
+        throw new UsageError('--stack needs an environment name (dev, prod, ...)');
+      process.env.CRM_GUARD_STACK = env;
+    } else if (arg.startsWith('--stack=')) process.env.CRM_GUARD_STACK = arg.slice('--stack='.length);
+    else rest.push(arg);
+  }
   if (name === '--version' || name === '-v') {
     console.log(version());
     return 0;

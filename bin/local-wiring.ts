@@ -15,6 +15,7 @@ import type { FindingStore } from '#shared/ports/finding-store.ts';
 import type { GateStore } from '#shared/ports/gate-store.ts';
 import type { MetricsSource } from '#shared/ports/metrics-source.ts';
 import type { DetectDayPorts } from '#shared/use-cases/detect-day.ts';
+import { openStackStores, stackEnvironment } from './stack-wiring.ts';
 
 /**
  * The embedded default's wiring, in one place for every command: the three tables in dynalite on
@@ -22,14 +23,28 @@ import type { DetectDayPorts } from '#shared/use-cases/detect-day.ts';
  * folder or a CSV, and digests appended to `alerts.jsonl` (the commands print them as a table).
  */
 
-export interface LocalStores {
-  dynamo: EmbeddedDynamo;
+/** The tables a command reads and writes, wherever they are. */
+export interface Stores {
   findings: FindingStore;
   feedback: FeedbackStore;
   registry: ChannelRegistry;
   gate: GateStore;
-  paths: ReturnType<typeof localPaths>;
   close(): Promise<void>;
+}
+
+export interface LocalStores extends Stores {
+  dynamo: EmbeddedDynamo;
+  paths: ReturnType<typeof localPaths>;
+}
+
+/**
+ * The tables of a deployed environment when `--stack` or CRM_GUARD_STACK names one, else the local
+ * ones under the data folder: the commands that read and write state work the same in both.
+ */
+export async function openStores(dataFlag: string | undefined): Promise<Stores> {
+  const stack = stackEnvironment();
+  if (stack) return openStackStores(stack);
+  return openLocalStores(dataFlag);
 }
 
 /** The local tables. Close them when done: dynalite holds its folder for one process at a time. */

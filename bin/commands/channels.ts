@@ -6,7 +6,7 @@ import { SCHEDULE_SYNTAX } from '#shared/domain/schedule.ts';
 import { InputError, UsageError } from '#shared/errors.ts';
 import type { ChannelRegistry } from '#shared/ports/channel-registry.ts';
 import { seoulDay } from '#shared/time/seoul.ts';
-import { openLocalStores } from '../local-wiring.ts';
+import { openStores } from '../local-wiring.ts';
 import { formatTable } from './alert-table.ts';
 import type { Command, CommandValues } from './command.ts';
 import { dayFlag, stringFlag } from './options.ts';
@@ -182,7 +182,7 @@ const command: Command = {
       }
       imported = parseRegistryCsv(text, target!);
     }
-    const { registry, close } = await openLocalStores(values.data as string | undefined);
+    const { registry, close } = await openStores(values.data as string | undefined);
     try {
       if (action === 'list') return await list(registry, values);
       if (action === 'set') return await set(registry, target!, values);

@@ -3,6 +3,7 @@ import { loadCrmGuardConfig } from '#shared/config/crm-guard-config.ts';
 import { seoulYesterday } from '#shared/time/seoul.ts';
 import { detectDay } from '#shared/use-cases/detect-day.ts';
 import { openLocalDetection } from '../local-wiring.ts';
+import { openStackStores, stackEnvironment } from '../stack-wiring.ts';
 import { alertTable } from './alert-table.ts';
 import type { Command } from './command.ts';
 import { commonOptions, dataDirFlag, dayFlag, inputFlag, profileFlag, stringFlag } from './options.ts';
@@ -79,6 +80,21 @@ const detect: Command = {
     'crm-guard detect [--date YYYY-MM-DD] [--input PATH] [--profile default|seed] [--send] [--config FILE] [--data DIR]',
   options: { ...commonOptions, date: { type: 'string' }, send: { type: 'boolean' } },
   async run(values) {
+    const stack = stackEnvironment();
+    if (stack) {
+      // In AWS the detect function reads the lake through Athena: the CLI asks it to run the day.
+      const stores = await openStackStores(stack);
+      const day = dayFlag(values, 'date') ?? seoulYesterday(new Date());
+      const result = (await stores.invoke('detect', {
+        day,
+        ...(values.profile ? { profile: profileFlag(values) } : {}),
+      })) as { day: string; channelsJudged: number; findings: number; alerts: number; digestSent: boolean };
+      console.log(
+        `crm-guard detect ${result.day} in ${stack}: ${result.channelsJudged} channels judged, ${result.findings} findings, ` +
+          `${result.alerts} paging; digest ${result.digestSent ? 'sent' : 'not sent (already sent, or nothing to send)'}.`,
+      );
+      return 0;
+    }
     const dataDir = dataDirFlag(values);
     return runDetect({
       day: dayFlag(values, 'date') ?? seoulYesterday(new Date()),

@@ -1,7 +1,7 @@
 import { type Feedback, VERDICTS, type VerdictName } from '#shared/domain/feedback.ts';
 import { UsageError } from '#shared/errors.ts';
 import { seoulDay } from '#shared/time/seoul.ts';
-import { openLocalStores } from '../local-wiring.ts';
+import { openStores } from '../local-wiring.ts';
 import { actor } from './channels.ts';
 import type { Command } from './command.ts';
 import { dayFlag, requiredDayFlag, stringFlag } from './options.ts';
@@ -38,7 +38,7 @@ const command: Command = {
     const note = stringFlag(values, 'note')?.trim();
     const by = actor(values);
     const at = new Date();
-    const local = await openLocalStores(stringFlag(values, 'data'));
+    const local = await openStores(stringFlag(values, 'data'));
     try {
       if (!(await local.registry.get(channelId)))
         throw new UsageError(`no channel ${channelId} in the registry: see crm-guard channels list`);

@@ -1,7 +1,7 @@
 import { loadCrmGuardConfig } from '#shared/config/crm-guard-config.ts';
 import { incidentsOf } from '#shared/domain/incidents.ts';
 import { addDays, seoulYesterday } from '#shared/time/seoul.ts';
-import { openLocalStores } from '../local-wiring.ts';
+import { openStores } from '../local-wiring.ts';
 import { formatTable } from './alert-table.ts';
 import type { Command } from './command.ts';
 import { dayFlag, stringFlag } from './options.ts';
@@ -27,7 +27,7 @@ const command: Command = {
     const channel = stringFlag(values, 'channel');
     // An incident may pause as long as the policy groups it (`alertPolicy.incident.regroupDays`).
     const { regroupDays } = loadCrmGuardConfig(stringFlag(values, 'config')).alertPolicy.incident;
-    const { findings, feedback, close } = await openLocalStores(stringFlag(values, 'data'));
+    const { findings, feedback, close } = await openStores(stringFlag(values, 'data'));
     try {
       const stored = await findings.findings({ from, to });
       const incidents = incidentsOf(

@@ -6,8 +6,9 @@ import { LOCALES, type Locale } from '#shared/report/labels.ts';
 import { isIsoDay } from '#shared/time/seoul.ts';
 import { buildReport } from '#shared/use-cases/build-report.ts';
 import { openLocalLake } from '../local-wiring.ts';
+import { openStackStores, stackEnvironment } from '../stack-wiring.ts';
 import type { Command } from './command.ts';
-import { outFlag } from './options.ts';
+import { dayFlag, outFlag, stringFlag } from './options.ts';
 
 const USAGE = 'crm-guard report [--date YYYY-MM-DD] [--input PATH] [--out DIR] [--locale ko|en] [--data DIR]';
 
@@ -24,6 +25,21 @@ const command: Command = {
     data: { type: 'string' },
   },
   async run(values) {
+    const stack = stackEnvironment();
+    if (stack) {
+      // In AWS the report function reads the lake and writes to S3: the CLI asks it to run the week.
+      const date = dayFlag(values, 'date');
+      const locale = stringFlag(values, 'locale');
+      const result = (await (
+        await openStackStores(stack)
+      ).invoke('report', {
+        ...(date ? { day: date } : {}),
+        ...(locale ? { locale } : {}),
+      })) as { week: { from: string; to: string }; location: string; link?: string };
+      console.log(`Week ${result.week.from} ~ ${result.week.to} in ${stack}: ${result.location}`);
+      if (result.link) console.log(result.link);
+      return 0;
+    }
     const date = values.date as string | undefined;
     if (date !== undefined && !isIsoDay(date))
       throw new InputError('report', 'must be a calendar day YYYY-MM-DD', { field: '--date' });

@@ -1,6 +1,6 @@
 import { validateReviewInput } from '#shared/config/registry-input.ts';
 import { UsageError } from '#shared/errors.ts';
-import { openLocalStores } from '../local-wiring.ts';
+import { openStores } from '../local-wiring.ts';
 import { actor } from './channels.ts';
 import type { Command } from './command.ts';
 
@@ -33,7 +33,7 @@ const command: Command = {
       },
       'review',
     );
-    const { registry, close } = await openLocalStores(values.data as string | undefined);
+    const { registry, close } = await openStores(values.data as string | undefined);
     try {
       const recorded = await registry.recordReview(review, new Date());
       console.log(

@@ -5,7 +5,7 @@ import { UsageError } from '#shared/errors.ts';
 import { createGate } from '#shared/gate/gate.ts';
 import { seoulYesterday } from '#shared/time/seoul.ts';
 import { describeRefresh, refreshTiers } from '#shared/use-cases/refresh-tiers.ts';
-import { openLocalStores } from '../local-wiring.ts';
+import { openStores } from '../local-wiring.ts';
 import type { Command } from './command.ts';
 import { dataDirFlag, dayFlag, inputFlag, stringFlag } from './options.ts';
 import { policyFlag } from './serve.ts';
@@ -42,7 +42,7 @@ const tiers: Command = {
       console.log(JSON.stringify(policy, null, 2));
       return 0;
     }
-    const local = await openLocalStores(dataDir);
+    const local = await openStores(dataDir);
     try {
       const store = local.gate;
       if (action === 'show') {
