@@ -7,8 +7,10 @@ import {
   createDynamoFindingStore,
 } from '#shared/adapters/dynamo/finding-store.ts';
 import { createDynamoGateStore } from '#shared/adapters/dynamo/gate-store.ts';
+import { createHmacLinkSigner } from '#shared/adapters/links/hmac.ts';
 import { localPaths, resolveDataDir } from '#shared/adapters/local/data-dir.ts';
 import { lockFolder } from '#shared/adapters/local/folder-lock.ts';
+import { localSecret } from '#shared/adapters/local/secret-file.ts';
 import type { ChannelRegistry } from '#shared/ports/channel-registry.ts';
 import type { FeedbackStore } from '#shared/ports/feedback-store.ts';
 import type { FindingStore } from '#shared/ports/finding-store.ts';
@@ -96,6 +98,11 @@ export async function openLocalLake(
   };
 }
 
+/** Where the local digest's feedback links point: `crm-guard serve` on its default port, or CRM_GUARD_LINK_BASE. */
+export function localLinkBase(): string {
+  return process.env.CRM_GUARD_LINK_BASE ?? 'http://127.0.0.1:8787';
+}
+
 /** The daily job's ports on one machine. */
 export async function openLocalDetection(options: { input: string; dataDir: string }) {
   const local = await openLocalLake(options.dataDir, options.input);
@@ -105,6 +112,8 @@ export async function openLocalDetection(options: { input: string; dataDir: stri
     alerts: combineSinks(createJsonlAlertSink(local.paths.alertsJsonl)),
     registry: () => local.registry.snapshot(),
     feedback: local.feedback,
+    // The digest's one-click links open on `crm-guard serve` (its default port unless said otherwise).
+    links: { base: localLinkBase(), signer: createHmacLinkSigner(localSecret(local.paths.feedbackLinkKey)) },
   };
   return { ports, paths: local.paths, close: local.close };
 }

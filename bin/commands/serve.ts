@@ -2,9 +2,12 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import { createGateHandler } from '#functions/fatigue-gate/api.ts';
 import { policyFromJson } from '#functions/fatigue-gate/config.ts';
+import { createFeedbackPageHandler } from '#functions/feedback/api.ts';
 import { type EmbeddedDynamo, startEmbeddedDynamo } from '#shared/adapters/dynamo/embedded.ts';
+import { createDynamoFeedbackStore } from '#shared/adapters/dynamo/finding-store.ts';
 import { createDynamoGateStore } from '#shared/adapters/dynamo/gate-store.ts';
-import { startLoopbackServer } from '#shared/adapters/http/loopback-server.ts';
+import { type ProxyHandler, startLoopbackServer } from '#shared/adapters/http/loopback-server.ts';
+import { createHmacLinkSigner } from '#shared/adapters/links/hmac.ts';
 import { localPaths } from '#shared/adapters/local/data-dir.ts';
 import { lockFolder } from '#shared/adapters/local/folder-lock.ts';
 import { localSecret } from '#shared/adapters/local/secret-file.ts';
@@ -15,6 +18,8 @@ import { userIdPseudonym } from '#shared/gate/pseudonym.ts';
 import { METRICS_NAMESPACE, SERVICE_NAMES } from '#shared/telemetry.ts';
 import type { Command } from './command.ts';
 import { dataDirFlag, integerFlag, stringFlag } from './options.ts';
+
+const FEEDBACK_PATH = '/v1/feedback';
 
 export interface GateServerOptions {
   token: string;
@@ -32,6 +37,8 @@ export interface GateServerOptions {
   now?: () => Date;
   /** An embedded DynamoDB the caller owns (and closes); else one is started and closed with the server. */
   dynamo?: EmbeddedDynamo;
+  /** The key of the local digest's feedback links: with it, serve also answers `/v1/feedback`. */
+  linkKey?: string;
   /** Client timeouts of the HTTP server (defaults: 5 s for headers, 10 s for a request). */
   headersTimeoutMs?: number;
   requestTimeoutMs?: number;
@@ -73,19 +80,33 @@ export async function startGateServer(options: GateServerOptions): Promise<GateS
         messageId: request.messageId,
       }),
   });
-  const handler = createGateHandler({
+  const gateHandler = createGateHandler({
     gate,
     logger,
     metrics:
       options.metrics ?? new Metrics({ namespace: METRICS_NAMESPACE, serviceName: SERVICE_NAMES.gate }),
     ...(options.logUserId ? { logUserId: options.logUserId } : {}),
   });
+  // The digest's one-click feedback links open here too: the page records into the local findings table.
+  const feedbackPage = options.linkKey
+    ? createFeedbackPageHandler({
+        signer: createHmacLinkSigner(options.linkKey),
+        feedback: createDynamoFeedbackStore({
+          documentClient: dynamo.documentClient,
+          tableName: dynamo.tableNames.findings,
+        }),
+        ...(options.now ? { now: options.now } : {}),
+      })
+    : undefined;
+  const handler: ProxyHandler = (event, context) =>
+    feedbackPage && event.path === FEEDBACK_PATH ? feedbackPage(event) : gateHandler(event, context);
   let server: Awaited<ReturnType<typeof startLoopbackServer>>;
   try {
     server = await startLoopbackServer({
       handler,
       token: options.token,
       port: options.port ?? 0,
+      ...(feedbackPage ? { publicPaths: [FEEDBACK_PATH] } : {}),
       ...(options.headersTimeoutMs ? { headersTimeoutMs: options.headersTimeoutMs } : {}),
       ...(options.requestTimeoutMs ? { requestTimeoutMs: options.requestTimeoutMs } : {}),
     });
@@ -143,6 +164,7 @@ const serve: Command = {
       dynamoDir,
       policy,
       // As in the Lambda: a keyed hash unless GATE_LOG_USER_IDS=raw.
+      linkKey: localSecret(paths.feedbackLinkKey),
       ...(process.env.GATE_LOG_USER_IDS === 'raw'
         ? {}
         : { logUserId: userIdPseudonym(localSecret(paths.gateLogKey)) }),

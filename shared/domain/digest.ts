@@ -1,3 +1,4 @@
+import type { VerdictName } from '#shared/domain/feedback.ts';
 import { type JudgedFinding, SEVERITY_ORDER, type Severity } from '#shared/domain/finding.ts';
 import type { RunRecord } from '#shared/domain/run-record.ts';
 
@@ -95,7 +96,12 @@ function worseOf(a: Severity, b: Severity): Severity {
 export function buildDigest(
   run: RunRecord,
   findings: JudgedFinding[],
-  options: { findingsAt?: string; channels?: ChannelDirectory } = {},
+  options: {
+    findingsAt?: string;
+    channels?: ChannelDirectory;
+    /** One-click feedback links per paging channel, one a verdict. */
+    links?: ReadonlyMap<string, Readonly<Record<VerdictName, string>>>;
+  } = {},
 ): Digest {
   const alerts = rankAlerts(findings);
   const severity = worst(alerts);
@@ -140,6 +146,11 @@ export function buildDigest(
       lines.push(
         `- ${channelLabel(alert.channelId, options.channels)} [${alert.channelType}] ${alert.direction === 'down' ? 'DOWN' : 'UP'}: ${describeChange(alert)} (${RULE_LABEL[alert.rule]}${why})`,
       );
+      const links = options.links?.get(alert.channelId);
+      if (links)
+        lines.push(
+          `  was it real? confirmed ${links.confirmed} | false alarm ${links['false-alarm']} | expected ${links.expected}`,
+        );
     }
     lines.push('');
   }

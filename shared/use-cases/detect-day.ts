@@ -3,8 +3,9 @@ import { lateDays } from '#shared/domain/alert-policy/calendar.ts';
 import { judgeFindings, policyHistoryDays, policyLookbackDays } from '#shared/domain/alert-policy/index.ts';
 import type { ChannelDayColumns, ChannelMetrics } from '#shared/domain/channel-metrics.ts';
 import type { Digest } from '#shared/domain/digest.ts';
-import { buildDigest, type ChannelDirectory, plannedChanges } from '#shared/domain/digest.ts';
-import { closesIncident, type Feedback } from '#shared/domain/feedback.ts';
+import { buildDigest, type ChannelDirectory, plannedChanges, rankAlerts } from '#shared/domain/digest.ts';
+import { closesIncident, type Feedback, VERDICTS, type VerdictName } from '#shared/domain/feedback.ts';
+import { FEEDBACK_LINK_DAYS, feedbackLinkMessage, feedbackLinkUrl } from '#shared/domain/feedback-link.ts';
 import type { JudgedFinding } from '#shared/domain/finding.ts';
 import { channelFacts, type RegistrySnapshot } from '#shared/domain/registry.ts';
 import { configLookbackDays, runRules } from '#shared/domain/rules/index.ts';
@@ -14,6 +15,7 @@ import { OutOfRangeError } from '#shared/errors.ts';
 import type { AlertSink } from '#shared/ports/alert-sink.ts';
 import type { FeedbackStore } from '#shared/ports/feedback-store.ts';
 import type { FindingStore } from '#shared/ports/finding-store.ts';
+import type { LinkSigner } from '#shared/ports/link-signer.ts';
 import type { MetricsSource } from '#shared/ports/metrics-source.ts';
 import { addDays, dayNumber, daysInRange, type IsoDay, isoDay, seoulDay } from '#shared/time/seoul.ts';
 
@@ -28,6 +30,8 @@ export interface DetectDayPorts {
   registry?: () => Promise<RegistrySnapshot>;
   /** The team's verdicts: an incident they closed (false alarm, expected) is not paged again. */
   feedback?: Pick<FeedbackStore, 'verdicts'>;
+  /** One-click feedback links in the digest: where the feedback page is, and what signs the links. */
+  links?: { base: string; signer: LinkSigner };
   now?: () => Date;
 }
 
@@ -151,7 +155,12 @@ export async function detectDay(request: DetectDayRequest, ports: DetectDayPorts
   // alarm, it tells a day with nothing to page from a job that did not run.
   const quiet = run.alerts === 0 && plannedChanges(findings).length === 0;
   if (sentBefore !== undefined || (kind === 'full' && quiet && !config.digest.quietDay)) return result;
-  const digest = buildDigest(run, findings, { findingsAt: request.findingsAt, channels });
+  const links = ports.links ? await feedbackLinks(findings, day, now(), ports.links) : undefined;
+  const digest = buildDigest(run, findings, {
+    findingsAt: request.findingsAt,
+    channels,
+    ...(links ? { links } : {}),
+  });
   // Claim, then publish: two overlapping runs never both send; a failed publish gives the claim back.
   const sentAt = now().toISOString();
   if (!(await ports.store.claimDigest(day, sentAt, kind))) return { ...result, digestAlreadySent: true };
@@ -217,4 +226,33 @@ function closedDays(verdicts: Feedback[]): Map<string, Set<number>> {
     closed.set(feedback.channelId, days);
   }
   return closed;
+}
+
+/** Digest lines carry links for the worst pages only: a fleet-wide outage should not sign thousands. */
+const LINKED_ALERTS = 50;
+
+async function feedbackLinks(
+  findings: JudgedFinding[],
+  day: IsoDay,
+  now: Date,
+  links: { base: string; signer: LinkSigner },
+): Promise<Map<string, Record<VerdictName, string>>> {
+  const expires = Math.floor(now.getTime() / 1000) + FEEDBACK_LINK_DAYS * 86_400;
+  const channels = [...new Set(rankAlerts(findings).map((alert) => alert.channelId))].slice(0, LINKED_ALERTS);
+  const out = new Map<string, Record<VerdictName, string>>();
+  await Promise.all(
+    channels.map(async (channelId) => {
+      const signed = await Promise.all(
+        VERDICTS.map(async (verdict) => {
+          const claim = { channelId, day, verdict, expires };
+          return [
+            verdict,
+            feedbackLinkUrl(links.base, claim, await links.signer.sign(feedbackLinkMessage(claim))),
+          ];
+        }),
+      );
+      out.set(channelId, Object.fromEntries(signed) as Record<VerdictName, string>);
+    }),
+  );
+  return out;
 }

@@ -7,6 +7,8 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmbeddedDynamo } from '#shared/adapters/dynamo/embedded.ts';
+import { createHmacLinkSigner } from '#shared/adapters/links/hmac.ts';
+import { feedbackLinkMessage, feedbackLinkUrl } from '#shared/domain/feedback-link.ts';
 import { DEFAULT_POLICY } from '#shared/gate/default-policy.ts';
 import { type GateServer, startGateServer } from '../../bin/commands/serve.ts';
 import { adRequest, testNow } from './helpers.ts';
@@ -280,6 +282,51 @@ describe('crm-guard serve', () => {
     expect(run.status).toBe(2);
     expect(run.stderr.trim().split('\n')).toHaveLength(1);
     expect(run.stderr).toContain('CRM_GUARD_TOKEN');
+  });
+});
+
+describe("the local server answers the digest's feedback links without the token", () => {
+  it('opens the confirm page and records on its button; the gate routes still need the token', async () => {
+    // Prepare
+    const key = 'a-key-of-thirty-two-characters-x';
+    const local = await startGateServer({
+      token: TOKEN,
+      policy: DEFAULT_POLICY,
+      linkKey: key,
+      logger: new Logger({ logLevel: 'SILENT' }),
+      metrics: new Metrics({ namespace: 'crm-guard', serviceName: 'test' }),
+    });
+    const claim = {
+      channelId: 'push_1',
+      day: '2026-11-30',
+      verdict: 'expected' as const,
+      expires: Math.floor(Date.now() / 1000) + 3600,
+    };
+    const link = feedbackLinkUrl(
+      local.url,
+      claim,
+      await createHmacLinkSigner(key).sign(feedbackLinkMessage(claim)),
+    );
+
+    try {
+      // Act
+      const opened = await fetch(link);
+      const recorded = await fetch(link, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: 'by=Lee',
+      });
+      const gateWithoutToken = await fetch(`${local.url}/v1/decisions`, { method: 'POST', body: '{}' });
+
+      // Assess
+      expect(opened.status).toBe(200);
+      expect(await opened.text()).toContain('Record it');
+      expect(recorded.status).toBe(200);
+      expect(await recorded.text()).toContain('Recorded, thank you');
+      expect(gateWithoutToken.status).toBe(401);
+    } finally {
+      await local.close();
+    }
   });
 });
 

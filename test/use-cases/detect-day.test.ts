@@ -4,8 +4,10 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeChannelLake } from '#shared/adapters/duckdb/lake-writer.ts';
 import { openDuckDbMetrics } from '#shared/adapters/duckdb/metrics-source.ts';
+import { createHmacLinkSigner } from '#shared/adapters/links/hmac.ts';
 import { parseCrmGuardConfig } from '#shared/config/crm-guard-config.ts';
 import type { ChannelDayRow } from '#shared/domain/channel-metrics.ts';
+import { feedbackLinkMessage, readFeedbackLink } from '#shared/domain/feedback-link.ts';
 import type { JudgedFinding } from '#shared/domain/finding.ts';
 import type { RegistrySnapshot } from '#shared/domain/registry.ts';
 import type { ProfileName } from '#shared/domain/run-record.ts';
@@ -116,6 +118,33 @@ describe('detectDay on a DuckDB lake and the DynamoDB store (dynalite)', () => {
     ]);
     expect(quiet.run.digestSentAt).toBeDefined();
     expect(off.run.digestSentAt).toBeUndefined();
+  });
+
+  it('gives each page of the digest signed one-click links, one a verdict, that verify', async () => {
+    // Prepare
+    const signer = createHmacLinkSigner('a-key-of-thirty-two-characters-x');
+    const alerts = capturingSink();
+
+    // Act
+    await detectDay(
+      { day: LAST, profile: 'default', config },
+      ports(alerts, { links: { base: 'http://127.0.0.1:8787', signer } }),
+    );
+
+    // Assess
+    const line = alerts.sent[0]!.text.split('\n').find((text) => text.includes('was it real?'))!;
+    const urls = line.match(/http:\/\/\S+/g)!;
+    expect(urls).toHaveLength(3);
+    for (const url of urls) {
+      const link = readFeedbackLink(Object.fromEntries(new URL(url).searchParams));
+      expect(link.ok).toBe(true);
+      if (link.ok) expect(await signer.verify(feedbackLinkMessage(link.claim), link.signature)).toBe(true);
+    }
+    expect(urls.map((url) => new URL(url).searchParams.get('v'))).toEqual([
+      'confirmed',
+      'false-alarm',
+      'expected',
+    ]);
   });
 
   it('replaces the day on a re-run and sends no second digest', async () => {

@@ -27,6 +27,8 @@ export interface LoopbackServerOptions {
   requestTimeoutMs?: number;
   /** Open connections at most (default 512); more are refused until some close. */
   maxConnections?: number;
+  /** Paths open without the token: what authorises them is in the request itself (a signed link). */
+  publicPaths?: readonly string[];
 }
 
 export interface LoopbackServer {
@@ -154,7 +156,9 @@ export async function startLoopbackServer(options: LoopbackServerOptions): Promi
   // Timeouts are enforced on this tick (Node's default, 30 s, would let a stalled client sit that long).
   const server = createServer({ connectionsCheckingInterval: 1_000 }, async (request, response) => {
     try {
-      if (!bearerMatches(request.headers.authorization, expected)) {
+      const path = new URL(request.url ?? '/', `http://${HOST}`).pathname;
+      const open = options.publicPaths?.some((prefix) => path === prefix) ?? false;
+      if (!open && !bearerMatches(request.headers.authorization, expected)) {
         request.resume();
         sendProblem(response, 401, 'Unauthorized', 'send Authorization: Bearer <CRM_GUARD_TOKEN>', {
           'www-authenticate': 'Bearer',

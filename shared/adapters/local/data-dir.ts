@@ -16,4 +16,6 @@ export const localPaths = (dataDir: string) => ({
   reports: resolve(dataDir, 'reports'),
   /** The key of the user-id hash in the local gate's decision logs. */
   gateLogKey: resolve(dataDir, 'gate-log-key'),
+  /** The key that signs the local digest's one-click feedback links (`crm-guard serve` checks them). */
+  feedbackLinkKey: resolve(dataDir, 'feedback-link-key'),
 });

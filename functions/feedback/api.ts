@@ -1,0 +1,121 @@
+import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
+import type { VerdictName } from '#shared/domain/feedback.ts';
+import {
+  type FeedbackLinkClaim,
+  feedbackLinkMessage,
+  readFeedbackLink,
+} from '#shared/domain/feedback-link.ts';
+import type { FeedbackStore } from '#shared/ports/feedback-store.ts';
+import type { LinkSigner } from '#shared/ports/link-signer.ts';
+
+/**
+ * The one-click feedback page behind the digest's links (`GET /v1/feedback?...`): it checks the
+ * link's signature and expiry and asks to confirm with a button; only the button's POST records the
+ * verdict, so a mail scanner that opens every link never votes. No login: the signature is the key.
+ */
+
+export interface FeedbackPageDeps {
+  signer: LinkSigner;
+  feedback: Pick<FeedbackStore, 'record'>;
+  now?: () => Date;
+}
+
+const LABEL: Record<VerdictName, string> = {
+  confirmed: 'confirmed: a real incident',
+  'false-alarm': 'a false alarm: nothing was wrong',
+  expected: 'expected: a change we knew about',
+};
+
+const esc = (text: string) =>
+  text.replace(
+    /[&<>"']/g,
+    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!,
+  );
+
+function page(status: number, title: string, body: string): APIGatewayProxyResult {
+  return {
+    statusCode: status,
+    headers: {
+      'content-type': 'text/html; charset=utf-8',
+      'content-security-policy':
+        "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'",
+      'referrer-policy': 'no-referrer',
+      'cache-control': 'no-store',
+    },
+    body: `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${esc(title)}</title></head><body style="font:16px/1.5 system-ui,sans-serif;max-width:36rem;margin:3rem auto;padding:0 1rem"><h1 style="font-size:1.3rem">${esc(title)}</h1>${body}</body></html>`,
+  };
+}
+
+function formValues(event: APIGatewayProxyEvent): URLSearchParams {
+  const raw = event.body
+    ? event.isBase64Encoded
+      ? Buffer.from(event.body, 'base64').toString('utf8')
+      : event.body
+    : '';
+  return new URLSearchParams(raw);
+}
+
+export function createFeedbackPageHandler(deps: FeedbackPageDeps) {
+  const now = deps.now ?? (() => new Date());
+  const checked = async (
+    event: APIGatewayProxyEvent,
+  ): Promise<{ ok: true; claim: FeedbackLinkClaim } | { ok: false; result: APIGatewayProxyResult }> => {
+    const link = readFeedbackLink(event.queryStringParameters ?? {});
+    if (!link.ok)
+      return { ok: false, result: page(400, 'This link does not work', `<p>${esc(link.problem)}.</p>`) };
+    if (now().getTime() / 1000 > link.claim.expires)
+      return {
+        ok: false,
+        result: page(
+          410,
+          'This link has expired',
+          '<p>Give the verdict with <code>crm-guard feedback</code> instead.</p>',
+        ),
+      };
+    if (!(await deps.signer.verify(feedbackLinkMessage(link.claim), link.signature)))
+      return {
+        ok: false,
+        result: page(403, 'This link is not valid', '<p>It was altered or not made by crm-guard.</p>'),
+      };
+    return { ok: true, claim: link.claim };
+  };
+
+  return async (event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> => {
+    const method = (event.httpMethod ?? 'GET').toUpperCase();
+    if (method !== 'GET' && method !== 'POST')
+      return {
+        ...page(405, 'Not here', '<p>Open the link from the digest.</p>'),
+        headers: { allow: 'GET, POST' },
+      };
+    const link = await checked(event);
+    if (!link.ok) return link.result;
+    const { claim } = link;
+    const what = `${esc(claim.channelId)} on ${esc(claim.day)}`;
+    if (method === 'GET')
+      return page(
+        200,
+        `Record the alert on ${claim.channelId} as ${claim.verdict}?`,
+        `<p>The alert on <b>${what}</b> was <b>${esc(LABEL[claim.verdict])}</b>.</p>
+<form method="post"><p><label>Your name (optional) <input name="by" maxlength="100"></label></p>
+<p><label>Note (optional) <input name="note" maxlength="500" style="width:100%"></label></p>
+<p><button type="submit" style="font-size:1rem;padding:.5rem 1rem">Record it</button></p></form>
+<p style="color:#666">${claim.verdict === 'confirmed' ? '' : 'This closes the incident: it is not paged again while it lasts. '}Nothing is recorded until you press the button.</p>`,
+      );
+    const form = formValues(event);
+    const by = form.get('by')?.trim().slice(0, 100) || 'one-click link';
+    const note = form.get('note')?.trim().slice(0, 500);
+    await deps.feedback.record({
+      channelId: claim.channelId,
+      day: claim.day,
+      verdict: claim.verdict,
+      ...(note ? { note } : {}),
+      by,
+      at: now().toISOString(),
+    });
+    return page(
+      200,
+      'Recorded, thank you',
+      `<p>The alert on <b>${what}</b>: <b>${esc(LABEL[claim.verdict])}</b>.</p>`,
+    );
+  };
+}
