@@ -10,6 +10,7 @@ export const SERVICE_NAMES = {
   report: 'report',
   tierRefresh: 'tier-refresh',
   gate: 'fatigue-gate',
+  feedback: 'feedback',
 } as const;
 
 export const DETECT_METRICS = {

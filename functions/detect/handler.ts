@@ -8,12 +8,14 @@ import { createSnsAlertSink } from '#shared/adapters/alerts/sns.ts';
 import { athenaMetricsSourceFromEnv } from '#shared/adapters/athena/metrics-source.ts';
 import { athenaClient } from '#shared/adapters/aws/athena.ts';
 import { documentClient } from '#shared/adapters/aws/dynamodb.ts';
+import { kmsClient } from '#shared/adapters/aws/kms.ts';
 import { snsClient } from '#shared/adapters/aws/sns.ts';
 import { createDynamoChannelRegistry } from '#shared/adapters/dynamo/channel-registry.ts';
 import {
   createDynamoFeedbackStore,
   createDynamoFindingStore,
 } from '#shared/adapters/dynamo/finding-store.ts';
+import { createKmsLinkSigner } from '#shared/adapters/links/kms.ts';
 import { type CrmGuardConfig, parseCrmGuardConfig } from '#shared/config/crm-guard-config.ts';
 import { loadFunctionEnv } from '#shared/config/lambda-env.ts';
 import { parseConfig } from '#shared/config/load.ts';
@@ -76,6 +78,14 @@ export const handler = createDetectHandler(
     alerts: createSnsAlertSink({ client: snsClient, topicArn: env.ALERTS_TOPIC_ARN }),
     registry: () => registry.snapshot(),
     feedback: createDynamoFeedbackStore({ documentClient, tableName: env.FINDINGS_TABLE }),
+    ...(env.FEEDBACK_LINK_BASE && env.FEEDBACK_KEY_ID
+      ? {
+          links: {
+            base: env.FEEDBACK_LINK_BASE,
+            signer: createKmsLinkSigner({ client: kmsClient, keyId: env.FEEDBACK_KEY_ID }),
+          },
+        }
+      : {}),
   },
   {
     config: parseCrmGuardConfig(env.CRM_GUARD_CONFIG ?? {}, 'CRM_GUARD_CONFIG'),

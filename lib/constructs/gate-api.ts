@@ -10,7 +10,12 @@ import type { DeployConfig } from '../config.ts';
  * The gate's REST API: IAM (SigV4) on every route, the messaging stack's roles in its resource
  * policy, stage throttling, and API Gateway's own logs only when `gate.apiLogs` says so.
  */
-export function defineGateApi(scope: Construct, config: DeployConfig, gate: lambda.IFunction): apigw.RestApi {
+export function defineGateApi(
+  scope: Construct,
+  config: DeployConfig,
+  gate: lambda.IFunction,
+  feedback: lambda.IFunction,
+): apigw.RestApi {
   const callers = config.gate.callerRoleArns;
   // API Gateway's logs need the account's CloudWatch role: set here only when asked (it is
   // account-wide and outlives the stack), used when it exists, else no API logs at all.
@@ -64,6 +69,18 @@ export function defineGateApi(scope: Construct, config: DeployConfig, gate: lamb
   });
   // The handler owns its routes (decide, bulk preview, ...); every one of them needs SigV4.
   api.root.addProxy({ defaultIntegration: new apigw.LambdaIntegration(gate), anyMethod: true });
+  // The digest's one-click links open in a browser, which cannot sign requests: the link's KMS
+  // signature, checked by the page, is the credential; nothing else is reachable without IAM.
+  const page = api.root.addResource('v1').addResource('feedback');
+  for (const method of ['GET', 'POST'])
+    page.addMethod(method, new apigw.LambdaIntegration(feedback), {
+      authorizationType: apigw.AuthorizationType.NONE,
+    });
+  for (const id of ['AwsSolutions-APIG4', 'AwsSolutions-COG4'])
+    Validations.of(page).acknowledge({
+      id,
+      reason: 'The one-click feedback page: a KMS HMAC signature and an expiry in the link authorise it.',
+    });
 
   Validations.of(api).acknowledge({
     id: 'AwsSolutions-APIG2',

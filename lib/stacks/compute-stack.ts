@@ -42,6 +42,8 @@ export const TABLE_ACTIONS: Record<FunctionKey, TableActions> = {
   },
   tierRefresh: { gate: ['dynamodb:BatchGetItem', 'dynamodb:BatchWriteItem'] },
   gate: { gate: ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:UpdateItem'] },
+  // The one-click page records a verdict beside the day's findings.
+  feedback: { findings: ['dynamodb:PutItem'] },
 };
 
 /**
@@ -125,8 +127,15 @@ export class ComputeStack extends Stack {
         timeout: Duration.seconds(10),
         memorySize: config.gate.memoryMb,
       }),
+      // The page behind the digest's one-click links: a few requests a day.
+      feedback: define('feedback', 'Feedback', {
+        entry: 'functions/feedback/handler.ts',
+        serviceName: SERVICE_NAMES.feedback,
+        timeout: Duration.seconds(10),
+        memorySize: 256,
+      }),
     };
-    const { detect, report, tierRefresh, gate } = this.functions;
+    const { detect, report, tierRefresh, gate, feedback } = this.functions;
     // The gate's decision logs carry a keyed hash of the user id: the key is generated and kept here.
     const userIdKey = new secretsmanager.Secret(this, 'GateUserIdKey', {
       description: 'crm-guard fatigue gate: key of the user-id hash in decision logs',
@@ -158,7 +167,14 @@ export class ComputeStack extends Stack {
     );
 
     defineSchedules(this, config, { detect, report, tierRefresh }, this.deadLetterQueue);
-    this.gateApi = defineGateApi(this, config, gate);
+    this.gateApi = defineGateApi(this, config, gate, feedback);
+    // The digest's links: signed by detect, checked by the feedback page, on one KMS HMAC key.
+    const linkKey = data.feedbackLinkKey.keyArn;
+    detect.addEnvironment('FEEDBACK_LINK_BASE', this.gateApi.url);
+    detect.addEnvironment('FEEDBACK_KEY_ID', linkKey);
+    feedback.addEnvironment('FEEDBACK_KEY_ID', linkKey);
+    addStatement(detect, 'FeedbackLinksSign', ['kms:GenerateMac'], [linkKey]);
+    addStatement(feedback, 'FeedbackLinksVerify', ['kms:VerifyMac'], [linkKey]);
     defineChat(this, config, data.alertsTopic);
     defineMonitoring(this, config, data, {
       functions: this.functions,

@@ -54,6 +54,8 @@ export class DataStack extends Stack {
   readonly reportsPrefix: string;
   readonly tables: Record<TableSpec['id'], dynamodb.Table>;
   readonly topicKey: kms.Key;
+  /** Signs and verifies the digest's one-click feedback links (HMAC; the key never leaves KMS). */
+  readonly feedbackLinkKey: kms.Key;
   readonly alertsTopic: sns.Topic;
   readonly opsTopic: sns.Topic;
 
@@ -207,6 +209,13 @@ export class DataStack extends Stack {
       gate: this.defineTable(TABLES.gate, config.tables.gate, config.retainData),
     };
 
+    this.feedbackLinkKey = new kms.Key(this, 'FeedbackLinkKey', {
+      description: 'crm-guard one-click feedback links in the digest (HMAC)',
+      keySpec: kms.KeySpec.HMAC_256,
+      keyUsage: kms.KeyUsage.GENERATE_VERIFY_MAC,
+      removalPolicy,
+    });
+
     // One customer-managed key for both topics: CloudWatch alarms cannot publish to a topic under
     // the AWS-managed SNS key, so the key policy has to name the CloudWatch service.
     this.topicKey = new kms.Key(this, 'TopicKey', {
@@ -251,6 +260,7 @@ export class DataStack extends Stack {
       GateTable: this.tables.gate.tableName,
       AlertsTopicArn: this.alertsTopic.topicArn,
       OperationsTopicArn: this.opsTopic.topicArn,
+      FeedbackLinkKeyArn: this.feedbackLinkKey.keyArn,
     };
     for (const [name, value] of Object.entries(outputs))
       new CfnOutput(this, `${name}Output`, { value, key: name });

@@ -41,7 +41,11 @@ const schemas = {
     DETECTION_PROFILE: z.enum(['default', 'seed']).default('default'),
     /** Thresholds and policy as JSON (the same shape as crm-guard.config.json); defaults when absent. */
     CRM_GUARD_CONFIG: jsonObject.optional(),
+    /** Where the digest's one-click feedback links open (the API's URL), and the KMS key that signs them. */
+    FEEDBACK_LINK_BASE: name.optional(),
+    FEEDBACK_KEY_ID: name.optional(),
   }),
+  feedback: z.object({ ...findings, FEEDBACK_KEY_ID: name }),
   report: z.object({
     ...lake,
     ...findings,
@@ -81,6 +85,7 @@ export const FUNCTION_ENV_NAMES: { readonly [F in FunctionName]: readonly string
   report: Object.keys(schemas.report.shape),
   tierRefresh: Object.keys(schemas.tierRefresh.shape),
   gate: Object.keys(schemas.gate.shape),
+  feedback: Object.keys(schemas.feedback.shape),
 };
 
 /** Read once at cold start; a missing or bad variable fails the start with its name. */

@@ -33,12 +33,12 @@ describe('compute stack (dev, as cdk.json ships it)', () => {
     template = synthApp().computeTemplate;
   });
 
-  it('runs four NodejsFunctions on nodejs24.x arm64 with the Powertools environment and their own log groups', () => {
+  it('runs five NodejsFunctions on nodejs24.x arm64 with the Powertools environment and their own log groups', () => {
     // Act
     const functions = Object.values(resourcesOf(template, 'AWS::Lambda::Function'));
 
     // Assess
-    expect(functions).toHaveLength(4);
+    expect(functions).toHaveLength(5);
     for (const fn of functions) {
       expect(fn.Properties.Runtime).toBe('nodejs24.x');
       expect(fn.Properties.Architectures).toEqual(['arm64']);
@@ -93,6 +93,7 @@ describe('compute stack (dev, as cdk.json ships it)', () => {
       report: 'crm-guard-dev-report',
       'tier-refresh': 'crm-guard-dev-tier-refresh',
       'fatigue-gate': undefined,
+      feedback: undefined,
     });
     const serviceNames = functions
       .map((fn) => fn.Properties.Environment.Variables.POWERTOOLS_SERVICE_NAME)
@@ -104,7 +105,13 @@ describe('compute stack (dev, as cdk.json ships it)', () => {
         fn.Properties.Timeout,
       ]),
     );
-    expect(timeouts).toEqual({ detect: 600, report: 600, 'tier-refresh': 900, 'fatigue-gate': 10 });
+    expect(timeouts).toEqual({
+      detect: 600,
+      report: 600,
+      'tier-refresh': 900,
+      'fatigue-gate': 10,
+      feedback: 10,
+    });
     template.hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: 14 });
   });
 
@@ -163,7 +170,10 @@ describe('compute stack (dev, as cdk.json ships it)', () => {
 
     // Assess
     expect(methods.length).toBeGreaterThan(0);
-    for (const method of methods) expect(method.Properties.AuthorizationType).toBe('AWS_IAM');
+    // Every method needs SigV4 but the one-click feedback page's GET and POST (their link is signed).
+    const open = methods.filter((method) => method.Properties.AuthorizationType !== 'AWS_IAM');
+    expect(open.map((method) => method.Properties.HttpMethod).sort()).toEqual(['GET', 'POST']);
+    for (const method of open) expect(JSON.stringify(method.Properties.Integration.Uri)).toMatch(/Feedback/);
     expect(stage!.Properties.StageName).toBe('live');
     expect(stage!.Properties.MethodSettings).toEqual([
       expect.objectContaining({
@@ -353,13 +363,13 @@ describe('compute stack (dev, as cdk.json ships it)', () => {
     const latency = alarms.find((alarm) => alarm.MetricName === 'Latency')!;
 
     // Assess
-    expect(alarms).toHaveLength(4 + 1 + 1 + 2 + 1);
+    expect(alarms).toHaveLength(5 + 1 + 1 + 2 + 1);
     for (const alarm of alarms) {
       expect(alarm.AlarmActions).toEqual([{ 'Fn::ImportValue': expect.stringMatching(/OperationsTopic/) }]);
     }
     expect(
       alarms.filter((alarm) => alarm.MetricName === 'Errors' && alarm.Namespace === 'AWS/Lambda'),
-    ).toHaveLength(4);
+    ).toHaveLength(5);
     expect(alarms.some((alarm) => alarm.MetricName === 'ApproximateNumberOfMessagesVisible')).toBe(true);
     expect(silence).toMatchObject({
       Namespace: METRICS_NAMESPACE,

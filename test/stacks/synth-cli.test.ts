@@ -67,7 +67,7 @@ describe('npx cdk synth (real bundling, no Docker, no credentials)', () => {
     });
 
     // Assess
-    expect(bundles).toHaveLength(4);
+    expect(bundles).toHaveLength(5);
     const entries = bundles.flatMap((bundle) =>
       bundle.inputs.filter((input) => input.startsWith('functions/')),
     );
@@ -76,6 +76,7 @@ describe('npx cdk synth (real bundling, no Docker, no credentials)', () => {
       'functions/report/handler.ts',
       'functions/fatigue-gate/handler.ts',
       'functions/fatigue-gate/tier-refresh.ts',
+      'functions/feedback/handler.ts',
     ]) {
       expect(entries).toContain(entry);
     }
