@@ -219,6 +219,16 @@ ${table(
       `<tr><td>${esc(row.rule)}</td><td class="num">${row.confirmed}</td><td class="num">${row.falseAlarm}</td><td class="num">${row.expected}</td><td class="num">${row.precision === null ? '-' : f.pct(row.precision)}</td></tr>`,
   ),
   '-',
+)}
+${table(
+  'verdicts-by-channel',
+  [t.channel, t.confirmed, t.falseAlarm, t.expectedVerdict, t.precision],
+  [false, true, true, true, true],
+  report.verdicts.byChannel.map(
+    (row) =>
+      `<tr data-channel="${esc(row.channelId)}"><td>${esc(row.channelId)}</td><td class="num">${row.confirmed}</td><td class="num">${row.falseAlarm}</td><td class="num">${row.expected}</td><td class="num">${row.precision === null ? '-' : f.pct(row.precision)}</td></tr>`,
+  ),
+  '-',
 )}`
     : ''
 }

@@ -266,6 +266,7 @@ describe('assembleWeeklyReport', () => {
     ]);
     expect(report.verdicts.byChannel.map((row) => row.channelId)).toEqual(['payment-done']);
     expect(html).toMatch(/The team(&#39;|')s verdicts \(2\)/);
+    expect(html).toContain('<table id="verdicts-by-channel">');
   });
 
   it('renders the same tables as CSV and JSON', () => {
