@@ -31,7 +31,10 @@ type Cell = string | number | boolean | null | undefined;
 function csvCell(value: Cell): string {
   if (value === null || value === undefined || (typeof value === 'number' && !Number.isFinite(value)))
     return '';
-  const text = typeof value === 'number' ? String(Math.round(value * 1e8) / 1e8) : String(value);
+  const raw = typeof value === 'number' ? String(Math.round(value * 1e8) / 1e8) : String(value);
+  // A text cell a spreadsheet would run as a formula (a channel name or note that starts with =, +,
+  // -, @, a tab or a return) gets a leading apostrophe: it opens as the text it is.
+  const text = typeof value === 'string' && /^[=+\-@\t\r]/.test(raw) ? `'${raw}` : raw;
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { renderCsv, renderJson } from '#shared/report/render-data.ts';
+import { renderCsv, renderJson, toCsv } from '#shared/report/render-data.ts';
 import { renderHtml } from '#shared/report/render-html.ts';
 import { assembleWeeklyReport, quantile, reportReadRange } from '#shared/report/weekly.ts';
 import { makeColumns } from './fixtures.ts';
@@ -303,5 +303,23 @@ describe('quantile', () => {
     // Assess: numpy.quantile([1, 2, 3, 4], 0.05) = 1.15, 0.95 -> 3.85.
     expect(quantile([1, 2, 3, 4], 0.05)).toBeCloseTo(1.15, 10);
     expect(quantile([1, 2, 3, 4], 0.95)).toBeCloseTo(3.85, 10);
+  });
+});
+
+describe('CSV cells', () => {
+  it('neutralises text a spreadsheet would run as a formula, and leaves numbers alone', () => {
+    // Act
+    const csv = toCsv(
+      ['name', 'note', 'change'],
+      [
+        ['=HYPERLINK("http://x")', '+1 call', -0.25],
+        ['@SUM(A1)', 'ok', 3],
+      ],
+    );
+
+    // Assess
+    expect(csv).toBe(
+      '\uFEFFname,note,change\r\n"\'=HYPERLINK(""http://x"")",\'+1 call,-0.25\r\n\'@SUM(A1),ok,3\r\n',
+    );
   });
 });
