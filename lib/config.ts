@@ -161,8 +161,9 @@ export const environmentSchema = z
 
 export type EnvironmentConfig = z.output<typeof environmentSchema>;
 
-export const ENVIRONMENTS = ['dev', 'prod'] as const;
-export type EnvironmentName = (typeof ENVIRONMENTS)[number];
+/** An environment is any name with its own `crm-guard:<name>` block in the CDK context (dev, staging, prod...). */
+const ENVIRONMENT_NAME = /^[a-z][a-z0-9-]{0,19}$/;
+export type EnvironmentName = string;
 
 export interface DeployConfig extends EnvironmentConfig {
   envName: EnvironmentName;
@@ -182,15 +183,19 @@ export interface ContextReader {
  */
 export function loadDeployConfig(context: ContextReader): DeployConfig {
   const envName = context.tryGetContext('env') ?? 'dev';
-  if (typeof envName !== 'string' || !(ENVIRONMENTS as readonly string[]).includes(envName)) {
+  if (typeof envName !== 'string' || !ENVIRONMENT_NAME.test(envName)) {
     throw new ConfigError(
       'env (cdk context)',
-      `expected one of ${ENVIRONMENTS.join(', ')}, got ${String(envName)}`,
+      `expected a lowercase name (a-z, 0-9, -; it names the stacks), got ${String(envName)}`,
     );
   }
   const key = contextKey(envName);
   let block = context.tryGetContext(key);
-  if (block === undefined) throw new ConfigError(key, 'missing from cdk context (cdk.json or -c)');
+  if (block === undefined)
+    throw new ConfigError(
+      key,
+      `missing from cdk context: add a "${key}" block to cdk.json (copy "crm-guard:prod" and edit it) or pass it with -c`,
+    );
   if (typeof block === 'string') {
     try {
       block = JSON.parse(block);
@@ -210,5 +215,15 @@ export function loadDeployConfig(context: ContextReader): DeployConfig {
       `${envName} needs the messaging stack's role ARN(s): only they may call the gate API`,
     );
   }
+  // The shipped blocks hold example.com placeholders: outside dev they would mail nobody real.
+  if (envName !== 'dev')
+    for (const field of ['alertEmails', 'opsEmails'] as const) {
+      const placeholder = config[field].find((address) => /@example\.(com|org|net)$/i.test(address));
+      if (placeholder)
+        throw new ConfigError(
+          `${field} (in cdk context "${key}")`,
+          `${placeholder} is an example address: put the team's real ones`,
+        );
+    }
   return { ...config, envName: envName as EnvironmentName };
 }

@@ -399,6 +399,8 @@ describe('compute stack (prod, with the messaging role and an SSE-KMS lake)', ()
       env: 'prod',
       'crm-guard:prod': {
         ...prod,
+        alertEmails: ['crm-alerts@crm-team.test'],
+        opsEmails: ['ops@crm-team.test'],
         lake: {
           existingBucketName: 'team-lake',
           existingBucketKmsKeyArn: 'arn:aws:kms:ap-northeast-2:123456789012:key/lake-key',

@@ -32,6 +32,8 @@ describe('deployment configuration from CDK context', () => {
       contextOf({
         env: 'prod',
         'crm-guard:prod': prodBlock({
+          alertEmails: ['crm-alerts@crm-team.test'],
+          opsEmails: ['ops@crm-team.test'],
           gate: {
             ...prodBlock({}).gate!,
             callerRoleArns: ['arn:aws:iam::123456789012:role/messaging-sender'],
@@ -54,7 +56,8 @@ describe('deployment configuration from CDK context', () => {
     // Prepare
     const block = JSON.stringify(
       prodBlock({
-        alertEmails: ['owner@example.org'],
+        alertEmails: ['owner@crm-team.test'],
+        opsEmails: ['ops@crm-team.test'],
         gate: { ...prodBlock({}).gate!, callerRoleArns: ['arn:aws:iam::123456789012:role/messaging-sender'] },
       }),
     );
@@ -63,7 +66,7 @@ describe('deployment configuration from CDK context', () => {
     const config = loadDeployConfig(contextOf({ env: 'prod', 'crm-guard:prod': block }));
 
     // Assess
-    expect(config.alertEmails).toEqual(['owner@example.org']);
+    expect(config.alertEmails).toEqual(['owner@crm-team.test']);
   });
 
   it.each([
@@ -85,7 +88,7 @@ describe('deployment configuration from CDK context', () => {
       { gate: { ...prodBlock({}).gate!, callerRoleArns: ['messaging'] } },
       'gate.callerRoleArns.0',
     ],
-    ['an unknown key (a typo)', { alertEmail: ['a@example.org'] }, '(root)'],
+    ['an unknown key (a typo)', { alertEmail: ['a@crm-team.test'] }, '(root)'],
     [
       'a KMS key without the existing bucket it belongs to',
       { lake: { existingBucketKmsKeyArn: 'arn:aws:kms:ap-northeast-2:123456789012:key/k' } },
@@ -93,6 +96,13 @@ describe('deployment configuration from CDK context', () => {
     ],
     ['prod without anyone to alert', { alertEmails: [] }, 'alertEmails'],
     ['prod without a caller of the gate, as shipped', {}, 'gate.callerRoleArns'],
+    [
+      'prod with the example addresses, as shipped',
+      {
+        gate: { ...prodBlock({}).gate!, callerRoleArns: ['arn:aws:iam::123456789012:role/messaging-sender'] },
+      },
+      'alertEmails',
+    ],
   ] as [string, Record<string, unknown>, string][])('fails on %s, naming the key', (_case, patch, key) => {
     // Prepare
     const context = contextOf({ env: 'prod', 'crm-guard:prod': prodBlock(patch) });
@@ -119,7 +129,8 @@ describe('deployment configuration from CDK context', () => {
 
   it('fails on an unknown environment and on a missing block, naming the context key', () => {
     // Act
-    const unknownEnv = configErrorOf(() => loadDeployConfig(contextOf({ env: 'staging' })));
+    const unknownEnv = configErrorOf(() => loadDeployConfig(contextOf({ env: 'Prod!' })));
+    const staging = configErrorOf(() => loadDeployConfig(contextOf({ env: 'staging' })));
     const missingBlock = configErrorOf(() => loadDeployConfig(contextOf({ 'crm-guard:dev': undefined })));
     const badJson = configErrorOf(() =>
       loadDeployConfig(contextOf({ 'crm-guard:dev': '{"alertEmails": [' })),
@@ -127,7 +138,10 @@ describe('deployment configuration from CDK context', () => {
 
     // Assess
     expect(unknownEnv.message).toContain('env');
-    expect(unknownEnv.message).toContain('staging');
+    expect(unknownEnv.message).toContain('Prod!');
+    // Any name works once it has its own block: staging only lacks one.
+    expect(staging.key).toBe('crm-guard:staging');
+    expect(staging.message).toContain('add a "crm-guard:staging" block to cdk.json');
     expect(missingBlock.key).toBe('crm-guard:dev');
     expect(badJson.message).toMatch(/^config crm-guard:dev: not valid JSON/);
   });

@@ -198,8 +198,8 @@ describe('data stack (prod, on an existing lake)', () => {
       'crm-guard:prod': {
         ...prod,
         gate: { ...prod.gate, callerRoleArns: ['arn:aws:iam::123456789012:role/messaging-sender'] },
-        alertEmails: ['owner@example.org', 'lead@example.org'],
-        opsEmails: ['ops@example.org'],
+        alertEmails: ['owner@crm-team.test', 'lead@crm-team.test'],
+        opsEmails: ['ops@crm-team.test'],
         lake: { existingBucketName: 'team-lake', prefix: 'warehouse/crm/', channelTable: 'channel_daily' },
       },
     }).dataTemplate;
@@ -227,7 +227,7 @@ describe('data stack (prod, on an existing lake)', () => {
     template.resourceCountIs('AWS::SNS::Subscription', 3);
     template.hasResourceProperties('AWS::SNS::Subscription', {
       Protocol: 'email',
-      Endpoint: 'owner@example.org',
+      Endpoint: 'owner@crm-team.test',
     });
     template.hasResourceProperties('AWS::DynamoDB::Table', {
       TableName: 'crm-guard-gate',

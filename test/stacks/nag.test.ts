@@ -28,6 +28,8 @@ function prodOnExistingLake(): Record<string, unknown> {
     env: 'prod',
     'crm-guard:prod': {
       ...prod,
+      alertEmails: ['crm-alerts@crm-team.test'],
+      opsEmails: ['ops@crm-team.test'],
       lake: {
         existingBucketName: 'team-lake',
         existingBucketKmsKeyArn: 'arn:aws:kms:ap-northeast-2:123456789012:key/lake-key',
