@@ -22,6 +22,9 @@ const en = {
   health: 'Health of every channel',
   incidents: 'Incidents this week',
   noIncidents: 'No incident paged this week.',
+  judgedDays: (judged: number, missing: string) =>
+    `detection ran on ${judged} of 7 days; not judged: ${missing}`,
+  noIncidentsOnJudged: (judged: number) => `No incident paged on the ${judged} days judged.`,
   metric: 'Metric',
   rules: 'Rules',
   severity: 'Severity',
@@ -113,6 +116,9 @@ const ko: Labels = {
   health: '전체 채널 현황',
   incidents: '이번 주 이상 발생',
   noIncidents: '이번 주 알림이 나간 이상은 없습니다.',
+  judgedDays: (judged: number, missing: string) =>
+    `7일 중 ${judged}일만 탐지 실행; 판단하지 않은 날: ${missing}`,
+  noIncidentsOnJudged: (judged: number) => `판단한 ${judged}일 동안 알림이 나간 이상은 없습니다.`,
   metric: '지표',
   rules: '규칙',
   severity: '심각도',

@@ -48,6 +48,7 @@ header h1{font-size:22px;margin:0 0 4px}
 header p{margin:0;color:var(--muted)}
 h2{font-size:17px;margin:28px 0 6px;padding-bottom:4px;border-bottom:2px solid var(--ink)}
 .note{color:var(--muted);font-size:12px;margin:0 0 8px}
+.warn{color:#b42318;font-size:13px;font-weight:normal}
 .cards{display:grid;grid-template-columns:repeat(auto-fit,minmax(140px,1fr));gap:8px;margin-top:14px}
 .card{background:#fff;border:1px solid var(--line);border-radius:8px;padding:10px 12px}
 .card b{display:block;font-size:20px}
@@ -147,6 +148,8 @@ ${rows.join('\n')}
 
   const fresh = report.freshness;
   const runsMissing = fresh.runs.filter((run) => run.finishedAt === null).length;
+  // Coverage first: "no incidents" is only said of the days detection judged.
+  const unjudged = fresh.runs.filter((run) => run.finishedAt === null).map((run) => run.day);
   const freshnessLine = `${t.lastDataDay}: <b>${fresh.lastDataDay ?? '-'}</b> · ${t.missingDays}: ${fresh.missingDays.length ? esc(fresh.missingDays.join(', ')) : t.none} · ${t.run}: ${7 - runsMissing}/7`;
 
   return `<!doctype html>
@@ -163,9 +166,9 @@ ${rows.join('\n')}
 <p>${freshnessLine}</p></header>
 <section class="cards" aria-label="${esc(t.summary)}">${cards}</section>
 
-<h2>${esc(t.incidents)} (${report.incidents.length})</h2>
+<h2>${esc(t.incidents)} (${report.incidents.length})${unjudged.length ? ` <span class="warn">${esc(t.judgedDays(7 - unjudged.length, unjudged.join(', ')))}</span>` : ''}</h2>
 <p class="note">${esc(t.bandNote)}</p>
-${report.incidents.length ? `<div class="incidents" id="incidents">${report.incidents.map(incident).join('\n')}</div>` : `<p class="note" id="incidents-empty">${esc(t.noIncidents)}</p>`}
+${report.incidents.length ? `<div class="incidents" id="incidents">${report.incidents.map(incident).join('\n')}</div>` : `<p class="note" id="incidents-empty">${esc(unjudged.length ? t.noIncidentsOnJudged(7 - unjudged.length) : t.noIncidents)}</p>`}
 
 <h2>${esc(t.lowPerformers)} (${report.lowPerformers.length})</h2>
 <p class="note">${esc(t.lowPerformersNote)}</p>

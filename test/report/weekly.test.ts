@@ -180,6 +180,8 @@ describe('assembleWeeklyReport', () => {
     ]);
     // A week with a late day is incomplete: rule 5 does not judge it.
     expect(report.lowPerformers).toEqual([]);
+    // Coverage first: the incidents heading says detection skipped a day.
+    expect(renderHtml(report, 'en')).toContain('detection ran on 6 of 7 days; not judged: 2026-10-28');
   });
 
   it('lists the channels muted during the week with who, why and until when; an ended snooze is left out', () => {
