@@ -12,10 +12,10 @@ export interface ReportFile {
 /** Where reports land: a local folder, or S3 with a time-limited link. */
 export interface ReportWriter {
   /**
-   * Writes the files of the report for `day`; `location` is the HTML's path or object URI, `link` a
-   * URL to open it, working until `linkExpiresAt`.
+   * Writes the files of a report into `folder` (`<day>/<locale>`); `location` is the HTML's path or
+   * object URI, `link` a URL to open it, working until `linkExpiresAt`.
    */
-  write(day: string, files: ReportFile[]): Promise<WrittenReport>;
+  write(folder: string, files: ReportFile[]): Promise<WrittenReport>;
 }
 
 export interface WrittenReport {

@@ -72,7 +72,8 @@ export async function buildReport(
     options: request.options,
   });
   const files = renderReportFiles(report, request.locale);
-  const written = await ports.writer.write(request.day, files);
+  // A folder per week and locale: the Korean and the English report of a week do not overwrite each other.
+  const written = await ports.writer.write(`${request.day}/${request.locale}`, files);
   if (ports.alerts) await ports.alerts.publish(weeklyReportDigest(report, written, request.locale));
   return { report, files, ...written };
 }

@@ -55,11 +55,11 @@ describe('crm-guard channels / review / report on one machine', () => {
     // Assess
     expect(code).toBe(0);
     const htmlPath = log.at(-1)!;
-    expect(htmlPath).toBe(join(dir, 'out', DAY, 'report.html'));
+    expect(htmlPath).toBe(join(dir, 'out', DAY, 'en', 'report.html'));
     expect(log.join('\n')).toMatch(
       /old-survey\s+만족도 조사\s+advertising\s+최유나\s+retired since \d{4}-\d\d-\d\d\s+-\s+-\s+retire 20/,
     );
-    const json = JSON.parse(readFileSync(join(dir, 'out', DAY, 'report.json'), 'utf8'));
+    const json = JSON.parse(readFileSync(join(dir, 'out', DAY, 'en', 'report.json'), 'utf8'));
     expect(json.changeImpact).toHaveLength(1);
     expect(json.changeImpact[0].comparison.relativeLift).toBeCloseTo(0.3407, 4);
     expect(json.reviewQueue.map((r: { channelId: string; open: boolean }) => [r.channelId, r.open])).toEqual([

@@ -98,12 +98,12 @@ describe('report Lambda', () => {
     // Assess
     expect(result).toMatchObject({
       week: { from: '2026-10-26', to: '2026-11-01' },
-      location: 's3://crm-guard-reports/reports/2026-11-01/report.html',
+      location: 's3://crm-guard-reports/reports/2026-11-01/ko/report.html',
       incidents: 1,
       // No registry here: old-survey is not retired, so it is a third low performer.
       lowPerformers: 3,
     });
-    expect(s3).toHaveReceivedCommandWith(PutObjectCommand, { Key: 'reports/2026-11-01/report.json' });
+    expect(s3).toHaveReceivedCommandWith(PutObjectCommand, { Key: 'reports/2026-11-01/ko/report.json' });
     expect(s3).toHaveReceivedCommandTimes(PutObjectCommand, 7);
     const message = sns.commandCalls(PublishCommand)[0]!.args[0].input.Message!;
     expect(message).toContain('CRM 채널 주간 리포트 2026-10-26 ~ 2026-11-01');

@@ -3,7 +3,7 @@ import { join, resolve } from 'node:path';
 import type { ReportWriter } from '#shared/report/render-data.ts';
 import { REPORT_HTML } from '#shared/report/render-data.ts';
 
-/** Writes a report's files into `<dir>/<day>/` (replacing an earlier report for that day); returns the HTML's path. */
+/** Writes a report's files into `<dir>/<folder>/` (replacing an earlier report there); returns the HTML's path. */
 export function createFolderReportWriter(dir: string): ReportWriter {
   return {
     async write(day, files) {
