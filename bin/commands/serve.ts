@@ -172,13 +172,29 @@ const serve: Command = {
       batchTimeoutMs: integerFlag(values, 'batch-timeout-ms', 5_000),
     });
     console.error(`crm-guard serve: fatigue gate on ${server.url} (data ${dynamoDir}); Ctrl-C stops it`);
-    await new Promise<void>((resolve) => {
-      process.once('SIGINT', resolve);
-      process.once('SIGTERM', resolve);
-    });
+    await untilStopped();
     await server.close();
     return 0;
   },
 };
+
+/**
+ * Resolves on Ctrl-C, SIGTERM, SIGHUP, or when the launching process goes away: `npx` runs us under a
+ * shell that does not pass SIGTERM on, and a gate left listening after its launcher died holds the port
+ * and the store's lock.
+ */
+function untilStopped(): Promise<void> {
+  const launcher = process.ppid;
+  return new Promise<void>((resolve) => {
+    const stop = () => {
+      clearInterval(watch);
+      resolve();
+    };
+    const watch = setInterval(() => {
+      if (process.ppid !== launcher) stop();
+    }, 500);
+    for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.once(signal, stop);
+  });
+}
 
 export default serve;

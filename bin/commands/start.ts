@@ -81,8 +81,8 @@ const command: Command = {
       configPath: stringFlag(values, 'config'),
     });
     console.log(
-      `\nNext: \`npx crm-guard detect --date ${latest} --profile seed\` shows every raw rule hit; ` +
-        '`npx crm-guard report` builds the weekly report; README.md has the rest.',
+      `\nNext (these change nothing): \`npx crm-guard detect --date ${latest} --profile seed\` shows every raw rule hit; ` +
+        '`npx crm-guard incidents` lists the incidents so far; `npx crm-guard channels list` shows the registry; README.md has the rest.',
     );
     return code;
   },

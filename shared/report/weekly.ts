@@ -44,6 +44,11 @@ export interface WeeklyReportOptions {
   changeLookbackDays: number;
   /** Days the health sparklines cover. */
   chartDays: number;
+  /**
+   * Registry categories whose messages are not meant to be clicked (a verification code, a receipt):
+   * never ranked as low performers.
+   */
+  notClickedCategories: readonly string[];
 }
 
 export const DEFAULT_REPORT_OPTIONS: WeeklyReportOptions = {
@@ -53,6 +58,7 @@ export const DEFAULT_REPORT_OPTIONS: WeeklyReportOptions = {
   impactWindowDays: 14,
   changeLookbackDays: 90,
   chartDays: 56,
+  notClickedCategories: ['transactional'],
 };
 
 const BAND_HISTORY_DAYS = 28;
@@ -211,8 +217,12 @@ export function assembleWeeklyReport(input: WeeklyReportInput): WeeklyReport {
     const previous = s ? sumWindow(s, weekFrom - 7, weekFrom - 1) : { sends: 0, clicks: 0, complete: false };
     const lp = options.lowPerformer;
     const lpWindow = s ? sumWindow(s, length - lp.days, last) : week;
+    const meantToBeClicked = !entry || !options.notClickedCategories.includes(entry.category);
     const isLowPerformer =
-      lpWindow.complete && lpWindow.sends >= lp.minSends && lpWindow.clicks / lpWindow.sends < lp.maxCtr;
+      meantToBeClicked &&
+      lpWindow.complete &&
+      lpWindow.sends >= lp.minSends &&
+      lpWindow.clicks / lpWindow.sends < lp.maxCtr;
     const insufficient = !s || s.firstDayNo > dayNo - options.minHistoryDays;
     let status: HealthStatus = 'healthy';
     if (entry?.status === 'retired') status = 'retired';

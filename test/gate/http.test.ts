@@ -1,11 +1,11 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startEmbeddedDynamo } from '#shared/adapters/dynamo/embedded.ts';
 import { createHmacLinkSigner } from '#shared/adapters/links/hmac.ts';
 import { feedbackLinkMessage, feedbackLinkUrl } from '#shared/domain/feedback-link.ts';
@@ -456,6 +456,39 @@ describe('crm-guard serve, the command', () => {
     expect(code).toBe(0);
     expect(existsSync(join(data, 'dynamo'))).toBe(true);
     expect(existsSync(join(data, 'dynamo.lock'))).toBe(false);
+    rmSync(data, { recursive: true, force: true });
+  });
+
+  it('stops when the process that launched it dies, as `npx` leaves it under a shell that ignores SIGTERM', async () => {
+    // Prepare: `; :` keeps the shell alive as serve's parent, as npx's `sh -c` does.
+    const data = mkdtempSync(join(tmpdir(), 'crm-guard-serve-'));
+    const launcher = spawn(
+      'sh',
+      ['-c', `"${process.execPath}" bin/crm-guard.ts serve --port 0 --data "${data}"; :`],
+      {
+        env: { ...process.env, CRM_GUARD_TOKEN: TOKEN, POWERTOOLS_LOG_LEVEL: 'SILENT' },
+        stdio: ['ignore', 'ignore', 'pipe'],
+      },
+    );
+    await new Promise<void>((resolve, reject) => {
+      let said = '';
+      launcher.stderr.on('data', (chunk: Buffer) => {
+        said += chunk.toString();
+        if (said.includes('fatigue gate on')) resolve();
+      });
+      launcher.once('exit', () => reject(new Error(`serve exited: ${said}`)));
+    });
+    const lock = join(data, 'dynamo.lock');
+    const servePid = Number(readFileSync(lock, 'utf8'));
+
+    // Act
+    launcher.kill('SIGKILL');
+    // Waiting is not timing: serve checks its launcher every half second and stops on its own.
+    await vi.waitFor(() => expect(existsSync(lock)).toBe(false), { timeout: 10_000, interval: 100 });
+
+    // Assess
+    expect(servePid).toBeGreaterThan(0);
+    expect(servePid).not.toBe(launcher.pid);
     rmSync(data, { recursive: true, force: true });
   });
 });

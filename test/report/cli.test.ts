@@ -36,7 +36,7 @@ describe('crm-guard channels / review / report on one machine', () => {
       [
         'channel_id,name,category,owner',
         'rent-refund,월세환급 안내,informational,박지민',
-        'bill-reminder,미납고지서,transactional,김하늘',
+        'bill-reminder,미납고지서,informational,김하늘',
         'old-survey,만족도 조사,advertising,최유나',
       ].join('\n'),
     );

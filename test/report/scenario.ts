@@ -101,7 +101,7 @@ export function scenarioRegistry(): RegistrySnapshot {
       {
         channelId: 'bill-reminder',
         name: '미납고지서',
-        category: 'transactional',
+        category: 'informational',
         owner: '김하늘',
         status: 'active',
         ...stamp,

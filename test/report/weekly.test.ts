@@ -86,6 +86,32 @@ describe('assembleWeeklyReport', () => {
     ]);
   });
 
+  it('leaves out of the ranking the channels not meant to be clicked, by registry category', () => {
+    // Prepare: the bill reminder recorded as transactional (a receipt), then the category made clickable again.
+    const range = reportReadRange(DAY);
+    const registry = scenarioRegistry();
+    registry.channels = registry.channels.map((entry) =>
+      entry.channelId === 'bill-reminder' ? { ...entry, category: 'transactional' } : entry,
+    );
+    const input = {
+      day: DAY,
+      columns: makeColumns(scenarioChannels(), range.from, range.to),
+      findings: scenarioFindings(),
+      runs: new Map(scenarioRuns().map((run) => [run.day, run])),
+      registry,
+      generatedAt: '2026-11-02T00:30:00.000Z',
+    };
+
+    // Act
+    const byDefault = assembleWeeklyReport(input);
+    const configured = assembleWeeklyReport({ ...input, options: { notClickedCategories: [] } });
+
+    // Assess
+    expect(byDefault.lowPerformers.map((row) => row.channelId)).toEqual(['promo-blast']);
+    expect(byDefault.health.find((row) => row.channelId === 'bill-reminder')?.status).toBe('healthy');
+    expect(configured.lowPerformers.map((row) => row.channelId)).toEqual(['promo-blast', 'bill-reminder']);
+  });
+
   it('reads the seed example back from a change: 3.79% -> 5.08%, +34%', () => {
     // Act
     const report = build();
@@ -286,7 +312,7 @@ describe('assembleWeeklyReport', () => {
     expect(lowRows).toEqual([
       'channel_id,name,category,owner,sends,clicks,ctr,unclicked_sends',
       'promo-blast,promo-blast,unknown,unassigned,35000,350,0.01,34650',
-      'bill-reminder,미납고지서,transactional,김하늘,14000,140,0.01,13860',
+      'bill-reminder,미납고지서,informational,김하늘,14000,140,0.01,13860',
     ]);
     expect(csv['health.csv']!.trim().split('\r\n')).toHaveLength(7);
     expect(csv['change-impact.csv']).toContain(
