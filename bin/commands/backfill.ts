@@ -8,7 +8,7 @@ import { parseChannelFactsCsv } from '#shared/config/registry-input.ts';
 import { InputError, UsageError } from '#shared/errors.ts';
 import { backfill } from '#shared/use-cases/judge-range.ts';
 import type { Command } from './command.ts';
-import { outFlag, profileFlag, requiredDayFlag, stringFlag } from './options.ts';
+import { configFlag, outFlag, profileFlag, requiredDayFlag, stringFlag } from './options.ts';
 
 function readText(file: string): string {
   try {
@@ -45,7 +45,7 @@ const command: Command = {
     const to = requiredDayFlag(values, 'to');
     if (from > to) throw new UsageError(`--from ${from} is after --to ${to}`);
     const profile = profileFlag(values);
-    const config = loadCrmGuardConfig(stringFlag(values, 'config'));
+    const config = loadCrmGuardConfig(configFlag(values));
     // The registry's facts (category, status, schedule, recorded changes) come from a file here: a
     // backfill may judge any lake, and the local registry belongs to the sample's. A lake folder's own
     // `channels.csv` (as `sample-data` writes it) is read unless another file is named.

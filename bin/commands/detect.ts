@@ -6,7 +6,7 @@ import { openLocalDetection } from '../local-wiring.ts';
 import { openStackStores, stackEnvironment } from '../stack-wiring.ts';
 import { alertTable } from './alert-table.ts';
 import type { Command } from './command.ts';
-import { commonOptions, dataDirFlag, dayFlag, inputFlag, profileFlag, stringFlag } from './options.ts';
+import { commonOptions, configFlag, dataDirFlag, dayFlag, inputFlag, profileFlag } from './options.ts';
 
 /** Runs the daily job for one day on this machine and prints what pages. */
 export async function runDetect(request: {
@@ -101,7 +101,7 @@ const detect: Command = {
       input: inputFlag(values, dataDir),
       dataDir,
       profile: profileFlag(values),
-      configPath: stringFlag(values, 'config'),
+      configPath: configFlag(values),
       ...(values.send === true ? { send: true } : {}),
     });
   },

@@ -4,7 +4,7 @@ import { addDays, seoulYesterday } from '#shared/time/seoul.ts';
 import { openStores } from '../local-wiring.ts';
 import { formatTable } from './alert-table.ts';
 import type { Command } from './command.ts';
-import { dayFlag, stringFlag } from './options.ts';
+import { configFlag, dayFlag, stringFlag } from './options.ts';
 
 const command: Command = {
   name: 'incidents',
@@ -26,7 +26,7 @@ const command: Command = {
     const from = dayFlag(values, 'from') ?? addDays(to, -29);
     const channel = stringFlag(values, 'channel');
     // An incident may pause as long as the policy groups it (`alertPolicy.incident.regroupDays`).
-    const { regroupDays } = loadCrmGuardConfig(stringFlag(values, 'config')).alertPolicy.incident;
+    const { regroupDays } = loadCrmGuardConfig(configFlag(values)).alertPolicy.incident;
     const { findings, feedback, close } = await openStores(stringFlag(values, 'data'));
     try {
       const stored = await findings.findings({ from, to });

@@ -58,6 +58,11 @@ export function inputFlag(values: CommandValues, dataDir: string): string {
   );
 }
 
+/** `--config`, else CRM_GUARD_CONFIG: the path of a crm-guard.config.json (none: the defaults). */
+export function configFlag(values: CommandValues): string | undefined {
+  return stringFlag(values, 'config') ?? (process.env.CRM_GUARD_CONFIG || undefined);
+}
+
 export function dataDirFlag(values: CommandValues): string {
   return resolveDataDir(stringFlag(values, 'data'));
 }

@@ -1,16 +1,16 @@
-import { existsSync } from 'node:fs';
-import { localPaths, resolveDataDir } from '#shared/adapters/local/data-dir.ts';
+import { localPaths } from '#shared/adapters/local/data-dir.ts';
 import { createFolderReportWriter } from '#shared/adapters/report-files/local.ts';
+import { loadCrmGuardConfig, reportOptionsOf } from '#shared/config/crm-guard-config.ts';
 import { InputError, UsageError } from '#shared/errors.ts';
 import { LOCALES, type Locale } from '#shared/report/labels.ts';
-import { isIsoDay } from '#shared/time/seoul.ts';
 import { buildReport } from '#shared/use-cases/build-report.ts';
 import { openLocalLake } from '../local-wiring.ts';
 import { openStackStores, stackEnvironment } from '../stack-wiring.ts';
 import type { Command } from './command.ts';
-import { dayFlag, outFlag, stringFlag } from './options.ts';
+import { configFlag, dataDirFlag, dayFlag, inputFlag, outFlag, stringFlag } from './options.ts';
 
-const USAGE = 'crm-guard report [--date YYYY-MM-DD] [--input PATH] [--out DIR] [--locale ko|en] [--data DIR]';
+const USAGE =
+  'crm-guard report [--date YYYY-MM-DD] [--input PATH] [--config FILE] [--out DIR] [--locale ko|en] [--data DIR]';
 
 const command: Command = {
   name: 'report',
@@ -20,6 +20,7 @@ const command: Command = {
   options: {
     date: { type: 'string' },
     input: { type: 'string' },
+    config: { type: 'string' },
     out: { type: 'string' },
     locale: { type: 'string' },
     data: { type: 'string' },
@@ -40,22 +41,16 @@ const command: Command = {
       if (result.link) console.log(result.link);
       return 0;
     }
-    const date = values.date as string | undefined;
-    if (date !== undefined && !isIsoDay(date))
-      throw new InputError('report', 'must be a calendar day YYYY-MM-DD', { field: '--date' });
-    const locale = (values.locale as string | undefined) ?? 'ko';
+    const date = dayFlag(values, 'date');
+    const locale = stringFlag(values, 'locale') ?? 'ko';
     if (!(LOCALES as readonly string[]).includes(locale))
-      throw new InputError('report', `must be one of ${LOCALES.join(', ')}`, { field: '--locale' });
-    const dataDir = resolveDataDir(values.data as string | undefined);
-    const paths = localPaths(dataDir);
-    const out = outFlag(values) ?? paths.reports;
-    const input = (values.input as string | undefined) ?? paths.sampleLake;
-    if (!values.input && !existsSync(input))
-      throw new UsageError(
-        `no --input given and no sample lake at ${input}: run \`crm-guard sample-data\` or pass --input PATH`,
-      );
+      throw new UsageError(`--locale: "${locale}" is not one of ${LOCALES.join(', ')}`);
+    const config = loadCrmGuardConfig(configFlag(values));
+    const dataDir = dataDirFlag(values);
+    const out = outFlag(values) ?? localPaths(dataDir).reports;
+    const input = inputFlag(values, dataDir);
 
-    const local = await openLocalLake(values.data as string | undefined, input);
+    const local = await openLocalLake(dataDir, input);
     try {
       // Without --date, the week ends on the last day with data.
       const day = date ?? (await local.metrics.latestDay());
@@ -68,7 +63,7 @@ const command: Command = {
           feedback: local.feedback,
           writer: createFolderReportWriter(out),
         },
-        { day, locale: locale as Locale },
+        { day, locale: locale as Locale, options: reportOptionsOf(config) },
       );
       const { report } = result;
       console.error(

@@ -11,7 +11,7 @@ import { seoulYesterday } from '#shared/time/seoul.ts';
 import { openLocalStores } from '../local-wiring.ts';
 import type { Command } from './command.ts';
 import { runDetect } from './detect.ts';
-import { dataDirFlag, profileFlag, stringFlag } from './options.ts';
+import { configFlag, dataDirFlag, profileFlag, stringFlag } from './options.ts';
 import { writeSampleData } from './sample-data.ts';
 
 /**
@@ -78,7 +78,7 @@ const command: Command = {
       input: lake,
       dataDir,
       profile: profileFlag(values),
-      configPath: stringFlag(values, 'config'),
+      configPath: configFlag(values),
     });
     console.log(
       `\nNext (these change nothing): \`npx crm-guard detect --date ${latest} --profile seed\` shows every raw rule hit; ` +

@@ -14,9 +14,11 @@ import {
   createDynamoFindingStore,
 } from '#shared/adapters/dynamo/finding-store.ts';
 import { createS3ReportWriter } from '#shared/adapters/report-files/s3.ts';
+import { parseCrmGuardConfig, reportOptionsOf } from '#shared/config/crm-guard-config.ts';
 import { loadFunctionEnv } from '#shared/config/lambda-env.ts';
 import { parseConfig } from '#shared/config/load.ts';
 import { LOCALES } from '#shared/report/labels.ts';
+import type { WeeklyReportOptions } from '#shared/report/weekly.ts';
 import { SERVICE_NAMES } from '#shared/telemetry.ts';
 import { isIsoDay, seoulYesterday } from '#shared/time/seoul.ts';
 import { type BuildReportPorts, buildReport } from '#shared/use-cases/build-report.ts';
@@ -30,7 +32,12 @@ const eventSchema = z.object({
 /** The handler body over its ports, so a test wires dynalite and mocked S3/SNS into the same code. */
 export function createReportHandler(
   ports: BuildReportPorts,
-  options: { locale: 'ko' | 'en'; logger: Logger; now?: () => Date },
+  options: {
+    locale: 'ko' | 'en';
+    logger: Logger;
+    now?: () => Date;
+    reportOptions?: Partial<WeeklyReportOptions>;
+  },
 ) {
   return async (event: unknown) => {
     const request = parseConfig(eventSchema, event ?? {}, 'the event');
@@ -39,6 +46,7 @@ export function createReportHandler(
       day,
       locale: request.locale ?? options.locale,
       now: options.now?.(),
+      ...(options.reportOptions ? { options: options.reportOptions } : {}),
     });
     const summary = {
       week: result.report.week,
@@ -70,7 +78,11 @@ export const report = createReportHandler(
     }),
     alerts: createSnsAlertSink({ client: snsClient, topicArn: env.ALERTS_TOPIC_ARN }),
   },
-  { locale: env.REPORT_LOCALE, logger },
+  {
+    locale: env.REPORT_LOCALE,
+    logger,
+    reportOptions: reportOptionsOf(parseCrmGuardConfig(env.CRM_GUARD_CONFIG ?? {}, 'CRM_GUARD_CONFIG')),
+  },
 );
 
 export const handler = middy(report).use(injectLambdaContext(logger));

@@ -54,6 +54,8 @@ const schemas = {
     REPORT_BUCKET: name,
     REPORT_PREFIX: z.string().default('reports/'),
     REPORT_LOCALE: z.enum(LOCALES).default('ko'),
+    /** The same JSON as detect's: the report reads the rules' thresholds and its own `report` block. */
+    CRM_GUARD_CONFIG: jsonObject.optional(),
   }),
   tierRefresh: z.object({ ...lake, ...gateTable, ...gatePolicy }),
   gate: z

@@ -74,6 +74,37 @@ describe('crm-guard channels / review / report on one machine', () => {
     expect(readFileSync(htmlPath, 'utf8')).toContain('Weekly channel report');
   });
 
+  it('reads the lake and the config from CRM_GUARD_INPUT and CRM_GUARD_CONFIG as the other commands do', async () => {
+    // Prepare: a config that takes informational channels out of the ranking.
+    const dir = mkdtempSync(join(tmpdir(), 'crm-guard-cli-'));
+    const data = join(dir, 'data');
+    const lake = join(dir, 'lake.csv');
+    await writeChannelCsv(lake, makeColumns(scenarioChannels(), '2026-06-01', DAY));
+    const registryCsv = join(dir, 'channels.csv');
+    writeFileSync(
+      registryCsv,
+      'channel_id,name,category,owner\nbill-reminder,미납고지서,informational,김하늘\n',
+    );
+    const config = join(dir, 'crm-guard.config.json');
+    writeFileSync(config, JSON.stringify({ report: { notClickedCategories: ['informational'] } }));
+    captureLog();
+    vi.stubEnv('CRM_GUARD_INPUT', lake);
+    vi.stubEnv('CRM_GUARD_CONFIG', config);
+
+    // Act
+    await channels.run({ data, by: 'admin' }, ['import', registryCsv]);
+    const code = await report.run({ data, date: DAY, locale: 'en', out: dir }, []);
+
+    // Assess
+    expect(code).toBe(0);
+    const json = JSON.parse(readFileSync(join(dir, DAY, 'en', 'report.json'), 'utf8'));
+    expect(json.lowPerformers.map((r: { channelId: string }) => r.channelId)).toEqual([
+      'promo-blast',
+      'old-survey',
+    ]);
+    vi.unstubAllEnvs();
+  });
+
   it('refuses bad input naming the field', async () => {
     // Prepare
     const data = mkdtempSync(join(tmpdir(), 'crm-guard-cli-'));
@@ -90,7 +121,7 @@ describe('crm-guard channels / review / report on one machine', () => {
       InputError,
     );
     await expect(report.run({ data, date: '2026-13-01' }, [])).rejects.toThrow(
-      'report: field --date: must be a calendar day',
+      '--date: "2026-13-01" is not a calendar day',
     );
     await expect(channels.run({ data, category: 'spam' }, ['set', 'x'])).rejects.toThrow(
       'no channel x in the registry: add it with --name, --category and --owner',
