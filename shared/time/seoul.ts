@@ -127,6 +127,24 @@ export function seoulWallClock(instant: Date): string {
   return new Date(instant.getTime() + SEOUL_OFFSET_MS).toISOString().slice(0, 16).replace('T', ' ');
 }
 
+/** An instant given as a `Date` or an ISO timestamp (as stored); throws on one that is not a time. */
+function instantOf(instant: Date | string): Date {
+  const date = typeof instant === 'string' ? new Date(instant) : instant;
+  if (!Number.isFinite(date.getTime())) throw new RangeError(`not a timestamp: ${JSON.stringify(instant)}`);
+  return date;
+}
+
+/** An instant as people read it in the CLI: Seoul wall clock with its offset, `2026-11-30 09:00 +09:00`. */
+export function seoulTimestamp(instant: Date | string): string {
+  return `${seoulWallClock(instantOf(instant))} +09:00`;
+}
+
+/** An instant as ISO 8601 in Seoul's offset, `2026-11-30T09:00:00.000+09:00` (for `--json`). */
+export function seoulIsoTimestamp(instant: Date | string): string {
+  const wall = new Date(instantOf(instant).getTime() + SEOUL_OFFSET_MS).toISOString();
+  return `${wall.slice(0, 23)}+09:00`;
+}
+
 /** The same Seoul wall-clock moment `years` calendar years later (29 Feb falls to 1 Mar). */
 export function addSeoulYears(instant: Date, years: number): Date {
   const wall = new Date(instant.getTime() + SEOUL_OFFSET_MS);

@@ -10,6 +10,8 @@ import {
   seoulDay,
   seoulHour,
   seoulInstant,
+  seoulIsoTimestamp,
+  seoulTimestamp,
   seoulYesterday,
   weekday,
   weekStart,
@@ -141,5 +143,18 @@ describe('Seoul instants', () => {
     expect(seoulInstant('2026-11-22', 9, 5).toISOString()).toBe('2026-11-22T00:05:00.000Z');
     expect(seoulInstant('2026-03-01', 8).toISOString()).toBe('2026-02-28T23:00:00.000Z');
     expect(seoulDay(seoulInstant('2026-11-22', 23, 59))).toBe('2026-11-22');
+  });
+
+  it('prints an instant in Seoul with its offset, for people and as ISO for --json', () => {
+    // Prepare: 23:30 UTC on the 29th is 08:30 on the 30th in Seoul (a UTC day would say the 29th).
+    const stored = '2026-11-29T23:30:15.250Z';
+
+    // Act / Assess
+    expect(seoulTimestamp(stored)).toBe('2026-11-30 08:30 +09:00');
+    expect(seoulTimestamp(new Date(stored))).toBe('2026-11-30 08:30 +09:00');
+    expect(seoulIsoTimestamp(stored)).toBe('2026-11-30T08:30:15.250+09:00');
+    expect(new Date(seoulIsoTimestamp(stored)).toISOString()).toBe(stored);
+    expect(seoulTimestamp('2026-12-31T15:00:00Z')).toBe('2027-01-01 00:00 +09:00');
+    expect(() => seoulTimestamp('yesterday')).toThrow(RangeError);
   });
 });
