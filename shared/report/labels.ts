@@ -93,6 +93,9 @@ const en = {
   perDay: '/day',
   unassigned: 'unassigned',
   files: 'Same tables as CSV and JSON beside this file.',
+  /** The tables' filter box (the page's script fills the placeholders). */
+  filterRows: 'Filter rows',
+  rowsShown: '{shown} of {total} rows',
 };
 
 export type Labels = typeof en;
@@ -186,6 +189,8 @@ const ko: Labels = {
   perDay: '/일',
   unassigned: '미지정',
   files: '같은 표를 CSV와 JSON으로 이 파일 옆에 저장했습니다.',
+  filterRows: '행 검색',
+  rowsShown: '{total}행 중 {shown}행',
 };
 
 export const STATUS_LABELS: Record<Locale, Record<HealthStatus, string>> = {

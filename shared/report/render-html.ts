@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { seoulWallClock } from '#shared/time/seoul.ts';
 import {
   CATEGORY_LABELS,
@@ -8,7 +9,13 @@ import {
   METRIC_LABELS,
   STATUS_LABELS,
 } from './labels.ts';
-import type { ChangeImpactRow, HealthRow, IncidentRow, WeeklyReport } from './model.ts';
+import {
+  type ChangeImpactRow,
+  HEALTH_STATUSES,
+  type HealthRow,
+  type IncidentRow,
+  type WeeklyReport,
+} from './model.ts';
 import { bandChart, escapeXml as esc, sparkline } from './svg.ts';
 
 /** Number formats shared by the HTML (the CSV and JSON keep raw numbers). */
@@ -42,10 +49,12 @@ export function seoulClock(iso: string): string {
 const STYLE = `
 :root{--ink:#111827;--muted:#6b7280;--line:#e5e7eb;--bg:#f9fafb;--accent:#4f46e5;--bad:#dc2626;--warn:#d97706;--ok:#059669}
 *{box-sizing:border-box}
+html{-webkit-text-size-adjust:100%;text-size-adjust:100%}
 body{margin:0;font:14px/1.5 system-ui,-apple-system,"Noto Sans CJK KR","Noto Sans KR","Apple SD Gothic Neo","Malgun Gothic",sans-serif;color:var(--ink);background:var(--bg)}
 main{max-width:1100px;margin:0 auto;padding:16px}
 header h1{font-size:22px;margin:0 0 4px}
 header p{margin:0;color:var(--muted)}
+header p,.note,.incident p,footer{overflow-wrap:anywhere}
 h2{font-size:17px;margin:28px 0 6px;padding-bottom:4px;border-bottom:2px solid var(--ink)}
 .note{color:var(--muted);font-size:12px;margin:0 0 8px}
 .warn{color:#b42318;font-size:13px;font-weight:normal}
@@ -57,6 +66,14 @@ h2{font-size:17px;margin:28px 0 6px;padding-bottom:4px;border-bottom:2px solid v
 table{border-collapse:collapse;width:100%;font-size:13px}
 th,td{padding:6px 8px;border-bottom:1px solid var(--line);text-align:left;vertical-align:middle;white-space:nowrap}
 th{background:#f3f4f6;font-weight:600;font-size:12px;position:sticky;top:0}
+th button{font:inherit;color:inherit;background:none;border:0;padding:0;margin:0;cursor:pointer;text-align:inherit;white-space:inherit}
+th button::after{content:"\\2195";margin-left:3px;color:var(--muted);font-weight:normal}
+th[aria-sort=ascending] button::after{content:"\\2191";color:var(--accent)}
+th[aria-sort=descending] button::after{content:"\\2193";color:var(--accent)}
+th button:focus-visible,.filter input:focus-visible{outline:2px solid var(--accent);outline-offset:2px}
+.filter{display:flex;flex-wrap:wrap;align-items:center;gap:4px 10px;margin:0 0 6px}
+.filter input{font:inherit;font-size:16px;padding:4px 8px;border:1px solid var(--line);border-radius:6px;width:100%;max-width:18rem;min-width:0;background:#fff;color:var(--ink)}
+.filter span{color:var(--muted);font-size:12px}
 td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}
 td.wrap{white-space:normal;min-width:180px}
 tbody tr:last-child td{border-bottom:0}
@@ -77,12 +94,101 @@ svg.band{width:100%;height:auto;display:block}
 svg text{font-size:10px;fill:#6b7280}
 svg.spark{display:block}
 footer{color:var(--muted);font-size:12px;margin:24px 0}
-@media (max-width:600px){main{padding:10px}header h1{font-size:19px}th,td{padding:5px 6px}}
+@media (max-width:600px){main{padding:10px}header h1{font-size:19px}th,td{padding:5px 6px}.id{font-size:12px}svg.band text{font-size:13px}}
 @media print{body{background:#fff;font-size:11px}main{max-width:none;padding:0}.scroll{overflow:visible;border:0}
-th{position:static}h2{break-after:avoid}tr,.incident,.card{break-inside:avoid}table{font-size:10px}}
+th{position:static}h2{break-after:avoid}tr,.incident,.card{break-inside:avoid}table{font-size:10px}
+.filter input,th button::after{display:none}}
 `;
 
-/** The report as one self-contained HTML page: inline CSS and SVG, no script, nothing fetched. */
+/**
+ * The page's one script, inline: sortable columns (a header button; numbers by the cell's data-sort, its
+ * raw value) and a filter box per table. It only adds to a page that is complete without it, and the
+ * Content-Security-Policy allows exactly this text by its hash.
+ */
+export const TABLE_SCRIPT = String.raw`
+(() => {
+  const script = document.currentScript;
+  const lang = document.documentElement.lang;
+  const collator = new Intl.Collator(lang, { numeric: true, sensitivity: 'base' });
+  const count = new Intl.NumberFormat(lang);
+  const rowsLabel = (shown, total) =>
+    script.dataset.rows.replace('{shown}', count.format(shown)).replace('{total}', count.format(total));
+  const textOf = (node) => {
+    const walker = document.createTreeWalker(node, NodeFilter.SHOW_TEXT);
+    let text = '';
+    while (walker.nextNode()) text += ' ' + walker.currentNode.nodeValue;
+    return text.replace(/\s+/g, ' ').trim();
+  };
+  // The cell's raw value: data-sort when the renderer wrote one, else its text.
+  const key = (cell, numeric) => {
+    const raw = cell ? (cell.dataset.sort ?? textOf(cell)) : '';
+    if (raw === '') return null;
+    if (!numeric) return raw;
+    const value = Number.parseFloat(raw.replace(/\u2212/g, '-').replace(/[^\d.eE+-]/g, ''));
+    return Number.isFinite(value) ? value : null;
+  };
+  for (const table of document.querySelectorAll('.scroll > table')) {
+    const body = table.tBodies[0];
+    const heads = table.tHead ? [...table.tHead.rows[0].cells] : [];
+    if (!body) continue;
+    const rows = [...body.rows];
+    const texts = rows.map((row) => textOf(row).toLocaleLowerCase());
+    heads.forEach((th, col) => {
+      const numeric = th.classList.contains('num');
+      // A column of charts only (no text, no raw value) has nothing to sort by.
+      if (rows.every((row) => key(row.cells[col], false) === null)) return;
+      const button = document.createElement('button');
+      button.type = 'button';
+      button.append(...th.childNodes);
+      th.append(button);
+      button.addEventListener('click', () => {
+        const current = th.getAttribute('aria-sort');
+        // Numbers first show the largest, text A to Z; a second click reverses.
+        const ascending = current ? current === 'descending' : !numeric;
+        for (const other of heads) other.removeAttribute('aria-sort');
+        th.setAttribute('aria-sort', ascending ? 'ascending' : 'descending');
+        const keyed = rows.map((row, index) => ({ row, index, value: key(row.cells[col], numeric) }));
+        keyed.sort((a, b) => {
+          // Rows without a value ("-") stay last either way.
+          if (a.value === null || b.value === null)
+            return (a.value === null) - (b.value === null) || a.index - b.index;
+          const order = numeric ? a.value - b.value : collator.compare(a.value, b.value);
+          return (ascending ? order : -order) || a.index - b.index;
+        });
+        body.append(...keyed.map((entry) => entry.row));
+      });
+    });
+    const bar = document.createElement('div');
+    bar.className = 'filter';
+    const input = document.createElement('input');
+    input.type = 'search';
+    input.placeholder = script.dataset.filter;
+    input.setAttribute('aria-label', script.dataset.filter);
+    input.setAttribute('aria-controls', table.id);
+    const status = document.createElement('span');
+    status.setAttribute('role', 'status');
+    status.textContent = rowsLabel(rows.length, rows.length);
+    input.addEventListener('input', () => {
+      const terms = input.value.toLocaleLowerCase().split(/\s+/).filter(Boolean);
+      let shown = 0;
+      rows.forEach((row, index) => {
+        row.hidden = !terms.every((term) => texts[index].includes(term));
+        if (!row.hidden) shown += 1;
+      });
+      status.textContent = rowsLabel(shown, rows.length);
+    });
+    bar.append(input, status);
+    table.parentElement.before(bar);
+  }
+})();
+`;
+
+/** The CSP source that allows one inline script: the base64 SHA-256 of its exact text. */
+export function scriptHashSource(script: string): string {
+  return `'sha256-${createHash('sha256').update(script, 'utf8').digest('base64')}'`;
+}
+
+/** The report as one self-contained HTML page: inline CSS, SVG and one hashed script, nothing fetched. */
 export function renderHtml(report: WeeklyReport, locale: Locale): string {
   const t = labelsFor(locale);
   const f = formatters(locale);
@@ -94,6 +200,9 @@ export function renderHtml(report: WeeklyReport, locale: Locale): string {
   // Changes under 0.05% (or 0.005 pp) are shown without colour: nothing moved.
   const trendClass = (value: number | null) =>
     value === null || Math.abs(value) < 0.0005 ? '' : value > 0 ? 'up' : 'down';
+  // A numeric cell's raw value, for the page's column sort ('' for a missing value: sorted last).
+  const raw = (value: number | null | undefined) =>
+    ` data-sort="${value === null || value === undefined || !Number.isFinite(value) ? '' : value}"`;
 
   const cards = [
     [f.int(report.totals.channels), t.channels],
@@ -115,9 +224,9 @@ ${bandChart(row.chart, { label: `${row.name} ${row.metric}`, format })}</article
   };
 
   const healthRow = (row: HealthRow) =>
-    `<tr data-channel="${esc(row.channelId)}">${channelCell(row)}<td><span class="pill s-${row.status}">${esc(status[row.status])}</span></td>
-<td class="num">${f.int(row.sends)}</td><td class="num ${trendClass(row.sendsChange)}">${f.signedPct(row.sendsChange)}</td>
-<td class="num">${f.pct(row.ctr)}</td><td class="num ${trendClass(row.ctrChange)}">${f.signedPp(row.ctrChange)}</td>
+    `<tr data-channel="${esc(row.channelId)}">${channelCell(row)}<td data-sort="${HEALTH_STATUSES.indexOf(row.status)}"><span class="pill s-${row.status}">${esc(status[row.status])}</span></td>
+<td class="num"${raw(row.sends)}>${f.int(row.sends)}</td><td class="num ${trendClass(row.sendsChange)}"${raw(row.sendsChange)}>${f.signedPct(row.sendsChange)}</td>
+<td class="num"${raw(row.ctr)}>${f.pct(row.ctr)}</td><td class="num ${trendClass(row.ctrChange)}"${raw(row.ctrChange)}>${f.signedPp(row.ctrChange)}</td>
 <td>${sparkline(row.dailySends, { label: `${row.name} ${t.chart8w}` })}</td>
 <td>${esc(owner(row.owner))}</td><td>${category(row.category)}</td><td>${esc(row.channelType)}</td></tr>`;
 
@@ -131,11 +240,11 @@ ${bandChart(row.chart, { label: `${row.name} ${row.metric}`, format })}</article
       ? esc(t.notEnoughData)
       : `${row.significant ? `<span class="pill s-healthy">${esc(t.significant)}</span>` : esc(t.notSignificant)}<span class="id">p ${f.p(c.pValue)} · z ${Number.isFinite(c.z) ? c.z.toFixed(2) : '-'}</span>`;
     return `<tr data-channel="${esc(row.channelId)}">${channelCell(row)}
-<td class="num ${trendClass(c?.relativeLift ?? null)}"><b>${c ? f.signedPct(c.relativeLift) : '-'}</b>${c ? `<span class="id">${f.signedPp(c.difference)}</span>` : ''}</td>
-<td class="num">${c ? `${f.signedPct(c.relativeLiftCi[0])} ~ ${f.signedPct(c.relativeLiftCi[1])}<span class="id">${f.signedPp(c.differenceCi[0])} ~ ${f.signedPp(c.differenceCi[1])}</span>` : '-'}</td>
+<td class="num ${trendClass(c?.relativeLift ?? null)}"${raw(c?.relativeLift)}><b>${c ? f.signedPct(c.relativeLift) : '-'}</b>${c ? `<span class="id">${f.signedPp(c.difference)}</span>` : ''}</td>
+<td class="num"${raw(c?.relativeLiftCi[0])}>${c ? `${f.signedPct(c.relativeLiftCi[0])} ~ ${f.signedPct(c.relativeLiftCi[1])}<span class="id">${f.signedPp(c.differenceCi[0])} ~ ${f.signedPp(c.differenceCi[1])}</span>` : '-'}</td>
 <td>${verdict}</td>
-<td class="num">${window(row.before)}</td><td class="num">${window(row.after)}</td>
-<td class="num ${trendClass(row.volumeChange)}">${f.signedPct(row.volumeChange)}</td>
+<td class="num"${raw(row.before?.ctr)}>${window(row.before)}</td><td class="num"${raw(row.after?.ctr)}>${window(row.after)}</td>
+<td class="num ${trendClass(row.volumeChange)}"${raw(row.volumeChange)}>${f.signedPct(row.volumeChange)}</td>
 <td>${row.changeDay}</td><td class="wrap">${esc(row.what)}</td><td>${esc(owner(row.owner))}</td></tr>`;
   };
 
@@ -157,7 +266,7 @@ ${rows.join('\n')}
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width,initial-scale=1">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:; script-src ${scriptHashSource(TABLE_SCRIPT)}">
 <title>${esc(t.title)} ${report.week.from} ~ ${report.week.to}</title>
 <style>${STYLE}</style>
 </head>
@@ -178,7 +287,7 @@ ${table(
   [false, true, true, true, true, false, false],
   report.lowPerformers.map(
     (row) =>
-      `<tr data-channel="${esc(row.channelId)}">${channelCell(row)}<td class="num"><b>${f.int(row.unclickedSends)}</b></td><td class="num">${f.pct(row.ctr)}</td><td class="num">${f.int(row.sends)}</td><td class="num">${f.int(row.clicks)}</td><td>${esc(owner(row.owner))}</td><td>${category(row.category)}</td></tr>`,
+      `<tr data-channel="${esc(row.channelId)}">${channelCell(row)}<td class="num"${raw(row.unclickedSends)}><b>${f.int(row.unclickedSends)}</b></td><td class="num"${raw(row.ctr)}>${f.pct(row.ctr)}</td><td class="num"${raw(row.sends)}>${f.int(row.sends)}</td><td class="num"${raw(row.clicks)}>${f.int(row.clicks)}</td><td>${esc(owner(row.owner))}</td><td>${category(row.category)}</td></tr>`,
   ),
   t.noLowPerformers,
 )}
@@ -193,7 +302,7 @@ ${table(
     (row) =>
       `<tr data-channel="${esc(row.channelId)}">${channelCell(row)}
 <td>${row.decision ? `<span class="pill">${esc(DECISION_LABELS[locale][row.decision] ?? row.decision)}</span>` : `<span class="pill open">${esc(t.open)}</span>`}</td>
-<td>${esc(owner(row.owner))}</td><td class="num">${f.int(row.unclickedSends)}</td><td class="num">${f.pct(row.ctr)}</td>
+<td>${esc(owner(row.owner))}</td><td class="num"${raw(row.unclickedSends)}>${f.int(row.unclickedSends)}</td><td class="num"${raw(row.ctr)}>${f.pct(row.ctr)}</td>
 <td class="wrap">${esc(row.note ?? '')}</td><td>${esc(row.decidedBy ?? '')}</td><td>${esc(row.decidedAt?.slice(0, 10) ?? '')}</td></tr>`,
   ),
   t.noLowPerformers,
@@ -219,7 +328,7 @@ ${table(
   [false, true, true, true, true],
   report.verdicts.byRule.map(
     (row) =>
-      `<tr><td>${esc(row.rule)}</td><td class="num">${row.confirmed}</td><td class="num">${row.falseAlarm}</td><td class="num">${row.expected}</td><td class="num">${row.precision === null ? '-' : f.pct(row.precision)}</td></tr>`,
+      `<tr><td>${esc(row.rule)}</td><td class="num"${raw(row.confirmed)}>${row.confirmed}</td><td class="num"${raw(row.falseAlarm)}>${row.falseAlarm}</td><td class="num"${raw(row.expected)}>${row.expected}</td><td class="num"${raw(row.precision)}>${row.precision === null ? '-' : f.pct(row.precision)}</td></tr>`,
   ),
   '-',
 )}
@@ -229,7 +338,7 @@ ${table(
   [false, true, true, true, true],
   report.verdicts.byChannel.map(
     (row) =>
-      `<tr data-channel="${esc(row.channelId)}"><td>${esc(row.channelId)}</td><td class="num">${row.confirmed}</td><td class="num">${row.falseAlarm}</td><td class="num">${row.expected}</td><td class="num">${row.precision === null ? '-' : f.pct(row.precision)}</td></tr>`,
+      `<tr data-channel="${esc(row.channelId)}"><td>${esc(row.channelId)}</td><td class="num"${raw(row.confirmed)}>${row.confirmed}</td><td class="num"${raw(row.falseAlarm)}>${row.falseAlarm}</td><td class="num"${raw(row.expected)}>${row.expected}</td><td class="num"${raw(row.precision)}>${row.precision === null ? '-' : f.pct(row.precision)}</td></tr>`,
   ),
   '-',
 )}`
@@ -270,12 +379,14 @@ ${table(
   [false, false, true, true],
   fresh.runs.map(
     (run) =>
-      `<tr><td>${run.day}</td><td>${run.finishedAt ? esc(seoulClock(run.finishedAt)) : `<span class="pill open">${esc(t.notRun)}</span>`}</td><td class="num">${f.int(run.findings)}</td><td class="num">${f.int(run.alerts)}</td></tr>`,
+      `<tr><td>${run.day}</td><td>${run.finishedAt ? esc(seoulClock(run.finishedAt)) : `<span class="pill open">${esc(t.notRun)}</span>`}</td><td class="num"${raw(run.findings)}>${f.int(run.findings)}</td><td class="num"${raw(run.alerts)}>${f.int(run.alerts)}</td></tr>`,
   ),
   '-',
 )}
 <footer>crm-guard · ${esc(t.files)}</footer>
-</main></body></html>
+</main>
+<script data-filter="${esc(t.filterRows)}" data-rows="${esc(t.rowsShown)}">${TABLE_SCRIPT}</script>
+</body></html>
 `;
 }
 
