@@ -6,7 +6,7 @@ import { chromium } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { createFolderReportWriter } from '#shared/adapters/report-files/local.ts';
 import type { ChannelRegistry } from '#shared/ports/channel-registry.ts';
-import type { Locale } from '#shared/report/labels.ts';
+import { type Locale, labelsFor } from '#shared/report/labels.ts';
 import { buildReport } from '#shared/use-cases/build-report.ts';
 import { memoryFindings, memoryMetrics } from './fixtures.ts';
 import { DAY, scenarioChannels, scenarioFindings, scenarioRegistry, scenarioRuns } from './scenario.ts';
@@ -44,6 +44,21 @@ async function renderScenario(locale: Locale): Promise<string> {
   return result.location;
 }
 
+const launch = () =>
+  chromium.launch({
+    executablePath: CHROMIUM,
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+
 describe.skipIf(browserMissing)('the report in headless Chromium', () => {
   for (const [locale, viewport] of [
     ['ko', { width: 1200, height: 900 }],
@@ -52,19 +67,7 @@ describe.skipIf(browserMissing)('the report in headless Chromium', () => {
     it(`renders (${locale}, ${viewport.width}px) with no console error, no network request and the expected rows`, async () => {
       // Prepare
       const htmlPath = await renderScenario(locale);
-      const browser = await chromium.launch({
-        executablePath: CHROMIUM,
-        args: [
-          '--headless',
-          '--no-sandbox',
-          '--disable-gpu',
-          '--disable-quic',
-          '--no-first-run',
-          '--disable-background-networking',
-          '--disable-component-update',
-          '--disable-sync',
-        ],
-      });
+      const browser = await launch();
       const problems: string[] = [];
       const requests: string[] = [];
       try {
@@ -120,4 +123,125 @@ describe.skipIf(browserMissing)('the report in headless Chromium', () => {
       }
     });
   }
+
+  for (const locale of ['en', 'ko'] as const) {
+    it(`sorts a table by a header, filters it by a box, under its CSP, and fits a 375px phone (${locale})`, async () => {
+      // Prepare
+      const htmlPath = await renderScenario(locale);
+      const url = pathToFileURL(htmlPath).href;
+      const t = labelsFor(locale);
+      const browser = await launch();
+      const problems: string[] = [];
+      try {
+        const page = await browser.newPage({ viewport: { width: 375, height: 740 } });
+        page.on('console', (message) => {
+          if (message.type() === 'error' || message.type() === 'warning') problems.push(message.text());
+        });
+        page.on('pageerror', (error) => problems.push(error.message));
+        // Runs before the page's own script (and outside its CSP): records every violation the page reports.
+        await page.addInitScript(
+          "window.__violations = []; document.addEventListener('securitypolicyviolation', (e) => window.__violations.push(e.violatedDirective + ' ' + e.blockedURI));",
+        );
+        await page.goto(url, { waitUntil: 'load' });
+        // The health table: [channel, the Sends cell's raw value, its text as shown].
+        const health = () =>
+          page.$$eval('#health tbody tr', (trs) =>
+            trs.map((tr) => {
+              const cell = tr.querySelector('td:nth-child(3)')!;
+              return [
+                tr.getAttribute('data-channel'),
+                cell.getAttribute('data-sort'),
+                cell.textContent,
+              ] as const;
+            }),
+          );
+        const visibleRows = () =>
+          page.evaluate(
+            "[...document.querySelectorAll('#health tbody tr')].filter((tr) => tr.getClientRects().length > 0).length",
+          );
+        const sendsHeader = page.locator('#health thead th:nth-child(3)');
+        const filter = page.locator('input[aria-controls="health"]');
+        const status = page.locator('.filter:has(input[aria-controls="health"]) [role="status"]');
+        const shownOf = (shown: number, total: number) =>
+          t.rowsShown.replace('{shown}', String(shown)).replace('{total}', String(total));
+
+        // Act 1: sort by sends, by mouse, then the other way by keyboard.
+        const before = await health();
+        const statusBefore = await status.textContent();
+        await sendsHeader.getByRole('button').click();
+        const descending = await health();
+        const sortAfterClick = await sendsHeader.getAttribute('aria-sort');
+        await sendsHeader.getByRole('button').focus();
+        await page.keyboard.press('Enter');
+        const ascending = await health();
+        const sortAfterEnter = await sendsHeader.getAttribute('aria-sort');
+
+        // Act 2: filter by a word only the push channels carry, then clear it.
+        await filter.fill('PUSH');
+        const pushRows = await visibleRows();
+        const statusFiltered = await status.textContent();
+        await filter.fill('');
+        const allRows = await visibleRows();
+
+        // Act 3: the phone's layout, with the filter boxes and header buttons in place.
+        const pageWidth = await page.evaluate('document.documentElement.scrollWidth');
+        const healthBox = await page.$eval('#health', (table) => ({
+          inner: table.parentElement!.scrollWidth,
+          outer: table.parentElement!.clientWidth,
+        }));
+        mkdirSync(ARTIFACTS, { recursive: true });
+        await page.screenshot({ path: join(ARTIFACTS, `report-${locale}-375-sorted.png`), fullPage: true });
+        const violations = await page.evaluate('window.__violations');
+
+        // Assess: numbers sort by their raw value, not by their text ("234,710" after "35,000").
+        const bySends = (a: (typeof before)[number], b: (typeof before)[number]) =>
+          Number(b[1]) - Number(a[1]);
+        expect(before).toHaveLength(6);
+        expect(descending.map((row) => row[0])).not.toEqual(before.map((row) => row[0]));
+        expect(descending).toEqual([...before].sort(bySends));
+        expect(ascending).toEqual([...before].sort(bySends).reverse());
+        const shown = descending.map((row) => Number(row[2]!.replace(/[^\d]/g, '')));
+        expect(shown).toEqual([...shown].sort((a, b) => b - a));
+        expect(sortAfterClick).toBe('descending');
+        expect(sortAfterEnter).toBe('ascending');
+        expect(statusBefore).toBe(shownOf(6, 6));
+        expect(pushRows).toBe(2);
+        expect(statusFiltered).toBe(shownOf(2, 6));
+        expect(allRows).toBe(6);
+        expect(violations).toEqual([]);
+        expect(problems).toEqual([]);
+        // The page does not scroll sideways on a phone; the wide table scrolls inside its own box.
+        expect(pageWidth).toBeLessThanOrEqual(375);
+        expect(healthBox.inner).toBeGreaterThan(healthBox.outer);
+      } finally {
+        await browser.close();
+      }
+    });
+  }
+
+  it('is complete without JavaScript: every row, no controls', async () => {
+    // Prepare
+    const htmlPath = await renderScenario('en');
+    const browser = await launch();
+    try {
+      const context = await browser.newContext({
+        javaScriptEnabled: false,
+        viewport: { width: 375, height: 740 },
+      });
+      const page = await context.newPage();
+
+      // Act
+      await page.goto(pathToFileURL(htmlPath).href, { waitUntil: 'load' });
+      const healthRows = await page.$$eval('#health tbody tr', (trs) => trs.length);
+      const controls = await page.$$eval('th button, .filter', (nodes) => nodes.length);
+      const pageWidth = await page.evaluate('document.documentElement.scrollWidth');
+
+      // Assess
+      expect(healthRows).toBe(6);
+      expect(controls).toBe(0);
+      expect(pageWidth).toBeLessThanOrEqual(375);
+    } finally {
+      await browser.close();
+    }
+  });
 });
