@@ -112,7 +112,7 @@ export const environmentSchema = z
       .strict(),
     alarms: z
       .object({
-        /** No DetectRunSucceeded datapoint for this long raises the alarm. */
+        /** No DetectRunSucceeded datapoint for this long raises the alarm, once detect has run. */
         detectSilenceHours: z.number().int().min(1).max(168),
         gate5xxPerFiveMinutes: z.number().int().min(1),
         gateP99LatencyMs: z.number().int().min(1),

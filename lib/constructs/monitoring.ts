@@ -56,7 +56,6 @@ export function defineMonitoring(
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     }),
   );
-  // Hourly sums over N hours: every hour without a success datapoint is missing, and missing breaches.
   const detectSucceeded = new cloudwatch.Metric({
     namespace: METRICS_NAMESPACE,
     metricName: DETECT_METRICS.succeeded,
@@ -65,14 +64,21 @@ export function defineMonitoring(
     period: Duration.hours(1),
   });
   const silence = config.alarms.detectSilenceHours;
+  // FILL zeroes empty hours once a run is in range; IGNORE holds state with none: silent until the first run.
+  const detectRunsHourly = new cloudwatch.MathExpression({
+    expression: 'FILL(succeeded, 0)',
+    usingMetrics: { succeeded: detectSucceeded },
+    label: 'Successful detect runs (hourly, 0 when none)',
+    period: Duration.hours(1),
+  });
   alarms.push(
-    detectSucceeded.createAlarm(scope, 'DetectSilenceAlarm', {
-      alarmDescription: `No successful detect run in ${silence} hours`,
+    detectRunsHourly.createAlarm(scope, 'DetectSilenceAlarm', {
+      alarmDescription: `No successful detect run in ${silence} hours (silent until detect has run once)`,
       threshold: 1,
       evaluationPeriods: silence,
       datapointsToAlarm: silence,
       comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
-      treatMissingData: cloudwatch.TreatMissingData.BREACHING,
+      treatMissingData: cloudwatch.TreatMissingData.IGNORE,
     }),
   );
   const gate5xx = watched.gateApi.metricServerError({ period: fiveMinutes, statistic: 'Sum' });
