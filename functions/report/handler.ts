@@ -54,7 +54,7 @@ export function createReportHandler(
       channels: result.report.totals.channels,
       incidents: result.report.incidents.length,
       lowPerformers: result.report.lowPerformers.length,
-      openReviews: result.report.reviewQueue.filter((row) => row.open).length,
+      openReviews: result.report.reviewQueue.length,
       changes: result.report.changeImpact.length,
     };
     options.logger.info('weekly report written', summary);

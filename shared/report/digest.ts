@@ -10,11 +10,10 @@ export function weeklyReportDigest(report: WeeklyReport, where: WrittenReport, l
   const t = labelsFor(locale);
   const f = formatters(locale);
   const status = STATUS_LABELS[locale];
-  const open = report.reviewQueue.filter((row) => row.open).length;
   const lines = [
     `${t.title} ${report.week.from} ~ ${report.week.to}`,
     `${t.channels} ${f.int(report.totals.channels)} · ${t.sends} ${f.int(report.totals.sends)} · ${t.ctr} ${f.pct(report.totals.ctr)}`,
-    `${t.incidents}: ${report.incidents.length} · ${status.low_performer}: ${report.lowPerformers.length} · ${t.reviewQueue} (${t.open}): ${open} · ${t.changeImpact}: ${report.changeImpact.length}`,
+    `${t.incidents}: ${report.incidents.length} · ${status.low_performer}: ${report.lowPerformers.length} · ${t.openDecisions}: ${report.reviewQueue.length} · ${t.changeImpact}: ${report.changeImpact.length}`,
     `${t.lastDataDay}: ${report.freshness.lastDataDay ?? '-'}${report.freshness.missingDays.length ? ` · ${t.missingDays}: ${report.freshness.missingDays.join(', ')}` : ''}`,
     '',
     // The signed link works until the time it was signed for; the object's address stays valid for console users.

@@ -34,14 +34,18 @@ const en = {
   band: 'Expected band',
   impact: 'Impact (sends)',
   bandNote:
-    'Grey band: P5-P95 of the 28 days before (frozen from the first flagged day); red dots: flagged days.',
+    'Line: the day\u2019s value. Grey band and dashed line: the range and the value detection expected, on each day it judged the channel out of range. Red dots: days that paged.',
   lowPerformers: 'Low performers',
-  lowPerformersNote:
-    'Rule 5: 7-day sends of at least 1,000 with a CTR under 3%, costliest first (sends nobody clicked).',
+  lowPerformersNote: (minSends: string, maxCtr: string, days: number, asOf: string) =>
+    `Rule 5 as detection judged it on ${asOf}: ${days}-day sends of at least ${minSends} with a CTR under ${maxCtr}, costliest first (sends nobody clicked), with the owners\u2019 latest decision. Channels not meant to be clicked (by category) are left out.`,
+  lowPerformersNotJudged: 'Detection did not run this week: no ranking to show.',
   noLowPerformers: 'No low performer this week.',
   unclicked: 'Unclicked sends',
   reviewQueue: 'Review queue',
-  reviewQueueNote: 'Every low performer with its owners\u2019 latest decision; open ones first.',
+  reviewQueueNote:
+    'The low performers no owner has decided on yet (keep, redesign, retire), costliest first.',
+  noOpenDecisions: 'No open decision: every low performer has one.',
+  openDecisions: 'Open decisions',
   decision: 'Decision',
   note: 'Note',
   decidedBy: 'By',
@@ -130,14 +134,19 @@ const ko: Labels = {
   expected: '기대값',
   band: '기대 범위',
   impact: '영향 (발송)',
-  bandNote: '회색 띠: 직전 28일의 P5-P95 (첫 탐지일부터 고정), 빨간 점: 탐지된 날.',
+  bandNote:
+    '선: 그날의 값. 회색 띠와 점선: 탐지가 범위를 벗어났다고 판단한 날마다 기대한 범위와 값. 빨간 점: 알림이 나간 날.',
   lowPerformers: '저성과 채널',
-  lowPerformersNote:
-    '규칙 5: 최근 7일 발송 1,000건 이상, 클릭률 3% 미만. 아무도 클릭하지 않은 발송이 많은 순.',
+  lowPerformersNote: (minSends: string, maxCtr: string, days: number, asOf: string) =>
+    `규칙 5, ${asOf} 탐지 기준: 최근 ${days}일 발송 ${minSends}건 이상, 클릭률 ${maxCtr} 미만. 아무도 클릭하지 않은 발송이 많은 순이며 담당자의 최근 결정을 함께 보여 줍니다. 클릭을 기대하지 않는 카테고리의 채널은 제외합니다.`,
+  lowPerformersNotJudged: '이번 주에는 탐지가 실행되지 않아 순위가 없습니다.',
   noLowPerformers: '이번 주 저성과 채널은 없습니다.',
   unclicked: '미클릭 발송',
   reviewQueue: '리뷰 대기열',
-  reviewQueueNote: '모든 저성과 채널과 담당자의 최근 결정. 미결정 채널이 먼저.',
+  reviewQueueNote:
+    '아직 담당자가 결정(유지·재설계·폐기)하지 않은 저성과 채널. 아무도 클릭하지 않은 발송이 많은 순.',
+  noOpenDecisions: '미결정 채널이 없습니다. 모든 저성과 채널에 결정이 있습니다.',
+  openDecisions: '미결정',
   decision: '결정',
   note: '메모',
   decidedBy: '결정자',

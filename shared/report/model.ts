@@ -46,7 +46,11 @@ export interface HealthRow extends ChannelLabel {
 export interface BandChart {
   days: IsoDay[];
   values: (number | null)[];
-  /** The expected band: P5-P95 of the 28 days before each day, frozen from the incident's first day. */
+  /**
+   * Detection's expected value and band on each day it judged the channel (a stored finding), null on
+   * the others: the band drawn is the band the incident's text states. Never below zero.
+   */
+  expected: (number | null)[];
   lower: (number | null)[];
   upper: (number | null)[];
   /** Days a rule fired. */
@@ -62,7 +66,7 @@ export interface IncidentRow extends ChannelLabel {
   lastDay: IsoDay;
   /** Days with a paging finding. */
   days: number;
-  /** The last finding's figures. */
+  /** The last paging finding's figures (the bounds never below zero). */
   actual: number;
   expected: number;
   lower: number;
@@ -73,20 +77,23 @@ export interface IncidentRow extends ChannelLabel {
 }
 
 export interface LowPerformerRow extends ChannelLabel {
+  /** Rule 5's window (the detection run's own figures). */
   sends: number;
   clicks: number;
   ctr: number;
   /** Sends nobody clicked: what the channel costs in users' attention. */
   unclickedSends: number;
-}
-
-export interface ReviewQueueRow extends LowPerformerRow {
+  /** No owner has decided yet (keep, redesign, retire). */
   open: boolean;
+  /** The owners' latest decision, if any. */
   decision: ReviewDecisionName | null;
   note: string | null;
   decidedBy: string | null;
   decidedAt: string | null;
 }
+
+/** An open decision: a low performer no owner has decided on. */
+export type ReviewQueueRow = LowPerformerRow;
 
 export interface ImpactWindow {
   from: IsoDay;
@@ -134,6 +141,7 @@ export interface WeeklyReport {
   /** Days the charts cover, oldest first. */
   chartDays: IsoDay[];
   totals: {
+    /** Rows of the health table; sends and clicks add up its columns. */
     channels: number;
     sends: number;
     clicks: number;
@@ -142,7 +150,13 @@ export interface WeeklyReport {
   };
   health: HealthRow[];
   incidents: IncidentRow[];
+  /** Rule 5's thresholds as detection applied them (the report states them beside the ranking). */
+  lowPerformerRule: { days: number; minSends: number; maxCtr: number };
+  /** The detection run the ranking is from: the week's last judged day (null: none this week). */
+  lowPerformersAsOf: IsoDay | null;
+  /** The week's ranking, every decision shown. */
   lowPerformers: LowPerformerRow[];
+  /** The decisions still open (a subset of the ranking): the review's to-do list. */
   reviewQueue: ReviewQueueRow[];
   changeImpact: ChangeImpactRow[];
   /** Channels muted by their owners at some point of the week: who, why, until when. */

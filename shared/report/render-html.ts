@@ -14,6 +14,7 @@ import {
   HEALTH_STATUSES,
   type HealthRow,
   type IncidentRow,
+  type LowPerformerRow,
   type WeeklyReport,
 } from './model.ts';
 import { bandChart, escapeXml as esc, sparkline } from './svg.ts';
@@ -35,6 +36,13 @@ export function formatters(locale: Locale) {
       value === null || !Number.isFinite(value)
         ? '-'
         : `${value >= 0 ? '+' : '\u2212'}${Math.abs(value * 100).toFixed(2)}${pp}`,
+    /** A count; one under 1 (an expected 0.4 sends) is shown as such, not rounded to 0. */
+    count: (value: number) =>
+      !Number.isFinite(value)
+        ? '-'
+        : value !== 0 && Math.abs(value) < 1
+          ? value.toFixed(Math.abs(value) < 0.1 ? 2 : 1)
+          : integer.format(value),
     p: (value: number) => (!Number.isFinite(value) ? '-' : value < 0.001 ? '< 0.001' : value.toFixed(3)),
   };
 }
@@ -204,19 +212,27 @@ export function renderHtml(report: WeeklyReport, locale: Locale): string {
   const raw = (value: number | null | undefined) =>
     ` data-sort="${value === null || value === undefined || !Number.isFinite(value) ? '' : value}"`;
 
+  const lowPerformer = report.lowPerformerRule;
+  // The owners' latest decision, with who and when; an open one stands out.
+  const decisionCell = (row: LowPerformerRow) =>
+    row.decision
+      ? `<span class="pill">${esc(DECISION_LABELS[locale][row.decision] ?? row.decision)}</span>${row.note ? ` ${esc(row.note)}` : ''}<span class="id">${esc(row.decidedBy ?? '')} ${esc(row.decidedAt ? seoulClock(row.decidedAt) : '')}</span>`
+      : `<span class="pill open">${esc(t.open)}</span>`;
+
   const cards = [
     [f.int(report.totals.channels), t.channels],
     [f.int(report.totals.sends), t.sends],
     [f.pct(report.totals.ctr), t.ctr],
-    [f.int(report.totals.byStatus.anomalous), status.anomalous],
-    [f.int(report.totals.byStatus.low_performer), status.low_performer],
-    [f.int(report.reviewQueue.filter((row) => row.open).length), `${t.reviewQueue}: ${t.open}`],
+    // Each tile counts what its section's heading counts.
+    [f.int(report.incidents.length), t.incidents],
+    [f.int(report.lowPerformers.length), t.lowPerformers],
+    [f.int(report.reviewQueue.length), t.openDecisions],
   ]
     .map(([value, label]) => `<div class="card"><b>${esc(value!)}</b><span>${esc(label!)}</span></div>`)
     .join('');
 
   const incident = (row: IncidentRow) => {
-    const format = row.metric === 'ctr' ? (v: number) => f.pct(v, 1) : (v: number) => f.int(v);
+    const format = row.metric === 'ctr' ? (v: number) => f.pct(v, 1) : f.count;
     return `<article class="incident"><h3>${esc(row.name)} <span class="pill sev-${row.severity}">${esc(row.severity)}</span></h3>
 <p>${esc(row.channelId)} · ${esc(owner(row.owner))} · ${esc(METRIC_LABELS[locale][row.metric] ?? row.metric)} ${row.direction === 'down' ? '\u2193' : '\u2191'} · ${row.firstDay}${row.lastDay === row.firstDay ? '' : ` ~ ${row.lastDay}`} (${row.days}${locale === 'ko' ? '일' : 'd'}) · ${esc(row.rules.join(', '))}</p>
 <p>${t.actual} <b>${esc(format(row.actual))}</b> · ${t.expected} ${esc(format(row.expected))} · ${t.band} ${esc(format(row.lower))} ~ ${esc(format(row.upper))}${row.impact === null ? '' : ` · ${t.impact} ${esc(f.int(row.impact))}`}</p>
@@ -280,32 +296,39 @@ ${rows.join('\n')}
 ${report.incidents.length ? `<div class="incidents" id="incidents">${report.incidents.map(incident).join('\n')}</div>` : `<p class="note" id="incidents-empty">${esc(unjudged.length ? t.noIncidentsOnJudged(7 - unjudged.length) : t.noIncidents)}</p>`}
 
 <h2>${esc(t.lowPerformers)} (${report.lowPerformers.length})</h2>
-<p class="note">${esc(t.lowPerformersNote)}</p>
+<p class="note">${esc(
+    report.lowPerformersAsOf
+      ? t.lowPerformersNote(
+          f.int(lowPerformer.minSends),
+          f.pct(lowPerformer.maxCtr, 0),
+          lowPerformer.days,
+          report.lowPerformersAsOf,
+        )
+      : t.lowPerformersNotJudged,
+  )}</p>
 ${table(
   'low-performers',
-  [t.channel, t.unclicked, t.ctr, t.sends, t.clicks, t.owner, t.category],
-  [false, true, true, true, true, false, false],
+  [t.channel, t.unclicked, t.ctr, t.sends, t.clicks, t.decision, t.owner, t.category],
+  [false, true, true, true, true, false, false, false],
   report.lowPerformers.map(
     (row) =>
-      `<tr data-channel="${esc(row.channelId)}">${channelCell(row)}<td class="num"${raw(row.unclickedSends)}><b>${f.int(row.unclickedSends)}</b></td><td class="num"${raw(row.ctr)}>${f.pct(row.ctr)}</td><td class="num"${raw(row.sends)}>${f.int(row.sends)}</td><td class="num"${raw(row.clicks)}>${f.int(row.clicks)}</td><td>${esc(owner(row.owner))}</td><td>${category(row.category)}</td></tr>`,
+      `<tr data-channel="${esc(row.channelId)}">${channelCell(row)}<td class="num"${raw(row.unclickedSends)}><b>${f.int(row.unclickedSends)}</b></td><td class="num"${raw(row.ctr)}>${f.pct(row.ctr)}</td><td class="num"${raw(row.sends)}>${f.int(row.sends)}</td><td class="num"${raw(row.clicks)}>${f.int(row.clicks)}</td><td>${decisionCell(row)}</td><td>${esc(owner(row.owner))}</td><td>${category(row.category)}</td></tr>`,
   ),
   t.noLowPerformers,
 )}
 
-<h2>${esc(t.reviewQueue)} (${report.reviewQueue.filter((row) => row.open).length} ${esc(t.open)} / ${report.reviewQueue.length})</h2>
+<h2>${esc(t.reviewQueue)} (${report.reviewQueue.length})</h2>
 <p class="note">${esc(t.reviewQueueNote)}</p>
 ${table(
   'review-queue',
-  [t.channel, t.decision, t.owner, t.unclicked, t.ctr, t.note, t.decidedBy, t.decidedAt],
-  [false, false, false, true, true, false, false, false],
+  [t.channel, t.owner, t.unclicked, t.ctr, t.sends, t.category],
+  [false, false, true, true, true, false],
   report.reviewQueue.map(
     (row) =>
       `<tr data-channel="${esc(row.channelId)}">${channelCell(row)}
-<td>${row.decision ? `<span class="pill">${esc(DECISION_LABELS[locale][row.decision] ?? row.decision)}</span>` : `<span class="pill open">${esc(t.open)}</span>`}</td>
-<td>${esc(owner(row.owner))}</td><td class="num"${raw(row.unclickedSends)}>${f.int(row.unclickedSends)}</td><td class="num"${raw(row.ctr)}>${f.pct(row.ctr)}</td>
-<td class="wrap">${esc(row.note ?? '')}</td><td>${esc(row.decidedBy ?? '')}</td><td>${esc(row.decidedAt?.slice(0, 10) ?? '')}</td></tr>`,
+<td>${esc(owner(row.owner))}</td><td class="num"${raw(row.unclickedSends)}>${f.int(row.unclickedSends)}</td><td class="num"${raw(row.ctr)}>${f.pct(row.ctr)}</td><td class="num"${raw(row.sends)}>${f.int(row.sends)}</td><td>${category(row.category)}</td></tr>`,
   ),
-  t.noLowPerformers,
+  report.lowPerformers.length ? t.noOpenDecisions : t.noLowPerformers,
 )}
 
 <h2>${esc(t.changeImpact)} (${report.changeImpact.length})</h2>

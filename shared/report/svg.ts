@@ -64,7 +64,7 @@ export function bandChart(
   const right = 8;
   const top = 10;
   const bottom = 24;
-  const [min, max] = extent([...chart.values, ...chart.lower, ...chart.upper]);
+  const [min, max] = extent([...chart.values, ...chart.lower, ...chart.upper, ...chart.expected]);
   const floor = Math.min(min, 0) === 0 && min >= 0 ? 0 : min;
   const span = max - floor || 1;
   const plotWidth = width - left - right;
@@ -73,26 +73,38 @@ export function bandChart(
   const x = (i: number) => left + i * step;
   const y = (v: number) => top + plotHeight - ((v - floor) / span) * plotHeight;
 
+  // The band on each day detection judged: runs of days as one shape, a lone day as a bar one day wide.
   let band = '';
-  let segment: string[] = [];
-  let upperSegment: string[] = [];
+  let segment: { i: number; lower: number; upper: number }[] = [];
   const flush = () => {
-    if (segment.length)
-      band += `<path d="M${upperSegment.join('L')}L${segment.reverse().join('L')}Z" fill="#d1d5db" opacity="0.7"/>`;
+    if (segment.length === 1) {
+      const { i, lower, upper } = segment[0]!;
+      const half = Math.max(2, step * 0.4);
+      band += `<rect x="${round(x(i) - half)}" y="${round(y(upper))}" width="${round(2 * half)}" height="${round(Math.max(1, y(lower) - y(upper)))}" fill="#d1d5db" opacity="0.7"/>`;
+    } else if (segment.length > 1) {
+      const upper = segment.map((p) => `${round(x(p.i))} ${round(y(p.upper))}`);
+      const lower = segment.map((p) => `${round(x(p.i))} ${round(y(p.lower))}`).reverse();
+      band += `<path d="M${upper.join('L')}L${lower.join('L')}Z" fill="#d1d5db" opacity="0.7"/>`;
+    }
     segment = [];
-    upperSegment = [];
   };
   chart.days.forEach((_, i) => {
     const lower = chart.lower[i];
     const upper = chart.upper[i];
-    if (lower === null || upper === null || lower === undefined || upper === undefined) {
-      flush();
-      return;
-    }
-    upperSegment.push(`${round(x(i))} ${round(y(upper))}`);
-    segment.push(`${round(x(i))} ${round(y(lower))}`);
+    if (lower === null || upper === null || lower === undefined || upper === undefined) flush();
+    else segment.push({ i, lower, upper });
   });
   flush();
+  const expected = chart.expected.some((v) => v !== null)
+    ? `<path d="${linePath(chart.expected, x, y)}" fill="none" stroke="#6b7280" stroke-width="1.2" stroke-dasharray="3 2"/>` +
+      chart.expected
+        .map((v, i) =>
+          v === null || chart.expected[i - 1] != null || chart.expected[i + 1] != null
+            ? ''
+            : `<line x1="${round(x(i) - step * 0.4)}" x2="${round(x(i) + step * 0.4)}" y1="${round(y(v))}" y2="${round(y(v))}" stroke="#6b7280" stroke-width="1.2" stroke-dasharray="3 2"/>`,
+        )
+        .join('')
+    : '';
 
   const flagged = new Set(chart.flagged);
   const dots = chart.days
@@ -115,6 +127,7 @@ export function bandChart(
     `<svg class="band" viewBox="0 0 ${width} ${height}" role="img" aria-label="${escapeXml(options.label)}" preserveAspectRatio="xMidYMid meet">` +
     ticks +
     band +
+    expected +
     `<path d="${linePath(chart.values, x, y)}" fill="none" stroke="#1f2937" stroke-width="1.6" stroke-linejoin="round"/>` +
     dots +
     `<text x="${left}" y="${height - 6}">${first.slice(5)}</text>` +

@@ -12,6 +12,7 @@ import { type ReportFile, type ReportWriter, renderReportFiles } from '#shared/r
 import {
   assembleWeeklyReport,
   DEFAULT_REPORT_OPTIONS,
+  findingsReadRange,
   reportReadRange,
   type WeeklyReportOptions,
 } from '#shared/report/weekly.ts';
@@ -56,7 +57,7 @@ export async function buildReport(
   const weekDays = Array.from({ length: 7 }, (_, k) => addDays(weekFrom, k));
   const [columns, findings, registry, runs, feedback] = await Promise.all([
     ports.metrics.readChannelDays(range),
-    ports.findings.findings({ from: weekFrom, to: request.day }),
+    ports.findings.findings(findingsReadRange(request.day)),
     ports.registry.snapshot(),
     Promise.all(weekDays.map((day) => ports.findings.run(day))),
     ports.feedback?.verdicts({ from: weekFrom, to: request.day }) ?? Promise.resolve([]),

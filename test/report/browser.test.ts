@@ -110,7 +110,7 @@ describe.skipIf(browserMissing)('the report in headless Chromium', () => {
         expect(health).toHaveLength(6);
         expect(health[0]).toBe('payment-done');
         expect(lowPerformers).toEqual(['promo-blast', 'bill-reminder']);
-        expect(reviewQueue).toEqual(['promo-blast', 'bill-reminder']);
+        expect(reviewQueue).toEqual(['promo-blast']);
         expect(changeImpact).toEqual(['rent-refund']);
         expect(liftCell).toContain('+34.1%');
         expect(incidentCharts).toBe(1);

@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { writeChannelCsv } from '#shared/adapters/duckdb/lake-writer.ts';
 import { InputError } from '#shared/errors.ts';
 import channels from '../../bin/commands/channels.ts';
+import detect from '../../bin/commands/detect.ts';
 import report from '../../bin/commands/report.ts';
 import review from '../../bin/commands/review.ts';
 import { makeColumns } from './fixtures.ts';
@@ -50,6 +51,8 @@ describe('crm-guard channels / review / report on one machine', () => {
     ]);
     await review.run({ data, decision: 'retire', note: '응답 없음', by: '최유나' }, ['old-survey']);
     await channels.run({ data }, ['list']);
+    // The ranking is detection's: the report day's run stores it.
+    await detect.run({ data, input: lake, date: DAY }, []);
     const code = await report.run({ data, input: lake, date: DAY, locale: 'en', out: join(dir, 'out') }, []);
 
     // Assess
@@ -62,15 +65,18 @@ describe('crm-guard channels / review / report on one machine', () => {
     const json = JSON.parse(readFileSync(join(dir, 'out', DAY, 'en', 'report.json'), 'utf8'));
     expect(json.changeImpact).toHaveLength(1);
     expect(json.changeImpact[0].comparison.relativeLift).toBeCloseTo(0.3407, 4);
-    expect(json.reviewQueue.map((r: { channelId: string; open: boolean }) => [r.channelId, r.open])).toEqual([
+    expect(
+      json.lowPerformers.map((r: { channelId: string; open: boolean }) => [r.channelId, r.open]),
+    ).toEqual([
       ['promo-blast', true],
       ['bill-reminder', false],
     ]);
+    expect(json.reviewQueue.map((r: { channelId: string }) => r.channelId)).toEqual(['promo-blast']);
     const status = Object.fromEntries(
       json.health.map((r: { channelId: string; status: string }) => [r.channelId, r.status]),
     );
     expect(status['old-survey']).toBe('retired');
-    expect(json.freshness.runs.every((r: { finishedAt: string | null }) => r.finishedAt === null)).toBe(true);
+    expect(json.freshness.runs.filter((r: { finishedAt: string | null }) => r.finishedAt).length).toBe(1);
     expect(readFileSync(htmlPath, 'utf8')).toContain('Weekly channel report');
   });
 
@@ -93,6 +99,7 @@ describe('crm-guard channels / review / report on one machine', () => {
 
     // Act
     await channels.run({ data, by: 'admin' }, ['import', registryCsv]);
+    await detect.run({ data, date: DAY }, []);
     const code = await report.run({ data, date: DAY, locale: 'en', out: dir }, []);
 
     // Assess

@@ -112,6 +112,29 @@ export function finding(
   };
 }
 
+/** What detection stores for rule 5 on `date`: the window's sends and clicks in `detail`. */
+export function lowPerformerFinding(
+  date: IsoDay,
+  channelId: string,
+  sends: number,
+  clicks: number,
+): JudgedFinding {
+  return finding({
+    date,
+    channelId,
+    rule: 'low_performer',
+    metric: 'ctr',
+    actual: clicks / sends,
+    expected: 0.03,
+    lower: 0,
+    upper: 0.03,
+    alert: false,
+    severity: 'info',
+    code: 'low_performer',
+    detail: { sends, clicks, days: 7 },
+  });
+}
+
 export function runRecord(day: IsoDay, findings = 3, alerts = 1): RunRecord {
   return {
     day,

@@ -1,6 +1,6 @@
 import type { RegistrySnapshot } from '#shared/domain/registry.ts';
 import { addDays, type IsoDay } from '#shared/time/seoul.ts';
-import { type ChannelSpec, finding, runRecord } from './fixtures.ts';
+import { type ChannelSpec, finding, lowPerformerFinding, runRecord } from './fixtures.ts';
 
 /** The report day of the scenario: a Sunday, so the week is Mon 2026-10-26 .. Sun 2026-11-01. */
 export const DAY: IsoDay = '2026-11-01';
@@ -68,6 +68,10 @@ export function scenarioFindings() {
       upper: 1_404,
       impact: -1_080,
     }),
+    // Rule 5 as the report day's run stored it: the retired channel too (the report leaves it out).
+    lowPerformerFinding(DAY, 'promo-blast', 35_000, 350),
+    lowPerformerFinding(DAY, 'bill-reminder', 14_000, 140),
+    lowPerformerFinding(DAY, 'old-survey', 2_100, 21),
     // Recorded but never paged: not an incident.
     finding({
       date: '2026-10-29',

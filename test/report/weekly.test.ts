@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { renderCsv, renderJson, toCsv } from '#shared/report/render-data.ts';
 import { renderHtml } from '#shared/report/render-html.ts';
-import { assembleWeeklyReport, quantile, reportReadRange } from '#shared/report/weekly.ts';
+import { assembleWeeklyReport, reportReadRange } from '#shared/report/weekly.ts';
 import { makeColumns } from './fixtures.ts';
 import {
   CHANGE_DAY,
@@ -17,7 +17,8 @@ function build(missing: string[] = []) {
   return assembleWeeklyReport({
     day: DAY,
     columns: makeColumns(scenarioChannels(), range.from, range.to, missing),
-    findings: scenarioFindings(),
+    // Rule 5 needs every day of its window: detection stores no ranking on a day whose data is late.
+    findings: scenarioFindings().filter((f) => !(f.rule === 'low_performer' && missing.includes(f.date))),
     runs: new Map(scenarioRuns().map((run) => [run.day, run])),
     registry: scenarioRegistry(),
     generatedAt: '2026-11-02T00:30:00.000Z',
@@ -80,10 +81,13 @@ describe('assembleWeeklyReport', () => {
       ['promo-blast', 34_650],
       ['bill-reminder', 13_860],
     ]);
-    expect(report.reviewQueue.map((row) => [row.channelId, row.open, row.decision, row.note])).toEqual([
+    // The ranking shows every decision; the queue only the decisions still open.
+    expect(report.lowPerformers.map((row) => [row.channelId, row.open, row.decision, row.note])).toEqual([
       ['promo-blast', true, null, null],
       ['bill-reminder', false, 'keep', '법적 고지: 유지'],
     ]);
+    expect(report.reviewQueue.map((row) => row.channelId)).toEqual(['promo-blast']);
+    expect(report.lowPerformersAsOf).toBe(DAY);
   });
 
   it('leaves out of the ranking the channels not meant to be clicked, by registry category', () => {
@@ -188,10 +192,11 @@ describe('assembleWeeklyReport', () => {
     expect(chart.flagged).toEqual(['2026-10-30', '2026-10-31']);
     const outage = chart.days.indexOf('2026-10-30');
     expect(chart.values[outage]).toBe(0);
-    // The band is the 28 days before the incident, P5-P95 of 1,000..1,120: the drop falls far below it.
-    expect(chart.lower[outage]).toBeGreaterThanOrEqual(1_000);
-    expect(chart.upper[outage]).toBeLessThanOrEqual(1_120);
-    expect(chart.lower.at(-1)).toBe(chart.lower[outage]);
+    // The band drawn is the band detection stated on each day it judged, the text's for the last.
+    expect([chart.expected[outage], chart.lower[outage], chart.upper[outage]]).toEqual([1_060, 742, 1_378]);
+    expect([chart.lower[outage + 1], chart.upper[outage + 1]]).toEqual([incident!.lower, incident!.upper]);
+    expect(chart.lower.at(-1)).toBeNull();
+    expect(chart.lower[0]).toBeNull();
   });
 
   it('reports data freshness: the last day with data, missing days, and runs that did not happen', () => {
@@ -310,27 +315,17 @@ describe('assembleWeeklyReport', () => {
       .trim()
       .split('\r\n');
     expect(lowRows).toEqual([
-      'channel_id,name,category,owner,sends,clicks,ctr,unclicked_sends',
-      'promo-blast,promo-blast,unknown,unassigned,35000,350,0.01,34650',
-      'bill-reminder,미납고지서,informational,김하늘,14000,140,0.01,13860',
+      'channel_id,name,category,owner,sends,clicks,ctr,unclicked_sends,decision,note,decided_by,decided_at',
+      'promo-blast,promo-blast,unknown,unassigned,35000,350,0.01,34650,,,,',
+      'bill-reminder,미납고지서,informational,김하늘,14000,140,0.01,13860,keep,법적 고지: 유지,김하늘,2026-10-20T01:00:00.000Z',
     ]);
+    expect(csv['review-queue.csv']!.trim().split('\r\n')).toHaveLength(2);
     expect(csv['health.csv']!.trim().split('\r\n')).toHaveLength(7);
     expect(csv['change-impact.csv']).toContain(
       'rent-refund,월세환급 안내,박지민,2026-10-19,"팝업 제거, 하단 모달 버튼",14',
     );
-    expect(json.reviewQueue.map((row: { channelId: string }) => row.channelId)).toEqual([
-      'promo-blast',
-      'bill-reminder',
-    ]);
+    expect(json.reviewQueue.map((row: { channelId: string }) => row.channelId)).toEqual(['promo-blast']);
     expect(json.changeImpact[0].comparison.relativeLift).toBeCloseTo(0.3407, 4);
-  });
-});
-
-describe('quantile', () => {
-  it('interpolates linearly between order statistics', () => {
-    // Assess: numpy.quantile([1, 2, 3, 4], 0.05) = 1.15, 0.95 -> 3.85.
-    expect(quantile([1, 2, 3, 4], 0.05)).toBeCloseTo(1.15, 10);
-    expect(quantile([1, 2, 3, 4], 0.95)).toBeCloseTo(3.85, 10);
   });
 });
 

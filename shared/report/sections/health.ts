@@ -1,0 +1,78 @@
+import { isoDay } from '#shared/time/seoul.ts';
+import { HEALTH_STATUSES, type HealthRow, type HealthStatus, type WeeklyReport } from '../model.ts';
+import { channelLabel, type ReportContext, ratio, sumDays, valueOn } from './context.ts';
+
+export interface Health {
+  rows: HealthRow[];
+  totals: WeeklyReport['totals'];
+}
+
+/**
+ * One row per channel of the lake or the registry: the week against the week before, its daily sends
+ * over the chart window, and one status (retired, anomalous: it paged this week, low performer: in the
+ * week's ranking, insufficient history, healthy), worst first.
+ */
+export function healthSection(
+  ctx: ReportContext,
+  paged: ReadonlySet<string>,
+  lowPerformers: ReadonlySet<string>,
+): Health {
+  const { dayNo, weekFromNo, options } = ctx;
+  const chartFrom = dayNo - options.chartDays + 1;
+  const ids = new Set([...ctx.series.keys(), ...ctx.entries.keys()]);
+  const rows: HealthRow[] = [];
+  for (const channelId of ids) {
+    const s = ctx.series.get(channelId);
+    const entry = ctx.entries.get(channelId);
+    const week = sumDays(s, weekFromNo, dayNo);
+    const previous = sumDays(s, weekFromNo - 7, weekFromNo - 1);
+    let status: HealthStatus = 'healthy';
+    if (entry?.status === 'retired') status = 'retired';
+    else if (paged.has(channelId)) status = 'anomalous';
+    else if (lowPerformers.has(channelId)) status = 'low_performer';
+    else if (!s || s.firstDay > dayNo - options.minHistoryDays) status = 'insufficient_history';
+    const ctr = ratio(week.clicks, week.sends);
+    const previousCtr = ratio(previous.clicks, previous.sends);
+    const dailySends: (number | null)[] = [];
+    for (let d = chartFrom; d <= dayNo; d++)
+      dailySends.push(valueOn(s, 'sends', d, options.minSendsForRatio));
+    rows.push({
+      ...channelLabel(ctx, channelId),
+      channelType: s?.channelType ?? 'unknown',
+      status,
+      sends: week.sends,
+      clicks: week.clicks,
+      ctr,
+      previousSends: previous.sends,
+      previousCtr,
+      sendsChange: previous.sends > 0 ? week.sends / previous.sends - 1 : null,
+      ctrChange: ctr !== null && previousCtr !== null ? ctr - previousCtr : null,
+      dailySends,
+    });
+  }
+  const rank = (status: HealthStatus) => HEALTH_STATUSES.indexOf(status);
+  rows.sort(
+    (a, b) => rank(a.status) - rank(b.status) || b.sends - a.sends || a.channelId.localeCompare(b.channelId),
+  );
+  // The tiles add up the table: every row's sends, retired channels' included (a retired channel that
+  // still sends is a problem the total should not hide).
+  const byStatus = Object.fromEntries(HEALTH_STATUSES.map((status) => [status, 0])) as Record<
+    HealthStatus,
+    number
+  >;
+  let sends = 0;
+  let clicks = 0;
+  for (const row of rows) {
+    sends += row.sends;
+    clicks += row.clicks;
+    byStatus[row.status]++;
+  }
+  return { rows, totals: { channels: rows.length, sends, clicks, ctr: ratio(clicks, sends), byStatus } };
+}
+
+/** The days the health sparklines cover, oldest first. */
+export function chartDays(ctx: ReportContext): string[] {
+  return Array.from({ length: ctx.options.chartDays }, (_, k) =>
+    isoDay(ctx.dayNo - ctx.options.chartDays + 1 + k),
+  );
+}

@@ -1,0 +1,72 @@
+import { type JudgedFinding, SEVERITY_ORDER } from '#shared/domain/finding.ts';
+import { dayNumber, isoDay } from '#shared/time/seoul.ts';
+import type { BandChart, IncidentRow } from '../model.ts';
+import { INCIDENT_LEAD_DAYS } from '../options.ts';
+import { channelLabel, type ReportContext, valueOn } from './context.ts';
+
+/** Rule 5 ranks channels; it never describes an incident's expected band. */
+const describesBand = (finding: JudgedFinding) => finding.rule !== 'low_performer';
+
+/**
+ * The week's incidents: the paging findings grouped by channel and metric, each with the figures of its
+ * latest day and a chart whose band is the band detection stated, day by day, on the days it judged the
+ * channel (the stored findings' own lower and upper bounds, never below zero).
+ */
+export function incidentsSection(ctx: ReportContext, findings: readonly JudgedFinding[]): IncidentRow[] {
+  const weekFrom = isoDay(ctx.weekFromNo);
+  const groups = new Map<string, JudgedFinding[]>();
+  const bands = new Map<string, Map<string, JudgedFinding>>();
+  for (const finding of findings) {
+    if (!describesBand(finding)) continue;
+    const key = `${finding.channelId}\u0000${finding.metric}`;
+    // The band of a day: its paging finding's, else the first finding stored that day.
+    const byDay = bands.get(key) ?? new Map<string, JudgedFinding>();
+    const held = byDay.get(finding.date);
+    if (!held || (finding.alert && !held.alert)) byDay.set(finding.date, finding);
+    bands.set(key, byDay);
+    if (finding.alert && finding.date >= weekFrom && finding.date <= ctx.day)
+      groups.set(key, [...(groups.get(key) ?? []), finding]);
+  }
+  const incidents: IncidentRow[] = [];
+  for (const [key, paging] of groups) {
+    paging.sort((a, b) => a.date.localeCompare(b.date));
+    const first = paging[0]!;
+    const latest = paging.at(-1)!;
+    const s = ctx.series.get(first.channelId);
+    const byDay = bands.get(key)!;
+    const chart: BandChart = { days: [], values: [], expected: [], lower: [], upper: [], flagged: [] };
+    for (let d = dayNumber(first.date) - INCIDENT_LEAD_DAYS; d <= ctx.dayNo; d++) {
+      const day = isoDay(d);
+      const band = byDay.get(day);
+      chart.days.push(day);
+      chart.values.push(valueOn(s, first.metric, d, ctx.options.minSendsForRatio));
+      chart.expected.push(band ? band.expected : null);
+      chart.lower.push(band ? Math.max(0, band.lower) : null);
+      chart.upper.push(band ? Math.max(0, band.upper) : null);
+    }
+    chart.flagged = [...new Set(paging.map((f) => f.date))];
+    const impacts = paging.map((f) => f.impact).filter((v): v is number => typeof v === 'number');
+    incidents.push({
+      ...channelLabel(ctx, first.channelId),
+      metric: first.metric,
+      rules: [...new Set(paging.map((f) => f.rule))],
+      direction: latest.direction,
+      severity: SEVERITY_ORDER.find((level) => paging.some((f) => f.severity === level)) ?? 'info',
+      firstDay: first.date,
+      lastDay: latest.date,
+      days: chart.flagged.length,
+      actual: latest.actual,
+      expected: latest.expected,
+      lower: Math.max(0, latest.lower),
+      upper: Math.max(0, latest.upper),
+      impact: impacts.length ? impacts.reduce((a, b) => a + b, 0) : null,
+      chart,
+    });
+  }
+  return incidents.sort(
+    (a, b) =>
+      SEVERITY_ORDER.indexOf(a.severity) - SEVERITY_ORDER.indexOf(b.severity) ||
+      Math.abs(b.impact ?? 0) - Math.abs(a.impact ?? 0) ||
+      a.channelId.localeCompare(b.channelId),
+  );
+}

@@ -1,0 +1,56 @@
+import type { Finding } from '#shared/domain/finding.ts';
+import { latestReviews, type ReviewDecision } from '#shared/domain/registry.ts';
+import type { IsoDay } from '#shared/time/seoul.ts';
+import type { LowPerformerRow } from '../model.ts';
+import { channelLabel, type ReportContext } from './context.ts';
+
+export interface LowPerformers {
+  /** The last day of the week detection judged: the ranking is that run's (null: no run this week). */
+  asOf: IsoDay | null;
+  /** Costliest first: sends nobody clicked. */
+  rows: LowPerformerRow[];
+}
+
+/**
+ * The week's ranking, read from the `low_performer` findings detection stored on its last judged day
+ * (one truth: the report never re-derives rule 5), without the channels not meant to be clicked and the
+ * retired ones, each with its owners' latest decision.
+ */
+export function lowPerformersSection(
+  ctx: ReportContext,
+  findings: readonly Finding[],
+  judgedDays: readonly IsoDay[],
+  reviews: ReviewDecision[],
+): LowPerformers {
+  const asOf =
+    judgedDays
+      .filter((d) => d <= ctx.day)
+      .sort()
+      .at(-1) ?? null;
+  if (asOf === null) return { asOf, rows: [] };
+  const latest = latestReviews(reviews);
+  const rows: LowPerformerRow[] = [];
+  for (const finding of findings) {
+    if (finding.rule !== 'low_performer' || finding.date !== asOf) continue;
+    const entry = ctx.entries.get(finding.channelId);
+    if (entry?.status === 'retired') continue;
+    if (entry && ctx.options.notClickedCategories.includes(entry.category)) continue;
+    const sends = finding.detail?.sends ?? 0;
+    const clicks = finding.detail?.clicks ?? 0;
+    const review = latest.get(finding.channelId);
+    rows.push({
+      ...channelLabel(ctx, finding.channelId),
+      sends,
+      clicks,
+      ctr: sends > 0 ? clicks / sends : 0,
+      unclickedSends: sends - clicks,
+      open: !review,
+      decision: review?.decision ?? null,
+      note: review?.note ?? null,
+      decidedBy: review?.by ?? null,
+      decidedAt: review?.at ?? null,
+    });
+  }
+  rows.sort((a, b) => b.unclickedSends - a.unclickedSends || a.channelId.localeCompare(b.channelId));
+  return { asOf, rows };
+}

@@ -1,0 +1,77 @@
+import { describe, expect, it } from 'vitest';
+import { healthSection } from '#shared/report/sections/health.ts';
+import { contextOf, entry } from './helpers.ts';
+
+const channel = (channelId: string, firstDay: string, sends: number) => ({
+  channelId,
+  firstDay,
+  day: () => ({ sends, clicks: sends / 10 }),
+});
+
+describe('the channel health', () => {
+  it('gives each channel one status, worst first, and totals that add up the table', () => {
+    // Prepare
+    const ctx = contextOf(
+      [
+        channel('paged', '2026-01-01', 100),
+        channel('low', '2026-01-01', 200),
+        channel('young', '2026-10-25', 300),
+        channel('fine', '2026-01-01', 400),
+        channel('gone', '2026-01-01', 50),
+      ],
+      {
+        registry: {
+          channels: [entry('gone', 'advertising', 'retired'), entry('registered-only', 'informational')],
+        },
+      },
+    );
+
+    // Act
+    const health = healthSection(ctx, new Set(['paged', 'gone']), new Set(['low', 'paged']));
+
+    // Assess
+    expect(health.rows.map((row) => [row.channelId, row.status])).toEqual([
+      ['paged', 'anomalous'],
+      ['low', 'low_performer'],
+      ['young', 'insufficient_history'],
+      ['registered-only', 'insufficient_history'],
+      ['fine', 'healthy'],
+      ['gone', 'retired'],
+    ]);
+    const sum = (key: 'sends' | 'clicks') => health.rows.reduce((total, row) => total + row[key], 0);
+    expect(health.totals).toMatchObject({
+      channels: 6,
+      sends: sum('sends'),
+      clicks: sum('clicks'),
+      ctr: 0.1,
+    });
+    expect(health.totals.sends).toBe(7 * (100 + 200 + 300 + 400 + 50));
+    expect(health.totals.byStatus).toEqual({
+      anomalous: 1,
+      low_performer: 1,
+      insufficient_history: 2,
+      healthy: 1,
+      retired: 1,
+    });
+  });
+
+  it('compares the week with the week before and draws the sparkline from the dense series', () => {
+    // Prepare: 100 a day until the report week, 150 a day in it.
+    const ctx = contextOf([
+      {
+        channelId: 'a',
+        firstDay: '2026-01-01',
+        day: (day) => ({ sends: day >= '2026-10-26' ? 150 : 100, clicks: 10 }),
+      },
+    ]);
+
+    // Act
+    const [row] = healthSection(ctx, new Set(), new Set()).rows;
+
+    // Assess
+    expect(row).toMatchObject({ sends: 1_050, previousSends: 700 });
+    expect(row!.sendsChange).toBeCloseTo(0.5, 10);
+    expect(row!.dailySends).toHaveLength(56);
+    expect(row!.dailySends.at(-1)).toBe(150);
+  });
+});

@@ -1,0 +1,86 @@
+import { describe, expect, it } from 'vitest';
+import { incidentsSection } from '#shared/report/sections/incidents.ts';
+import { finding, lowPerformerFinding } from '../fixtures.ts';
+import { contextOf, DAY } from './helpers.ts';
+
+const other = { channelId: 'other', firstDay: '2026-01-01', day: () => ({ sends: 1, clicks: 0 }) };
+const quiet = {
+  channelId: 'sms-code',
+  firstDay: '2026-01-01',
+  // A small channel: on 10-31 it sent nothing.
+  day: (day: string) => (day === '2026-10-31' ? undefined : { sends: 3, clicks: 0 }),
+};
+
+describe('the incidents', () => {
+  it('draws the band detection stated, day by day, never below zero, and states the last one', () => {
+    // Prepare: detection judged 10-30 (held) and 10-31 (paged); its lower bound was below zero.
+    const ctx = contextOf([quiet, other]);
+    const findings = [
+      finding({
+        date: '2026-10-30',
+        channelId: 'sms-code',
+        alert: false,
+        expected: 0.4,
+        lower: -1,
+        upper: 2,
+      }),
+      finding({ date: '2026-10-31', channelId: 'sms-code', actual: 0, expected: 3, lower: -2, upper: 8 }),
+    ];
+
+    // Act
+    const [incident] = incidentsSection(ctx, findings);
+
+    // Assess
+    const { chart } = incident!;
+    const at = (day: string) => chart.days.indexOf(day);
+    expect(incident).toMatchObject({ firstDay: '2026-10-31', days: 1, expected: 3, lower: 0, upper: 8 });
+    expect([
+      chart.expected[at('2026-10-30')],
+      chart.lower[at('2026-10-30')],
+      chart.upper[at('2026-10-30')],
+    ]).toEqual([0.4, 0, 2]);
+    expect([chart.lower[at('2026-10-31')], chart.upper[at('2026-10-31')]]).toEqual([
+      incident!.lower,
+      incident!.upper,
+    ]);
+    // No band on the days detection did not judge.
+    expect(chart.lower[at('2026-10-29')]).toBeNull();
+    expect(chart.lower[at(DAY)]).toBeNull();
+    expect(chart.values[at('2026-10-31')]).toBe(0);
+    expect(chart.days[0]).toBe('2026-10-10');
+  });
+
+  it('groups a channel-metric into one incident; findings that never paged and rule 5 are not incidents', () => {
+    // Prepare
+    const ctx = contextOf([quiet, other]);
+    const findings = [
+      finding({ date: '2026-10-27', channelId: 'sms-code', severity: 'medium', impact: -3 }),
+      finding({
+        date: '2026-10-28',
+        channelId: 'sms-code',
+        severity: 'critical',
+        impact: -3,
+        rule: 'zscore',
+      }),
+      finding({ date: '2026-10-28', channelId: 'sms-code', alert: false, metric: 'clicks' }),
+      lowPerformerFinding(DAY, 'sms-code', 21, 0),
+      // Before the week: only the chart's lead, not an incident.
+      finding({ date: '2026-10-20', channelId: 'sms-code' }),
+    ];
+
+    // Act
+    const incidents = incidentsSection(ctx, findings);
+
+    // Assess
+    expect(incidents).toHaveLength(1);
+    expect(incidents[0]).toMatchObject({
+      metric: 'sends',
+      rules: ['ma_ratio', 'zscore'],
+      severity: 'critical',
+      firstDay: '2026-10-27',
+      lastDay: '2026-10-28',
+      days: 2,
+      impact: -6,
+    });
+  });
+});
