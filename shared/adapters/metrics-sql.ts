@@ -20,7 +20,7 @@ export interface ColumnNames {
   featureUses: string;
 }
 
-/** The lake contract's names (architecture.md, "Lake contract"). */
+/** The lake contract's names (README.md, "The lake contract"). */
 export const LAKE_COLUMNS: ColumnNames = {
   dt: 'dt',
   channelId: 'channel_id',
