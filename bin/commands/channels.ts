@@ -1,11 +1,20 @@
 import { readFileSync } from 'node:fs';
+import { basename } from 'node:path';
 import { parseRegistryCsv, validateChannelInput } from '#shared/config/registry-input.ts';
 import { CHANNEL_STATUSES } from '#shared/domain/channel-facts.ts';
-import { type ChannelEntry, withStatusSince } from '#shared/domain/registry.ts';
+import {
+  type ChannelEntry,
+  type ChannelMute,
+  type FieldChange,
+  type HistoryEntry,
+  latestReviews,
+  type ReviewDecision,
+  withStatusSince,
+} from '#shared/domain/registry.ts';
 import { SCHEDULE_SYNTAX } from '#shared/domain/schedule.ts';
 import { InputError, UsageError } from '#shared/errors.ts';
 import type { ChannelRegistry } from '#shared/ports/channel-registry.ts';
-import { seoulDay } from '#shared/time/seoul.ts';
+import { seoulDay, seoulIsoTimestamp, seoulTimestamp } from '#shared/time/seoul.ts';
 import { openStores } from '../local-wiring.ts';
 import { formatTable } from './alert-table.ts';
 import type { Command, CommandValues } from './command.ts';
@@ -18,14 +27,39 @@ export function actor(values: CommandValues): string {
 
 const USAGE = [
   'crm-guard channels list [--status active|paused|retired] [--owner NAME] [--json]',
+  '       crm-guard channels show CHANNEL [--json]',
+  '       crm-guard channels history CHANNEL [--json]    (its reviews and registry edits, oldest first)',
   '       crm-guard channels import FILE.csv        (columns channel_id,name,category,owner[,status][,schedule])',
   '       crm-guard channels set CHANNEL [--name N] [--category C] [--owner O] [--status S] [--schedule S|none]',
   `         (schedule: ${SCHEDULE_SYNTAX})`,
-  '       crm-guard channels history CHANNEL',
   '       crm-guard channels mute CHANNEL [--until YYYY-MM-DD] --reason TEXT    (a snooze ends by itself)',
   '       crm-guard channels unmute CHANNEL',
-  '       (all: [--by NAME] [--data DIR])',
+  '       (all: [--by NAME] [--data DIR]; times in Asia/Seoul; --json: ISO timestamps with +09:00)',
 ].join('\n');
+
+/** Stored timestamps (UTC ISO) as --json prints them: ISO with Seoul's offset. */
+const entryJson = (entry: ChannelEntry) => ({ ...entry, updatedAt: seoulIsoTimestamp(entry.updatedAt) });
+const muteJson = (mute: ChannelMute) => ({ ...mute, at: seoulIsoTimestamp(mute.at) });
+const reviewJson = (review: ReviewDecision) => ({ ...review, at: seoulIsoTimestamp(review.at) });
+
+const statusText = (entry: ChannelEntry) =>
+  entry.statusSince ? `${entry.status} since ${entry.statusSince}` : entry.status;
+
+/** A mute as the list and show print it: `-` when none covers today or later. */
+function muteText(mute: ChannelMute | undefined, today: string): string {
+  if (!mute || (mute.until !== undefined && mute.until < today)) return '-';
+  return `${mute.until ? `until ${mute.until}` : 'until unmuted'} (${mute.by})`;
+}
+
+async function requireChannel(registry: ChannelRegistry, channelId: string, action: string) {
+  const entry = await registry.get(channelId);
+  if (!entry)
+    throw new InputError(
+      `channels ${action}`,
+      `no channel ${channelId} in the registry: see crm-guard channels list`,
+    );
+  return entry;
+}
 
 async function list(registry: ChannelRegistry, values: CommandValues): Promise<number> {
   const status = values.status as string | undefined;
@@ -41,20 +75,20 @@ async function list(registry: ChannelRegistry, values: CommandValues): Promise<n
   if (values.json) {
     console.log(
       JSON.stringify(
-        shown.map((c) => ({ ...c, ...(muteOf.has(c.channelId) ? { mute: muteOf.get(c.channelId) } : {}) })),
+        shown.map((c) => {
+          const mute = muteOf.get(c.channelId);
+          return { ...entryJson(c), ...(mute ? { mute: muteJson(mute) } : {}) };
+        }),
         null,
         2,
       ),
     );
     return 0;
   }
-  const lastDecision = new Map(reviews.map((r) => [r.channelId, `${r.decision} ${r.at.slice(0, 10)}`]));
+  const lastDecision = new Map(
+    [...latestReviews(reviews)].map(([id, r]) => [id, `${r.decision} ${seoulTimestamp(r.at)}`]),
+  );
   const today = seoulDay(new Date());
-  const mutedText = (channelId: string) => {
-    const mute = muteOf.get(channelId);
-    if (!mute || (mute.until !== undefined && mute.until < today)) return '-';
-    return `${mute.until ? `until ${mute.until}` : 'until unmuted'} (${mute.by})`;
-  };
   const filters = [status && `status ${status}`, values.owner && `owner ${values.owner}`].filter(Boolean);
   console.log(
     shown.length === 0
@@ -68,9 +102,9 @@ async function list(registry: ChannelRegistry, values: CommandValues): Promise<n
             c.name,
             c.category,
             c.owner,
-            c.statusSince ? `${c.status} since ${c.statusSince}` : c.status,
+            statusText(c),
             c.schedule ?? '-',
-            mutedText(c.channelId),
+            muteText(muteOf.get(c.channelId), today),
             lastDecision.get(c.channelId) ?? '-',
           ]),
         ),
@@ -78,13 +112,97 @@ async function list(registry: ChannelRegistry, values: CommandValues): Promise<n
   return 0;
 }
 
+/** One channel: its entry, mute and latest decision. */
+async function show(registry: ChannelRegistry, channelId: string, values: CommandValues): Promise<number> {
+  await requireChannel(registry, channelId, 'show');
+  // The snapshot has the mute and the decisions beside the entry (a few hundred channels: one read).
+  const snapshot = await registry.snapshot();
+  const entry = snapshot.channels.find((c) => c.channelId === channelId)!;
+  const mute = snapshot.mutes.find((m) => m.channelId === channelId);
+  const review = latestReviews(snapshot.reviews.filter((r) => r.channelId === channelId)).get(channelId);
+  if (values.json) {
+    console.log(
+      JSON.stringify(
+        {
+          ...entryJson(entry),
+          ...(mute ? { mute: muteJson(mute) } : {}),
+          ...(review ? { lastReview: reviewJson(review) } : {}),
+        },
+        null,
+        2,
+      ),
+    );
+    return 0;
+  }
+  const muted = muteText(mute, seoulDay(new Date()));
+  const rows: [string, string][] = [
+    ['channel', channelId],
+    ['name', entry.name],
+    ['category', entry.category],
+    ['owner', entry.owner],
+    ['status', statusText(entry)],
+    ['schedule', entry.schedule ?? '-'],
+    ['muted', muted === '-' ? muted : `${muted}: ${mute!.reason}`],
+    [
+      'last decision',
+      review
+        ? `${review.decision} by ${review.by} at ${seoulTimestamp(review.at)}: ${review.note}${review.changeDay ? ` (change live from ${review.changeDay})` : ''}`
+        : '-',
+    ],
+    ['updated', `${seoulTimestamp(entry.updatedAt)} by ${entry.updatedBy}`],
+  ];
+  const width = Math.max(...rows.map(([label]) => label.length));
+  console.log(rows.map(([label, value]) => `${label.padEnd(width)}  ${value}`).join('\n'));
+  return 0;
+}
+
+const changeText = ({ field, from, to }: FieldChange) =>
+  from === undefined ? `${field} ${to}` : `${field} ${from} -> ${to ?? '(none)'}`;
+
+const EDIT_WORD = { add: 'added', update: 'edited', mute: 'muted', unmute: 'unmuted' } as const;
+
+/** A channel's reviews and registry edits, oldest first. */
+async function history(registry: ChannelRegistry, channelId: string, values: CommandValues) {
+  await requireChannel(registry, channelId, 'history');
+  const entries: HistoryEntry[] = await registry.history(channelId);
+  if (values.json) {
+    console.log(
+      JSON.stringify(
+        entries.map((entry) => ({ ...entry, at: seoulIsoTimestamp(entry.at) })),
+        null,
+        2,
+      ),
+    );
+    return 0;
+  }
+  console.log(
+    entries.length === 0
+      ? `No decisions or edits recorded for ${channelId}.`
+      : formatTable(
+          ['when', 'what', 'by', 'details'],
+          entries.map((entry) =>
+            entry.kind === 'review'
+              ? [
+                  seoulTimestamp(entry.at),
+                  `review: ${entry.decision}`,
+                  entry.by,
+                  `${entry.note}${entry.changeDay ? ` (change live from ${entry.changeDay})` : ''}`,
+                ]
+              : [
+                  seoulTimestamp(entry.at),
+                  EDIT_WORD[entry.action],
+                  entry.via ? `${entry.by} (${entry.via})` : entry.by,
+                  entry.changes.map(changeText).join('; '),
+                ],
+          ),
+        ),
+  );
+  return 0;
+}
+
 /** Mutes a channel until a day (a snooze) or until unmuted: none of its findings page meanwhile. */
 async function mute(registry: ChannelRegistry, channelId: string, values: CommandValues): Promise<number> {
-  if (!(await registry.get(channelId)))
-    throw new InputError(
-      'channels mute',
-      `no channel ${channelId} in the registry: see crm-guard channels list`,
-    );
+  await requireChannel(registry, channelId, 'mute');
   const reason = stringFlag(values, 'reason');
   if (!reason?.trim())
     throw new UsageError('channels mute: --reason is required (why nobody needs its pages)');
@@ -93,23 +211,26 @@ async function mute(registry: ChannelRegistry, channelId: string, values: Comman
   const until = dayFlag(values, 'until');
   if (until !== undefined && until < from)
     throw new UsageError(`--until: ${until} is before today (${from}) in Asia/Seoul`);
-  await registry.mute({
-    channelId,
-    from,
-    ...(until ? { until } : {}),
-    reason: reason.trim(),
-    by: actor(values),
-    at: at.toISOString(),
-  });
+  const by = actor(values);
+  await registry.mute(
+    { channelId, from, ...(until ? { until } : {}), reason: reason.trim(), by, at: at.toISOString() },
+    'channels mute',
+  );
   console.log(
-    `${channelId}: muted from ${from} ${until ? `until ${until} (it ends by itself)` : 'until unmuted'}: ${reason.trim()}`,
+    `${channelId}: muted from ${from} ${until ? `until ${until} (it ends by itself)` : 'until unmuted'}: ${reason.trim()} ` +
+      `(by ${by} at ${seoulTimestamp(at)})`,
   );
   return 0;
 }
 
-async function unmute(registry: ChannelRegistry, channelId: string): Promise<number> {
-  const lifted = await registry.unmute(channelId);
-  console.log(lifted ? `${channelId}: unmuted; its findings page again.` : `${channelId} was not muted.`);
+async function unmute(registry: ChannelRegistry, channelId: string, values: CommandValues): Promise<number> {
+  const at = new Date();
+  const lifted = await registry.unmute(channelId, actor(values), at, 'channels unmute');
+  console.log(
+    lifted
+      ? `${channelId}: unmuted at ${seoulTimestamp(at)}; its findings page again.`
+      : `${channelId} was not muted.`,
+  );
   return 0;
 }
 
@@ -137,7 +258,7 @@ async function set(registry: ChannelRegistry, channelId: string, values: Command
     found,
     at,
   );
-  await registry.upsert([entry], actor(values), at);
+  await registry.upsert([entry], actor(values), at, 'channels set');
   const status = entry.statusSince ? `${entry.status} since ${entry.statusSince}` : entry.status;
   const schedule = entry.schedule ? ` · schedule ${entry.schedule}` : '';
   console.log(`${channelId}: ${entry.name} · ${entry.category} · ${entry.owner} · ${status}${schedule}`);
@@ -148,7 +269,8 @@ const command: Command = {
   name: 'channels',
   positionals: 2,
   example: 'crm-guard channels set alimtalk_0013 --status paused --by kim',
-  summary: 'List, import (CSV) and edit the channel registry: name, category, owner, status, schedule.',
+  summary:
+    'List, show, import (CSV) and edit the channel registry (name, category, owner, status, schedule) and its history.',
   usage: USAGE,
   options: {
     status: { type: 'string' },
@@ -164,7 +286,7 @@ const command: Command = {
   },
   async run(values, positionals) {
     const [action = 'list', target, ...extra] = positionals;
-    if (!['list', 'import', 'set', 'history', 'mute', 'unmute'].includes(action))
+    if (!['list', 'show', 'import', 'set', 'history', 'mute', 'unmute'].includes(action))
       throw new UsageError(`unknown action "${action}"\nUsage: ${USAGE}`);
     if (action !== 'list' && !target)
       throw new UsageError(
@@ -185,31 +307,16 @@ const command: Command = {
     const { registry, close } = await openStores(values.data as string | undefined);
     try {
       if (action === 'list') return await list(registry, values);
+      if (action === 'show') return await show(registry, target!, values);
+      if (action === 'history') return await history(registry, target!, values);
       if (action === 'set') return await set(registry, target!, values);
       if (action === 'mute') return await mute(registry, target!, values);
-      if (action === 'unmute') return await unmute(registry, target!);
-      if (action === 'import') {
-        const at = new Date();
-        const current = new Map((await registry.snapshot()).channels.map((c) => [c.channelId, c]));
-        const entries = imported!.map((entry) => withStatusSince(entry, current.get(entry.channelId), at));
-        await registry.upsert(entries, actor(values), at);
-        console.log(`Imported ${imported!.length} channels from ${target}.`);
-        return 0;
-      }
-      if (!(await registry.get(target!)))
-        throw new InputError(
-          'channels history',
-          `no channel ${target} in the registry: see crm-guard channels list`,
-        );
-      const history = await registry.history(target!);
-      console.log(
-        history.length === 0
-          ? `No decisions recorded for ${target}.`
-          : formatTable(
-              ['when', 'decision', 'by', 'change day', 'note'],
-              history.map((r) => [r.at, r.decision, r.by, r.changeDay ?? '-', r.note]),
-            ),
-      );
+      if (action === 'unmute') return await unmute(registry, target!, values);
+      const at = new Date();
+      const current = new Map((await registry.snapshot()).channels.map((c) => [c.channelId, c]));
+      const entries = imported!.map((entry) => withStatusSince(entry, current.get(entry.channelId), at));
+      await registry.upsert(entries, actor(values), at, `channels import ${basename(target!)}`);
+      console.log(`Imported ${imported!.length} channels from ${target}.`);
       return 0;
     } finally {
       await close();

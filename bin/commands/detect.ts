@@ -1,7 +1,9 @@
 import { relative } from 'node:path';
 import { loadCrmGuardConfig } from '#shared/config/crm-guard-config.ts';
-import { seoulYesterday } from '#shared/time/seoul.ts';
-import { detectDay } from '#shared/use-cases/detect-day.ts';
+import { rankAlerts } from '#shared/domain/digest.ts';
+import type { RunRecord } from '#shared/domain/run-record.ts';
+import { seoulIsoTimestamp, seoulYesterday } from '#shared/time/seoul.ts';
+import { type DetectDayResult, detectDay } from '#shared/use-cases/detect-day.ts';
 import { openLocalDetection } from '../local-wiring.ts';
 import { openStackStores, stackEnvironment } from '../stack-wiring.ts';
 import { alertTable } from './alert-table.ts';
@@ -17,6 +19,8 @@ export async function runDetect(request: {
   configPath?: string;
   /** Store and send; a run of the `seed` profile is a look unless asked. */
   send?: boolean;
+  /** Print the run and its alerts as JSON on stdout, and nothing else there. */
+  json?: boolean;
 }): Promise<number> {
   const config = loadCrmGuardConfig(request.configPath);
   const local = await openLocalDetection({ input: request.input, dataDir: request.dataDir });
@@ -27,6 +31,10 @@ export async function runDetect(request: {
       local.ports,
     );
     const { run } = result;
+    if (request.json) {
+      console.log(JSON.stringify(detectJson(result, request.input), null, 2));
+      return 0;
+    }
     console.log(`crm-guard detect ${run.day} (profile ${run.profile}) on ${request.input}\n`);
     if (!result.stored) {
       console.log(alertTable(result.findings, result.channels));
@@ -72,13 +80,51 @@ export async function runDetect(request: {
   }
 }
 
+/** The run's timestamps with Seoul's offset, as every --json prints them. */
+function runJson(run: RunRecord) {
+  const { startedAt, finishedAt, digestSentAt, provisionalSentAt } = run;
+  return {
+    ...run,
+    startedAt: seoulIsoTimestamp(startedAt),
+    finishedAt: seoulIsoTimestamp(finishedAt),
+    ...(digestSentAt ? { digestSentAt: seoulIsoTimestamp(digestSentAt) } : {}),
+    ...(provisionalSentAt ? { provisionalSentAt: seoulIsoTimestamp(provisionalSentAt) } : {}),
+  };
+}
+
+/** `detect --json`: the run, whether it stored and sent, and what pages (worst first, with name and owner). */
+function detectJson(result: DetectDayResult, input: string) {
+  const { run } = result;
+  return {
+    input,
+    stored: result.stored,
+    digest: result.digest
+      ? run.missingDays.includes(run.day) || run.partialData
+        ? 'provisional'
+        : 'sent'
+      : result.digestAlreadySent
+        ? 'already-sent'
+        : 'none',
+    run: runJson(run),
+    alerts: rankAlerts(result.findings).map((finding) => {
+      const card = result.channels.get(finding.channelId);
+      return { ...finding, ...(card ? { name: card.name, owner: card.owner } : {}) };
+    }),
+  };
+}
+
 const detect: Command = {
   name: 'detect',
   example: 'crm-guard detect --date 2026-11-30',
   summary: 'The daily job: judge one day of every channel, store the findings, send one digest.',
   usage:
-    'crm-guard detect [--date YYYY-MM-DD] [--input PATH] [--profile default|seed] [--send] [--config FILE] [--data DIR]',
-  options: { ...commonOptions, date: { type: 'string' }, send: { type: 'boolean' } },
+    'crm-guard detect [--date YYYY-MM-DD] [--input PATH] [--profile default|seed] [--send] [--json] [--config FILE] [--data DIR]',
+  options: {
+    ...commonOptions,
+    date: { type: 'string' },
+    send: { type: 'boolean' },
+    json: { type: 'boolean' },
+  },
   async run(values) {
     const stack = stackEnvironment();
     if (stack) {
@@ -88,7 +134,11 @@ const detect: Command = {
       const result = (await stores.invoke('detect', {
         day,
         ...(values.profile ? { profile: profileFlag(values) } : {}),
-      })) as { day: string; channelsJudged: number; findings: number; alerts: number; digestSent: boolean };
+      })) as RunRecord & { digestSent: boolean };
+      if (values.json) {
+        console.log(JSON.stringify({ stack, ...runJson(result) }, null, 2));
+        return 0;
+      }
       console.log(
         `crm-guard detect ${result.day} in ${stack}: ${result.channelsJudged} channels judged, ${result.findings} findings, ` +
           `${result.alerts} paging; digest ${result.digestSent ? 'sent' : 'not sent (already sent, or nothing to send)'}.`,
@@ -103,6 +153,7 @@ const detect: Command = {
       profile: profileFlag(values),
       configPath: configFlag(values),
       ...(values.send === true ? { send: true } : {}),
+      ...(values.json === true ? { json: true } : {}),
     });
   },
 };

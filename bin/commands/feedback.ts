@@ -1,6 +1,6 @@
 import { type Feedback, VERDICTS, type VerdictName } from '#shared/domain/feedback.ts';
 import { UsageError } from '#shared/errors.ts';
-import { seoulDay } from '#shared/time/seoul.ts';
+import { seoulDay, seoulTimestamp } from '#shared/time/seoul.ts';
 import { openStores } from '../local-wiring.ts';
 import { actor } from './channels.ts';
 import type { Command } from './command.ts';
@@ -64,14 +64,17 @@ const command: Command = {
           at,
         );
       if (snoozeUntil)
-        await local.registry.mute({
-          channelId,
-          from: seoulDay(at),
-          until: snoozeUntil,
-          reason: note ?? 'expected (from feedback)',
-          by,
-          at: at.toISOString(),
-        });
+        await local.registry.mute(
+          {
+            channelId,
+            from: seoulDay(at),
+            until: snoozeUntil,
+            reason: note ?? 'expected (from feedback)',
+            by,
+            at: at.toISOString(),
+          },
+          'feedback --snooze-until',
+        );
       await local.feedback.record(feedback);
       const closes = verdict === 'confirmed' ? '' : ': the incident is closed, it is not paged again';
       const extra = [
@@ -80,7 +83,9 @@ const command: Command = {
       ]
         .filter(Boolean)
         .join(', ');
-      console.log(`${channelId} ${day}: ${verdict}${closes}${extra ? `; ${extra}` : ''}.`);
+      console.log(
+        `${channelId} ${day}: ${verdict}${closes}${extra ? `; ${extra}` : ''} (by ${by} at ${seoulTimestamp(at)}).`,
+      );
       return 0;
     } finally {
       await local.close();

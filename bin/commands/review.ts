@@ -1,5 +1,6 @@
 import { validateReviewInput } from '#shared/config/registry-input.ts';
 import { UsageError } from '#shared/errors.ts';
+import { seoulTimestamp } from '#shared/time/seoul.ts';
 import { openStores } from '../local-wiring.ts';
 import { actor } from './channels.ts';
 import type { Command } from './command.ts';
@@ -37,7 +38,7 @@ const command: Command = {
     try {
       const recorded = await registry.recordReview(review, new Date());
       console.log(
-        `${recorded.channelId}: ${recorded.decision} by ${recorded.by} at ${recorded.at}` +
+        `${recorded.channelId}: ${recorded.decision} by ${recorded.by} at ${seoulTimestamp(recorded.at)}` +
           (recorded.changeDay ? `, change live from ${recorded.changeDay}` : '') +
           (recorded.decision === 'retire' ? ' (the channel no longer pages)' : ''),
       );

@@ -1,5 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { basename, join, relative } from 'node:path';
 import { openDuckDbMetrics } from '#shared/adapters/duckdb/metrics-source.ts';
 import { localPaths } from '#shared/adapters/local/data-dir.ts';
 import {
@@ -26,7 +26,7 @@ async function importSampleRegistry(lake: string, dataFlag: string | undefined):
     const csv = readFileSync(file, 'utf8');
     const entries = parseRegistryCsv(csv, file);
     const at = new Date();
-    await registry.upsert(entries, 'sample-data', at);
+    await registry.upsert(entries, 'sample-data', at, `start: the sample's ${basename(file)}`);
     let recorded = 0;
     for (const [channelId, facts] of parseChannelFactsCsv(csv, file))
       for (const changeDay of facts.changes ?? []) {

@@ -24,12 +24,14 @@ const tiers: Command = {
   summary:
     'Engagement tiers of the fatigue gate: refresh them from the lake, show one user, print the policy.',
   usage:
-    'crm-guard tiers refresh [--input PATH] [--as-of YYYY-MM-DD] [--policy FILE] [--data DIR]\n       crm-guard tiers show USER_ID [--policy FILE] [--data DIR]\n       crm-guard tiers policy [--policy FILE]',
+    'crm-guard tiers refresh [--input PATH] [--as-of YYYY-MM-DD] [--policy FILE] [--data DIR]\n       crm-guard tiers show USER_ID [--json] [--policy FILE] [--data DIR]    (JSON either way: a tier holds Seoul days only)\n       crm-guard tiers policy [--json] [--policy FILE]',
   options: {
     input: { type: 'string' },
     'as-of': { type: 'string' },
     policy: { type: 'string' },
     data: { type: 'string' },
+    // `show` and `policy` print JSON already: --json is accepted like on every command that shows.
+    json: { type: 'boolean' },
   },
   async run(values, positionals) {
     const [action, userId] = positionals;

@@ -65,6 +65,57 @@ export interface ChannelMute {
   at: string;
 }
 
+/** What a registry edit did to a channel. */
+export type RegistryEditAction = 'add' | 'update' | 'mute' | 'unmute';
+
+/** One field an edit changed: its value before and after (absent: it had none, or has none now). */
+export interface FieldChange {
+  field: string;
+  from?: string;
+  to?: string;
+}
+
+/**
+ * One edit of the registry (`channels set`, `channels import`, `mute`, `unmute`; a status change is an
+ * edit of `status`): who, when, and each field from what to what. Kept like the reviews: never overwritten.
+ */
+export interface RegistryEdit {
+  channelId: string;
+  /** ISO timestamp of the edit. */
+  at: string;
+  by: string;
+  action: RegistryEditAction;
+  changes: FieldChange[];
+  /** The command it came from, when told (`channels import channels.csv`, `feedback`). */
+  via?: string;
+}
+
+/** A channel's history: its reviews and the registry's edits of it, in time order. */
+export type HistoryEntry = ({ kind: 'review' } & ReviewDecision) | ({ kind: 'edit' } & RegistryEdit);
+
+/** The fields of an entry an edit compares, in the order it lists them. */
+const EDITED_FIELDS = ['name', 'category', 'owner', 'status', 'statusSince', 'schedule'] as const;
+
+/** What changed from `before` (none: the channel is new) to `after`, field by field; empty when nothing did. */
+export function entryChanges(
+  before: Partial<ChannelInput> | undefined,
+  after: Partial<ChannelInput>,
+): FieldChange[] {
+  const changes: FieldChange[] = [];
+  for (const field of EDITED_FIELDS) {
+    const from = before?.[field];
+    const to = after[field];
+    if (from === to) continue;
+    changes.push({ field, ...(from !== undefined ? { from } : {}), ...(to !== undefined ? { to } : {}) });
+  }
+  return changes;
+}
+
+/** A mute in a few words, as an edit records it: `2026-11-30..2026-12-06: sender migration`. */
+export function describeMute(mute: Pick<ChannelMute, 'from' | 'until' | 'reason'>): string {
+  return `${mute.from}..${mute.until ?? 'unmuted'}: ${mute.reason}`;
+}
+
 export interface RegistrySnapshot {
   channels: ChannelEntry[];
   reviews: ReviewDecision[];

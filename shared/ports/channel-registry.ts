@@ -3,6 +3,7 @@ import type {
   ChannelEntry,
   ChannelInput,
   ChannelMute,
+  HistoryEntry,
   RegistrySnapshot,
   ReviewDecision,
 } from '#shared/domain/registry.ts';
@@ -12,14 +13,17 @@ export interface ChannelRegistry {
   /** Registry, every review and every change, in one read (a few hundred channels). */
   snapshot(): Promise<RegistrySnapshot>;
   get(channelId: string): Promise<ChannelEntry | undefined>;
-  /** Creates or replaces channel entries, stamped with who and when. */
-  upsert(entries: ChannelInput[], by: string, at: Date): Promise<void>;
+  /**
+   * Creates or replaces channel entries, stamped with who and when; each entry that changed is logged
+   * as an edit (field by field, from what to what), `via` naming the command when given.
+   */
+  upsert(entries: ChannelInput[], by: string, at: Date, via?: string): Promise<void>;
   /** Records a decision; a retire also retires the channel, a redesign with a day records the change. */
   recordReview(review: ReviewInput, at: Date): Promise<ReviewDecision>;
-  /** A channel's decisions, oldest first. */
-  history(channelId: string): Promise<ReviewDecision[]>;
-  /** Mutes a channel (replacing any mute it had). */
-  mute(mute: ChannelMute): Promise<void>;
-  /** Lifts a channel's mute; false when it had none. */
-  unmute(channelId: string): Promise<boolean>;
+  /** A channel's reviews and registry edits, oldest first. */
+  history(channelId: string): Promise<HistoryEntry[]>;
+  /** Mutes a channel (replacing any mute it had), logged as an edit by the mute's `by` at its `at`. */
+  mute(mute: ChannelMute, via?: string): Promise<void>;
+  /** Lifts a channel's mute, logged as an edit by `by` at `at`; false when it had none (nothing logged). */
+  unmute(channelId: string, by: string, at: Date, via?: string): Promise<boolean>;
 }

@@ -501,6 +501,128 @@ describe('an empty CSV', () => {
   });
 });
 
+const SEOUL_STAMP = /\d{4}-\d\d-\d\d \d\d:\d\d \+09:00/;
+const SEOUL_ISO = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}\+09:00$/;
+
+describe('the registry: every edit in the history, times in Seoul, --json', () => {
+  it('lists set, import, mute and unmute beside the reviews, in time order, as a table and as JSON', async () => {
+    // Prepare: a data folder of its own (these commands share the embedded store one at a time).
+    const env = { CRM_GUARD_DATA: join(tmp, 'registry-data') };
+    const file = join(tmp, 'small.csv');
+    writeFileSync(
+      file,
+      'channel_id,name,category,owner\npush_a,주말 특가,advertising,김지은\npush_b,결제 안내,transactional,박지민\n',
+    );
+    const run = async (...args: string[]) => {
+      const outcome = await cli(args, env);
+      expect(outcome.stderr, args.join(' ')).toBe('');
+      expect(outcome.code, args.join(' ')).toBe(0);
+      return outcome.stdout;
+    };
+
+    // Act
+    await run('channels', 'import', file, '--by', 'lee');
+    await run('channels', 'import', file, '--by', 'lee');
+    await run('channels', 'set', 'push_a', '--owner', '정민재', '--status', 'paused', '--by', 'kim');
+    const muted = await run(
+      'channels',
+      'mute',
+      'push_a',
+      '--until',
+      '2099-01-01',
+      '--reason',
+      '이전',
+      '--by',
+      'kim',
+    );
+    await run('channels', 'unmute', 'push_a', '--by', 'kim');
+    const reviewed = await run('review', 'push_a', '--decision', 'keep', '--note', '유지', '--by', 'park');
+    const table = await run('channels', 'history', 'push_a');
+    const history = JSON.parse(await run('channels', 'history', 'push_a', '--json')) as {
+      kind: string;
+      at: string;
+      by: string;
+      action?: string;
+      via?: string;
+      changes?: { field: string; from?: string; to?: string }[];
+    }[];
+    const shown = await run('channels', 'show', 'push_a');
+    const shownJson = JSON.parse(await run('channels', 'show', 'push_a', '--json')) as {
+      owner: string;
+      updatedAt: string;
+      lastReview: { decision: string; at: string };
+    };
+    const list = await run('channels', 'list');
+    const listJson = JSON.parse(await run('channels', 'list', '--json')) as { updatedAt: string }[];
+
+    // Assess: what people read is Seoul time with its offset, never a UTC timestamp.
+    for (const printed of [muted, reviewed, table, shown, list]) {
+      expect(printed).toMatch(SEOUL_STAMP);
+      expect(printed).not.toMatch(/\d\dT\d\d:\d\d/);
+    }
+    // The second, identical import changed nothing and is not in the history.
+    expect(history.map((h) => [h.kind, h.action ?? 'keep', h.by])).toEqual([
+      ['edit', 'add', 'lee'],
+      ['edit', 'update', 'kim'],
+      ['edit', 'mute', 'kim'],
+      ['edit', 'unmute', 'kim'],
+      ['review', 'keep', 'park'],
+    ]);
+    expect(history.every((h) => SEOUL_ISO.test(h.at))).toBe(true);
+    expect(history[0]!.via).toBe('channels import small.csv');
+    expect(history[1]!.changes).toContainEqual({ field: 'owner', from: '김지은', to: '정민재' });
+    expect(history[1]!.changes).toContainEqual({ field: 'status', from: 'active', to: 'paused' });
+    expect(table).toMatch(/^when\s+what\s+by\s+details$/m);
+    expect(table).toMatch(/ edited\s+kim \(channels set\)\s+owner 김지은 -> 정민재; status active -> paused/);
+    expect(table).toMatch(/ review: keep\s+park\s+유지$/m);
+    expect(shown).toMatch(/^owner\s+정민재$/m);
+    expect(shown).toMatch(/^last decision\s+keep by park at \d{4}-\d\d-\d\d \d\d:\d\d \+09:00: 유지$/m);
+    expect(shownJson).toMatchObject({ owner: '정민재', lastReview: { decision: 'keep' } });
+    expect([shownJson.updatedAt, shownJson.lastReview.at].every((at) => SEOUL_ISO.test(at))).toBe(true);
+    expect(listJson).toHaveLength(2);
+    expect(listJson.every((entry) => SEOUL_ISO.test(entry.updatedAt))).toBe(true);
+  });
+
+  it('says in the help which commands take --json', async () => {
+    // Act
+    const channels = await cli(['help', 'channels']);
+    const detect = await cli(['help', 'detect']);
+    const tiers = await cli(['help', 'tiers']);
+
+    // Assess
+    expect(channels.stdout).toContain('crm-guard channels show CHANNEL [--json]');
+    expect(channels.stdout).toContain('crm-guard channels history CHANNEL [--json]');
+    expect(detect.stdout).toContain('[--json]');
+    expect(tiers.stdout).toContain('crm-guard tiers show USER_ID [--json]');
+  });
+});
+
+describe('a registry and its lake', () => {
+  it('detect --json prints only JSON: the run and its alerts with names, times in Seoul', async () => {
+    // Prepare
+    const env = { CRM_GUARD_DATA: join(tmp, 'json-data') };
+    await cli(['channels', 'import', join(lake, 'channels.csv')], env);
+
+    // Act
+    const run = await cli(['detect', '--input', lake, '--date', END, '--profile', 'seed', '--json'], env);
+
+    // Assess
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    const json = JSON.parse(run.stdout) as {
+      stored: boolean;
+      run: { day: string; startedAt: string; alerts: number };
+      alerts: { channelId: string; name?: string; owner?: string }[];
+    };
+    expect(json.stored).toBe(false);
+    expect(json.run.day).toBe(END);
+    expect(json.run.startedAt).toMatch(SEOUL_ISO);
+    expect(json.alerts).toHaveLength(json.run.alerts);
+    expect(json.alerts.length).toBeGreaterThan(0);
+    expect(json.alerts.every((alert) => alert.name && alert.owner)).toBe(true);
+  });
+});
+
 describe('crm-guard start (npm start)', () => {
   it('on a fresh data folder: writes the sample lake, judges its latest day, prints the table and where findings went', async () => {
     // Prepare

@@ -39,8 +39,8 @@ describe('channel registry on DynamoDB (dynalite)', () => {
     // Act
     await registry.mute(mute);
     const muted = await registry.snapshot();
-    const lifted = await registry.unmute('snoozed');
-    const again = await registry.unmute('snoozed');
+    const lifted = await registry.unmute('snoozed', 'kim', new Date('2026-12-01T01:00:00Z'));
+    const again = await registry.unmute('snoozed', 'kim', new Date('2026-12-01T02:00:00Z'));
     const after = await registry.snapshot();
 
     // Assess
@@ -100,7 +100,7 @@ describe('channel registry on DynamoDB (dynalite)', () => {
       ['bill-reminder', '미납고지서, 월말', 'active', 'import'],
       ['promo-blast', '프로모션', 'retired', '박지민'],
     ]);
-    expect(history.map((r) => [r.decision, r.note, r.by, r.at])).toEqual([
+    expect(history.flatMap((r) => (r.kind === 'review' ? [[r.decision, r.note, r.by, r.at]] : []))).toEqual([
       ['redesign', '문구 변경', '김하늘', '2026-10-18T01:00:00.000Z'],
       ['keep', '개선 확인', '김하늘', '2026-11-02T01:00:00.000Z'],
     ]);
@@ -117,6 +117,88 @@ describe('channel registry on DynamoDB (dynalite)', () => {
     // What detection reads: the retirement with its day (Seoul), the redesign's change day.
     expect(facts.get('promo-blast')).toMatchObject({ status: 'retired', statusSince: '2026-10-20' });
     expect(facts.get('bill-reminder')).toMatchObject({ status: 'active', changes: ['2026-10-19'] });
+  });
+
+  it('logs every registry edit (who, when, each field from what to what) and lists it with the reviews in time order', async () => {
+    // Prepare
+    const registry = registryOf();
+    const entry = {
+      channelId: 'edited',
+      name: '결제 안내',
+      category: 'transactional' as const,
+      owner: '김하늘',
+      status: 'active' as const,
+    };
+    const mute = {
+      channelId: 'edited',
+      from: '2026-11-03',
+      until: '2026-11-09',
+      reason: '발송사 이전',
+      by: '박지민',
+      at: '2026-11-03T00:00:00.000Z',
+    };
+
+    // Act
+    await registry.upsert([entry], 'import', new Date('2026-11-01T00:00:00Z'), 'channels import a.csv');
+    // The same row again changes nothing: nothing is logged.
+    await registry.upsert([entry], 'import', new Date('2026-11-01T12:00:00Z'), 'channels import a.csv');
+    await registry.recordReview(
+      validateReviewInput({ channelId: 'edited', decision: 'keep', note: '유지', by: '김하늘' }, 'review'),
+      new Date('2026-11-02T00:00:00Z'),
+    );
+    await registry.upsert(
+      [{ ...entry, owner: '박지민', status: 'paused', statusSince: '2026-11-02', schedule: 'mon,thu' }],
+      '박지민',
+      new Date('2026-11-02T01:00:00Z'),
+      'channels set',
+    );
+    await registry.mute(mute);
+    await registry.unmute('edited', '박지민', new Date('2026-11-04T00:00:00Z'));
+    await registry.recordReview(
+      validateReviewInput({ channelId: 'edited', decision: 'retire', note: '종료', by: '김하늘' }, 'review'),
+      new Date('2026-11-05T00:00:00Z'),
+    );
+    const history = await registry.history('edited');
+    const snapshot = await registry.snapshot();
+
+    // Assess
+    expect(history.map((h) => [h.kind, h.at, h.by, h.kind === 'edit' ? h.action : h.decision])).toEqual([
+      ['edit', '2026-11-01T00:00:00.000Z', 'import', 'add'],
+      ['review', '2026-11-02T00:00:00.000Z', '김하늘', 'keep'],
+      ['edit', '2026-11-02T01:00:00.000Z', '박지민', 'update'],
+      ['edit', '2026-11-03T00:00:00.000Z', '박지민', 'mute'],
+      ['edit', '2026-11-04T00:00:00.000Z', '박지민', 'unmute'],
+      ['edit', '2026-11-05T00:00:00.000Z', '김하늘', 'update'],
+      ['review', '2026-11-05T00:00:00.000Z', '김하늘', 'retire'],
+    ]);
+    const edits = history.filter((h) => h.kind === 'edit');
+    expect(edits[0]).toMatchObject({
+      via: 'channels import a.csv',
+      changes: [
+        { field: 'name', to: '결제 안내' },
+        { field: 'category', to: 'transactional' },
+        { field: 'owner', to: '김하늘' },
+        { field: 'status', to: 'active' },
+      ],
+    });
+    expect(edits[1]!.changes).toEqual([
+      { field: 'owner', from: '김하늘', to: '박지민' },
+      { field: 'status', from: 'active', to: 'paused' },
+      { field: 'statusSince', to: '2026-11-02' },
+      { field: 'schedule', to: 'mon,thu' },
+    ]);
+    expect(edits[2]!.changes).toEqual([{ field: 'mute', to: '2026-11-03..2026-11-09: 발송사 이전' }]);
+    expect(edits[3]!.changes).toEqual([{ field: 'mute', from: '2026-11-03..2026-11-09: 발송사 이전' }]);
+    expect(edits[4]).toMatchObject({
+      via: 'review --decision retire',
+      changes: [
+        { field: 'status', from: 'paused', to: 'retired' },
+        { field: 'statusSince', from: '2026-11-02', to: '2026-11-05' },
+      ],
+    });
+    // The snapshot (what detection and the report read) carries no edit log.
+    expect(snapshot.channels.find((c) => c.channelId === 'edited')?.status).toBe('retired');
+    expect(snapshot.reviews.filter((r) => r.channelId === 'edited')).toHaveLength(2);
   });
 
   it('refuses a decision for a channel that is not registered, naming the field', async () => {

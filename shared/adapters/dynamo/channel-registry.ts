@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import {
   DeleteCommand,
   type DynamoDBDocumentClient,
@@ -7,12 +8,17 @@ import {
   ScanCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import type {
-  ChannelChange,
-  ChannelEntry,
-  ChannelMute,
-  RegistrySnapshot,
-  ReviewDecision,
+import {
+  type ChannelChange,
+  type ChannelEntry,
+  type ChannelMute,
+  describeMute,
+  entryChanges,
+  type FieldChange,
+  type HistoryEntry,
+  type RegistryEdit,
+  type RegistrySnapshot,
+  type ReviewDecision,
 } from '#shared/domain/registry.ts';
 import { InputError, StoreUnavailableError } from '#shared/errors.ts';
 import type { ChannelRegistry } from '#shared/ports/channel-registry.ts';
@@ -21,8 +27,10 @@ import { seoulDay } from '#shared/time/seoul.ts';
 /**
  * The channel registry in the `channels` table: pk `CHANNEL#<id>`; sk `META` (name, category, owner,
  * status), `REVIEW#<iso timestamp>` (one decision, never overwritten: the history) and
- * `CHANGE#<day>` (a redesign's go-live day, for the report's change impact) and `MUTE` (the owners'
- * mute or snooze, while it lasts).
+ * `CHANGE#<day>` (a redesign's go-live day, for the report's change impact), `MUTE` (the owners'
+ * mute or snooze, while it lasts) and `EDIT#<iso timestamp>#<nonce>` (one edit of the registry: set,
+ * import, mute, unmute, a status change; never overwritten). A channel's history, its reviews and
+ * edits, is one Query on its pk.
  */
 const pkOf = (channelId: string) => `CHANNEL#${channelId}`;
 
@@ -51,6 +59,23 @@ function toEntry(item: Item): ChannelEntry {
 }
 
 const MUTE_SK = 'MUTE';
+const EDIT_PREFIX = 'EDIT#';
+const REVIEW_PREFIX = 'REVIEW#';
+
+function toEdit(item: Item): RegistryEdit {
+  return {
+    channelId: String(item.channelId),
+    at: String(item.at),
+    by: String(item.by),
+    action: item.action as RegistryEdit['action'],
+    changes: ((item.changes as FieldChange[] | undefined) ?? []).map((change) => ({
+      field: String(change.field),
+      ...(typeof change.from === 'string' ? { from: change.from } : {}),
+      ...(typeof change.to === 'string' ? { to: change.to } : {}),
+    })),
+    ...(typeof item.via === 'string' ? { via: item.via } : {}),
+  };
+}
 
 function toMute(item: Item): ChannelMute {
   return {
@@ -97,18 +122,43 @@ export function createDynamoChannelRegistry(options: {
     return Item ? toEntry(Item) : undefined;
   }
 
+  /** Logs one edit after its effect (as a review after its own): a nonce keeps two in a millisecond apart. */
+  async function logEdit(edit: RegistryEdit): Promise<void> {
+    if (edit.changes.length === 0) return;
+    await guarded(`log the edit of ${edit.channelId}`, () =>
+      documentClient.send(
+        new PutCommand({
+          TableName,
+          Item: {
+            pk: pkOf(edit.channelId),
+            sk: `${EDIT_PREFIX}${edit.at}#${randomUUID().slice(0, 8)}`,
+            ...edit,
+          },
+        }),
+      ),
+    );
+  }
+
   return {
     async snapshot() {
       const snapshot: RegistrySnapshot = { channels: [], reviews: [], changes: [], mutes: [] };
       let ExclusiveStartKey: Item | undefined;
       do {
+        // The edit log is history, read by `history` one channel at a time: the snapshot leaves it.
         const page = await guarded('scan', () =>
-          documentClient.send(new ScanCommand({ TableName, ExclusiveStartKey })),
+          documentClient.send(
+            new ScanCommand({
+              TableName,
+              FilterExpression: 'NOT begins_with(sk, :edit)',
+              ExpressionAttributeValues: { ':edit': EDIT_PREFIX },
+              ExclusiveStartKey,
+            }),
+          ),
         );
         for (const item of page.Items ?? []) {
           const sk = String(item.sk);
           if (sk === 'META') snapshot.channels.push(toEntry(item));
-          else if (sk.startsWith('REVIEW#')) snapshot.reviews.push(toReview(item));
+          else if (sk.startsWith(REVIEW_PREFIX)) snapshot.reviews.push(toReview(item));
           else if (sk.startsWith('CHANGE#')) snapshot.changes.push(toChange(item));
           else if (sk === MUTE_SK) snapshot.mutes.push(toMute(item));
         }
@@ -122,18 +172,29 @@ export function createDynamoChannelRegistry(options: {
 
     get,
 
-    async upsert(entries, by, at) {
+    async upsert(entries, by, at, via) {
       const updatedAt = at.toISOString();
       // Sequential puts: an import is a few hundred rows, and a failure names the row it stopped at.
+      // Each put returns the entry it replaced: what changed is logged without a read first.
       for (const entry of entries) {
-        await guarded(`put ${entry.channelId}`, () =>
+        const { Attributes } = await guarded(`put ${entry.channelId}`, () =>
           documentClient.send(
             new PutCommand({
               TableName,
               Item: { pk: pkOf(entry.channelId), sk: 'META', ...entry, updatedAt, updatedBy: by },
+              ReturnValues: 'ALL_OLD',
             }),
           ),
         );
+        const before = Attributes ? toEntry(Attributes) : undefined;
+        await logEdit({
+          channelId: entry.channelId,
+          at: updatedAt,
+          by,
+          action: before ? 'update' : 'add',
+          changes: entryChanges(before, entry),
+          ...(via ? { via } : {}),
+        });
       }
     },
 
@@ -148,8 +209,8 @@ export function createDynamoChannelRegistry(options: {
       const pk = pkOf(review.channelId);
       // dynalite has no transactions: write the effects first and the decision last, so a failure
       // leaves no decision on record without its effect, and a retry of the command completes it.
-      if (review.decision === 'retire')
-        await guarded(`retire ${review.channelId}`, () =>
+      if (review.decision === 'retire') {
+        const { Attributes } = await guarded(`retire ${review.channelId}`, () =>
           documentClient.send(
             new UpdateCommand({
               TableName,
@@ -163,9 +224,23 @@ export function createDynamoChannelRegistry(options: {
                 ':at': when,
                 ':by': review.by,
               },
+              ReturnValues: 'UPDATED_OLD',
             }),
           ),
         );
+        // The status change is an edit of the registry too, beside the decision that made it.
+        await logEdit({
+          channelId: review.channelId,
+          at: when,
+          by: review.by,
+          action: 'update',
+          changes: entryChanges(
+            { status: Attributes?.status, statusSince: Attributes?.statusSince },
+            { status: 'retired', statusSince: seoulDay(at) },
+          ),
+          via: 'review --decision retire',
+        });
+      }
       if (review.changeDay) {
         const change: ChannelChange = {
           channelId: review.channelId,
@@ -181,20 +256,36 @@ export function createDynamoChannelRegistry(options: {
         );
       }
       await guarded(`review ${review.channelId}`, () =>
-        documentClient.send(new PutCommand({ TableName, Item: { pk, sk: `REVIEW#${when}`, ...decision } })),
+        documentClient.send(
+          new PutCommand({ TableName, Item: { pk, sk: `${REVIEW_PREFIX}${when}`, ...decision } }),
+        ),
       );
       return decision;
     },
 
-    async mute(mute) {
-      await guarded(`mute ${mute.channelId}`, () =>
+    async mute(mute, via) {
+      const { Attributes } = await guarded(`mute ${mute.channelId}`, () =>
         documentClient.send(
-          new PutCommand({ TableName, Item: { pk: pkOf(mute.channelId), sk: MUTE_SK, ...mute } }),
+          new PutCommand({
+            TableName,
+            Item: { pk: pkOf(mute.channelId), sk: MUTE_SK, ...mute },
+            ReturnValues: 'ALL_OLD',
+          }),
         ),
       );
+      const before = Attributes ? describeMute(toMute(Attributes)) : undefined;
+      const after = describeMute(mute);
+      await logEdit({
+        channelId: mute.channelId,
+        at: mute.at,
+        by: mute.by,
+        action: 'mute',
+        changes: before === after ? [] : [{ field: 'mute', ...(before ? { from: before } : {}), to: after }],
+        ...(via ? { via } : {}),
+      });
     },
 
-    async unmute(channelId) {
+    async unmute(channelId, by, at, via) {
       const { Attributes } = await guarded(`unmute ${channelId}`, () =>
         documentClient.send(
           new DeleteCommand({
@@ -204,27 +295,45 @@ export function createDynamoChannelRegistry(options: {
           }),
         ),
       );
+      if (Attributes)
+        await logEdit({
+          channelId,
+          at: at.toISOString(),
+          by,
+          action: 'unmute',
+          changes: [{ field: 'mute', from: describeMute(toMute(Attributes)) }],
+          ...(via ? { via } : {}),
+        });
       return Attributes !== undefined;
     },
 
     async history(channelId) {
-      const reviews: ReviewDecision[] = [];
+      // One Query on the channel's pk: its reviews and its edits. DynamoDB filters no Query on its sort
+      // key, and the rest of a channel's items (entry, mute, change days) are a handful: dropped here.
+      const history: HistoryEntry[] = [];
       let ExclusiveStartKey: Item | undefined;
       do {
         const page = await guarded('history', () =>
           documentClient.send(
             new QueryCommand({
               TableName,
-              KeyConditionExpression: 'pk = :pk AND begins_with(sk, :review)',
-              ExpressionAttributeValues: { ':pk': pkOf(channelId), ':review': 'REVIEW#' },
+              KeyConditionExpression: 'pk = :pk',
+              ExpressionAttributeValues: { ':pk': pkOf(channelId) },
               ExclusiveStartKey,
             }),
           ),
         );
-        reviews.push(...(page.Items ?? []).map(toReview));
+        for (const item of page.Items ?? []) {
+          const sk = String(item.sk);
+          if (sk.startsWith(REVIEW_PREFIX)) history.push({ kind: 'review', ...toReview(item) });
+          else if (sk.startsWith(EDIT_PREFIX)) history.push({ kind: 'edit', ...toEdit(item) });
+        }
         ExclusiveStartKey = page.LastEvaluatedKey;
       } while (ExclusiveStartKey);
-      return reviews;
+      // Time order; at the same instant the edit first (an import's entry before the review it came with).
+      return history.sort((a, b) =>
+        a.at !== b.at ? a.at.localeCompare(b.at) : a.kind === b.kind ? 0 : a.kind === 'edit' ? -1 : 1,
+      );
     },
   };
 }
