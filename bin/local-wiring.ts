@@ -1,3 +1,4 @@
+import { relative } from 'node:path';
 import { combineSinks, createJsonlAlertSink } from '#shared/adapters/alerts/local.ts';
 import { openDuckDbMetrics } from '#shared/adapters/duckdb/metrics-source.ts';
 import { createDynamoChannelRegistry } from '#shared/adapters/dynamo/channel-registry.ts';
@@ -75,19 +76,61 @@ export async function openLocalStores(dataFlag: string | undefined): Promise<Loc
   };
 }
 
+/**
+ * The warning for a lake whose channels are mostly not in this data folder's registry (none when the
+ * registry is empty, or holds at least half of them): names and owners would come from another lake.
+ */
+export function anotherLakeWarning(
+  lakeChannels: readonly string[],
+  registered: ReadonlySet<string>,
+  where: { input: string; dataDir: string },
+): string | undefined {
+  if (registered.size === 0 || lakeChannels.length === 0) return undefined;
+  const known = lakeChannels.filter((id) => registered.has(id)).length;
+  if (known * 2 >= lakeChannels.length) return undefined;
+  const shown = relative(process.cwd(), where.dataDir);
+  const folder = !shown || shown.startsWith('..') ? where.dataDir : shown;
+  return (
+    `crm-guard: warning: ${known === 0 ? 'none' : `only ${known}`} of the ${lakeChannels.length} channels in ${where.input} ` +
+    `are in the registry under ${folder} (${registered.size} channels, another lake's?): names and owners may be missing or wrong; ` +
+    'give each lake its own state with --data DIR (or CRM_GUARD_DATA)'
+  );
+}
+
 /** The local tables and a DuckDB source over `input`, closed together. */
 export async function openLocalLake(
   dataFlag: string | undefined,
   input: string,
 ): Promise<LocalStores & { metrics: MetricsSource }> {
-  const metrics = await openDuckDbMetrics({ input });
+  const source = await openDuckDbMetrics({ input });
   let stores: LocalStores;
   try {
     stores = await openLocalStores(dataFlag);
   } catch (error) {
-    await metrics.close();
+    await source.close();
     throw error;
   }
+  // Warn rather than key the registry by lake: `channels`, `review` and `feedback` name no lake.
+  let checked = false;
+  const metrics: MetricsSource = {
+    async readChannelDays(range) {
+      const columns = await source.readChannelDays(range);
+      if (!checked) {
+        checked = true;
+        const registered = new Set((await stores.registry.snapshot()).channels.map((c) => c.channelId));
+        const warning = anotherLakeWarning(columns.channelIds, registered, {
+          input,
+          dataDir: resolveDataDir(dataFlag),
+        });
+        if (warning) console.error(warning);
+      }
+      return columns;
+    },
+    latestDay: () => source.latestDay(),
+    earliestDay: () => source.earliestDay(),
+    readEngagement: (range) => source.readEngagement(range),
+    close: () => source.close(),
+  };
   return {
     ...stores,
     metrics,

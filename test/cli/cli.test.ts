@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeChannelCsv } from '#shared/adapters/duckdb/lake-writer.ts';
 import { generateSample, REALISTIC_MIX } from '#shared/sample/generate.ts';
 import { isIsoDay } from '#shared/time/seoul.ts';
+import { anotherLakeWarning } from '../../bin/local-wiring.ts';
 
 const REPO = resolve(import.meta.dirname, '../..');
 const END = '2026-10-31';
@@ -620,6 +621,58 @@ describe('a registry and its lake', () => {
     expect(json.alerts).toHaveLength(json.run.alerts);
     expect(json.alerts.length).toBeGreaterThan(0);
     expect(json.alerts.every((alert) => alert.name && alert.owner)).toBe(true);
+  });
+
+  it("warns once on stderr when the lake's channels are not in this data folder's registry", async () => {
+    // Prepare: the registry of the sample lake, then a lake of other channels.
+    const data = join(tmp, 'lake-a-data');
+    const env = { CRM_GUARD_DATA: data };
+    await cli(['channels', 'import', join(lake, 'channels.csv')], env);
+    const other = join(tmp, 'other-lake.csv');
+    writeFileSync(
+      other,
+      [
+        'dt,channel_id,channel_type,sends,clicks',
+        '2026-10-01,other_1,push,100,5',
+        '2026-10-01,other_2,push,200,9',
+        '2026-10-02,other_1,push,100,5',
+        '2026-10-02,other_2,push,210,9',
+        '',
+      ].join('\n'),
+    );
+
+    // Act
+    const elsewhere = await cli(
+      ['detect', '--input', other, '--date', '2026-10-02', '--profile', 'seed'],
+      env,
+    );
+    const own = await cli(['detect', '--input', lake, '--date', END, '--profile', 'seed'], env);
+    const fresh = await cli(['detect', '--input', other, '--date', '2026-10-02', '--profile', 'seed'], {
+      CRM_GUARD_DATA: join(tmp, 'other-lake-data'),
+    });
+
+    // Assess
+    expect(elsewhere.code).toBe(0);
+    expect(elsewhere.stderr.trimEnd().split('\n')).toEqual([
+      `crm-guard: warning: none of the 2 channels in ${other} are in the registry under ${data} (30 channels, another lake's?): ` +
+        'names and owners may be missing or wrong; give each lake its own state with --data DIR (or CRM_GUARD_DATA)',
+    ]);
+    expect(elsewhere.stdout).toContain('2 channels judged');
+    expect(own.stderr).toBe('');
+    expect(fresh.stderr).toBe('');
+  });
+
+  it("warns only when fewer than half of the lake's channels are registered", () => {
+    // Prepare
+    const where = { input: 'lake', dataDir: '/data' };
+    const registered = new Set(['a', 'b', 'c']);
+
+    // Act / Assess
+    expect(anotherLakeWarning(['a', 'b', 'x', 'y'], registered, where)).toBeUndefined();
+    expect(anotherLakeWarning(['a', 'x', 'y'], registered, where)).toContain(
+      'only 1 of the 3 channels in lake',
+    );
+    expect(anotherLakeWarning(['x'], new Set(), where)).toBeUndefined();
   });
 });
 
