@@ -1,5 +1,5 @@
 import type { Digest } from '#shared/domain/digest.ts';
-import { seoulWallClock } from '#shared/time/seoul.ts';
+import { seoulTimestamp } from '#shared/time/seoul.ts';
 import { type Locale, labelsFor, STATUS_LABELS } from './labels.ts';
 import type { WeeklyReport } from './model.ts';
 import type { WrittenReport } from './render-data.ts';
@@ -20,7 +20,7 @@ export function weeklyReportDigest(report: WeeklyReport, where: WrittenReport, l
     ...(where.link
       ? [
           where.link,
-          ...(where.linkExpiresAt ? [`${t.linkWorksUntil} ${seoulWallClock(where.linkExpiresAt)} KST`] : []),
+          ...(where.linkExpiresAt ? [`${t.linkWorksUntil} ${seoulTimestamp(where.linkExpiresAt)}`] : []),
           where.location,
         ]
       : [where.location]),

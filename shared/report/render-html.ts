@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { seoulWallClock } from '#shared/time/seoul.ts';
+import { seoulTimestamp } from '#shared/time/seoul.ts';
 import {
   CATEGORY_LABELS,
   DECISION_LABELS,
@@ -47,11 +47,11 @@ export function formatters(locale: Locale) {
   };
 }
 
-/** An instant as Seoul wall-clock time, `2026-11-02 09:30 KST`. */
+/** An instant as Seoul wall-clock time with its offset, `2026-11-02 09:30 +09:00`. */
 export function seoulClock(iso: string): string {
   const ms = Date.parse(iso);
   if (Number.isNaN(ms)) return iso;
-  return `${seoulWallClock(new Date(ms))} KST`;
+  return seoulTimestamp(new Date(ms));
 }
 
 const STYLE = `

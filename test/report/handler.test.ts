@@ -108,7 +108,7 @@ describe('report Lambda', () => {
     const message = sns.commandCalls(PublishCommand)[0]!.args[0].input.Message!;
     expect(message).toContain('CRM 채널 주간 리포트 2026-10-26 ~ 2026-11-01');
     expect(message).toContain(result.link!);
-    expect(message).toContain('링크 유효 기간: 2026-11-02 21:30 KST');
+    expect(message).toContain('링크 유효 기간: 2026-11-02 21:30 +09:00');
     expect(result.link).toMatch(/X-Amz-Signature=[0-9a-f]{64}/);
   });
 
