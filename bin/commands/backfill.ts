@@ -8,7 +8,15 @@ import { parseChannelFactsCsv } from '#shared/config/registry-input.ts';
 import { InputError, UsageError } from '#shared/errors.ts';
 import { backfill } from '#shared/use-cases/judge-range.ts';
 import type { Command } from './command.ts';
-import { configFlag, outFlag, profileFlag, requiredDayFlag, stringFlag } from './options.ts';
+import {
+  configFlag,
+  dataDirFlag,
+  inputFlag,
+  outFlag,
+  profileFlag,
+  requiredDayFlag,
+  stringFlag,
+} from './options.ts';
 
 function readText(file: string): string {
   try {
@@ -37,9 +45,8 @@ const command: Command = {
     out: { type: 'string' },
   },
   async run(values) {
-    const input = stringFlag(values, 'input');
+    const input = inputFlag(values, dataDirFlag(values));
     const out = outFlag(values);
-    if (!input) throw new UsageError('--input is required (a CSV file or a lake folder)');
     if (!out) throw new UsageError('--out is required (a .jsonl file)');
     const from = requiredDayFlag(values, 'from');
     const to = requiredDayFlag(values, 'to');

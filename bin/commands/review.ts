@@ -4,6 +4,7 @@ import { seoulTimestamp } from '#shared/time/seoul.ts';
 import { openStores } from '../local-wiring.ts';
 import { actor } from './channels.ts';
 import type { Command } from './command.ts';
+import { dayFlag } from './options.ts';
 
 const USAGE =
   'crm-guard review CHANNEL --decision keep|redesign|retire --note TEXT [--change YYYY-MM-DD] [--by NAME] [--data DIR]';
@@ -24,13 +25,17 @@ const command: Command = {
   async run(values, positionals) {
     if (positionals.length !== 1)
       throw new UsageError(`review needs exactly one channel id\nUsage: ${USAGE}`);
+    // The flags by their names: the record's field names mean nothing on a command line.
+    const changeDay = dayFlag(values, 'change');
+    if (changeDay && values.decision !== 'redesign')
+      throw new UsageError('--change goes with --decision redesign (the day the new design went live)');
     const review = validateReviewInput(
       {
         channelId: positionals[0],
         decision: values.decision,
         note: values.note,
         by: actor(values),
-        changeDay: values.change,
+        changeDay,
       },
       'review',
     );

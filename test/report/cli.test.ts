@@ -127,6 +127,12 @@ describe('crm-guard channels / review / report on one machine', () => {
     await expect(review.run({ data, decision: 'keep', note: 'x' }, ['unknown'])).rejects.toBeInstanceOf(
       InputError,
     );
+    await expect(
+      review.run({ data, decision: 'redesign', note: 'x', change: '2026-13-40' }, ['a']),
+    ).rejects.toThrow('--change: "2026-13-40" is not a calendar day');
+    await expect(
+      review.run({ data, decision: 'keep', note: 'x', change: '2026-11-01' }, ['a']),
+    ).rejects.toThrow('--change goes with --decision redesign');
     await expect(report.run({ data, date: '2026-13-01' }, [])).rejects.toThrow(
       '--date: "2026-13-01" is not a calendar day',
     );
