@@ -102,4 +102,7 @@ export interface JudgedFigures {
   metric: MetricName;
   actual: number;
   expected: number;
+  /** The range the policy expected (its baseline, at the z a page needs), when it has one. */
+  lower?: number;
+  upper?: number;
 }

@@ -43,7 +43,8 @@ const en = {
   unclicked: 'Unclicked sends',
   reviewQueue: 'Review queue',
   reviewQueueNote:
-    'The low performers no owner has decided on yet (keep, redesign, retire), costliest first.',
+    'The decisions still open (keep, redesign, retire), by owner: the review\u2019s agenda. Each channel\u2019s figures are in the ranking above.',
+  andMore: (n: number) => `and ${n} more`,
   noOpenDecisions: 'No open decision: every low performer has one.',
   openDecisions: 'Open decisions',
   decision: 'Decision',
@@ -144,7 +145,8 @@ const ko: Labels = {
   unclicked: '미클릭 발송',
   reviewQueue: '리뷰 대기열',
   reviewQueueNote:
-    '아직 담당자가 결정(유지·재설계·폐기)하지 않은 저성과 채널. 아무도 클릭하지 않은 발송이 많은 순.',
+    '아직 결정(유지·재설계·폐기)하지 않은 저성과 채널을 담당자별로 모았습니다. 리뷰 회의의 안건이며, 채널별 수치는 위 순위표에 있습니다.',
+  andMore: (n: number) => `외 ${n}개`,
   noOpenDecisions: '미결정 채널이 없습니다. 모든 저성과 채널에 결정이 있습니다.',
   openDecisions: '미결정',
   decision: '결정',
@@ -208,6 +210,7 @@ export const STATUS_LABELS: Record<Locale, Record<HealthStatus, string>> = {
     low_performer: 'low performer',
     insufficient_history: 'insufficient history',
     healthy: 'healthy',
+    paused: 'paused',
     retired: 'retired',
   },
   ko: {
@@ -215,6 +218,7 @@ export const STATUS_LABELS: Record<Locale, Record<HealthStatus, string>> = {
     low_performer: '저성과',
     insufficient_history: '이력 부족',
     healthy: '정상',
+    paused: '일시 중지',
     retired: '폐기',
   },
 };

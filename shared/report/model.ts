@@ -13,6 +13,7 @@ export const HEALTH_STATUSES = [
   'low_performer',
   'insufficient_history',
   'healthy',
+  'paused',
   'retired',
 ] as const;
 export type HealthStatus = (typeof HEALTH_STATUSES)[number];
@@ -66,11 +67,12 @@ export interface IncidentRow extends ChannelLabel {
   lastDay: IsoDay;
   /** Days with a paging finding. */
   days: number;
-  /** The last paging finding's figures (the bounds never below zero). */
+  /** The last paging finding's figures as the digest showed them (the bounds never below zero). */
   actual: number;
   expected: number;
-  lower: number;
-  upper: number;
+  /** Null when detection judged the day against a value without a range. */
+  lower: number | null;
+  upper: number | null;
   /** Sends lost or extra against the baseline, summed, when the profile computed it. */
   impact: number | null;
   chart: BandChart;

@@ -23,6 +23,7 @@ import { bandChart, escapeXml as esc, sparkline } from './svg.ts';
 export function formatters(locale: Locale) {
   const tag = locale === 'ko' ? 'ko-KR' : 'en-US';
   const integer = new Intl.NumberFormat(tag, { maximumFractionDigits: 0 });
+  const compact = new Intl.NumberFormat(tag, { notation: 'compact', maximumFractionDigits: 1 });
   const pp = locale === 'ko' ? '%p' : ' pp';
   return {
     int: (value: number) => integer.format(value),
@@ -36,6 +37,7 @@ export function formatters(locale: Locale) {
       value === null || !Number.isFinite(value)
         ? '-'
         : `${value >= 0 ? '+' : '\u2212'}${Math.abs(value * 100).toFixed(2)}${pp}`,
+    compact: (value: number) => compact.format(value),
     /** A count; one under 1 (an expected 0.4 sends) is shown as such, not rounded to 0. */
     count: (value: number) =>
       !Number.isFinite(value)
@@ -91,7 +93,7 @@ tbody tr:last-child td{border-bottom:0}
 .s-low_performer,.sev-medium{background:#fef3c7;color:#92400e}
 .s-insufficient_history,.sev-low,.sev-info{background:#e0e7ff;color:#3730a3}
 .s-healthy{background:#d1fae5;color:#065f46}
-.s-retired{background:#f3f4f6;color:#6b7280}
+.s-retired,.s-paused{background:#f3f4f6;color:#6b7280}
 .open{background:#fee2e2;color:#991b1b}
 .up{color:var(--ok)}.down{color:var(--bad)}
 .incidents{display:grid;grid-template-columns:repeat(auto-fill,minmax(min(100%,460px),1fr));gap:10px}
@@ -196,6 +198,21 @@ export function scriptHashSource(script: string): string {
   return `'sha256-${createHash('sha256').update(script, 'utf8').digest('base64')}'`;
 }
 
+/** Channel names a review-queue row lists before "and N more" (the ranking above has every row). */
+const QUEUE_NAMES = 8;
+
+/** The open decisions by owner, the owner with the most unclicked sends first: the review's agenda. */
+function queueByOwner(rows: readonly LowPerformerRow[]) {
+  const groups = new Map<string, { owner: string; rows: LowPerformerRow[]; unclicked: number }>();
+  for (const row of rows) {
+    const group = groups.get(row.owner) ?? { owner: row.owner, rows: [], unclicked: 0 };
+    group.rows.push(row);
+    group.unclicked += row.unclickedSends;
+    groups.set(row.owner, group);
+  }
+  return [...groups.values()].sort((a, b) => b.unclicked - a.unclicked || a.owner.localeCompare(b.owner));
+}
+
 /** The report as one self-contained HTML page: inline CSS, SVG and one hashed script, nothing fetched. */
 export function renderHtml(report: WeeklyReport, locale: Locale): string {
   const t = labelsFor(locale);
@@ -225,8 +242,9 @@ export function renderHtml(report: WeeklyReport, locale: Locale): string {
     [f.pct(report.totals.ctr), t.ctr],
     // Each tile counts what its section's heading counts.
     [f.int(report.incidents.length), t.incidents],
-    [f.int(report.lowPerformers.length), t.lowPerformers],
-    [f.int(report.reviewQueue.length), t.openDecisions],
+    // A week detection never judged has no ranking: '-', not 0.
+    [report.lowPerformersAsOf ? f.int(report.lowPerformers.length) : '-', t.lowPerformers],
+    [report.lowPerformersAsOf ? f.int(report.reviewQueue.length) : '-', t.openDecisions],
   ]
     .map(([value, label]) => `<div class="card"><b>${esc(value!)}</b><span>${esc(label!)}</span></div>`)
     .join('');
@@ -235,8 +253,8 @@ export function renderHtml(report: WeeklyReport, locale: Locale): string {
     const format = row.metric === 'ctr' ? (v: number) => f.pct(v, 1) : f.count;
     return `<article class="incident"><h3>${esc(row.name)} <span class="pill sev-${row.severity}">${esc(row.severity)}</span></h3>
 <p>${esc(row.channelId)} · ${esc(owner(row.owner))} · ${esc(METRIC_LABELS[locale][row.metric] ?? row.metric)} ${row.direction === 'down' ? '\u2193' : '\u2191'} · ${row.firstDay}${row.lastDay === row.firstDay ? '' : ` ~ ${row.lastDay}`} (${row.days}${locale === 'ko' ? '일' : 'd'}) · ${esc(row.rules.join(', '))}</p>
-<p>${t.actual} <b>${esc(format(row.actual))}</b> · ${t.expected} ${esc(format(row.expected))} · ${t.band} ${esc(format(row.lower))} ~ ${esc(format(row.upper))}${row.impact === null ? '' : ` · ${t.impact} ${esc(f.int(row.impact))}`}</p>
-${bandChart(row.chart, { label: `${row.name} ${row.metric}`, format })}</article>`;
+<p>${t.actual} <b>${esc(format(row.actual))}</b>${row.expected > 0 ? ` (${f.signedPct(row.actual / row.expected - 1, 0)})` : ''} · ${t.expected} ${esc(format(row.expected))}${row.lower === null || row.upper === null ? '' : ` · ${t.band} ${esc(format(row.lower))} ~ ${esc(format(row.upper))}`}${row.impact === null ? '' : ` · ${t.impact} ${esc(f.int(row.impact))}`}</p>
+${bandChart(row.chart, { label: `${row.name} ${row.metric}`, format, tickFormat: row.metric === 'ctr' ? format : f.compact })}</article>`;
   };
 
   const healthRow = (row: HealthRow) =>
@@ -314,21 +332,30 @@ ${table(
     (row) =>
       `<tr data-channel="${esc(row.channelId)}">${channelCell(row)}<td class="num"${raw(row.unclickedSends)}><b>${f.int(row.unclickedSends)}</b></td><td class="num"${raw(row.ctr)}>${f.pct(row.ctr)}</td><td class="num"${raw(row.sends)}>${f.int(row.sends)}</td><td class="num"${raw(row.clicks)}>${f.int(row.clicks)}</td><td>${decisionCell(row)}</td><td>${esc(owner(row.owner))}</td><td>${category(row.category)}</td></tr>`,
   ),
-  t.noLowPerformers,
+  report.lowPerformersAsOf ? t.noLowPerformers : t.lowPerformersNotJudged,
 )}
 
 <h2>${esc(t.reviewQueue)} (${report.reviewQueue.length})</h2>
 <p class="note">${esc(t.reviewQueueNote)}</p>
 ${table(
   'review-queue',
-  [t.channel, t.owner, t.unclicked, t.ctr, t.sends, t.category],
-  [false, false, true, true, true, false],
-  report.reviewQueue.map(
-    (row) =>
-      `<tr data-channel="${esc(row.channelId)}">${channelCell(row)}
-<td>${esc(owner(row.owner))}</td><td class="num"${raw(row.unclickedSends)}>${f.int(row.unclickedSends)}</td><td class="num"${raw(row.ctr)}>${f.pct(row.ctr)}</td><td class="num"${raw(row.sends)}>${f.int(row.sends)}</td><td>${category(row.category)}</td></tr>`,
+  [t.owner, t.openDecisions, t.unclicked, t.channels],
+  [false, true, true, false],
+  queueByOwner(report.reviewQueue).map(
+    (group) =>
+      `<tr><td>${esc(owner(group.owner))}</td><td class="num"${raw(group.rows.length)}>${f.int(group.rows.length)}</td><td class="num"${raw(group.unclicked)}>${f.int(group.unclicked)}</td>
+<td class="wrap">${group.rows
+        .slice(0, QUEUE_NAMES)
+        .map((row) => esc(row.name))
+        .join(
+          ', ',
+        )}${group.rows.length > QUEUE_NAMES ? ` ${esc(t.andMore(group.rows.length - QUEUE_NAMES))}` : ''}</td></tr>`,
   ),
-  report.lowPerformers.length ? t.noOpenDecisions : t.noLowPerformers,
+  !report.lowPerformersAsOf
+    ? t.lowPerformersNotJudged
+    : report.lowPerformers.length
+      ? t.noOpenDecisions
+      : t.noLowPerformers,
 )}
 
 <h2>${esc(t.changeImpact)} (${report.changeImpact.length})</h2>

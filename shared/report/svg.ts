@@ -56,7 +56,13 @@ export function sparkline(
 /** The incident chart: the metric's days against the expected band, flagged days in red. */
 export function bandChart(
   chart: BandChart,
-  options: { label: string; format: (value: number) => string; flaggedLabel?: string },
+  options: {
+    label: string;
+    format: (value: number) => string;
+    /** The axis labels: short (146.7K), so they fit the margin on a phone. */
+    tickFormat?: (value: number) => string;
+    flaggedLabel?: string;
+  },
 ): string {
   const width = 440;
   const height = 150;
@@ -118,7 +124,7 @@ export function bandChart(
     .map(
       (value) =>
         `<line x1="${left}" x2="${width - right}" y1="${round(y(value))}" y2="${round(y(value))}" stroke="#e5e7eb"/>` +
-        `<text x="${left - 4}" y="${round(y(value) + 3)}" text-anchor="end">${escapeXml(options.format(value))}</text>`,
+        `<text x="${left - 4}" y="${round(y(value) + 3)}" text-anchor="end">${escapeXml((options.tickFormat ?? options.format)(value))}</text>`,
     )
     .join('');
   const first = chart.days[0] ?? '';

@@ -48,10 +48,13 @@ export function assembleWeeklyReport(input: WeeklyReportInput): WeeklyReport {
   const judgedDays = [...input.runs.values()].map((run) => run.day).filter((day) => day >= weekFrom);
   const lowPerformers = lowPerformersSection(ctx, weekFindings, judgedDays, input.registry.reviews);
   const incidents = incidentsSection(ctx, input.findings);
+  // Who was too young to judge: as the run of the ranking's day said (one truth), else from the series.
+  const asOfRun = lowPerformers.asOf ? input.runs.get(lowPerformers.asOf) : undefined;
   const health = healthSection(
     ctx,
     new Set(incidents.map((row) => row.channelId)),
     new Set(lowPerformers.rows.map((row) => row.channelId)),
+    asOfRun ? new Set(asOfRun.insufficientHistory) : undefined,
   );
   return {
     week: { from: weekFrom, to: input.day },

@@ -85,7 +85,10 @@ describe.skipIf(browserMissing)('the report in headless Chromium', () => {
           page.$$eval(`#${id} tbody tr`, (trs) => trs.map((tr) => tr.getAttribute('data-channel')));
         const health = await rows('health');
         const lowPerformers = await rows('low-performers');
-        const reviewQueue = await rows('review-queue');
+        // The queue is the agenda by owner: one row per owner with open decisions.
+        const reviewQueue = await page.$$eval('#review-queue tbody tr', (trs) =>
+          trs.map((tr) => tr.textContent ?? ''),
+        );
         const changeImpact = await rows('change-impact');
         const incidentCharts = await page.$$eval('#incidents svg.band', (svgs) => svgs.length);
         const sparklines = await page.$$eval('#health svg.spark', (svgs) => svgs.length);
@@ -110,7 +113,8 @@ describe.skipIf(browserMissing)('the report in headless Chromium', () => {
         expect(health).toHaveLength(6);
         expect(health[0]).toBe('payment-done');
         expect(lowPerformers).toEqual(['promo-blast', 'bill-reminder']);
-        expect(reviewQueue).toEqual(['promo-blast']);
+        expect(reviewQueue).toHaveLength(1);
+        expect(reviewQueue[0]).toContain('promo-blast');
         expect(changeImpact).toEqual(['rent-refund']);
         expect(liftCell).toContain('+34.1%');
         expect(incidentCharts).toBe(1);

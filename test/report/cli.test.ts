@@ -70,12 +70,14 @@ describe('crm-guard channels / review / report on one machine', () => {
     ).toEqual([
       ['promo-blast', true],
       ['bill-reminder', false],
+      // Retired today: on the report day it was still active and ranked.
+      ['old-survey', false],
     ]);
     expect(json.reviewQueue.map((r: { channelId: string }) => r.channelId)).toEqual(['promo-blast']);
     const status = Object.fromEntries(
       json.health.map((r: { channelId: string; status: string }) => [r.channelId, r.status]),
     );
-    expect(status['old-survey']).toBe('retired');
+    expect(status['old-survey']).toBe('low_performer');
     expect(json.freshness.runs.filter((r: { finishedAt: string | null }) => r.finishedAt).length).toBe(1);
     expect(readFileSync(htmlPath, 'utf8')).toContain('Weekly channel report');
   });

@@ -63,4 +63,41 @@ describe('the numbers of the report page', () => {
     expect(formatters('en').count(0.04)).toBe('0.04');
     expect(formatters('en').count(1_060)).toBe('1,060');
   });
+
+  it('says a week detection never judged has no ranking, with no 0 in its tiles', () => {
+    // Prepare: no run in the week.
+    const range = reportReadRange(DAY);
+    const report = assembleWeeklyReport({
+      day: DAY,
+      columns: makeColumns(scenarioChannels(), range.from, range.to),
+      findings: scenarioFindings(),
+      runs: new Map(),
+      registry: scenarioRegistry(),
+      generatedAt: '2026-11-02T00:30:00.000Z',
+    });
+    const t = labelsFor('en');
+
+    // Act
+    const html = renderHtml(report, 'en');
+
+    // Assess
+    expect(tiles(html)[t.lowPerformers]).toBe('-');
+    expect(tiles(html)[t.openDecisions]).toBe('-');
+    expect(html).toContain('id="low-performers-empty">Detection did not run this week');
+    expect(html).not.toContain(t.noLowPerformers);
+  });
+
+  it('lists the review queue by owner, not the ranking twice', () => {
+    // Act
+    const html = renderHtml(build(), 'en');
+
+    // Assess: one open decision (promo-blast, unassigned).
+    const queue = html.slice(
+      html.indexOf('<table id="review-queue">'),
+      html.indexOf('</table>', html.indexOf('<table id="review-queue">')),
+    );
+    expect(queue.match(/<tr>/g)).toHaveLength(2);
+    expect(queue).toContain('promo-blast');
+    expect(queue).not.toContain('data-channel');
+  });
 });

@@ -68,6 +68,7 @@ describe('assembleWeeklyReport', () => {
       low_performer: 2,
       insufficient_history: 1,
       healthy: 1,
+      paused: 0,
       retired: 1,
     });
   });

@@ -52,11 +52,19 @@ export function expectationOf(ctx: LookContext): Expectation | undefined {
   const unit = name === 'ctr' ? sends : 1;
   const actual = name === 'sends' ? sends : name === 'clicks' ? clicks : clicks / sends;
   const expectedUnits = toUnits(expected);
+  // The band a page states: the expectation at the z a page needs, in the metric's units, never below 0.
+  const band = run.config.page.minZ * scale;
+  const inUnits = (logValue: number) => {
+    const units = Math.max(0, toUnits(logValue));
+    return name === 'ctr' ? units : Math.round(units);
+  };
   return {
     judged: {
       metric: name,
       actual,
       expected: name === 'ctr' ? expectedUnits : Math.round(expectedUnits),
+      lower: inUnits(expected - band),
+      upper: inUnits(expected + band),
     },
     value,
     expected,

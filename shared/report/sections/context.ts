@@ -55,6 +55,17 @@ export function channelLabel(ctx: ReportContext, channelId: string): ChannelLabe
     : { channelId, name: channelId, category: 'unknown', owner: UNASSIGNED };
 }
 
+/** The registry status a channel had on `day`: a status set after it did not hold yet. */
+export function statusOn(
+  ctx: ReportContext,
+  channelId: string,
+  day: IsoDay,
+): 'active' | 'paused' | 'retired' {
+  const entry = ctx.entries.get(channelId);
+  if (!entry || entry.status === 'active') return 'active';
+  return entry.statusSince === undefined || entry.statusSince <= day ? entry.status : 'active';
+}
+
 export type ReportMetric = 'sends' | 'clicks' | 'ctr';
 
 /** A day's value: null before the channel began, on a late day, or a CTR on too few sends. */

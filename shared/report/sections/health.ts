@@ -1,6 +1,6 @@
 import { isoDay } from '#shared/time/seoul.ts';
 import { HEALTH_STATUSES, type HealthRow, type HealthStatus, type WeeklyReport } from '../model.ts';
-import { channelLabel, type ReportContext, ratio, sumDays, valueOn } from './context.ts';
+import { channelLabel, type ReportContext, ratio, statusOn, sumDays, valueOn } from './context.ts';
 
 export interface Health {
   rows: HealthRow[];
@@ -9,13 +9,15 @@ export interface Health {
 
 /**
  * One row per channel of the lake or the registry: the week against the week before, its daily sends
- * over the chart window, and one status (retired, anomalous: it paged this week, low performer: in the
- * week's ranking, insufficient history, healthy), worst first.
+ * over the chart window, and one status, worst first: anomalous (it paged this week, whatever its
+ * registry status), retired or paused (as of the report day), low performer (in the week's ranking),
+ * insufficient history (as the detection run said: `notJudged`, else from the series), healthy.
  */
 export function healthSection(
   ctx: ReportContext,
   paged: ReadonlySet<string>,
   lowPerformers: ReadonlySet<string>,
+  notJudged?: ReadonlySet<string>,
 ): Health {
   const { dayNo, weekFromNo, options } = ctx;
   const chartFrom = dayNo - options.chartDays + 1;
@@ -23,14 +25,17 @@ export function healthSection(
   const rows: HealthRow[] = [];
   for (const channelId of ids) {
     const s = ctx.series.get(channelId);
-    const entry = ctx.entries.get(channelId);
     const week = sumDays(s, weekFromNo, dayNo);
     const previous = sumDays(s, weekFromNo - 7, weekFromNo - 1);
+    const registered = statusOn(ctx, channelId, ctx.day);
+    const young = notJudged
+      ? notJudged.has(channelId)
+      : s !== undefined && s.firstDay > dayNo - options.minHistoryDays;
     let status: HealthStatus = 'healthy';
-    if (entry?.status === 'retired') status = 'retired';
-    else if (paged.has(channelId)) status = 'anomalous';
+    if (paged.has(channelId)) status = 'anomalous';
+    else if (registered !== 'active') status = registered;
     else if (lowPerformers.has(channelId)) status = 'low_performer';
-    else if (!s || s.firstDay > dayNo - options.minHistoryDays) status = 'insufficient_history';
+    else if (!s || young) status = 'insufficient_history';
     const ctr = ratio(week.clicks, week.sends);
     const previousCtr = ratio(previous.clicks, previous.sends);
     const dailySends: (number | null)[] = [];

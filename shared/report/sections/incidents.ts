@@ -1,4 +1,4 @@
-import { type JudgedFinding, SEVERITY_ORDER } from '#shared/domain/finding.ts';
+import { type JudgedFinding, type MetricName, SEVERITY_ORDER } from '#shared/domain/finding.ts';
 import { dayNumber, isoDay } from '#shared/time/seoul.ts';
 import type { BandChart, IncidentRow } from '../model.ts';
 import { INCIDENT_LEAD_DAYS } from '../options.ts';
@@ -7,10 +7,32 @@ import { channelLabel, type ReportContext, valueOn } from './context.ts';
 /** Rule 5 ranks channels; it never describes an incident's expected band. */
 const describesBand = (finding: JudgedFinding) => finding.rule !== 'low_performer';
 
+/** The figures a finding states: the ones the profile judged (what the digest showed), else the rule's. */
+interface Shown {
+  metric: MetricName;
+  actual: number;
+  expected: number;
+  /** Null when the profile judged a value without a range. */
+  lower: number | null;
+  upper: number | null;
+}
+
+function shown(finding: JudgedFinding): Shown {
+  const { judged } = finding;
+  if (!judged) return { ...finding, lower: Math.max(0, finding.lower), upper: Math.max(0, finding.upper) };
+  return {
+    metric: judged.metric,
+    actual: judged.actual,
+    expected: judged.expected,
+    lower: judged.lower === undefined ? null : Math.max(0, judged.lower),
+    upper: judged.upper === undefined ? null : Math.max(0, judged.upper),
+  };
+}
+
 /**
- * The week's incidents: the paging findings grouped by channel and metric, each with the figures of its
- * latest day and a chart whose band is the band detection stated, day by day, on the days it judged the
- * channel (the stored findings' own lower and upper bounds, never below zero).
+ * The week's incidents: the paging findings grouped by channel and the metric they state, each with the
+ * figures of its latest day (the digest's numbers) and a chart whose band is the band detection stated,
+ * day by day, on the days it judged the channel: the text's band, never below zero.
  */
 export function incidentsSection(ctx: ReportContext, findings: readonly JudgedFinding[]): IncidentRow[] {
   const weekFrom = isoDay(ctx.weekFromNo);
@@ -18,7 +40,7 @@ export function incidentsSection(ctx: ReportContext, findings: readonly JudgedFi
   const bands = new Map<string, Map<string, JudgedFinding>>();
   for (const finding of findings) {
     if (!describesBand(finding)) continue;
-    const key = `${finding.channelId}\u0000${finding.metric}`;
+    const key = `${finding.channelId}\u0000${shown(finding).metric}`;
     // The band of a day: its paging finding's, else the first finding stored that day.
     const byDay = bands.get(key) ?? new Map<string, JudgedFinding>();
     const held = byDay.get(finding.date);
@@ -32,33 +54,36 @@ export function incidentsSection(ctx: ReportContext, findings: readonly JudgedFi
     paging.sort((a, b) => a.date.localeCompare(b.date));
     const first = paging[0]!;
     const latest = paging.at(-1)!;
+    const stated = shown(latest);
+    const metric = stated.metric;
     const s = ctx.series.get(first.channelId);
     const byDay = bands.get(key)!;
     const chart: BandChart = { days: [], values: [], expected: [], lower: [], upper: [], flagged: [] };
     for (let d = dayNumber(first.date) - INCIDENT_LEAD_DAYS; d <= ctx.dayNo; d++) {
       const day = isoDay(d);
-      const band = byDay.get(day);
+      const judged = byDay.get(day);
+      const band = judged ? shown(judged) : undefined;
       chart.days.push(day);
-      chart.values.push(valueOn(s, first.metric, d, ctx.options.minSendsForRatio));
+      chart.values.push(valueOn(s, metric, d, ctx.options.minSendsForRatio));
       chart.expected.push(band ? band.expected : null);
-      chart.lower.push(band ? Math.max(0, band.lower) : null);
-      chart.upper.push(band ? Math.max(0, band.upper) : null);
+      chart.lower.push(band?.lower ?? null);
+      chart.upper.push(band?.upper ?? null);
     }
     chart.flagged = [...new Set(paging.map((f) => f.date))];
     const impacts = paging.map((f) => f.impact).filter((v): v is number => typeof v === 'number');
     incidents.push({
       ...channelLabel(ctx, first.channelId),
-      metric: first.metric,
+      metric,
       rules: [...new Set(paging.map((f) => f.rule))],
       direction: latest.direction,
       severity: SEVERITY_ORDER.find((level) => paging.some((f) => f.severity === level)) ?? 'info',
       firstDay: first.date,
       lastDay: latest.date,
       days: chart.flagged.length,
-      actual: latest.actual,
-      expected: latest.expected,
-      lower: Math.max(0, latest.lower),
-      upper: Math.max(0, latest.upper),
+      actual: stated.actual,
+      expected: stated.expected,
+      lower: stated.lower,
+      upper: stated.upper,
       impact: impacts.length ? impacts.reduce((a, b) => a + b, 0) : null,
       chart,
     });

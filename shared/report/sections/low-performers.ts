@@ -2,7 +2,7 @@ import type { Finding } from '#shared/domain/finding.ts';
 import { latestReviews, type ReviewDecision } from '#shared/domain/registry.ts';
 import type { IsoDay } from '#shared/time/seoul.ts';
 import type { LowPerformerRow } from '../model.ts';
-import { channelLabel, type ReportContext } from './context.ts';
+import { channelLabel, type ReportContext, statusOn } from './context.ts';
 
 export interface LowPerformers {
   /** The last day of the week detection judged: the ranking is that run's (null: no run this week). */
@@ -33,7 +33,8 @@ export function lowPerformersSection(
   for (const finding of findings) {
     if (finding.rule !== 'low_performer' || finding.date !== asOf) continue;
     const entry = ctx.entries.get(finding.channelId);
-    if (entry?.status === 'retired') continue;
+    // Retired after the ranking's day: it was still a low performer then.
+    if (statusOn(ctx, finding.channelId, asOf) === 'retired') continue;
     if (entry && ctx.options.notClickedCategories.includes(entry.category)) continue;
     const sends = finding.detail?.sends ?? 0;
     const clicks = finding.detail?.clicks ?? 0;

@@ -18,16 +18,25 @@ describe('the channel health', () => {
         channel('young', '2026-10-25', 300),
         channel('fine', '2026-01-01', 400),
         channel('gone', '2026-01-01', 50),
+        channel('resting', '2026-01-01', 0),
+        channel('later', '2026-01-01', 10),
       ],
       {
         registry: {
-          channels: [entry('gone', 'advertising', 'retired'), entry('registered-only', 'informational')],
+          channels: [
+            entry('gone', 'advertising', 'retired'),
+            entry('resting', 'advertising', 'paused'),
+            // Retired after the report day: active that week.
+            { ...entry('later', 'advertising', 'retired'), statusSince: '2026-11-20' },
+            entry('registered-only', 'informational'),
+          ],
         },
       },
     );
 
     // Act
-    const health = healthSection(ctx, new Set(['paged', 'gone']), new Set(['low', 'paged']));
+    // A paged channel is anomalous whatever its status: here one that pages and ranks low.
+    const health = healthSection(ctx, new Set(['paged']), new Set(['low', 'paged']));
 
     // Assess
     expect(health.rows.map((row) => [row.channelId, row.status])).toEqual([
@@ -36,21 +45,24 @@ describe('the channel health', () => {
       ['young', 'insufficient_history'],
       ['registered-only', 'insufficient_history'],
       ['fine', 'healthy'],
+      ['later', 'healthy'],
+      ['resting', 'paused'],
       ['gone', 'retired'],
     ]);
     const sum = (key: 'sends' | 'clicks') => health.rows.reduce((total, row) => total + row[key], 0);
     expect(health.totals).toMatchObject({
-      channels: 6,
+      channels: 8,
       sends: sum('sends'),
       clicks: sum('clicks'),
       ctr: 0.1,
     });
-    expect(health.totals.sends).toBe(7 * (100 + 200 + 300 + 400 + 50));
+    expect(health.totals.sends).toBe(7 * (100 + 200 + 300 + 400 + 50 + 10));
     expect(health.totals.byStatus).toEqual({
       anomalous: 1,
       low_performer: 1,
       insufficient_history: 2,
-      healthy: 1,
+      healthy: 2,
+      paused: 1,
       retired: 1,
     });
   });

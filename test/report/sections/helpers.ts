@@ -31,7 +31,7 @@ export function contextOf(
 export const entry = (
   channelId: string,
   category: 'transactional' | 'informational' | 'advertising',
-  status: 'active' | 'retired' = 'active',
+  status: 'active' | 'paused' | 'retired' = 'active',
 ) => ({
   channelId,
   name: `${channelId} name`,

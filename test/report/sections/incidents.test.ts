@@ -83,4 +83,28 @@ describe('the incidents', () => {
       impact: -6,
     });
   });
+
+  it("states the figures the profile judged, the digest's, with their band, over the rule's own", () => {
+    // Prepare: the rule compared with its moving average; the policy judged against its own baseline.
+    const ctx = contextOf([quiet, other]);
+    const paged = finding({
+      date: '2026-10-31',
+      channelId: 'sms-code',
+      actual: 1,
+      expected: 2.2,
+      lower: 1.5,
+      upper: 2.9,
+      judged: { metric: 'sends', actual: 0, expected: 3, lower: 2, upper: 4 },
+    });
+
+    // Act
+    const [incident] = incidentsSection(ctx, [paged]);
+
+    // Assess
+    expect(incident).toMatchObject({ actual: 0, expected: 3, lower: 2, upper: 4 });
+    const day = incident!.chart.days.indexOf('2026-10-31');
+    expect([incident!.chart.expected[day], incident!.chart.lower[day], incident!.chart.upper[day]]).toEqual([
+      3, 2, 4,
+    ]);
+  });
 });
