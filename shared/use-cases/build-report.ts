@@ -1,5 +1,6 @@
 import type { JudgedFinding } from '#shared/domain/finding.ts';
 import type { RunRecord } from '#shared/domain/run-record.ts';
+import { OutOfRangeError } from '#shared/errors.ts';
 import type { AlertSink } from '#shared/ports/alert-sink.ts';
 import type { ChannelRegistry } from '#shared/ports/channel-registry.ts';
 import type { FeedbackStore } from '#shared/ports/feedback-store.ts';
@@ -16,7 +17,7 @@ import {
   reportReadRange,
   type WeeklyReportOptions,
 } from '#shared/report/weekly.ts';
-import { addDays, type IsoDay } from '#shared/time/seoul.ts';
+import { addDays, type IsoDay, seoulDay } from '#shared/time/seoul.ts';
 
 export interface BuildReportPorts {
   metrics: MetricsSource;
@@ -52,6 +53,12 @@ export async function buildReport(
   request: BuildReportRequest,
 ): Promise<BuildReportResult> {
   const now = request.now ?? new Date();
+  const today = seoulDay(now);
+  // A week that has not ended yet would report days no run has judged and data still landing.
+  if (request.day >= today)
+    throw new OutOfRangeError(
+      `${request.day} is not over yet in Asia/Seoul (today is ${today}): report a week ending ${addDays(today, -1)} or earlier`,
+    );
   const range = reportReadRange(request.day, { ...DEFAULT_REPORT_OPTIONS, ...request.options });
   const weekFrom = addDays(request.day, -6);
   const weekDays = Array.from({ length: 7 }, (_, k) => addDays(weekFrom, k));

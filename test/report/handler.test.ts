@@ -121,6 +121,10 @@ describe('report Lambda', () => {
     await expect(handler({ day: '2026-11-31' })).rejects.toThrow(
       'config day (in the event): must be a calendar day YYYY-MM-DD',
     );
+    // The handler's clock reads 2026-11-02 in Seoul: that day is not over.
+    await expect(handler({ day: '2026-11-02' })).rejects.toThrow(
+      '2026-11-02 is not over yet in Asia/Seoul (today is 2026-11-02)',
+    );
     await expect(handler({ day: '2026-11-01', locale: 'en' })).rejects.toThrow(/AccessDenied/);
     expect(sns).toHaveReceivedCommandTimes(PublishCommand, 0);
   });
