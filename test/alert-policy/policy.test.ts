@@ -129,6 +129,35 @@ describe('alert policy, profile default', () => {
     expect(pagedDays(judged, 'alimtalk_0011')).toEqual(['2026-06-09']);
   });
 
+  it('holds a CTR drop that the counting of its few clicks explains, and pages it on a large channel', () => {
+    // Prepare: CTR 3% falls to 2% for a day: 45 -> 30 clicks on 1,500 sends (chance ~1%), 1,800 -> 1,200 on 60,000.
+    const ctr = (day: string) => (day === '2026-06-09' ? 0.02 : 0.03);
+    const metrics = buildMetrics(
+      [
+        { channelId: 'alimtalk_0012', sends: weekly(1_500, 6), ctr },
+        { channelId: 'alimtalk_0013', sends: weekly(60_000, 7), ctr },
+      ],
+      FROM,
+      TO,
+    );
+
+    // Act
+    const { judged } = judge(metrics, { from: '2026-06-01', to: '2026-06-12' });
+
+    // Assess
+    const small = judged.filter(
+      (f) =>
+        f.channelId === 'alimtalk_0012' &&
+        f.rule !== 'low_performer' &&
+        f.metric === 'ctr' &&
+        f.date === '2026-06-09',
+    );
+    expect(small.length).toBeGreaterThan(0);
+    expect(small.every((f) => !f.alert && f.code === 'volume_floor')).toBe(true);
+    expect(pagedDays(judged, 'alimtalk_0012')).toEqual([]);
+    expect(pagedDays(judged, 'alimtalk_0013')).toEqual(['2026-06-09']);
+  });
+
   it('needs the rules run over the grouping look-back, from its config', () => {
     expect(policyLookbackDays(DEFAULT_ALERT_POLICY_CONFIG)).toBe(
       DEFAULT_ALERT_POLICY_CONFIG.incident.regroupDays,

@@ -68,7 +68,9 @@ export function groupIncidents(
         silent: verdict.silent,
         closed: false,
       };
-      const week = recent[findings[carrier]!.direction];
+      // The incident is the one the page states: a CTR rise that pages as a lasting drop in sends is a drop.
+      const direction = verdict.judged ? (verdict.down ? 'down' : 'up') : findings[carrier]!.direction;
+      const week = recent[direction];
       while (week.length > 0 && week[0]!.day < d - config.incident.regroupDays) week.shift();
       // An incident the team closed is not paged again while it lasts.
       closed = closedDays?.has(d) === true || week.some((past) => past.closed);

@@ -36,8 +36,11 @@ export function significance(ctx: LookContext, e: Expectation, explain: boolean)
     runActual = new Float64Array(config.page.runDays);
     runExpected = new Float64Array(config.page.runDays);
   }
-  let actualTotal = e.judged.actual;
-  let expectedTotal = e.judged.expected;
+  // A CTR is judged by its clicks against the clicks its expected rate gives on the day's sends: a
+  // collapse that the counting of a few dozen clicks explains is not one.
+  const { clicks, sends } = evidence.series;
+  let actualTotal = counts ? e.judged.actual : clicks[i]!;
+  let expectedTotal = counts ? e.judged.expected : sends[i]! * e.judged.expected;
   runActual[0] = actualTotal;
   runExpected[0] = expectedTotal;
   for (let k = 1; k < config.page.runDays; k++) {
@@ -54,12 +57,10 @@ export function significance(ctx: LookContext, e: Expectation, explain: boolean)
     sum += r;
     count++;
     runZ = Math.max(runZ, Math.abs(sum) / (scale * Math.sqrt(count)));
-    if (counts) {
-      actualTotal += Math.exp(metric.value[j]!) - 1;
-      expectedTotal += Math.exp(metric.expected[j]!) - 1;
-      runActual[count - 1] = actualTotal;
-      runExpected[count - 1] = expectedTotal;
-    }
+    actualTotal += counts ? Math.exp(metric.value[j]!) - 1 : clicks[j]!;
+    expectedTotal += counts ? Math.exp(metric.expected[j]!) - 1 : sends[j]! * Math.exp(metric.expected[j]!);
+    runActual[count - 1] = actualTotal;
+    runExpected[count - 1] = expectedTotal;
   }
   const ratio = Math.exp(residual);
   const agrees = look.down ? residual < 0 : residual > 0;
@@ -71,7 +72,7 @@ export function significance(ctx: LookContext, e: Expectation, explain: boolean)
   const minChange = look.down || look.metric === 'ctr' ? config.page.minChange : config.page.minRise;
   const large = agrees && runZ >= minZ && change >= minChange;
   let chance = 0;
-  if (large && counts)
+  if (large)
     for (let k = 0; k < count; k++) {
       const c = countChance(runActual[k]!, runExpected[k]!, look.down);
       chance = k === 0 ? c : Math.min(chance, c);
