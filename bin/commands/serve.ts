@@ -154,6 +154,9 @@ const serve: Command = {
       );
       return 2;
     }
+    // A Lambda's metrics are EMF lines on stdout for CloudWatch; here they would be noise on every
+    // request. POWERTOOLS_METRICS_DISABLED=false prints them.
+    process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
     const port = integerFlag(values, 'port', 8787, 0);
     const policy = policyFlag(stringFlag(values, 'policy'));
     const paths = localPaths(dataDirFlag(values));

@@ -459,6 +459,52 @@ describe('crm-guard serve, the command', () => {
     rmSync(data, { recursive: true, force: true });
   });
 
+  it('prints no metrics (EMF) on stdout unless POWERTOOLS_METRICS_DISABLED=false asks for them', async () => {
+    // Prepare: serve as a user starts it (no POWERTOOLS_* set), and with the metrics asked for.
+    const { POWERTOOLS_METRICS_DISABLED: _, ...env } = process.env;
+    const serveOnce = async (extra: Record<string, string>) => {
+      const data = mkdtempSync(join(tmpdir(), 'crm-guard-serve-'));
+      const child = spawn(process.execPath, ['bin/crm-guard.ts', 'serve', '--port', '0', '--data', data], {
+        env: { ...env, ...extra, CRM_GUARD_TOKEN: TOKEN, POWERTOOLS_LOG_LEVEL: 'SILENT' },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let stdout = '';
+      child.stdout.on('data', (chunk: Buffer) => {
+        stdout += chunk.toString();
+      });
+      const url = await new Promise<string>((resolve, reject) => {
+        let said = '';
+        child.stderr.on('data', (chunk: Buffer) => {
+          said += chunk.toString();
+          const match = /on (http:\/\/127\.0\.0\.1:\d+)/.exec(said);
+          if (match) resolve(match[1]!);
+        });
+        child.once('exit', () => reject(new Error(`serve exited: ${said}`)));
+      });
+      const response = await fetch(`${url}/v1/decisions`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${TOKEN}` },
+        body: JSON.stringify(
+          adRequest({ userId: 'emf-1', messageClass: 'informational', category: 'notice', at: undefined }),
+        ),
+      });
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGTERM');
+      await exited;
+      rmSync(data, { recursive: true, force: true });
+      return { status: response.status, stdout };
+    };
+
+    // Act
+    const quiet = await serveOnce({});
+    const asked = await serveOnce({ POWERTOOLS_METRICS_DISABLED: 'false' });
+
+    // Assess
+    expect(quiet).toEqual({ status: 200, stdout: '' });
+    expect(asked.status).toBe(200);
+    expect(asked.stdout).toContain('"_aws"');
+  });
+
   it('stops when the process that launched it dies, as `npx` leaves it under a shell that ignores SIGTERM', async () => {
     // Prepare: `; :` keeps the shell alive as serve's parent, as npx's `sh -c` does.
     const data = mkdtempSync(join(tmpdir(), 'crm-guard-serve-'));
