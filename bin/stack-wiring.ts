@@ -44,6 +44,11 @@ export function stackEnvironment(): string | undefined {
 export function stackProblem(error: unknown, env: string, stack = `CrmGuard-${env}`): UsageError | undefined {
   const name = (error as Error)?.name ?? '';
   const message = (error as Error)?.message ?? String(error);
+  // The SDK's own chain (AWS_REGION, AWS_DEFAULT_REGION, the profile's region) found none.
+  if (/^Region is missing/.test(message))
+    return new UsageError(
+      `no AWS region for --stack ${env}: set AWS_REGION (or a profile with a region, AWS_PROFILE)`,
+    );
   if (name === 'CredentialsProviderError' || /Could not load credentials/i.test(message))
     return new UsageError(
       `no AWS credentials for --stack ${env}: sign in (aws sso login, or AWS_PROFILE / AWS_ACCESS_KEY_ID) and try again`,
@@ -58,7 +63,22 @@ export function stackProblem(error: unknown, env: string, stack = `CrmGuard-${en
       `your AWS identity may not ${action ?? 'do this'} on ${stack}: ask for the crm-guard operator policy (docs/deploy.md)`,
     );
   }
+  const code = (error as NodeJS.ErrnoException)?.code ?? '';
+  if (/^(ENOTFOUND|EAI_AGAIN|ECONNREFUSED|ECONNRESET|ETIMEDOUT)$/.test(code))
+    return new UsageError(
+      `cannot reach AWS for --stack ${env} (${message}): check the network, AWS_REGION and any proxy`,
+    );
   return undefined;
+}
+
+/**
+ * Any other refusal of an AWS service (an expired token, a throttle) in its own words, one line: the
+ * stores' adapters say the same through their own errors, naming the table.
+ */
+function awsAnswer(error: unknown, env: string): UsageError | undefined {
+  if ((error as { $fault?: unknown })?.$fault === undefined) return undefined;
+  const { name, message } = error as Error;
+  return new UsageError(`AWS answered ${name} for --stack ${env}: ${message.split('\n')[0]}`);
 }
 
 async function outputsOf(
@@ -73,7 +93,7 @@ async function outputsOf(
       if (output.OutputKey && output.OutputValue) outputs[output.OutputKey] = output.OutputValue;
     return outputs;
   } catch (error) {
-    throw stackProblem(error, env, stack) ?? error;
+    throw stackProblem(error, env, stack) ?? awsAnswer(error, env) ?? error;
   }
 }
 
@@ -144,7 +164,8 @@ export async function openStackStores(
         }
         return JSON.parse(text) as unknown;
       } catch (error) {
-        throw stackProblem(error, env) ?? error;
+        if (error instanceof UsageError) throw error;
+        throw stackProblem(error, env) ?? awsAnswer(error, env) ?? error;
       }
     },
     close: async () => {},

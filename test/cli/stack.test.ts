@@ -127,6 +127,22 @@ describe('the CLI against a deployed stack', () => {
       ),
       'may not cloudformation:DescribeStacks',
     ],
+    ['no region', new Error('Region is missing'), 'no AWS region for --stack prod: set AWS_REGION'],
+    [
+      'no network',
+      Object.assign(new Error('getaddrinfo ENOTFOUND cloudformation.ap-northeast-2.amazonaws.com'), {
+        code: 'ENOTFOUND',
+      }),
+      'cannot reach AWS for --stack prod',
+    ],
+    [
+      'another refusal of AWS',
+      Object.assign(new Error('The security token included in the request is expired'), {
+        name: 'ExpiredToken',
+        $fault: 'client',
+      }),
+      'AWS answered ExpiredToken for --stack prod: The security token included in the request is expired',
+    ],
   ])('says what to do about %s, in one line', async (_case, error, message) => {
     // Prepare
     cloudFormation.on(DescribeStacksCommand).rejects(error);
