@@ -48,7 +48,58 @@ async function help(): Promise<string> {
 }
 
 function commandHelp(command: Command): string {
-  return `${command.summary}\n\nUsage: ${command.usage}\n\nExample: ${command.example}`;
+  const defaults = Object.entries(command.defaults ?? {});
+  const width = Math.max(0, ...defaults.map(([flag]) => flag.length));
+  return [
+    command.summary,
+    `Usage: ${command.usage}`,
+    ...(defaults.length
+      ? [`Defaults:\n${defaults.map(([flag, value]) => `  ${flag.padEnd(width)}  ${value}`).join('\n')}`]
+      : []),
+    `Example: ${command.example}`,
+  ].join('\n\n');
+}
+
+/** Where a usage error points: the subcommand's usage, else a one-line usage, else the command's help. */
+function usageHint(command: Command, subcommand?: string): string {
+  const sub =
+    subcommand !== undefined && command.subcommands && Object.hasOwn(command.subcommands, subcommand)
+      ? command.subcommands[subcommand]
+      : undefined;
+  if (sub) return `usage: ${sub.usage}`;
+  return command.usage.includes('\n') ? `see crm-guard help ${command.name}` : `usage: ${command.usage}`;
+}
+
+const unexpected = (extra: string[]) =>
+  `unexpected argument${extra.length > 1 ? 's' : ''} ${extra.map((arg) => JSON.stringify(arg)).join(' ')}`;
+
+/** A command's positional arguments, checked before it runs: each failure is one line. */
+function checkPositionals(command: Command, positionals: string[], hasDate: boolean): void {
+  const { name, subcommands } = command;
+  if (subcommands) {
+    const names = Object.keys(subcommands);
+    const [subcommand = command.defaultSubcommand, ...args] = positionals;
+    if (subcommand === undefined)
+      throw new UsageError(`${name}: give a subcommand (${names.join(', ')}): see crm-guard help ${name}`);
+    if (!Object.hasOwn(subcommands, subcommand))
+      throw new UsageError(
+        `${name}: unknown subcommand ${JSON.stringify(subcommand)} (${names.join(', ')}): see crm-guard help ${name}`,
+      );
+    const spec = subcommands[subcommand]!;
+    if (spec.argument && args.length === 0)
+      throw new UsageError(`${name} ${subcommand} needs ${spec.argument}; ${usageHint(command, subcommand)}`);
+    const extra = args.slice(spec.argument ? 1 : 0);
+    if (extra.length)
+      throw new UsageError(`${name} ${subcommand}: ${unexpected(extra)}; ${usageHint(command, subcommand)}`);
+    return;
+  }
+  // A date typed without --date would otherwise be ignored and the command run for yesterday.
+  const extra = positionals.slice(command.positionals ?? 0);
+  if (extra.length) {
+    const day = extra.find(isIsoDay);
+    const hint = day && hasDate ? ` (did you mean --date ${day}?)` : '';
+    throw new UsageError(`${name}: ${unexpected(extra)}${hint}; ${usageHint(command)}`);
+  }
 }
 
 function version(): string {
@@ -109,17 +160,12 @@ async function main(argv: string[]): Promise<number> {
     // One line: Node's own text goes on about positionals after `--`; its first sentence names the flag.
     const sentence = (error as Error).message.split(/\.\s/)[0]!.replace(/\.$/, '');
     const problem = sentence.charAt(0).toLowerCase() + sentence.slice(1);
-    throw new UsageError(`${name}: ${problem}; usage: ${command.usage}`);
-  }
-  // A date typed without --date would otherwise be ignored and the command run for yesterday.
-  const extra = parsed.positionals.slice(command.positionals ?? 0);
-  if (extra.length) {
-    const day = extra.find(isIsoDay);
-    const hint = day && 'date' in command.options ? ` (did you mean --date ${day}?)` : '';
+    const subcommand = command.subcommands && rest[0] && !rest[0].startsWith('-') ? rest[0] : undefined;
     throw new UsageError(
-      `${name}: unexpected argument${extra.length > 1 ? 's' : ''} ${extra.map((arg) => JSON.stringify(arg)).join(' ')}${hint}; usage: ${command.usage}`,
+      `${subcommand ? `${name} ${subcommand}` : name}: ${problem}; ${usageHint(command, subcommand)}`,
     );
   }
+  checkPositionals(command, parsed.positionals, 'date' in command.options);
   return command.run(parsed.values, parsed.positionals);
 }
 
@@ -133,12 +179,19 @@ const KNOWN_ERRORS = [
   PortInUseError,
 ];
 
+/** An error of the file system (ENOENT, EACCES, ENOSPC...): Node's message names the call and the path. */
+const isSystemError = (error: unknown): error is NodeJS.ErrnoException =>
+  error instanceof Error &&
+  typeof (error as NodeJS.ErrnoException).code === 'string' &&
+  typeof (error as NodeJS.ErrnoException).syscall === 'string';
+
 main(process.argv.slice(2)).then(
   (code) => {
     process.exitCode = code;
   },
   (error: unknown) => {
-    const known = KNOWN_ERRORS.some((kind) => error instanceof kind);
+    // What a person can act on is one line; a stack is printed only for a bug (an error of no known kind).
+    const known = KNOWN_ERRORS.some((kind) => error instanceof kind) || isSystemError(error);
     console.error(
       `crm-guard: ${known ? (error as Error).message : ((error as Error)?.stack ?? String(error))}`,
     );

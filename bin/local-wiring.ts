@@ -77,19 +77,29 @@ export async function openLocalStores(dataFlag: string | undefined): Promise<Loc
 }
 
 /**
- * The warning for a lake whose channels are mostly not in this data folder's registry (none when the
- * registry is empty, or holds at least half of them): names and owners would come from another lake.
+ * The warning for a lake whose channels are mostly not in this data folder's registry (none when it
+ * holds at least half of them): names and owners would be blank, or come from another lake. An empty
+ * registry has its own words: nothing was imported yet.
  */
-export function anotherLakeWarning(
+export function registryWarning(
   lakeChannels: readonly string[],
   registered: ReadonlySet<string>,
   where: { input: string; dataDir: string },
 ): string | undefined {
-  if (registered.size === 0 || lakeChannels.length === 0) return undefined;
+  if (lakeChannels.length === 0) return undefined;
   const known = lakeChannels.filter((id) => registered.has(id)).length;
   if (known * 2 >= lakeChannels.length) return undefined;
   const shown = relative(process.cwd(), where.dataDir);
   const folder = !shown || shown.startsWith('..') ? where.dataDir : shown;
+  if (registered.size === 0) {
+    const count = lakeChannels.length;
+    const channels = count === 1 ? 'channel' : `${count} channels`;
+    return (
+      `crm-guard: warning: the registry under ${folder} is empty, so the ${channels} in ${where.input} ` +
+      `show${count === 1 ? 's' : ''} no names or owners: import them with \`crm-guard channels import FILE.csv\` ` +
+      '(a lake made by sample-data has its channels.csv)'
+    );
+  }
   return (
     `crm-guard: warning: ${known === 0 ? 'none' : `only ${known}`} of the ${lakeChannels.length} channels in ${where.input} ` +
     `are in the registry under ${folder} (${registered.size} channels, another lake's?): names and owners may be missing or wrong; ` +
@@ -118,7 +128,7 @@ export async function openLocalLake(
       if (!checked) {
         checked = true;
         const registered = new Set((await stores.registry.snapshot()).channels.map((c) => c.channelId));
-        const warning = anotherLakeWarning(columns.channelIds, registered, {
+        const warning = registryWarning(columns.channelIds, registered, {
           input,
           dataDir: resolveDataDir(dataFlag),
         });

@@ -11,6 +11,7 @@ import type { Command } from './command.ts';
 import {
   configFlag,
   dataDirFlag,
+  FLAG_DEFAULTS,
   inputFlag,
   outFlag,
   profileFlag,
@@ -34,7 +35,13 @@ const command: Command = {
     'crm-guard backfill --input .crm-guard/sample-lake --from 2026-09-01 --to 2026-09-30 --out findings.jsonl',
   summary: 'Judge every day of a range (sends nothing, stores nothing): one JSON line per finding.',
   usage:
-    'crm-guard backfill --input PATH --from YYYY-MM-DD --to YYYY-MM-DD [--profile default|seed] [--channels FILE.csv] [--config FILE] --out FILE.jsonl',
+    'crm-guard backfill [--input PATH] --from YYYY-MM-DD --to YYYY-MM-DD [--profile default|seed] [--channels FILE.csv] [--config FILE] --out FILE.jsonl',
+  defaults: {
+    '--input': FLAG_DEFAULTS.input,
+    '--profile': FLAG_DEFAULTS.profile,
+    '--channels': "the lake folder's own channels.csv if it has one, else none (no registry facts)",
+    '--config': FLAG_DEFAULTS.config,
+  },
   options: {
     input: { type: 'string' },
     from: { type: 'string' },

@@ -17,23 +17,45 @@ import type { ChannelRegistry } from '#shared/ports/channel-registry.ts';
 import { seoulDay, seoulIsoTimestamp, seoulTimestamp } from '#shared/time/seoul.ts';
 import { openStores } from '../local-wiring.ts';
 import { formatTable } from './alert-table.ts';
-import type { Command, CommandValues } from './command.ts';
-import { dayFlag, stringFlag } from './options.ts';
+import type { Command, CommandValues, Subcommand } from './command.ts';
+import { dayFlag, FLAG_DEFAULTS, stringFlag } from './options.ts';
 
 /** Who is making the change: `--by`, else the login name. */
 export function actor(values: CommandValues): string {
   return (values.by as string | undefined) ?? process.env.USER ?? process.env.USERNAME ?? 'cli';
 }
 
+/** Each subcommand's usage line, as help prints them and a usage error quotes one. */
+const SUBCOMMANDS = {
+  list: { usage: 'crm-guard channels list [--status active|paused|retired] [--owner NAME] [--json]' },
+  show: { usage: 'crm-guard channels show CHANNEL [--json]', argument: 'a channel id' },
+  history: { usage: 'crm-guard channels history CHANNEL [--json]', argument: 'a channel id' },
+  import: { usage: 'crm-guard channels import FILE.csv', argument: 'a CSV file' },
+  set: {
+    usage:
+      'crm-guard channels set CHANNEL [--name N] [--category C] [--owner O] [--status S] [--schedule S|none]',
+    argument: 'a channel id',
+  },
+  mute: {
+    usage: 'crm-guard channels mute CHANNEL [--until YYYY-MM-DD] --reason TEXT',
+    argument: 'a channel id',
+  },
+  unmute: { usage: 'crm-guard channels unmute CHANNEL', argument: 'a channel id' },
+} as const satisfies Record<string, Subcommand>;
+
+/** What help adds after a usage line. */
+const NOTES: Partial<Record<keyof typeof SUBCOMMANDS, string>> = {
+  history: '    (its reviews and registry edits, oldest first)',
+  import: '        (columns channel_id,name,category,owner[,status][,schedule])',
+  set: `\n         (schedule: ${SCHEDULE_SYNTAX})`,
+  mute: '    (a snooze ends by itself)',
+};
+
 const USAGE = [
-  'crm-guard channels list [--status active|paused|retired] [--owner NAME] [--json]',
-  '       crm-guard channels show CHANNEL [--json]',
-  '       crm-guard channels history CHANNEL [--json]    (its reviews and registry edits, oldest first)',
-  '       crm-guard channels import FILE.csv        (columns channel_id,name,category,owner[,status][,schedule])',
-  '       crm-guard channels set CHANNEL [--name N] [--category C] [--owner O] [--status S] [--schedule S|none]',
-  `         (schedule: ${SCHEDULE_SYNTAX})`,
-  '       crm-guard channels mute CHANNEL [--until YYYY-MM-DD] --reason TEXT    (a snooze ends by itself)',
-  '       crm-guard channels unmute CHANNEL',
+  ...Object.entries(SUBCOMMANDS).map(
+    ([name, { usage }], i) =>
+      `${i === 0 ? '' : '       '}${usage}${NOTES[name as keyof typeof SUBCOMMANDS] ?? ''}`,
+  ),
   '       (all: [--by NAME] [--data DIR]; times in Asia/Seoul; --json: ISO timestamps with +09:00)',
 ].join('\n');
 
@@ -267,11 +289,21 @@ async function set(registry: ChannelRegistry, channelId: string, values: Command
 
 const command: Command = {
   name: 'channels',
-  positionals: 2,
+  subcommands: SUBCOMMANDS,
+  defaultSubcommand: 'list',
   example: 'crm-guard channels set alimtalk_0013 --status paused --by kim',
   summary:
     'List, show, import (CSV) and edit the channel registry (name, category, owner, status, schedule) and its history.',
   usage: USAGE,
+  defaults: {
+    subcommand: 'list',
+    '--status, --owner': 'any (list shows every channel)',
+    '--name ... --schedule':
+      "the channel's current value (set; a new channel needs --name, --category and --owner, and is active)",
+    '--until': 'none: muted until `crm-guard channels unmute`',
+    '--by': FLAG_DEFAULTS.by,
+    '--data': FLAG_DEFAULTS.data,
+  },
   options: {
     status: { type: 'string' },
     owner: { type: 'string' },
@@ -285,14 +317,8 @@ const command: Command = {
     reason: { type: 'string' },
   },
   async run(values, positionals) {
-    const [action = 'list', target, ...extra] = positionals;
-    if (!['list', 'show', 'import', 'set', 'history', 'mute', 'unmute'].includes(action))
-      throw new UsageError(`unknown action "${action}"\nUsage: ${USAGE}`);
-    if (action !== 'list' && !target)
-      throw new UsageError(
-        `channels ${action} needs ${action === 'import' ? 'a CSV file' : 'a channel id'}\nUsage: ${USAGE}`,
-      );
-    if (extra.length) throw new UsageError(`unexpected argument "${extra[0]}"\nUsage: ${USAGE}`);
+    // The dispatcher has checked the subcommand and its one argument (a channel id or a file).
+    const [action = 'list', target] = positionals;
     // Parse the file before starting the store: a bad file fails fast, naming row and field.
     let imported: ReturnType<typeof parseRegistryCsv> | undefined;
     if (action === 'import') {
@@ -303,6 +329,11 @@ const command: Command = {
         throw new InputError(target!, 'cannot read the file');
       }
       imported = parseRegistryCsv(text, target!);
+      if (imported.length === 0)
+        throw new InputError(
+          target!,
+          'the file holds no channel rows, only a header (expected a row per channel: channel_id,name,category,owner[,status][,schedule])',
+        );
     }
     const { registry, close } = await openStores(values.data as string | undefined);
     try {

@@ -8,7 +8,15 @@ import { openLocalDetection } from '../local-wiring.ts';
 import { openStackStores, stackEnvironment } from '../stack-wiring.ts';
 import { alertTable } from './alert-table.ts';
 import type { Command } from './command.ts';
-import { commonOptions, configFlag, dataDirFlag, dayFlag, inputFlag, profileFlag } from './options.ts';
+import {
+  commonOptions,
+  configFlag,
+  dataDirFlag,
+  dayFlag,
+  FLAG_DEFAULTS,
+  inputFlag,
+  profileFlag,
+} from './options.ts';
 
 /** Runs the daily job for one day on this machine and prints what pages. */
 export async function runDetect(request: {
@@ -119,6 +127,14 @@ const detect: Command = {
   summary: 'The daily job: judge one day of every channel, store the findings, send one digest.',
   usage:
     'crm-guard detect [--date YYYY-MM-DD] [--input PATH] [--profile default|seed] [--send] [--json] [--config FILE] [--data DIR]',
+  defaults: {
+    '--date': FLAG_DEFAULTS.yesterday,
+    '--input': FLAG_DEFAULTS.input,
+    '--profile': FLAG_DEFAULTS.profile,
+    '--send': 'on with --profile default (store and send), off with seed (a look)',
+    '--config': FLAG_DEFAULTS.config,
+    '--data': FLAG_DEFAULTS.data,
+  },
   options: {
     ...commonOptions,
     date: { type: 'string' },

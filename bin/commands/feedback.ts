@@ -4,7 +4,7 @@ import { seoulDay, seoulTimestamp } from '#shared/time/seoul.ts';
 import { openStores } from '../local-wiring.ts';
 import { actor } from './channels.ts';
 import type { Command } from './command.ts';
-import { dayFlag, requiredDayFlag, stringFlag } from './options.ts';
+import { dayFlag, FLAG_DEFAULTS, requiredDayFlag, stringFlag } from './options.ts';
 
 const USAGE =
   'crm-guard feedback CHANNEL --date YYYY-MM-DD --verdict confirmed|false-alarm|expected [--note TEXT] [--change] [--snooze-until YYYY-MM-DD] [--by NAME] [--data DIR]';
@@ -16,6 +16,13 @@ const command: Command = {
   summary:
     "Record the team's verdict on an alert: confirmed, false-alarm or expected (which closes the incident).",
   usage: USAGE,
+  defaults: {
+    '--note': 'none',
+    '--change': 'off (no change recorded)',
+    '--snooze-until': 'none (the channel is not muted)',
+    '--by': FLAG_DEFAULTS.by,
+    '--data': FLAG_DEFAULTS.data,
+  },
   options: {
     date: { type: 'string' },
     verdict: { type: 'string' },

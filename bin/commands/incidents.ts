@@ -1,10 +1,11 @@
 import { loadCrmGuardConfig } from '#shared/config/crm-guard-config.ts';
 import { incidentsOf } from '#shared/domain/incidents.ts';
+import { UsageError } from '#shared/errors.ts';
 import { addDays, seoulYesterday } from '#shared/time/seoul.ts';
 import { openStores } from '../local-wiring.ts';
 import { formatTable } from './alert-table.ts';
 import type { Command } from './command.ts';
-import { configFlag, dayFlag, stringFlag } from './options.ts';
+import { configFlag, dayFlag, FLAG_DEFAULTS, stringFlag } from './options.ts';
 
 const command: Command = {
   name: 'incidents',
@@ -12,7 +13,14 @@ const command: Command = {
   summary:
     "Past incidents, each once: first and last day, peak, severity, pages sent and the team's verdict.",
   usage:
-    'crm-guard incidents [--channel ID] [--from YYYY-MM-DD] [--to YYYY-MM-DD (default yesterday; from: 30 days before)] [--json] [--config FILE] [--data DIR]',
+    'crm-guard incidents [--channel ID] [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--json] [--config FILE] [--data DIR]',
+  defaults: {
+    '--channel': 'every channel',
+    '--from': '29 days before --to (30 days in all)',
+    '--to': FLAG_DEFAULTS.yesterday,
+    '--config': FLAG_DEFAULTS.config,
+    '--data': FLAG_DEFAULTS.data,
+  },
   options: {
     channel: { type: 'string' },
     from: { type: 'string' },
@@ -24,6 +32,7 @@ const command: Command = {
   async run(values) {
     const to = dayFlag(values, 'to') ?? seoulYesterday(new Date());
     const from = dayFlag(values, 'from') ?? addDays(to, -29);
+    if (from > to) throw new UsageError(`--from ${from} is after --to ${to}`);
     const channel = stringFlag(values, 'channel');
     // An incident may pause as long as the policy groups it (`alertPolicy.incident.regroupDays`).
     const { regroupDays } = loadCrmGuardConfig(configFlag(values)).alertPolicy.incident;

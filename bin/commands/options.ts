@@ -6,6 +6,20 @@ import { UsageError } from '#shared/errors.ts';
 import { type IsoDay, isIsoDay } from '#shared/time/seoul.ts';
 import type { CommandValues } from './command.ts';
 
+/**
+ * What help prints for a flag several commands share when it is not given: one wording each, true to
+ * `inputFlag`, `configFlag`, `dataDirFlag`, `profileFlag`, `actor` (channels.ts) and `policyFlag` (serve.ts).
+ */
+export const FLAG_DEFAULTS = {
+  input: 'CRM_GUARD_INPUT, else the sample lake in the data folder (sample-lake/, made by npm start)',
+  config: 'CRM_GUARD_CONFIG, else none (the built-in settings)',
+  data: 'CRM_GUARD_DATA, else .crm-guard in the working folder',
+  profile: 'default',
+  by: 'your login name ($USER or USERNAME), else "cli"',
+  policy: 'GATE_POLICY (the policy as JSON), else the shipped policy (see crm-guard tiers policy)',
+  yesterday: 'yesterday in Asia/Seoul',
+} as const;
+
 /** Flags several commands share, parsed one way. */
 export const commonOptions = {
   input: { type: 'string' },

@@ -7,7 +7,15 @@ import { buildReport } from '#shared/use-cases/build-report.ts';
 import { openLocalLake } from '../local-wiring.ts';
 import { openStackStores, stackEnvironment } from '../stack-wiring.ts';
 import type { Command } from './command.ts';
-import { configFlag, dataDirFlag, dayFlag, inputFlag, outFlag, stringFlag } from './options.ts';
+import {
+  configFlag,
+  dataDirFlag,
+  dayFlag,
+  FLAG_DEFAULTS,
+  inputFlag,
+  outFlag,
+  stringFlag,
+} from './options.ts';
 
 const USAGE =
   'crm-guard report [--date YYYY-MM-DD] [--input PATH] [--config FILE] [--out DIR] [--locale ko|en] [--data DIR]';
@@ -17,6 +25,14 @@ const command: Command = {
   example: 'crm-guard report --date 2026-11-29 --locale en',
   summary: 'Build the weekly channel report for the week ending on a day: HTML, CSV and JSON in a folder.',
   usage: USAGE,
+  defaults: {
+    '--date': 'the last day with data in the lake (with --stack: yesterday in Asia/Seoul)',
+    '--input': FLAG_DEFAULTS.input,
+    '--config': FLAG_DEFAULTS.config,
+    '--out': 'reports/ in the data folder (.crm-guard/reports)',
+    '--locale': "ko (with --stack: the stack's REPORT_LOCALE)",
+    '--data': FLAG_DEFAULTS.data,
+  },
   options: {
     date: { type: 'string' },
     input: { type: 'string' },

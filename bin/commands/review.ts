@@ -4,7 +4,7 @@ import { seoulTimestamp } from '#shared/time/seoul.ts';
 import { openStores } from '../local-wiring.ts';
 import { actor } from './channels.ts';
 import type { Command } from './command.ts';
-import { dayFlag } from './options.ts';
+import { dayFlag, FLAG_DEFAULTS } from './options.ts';
 
 const USAGE =
   'crm-guard review CHANNEL --decision keep|redesign|retire --note TEXT [--change YYYY-MM-DD] [--by NAME] [--data DIR]';
@@ -15,6 +15,11 @@ const command: Command = {
   example: "crm-guard review push_0042 --decision redesign --note 'new copy' --change 2026-12-01 --by lee",
   summary: "Record the owners' keep / redesign / retire decision on a channel, with a note.",
   usage: USAGE,
+  defaults: {
+    '--change': 'none (no day recorded for a redesign going live)',
+    '--by': FLAG_DEFAULTS.by,
+    '--data': FLAG_DEFAULTS.data,
+  },
   options: {
     decision: { type: 'string' },
     note: { type: 'string' },
@@ -23,8 +28,8 @@ const command: Command = {
     data: { type: 'string' },
   },
   async run(values, positionals) {
-    if (positionals.length !== 1)
-      throw new UsageError(`review needs exactly one channel id\nUsage: ${USAGE}`);
+    // More than one is refused by the dispatcher (`positionals: 1`).
+    if (positionals.length === 0) throw new UsageError(`review needs a channel id; usage: ${USAGE}`);
     // The flags by their names: the record's field names mean nothing on a command line.
     const changeDay = dayFlag(values, 'change');
     if (changeDay && values.decision !== 'redesign')

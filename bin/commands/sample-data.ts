@@ -1,5 +1,5 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { mkdirSync, readdirSync, renameSync, rmdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
 import { writeChannelLake, writeEngagementLake } from '#shared/adapters/duckdb/lake-writer.ts';
 import { scheduleText } from '#shared/domain/schedule.ts';
 import { UsageError } from '#shared/errors.ts';
@@ -8,7 +8,7 @@ import { generateSample, REALISTIC_MIX } from '#shared/sample/generate.ts';
 import { toLabelsJsonl } from '#shared/sample/rows.ts';
 import { type IsoDay, seoulYesterday } from '#shared/time/seoul.ts';
 import type { Command } from './command.ts';
-import { dayFlag, integerFlag, stringFlag } from './options.ts';
+import { dayFlag, FLAG_DEFAULTS, integerFlag, stringFlag } from './options.ts';
 
 export interface SampleDataRequest {
   out: string;
@@ -23,14 +23,49 @@ function csvCell(text: string): string {
   return /[",\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
 }
 
+/** `--out` must be a new or empty folder: refused in one line naming it otherwise. */
+function checkOutFolder(out: string): void {
+  const found = statSync(out, { throwIfNoEntry: false });
+  if (!found) return;
+  if (!found.isDirectory())
+    throw new UsageError(`--out: ${out} is a file; give a new folder for the sample lake`);
+  // Refused, not replaced: --out may be a folder of other things (a typo, `.`), and deleting it is not ours to do.
+  if (readdirSync(out).length > 0)
+    throw new UsageError(
+      `--out: the folder ${out} is not empty (a lake there would mix with its old dt= partitions): delete it or choose a new folder`,
+    );
+}
+
 /**
  * Writes a sample lake a new user can point every command at: `crm_channel_daily/` and
  * `user_engagement_daily/` (Parquet, dt partitions), `channels.csv` (the registry to import) and
- * `labels.jsonl` (what was injected where, to check the detector against).
+ * `labels.jsonl` (what was injected where, to check the detector against). `out` must not exist or be
+ * empty; the lake is written beside it and renamed into place.
  */
 export async function writeSampleData(
   request: SampleDataRequest,
 ): Promise<{ rows: number; incidents: number }> {
+  checkOutFolder(request.out);
+  const target = resolve(request.out);
+  mkdirSync(dirname(target), { recursive: true });
+  // Written beside --out and renamed: an interrupted run leaves no half lake that `start` would take for whole.
+  // mkdir (not mkdtemp, which makes it private): the lake gets the folder permissions mkdir gives.
+  const partial = join(dirname(target), `.${basename(target)}.partial-${process.pid}-${Date.now()}`);
+  mkdirSync(partial);
+  try {
+    const written = await writeSampleLake({ ...request, out: partial });
+    checkOutFolder(request.out);
+    // rename() replaces an empty folder on POSIX only: an empty --out is removed first.
+    if (statSync(target, { throwIfNoEntry: false })) rmdirSync(target);
+    renameSync(partial, target);
+    return written;
+  } catch (error) {
+    rmSync(partial, { recursive: true, force: true });
+    throw error;
+  }
+}
+
+async function writeSampleLake(request: SampleDataRequest): Promise<{ rows: number; incidents: number }> {
   // The realistic fleet: holidays, schedules, billing peaks, noisy and quiet channels, owners' records.
   const sample = generateSample({
     channels: request.channels,
@@ -39,7 +74,6 @@ export async function writeSampleData(
     endDay: request.endDay,
     families: REALISTIC_MIX,
   });
-  mkdirSync(request.out, { recursive: true });
   await writeChannelLake(request.out, sample.columns);
   const engagement = generateEngagement({
     users: request.users,
@@ -79,6 +113,13 @@ const command: Command = {
   summary: 'Write a seeded, realistic sample lake (channels, engagement, registry, labels).',
   usage:
     'crm-guard sample-data --out DIR [--channels N] [--days N] [--seed S] [--end YYYY-MM-DD] [--users N]',
+  defaults: {
+    '--channels': '400',
+    '--days': '365 (at least 7)',
+    '--seed': '1',
+    '--end': FLAG_DEFAULTS.yesterday,
+    '--users': '5000 (their engagement covers the last 60 days at most)',
+  },
   options: {
     out: { type: 'string' },
     channels: { type: 'string' },

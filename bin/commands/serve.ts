@@ -17,7 +17,7 @@ import { type GatePolicy, policySchema } from '#shared/gate/policy.ts';
 import { userIdPseudonym } from '#shared/gate/pseudonym.ts';
 import { METRICS_NAMESPACE, SERVICE_NAMES } from '#shared/telemetry.ts';
 import type { Command } from './command.ts';
-import { dataDirFlag, integerFlag, stringFlag } from './options.ts';
+import { dataDirFlag, FLAG_DEFAULTS, integerFlag, stringFlag } from './options.ts';
 
 const FEEDBACK_PATH = '/v1/feedback';
 
@@ -138,7 +138,15 @@ const serve: Command = {
   summary:
     'Serve the fatigue gate API on 127.0.0.1 over the embedded DynamoDB (bearer token from CRM_GUARD_TOKEN).',
   usage:
-    'CRM_GUARD_TOKEN=... crm-guard serve [--port 8787] [--data DIR] [--policy FILE] [--timeout-ms 1000] [--batch-timeout-ms 5000]',
+    'CRM_GUARD_TOKEN=... crm-guard serve [--port N] [--data DIR] [--policy FILE] [--timeout-ms MS] [--batch-timeout-ms MS]',
+  defaults: {
+    '--port': '8787 (0: any free port)',
+    '--data': FLAG_DEFAULTS.data,
+    '--policy': FLAG_DEFAULTS.policy,
+    '--timeout-ms': '1000 (a store call slower than this answers fail-safe)',
+    '--batch-timeout-ms': '5000 (the same for a batch of decisions)',
+    POWERTOOLS_METRICS_DISABLED: 'true: no metrics (EMF JSON lines) on stdout; false prints one per request',
+  },
   options: {
     port: { type: 'string' },
     data: { type: 'string' },

@@ -7,11 +7,12 @@ import {
   parseRegistryCsv,
   validateReviewInput,
 } from '#shared/config/registry-input.ts';
+import { InputError } from '#shared/errors.ts';
 import { seoulYesterday } from '#shared/time/seoul.ts';
 import { openLocalStores } from '../local-wiring.ts';
 import type { Command } from './command.ts';
 import { runDetect } from './detect.ts';
-import { configFlag, dataDirFlag, profileFlag, stringFlag } from './options.ts';
+import { configFlag, dataDirFlag, FLAG_DEFAULTS, profileFlag, stringFlag } from './options.ts';
 import { writeSampleData } from './sample-data.ts';
 
 /**
@@ -53,6 +54,11 @@ const command: Command = {
   example: 'crm-guard start',
   summary: 'First run: make a sample lake if there is none, then run the daily job for its latest day.',
   usage: 'crm-guard start [--profile default|seed] [--config FILE] [--data DIR]',
+  defaults: {
+    '--profile': FLAG_DEFAULTS.profile,
+    '--config': FLAG_DEFAULTS.config,
+    '--data': FLAG_DEFAULTS.data,
+  },
   options: { profile: { type: 'string' }, config: { type: 'string' }, data: { type: 'string' } },
   async run(values) {
     const dataDir = dataDirFlag(values);
@@ -72,7 +78,7 @@ const command: Command = {
     }
     const metrics = await openDuckDbMetrics({ input: lake });
     const latest = await metrics.latestDay().finally(() => metrics.close());
-    if (!latest) throw new Error(`the sample lake ${shown} has no data: delete it and run again`);
+    if (!latest) throw new InputError(shown, 'the sample lake has no data: delete it and run again');
     const code = await runDetect({
       day: latest,
       input: lake,

@@ -1,13 +1,12 @@
 import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { openDuckDbMetrics } from '#shared/adapters/duckdb/metrics-source.ts';
-import { UsageError } from '#shared/errors.ts';
 import { createGate } from '#shared/gate/gate.ts';
 import { seoulYesterday } from '#shared/time/seoul.ts';
 import { describeRefresh, refreshTiers } from '#shared/use-cases/refresh-tiers.ts';
 import { openStores } from '../local-wiring.ts';
-import type { Command } from './command.ts';
-import { dataDirFlag, dayFlag, inputFlag, stringFlag } from './options.ts';
+import type { Command, Subcommand } from './command.ts';
+import { dataDirFlag, dayFlag, FLAG_DEFAULTS, inputFlag, stringFlag } from './options.ts';
 import { policyFlag } from './serve.ts';
 
 /** Engagement input: a CSV, a lake folder holding `user_engagement_daily/`, or a folder of `dt=` partitions. */
@@ -17,14 +16,34 @@ export function engagementInput(input: string): string {
   return input;
 }
 
+const SUBCOMMANDS = {
+  refresh: {
+    usage: 'crm-guard tiers refresh [--input PATH] [--as-of YYYY-MM-DD] [--policy FILE] [--data DIR]',
+  },
+  show: {
+    usage: 'crm-guard tiers show USER_ID [--json] [--policy FILE] [--data DIR]',
+    argument: 'a user id',
+  },
+  policy: { usage: 'crm-guard tiers policy [--json] [--policy FILE]' },
+} as const satisfies Record<string, Subcommand>;
+
 const tiers: Command = {
   name: 'tiers',
-  positionals: 2,
+  subcommands: SUBCOMMANDS,
   example: 'crm-guard tiers show u0000042',
   summary:
     'Engagement tiers of the fatigue gate: refresh them from the lake, show one user, print the policy.',
-  usage:
-    'crm-guard tiers refresh [--input PATH] [--as-of YYYY-MM-DD] [--policy FILE] [--data DIR]\n       crm-guard tiers show USER_ID [--json] [--policy FILE] [--data DIR]    (JSON either way: a tier holds Seoul days only)\n       crm-guard tiers policy [--json] [--policy FILE]',
+  usage: [
+    SUBCOMMANDS.refresh.usage,
+    `       ${SUBCOMMANDS.show.usage}    (JSON either way: a tier holds Seoul days only)`,
+    `       ${SUBCOMMANDS.policy.usage}`,
+  ].join('\n'),
+  defaults: {
+    '--input': FLAG_DEFAULTS.input,
+    '--as-of': `${FLAG_DEFAULTS.yesterday} (the last day of the engagement window)`,
+    '--policy': FLAG_DEFAULTS.policy,
+    '--data': FLAG_DEFAULTS.data,
+  },
   options: {
     input: { type: 'string' },
     'as-of': { type: 'string' },
@@ -34,9 +53,8 @@ const tiers: Command = {
     json: { type: 'boolean' },
   },
   async run(values, positionals) {
+    // The dispatcher has checked the subcommand, and that `show` has its user id.
     const [action, userId] = positionals;
-    if (action !== 'refresh' && action !== 'show' && action !== 'policy')
-      throw new UsageError(`tiers: expected "refresh", "show" or "policy", got "${action ?? ''}"`);
     const dataDir = dataDirFlag(values);
     const policy = policyFlag(stringFlag(values, 'policy'));
     if (action === 'policy') {
@@ -48,8 +66,7 @@ const tiers: Command = {
     try {
       const store = local.gate;
       if (action === 'show') {
-        if (!userId) throw new UsageError('tiers show: give a user id');
-        const tier = await createGate({ store, policy, timeoutMs: 5_000 }).userTier(userId);
+        const tier = await createGate({ store, policy, timeoutMs: 5_000 }).userTier(userId!);
         console.log(JSON.stringify(tier));
         return 0;
       }

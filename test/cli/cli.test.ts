@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeChannelCsv } from '#shared/adapters/duckdb/lake-writer.ts';
 import { generateSample, REALISTIC_MIX } from '#shared/sample/generate.ts';
 import { isIsoDay } from '#shared/time/seoul.ts';
-import { anotherLakeWarning } from '../../bin/local-wiring.ts';
+import { registryWarning } from '../../bin/local-wiring.ts';
 
 const REPO = resolve(import.meta.dirname, '../..');
 const END = '2026-10-31';
@@ -22,13 +22,18 @@ interface Outcome {
 let tmp: string;
 let dataDir: string;
 
-/** Runs the real CLI under this Node (24) from the repo root, with its state in `env.CRM_GUARD_DATA`. */
-function cli(args: string[], env: Record<string, string> = {}): Promise<Outcome> {
+/**
+ * Runs the real CLI under this Node (24) from the repo root, with its state in `env.CRM_GUARD_DATA`;
+ * a variable given as undefined is removed.
+ */
+function cli(args: string[], env: Record<string, string | undefined> = {}): Promise<Outcome> {
+  const merged: NodeJS.ProcessEnv = { ...process.env, CRM_GUARD_DATA: dataDir, CRM_GUARD_INPUT: '', ...env };
+  for (const [name, value] of Object.entries(merged)) if (value === undefined) delete merged[name];
   return new Promise((done) => {
     execFile(
       process.execPath,
       ['bin/crm-guard.ts', ...args],
-      { cwd: REPO, env: { ...process.env, CRM_GUARD_DATA: dataDir, CRM_GUARD_INPUT: '', ...env } },
+      { cwd: REPO, env: merged },
       (error, stdout, stderr) => {
         const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
         done({ code, stdout, stderr });
@@ -111,6 +116,20 @@ describe('crm-guard sample-data', () => {
     ]);
     expect(readdirSync(join(lake, 'crm_channel_daily'))).toHaveLength(90);
     expect(readFileSync(join(lake, 'channels.csv'), 'utf8').trim().split('\n')).toHaveLength(31);
+    // Written beside --out and renamed into place: nothing of the work left behind.
+    expect(readdirSync(tmp).filter((name) => name.includes('partial'))).toEqual([]);
+  });
+
+  it('refuses an --out folder that is not empty, in one line naming it, and leaves it as it was', async () => {
+    // Act: a 7-day sample over the 90-day lake
+    const over = await cli(['sample-data', '--out', lake, '--days', '7', '--channels', '3', '--end', END]);
+
+    // Assess
+    expect(over.code).toBe(2);
+    expect(over.stderr).toBe(
+      `crm-guard: --out: the folder ${lake} is not empty (a lake there would mix with its old dt= partitions): delete it or choose a new folder\n`,
+    );
+    expect(readdirSync(join(lake, 'crm_channel_daily'))).toHaveLength(90);
   });
 });
 
@@ -128,7 +147,11 @@ describe('crm-guard detect', () => {
       /30 channels judged, \d+ findings, [1-9]\d* would page\. A look: nothing stored or sent/,
     );
     expect(lookLeftNoDigest).toBe(true);
-    expect(first.stderr).toBe('');
+    // Nothing imported into this data folder yet: one line says so (names and owners are blank).
+    expect(first.stderr).toBe(
+      `crm-guard: warning: the registry under ${dataDir} is empty, so the 30 channels in ${lake} show no names or owners: ` +
+        'import them with `crm-guard channels import FILE.csv` (a lake made by sample-data has its channels.csv)\n',
+    );
     expect(first.code).toBe(0);
     expect(first.stdout).toContain(`crm-guard detect ${END} (profile seed)`);
     expect(first.stdout).toMatch(
@@ -450,6 +473,33 @@ describe('help, version and stray arguments', () => {
       'review: unexpected argument "push_2"',
     ],
     [['help', 'nope'], 'unknown command "nope"'],
+    [['review'], 'review needs a channel id; usage: crm-guard review CHANNEL'],
+    [
+      ['channels', 'frobnicate'],
+      'channels: unknown subcommand "frobnicate" (list, show, history, import, set, mute, unmute): see crm-guard help channels',
+    ],
+    [
+      ['channels', 'show', 'push_0377', 'extra'],
+      'channels show: unexpected argument "extra"; usage: crm-guard channels show CHANNEL [--json]',
+    ],
+    [
+      ['channels', 'list', '--bogus'],
+      "channels list: unknown option '--bogus'; usage: crm-guard channels list",
+    ],
+    [['channels', '--bogus'], "channels: unknown option '--bogus'; see crm-guard help channels"],
+    [['channels', 'list', 'extra'], 'channels list: unexpected argument "extra"'],
+    [['channels', 'show'], 'channels show needs a channel id'],
+    [['channels', 'import'], 'channels import needs a CSV file'],
+    [['tiers'], 'tiers: give a subcommand (refresh, show, policy): see crm-guard help tiers'],
+    [['tiers', 'frobnicate'], 'tiers: unknown subcommand "frobnicate" (refresh, show, policy)'],
+    [['tiers', 'policy', 'extra'], 'tiers policy: unexpected argument "extra"'],
+    [['tiers', 'show'], 'tiers show needs a user id'],
+    [['tiers', 'show', 'u1', '--bogus'], "tiers show: unknown option '--bogus'"],
+    [
+      ['incidents', '--from', '2026-12-01', '--to', '2026-11-01'],
+      '--from 2026-12-01 is after --to 2026-11-01',
+    ],
+    [['incidents', '--from', '2099-01-01'], '--from 2099-01-01 is after --to'],
     [['channels', 'history', 'nobody'], 'no channel nobody in the registry'],
     [['channels', 'mute', 'nobody', '--reason', 'migration'], 'no channel nobody in the registry'],
     [
@@ -472,10 +522,103 @@ describe('help, version and stray arguments', () => {
     expect(outcome.code).toBe(2);
     expect(outcome.stderr.trim().split('\n')).toHaveLength(1);
     expect(outcome.stderr).toContain(message);
+    expect(outcome.stdout).toBe('');
+  });
+
+  it("shows each optional flag's default in the help of every command", async () => {
+    // Act
+    const report = await cli(['help', 'report']);
+    const detect = await cli(['detect', '--help']);
+    const all = await Promise.all(
+      [
+        'start',
+        'detect',
+        'backfill',
+        'sample-data',
+        'report',
+        'channels',
+        'review',
+        'feedback',
+        'incidents',
+        'serve',
+        'tiers',
+      ].map(async (name) => [name, (await cli(['help', name])).stdout] as const),
+    );
+
+    // Assess: the defaults the code applies, in words
+    expect(report.stdout).toMatch(/^Defaults:$/m);
+    expect(report.stdout).toMatch(/^ {2}--date +the last day with data in the lake/m);
+    expect(report.stdout).toMatch(/^ {2}--out +reports\/ in the data folder \(\.crm-guard\/reports\)$/m);
+    expect(report.stdout).toMatch(/^ {2}--locale +ko\b/m);
+    expect(report.stdout).toMatch(/^ {2}--input +CRM_GUARD_INPUT, else the sample lake/m);
+    expect(report.stdout).toMatch(/^ {2}--config +CRM_GUARD_CONFIG, else none/m);
+    expect(report.stdout).toMatch(/^ {2}--data +CRM_GUARD_DATA, else \.crm-guard/m);
+    expect(report.stdout).toContain('Example: crm-guard report ');
+    expect(detect.stdout).toMatch(/^ {2}--date +yesterday in Asia\/Seoul$/m);
+    expect(detect.stdout).toMatch(/^ {2}--profile +default$/m);
+    // Every optional flag that takes a value has its default printed.
+    for (const [name, help] of all) {
+      const [usage, defaults = ''] = help.split('\nDefaults:\n');
+      const optional = [...usage!.matchAll(/\[(--[a-z-]+) [^\]]/g)].map((match) => match[1]!);
+      expect(optional.length, name).toBeGreaterThan(0);
+      for (const flag of optional) expect(defaults, `${name} ${flag}`).toContain(flag);
+    }
+  });
+});
+
+describe('a deployed stack without an AWS region', () => {
+  it.each([
+    [['channels', 'list', '--stack', 'dev'], {}, 'dev'],
+    [['incidents'], { CRM_GUARD_STACK: 'nope' }, 'nope'],
+  ])('%j says so in one line, exit 2 (no stack trace)', async (args, env, stack) => {
+    // Prepare: nothing the SDK could find a region in
+    const noRegion = {
+      AWS_REGION: undefined,
+      AWS_DEFAULT_REGION: undefined,
+      AWS_PROFILE: undefined,
+      AWS_CONFIG_FILE: join(tmp, 'no-aws-config'),
+      AWS_SHARED_CREDENTIALS_FILE: join(tmp, 'no-aws-credentials'),
+    };
+
+    // Act
+    const outcome = await cli(args, { ...noRegion, ...env });
+
+    // Assess
+    expect(outcome.code).toBe(2);
+    expect(outcome.stderr).toBe(
+      `crm-guard: no AWS region for --stack ${stack}: set AWS_REGION (or a profile with a region, AWS_PROFILE)\n`,
+    );
+  });
+});
+
+describe('an error of the file system', () => {
+  it('is one line naming the call and the path, not a stack trace', async () => {
+    // Act
+    const outcome = await cli(['sample-data', '--out', '/dev/null/lake', '--days', '7', '--channels', '3']);
+
+    // Assess
+    expect(outcome.code).toBe(2);
+    expect(outcome.stderr).toMatch(/^crm-guard: E[A-Z]+: [^\n]*'\/dev\/null[^\n]*'\n$/);
   });
 });
 
 describe('an empty CSV', () => {
+  it('channels import: a registry file with only its header holds no channel rows, exit 2', async () => {
+    // Prepare
+    const header = join(tmp, 'header-only.csv');
+    writeFileSync(header, 'channel_id,name,category,owner\n');
+
+    // Act
+    const outcome = await cli(['channels', 'import', header]);
+
+    // Assess
+    expect(outcome.code).toBe(2);
+    expect(outcome.stdout).toBe('');
+    expect(outcome.stderr).toBe(
+      `crm-guard: ${header}: the file holds no channel rows, only a header (expected a row per channel: channel_id,name,category,owner[,status][,schedule])\n`,
+    );
+  });
+
   it('says the file is empty, naming the header it expects', async () => {
     // Prepare
     const empty = join(tmp, 'empty.csv');
@@ -659,20 +802,24 @@ describe('a registry and its lake', () => {
     ]);
     expect(elsewhere.stdout).toContain('2 channels judged');
     expect(own.stderr).toBe('');
-    expect(fresh.stderr).toBe('');
+    expect(fresh.stderr.trimEnd().split('\n')).toEqual([
+      `crm-guard: warning: the registry under ${join(tmp, 'other-lake-data')} is empty, so the 2 channels in ${other} show no names or owners: ` +
+        'import them with `crm-guard channels import FILE.csv` (a lake made by sample-data has its channels.csv)',
+    ]);
   });
 
-  it("warns only when fewer than half of the lake's channels are registered", () => {
+  it("warns only when fewer than half of the lake's channels are registered (none: the registry is empty)", () => {
     // Prepare
     const where = { input: 'lake', dataDir: '/data' };
     const registered = new Set(['a', 'b', 'c']);
 
     // Act / Assess
-    expect(anotherLakeWarning(['a', 'b', 'x', 'y'], registered, where)).toBeUndefined();
-    expect(anotherLakeWarning(['a', 'x', 'y'], registered, where)).toContain(
-      'only 1 of the 3 channels in lake',
+    expect(registryWarning(['a', 'b', 'x', 'y'], registered, where)).toBeUndefined();
+    expect(registryWarning(['a', 'x', 'y'], registered, where)).toContain('only 1 of the 3 channels in lake');
+    expect(registryWarning(['x'], new Set(), where)).toContain(
+      'the registry under /data is empty, so the channel in lake shows no names or owners',
     );
-    expect(anotherLakeWarning(['x'], new Set(), where)).toBeUndefined();
+    expect(registryWarning([], new Set(), where)).toBeUndefined();
   });
 });
 
