@@ -516,8 +516,8 @@ describe('crm-guard serve, the command', () => {
         stdio: ['ignore', 'ignore', 'pipe'],
       },
     );
+    let said = '';
     await new Promise<void>((resolve, reject) => {
-      let said = '';
       launcher.stderr.on('data', (chunk: Buffer) => {
         said += chunk.toString();
         if (said.includes('fatigue gate on')) resolve();
@@ -530,7 +530,10 @@ describe('crm-guard serve, the command', () => {
     // Act
     launcher.kill('SIGKILL');
     // Waiting is not timing: serve checks its launcher every half second and stops on its own.
-    await vi.waitFor(() => expect(existsSync(lock)).toBe(false), { timeout: 10_000, interval: 100 });
+    await vi.waitFor(() => expect(existsSync(lock), `serve said: ${said}`).toBe(false), {
+      timeout: 20_000,
+      interval: 100,
+    });
 
     // Assess
     expect(servePid).toBeGreaterThan(0);
