@@ -115,19 +115,19 @@ const isCommand = (name: string): name is (typeof COMMANDS)[number] =>
 async function main(argv: string[]): Promise<number> {
   // Node keeps the compiled commands (TypeScript stripped) in its temp folder: a second run starts faster.
   enableCompileCache();
-  const [name, ...args] = argv;
-  // `--stack ENV` works on every command: the tables and functions of a deployed environment.
-  const rest: string[] = [];
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i]!;
-    if (arg === '--stack') {
-      const env = args[++i];
-      if (!env || env.startsWith('--'))
-        throw new UsageError('--stack needs an environment name (dev, prod, ...)');
-      process.env.CRM_GUARD_STACK = env;
-    } else if (arg.startsWith('--stack=')) process.env.CRM_GUARD_STACK = arg.slice('--stack='.length);
-    else rest.push(arg);
+  // `--stack ENV` works on every command, before or after its name: a deployed environment's tables
+  // and functions.
+  const words: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    const env =
+      arg === '--stack' ? argv[++i] : arg.startsWith('--stack=') ? arg.slice('--stack='.length) : null;
+    if (env === null) words.push(arg);
+    else if (!env || env.startsWith('--'))
+      throw new UsageError('--stack needs an environment name (dev, prod, ...)');
+    else process.env.CRM_GUARD_STACK = env;
   }
+  const [name, ...rest] = words;
   if (name === '--version' || name === '-v') {
     console.log(version());
     return 0;

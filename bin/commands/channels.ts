@@ -343,11 +343,12 @@ const command: Command = {
       if (action === 'set') return await set(registry, target!, values);
       if (action === 'mute') return await mute(registry, target!, values);
       if (action === 'unmute') return await unmute(registry, target!, values);
+      if (action !== 'import' || !imported) throw new Error(`channels: no handler for "${action}"`);
       const at = new Date();
       const current = new Map((await registry.snapshot()).channels.map((c) => [c.channelId, c]));
-      const entries = imported!.map((entry) => withStatusSince(entry, current.get(entry.channelId), at));
+      const entries = imported.map((entry) => withStatusSince(entry, current.get(entry.channelId), at));
       await registry.upsert(entries, actor(values), at, `channels import ${basename(target!)}`);
-      console.log(`Imported ${imported!.length} channels from ${target}.`);
+      console.log(`Imported ${imported.length} channels from ${target}.`);
       return 0;
     } finally {
       await close();

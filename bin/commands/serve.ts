@@ -196,15 +196,18 @@ const serve: Command = {
  */
 function untilStopped(): Promise<void> {
   const launcher = process.ppid;
+  const signals = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
   return new Promise<void>((resolve) => {
+    // Once stopping, a second signal takes Node's default (exit): a hung close cannot swallow it.
     const stop = () => {
       clearInterval(watch);
+      for (const signal of signals) process.off(signal, stop);
       resolve();
     };
     const watch = setInterval(() => {
       if (process.ppid !== launcher) stop();
     }, 500);
-    for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.once(signal, stop);
+    for (const signal of signals) process.once(signal, stop);
   });
 }
 

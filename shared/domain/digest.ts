@@ -1,5 +1,10 @@
 import type { VerdictName } from '#shared/domain/feedback.ts';
-import { type JudgedFinding, SEVERITY_ORDER, type Severity } from '#shared/domain/finding.ts';
+import {
+  type JudgedFinding,
+  SEVERITY_ORDER,
+  type Severity,
+  statedDirection,
+} from '#shared/domain/finding.ts';
 import type { RunRecord } from '#shared/domain/run-record.ts';
 
 /** One digest per run: a plain-text message a person reads at 09:05, and its worst severity. */
@@ -144,7 +149,7 @@ export function buildDigest(
     for (const alert of group) {
       const why = alert.reason ? `; ${alert.reason}` : '';
       lines.push(
-        `- ${channelLabel(alert.channelId, options.channels)} [${alert.channelType}] ${alert.direction === 'down' ? 'DOWN' : 'UP'}: ${describeChange(alert)} (${RULE_LABEL[alert.rule]}${why})`,
+        `- ${channelLabel(alert.channelId, options.channels)} [${alert.channelType}] ${statedDirection(alert) === 'down' ? 'DOWN' : 'UP'}: ${describeChange(alert)} (${RULE_LABEL[alert.rule]}${why})`,
       );
       const links = options.links?.get(alert.channelId);
       if (links)
@@ -159,7 +164,7 @@ export function buildDigest(
     lines.push(`EXPECTED (${expectedChanges.length}): a change the owners recorded for the day showed up`);
     for (const finding of expectedChanges)
       lines.push(
-        `- ${channelLabel(finding.channelId, options.channels)} [${finding.channelType}] ${finding.direction === 'down' ? 'DOWN' : 'UP'}: ${describeChange(finding)} (change recorded on ${finding.date}; the baseline starts again from it)`,
+        `- ${channelLabel(finding.channelId, options.channels)} [${finding.channelType}] ${statedDirection(finding) === 'down' ? 'DOWN' : 'UP'}: ${describeChange(finding)} (change recorded on ${finding.date}; the baseline starts again from it)`,
       );
     lines.push('');
   }

@@ -106,3 +106,13 @@ export interface JudgedFigures {
   lower?: number;
   upper?: number;
 }
+
+/**
+ * The direction a finding's page states: that of the figures the profile judged when it judged another
+ * metric's move (a CTR rise paging as a lasting drop in sends is a drop), else the rule's own.
+ */
+export function statedDirection(finding: Finding & { judged?: JudgedFigures }): Direction {
+  const { judged } = finding;
+  if (!judged || judged.actual === judged.expected) return finding.direction;
+  return judged.actual < judged.expected ? 'down' : 'up';
+}

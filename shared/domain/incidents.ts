@@ -1,5 +1,10 @@
 import type { Feedback, VerdictName } from '#shared/domain/feedback.ts';
-import { type JudgedFinding, SEVERITY_ORDER, type Severity } from '#shared/domain/finding.ts';
+import {
+  type JudgedFinding,
+  SEVERITY_ORDER,
+  type Severity,
+  statedDirection,
+} from '#shared/domain/finding.ts';
 import { daysBetween, type IsoDay } from '#shared/time/seoul.ts';
 
 /**
@@ -37,7 +42,7 @@ export function incidentsOf(
   const byKey = new Map<string, JudgedFinding[]>();
   for (const finding of findings) {
     if (!partOfIncident(finding)) continue;
-    const key = `${finding.channelId}\u0000${finding.direction}`;
+    const key = `${finding.channelId}\u0000${statedDirection(finding)}`;
     const list = byKey.get(key);
     if (list) list.push(finding);
     else byKey.set(key, [finding]);
@@ -77,7 +82,7 @@ function open(finding: JudgedFinding): Incident {
   return {
     channelId: finding.channelId,
     channelType: finding.channelType,
-    direction: finding.direction,
+    direction: statedDirection(finding),
     first: finding.date,
     last: finding.date,
     peak: { day: finding.date, metric: finding.metric, actual: 0, expected: 0, impact: -1 },

@@ -1,6 +1,6 @@
 import type { Digest } from '#shared/domain/digest.ts';
 import { seoulTimestamp } from '#shared/time/seoul.ts';
-import { type Locale, labelsFor, STATUS_LABELS } from './labels.ts';
+import { type Locale, labelsFor } from './labels.ts';
 import type { WeeklyReport } from './model.ts';
 import type { WrittenReport } from './render-data.ts';
 import { formatters } from './render-html.ts';
@@ -9,11 +9,12 @@ import { formatters } from './render-html.ts';
 export function weeklyReportDigest(report: WeeklyReport, where: WrittenReport, locale: Locale): Digest {
   const t = labelsFor(locale);
   const f = formatters(locale);
-  const status = STATUS_LABELS[locale];
+  const judged = report.lowPerformersAsOf !== null;
   const lines = [
     `${t.title} ${report.week.from} ~ ${report.week.to}`,
     `${t.channels} ${f.int(report.totals.channels)} · ${t.sends} ${f.int(report.totals.sends)} · ${t.ctr} ${f.pct(report.totals.ctr)}`,
-    `${t.incidents}: ${report.incidents.length} · ${status.low_performer}: ${report.lowPerformers.length} · ${t.openDecisions}: ${report.reviewQueue.length} · ${t.changeImpact}: ${report.changeImpact.length}`,
+    // As the page's tiles: a week detection never judged has no ranking, '-' rather than 0.
+    `${t.incidents}: ${report.incidents.length} · ${t.lowPerformers}: ${judged ? report.lowPerformers.length : '-'} · ${t.openDecisions}: ${judged ? report.reviewQueue.length : '-'} · ${t.changeImpact}: ${report.changeImpact.length}`,
     `${t.lastDataDay}: ${report.freshness.lastDataDay ?? '-'}${report.freshness.missingDays.length ? ` · ${t.missingDays}: ${report.freshness.missingDays.join(', ')}` : ''}`,
     '',
     // The signed link works until the time it was signed for; the object's address stays valid for console users.

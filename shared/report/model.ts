@@ -3,6 +3,7 @@ import type { TeamVerdicts } from '#shared/domain/feedback.ts';
 import type { Direction, MetricName, RuleName, Severity } from '#shared/domain/finding.ts';
 import type { ReviewDecisionName } from '#shared/domain/registry.ts';
 import type { IsoDay } from '#shared/time/seoul.ts';
+import type { LowPerformerThresholds } from './options.ts';
 import type { ProportionComparison } from './stats.ts';
 
 /** The weekly report as data: the HTML, CSV and JSON are renderings of this one object. */
@@ -153,7 +154,7 @@ export interface WeeklyReport {
   health: HealthRow[];
   incidents: IncidentRow[];
   /** Rule 5's thresholds as detection applied them (the report states them beside the ranking). */
-  lowPerformerRule: { days: number; minSends: number; maxCtr: number };
+  lowPerformerRule: LowPerformerThresholds;
   /** The detection run the ranking is from: the week's last judged day (null: none this week). */
   lowPerformersAsOf: IsoDay | null;
   /** The week's ranking, every decision shown. */

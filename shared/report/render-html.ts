@@ -49,8 +49,8 @@ export function formatters(locale: Locale) {
   };
 }
 
-/** An instant as Seoul wall-clock time with its offset, `2026-11-02 09:30 +09:00`. */
-export function seoulClock(iso: string): string {
+/** A stored instant as Seoul time with its offset, `2026-11-02 09:30 +09:00` (unreadable: as stored). */
+function seoulClock(iso: string): string {
   const ms = Date.parse(iso);
   if (Number.isNaN(ms)) return iso;
   return seoulTimestamp(new Date(ms));

@@ -18,7 +18,6 @@ import { reviewQueueSection } from './sections/review-queue.ts';
 export {
   DEFAULT_REPORT_OPTIONS,
   findingsReadRange,
-  type LowPerformerThresholds,
   reportReadRange,
   type WeeklyReportOptions,
 } from './options.ts';
@@ -45,7 +44,10 @@ export function assembleWeeklyReport(input: WeeklyReportInput): WeeklyReport {
   const ctx = reportContext(input.day, input.columns, input.registry, options);
   const weekFrom = ctx.weekDays[0]!;
   const weekFindings = input.findings.filter((f) => f.date >= weekFrom && f.date <= input.day);
-  const judgedDays = [...input.runs.values()].map((run) => run.day).filter((day) => day >= weekFrom);
+  // A run whose own day had not (fully) arrived judged nothing: rule 5 needs every day of its window.
+  const judgedDays = [...input.runs.values()]
+    .filter((run) => run.day >= weekFrom && !run.missingDays.includes(run.day) && !run.partialData)
+    .map((run) => run.day);
   const lowPerformers = lowPerformersSection(ctx, weekFindings, judgedDays, input.registry.reviews);
   const incidents = incidentsSection(ctx, input.findings);
   // Who was too young to judge: as the run of the ranking's day said (one truth), else from the series.

@@ -570,6 +570,8 @@ describe('a deployed stack without an AWS region', () => {
   it.each([
     [['channels', 'list', '--stack', 'dev'], {}, 'dev'],
     [['incidents'], { CRM_GUARD_STACK: 'nope' }, 'nope'],
+    // Before the command's name, as docs/deploy.md writes it.
+    [['--stack', 'prod', 'channels', 'list'], {}, 'prod'],
   ])('%j says so in one line, exit 2 (no stack trace)', async (args, env, stack) => {
     // Prepare: nothing the SDK could find a region in
     const noRegion = {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { renderCsv, renderJson, toCsv } from '#shared/report/render-data.ts';
 import { renderHtml } from '#shared/report/render-html.ts';
 import { assembleWeeklyReport, reportReadRange } from '#shared/report/weekly.ts';
-import { makeColumns } from './fixtures.ts';
+import { lowPerformerFinding, makeColumns } from './fixtures.ts';
 import {
   CHANGE_DAY,
   DAY,
@@ -214,6 +214,31 @@ describe('assembleWeeklyReport', () => {
     expect(report.lowPerformers).toEqual([]);
     // Coverage first: the incidents heading says detection skipped a day.
     expect(renderHtml(report, 'en')).toContain('detection ran on 6 of 7 days; not judged: 2026-10-28');
+  });
+
+  it('ranks as of the last day detection judged: a run whose day had not arrived judged nothing', () => {
+    // Prepare: the report day's data landed late, so its run stored no ranking; the day before did.
+    const range = reportReadRange(DAY);
+    const runs = new Map(scenarioRuns().map((run) => [run.day, run]));
+    runs.set(DAY, { ...runs.get(DAY)!, missingDays: [DAY], channelsJudged: 0, insufficientHistory: [] });
+    const findings = [
+      ...scenarioFindings().filter((f) => f.rule !== 'low_performer'),
+      lowPerformerFinding('2026-10-31', 'promo-blast', 35_000, 350),
+    ];
+
+    // Act
+    const report = assembleWeeklyReport({
+      day: DAY,
+      columns: makeColumns(scenarioChannels(), range.from, range.to, [DAY]),
+      findings,
+      runs,
+      registry: scenarioRegistry(),
+      generatedAt: '2026-11-02T00:30:00.000Z',
+    });
+
+    // Assess
+    expect(report.lowPerformersAsOf).toBe('2026-10-31');
+    expect(report.lowPerformers.map((row) => row.channelId)).toEqual(['promo-blast']);
   });
 
   it('lists the channels muted during the week with who, why and until when; an ended snooze is left out', () => {

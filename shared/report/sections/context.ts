@@ -1,4 +1,5 @@
 import type { ChannelDayColumns, ChannelMetrics, ChannelSeries } from '#shared/domain/channel-metrics.ts';
+import type { MetricName } from '#shared/domain/finding.ts';
 import { type ChannelEntry, type RegistrySnapshot, UNASSIGNED } from '#shared/domain/registry.ts';
 import { buildChannelMetrics } from '#shared/domain/series.ts';
 import { addDays, dayNumber, type IsoDay, isoDay } from '#shared/time/seoul.ts';
@@ -55,7 +56,11 @@ export function channelLabel(ctx: ReportContext, channelId: string): ChannelLabe
     : { channelId, name: channelId, category: 'unknown', owner: UNASSIGNED };
 }
 
-/** The registry status a channel had on `day`: a status set after it did not hold yet. */
+/**
+ * The registry status a channel had on `day`, as detection reads it: the day a status was set still
+ * counts as active (`inactiveFrom`), and a status set later did not hold yet. Only the current status is
+ * known: a channel reactivated since counts as active on every past day.
+ */
 export function statusOn(
   ctx: ReportContext,
   channelId: string,
@@ -63,15 +68,13 @@ export function statusOn(
 ): 'active' | 'paused' | 'retired' {
   const entry = ctx.entries.get(channelId);
   if (!entry || entry.status === 'active') return 'active';
-  return entry.statusSince === undefined || entry.statusSince <= day ? entry.status : 'active';
+  return entry.statusSince === undefined || entry.statusSince < day ? entry.status : 'active';
 }
-
-export type ReportMetric = 'sends' | 'clicks' | 'ctr';
 
 /** A day's value: null before the channel began, on a late day, or a CTR on too few sends. */
 export function valueOn(
   s: ChannelSeries | undefined,
-  metric: ReportMetric | string,
+  metric: MetricName,
   d: number,
   minSendsForRatio: number,
 ): number | null {

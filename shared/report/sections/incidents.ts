@@ -1,4 +1,9 @@
-import { type JudgedFinding, type MetricName, SEVERITY_ORDER } from '#shared/domain/finding.ts';
+import {
+  type JudgedFinding,
+  type MetricName,
+  SEVERITY_ORDER,
+  statedDirection,
+} from '#shared/domain/finding.ts';
 import { dayNumber, isoDay } from '#shared/time/seoul.ts';
 import type { BandChart, IncidentRow } from '../model.ts';
 import { INCIDENT_LEAD_DAYS } from '../options.ts';
@@ -6,6 +11,8 @@ import { channelLabel, type ReportContext, valueOn } from './context.ts';
 
 /** Rule 5 ranks channels; it never describes an incident's expected band. */
 const describesBand = (finding: JudgedFinding) => finding.rule !== 'low_performer';
+
+const bandRank = (finding: JudgedFinding) => (finding.alert ? 2 : 0) + (finding.judged ? 1 : 0);
 
 /** The figures a finding states: the ones the profile judged (what the digest showed), else the rule's. */
 interface Shown {
@@ -40,11 +47,11 @@ export function incidentsSection(ctx: ReportContext, findings: readonly JudgedFi
   const bands = new Map<string, Map<string, JudgedFinding>>();
   for (const finding of findings) {
     if (!describesBand(finding)) continue;
-    const key = `${finding.channelId}\u0000${shown(finding).metric}`;
-    // The band of a day: its paging finding's, else the first finding stored that day.
+    const key = `${finding.channelId}\u0000${shown(finding).metric}\u0000${statedDirection(finding)}`;
+    // The band of a day: its paging finding's, else one the profile judged, else the first stored.
     const byDay = bands.get(key) ?? new Map<string, JudgedFinding>();
     const held = byDay.get(finding.date);
-    if (!held || (finding.alert && !held.alert)) byDay.set(finding.date, finding);
+    if (!held || bandRank(finding) > bandRank(held)) byDay.set(finding.date, finding);
     bands.set(key, byDay);
     if (finding.alert && finding.date >= weekFrom && finding.date <= ctx.day)
       groups.set(key, [...(groups.get(key) ?? []), finding]);
@@ -62,7 +69,9 @@ export function incidentsSection(ctx: ReportContext, findings: readonly JudgedFi
     for (let d = dayNumber(first.date) - INCIDENT_LEAD_DAYS; d <= ctx.dayNo; d++) {
       const day = isoDay(d);
       const judged = byDay.get(day);
-      const band = judged ? shown(judged) : undefined;
+      // One kind of band a chart: the profile's when the text states the profile's figures.
+      const band =
+        judged && (latest.judged === undefined || judged.judged !== undefined) ? shown(judged) : undefined;
       chart.days.push(day);
       chart.values.push(valueOn(s, metric, d, ctx.options.minSendsForRatio));
       chart.expected.push(band ? band.expected : null);
@@ -75,7 +84,7 @@ export function incidentsSection(ctx: ReportContext, findings: readonly JudgedFi
       ...channelLabel(ctx, first.channelId),
       metric,
       rules: [...new Set(paging.map((f) => f.rule))],
-      direction: latest.direction,
+      direction: statedDirection(latest),
       severity: SEVERITY_ORDER.find((level) => paging.some((f) => f.severity === level)) ?? 'info',
       firstDay: first.date,
       lastDay: latest.date,

@@ -20,6 +20,7 @@ describe('the channel health', () => {
         channel('gone', '2026-01-01', 50),
         channel('resting', '2026-01-01', 0),
         channel('later', '2026-01-01', 10),
+        channel('today', '2026-01-01', 5),
       ],
       {
         registry: {
@@ -28,6 +29,8 @@ describe('the channel health', () => {
             entry('resting', 'advertising', 'paused'),
             // Retired after the report day: active that week.
             { ...entry('later', 'advertising', 'retired'), statusSince: '2026-11-20' },
+            // Retired on the report day: detection still judged it active that day.
+            { ...entry('today', 'advertising', 'retired'), statusSince: '2026-11-01' },
             entry('registered-only', 'informational'),
           ],
         },
@@ -46,22 +49,23 @@ describe('the channel health', () => {
       ['registered-only', 'insufficient_history'],
       ['fine', 'healthy'],
       ['later', 'healthy'],
+      ['today', 'healthy'],
       ['resting', 'paused'],
       ['gone', 'retired'],
     ]);
     const sum = (key: 'sends' | 'clicks') => health.rows.reduce((total, row) => total + row[key], 0);
     expect(health.totals).toMatchObject({
-      channels: 8,
+      channels: 9,
       sends: sum('sends'),
       clicks: sum('clicks'),
       ctr: 0.1,
     });
-    expect(health.totals.sends).toBe(7 * (100 + 200 + 300 + 400 + 50 + 10));
+    expect(health.totals.sends).toBe(7 * (100 + 200 + 300 + 400 + 50 + 10 + 5));
     expect(health.totals.byStatus).toEqual({
       anomalous: 1,
       low_performer: 1,
       insufficient_history: 2,
-      healthy: 2,
+      healthy: 3,
       paused: 1,
       retired: 1,
     });

@@ -40,7 +40,9 @@ export function significance(ctx: LookContext, e: Expectation, explain: boolean)
   // collapse that the counting of a few dozen clicks explains is not one.
   const { clicks, sends } = evidence.series;
   let actualTotal = counts ? e.judged.actual : clicks[i]!;
-  let expectedTotal = counts ? e.judged.expected : sends[i]! * e.judged.expected;
+  // The log CTR carries half a click (`logCtr`): the clicks expected are sends x rate less that half.
+  const expectedClicks = (j: number, logRate: number) => Math.max(0, sends[j]! * Math.exp(logRate) - 0.5);
+  let expectedTotal = counts ? e.judged.expected : expectedClicks(i, e.expected);
   runActual[0] = actualTotal;
   runExpected[0] = expectedTotal;
   for (let k = 1; k < config.page.runDays; k++) {
@@ -58,7 +60,7 @@ export function significance(ctx: LookContext, e: Expectation, explain: boolean)
     count++;
     runZ = Math.max(runZ, Math.abs(sum) / (scale * Math.sqrt(count)));
     actualTotal += counts ? Math.exp(metric.value[j]!) - 1 : clicks[j]!;
-    expectedTotal += counts ? Math.exp(metric.expected[j]!) - 1 : sends[j]! * Math.exp(metric.expected[j]!);
+    expectedTotal += counts ? Math.exp(metric.expected[j]!) - 1 : expectedClicks(j, metric.expected[j]!);
     runActual[count - 1] = actualTotal;
     runExpected[count - 1] = expectedTotal;
   }
@@ -84,7 +86,14 @@ export function significance(ctx: LookContext, e: Expectation, explain: boolean)
       ? levelDrop(metric, i, config)
       : 0;
   const lasting = drop < 0;
-  const judged = lasting ? { ...e.judged, expected: Math.round(e.toUnits(e.expected - drop)) } : e.judged;
+  // A lasting drop is judged against the level of three weeks before: the day's band no longer frames it.
+  const judged = lasting
+    ? {
+        metric: e.judged.metric,
+        actual: e.judged.actual,
+        expected: Math.round(e.toUnits(e.expected - drop)),
+      }
+    : e.judged;
   if (!dayQualifies && !lasting) {
     if (!explain) return NOT_QUALIFIED;
     // An unusual day's move that the channel's (or its peers') past such days explain.
