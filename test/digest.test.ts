@@ -209,6 +209,24 @@ describe('buildDigest: the numbers judged, and changes the owners recorded', () 
     expect(digest.text).not.toContain('candidate');
   });
 
+  it('points the arrow the way the judged figures moved: a CTR rise that pages as a sends drop reads DOWN', () => {
+    // Prepare
+    const paged = finding({
+      metric: 'ctr',
+      direction: 'up',
+      actual: 0.035,
+      expected: 0.029,
+      judged: { metric: 'sends', actual: 2_310, expected: 6_200 },
+    });
+
+    // Act
+    const digest = buildDigest(run({ findings: 1, alerts: 1 }), [paged]);
+
+    // Assess
+    expect(digest.text).toContain('DOWN: sends 2,310 vs expected 6,200 (-63%)');
+    expect(digest.text).not.toContain('UP:');
+  });
+
   it('notes once, apart from the alerts, a recorded change that showed up', () => {
     // Prepare
     const noted = finding({
