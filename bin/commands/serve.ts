@@ -155,6 +155,8 @@ const serve: Command = {
     'batch-timeout-ms': { type: 'string' },
   },
   async run(values) {
+    // Taken first: by the time the gate says it listens, whoever reads that may already have killed its launcher.
+    const launcher = process.ppid;
     const token = process.env.CRM_GUARD_TOKEN;
     if (!token) {
       console.error(
@@ -183,7 +185,7 @@ const serve: Command = {
       batchTimeoutMs: integerFlag(values, 'batch-timeout-ms', 5_000),
     });
     console.error(`crm-guard serve: fatigue gate on ${server.url} (data ${dynamoDir}); Ctrl-C stops it`);
-    await untilStopped();
+    await untilStopped(launcher);
     await server.close();
     return 0;
   },
@@ -194,8 +196,7 @@ const serve: Command = {
  * shell that does not pass SIGTERM on, and a gate left listening after its launcher died holds the port
  * and the store's lock.
  */
-function untilStopped(): Promise<void> {
-  const launcher = process.ppid;
+function untilStopped(launcher: number): Promise<void> {
   const signals = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
   return new Promise<void>((resolve) => {
     // Once stopping, a second signal takes Node's default (exit): a hung close cannot swallow it.
