@@ -74,7 +74,12 @@ const unexpected = (extra: string[]) =>
   `unexpected argument${extra.length > 1 ? 's' : ''} ${extra.map((arg) => JSON.stringify(arg)).join(' ')}`;
 
 /** A command's positional arguments, checked before it runs: each failure is one line. */
-function checkPositionals(command: Command, positionals: string[], hasDate: boolean): void {
+function checkPositionals(
+  command: Command,
+  positionals: string[],
+  given: readonly string[],
+  hasDate: boolean,
+): void {
   const { name, subcommands } = command;
   if (subcommands) {
     const names = Object.keys(subcommands);
@@ -91,6 +96,11 @@ function checkPositionals(command: Command, positionals: string[], hasDate: bool
     const extra = args.slice(spec.argument ? 1 : 0);
     if (extra.length)
       throw new UsageError(`${name} ${subcommand}: ${unexpected(extra)}; ${usageHint(command, subcommand)}`);
+    const stray = given.filter((flag) => !spec.flags.includes(flag));
+    if (stray.length)
+      throw new UsageError(
+        `${name} ${subcommand}: ${stray.map((flag) => `--${flag}`).join(', ')} ${stray.length > 1 ? 'do' : 'does'} not apply to it; ${usageHint(command, subcommand)}`,
+      );
     return;
   }
   // A date typed without --date would otherwise be ignored and the command run for yesterday.
@@ -165,7 +175,7 @@ async function main(argv: string[]): Promise<number> {
       `${subcommand ? `${name} ${subcommand}` : name}: ${problem}; ${usageHint(command, subcommand)}`,
     );
   }
-  checkPositionals(command, parsed.positionals, 'date' in command.options);
+  checkPositionals(command, parsed.positionals, Object.keys(parsed.values), 'date' in command.options);
   return command.run(parsed.values, parsed.positionals);
 }
 

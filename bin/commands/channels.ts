@@ -27,20 +27,33 @@ export function actor(values: CommandValues): string {
 
 /** Each subcommand's usage line, as help prints them and a usage error quotes one. */
 const SUBCOMMANDS = {
-  list: { usage: 'crm-guard channels list [--status active|paused|retired] [--owner NAME] [--json]' },
-  show: { usage: 'crm-guard channels show CHANNEL [--json]', argument: 'a channel id' },
-  history: { usage: 'crm-guard channels history CHANNEL [--json]', argument: 'a channel id' },
-  import: { usage: 'crm-guard channels import FILE.csv', argument: 'a CSV file' },
+  list: {
+    usage: 'crm-guard channels list [--status active|paused|retired] [--owner NAME] [--json]',
+    flags: ['status', 'owner', 'json', 'data'],
+  },
+  show: {
+    usage: 'crm-guard channels show CHANNEL [--json]',
+    argument: 'a channel id',
+    flags: ['json', 'data'],
+  },
+  history: {
+    usage: 'crm-guard channels history CHANNEL [--json]',
+    argument: 'a channel id',
+    flags: ['json', 'data'],
+  },
+  import: { usage: 'crm-guard channels import FILE.csv', argument: 'a CSV file', flags: ['by', 'data'] },
   set: {
     usage:
       'crm-guard channels set CHANNEL [--name N] [--category C] [--owner O] [--status S] [--schedule S|none]',
     argument: 'a channel id',
+    flags: ['name', 'category', 'owner', 'status', 'schedule', 'by', 'data'],
   },
   mute: {
     usage: 'crm-guard channels mute CHANNEL [--until YYYY-MM-DD] --reason TEXT',
     argument: 'a channel id',
+    flags: ['until', 'reason', 'by', 'data'],
   },
-  unmute: { usage: 'crm-guard channels unmute CHANNEL', argument: 'a channel id' },
+  unmute: { usage: 'crm-guard channels unmute CHANNEL', argument: 'a channel id', flags: ['by', 'data'] },
 } as const satisfies Record<string, Subcommand>;
 
 /** What help adds after a usage line. */

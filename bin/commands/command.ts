@@ -9,6 +9,8 @@ export interface Subcommand {
   usage: string;
   /** The one argument it needs after its name (`a channel id`), or none: anything more is refused. */
   argument?: string;
+  /** The command's flags this subcommand reads: any other is refused rather than silently ignored. */
+  flags: readonly string[];
 }
 
 /**

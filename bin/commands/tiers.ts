@@ -19,12 +19,15 @@ export function engagementInput(input: string): string {
 const SUBCOMMANDS = {
   refresh: {
     usage: 'crm-guard tiers refresh [--input PATH] [--as-of YYYY-MM-DD] [--policy FILE] [--data DIR]',
+    flags: ['input', 'as-of', 'policy', 'data'],
   },
   show: {
     usage: 'crm-guard tiers show USER_ID [--json] [--policy FILE] [--data DIR]',
     argument: 'a user id',
+    flags: ['json', 'policy', 'data'],
   },
-  policy: { usage: 'crm-guard tiers policy [--json] [--policy FILE]' },
+  // --data is taken everywhere (a habit of every local call), though the policy lives in no data folder.
+  policy: { usage: 'crm-guard tiers policy [--json] [--policy FILE]', flags: ['json', 'policy', 'data'] },
 } as const satisfies Record<string, Subcommand>;
 
 const tiers: Command = {

@@ -495,6 +495,9 @@ describe('help, version and stray arguments', () => {
     [['tiers', 'policy', 'extra'], 'tiers policy: unexpected argument "extra"'],
     [['tiers', 'show'], 'tiers show needs a user id'],
     [['tiers', 'show', 'u1', '--bogus'], "tiers show: unknown option '--bogus'"],
+    // A flag of the command that the subcommand does not read is refused, not ignored.
+    [['channels', 'list', '--until', '2026-12-01'], 'channels list: --until does not apply to it'],
+    [['tiers', 'policy', '--input', 'x.csv'], 'tiers policy: --input does not apply to it'],
     [
       ['incidents', '--from', '2026-12-01', '--to', '2026-11-01'],
       '--from 2026-12-01 is after --to 2026-11-01',
