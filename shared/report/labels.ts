@@ -32,7 +32,7 @@ const en = {
   actual: 'Actual',
   expected: 'Expected',
   band: 'Expected band',
-  impact: 'Impact (sends; clicks for CTR)',
+  impact: (unit: 'sends' | 'clicks') => `Impact (${unit})`,
   bandNote:
     'Line: the day\u2019s value. Dashed line: the value detection expected, on each day it flagged the channel. Grey band: the range a single day would have to leave at the z a day alone needs (a run of days or a small count can page inside it). Red dots: days that paged.',
   lowPerformers: 'Low performers',
@@ -134,7 +134,7 @@ const ko: Labels = {
   actual: '실제',
   expected: '기대값',
   band: '기대 범위',
-  impact: '영향 (발송, 클릭률은 클릭)',
+  impact: (unit: 'sends' | 'clicks') => `영향 (${unit === 'sends' ? '발송' : '클릭'})`,
   bandNote:
     '선: 그날의 값. 점선: 탐지가 이상을 본 날마다 기대한 값. 회색 띠: 하루치 값만으로 알림이 나가려면 벗어나야 하는 범위(며칠 이어진 변화나 적은 건수는 띠 안에서도 알림이 나갈 수 있음). 빨간 점: 알림이 나간 날.',
   lowPerformers: '저성과 채널',
