@@ -69,6 +69,32 @@ describe('campaign channels judged against their own campaigns', () => {
     expect(judged.find((f) => f.alert && f.date === '2026-06-11')!.metric).toBe('ctr');
   });
 
+  it('pages the day its sends between campaigns stop dead, and not a small trickle that skips a day', () => {
+    // Prepare: fortnightly promotions over a trickle of 1% a day; on May 20 (between campaigns) nothing
+    // goes out. A second channel's trickle is about 3 a day, and it sends nothing on May 20 too.
+    const zeroOn = (size: number, seed: number) => {
+      const base = campaigns('every:14:2026-01-07:3', size, seed);
+      return (day: IsoDay, dayNo: number) => (day === '2026-05-20' ? 0 : base(day, dayNo));
+    };
+    const metrics = buildMetrics(
+      [
+        { channelId: 'push_0010', sends: zeroOn(40_000, 10) },
+        { channelId: 'push_0011', sends: zeroOn(300, 11) },
+        COMPANION,
+      ],
+      FROM,
+      TO,
+    );
+
+    // Act
+    const { judged } = judge(metrics, { from: '2026-04-01', to: TO });
+
+    // Assess
+    expect(pagedDays(judged, 'push_0010')).toEqual(['2026-05-20']);
+    expect(judged.find((f) => f.alert && f.channelId === 'push_0010')!.code).toBe('silent');
+    expect(pagedDays(judged, 'push_0011')).toEqual([]);
+  });
+
   it('keeps quiet on the off days and campaigns of a monthly schedule it declared', () => {
     // Prepare
     const metrics = buildMetrics(

@@ -65,6 +65,7 @@ export interface AlertPolicyConfig {
     missedShare: number;
     missedTypicalShare: number;
     misfireMultiple: number;
+    everyDayDays: number;
   };
   incident: { regroupDays: number };
   /** Sends (or clicks) lost or extra from which a page is critical, high, medium. */

@@ -5,6 +5,7 @@
  * far more than any is a misfire; and its CTR is judged over its own sending days only.
  */
 
+import { median } from '#shared/domain/order-statistics.ts';
 import { compileSchedule } from '#shared/domain/schedule.ts';
 import type { CampaignProfile } from '../campaign-profile.ts';
 import type { LookContext } from '../context.ts';
@@ -26,6 +27,8 @@ export function campaignChannel(ctx: LookContext): Verdict | undefined {
 
 function campaignSends(ctx: LookContext, profile: CampaignProfile, sends: number): Verdict {
   const config = ctx.run.config;
+  const stopped = dailySendsStopped(ctx, sends);
+  if (stopped) return stopped;
   if (profile.campaigns < config.campaign.minCampaigns) return hold('campaign_unknown');
   const scheduled = profile.schedule !== undefined && compileSchedule(profile.schedule)(ctx.dayNo);
   const typical = profile.typical;
@@ -79,6 +82,42 @@ function campaignSends(ctx: LookContext, profile: CampaignProfile, sends: number
     down: true,
     figures: { change: 1 - sends / typical },
     judged,
+  });
+}
+
+/**
+ * Between its campaigns a channel may also send every day (triggered or follow-up sends): when those
+ * stop dead, its send path broke, whatever its campaigns do and however few it has run.
+ */
+let window = new Float64Array(0);
+
+function dailySendsStopped(ctx: LookContext, sends: number): Verdict | undefined {
+  const config = ctx.run.config;
+  const days = config.campaign.everyDayDays;
+  const { index } = ctx.look;
+  if (sends > 0 || index < days) return undefined;
+  const series = ctx.evidence.series.sends;
+  if (window.length < days) window = new Float64Array(days);
+  for (let j = index - days; j < index; j++) {
+    const past = series[j]!;
+    // A day without sends (or not yet arrived) in the window: the channel does not send every day.
+    if (!(past > 0)) return undefined;
+    window[j - index + days] = past;
+  }
+  // The median day is a day between campaigns; a holiday may quiet it as far as its peers' holidays go.
+  const effect = calendarEffect(ctx);
+  const typical = median(window, days) * (effect ? Math.exp(Math.min(0, effect.shift)) : 1);
+  // A day of nothing must be beyond chance at that rate (Poisson: e^-typical).
+  if (typical < config.volumeFloor.minExpected || Math.exp(-typical) > config.volumeFloor.maxChance)
+    return undefined;
+  return page('silent', {
+    severity: severityOf(typical, true, config.severity),
+    impact: typical,
+    strength: 100,
+    silent: true,
+    down: true,
+    figures: { change: 1 },
+    judged: { metric: 'sends', actual: 0, expected: Math.round(typical) },
   });
 }
 

@@ -34,10 +34,16 @@ export function monthlyCycle({ run, evidence, look }: LookContext, e: Expectatio
  */
 function recurringMonthly(metric: MetricEvidence, i: number, config: AlertPolicyConfig): boolean {
   // A past peak counts when it stood out of the channel's everyday swings, as a billing run does.
-  const minLog = Math.max(Math.log(1 + config.page.minChange), (config.page.minZ / 2) * metric.scale[i]!);
   const value = metric.value[i]!;
   // Peaks of one channel vary with the weekday they land on (a weekend's is half): within a factor 2.
   const tolerance = Math.max(2 * metric.scale[i]!, Math.log(PEAK_VARIATION));
+  // The rise itself must recur, not only the count: a Sunday spike to a weekday's usual sends is not
+  // excused by last month's ordinary weekdays.
+  const minLog = Math.max(
+    Math.log(1 + config.page.minChange),
+    (config.page.minZ / 2) * metric.scale[i]!,
+    value - metric.expected[i]! - tolerance,
+  );
   // 'seen', 'not seen', or 'unknown' when some day then had no baseline (the series' first weeks, late data).
   const seenAround = (monthsBack: number) => {
     let known = true;
