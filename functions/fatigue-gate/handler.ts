@@ -1,6 +1,6 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
-import { deadlineDocumentClient } from '#shared/adapters/aws/dynamodb.ts';
+import { documentClient } from '#shared/adapters/aws/dynamodb.ts';
 import { createDynamoGateStore } from '#shared/adapters/dynamo/gate-store.ts';
 import { createGate } from '#shared/gate/gate.ts';
 import { METRICS_NAMESPACE, SERVICE_NAMES } from '#shared/telemetry.ts';
@@ -13,11 +13,7 @@ const logger = new Logger({ serviceName: SERVICE_NAMES.gate });
 const metrics = new Metrics({ namespace: METRICS_NAMESPACE, serviceName: SERVICE_NAMES.gate });
 
 const gate = createGate({
-  store: createDynamoGateStore({
-    // No call outlives the longest deadline (a batch's), whether or not the gate still waits for it.
-    documentClient: deadlineDocumentClient(config.batchTimeoutMs),
-    tableName: config.tableName,
-  }),
+  store: createDynamoGateStore({ documentClient, tableName: config.tableName }),
   policy: config.policy,
   timeoutMs: config.storeTimeoutMs,
   batchTimeoutMs: config.batchTimeoutMs,

@@ -4,7 +4,6 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { deadlineDocumentClient } from '#shared/adapters/aws/dynamodb.ts';
 import { type EmbeddedDynamo, startEmbeddedDynamo } from '#shared/adapters/dynamo/embedded.ts';
 import { createDynamoGateStore } from '#shared/adapters/dynamo/gate-store.ts';
 import { StoreUnavailableError } from '#shared/errors.ts';
@@ -474,26 +473,6 @@ describe('store unavailable', () => {
     expect(waited).toBeLessThan(2_000);
   });
 
-  it("ends a call the gate stopped waiting for by itself: the Lambda's client times out each attempt", async () => {
-    // Prepare
-    const store = createDynamoGateStore({
-      documentClient: deadlineDocumentClient(100, {
-        endpoint: silentEndpoint,
-        region: 'local',
-        credentials: { accessKeyId: 'x', secretAccessKey: 'x' },
-        maxAttempts: 1,
-      }),
-      tableName: 'gate',
-    });
-
-    // Act: no deadline of the gate's around it
-    const thrown = await store.readTier('u').catch((caught: unknown) => caught);
-
-    // Assess
-    expect(thrown).toBeInstanceOf(StoreUnavailableError);
-    expect(thrown).toMatchObject({ failure: 'timeout' });
-  });
-
   it('still applies the legal checks when the store is down', async () => {
     // Prepare
     const down = await startEmbeddedDynamo();
@@ -547,28 +526,5 @@ describe('store failures, by cause (DynamoDB mocked: throttling has no local eng
     // Assess
     expect(thrown).toBeInstanceOf(StoreUnavailableError);
     expect(thrown).toMatchObject({ failure, cause: error });
-  });
-
-  it('makes no call once the deadline has passed: the gate has answered already', async () => {
-    // Prepare
-    const mocked = mockClient(DynamoDBDocumentClient);
-    const store = createDynamoGateStore({
-      documentClient: DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'local' })),
-      tableName: 'gate',
-    });
-    const passed = new AbortController();
-    passed.abort(new StoreUnavailableError('gate store: deadline passed', { failure: 'timeout' }));
-
-    // Act
-    const thrown = await Promise.all([
-      store.readTier('u', passed.signal).catch((caught: unknown) => caught),
-      store.readCounters('u', '2026-11-23', 'm', passed.signal).catch((caught: unknown) => caught),
-    ]);
-    const calls = mocked.calls().length;
-    mocked.restore();
-
-    // Assess
-    expect(calls).toBe(0);
-    for (const error of thrown) expect(error).toMatchObject({ failure: 'timeout' });
   });
 });
