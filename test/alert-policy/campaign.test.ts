@@ -69,7 +69,7 @@ describe('campaign channels judged against their own campaigns', () => {
     expect(judged.find((f) => f.alert && f.date === '2026-06-11')!.metric).toBe('ctr');
   });
 
-  it('pages the day its sends between campaigns stop dead, and not a small trickle that skips a day', () => {
+  it('pages the day its sends between campaigns stop dead, not a trickle too small for a zero to be beyond chance', () => {
     // Prepare: fortnightly promotions over a trickle of 1% a day; on May 20 (between campaigns) nothing
     // goes out. A second channel's trickle is about 3 a day, and it sends nothing on May 20 too.
     const zeroOn = (size: number, seed: number) => {
@@ -93,6 +93,46 @@ describe('campaign channels judged against their own campaigns', () => {
     expect(pagedDays(judged, 'push_0010')).toEqual(['2026-05-20']);
     expect(judged.find((f) => f.alert && f.channelId === 'push_0010')!.code).toBe('silent');
     expect(pagedDays(judged, 'push_0011')).toEqual([]);
+  });
+
+  it('judges a scheduled day without its sends against its campaigns, not the sends between them', () => {
+    // Prepare: May 27 is a campaign day of the fortnightly schedule, and nothing at all goes out.
+    const base = campaigns('every:14:2026-01-07:3', 40_000, 12);
+    const sends = (day: IsoDay, dayNo: number) => (day === '2026-05-27' ? 0 : base(day, dayNo));
+    const metrics = buildMetrics([{ channelId: 'push_0012', sends }, COMPANION], FROM, TO);
+
+    // Act
+    const { judged } = judge(metrics, { from: '2026-04-01', to: TO });
+
+    // Assess: the campaign's own size is what went missing.
+    const missed = judged.find((f) => f.alert && f.channelId === 'push_0012')!;
+    expect(pagedDays(judged, 'push_0012')).toEqual(['2026-05-27']);
+    expect(missed.judged?.expected).toBeGreaterThan(20_000);
+  });
+
+  it('takes no run of campaign days, nor campaigns on most days, for everyday sends', () => {
+    // Prepare: two weeks of campaigns every four weeks and nothing between; and campaigns on Monday,
+    // Wednesday, Friday and Saturday over a trickle of 2, with nothing on Tuesday May 19.
+    const runs = parseSchedule('every:28:2026-01-05:14');
+    const fourDays = parseSchedule('mon,wed,fri,sat');
+    const metrics = buildMetrics(
+      [
+        { channelId: 'push_0013', sends: (_day, dayNo) => (scheduledOn(runs, dayNo) ? 30_000 : 0) },
+        {
+          channelId: 'push_0014',
+          sends: (day, dayNo) => (scheduledOn(fourDays, dayNo) ? 30_000 : day === '2026-05-19' ? 0 : 2),
+        },
+        COMPANION,
+      ],
+      FROM,
+      TO,
+    );
+
+    // Act
+    const { judged } = judge(metrics, { from: '2026-03-01', to: TO });
+
+    // Assess
+    expect(judged.filter((f) => f.code === 'silent').map((f) => `${f.channelId} ${f.date}`)).toEqual([]);
   });
 
   it('keeps quiet on the off days and campaigns of a monthly schedule it declared', () => {

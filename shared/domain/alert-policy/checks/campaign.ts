@@ -9,6 +9,7 @@ import { median } from '#shared/domain/order-statistics.ts';
 import { compileSchedule } from '#shared/domain/schedule.ts';
 import type { CampaignProfile } from '../campaign-profile.ts';
 import type { LookContext } from '../context.ts';
+import { poissonLowerTail } from '../poisson.ts';
 import { severityOf } from '../severity.ts';
 import { hold, page, type Verdict } from '../verdict.ts';
 import { calendarEffect } from './calendar-effects.ts';
@@ -27,10 +28,13 @@ export function campaignChannel(ctx: LookContext): Verdict | undefined {
 
 function campaignSends(ctx: LookContext, profile: CampaignProfile, sends: number): Verdict {
   const config = ctx.run.config;
-  const stopped = dailySendsStopped(ctx, sends);
-  if (stopped) return stopped;
-  if (profile.campaigns < config.campaign.minCampaigns) return hold('campaign_unknown');
   const scheduled = profile.schedule !== undefined && compileSchedule(profile.schedule)(ctx.dayNo);
+  const stopped = dailySendsStopped(ctx, profile, sends);
+  // A scheduled day with campaigns to compare is judged against them (the missed campaign's size, not
+  // the everyday sends'); any other day whose everyday sends stopped is that outage.
+  const comparable = profile.campaigns >= config.campaign.minCampaigns;
+  if (stopped && !(scheduled && comparable)) return stopped;
+  if (!comparable) return hold('campaign_unknown');
   const typical = profile.typical;
   const impact = Math.abs(sends - typical);
   const judged = { metric: 'sends' as const, actual: sends, expected: Math.round(typical) };
@@ -72,7 +76,7 @@ function campaignSends(ctx: LookContext, profile: CampaignProfile, sends: number
     sends < config.campaign.missedShare * profile.smallest * lower &&
     sends < config.campaign.missedTypicalShare * typical * lower &&
     typical >= config.volumeFloor.minExpected;
-  if (!missed) return hold('campaign_usual', impact);
+  if (!missed) return stopped ?? hold('campaign_usual', impact);
   const silent = sends <= config.page.silentShare * typical;
   return page(silent ? 'silent' : 'campaign_missed', {
     severity: severityOf(impact, silent, config.severity),
@@ -85,30 +89,33 @@ function campaignSends(ctx: LookContext, profile: CampaignProfile, sends: number
   });
 }
 
+let offDays = new Float64Array(0);
+
 /**
  * Between its campaigns a channel may also send every day (triggered or follow-up sends): when those
  * stop dead, its send path broke, whatever its campaigns do and however few it has run.
  */
-let window = new Float64Array(0);
-
-function dailySendsStopped(ctx: LookContext, sends: number): Verdict | undefined {
+function dailySendsStopped(ctx: LookContext, profile: CampaignProfile, sends: number): Verdict | undefined {
   const config = ctx.run.config;
   const days = config.campaign.everyDayDays;
   const { index } = ctx.look;
   if (sends > 0 || index < days) return undefined;
   const series = ctx.evidence.series.sends;
-  if (window.length < days) window = new Float64Array(days);
+  if (offDays.length < days) offDays = new Float64Array(days);
+  let off = 0;
   for (let j = index - days; j < index; j++) {
     const past = series[j]!;
     // A day without sends (or not yet arrived) in the window: the channel does not send every day.
     if (!(past > 0)) return undefined;
-    window[j - index + days] = past;
+    if (past <= profile.sendingThreshold) offDays[off++] = past;
   }
-  // The median day is a day between campaigns; a holiday may quiet it as far as its peers' holidays go.
+  // Mostly campaign days (a run of them, or campaigns most days): no everyday sends to speak of.
+  if (off < days / 2) return undefined;
+  // On a holiday, the quietest its peers' holidays allow.
   const effect = calendarEffect(ctx);
-  const typical = median(window, days) * (effect ? Math.exp(Math.min(0, effect.shift)) : 1);
-  // A day of nothing must be beyond chance at that rate (Poisson: e^-typical).
-  if (typical < config.volumeFloor.minExpected || Math.exp(-typical) > config.volumeFloor.maxChance)
+  const quiet = effect ? Math.exp(Math.min(0, effect.shift - config.page.minZ * effect.spread)) : 1;
+  const typical = median(offDays, off) * quiet;
+  if (typical < config.volumeFloor.minExpected || poissonLowerTail(0, typical) > config.volumeFloor.maxChance)
     return undefined;
   return page('silent', {
     severity: severityOf(typical, true, config.severity),
