@@ -65,7 +65,11 @@ export async function backfill(
     );
   return {
     findings,
-    judgedChannelDays: ruleRun.judgedChannelDays,
+    // The days asked for: the policy's memory days before `from` are judged too, but not reported.
+    judgedChannelDays: [...ruleRun.judgedByDay].reduce(
+      (sum, [day, count]) => (day >= from ? sum + count : sum),
+      0,
+    ),
     lateDays: ruleRun.lateDays.filter((day) => day >= from),
   };
 }

@@ -403,6 +403,20 @@ describe('the daily read window is exact', () => {
     }
   });
 
+  it('counts the channel-days of the days asked for, not the days before them that the policy remembers', async () => {
+    // Act
+    const [seed, remembering] = await Promise.all(
+      (['seed', 'default'] as const).map((profile) =>
+        backfill({ from: LAST, to: LAST, profile, config }, { metrics }),
+      ),
+    );
+
+    // Assess: one day of about 30 channels (one silent on it), whichever profile judged it.
+    expect(seed!.judgedChannelDays).toBeGreaterThan(25);
+    expect(seed!.judgedChannelDays).toBeLessThanOrEqual(31);
+    expect(remembering!.judgedChannelDays).toBe(seed!.judgedChannelDays);
+  });
+
   // A look (send: false) groups incidents as a backfill does; a sending run only with days that were sent.
   it('profile default: day t alone gives the rule findings and the verdicts backfill gives for t', async () => {
     // Prepare: 200 days with injected incidents, so the policy's two-month look-back is inside the lake.

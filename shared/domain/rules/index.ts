@@ -28,6 +28,8 @@ export interface RuleRun {
   findings: Finding[];
   /** Channel-days on which rules 1-4 ran (history sufficient, data arrived). */
   judgedChannelDays: number;
+  /** The same, day by day (every day of the range). */
+  judgedByDay: Map<IsoDay, number>;
   /** Per judged day (every day of the range that is not late), the channels rules 1-4 skipped. */
   insufficientHistory: Map<IsoDay, string[]>;
   /** Judged days whose data has not arrived: nothing is judged on them, for any channel. */
@@ -74,6 +76,8 @@ export function judgeChannel(
   toDay: number,
   rules: RuleConfig,
   out: Finding[],
+  /** Counts each judged day, indexed from `fromDay`. */
+  judgedOn?: Int32Array,
 ): ChannelJudgement {
   const { sends, clicks, firstDay } = series;
   const judgement: ChannelJudgement = { judgedDays: 0, insufficientDays: [] };
@@ -128,6 +132,7 @@ export function judgeChannel(
       const dayNo = firstDay + i;
       if (i >= rules.minHistoryDays) {
         judgement.judgedDays++;
+        if (judgedOn) judgedOn[dayNo - fromDay]!++;
         const r7Sends = s.periodicSends.r7(periodicity.minDays);
         const r7Clicks = s.periodicClicks.r7(periodicity.minDays);
         const periodicSends = r7Sends > periodicity.threshold;
@@ -196,10 +201,11 @@ export function runRules(
   );
   const channelFindings: Finding[] = [];
   let judgedChannelDays = 0;
+  const judgedOn = new Int32Array(dayCount);
   for (const series of channels) {
     channelFindings.length = 0;
     const rules = resolveRuleConfig(config, series.channelId);
-    const judgement = judgeChannel(series, fromDay, toDay, rules, channelFindings);
+    const judgement = judgeChannel(series, fromDay, toDay, rules, channelFindings, judgedOn);
     judgedChannelDays += judgement.judgedDays;
     for (const dayNo of judgement.insufficientDays)
       insufficientHistory.get(dayName(dayNo))?.push(series.channelId);
@@ -210,7 +216,8 @@ export function runRules(
       day.push(found);
     }
   }
-  return { findings: byDay.flat(), judgedChannelDays, insufficientHistory, lateDays };
+  const judgedByDay = new Map(Array.from(judgedOn, (count, d) => [dayName(fromDay + d), count] as const));
+  return { findings: byDay.flat(), judgedChannelDays, judgedByDay, insufficientHistory, lateDays };
 }
 
 export { configLookbackDays, lookbackDays } from '#shared/domain/rules/config.ts';
