@@ -314,16 +314,19 @@ ${rows.join('\n')}
 ${report.incidents.length ? `<div class="incidents" id="incidents">${report.incidents.map(incident).join('\n')}</div>` : `<p class="note" id="incidents-empty">${esc(unjudged.length ? t.noIncidentsOnJudged(7 - unjudged.length) : t.noIncidents)}</p>`}
 
 <h2>${esc(t.lowPerformers)} (${report.lowPerformers.length})</h2>
-<p class="note">${esc(
-    report.lowPerformersAsOf
-      ? t.lowPerformersNote(
+${
+  // A week never judged says so once, where the table would be.
+  report.lowPerformersAsOf
+    ? `<p class="note">${esc(
+        t.lowPerformersNote(
           f.int(lowPerformer.minSends),
           f.pct(lowPerformer.maxCtr, 0),
           lowPerformer.days,
           report.lowPerformersAsOf,
-        )
-      : t.lowPerformersNotJudged,
-  )}</p>
+        ),
+      )}</p>`
+    : ''
+}
 ${table(
   'low-performers',
   [t.channel, t.unclicked, t.ctr, t.sends, t.clicks, t.decision, t.owner, t.category],

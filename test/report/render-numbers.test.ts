@@ -84,6 +84,8 @@ describe('the numbers of the report page', () => {
     expect(tiles(html)[t.lowPerformers]).toBe('-');
     expect(tiles(html)[t.openDecisions]).toBe('-');
     expect(html).toContain('id="low-performers-empty">Detection did not run this week');
+    // Once under the ranking's heading (and once more for the review queue), not twice for the ranking.
+    expect(html.split(t.lowPerformersNotJudged).length - 1).toBe(2);
     expect(html).not.toContain(t.noLowPerformers);
   });
 
