@@ -1,14 +1,12 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { startEmbeddedDynamo } from '#shared/adapters/dynamo/embedded.ts';
+import { tempDir } from './temp-dir.ts';
 
 describe('embedded dynalite', () => {
   it('creates the three tables and keeps data on disk across restarts', async () => {
-    const dataDir = mkdtempSync(join(tmpdir(), 'crm-guard-dynalite-'));
+    const dataDir = tempDir('crm-guard-dynalite-');
     const first = await startEmbeddedDynamo({ dataDir });
     const { TableNames } = await first.client.send(new ListTablesCommand({}));
     expect(TableNames).toEqual(['crm-guard-channels', 'crm-guard-findings', 'crm-guard-gate']);

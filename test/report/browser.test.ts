@@ -1,5 +1,4 @@
-import { existsSync, mkdirSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium } from 'playwright-core';
@@ -8,6 +7,7 @@ import { createFolderReportWriter } from '#shared/adapters/report-files/local.ts
 import type { ChannelRegistry } from '#shared/ports/channel-registry.ts';
 import { type Locale, labelsFor } from '#shared/report/labels.ts';
 import { buildReport } from '#shared/use-cases/build-report.ts';
+import { tempDir } from '../temp-dir.ts';
 import { memoryFindings, memoryMetrics } from './fixtures.ts';
 import { DAY, scenarioChannels, scenarioFindings, scenarioRegistry, scenarioRuns } from './scenario.ts';
 
@@ -31,7 +31,7 @@ const registry: ChannelRegistry = {
 };
 
 async function renderScenario(locale: Locale): Promise<string> {
-  const out = mkdtempSync(join(tmpdir(), 'crm-guard-report-'));
+  const out = tempDir('crm-guard-report-');
   const result = await buildReport(
     {
       metrics: memoryMetrics(scenarioChannels()),

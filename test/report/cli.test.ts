@@ -1,5 +1,4 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { writeChannelCsv } from '#shared/adapters/duckdb/lake-writer.ts';
@@ -8,6 +7,7 @@ import channels from '../../bin/commands/channels.ts';
 import detect from '../../bin/commands/detect.ts';
 import report from '../../bin/commands/report.ts';
 import review from '../../bin/commands/review.ts';
+import { tempDir } from '../temp-dir.ts';
 import { makeColumns } from './fixtures.ts';
 import { DAY, scenarioChannels } from './scenario.ts';
 
@@ -27,7 +27,7 @@ function captureLog(): string[] {
 describe('crm-guard channels / review / report on one machine', () => {
   it('imports the registry, records decisions and builds the report that shows them', async () => {
     // Prepare
-    const dir = mkdtempSync(join(tmpdir(), 'crm-guard-cli-'));
+    const dir = tempDir('crm-guard-cli-');
     const data = join(dir, 'data');
     const lake = join(dir, 'lake.csv');
     await writeChannelCsv(lake, makeColumns(scenarioChannels(), '2026-06-01', DAY));
@@ -84,7 +84,7 @@ describe('crm-guard channels / review / report on one machine', () => {
 
   it('reads the lake and the config from CRM_GUARD_INPUT and CRM_GUARD_CONFIG as the other commands do', async () => {
     // Prepare: a config that takes informational channels out of the ranking.
-    const dir = mkdtempSync(join(tmpdir(), 'crm-guard-cli-'));
+    const dir = tempDir('crm-guard-cli-');
     const data = join(dir, 'data');
     const lake = join(dir, 'lake.csv');
     await writeChannelCsv(lake, makeColumns(scenarioChannels(), '2026-06-01', DAY));
@@ -116,7 +116,7 @@ describe('crm-guard channels / review / report on one machine', () => {
 
   it('refuses bad input naming the field', async () => {
     // Prepare
-    const data = mkdtempSync(join(tmpdir(), 'crm-guard-cli-'));
+    const data = tempDir('crm-guard-cli-');
     captureLog();
 
     // Act / Assess
@@ -155,7 +155,7 @@ describe('crm-guard channels / review / report on one machine', () => {
 
   it('keeps a declared schedule, shows it, and clears it with none', async () => {
     // Prepare
-    const data = mkdtempSync(join(tmpdir(), 'crm-guard-cli-'));
+    const data = tempDir('crm-guard-cli-');
     const log = captureLog();
     const campaign = { data, name: '격주 혜택', category: 'advertising', owner: '마케팅팀' };
 

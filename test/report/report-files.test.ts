@@ -1,5 +1,4 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -8,6 +7,7 @@ import { createFolderReportWriter } from '#shared/adapters/report-files/local.ts
 import { createS3ReportWriter } from '#shared/adapters/report-files/s3.ts';
 import { StoreUnavailableError } from '#shared/errors.ts';
 import type { ReportFile } from '#shared/report/render-data.ts';
+import { tempDir } from '../temp-dir.ts';
 
 const files: ReportFile[] = [
   {
@@ -93,7 +93,7 @@ describe('report writers', () => {
 
   it('writes a folder per day on one machine and returns the HTML path', async () => {
     // Prepare
-    const dir = mkdtempSync(join(tmpdir(), 'crm-guard-reports-'));
+    const dir = tempDir('crm-guard-reports-');
 
     // Act
     const written = await createFolderReportWriter(dir).write('2026-11-01', files);

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { addCrmGuard, type CrmGuardStacks } from '../../lib/app.ts';
+import { tempDir } from '../temp-dir.ts';
 
 /** The context cdk.json ships, so tests check the defaults people deploy. */
 export function cdkJsonContext(): Record<string, unknown> {
@@ -21,6 +22,8 @@ export interface SynthesizedApp extends CrmGuardStacks {
  */
 export function synthApp(context: Record<string, unknown> = {}, bundle = false): SynthesizedApp {
   const app = new App({
+    // A folder of its own, removed after the file's tests (CDK's default is a new temp folder per app, kept).
+    outdir: tempDir('cdk.out-'),
     context: {
       ...cdkJsonContext(),
       ...(bundle ? {} : { 'aws:cdk:bundling-stacks': [] }),

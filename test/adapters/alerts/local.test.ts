@@ -1,11 +1,11 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { AlertDeliveryError } from '#shared/adapters/alerts/delivery.ts';
 import { combineSinks, createConsoleAlertSink, createJsonlAlertSink } from '#shared/adapters/alerts/local.ts';
 import type { Digest } from '#shared/domain/digest.ts';
 import type { AlertSink } from '#shared/ports/alert-sink.ts';
+import { tempDir } from '../../temp-dir.ts';
 
 const digest: Digest = {
   subject: 'crm-guard 2026-11-21: 1 channel alert (1 high)',
@@ -31,7 +31,7 @@ describe('console alert sink', () => {
 describe('JSONL alert sink', () => {
   it('appends one JSON line per digest, creating the folder', async () => {
     // Prepare
-    const path = join(mkdtempSync(join(tmpdir(), 'crm-guard-alerts-')), 'nested', 'alerts.jsonl');
+    const path = join(tempDir('crm-guard-alerts-'), 'nested', 'alerts.jsonl');
     const sink = createJsonlAlertSink(path, { now: () => new Date('2026-11-22T00:05:00.000Z') });
 
     // Act
@@ -53,7 +53,7 @@ describe('JSONL alert sink', () => {
 
   it('names the file it could not write', async () => {
     // Prepare: a file where the folder should be.
-    const blocker = join(mkdtempSync(join(tmpdir(), 'crm-guard-alerts-')), 'not-a-folder');
+    const blocker = join(tempDir('crm-guard-alerts-'), 'not-a-folder');
     writeFileSync(blocker, '');
     const sink = createJsonlAlertSink(join(blocker, 'alerts.jsonl'));
 
