@@ -64,7 +64,7 @@ const UNAVAILABLE_RETRY_MS = 5 * 60_000;
 /** Rounds of read and conditional write under contention: a loser's second read sees the winner. */
 const MAX_ATTEMPTS = 4;
 /** How long after a week starts a retry may still find its first answer in last week's item. */
-const RETRY_REACH_MS = 60 * 60_000;
+export const RETRY_REACH_MS = 60 * 60_000;
 
 /** When the store cannot answer: transactional goes, advertising stops, informational waits a bit. */
 export function unavailableAnswer(

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { DecisionAnswer, DecisionRequest } from '#shared/gate/decision.ts';
 import { DEFAULT_POLICY } from '#shared/gate/default-policy.ts';
-import { createGate } from '#shared/gate/gate.ts';
+import { createGate, RETRY_REACH_MS } from '#shared/gate/gate.ts';
 import { createMemoryGateStore } from '#shared/gate/memory-store.ts';
 import { seoulDay, weekStart } from '#shared/time/seoul.ts';
 
@@ -21,17 +21,27 @@ describe('caps hold for any sequence of requests (default policy, mid tier)', ()
   it('never allows more than a cap in its Seoul window, nor two ads inside the gap', async () => {
     await fc.assert(
       fc.asyncProperty(fc.array(arbitraryRequest, { minLength: 1, maxLength: 80 }), async (drafts) => {
-        // Prepare: requests in time order, some retried with the previous message id
+        // Prepare: requests in time order, some retried with the previous message id (within the
+        // gate's retry reach of the first try: a retry later than that may be decided afresh).
         const gate = createGate({ store: createMemoryGateStore(), policy: DEFAULT_POLICY, timeoutMs: 1_000 });
         const sorted = [...drafts].sort((a, b) => a.minute - b.minute);
         const requests: DecisionRequest[] = [];
+        const firstTry = new Map<string, number>();
         sorted.forEach((draft, i) => {
           const previous = requests[i - 1];
-          if (previous && draft.retryAfter !== null) {
-            const at = new Date(Date.parse(previous.at!) + draft.retryAfter * 60_000).toISOString();
-            requests.push({ ...previous, at });
+          const retryAt =
+            previous && draft.retryAfter !== null
+              ? Date.parse(previous.at!) + draft.retryAfter * 60_000
+              : undefined;
+          if (
+            previous &&
+            retryAt !== undefined &&
+            retryAt - firstTry.get(previous.messageId)! <= RETRY_REACH_MS
+          ) {
+            requests.push({ ...previous, at: new Date(retryAt).toISOString() });
             return;
           }
+          firstTry.set(`m${i}`, WEEK_START_MS + draft.minute * 60_000);
           requests.push({
             userId: 'u',
             channel: draft.channel,
