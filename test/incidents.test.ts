@@ -65,4 +65,19 @@ describe('incidentsOf', () => {
       peak: { day: '2026-11-24', actual: 0, expected: 1000, impact: 1000 },
     });
   });
+
+  it('lists the incidents of one day worst first, as the digest ranks them', () => {
+    // Prepare: three channels paged on the same day, the alphabetically first the least severe
+    const findings = [
+      finding({ channelId: 'alimtalk_1', alert: true, severity: 'low', code: 'deviation', impact: 50 }),
+      finding({ channelId: 'push_2', alert: true, severity: 'critical', code: 'silent', impact: 900 }),
+      finding({ channelId: 'sms_3', alert: true, severity: 'high', code: 'deviation', impact: 400 }),
+    ];
+
+    // Act
+    const incidents = incidentsOf(findings, 7);
+
+    // Assess
+    expect(incidents.map((i) => i.channelId)).toEqual(['push_2', 'sms_3', 'alimtalk_1']);
+  });
 });

@@ -32,7 +32,8 @@ const partOfIncident = (finding: JudgedFinding) => finding.alert || finding.code
 
 /**
  * Incidents from stored findings: a channel's paging and grouped findings, one direction at a time,
- * joined while no more than `regroupDays` pass between them (the policy's own grouping), newest first.
+ * joined while no more than `regroupDays` pass between them (the policy's own grouping), newest first
+ * and, on one day, worst first.
  */
 export function incidentsOf(
   findings: JudgedFinding[],
@@ -73,8 +74,13 @@ export function incidentsOf(
         latest = given;
     if (latest) incident.verdict = latest.verdict;
   }
-  return incidents.sort((a, b) =>
-    a.last < b.last ? 1 : a.last > b.last ? -1 : a.channelId < b.channelId ? -1 : 1,
+  // Newest first; on one day the worst first, as the digest ranks its alerts.
+  return incidents.sort(
+    (a, b) =>
+      (a.last < b.last ? 1 : a.last > b.last ? -1 : 0) ||
+      SEVERITY_ORDER.indexOf(a.severity) - SEVERITY_ORDER.indexOf(b.severity) ||
+      b.peak.impact - a.peak.impact ||
+      (a.channelId < b.channelId ? -1 : a.channelId > b.channelId ? 1 : 0),
   );
 }
 
