@@ -174,8 +174,10 @@ export const alertPolicyConfigSchema = z.strictObject({
       missedTypicalShare: share.default(0.5),
       /** A campaign this many times the usual one, and above the largest recent one, is a misfire. */
       misfireMultiple: z.number().min(1).default(2),
-      /** A campaign channel that sent on each of this many days (half of them between campaigns) and then sends nothing has stopped: an outage. */
+      /** A campaign channel that sent on each of this many days and then sends nothing has stopped: an outage... */
       everyDayDays: days.default(14),
+      /** ...when at least this many of those days were between campaigns (what it sends every day is known). */
+      everyDayMinOffDays: days.default(4),
     })
     .prefault({}),
   /** Incident grouping: one page per incident; a later day re-pages only when severity rises. */

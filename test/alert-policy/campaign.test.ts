@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { learnSchedule } from '#shared/domain/alert-policy/campaign-profile.ts';
 import { parseSchedule, scheduledOn, scheduleText } from '#shared/domain/schedule.ts';
 import { mixSeed, Random } from '#shared/sample/random.ts';
-import { dayNumber, type IsoDay } from '#shared/time/seoul.ts';
+import { dayNumber, type IsoDay, weekdayOfDayNumber } from '#shared/time/seoul.ts';
 import { buildMetrics, judge, pagedDays, weekly } from './fixtures.ts';
 
 const FROM = '2026-01-05';
@@ -110,9 +110,9 @@ describe('campaign channels judged against their own campaigns', () => {
     expect(missed.judged?.expected).toBeGreaterThan(20_000);
   });
 
-  it('takes no run of campaign days, nor campaigns on most days, for everyday sends', () => {
+  it('takes no run of campaign days for everyday sends, and states the everyday sends when they stop', () => {
     // Prepare: two weeks of campaigns every four weeks and nothing between; and campaigns on Monday,
-    // Wednesday, Friday and Saturday over a trickle of 2, with nothing on Tuesday May 19.
+    // Wednesday, Friday and Saturday over 200 sends on the other days, with nothing on Tuesday May 19.
     const runs = parseSchedule('every:28:2026-01-05:14');
     const fourDays = parseSchedule('mon,wed,fri,sat');
     const metrics = buildMetrics(
@@ -120,7 +120,7 @@ describe('campaign channels judged against their own campaigns', () => {
         { channelId: 'push_0013', sends: (_day, dayNo) => (scheduledOn(runs, dayNo) ? 30_000 : 0) },
         {
           channelId: 'push_0014',
-          sends: (day, dayNo) => (scheduledOn(fourDays, dayNo) ? 30_000 : day === '2026-05-19' ? 0 : 2),
+          sends: (day, dayNo) => (scheduledOn(fourDays, dayNo) ? 30_000 : day === '2026-05-19' ? 0 : 200),
         },
         COMPANION,
       ],
@@ -132,7 +132,35 @@ describe('campaign channels judged against their own campaigns', () => {
     const { judged } = judge(metrics, { from: '2026-03-01', to: TO });
 
     // Assess
-    expect(judged.filter((f) => f.code === 'silent').map((f) => `${f.channelId} ${f.date}`)).toEqual([]);
+    const silent = judged.filter((f) => f.alert && f.code === 'silent');
+    expect(silent.map((f) => `${f.channelId} ${f.date}`)).toEqual(['push_0014 2026-05-19']);
+    expect(silent[0]!.judged?.expected).toBe(200);
+  });
+
+  it('knows the everyday sends of a declared schedule by its days, and wants four of them', () => {
+    // Prepare: Monday campaigns of 40,000 declared over 8,000 on every other day, none on Tuesday May 19;
+    // and campaigns every day but Sunday declared over 300 on Sundays, none on Sunday May 17.
+    const monday = (day: IsoDay, dayNo: number) =>
+      weekdayOfDayNumber(dayNo) === 1 ? 40_000 : day === '2026-05-19' ? 0 : 8_000;
+    const sundays = (day: IsoDay, dayNo: number) =>
+      weekdayOfDayNumber(dayNo) !== 0 ? 40_000 : day === '2026-05-17' ? 0 : 300;
+    const metrics = buildMetrics(
+      [{ channelId: 'push_0015', sends: monday }, { channelId: 'push_0018', sends: sundays }, COMPANION],
+      FROM,
+      TO,
+    );
+    const declared = new Map([
+      ['push_0015', { schedule: parseSchedule('mon') }],
+      ['push_0018', { schedule: parseSchedule('mon,tue,wed,thu,fri,sat') }],
+    ]);
+
+    // Act
+    const { judged } = judge(metrics, { from: '2026-04-01', to: TO }, 'default', declared);
+
+    // Assess: two Sundays in a fortnight are too few to know what it sends between campaigns.
+    expect(pagedDays(judged, 'push_0015')).toEqual(['2026-05-19']);
+    expect(judged.find((f) => f.alert && f.channelId === 'push_0015')!.judged?.expected).toBe(8_000);
+    expect(pagedDays(judged, 'push_0018')).toEqual([]);
   });
 
   it('keeps quiet on the off days and campaigns of a monthly schedule it declared', () => {

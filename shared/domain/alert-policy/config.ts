@@ -66,6 +66,7 @@ export interface AlertPolicyConfig {
     missedTypicalShare: number;
     misfireMultiple: number;
     everyDayDays: number;
+    everyDayMinOffDays: number;
   };
   incident: { regroupDays: number };
   /** Sends (or clicks) lost or extra from which a page is critical, high, medium. */

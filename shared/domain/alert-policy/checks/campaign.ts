@@ -28,8 +28,9 @@ export function campaignChannel(ctx: LookContext): Verdict | undefined {
 
 function campaignSends(ctx: LookContext, profile: CampaignProfile, sends: number): Verdict {
   const config = ctx.run.config;
-  const scheduled = profile.schedule !== undefined && compileSchedule(profile.schedule)(ctx.dayNo);
-  const stopped = dailySendsStopped(ctx, profile, sends);
+  const on = profile.schedule !== undefined ? compileSchedule(profile.schedule) : undefined;
+  const scheduled = on?.(ctx.dayNo) ?? false;
+  const stopped = dailySendsStopped(ctx, profile, sends, on);
   // A scheduled day with campaigns to compare is judged against them (the missed campaign's size, not
   // the everyday sends'); any other day whose everyday sends stopped is that outage.
   const comparable = profile.campaigns >= config.campaign.minCampaigns;
@@ -39,10 +40,7 @@ function campaignSends(ctx: LookContext, profile: CampaignProfile, sends: number
   const impact = Math.abs(sends - typical);
   const judged = { metric: 'sends' as const, actual: sends, expected: Math.round(typical) };
   const z = (Math.log(sends + 1) - Math.log(typical + 1)) / profile.spread;
-  // On the calendar's unusual days campaigns run smaller or larger: as far as its peers' do.
-  const effect = calendarEffect(ctx);
-  const lower = effect ? Math.exp(Math.min(0, effect.shift)) : 1;
-  const upper = effect ? Math.exp(Math.max(0, effect.shift)) : 1;
+  const { lower, upper } = calendarRange(ctx);
   const misfire = config.campaign.misfireMultiple * typical * upper;
   // A duplicate campaign: the sends of about two at the clicks of one.
   const clicks = ctx.evidence.series.clicks[ctx.look.index]!;
@@ -76,7 +74,7 @@ function campaignSends(ctx: LookContext, profile: CampaignProfile, sends: number
     sends < config.campaign.missedShare * profile.smallest * lower &&
     sends < config.campaign.missedTypicalShare * typical * lower &&
     typical >= config.volumeFloor.minExpected;
-  if (!missed) return stopped ?? hold('campaign_usual', impact);
+  if (!missed) return hold('campaign_usual', impact);
   const silent = sends <= config.page.silentShare * typical;
   return page(silent ? 'silent' : 'campaign_missed', {
     severity: severityOf(impact, silent, config.severity),
@@ -89,15 +87,27 @@ function campaignSends(ctx: LookContext, profile: CampaignProfile, sends: number
   });
 }
 
+/** On the calendar's unusual days a campaign channel sends less or more: as far as its peers' do. */
+function calendarRange(ctx: LookContext): { lower: number; upper: number } {
+  const effect = calendarEffect(ctx);
+  if (!effect) return { lower: 1, upper: 1 };
+  return { lower: Math.exp(Math.min(0, effect.shift)), upper: Math.exp(Math.max(0, effect.shift)) };
+}
+
 let offDays = new Float64Array(0);
 
 /**
  * Between its campaigns a channel may also send every day (triggered or follow-up sends): when those
  * stop dead, its send path broke, whatever its campaigns do and however few it has run.
  */
-function dailySendsStopped(ctx: LookContext, profile: CampaignProfile, sends: number): Verdict | undefined {
+function dailySendsStopped(
+  ctx: LookContext,
+  profile: CampaignProfile,
+  sends: number,
+  on: ((dayNo: number) => boolean) | undefined,
+): Verdict | undefined {
   const config = ctx.run.config;
-  const days = config.campaign.everyDayDays;
+  const { everyDayDays: days, everyDayMinOffDays } = config.campaign;
   const { index } = ctx.look;
   if (sends > 0 || index < days) return undefined;
   const series = ctx.evidence.series.sends;
@@ -107,14 +117,13 @@ function dailySendsStopped(ctx: LookContext, profile: CampaignProfile, sends: nu
     const past = series[j]!;
     // A day without sends (or not yet arrived) in the window: the channel does not send every day.
     if (!(past > 0)) return undefined;
-    if (past <= profile.sendingThreshold) offDays[off++] = past;
+    // Between campaigns: off the declared schedule, or else below the campaigns' sending threshold.
+    const between = on ? !on(ctx.dayNo - index + j) : past <= profile.sendingThreshold;
+    if (between) offDays[off++] = past;
   }
-  // Mostly campaign days (a run of them, or campaigns most days): no everyday sends to speak of.
-  if (off < days / 2) return undefined;
-  // On a holiday, the quietest its peers' holidays allow.
-  const effect = calendarEffect(ctx);
-  const quiet = effect ? Math.exp(Math.min(0, effect.shift - config.page.minZ * effect.spread)) : 1;
-  const typical = median(offDays, off) * quiet;
+  // Too few days between campaigns (a run of them) to know the everyday sends.
+  if (off < everyDayMinOffDays) return undefined;
+  const typical = median(offDays, off) * calendarRange(ctx).lower;
   if (typical < config.volumeFloor.minExpected || poissonLowerTail(0, typical) > config.volumeFloor.maxChance)
     return undefined;
   return page('silent', {

@@ -22,7 +22,7 @@ const PEAK_VARIATION = 2;
 /** A rise on a count that recurs monthly is held. */
 export function monthlyCycle({ run, evidence, look }: LookContext, e: Expectation): Verdict | undefined {
   if (look.metric === 'ctr' || look.down) return undefined;
-  return recurringMonthly(evidence[look.metric], look.index, e.residual, run.config)
+  return recurringMonthly(evidence[look.metric], look.index, run.config)
     ? hold('monthly_cycle', e.impact)
     : undefined;
 }
@@ -32,22 +32,17 @@ export function monthlyCycle({ run, evidence, look }: LookContext, e: Expectatio
  * or larger (the first when the second is before the policy's history), so one past spike excuses
  * little.
  */
-function recurringMonthly(
-  metric: MetricEvidence,
-  i: number,
-  rise: number,
-  config: AlertPolicyConfig,
-): boolean {
+function recurringMonthly(metric: MetricEvidence, i: number, config: AlertPolicyConfig): boolean {
   const value = metric.value[i]!;
   // Peaks of one channel vary with the weekday they land on (a weekend's is half): within a factor 2.
   const tolerance = Math.max(2 * metric.scale[i]!, Math.log(PEAK_VARIATION));
   // A past peak counts when it stood out of the channel's everyday swings, as a billing run does, and
-  // rose about as far as today's (`rise`, the judged residual): a Sunday spike to a weekday's usual
-  // sends is not excused by last month's ordinary weekdays.
+  // rose about as far above its baseline as today's did above its own (both without calendar shifts,
+  // like for like): a Sunday spike to a weekday's usual sends is not last month's ordinary weekdays.
   const minLog = Math.max(
     Math.log(1 + config.page.minChange),
     (config.page.minZ / 2) * metric.scale[i]!,
-    rise - tolerance,
+    value - metric.expected[i]! - tolerance,
   );
   // 'seen', 'not seen', or 'unknown' when some day then had no baseline (the series' first weeks, late data).
   const seenAround = (monthsBack: number) => {
