@@ -4,7 +4,7 @@ import type { DecisionAnswer, DecisionRequest } from '#shared/gate/decision.ts';
 import { DEFAULT_POLICY } from '#shared/gate/default-policy.ts';
 import { createGate, RETRY_REACH_MS } from '#shared/gate/gate.ts';
 import { createMemoryGateStore } from '#shared/gate/memory-store.ts';
-import { seoulDay, weekStart } from '#shared/time/seoul.ts';
+import { addDays, seoulDay, seoulInstant, weekStart } from '#shared/time/seoul.ts';
 
 const WEEK_START_MS = Date.parse('2026-11-22T23:00:00Z'); // Monday 2026-11-23 08:00 KST
 
@@ -21,23 +21,24 @@ describe('caps hold for any sequence of requests (default policy, mid tier)', ()
   it('never allows more than a cap in its Seoul window, nor two ads inside the gap', async () => {
     await fc.assert(
       fc.asyncProperty(fc.array(arbitraryRequest, { minLength: 1, maxLength: 80 }), async (drafts) => {
-        // Prepare: requests in time order, some retried with the previous message id (within the
-        // gate's retry reach of the first try: a retry later than that may be decided afresh).
+        // Prepare: requests in time order, some retried with the previous message id. The gate keeps an
+        // answer for its Seoul week, and into the next week for RETRY_REACH_MS: a later retry is new.
         const gate = createGate({ store: createMemoryGateStore(), policy: DEFAULT_POLICY, timeoutMs: 1_000 });
         const sorted = [...drafts].sort((a, b) => a.minute - b.minute);
         const requests: DecisionRequest[] = [];
         const firstTry = new Map<string, number>();
+        const weekOf = (ms: number) => weekStart(seoulDay(new Date(ms)));
+        const answerKept = (first: number, retry: number) =>
+          weekOf(retry) === weekOf(first) ||
+          (weekOf(retry) === addDays(weekOf(first), 7) &&
+            retry - seoulInstant(weekOf(retry)).getTime() < RETRY_REACH_MS);
         sorted.forEach((draft, i) => {
           const previous = requests[i - 1];
           const retryAt =
             previous && draft.retryAfter !== null
               ? Date.parse(previous.at!) + draft.retryAfter * 60_000
               : undefined;
-          if (
-            previous &&
-            retryAt !== undefined &&
-            retryAt - firstTry.get(previous.messageId)! <= RETRY_REACH_MS
-          ) {
+          if (previous && retryAt !== undefined && answerKept(firstTry.get(previous.messageId)!, retryAt)) {
             requests.push({ ...previous, at: new Date(retryAt).toISOString() });
             return;
           }

@@ -1,7 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import { createServer, type Server, type Socket } from 'node:net';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type EmbeddedDynamo, startEmbeddedDynamo } from '#shared/adapters/dynamo/embedded.ts';
@@ -526,5 +526,45 @@ describe('store failures, by cause (DynamoDB mocked: throttling has no local eng
     // Assess
     expect(thrown).toBeInstanceOf(StoreUnavailableError);
     expect(thrown).toMatchObject({ failure, cause: error });
+  });
+
+  it("hands the deadline's signal to every call: it is what stops the SDK's retries at the deadline", async () => {
+    // Prepare
+    const mocked = mockClient(DynamoDBDocumentClient);
+    mocked.on(GetCommand).resolves({});
+    mocked.on(UpdateCommand).resolves({ Attributes: {} });
+    mocked.on(BatchGetCommand).resolves({ Responses: {} });
+    const store = createDynamoGateStore({
+      documentClient: DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'local' })),
+      tableName: 'gate',
+    });
+    const { signal } = new AbortController();
+
+    // Act
+    await store.readTier('u', signal);
+    await store.readTiers(['u', 'v'], signal);
+    await store.readCounters('u', '2026-11-23', 'm', signal);
+    await store.reserve(
+      {
+        userId: 'u',
+        week: '2026-11-23',
+        messageId: 'm',
+        checks: [],
+        increments: ['w:all:*'],
+        outcome: 'allow|under_caps|mid|',
+        expiresAt: 0,
+      },
+      signal,
+    );
+    const signals = mocked
+      .calls()
+      // The stub's type lists the command only; the SDK's send also takes its options second.
+      .map((call) => (call.args as unknown[])[1] as { abortSignal?: AbortSignal } | undefined)
+      .map((options) => options?.abortSignal);
+    mocked.restore();
+
+    // Assess
+    expect(signals).toHaveLength(4);
+    for (const handed of signals) expect(handed).toBe(signal);
   });
 });
