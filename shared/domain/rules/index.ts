@@ -200,13 +200,11 @@ export function runRules(
     a.channelId < b.channelId ? -1 : a.channelId > b.channelId ? 1 : 0,
   );
   const channelFindings: Finding[] = [];
-  let judgedChannelDays = 0;
   const judgedOn = new Int32Array(dayCount);
   for (const series of channels) {
     channelFindings.length = 0;
     const rules = resolveRuleConfig(config, series.channelId);
     const judgement = judgeChannel(series, fromDay, toDay, rules, channelFindings, judgedOn);
-    judgedChannelDays += judgement.judgedDays;
     for (const dayNo of judgement.insufficientDays)
       insufficientHistory.get(dayName(dayNo))?.push(series.channelId);
     for (const found of channelFindings) {
@@ -217,6 +215,7 @@ export function runRules(
     }
   }
   const judgedByDay = new Map(Array.from(judgedOn, (count, d) => [dayName(fromDay + d), count] as const));
+  const judgedChannelDays = judgedOn.reduce((sum, count) => sum + count, 0);
   return { findings: byDay.flat(), judgedChannelDays, judgedByDay, insufficientHistory, lateDays };
 }
 
