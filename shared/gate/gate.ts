@@ -1,5 +1,5 @@
 import { type StoreFailure, StoreUnavailableError } from '#shared/errors.ts';
-import type { CountersSnapshot, GateStore } from '#shared/ports/gate-store.ts';
+import type { CounterRead, CountersSnapshot, GateStore } from '#shared/ports/gate-store.ts';
 import { addDays, type IsoDay, seoulDay, seoulInstant, weekStart } from '#shared/time/seoul.ts';
 import {
   applicableCounters,
@@ -119,6 +119,7 @@ export function createGate(options: GateOptions): Gate {
     at: Date,
     record: TierRecord,
     signal: AbortSignal,
+    firstRead?: Promise<CountersSnapshot | undefined>,
   ): Promise<DecisionAnswer> {
     const { tier } = record;
     const { userId, messageId } = request;
@@ -189,7 +190,10 @@ export function createGate(options: GateOptions): Gate {
       if (gapMs > 0) {
         // The gap holds against the nearest counted ad on either side of `at`, whatever order the
         // requests came in: judged on the week's ads as read, written only if none was added since.
-        const counters = await call(store.readCounters(userId, week, messageId, signal));
+        // The first read may come from the batch's one read of its ads' weeks.
+        const counters =
+          (attempt === 0 && firstRead ? await firstRead : undefined) ??
+          (await call(store.readCounters(userId, week, messageId, signal)));
         if (counters.outcome) return replay(counters.outcome, checks, counters);
         const full = mostRestrictiveFull(checks, counters.counts);
         if (full) return deny(full, counters);
@@ -241,9 +245,10 @@ export function createGate(options: GateOptions): Gate {
     request: DecisionRequest,
     signal: AbortSignal,
     tierRead: Promise<TierRecord | undefined>,
+    firstRead?: Promise<CountersSnapshot | undefined>,
   ): Promise<DecisionAnswer> {
     const current = now();
-    const at = request.at ? new Date(request.at) : current;
+    const at = sendInstant(request, current);
     // Settled either way, so a legal refusal never leaves an unhandled rejection behind.
     const settledTier = tierRead.then(
       (record) => ({ ok: true as const, record: effectiveRecord(record) }),
@@ -264,7 +269,7 @@ export function createGate(options: GateOptions): Gate {
     const tier = await settledTier;
     if (!tier.ok) return unavailable(request, at, 'unknown', tier.error);
     try {
-      return await decideWithStore(request, at, tier.record, signal);
+      return await decideWithStore(request, at, tier.record, signal, firstRead);
     } catch (error) {
       if (error instanceof StoreUnavailableError) return unavailable(request, at, tier.record.tier, error);
       throw error;
@@ -339,16 +344,59 @@ export function createGate(options: GateOptions): Gate {
       const hit = cached(userId);
       return hit ? Promise.resolve(hit.record) : fetched.then((tiers) => tiers.get(userId));
     };
+    const weeks = fetched.then(
+      (tiers) => readAdWeeks(requests, (id) => (cached(id) ? cached(id)!.record : tiers.get(id)), signal),
+      () => new Map<number, CountersSnapshot>(),
+    );
     const answers: DecisionAnswer[] = new Array(requests.length);
     let next = 0;
     const worker = async () => {
       while (next < requests.length) {
         const index = next++;
         const request = requests[index]!;
-        answers[index] = await decideOne(request, signal, tierFor(request.userId));
+        const firstRead =
+          request.messageClass === 'advertising' ? weeks.then((read) => read.get(index)) : undefined;
+        answers[index] = await decideOne(request, signal, tierFor(request.userId), firstRead);
       }
     };
     await Promise.all(Array.from({ length: Math.min(concurrency, requests.length) }, worker));
     return answers;
   }
+
+  /**
+   * The weeks a batch's ads under a gap will read before they write, read in one batched call (by
+   * request index). Only a head start: a decision whose week is missing here, or whose batched read
+   * failed, reads for itself, so a wrong guess costs a read and never an answer.
+   */
+  async function readAdWeeks(
+    requests: DecisionRequest[],
+    tierOf: (userId: string) => TierRecord | undefined,
+    signal: AbortSignal,
+  ): Promise<Map<number, CountersSnapshot>> {
+    const current = now();
+    const indices: number[] = [];
+    const reads: CounterRead[] = [];
+    requests.forEach((request, index) => {
+      if (request.messageClass !== 'advertising') return;
+      const at = sendInstant(request, current);
+      if (legalCheck(request, at, policy.channels, at > current ? at : current)) return;
+      const day = seoulDay(at);
+      const tierPolicy = effectiveTierPolicy(policy, effectiveRecord(tierOf(request.userId)), day);
+      if (!categoryAllowed(tierPolicy, request.category) || tierPolicy.minAdGapMinutes <= 0) return;
+      indices.push(index);
+      reads.push({ userId: request.userId, week: weekStart(day), messageId: request.messageId });
+    });
+    if (reads.length === 0) return new Map();
+    try {
+      const snapshots = await withDeadline(store.readCountersMany(reads, signal), signal);
+      return new Map(indices.map((index, i) => [index, snapshots[i]!]));
+    } catch {
+      return new Map();
+    }
+  }
+}
+
+/** When the send is planned: `at`, or now. */
+function sendInstant(request: DecisionRequest, current: Date): Date {
+  return request.at ? new Date(request.at) : current;
 }

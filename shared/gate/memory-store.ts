@@ -66,6 +66,9 @@ export function createMemoryGateStore(tiers: Map<string, TierRecord> = new Map()
     async readCounters(userId, week, messageId) {
       return snapshot(itemFor(userId, week), messageId);
     },
+    async readCountersMany(reads) {
+      return reads.map(({ userId, week, messageId }) => snapshot(itemFor(userId, week), messageId));
+    },
     async writeTiers(changes) {
       for (const { userId, record } of changes) tiers.set(userId, record);
     },

@@ -34,6 +34,13 @@ export interface Reservation {
 
 export type ReserveResult = { reserved: true; counters: CountersSnapshot } | { reserved: false };
 
+/** A user's week to read, and the message whose stored outcome to look up in it. */
+export interface CounterRead {
+  userId: string;
+  week: IsoDay;
+  messageId?: string;
+}
+
 export interface TierChange {
   userId: string;
   record: TierRecord;
@@ -56,6 +63,11 @@ export interface GateStore {
     messageId?: string,
     signal?: AbortSignal,
   ): Promise<CountersSnapshot>;
+  /**
+   * Many `readCounters` at once (the adapter batches them): one snapshot per read, in order. A batch of
+   * decisions reads its ads' weeks this way instead of one call each.
+   */
+  readCountersMany(reads: CounterRead[], signal?: AbortSignal): Promise<CountersSnapshot[]>;
   /** Writes tier records (any count; the adapter batches and retries unprocessed items). */
   writeTiers(changes: TierChange[]): Promise<void>;
 }

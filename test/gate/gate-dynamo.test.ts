@@ -422,6 +422,88 @@ describe('idempotency and concurrency', () => {
   });
 });
 
+describe("a batch reads its ads' weeks at once", () => {
+  const gapPolicy = () =>
+    singleCapPolicy({ name: 'ads', scope: 'total', window: 'week', limit: 10 }, { minAdGapMinutes: 240 });
+  /** The embedded store, counting the calls that read counters. */
+  const counted = (inner: GateStore = store) => {
+    const calls = { readCounters: 0, readCountersMany: 0, reads: 0 };
+    const wrapped: GateStore = {
+      ...inner,
+      readCounters: (...args) => {
+        calls.readCounters++;
+        return inner.readCounters(...args);
+      },
+      readCountersMany: (reads, signal) => {
+        calls.readCountersMany++;
+        calls.reads += reads.length;
+        return inner.readCountersMany(reads, signal);
+      },
+    };
+    return { wrapped, calls };
+  };
+
+  it('makes one batched read for every ad, and answers as one decision at a time would', async () => {
+    // Prepare: one user with an ad an hour ago, one retrying a counted ad, 150 with nothing this week
+    const { wrapped, calls } = counted();
+    const gate = createGate({ store: wrapped, policy: gapPolicy(), timeoutMs: 5_000 });
+    const [recent, retrying] = [freshUser(), freshUser()];
+    const earlier = await gate.decide(adRequest({ userId: recent, at: '2026-11-24T09:00:00+09:00' }));
+    const retried = adRequest({ userId: retrying, at: '2026-11-24T08:00:00+09:00' });
+    const first = await gate.decide(retried);
+    const fresh = Array.from({ length: 150 }, () => adRequest({ userId: freshUser() }));
+    calls.readCounters = 0;
+
+    // Act
+    const answers = await gate.decideBatch([adRequest({ userId: recent }), retried, ...fresh]);
+
+    // Assess
+    expect([earlier.decision, first.decision]).toEqual(['allow', 'allow']);
+    expect(answers[0]).toMatchObject({ decision: 'defer', reason: 'min_ad_gap' });
+    expect(answers[1]).toMatchObject({ decision: 'allow', reason: 'under_caps' });
+    expect(answers.slice(2).every((answer) => answer.decision === 'allow')).toBe(true);
+    expect(calls).toEqual({ readCounters: 0, readCountersMany: 1, reads: 152 });
+  });
+
+  it('lets one of two ads of one user through, though both were judged on the same read', async () => {
+    // Prepare
+    const gate = createGate({ store, policy: gapPolicy(), timeoutMs: 5_000 });
+    const userId = freshUser();
+
+    // Act
+    const answers = await gate.decideBatch([
+      adRequest({ userId, at: '2026-11-24T10:00:00+09:00' }),
+      adRequest({ userId, at: '2026-11-24T10:30:00+09:00' }),
+    ]);
+
+    // Assess
+    expect(answers.map((answer) => answer.decision).sort()).toEqual(['allow', 'defer']);
+    expect(answers.find((answer) => answer.decision === 'defer')?.reason).toBe('min_ad_gap');
+  });
+
+  it('falls back to a read per ad when the batched read fails: a lost head start, not a lost answer', async () => {
+    // Prepare
+    const failing: GateStore = {
+      ...store,
+      readCountersMany: async () => {
+        throw new StoreUnavailableError('gate store read counters: throttled', { failure: 'throttled' });
+      },
+    };
+    const { wrapped, calls } = counted(failing);
+    const gate = createGate({ store: wrapped, policy: gapPolicy(), timeoutMs: 5_000 });
+
+    // Act
+    const answers = await gate.decideBatch([
+      adRequest({ userId: freshUser() }),
+      adRequest({ userId: freshUser() }),
+    ]);
+
+    // Assess
+    expect(answers.map((answer) => answer.reason)).toEqual(['under_caps', 'under_caps']);
+    expect(calls.readCounters).toBe(2);
+  });
+});
+
 describe('store unavailable', () => {
   let silent: Server;
   let silentEndpoint: string;
@@ -528,6 +610,45 @@ describe('store failures, by cause (DynamoDB mocked: throttling has no local eng
     expect(thrown).toMatchObject({ failure, cause: error });
   });
 
+  it('reads the keys a batched read left unprocessed again, and gives up naming throttling', async () => {
+    // Prepare: the first answer leaves all but one key unprocessed, the next answers the rest
+    const mocked = mockClient(DynamoDBDocumentClient);
+    let calls = 0;
+    mocked.on(BatchGetCommand).callsFake((input: { RequestItems: Record<string, { Keys: object[] }> }) => {
+      const keys = input.RequestItems.gate!.Keys as { pk: string; sk: string }[];
+      calls++;
+      const item = (key: { pk: string; sk: string }) => ({ ...key, 'w:ads:*': 1 });
+      return calls === 1
+        ? { Responses: { gate: [item(keys[0]!)] }, UnprocessedKeys: { gate: { Keys: keys.slice(1) } } }
+        : { Responses: { gate: keys.map(item) } };
+    });
+    const documentClient = DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'local' }));
+    const retrying = createDynamoGateStore({ documentClient, tableName: 'gate', retryBaseMs: 1 });
+    const reads = ['a', 'b', 'c'].map((userId) => ({ userId, week: '2026-11-23' as const }));
+
+    // Act
+    const snapshots = await retrying.readCountersMany(reads);
+    mocked.reset();
+    mocked
+      .on(BatchGetCommand)
+      .callsFake((input: { RequestItems: object }) => ({ UnprocessedKeys: input.RequestItems }));
+    const thrown = await retrying.readCountersMany(reads).catch((caught: unknown) => caught);
+    mocked.restore();
+
+    // Assess
+    expect(calls).toBe(2);
+    expect(snapshots.map((snapshot) => snapshot.counts)).toEqual([
+      { 'w:ads:*': 1 },
+      { 'w:ads:*': 1 },
+      { 'w:ads:*': 1 },
+    ]);
+    expect(thrown).toBeInstanceOf(StoreUnavailableError);
+    expect(thrown).toMatchObject({
+      failure: 'throttled',
+      message: 'gate store read counters: keys left unprocessed',
+    });
+  });
+
   it("hands the deadline's signal to every call: it is what stops the SDK's retries at the deadline", async () => {
     // Prepare
     const mocked = mockClient(DynamoDBDocumentClient);
@@ -544,6 +665,7 @@ describe('store failures, by cause (DynamoDB mocked: throttling has no local eng
     await store.readTier('u', signal);
     await store.readTiers(['u', 'v'], signal);
     await store.readCounters('u', '2026-11-23', 'm', signal);
+    await store.readCountersMany([{ userId: 'u', week: '2026-11-23', messageId: 'm' }], signal);
     await store.reserve(
       {
         userId: 'u',
@@ -564,7 +686,7 @@ describe('store failures, by cause (DynamoDB mocked: throttling has no local eng
     mocked.restore();
 
     // Assess
-    expect(signals).toHaveLength(4);
+    expect(signals).toHaveLength(5);
     for (const handed of signals) expect(handed).toBe(signal);
   });
 });

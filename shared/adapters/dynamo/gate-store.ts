@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import {
   BatchGetCommand,
   type BatchGetCommandOutput,
@@ -79,7 +79,7 @@ function toTierRecord(item: Record<string, unknown> | undefined): TierRecord | u
 export function outcomeAttribute(messageId: string): string {
   let attribute = recentDigests.get(messageId);
   if (attribute === undefined) {
-    attribute = OUTCOME_PREFIX + createHash('sha256').update(messageId).digest('base64url').slice(0, 16);
+    attribute = OUTCOME_PREFIX + hash('sha256', messageId, 'base64url').slice(0, 16);
     // An ad's decision reads and then writes its message: the digest is made once.
     if (recentDigests.size >= 10_000) recentDigests.clear();
     recentDigests.set(messageId, attribute);
@@ -143,6 +143,45 @@ export function createDynamoGateStore(options: DynamoGateStoreOptions): GateStor
     }
   }
 
+  /** BatchGetItem over any number of keys: 100 a call, 4 calls at once, unprocessed keys retried with back-off. */
+  async function batchGet(
+    keys: Record<string, unknown>[],
+    read: { action: string; projection?: string; consistent?: boolean },
+    signal?: AbortSignal,
+  ): Promise<Record<string, unknown>[]> {
+    const items: Record<string, unknown>[] = [];
+    await eachLimited(chunks(keys, BATCH_GET_MAX), BATCH_CONCURRENCY, async (chunk) => {
+      let pending = chunk;
+      for (let attempt = 0; pending.length; attempt++) {
+        if (attempt >= MAX_BATCH_ATTEMPTS)
+          throw new StoreUnavailableError(`gate store ${read.action}: keys left unprocessed`, {
+            failure: 'throttled',
+          });
+        if (attempt > 0) await pause(retryBaseMs * 2 ** (attempt - 1));
+        let answer: BatchGetCommandOutput;
+        try {
+          answer = await db.send(
+            new BatchGetCommand({
+              RequestItems: {
+                [TableName]: {
+                  Keys: pending,
+                  ...(read.projection ? { ProjectionExpression: read.projection } : {}),
+                  ...(read.consistent ? { ConsistentRead: true } : {}),
+                },
+              },
+            }),
+            { abortSignal: signal },
+          );
+        } catch (error) {
+          throw unavailable(read.action, error);
+        }
+        items.push(...(answer.Responses?.[TableName] ?? []));
+        pending = answer.UnprocessedKeys?.[TableName]?.Keys ?? [];
+      }
+    });
+    return items;
+  }
+
   return {
     async readTier(userId, signal) {
       try {
@@ -160,35 +199,27 @@ export function createDynamoGateStore(options: DynamoGateStoreOptions): GateStor
 
     async readTiers(userIds, signal) {
       const tiers = new Map<string, TierRecord>();
-      await eachLimited(chunks([...new Set(userIds)], BATCH_GET_MAX), BATCH_CONCURRENCY, async (ids) => {
-        let keys: Record<string, unknown>[] = ids.map((id) => ({ pk: userKey(id), sk: TIER_SK }));
-        for (let attempt = 0; keys.length; attempt++) {
-          if (attempt >= MAX_BATCH_ATTEMPTS)
-            throw new StoreUnavailableError('gate store read tiers: keys left unprocessed', {
-              failure: 'throttled',
-            });
-          if (attempt > 0) await pause(retryBaseMs * 2 ** (attempt - 1));
-          let answer: BatchGetCommandOutput;
-          try {
-            answer = await db.send(
-              new BatchGetCommand({
-                RequestItems: {
-                  [TableName]: { Keys: keys, ProjectionExpression: 'pk, tier, idleSince, firstSeen' },
-                },
-              }),
-              { abortSignal: signal },
-            );
-          } catch (error) {
-            throw unavailable('read tiers', error);
-          }
-          for (const item of answer.Responses?.[TableName] ?? []) {
-            const record = toTierRecord(item);
-            if (record) tiers.set(String(item.pk).slice('USER#'.length), record);
-          }
-          keys = answer.UnprocessedKeys?.[TableName]?.Keys ?? [];
-        }
-      });
+      const keys = [...new Set(userIds)].map((id) => ({ pk: userKey(id), sk: TIER_SK }));
+      const read = { action: 'read tiers', projection: 'pk, tier, idleSince, firstSeen' };
+      for (const item of await batchGet(keys, read, signal)) {
+        const record = toTierRecord(item);
+        if (record) tiers.set(String(item.pk).slice('USER#'.length), record);
+      }
       return tiers;
+    },
+
+    async readCountersMany(reads, signal) {
+      const keyOf = (userId: string, week: IsoDay) => `${userKey(userId)}\u0000${countersSk(week)}`;
+      const keys = new Map<string, { pk: string; sk: string }>();
+      for (const { userId, week } of reads)
+        keys.set(keyOf(userId, week), { pk: userKey(userId), sk: countersSk(week) });
+      const items = new Map<string, Record<string, unknown>>();
+      const read = { action: 'read counters', consistent: true };
+      for (const item of await batchGet([...keys.values()], read, signal))
+        items.set(`${item.pk}\u0000${item.sk}`, item);
+      return reads.map(({ userId, week, messageId }) =>
+        toSnapshot(items.get(keyOf(userId, week)), messageId),
+      );
     },
 
     async reserve(reservation: Reservation, signal) {
