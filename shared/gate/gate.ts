@@ -119,7 +119,7 @@ export function createGate(options: GateOptions): Gate {
     at: Date,
     record: TierRecord,
     signal: AbortSignal,
-    firstRead?: Promise<CountersSnapshot | undefined>,
+    firstRead?: Promise<WeekRead | undefined>,
   ): Promise<DecisionAnswer> {
     const { tier } = record;
     const { userId, messageId } = request;
@@ -190,10 +190,12 @@ export function createGate(options: GateOptions): Gate {
       if (gapMs > 0) {
         // The gap holds against the nearest counted ad on either side of `at`, whatever order the
         // requests came in: judged on the week's ads as read, written only if none was added since.
-        // The first read may come from the batch's one read of its ads' weeks.
+        // The first read may come from the batch's one read of its ads' weeks, if it read this week.
+        const batchRead = attempt === 0 && firstRead ? await firstRead : undefined;
         const counters =
-          (attempt === 0 && firstRead ? await firstRead : undefined) ??
-          (await call(store.readCounters(userId, week, messageId, signal)));
+          batchRead?.week === week
+            ? batchRead.counters
+            : await call(store.readCounters(userId, week, messageId, signal));
         if (counters.outcome) return replay(counters.outcome, checks, counters);
         const full = mostRestrictiveFull(checks, counters.counts);
         if (full) return deny(full, counters);
@@ -245,7 +247,7 @@ export function createGate(options: GateOptions): Gate {
     request: DecisionRequest,
     signal: AbortSignal,
     tierRead: Promise<TierRecord | undefined>,
-    firstRead?: Promise<CountersSnapshot | undefined>,
+    firstRead?: Promise<WeekRead | undefined>,
   ): Promise<DecisionAnswer> {
     const current = now();
     const at = sendInstant(request, current);
@@ -344,9 +346,10 @@ export function createGate(options: GateOptions): Gate {
       const hit = cached(userId);
       return hit ? Promise.resolve(hit.record) : fetched.then((tiers) => tiers.get(userId));
     };
-    const weeks = fetched.then(
-      (tiers) => readAdWeeks(requests, (id) => (cached(id) ? cached(id)!.record : tiers.get(id)), signal),
-      () => new Map<number, CountersSnapshot>(),
+    // Never rejects: an ad that finds nothing here reads its own week.
+    const weekReads = fetched.then(
+      (tiers) => readAdWeeks(requests, (id) => cached(id)?.record ?? tiers.get(id), signal),
+      () => new Map<number, WeekRead>(),
     );
     const answers: DecisionAnswer[] = new Array(requests.length);
     let next = 0;
@@ -355,7 +358,7 @@ export function createGate(options: GateOptions): Gate {
         const index = next++;
         const request = requests[index]!;
         const firstRead =
-          request.messageClass === 'advertising' ? weeks.then((read) => read.get(index)) : undefined;
+          request.messageClass === 'advertising' ? weekReads.then((reads) => reads.get(index)) : undefined;
         answers[index] = await decideOne(request, signal, tierFor(request.userId), firstRead);
       }
     };
@@ -365,35 +368,47 @@ export function createGate(options: GateOptions): Gate {
 
   /**
    * The weeks a batch's ads under a gap will read before they write, read in one batched call (by
-   * request index). Only a head start: a decision whose week is missing here, or whose batched read
-   * failed, reads for itself, so a wrong guess costs a read and never an answer.
+   * request index, each with the week it is of). Only a head start: an ad whose week is missing here,
+   * or is another week by its own clock, reads for itself, so a wrong guess costs a read, never an
+   * answer. Settles to an empty map on any failure, so no ad is left with a rejection to handle.
    */
   async function readAdWeeks(
     requests: DecisionRequest[],
     tierOf: (userId: string) => TierRecord | undefined,
     signal: AbortSignal,
-  ): Promise<Map<number, CountersSnapshot>> {
-    const current = now();
-    const indices: number[] = [];
-    const reads: CounterRead[] = [];
-    requests.forEach((request, index) => {
-      if (request.messageClass !== 'advertising') return;
-      const at = sendInstant(request, current);
-      if (legalCheck(request, at, policy.channels, at > current ? at : current)) return;
-      const day = seoulDay(at);
-      const tierPolicy = effectiveTierPolicy(policy, effectiveRecord(tierOf(request.userId)), day);
-      if (!categoryAllowed(tierPolicy, request.category) || tierPolicy.minAdGapMinutes <= 0) return;
-      indices.push(index);
-      reads.push({ userId: request.userId, week: weekStart(day), messageId: request.messageId });
-    });
-    if (reads.length === 0) return new Map();
+  ): Promise<Map<number, WeekRead>> {
     try {
+      const current = now();
+      const indices: number[] = [];
+      const reads: CounterRead[] = [];
+      requests.forEach((request, index) => {
+        if (request.messageClass !== 'advertising') return;
+        const at = sendInstant(request, current);
+        if (legalCheck(request, at, policy.channels, at > current ? at : current)) return;
+        const day = seoulDay(at);
+        const tierPolicy = effectiveTierPolicy(policy, effectiveRecord(tierOf(request.userId)), day);
+        if (!categoryAllowed(tierPolicy, request.category) || tierPolicy.minAdGapMinutes <= 0) return;
+        indices.push(index);
+        reads.push({ userId: request.userId, week: weekStart(day), messageId: request.messageId });
+      });
+      if (reads.length === 0) return new Map();
       const snapshots = await withDeadline(store.readCountersMany(reads, signal), signal);
-      return new Map(indices.map((index, i) => [index, snapshots[i]!]));
+      const found = new Map<number, WeekRead>();
+      indices.forEach((index, i) => {
+        const counters = snapshots[i];
+        if (counters) found.set(index, { week: reads[i]!.week, counters });
+      });
+      return found;
     } catch {
       return new Map();
     }
   }
+}
+
+/** A week's counters as the batch read them, for the ad that will check that week. */
+interface WeekRead {
+  week: IsoDay;
+  counters: CountersSnapshot;
 }
 
 /** When the send is planned: `at`, or now. */

@@ -64,10 +64,11 @@ export interface GateStore {
     signal?: AbortSignal,
   ): Promise<CountersSnapshot>;
   /**
-   * Many `readCounters` at once (the adapter batches them): one snapshot per read, in order. A batch of
-   * decisions reads its ads' weeks this way instead of one call each.
+   * Many `readCounters` at once, for a batch of decisions to read its ads' weeks in one go: one entry per
+   * read, in order, `undefined` where the store left a read undone (DynamoDB's unprocessed keys are not
+   * retried: the decision reads that week itself).
    */
-  readCountersMany(reads: CounterRead[], signal?: AbortSignal): Promise<CountersSnapshot[]>;
+  readCountersMany(reads: CounterRead[], signal?: AbortSignal): Promise<(CountersSnapshot | undefined)[]>;
   /** Writes tier records (any count; the adapter batches and retries unprocessed items). */
   writeTiers(changes: TierChange[]): Promise<void>;
 }

@@ -452,22 +452,90 @@ describe("a batch reads its ads' weeks at once", () => {
     const retried = adRequest({ userId: retrying, at: '2026-11-24T08:00:00+09:00' });
     const first = await gate.decide(retried);
     const fresh = Array.from({ length: 150 }, () => adRequest({ userId: freshUser() }));
+    // Refused before any store: nothing to read for it.
+    const unconsented = adRequest({ userId: freshUser(), consent: { ad: false, nightAd: false } });
     calls.readCounters = 0;
 
     // Act
-    const answers = await gate.decideBatch([adRequest({ userId: recent }), retried, ...fresh]);
+    const answers = await gate.decideBatch([adRequest({ userId: recent }), retried, ...fresh, unconsented]);
 
     // Assess
     expect([earlier.decision, first.decision]).toEqual(['allow', 'allow']);
     expect(answers[0]).toMatchObject({ decision: 'defer', reason: 'min_ad_gap' });
     expect(answers[1]).toMatchObject({ decision: 'allow', reason: 'under_caps' });
-    expect(answers.slice(2).every((answer) => answer.decision === 'allow')).toBe(true);
+    expect(answers.slice(2, -1).every((answer) => answer.decision === 'allow')).toBe(true);
+    expect(answers.at(-1)).toMatchObject({ decision: 'deny', reason: 'no_ad_consent' });
     expect(calls).toEqual({ readCounters: 0, readCountersMany: 1, reads: 152 });
+  });
+
+  it('reads nothing ahead when no tier keeps a gap: those ads go straight to their write', async () => {
+    // Prepare
+    const { wrapped, calls } = counted();
+    const noGap = singleCapPolicy({ name: 'ads', scope: 'total', window: 'week', limit: 10 });
+    const gate = createGate({ store: wrapped, policy: noGap, timeoutMs: 5_000 });
+
+    // Act
+    const answers = await gate.decideBatch([
+      adRequest({ userId: freshUser() }),
+      adRequest({ userId: freshUser() }),
+    ]);
+
+    // Assess
+    expect(answers.map((answer) => answer.reason)).toEqual(['under_caps', 'under_caps']);
+    expect(calls).toEqual({ readCounters: 0, readCountersMany: 0, reads: 0 });
+  });
+
+  it("judges an ad on its own week's item when the clock passes Monday 00:00 during the batch", async () => {
+    // Prepare: counted ads on Sunday 23:00 and Monday 10:00; the batch starts at Sunday 23:59:59.9
+    // and the clock passes midnight while the tiers are read, so the batched read is of Monday's week
+    let clock = new Date('2026-11-29T23:59:59.900+09:00');
+    const moving: GateStore = {
+      ...store,
+      readTiers: async (...args) => {
+        const tiers = await store.readTiers(...args);
+        clock = new Date('2026-11-30T00:00:00.100+09:00');
+        return tiers;
+      },
+    };
+    const gate = createGate({ store: moving, policy: gapPolicy(), timeoutMs: 5_000, now: () => clock });
+    const userId = freshUser();
+    const consent = { ad: true, adConsentedAt: '2026-01-01T00:00:00+09:00', nightAd: true };
+    const sunday = await gate.decide(adRequest({ userId, consent, at: '2026-11-29T23:00:00+09:00' }));
+    const monday = await gate.decide(adRequest({ userId, consent, at: '2026-11-30T10:00:00+09:00' }));
+    clock = new Date('2026-11-29T23:59:59.900+09:00');
+
+    // Act: planned for now, Sunday 23:59:59.9 by the decision's clock, an hour after Sunday's ad
+    const [answer] = await gate.decideBatch([adRequest({ userId, consent, at: undefined })]);
+
+    // Assess
+    expect([sunday.decision, monday.decision]).toEqual(['allow', 'allow']);
+    expect(answer).toMatchObject({ decision: 'defer', reason: 'min_ad_gap' });
+  });
+
+  it('answers every ad by the deadline when the batched read never comes back', async () => {
+    // Prepare
+    const hung: GateStore = { ...store, readCountersMany: () => new Promise(() => {}) };
+    const gate = createGate({ store: hung, policy: gapPolicy(), timeoutMs: 5_000, batchTimeoutMs: 300 });
+    const started = Date.now();
+
+    // Act
+    const answers = await gate.decideBatch([
+      adRequest({ userId: freshUser() }),
+      adRequest({ userId: freshUser() }),
+    ]);
+
+    // Assess
+    expect(answers.map((answer) => `${answer.decision}:${answer.reason}:${answer.cause}`)).toEqual([
+      'deny:gate_unavailable:timeout',
+      'deny:gate_unavailable:timeout',
+    ]);
+    expect(Date.now() - started).toBeLessThan(2_000);
   });
 
   it('lets one of two ads of one user through, though both were judged on the same read', async () => {
     // Prepare
-    const gate = createGate({ store, policy: gapPolicy(), timeoutMs: 5_000 });
+    const { wrapped, calls } = counted();
+    const gate = createGate({ store: wrapped, policy: gapPolicy(), timeoutMs: 5_000 });
     const userId = freshUser();
 
     // Act
@@ -476,9 +544,10 @@ describe("a batch reads its ads' weeks at once", () => {
       adRequest({ userId, at: '2026-11-24T10:30:00+09:00' }),
     ]);
 
-    // Assess
+    // Assess: the loser's write failed on the ads' version, and it read the week again
     expect(answers.map((answer) => answer.decision).sort()).toEqual(['allow', 'defer']);
     expect(answers.find((answer) => answer.decision === 'defer')?.reason).toBe('min_ad_gap');
+    expect(calls).toEqual({ readCounters: 1, readCountersMany: 1, reads: 2 });
   });
 
   it('falls back to a read per ad when the batched read fails: a lost head start, not a lost answer', async () => {
@@ -610,43 +679,69 @@ describe('store failures, by cause (DynamoDB mocked: throttling has no local eng
     expect(thrown).toMatchObject({ failure, cause: error });
   });
 
-  it('reads the keys a batched read left unprocessed again, and gives up naming throttling', async () => {
+  it('reads tier keys a batched read left unprocessed again, and gives up naming throttling', async () => {
     // Prepare: the first answer leaves all but one key unprocessed, the next answers the rest
     const mocked = mockClient(DynamoDBDocumentClient);
     let calls = 0;
     mocked.on(BatchGetCommand).callsFake((input: { RequestItems: Record<string, { Keys: object[] }> }) => {
       const keys = input.RequestItems.gate!.Keys as { pk: string; sk: string }[];
       calls++;
-      const item = (key: { pk: string; sk: string }) => ({ ...key, 'w:ads:*': 1 });
+      const item = (key: { pk: string }) => ({ pk: key.pk, tier: key.pk === 'USER#a' ? 'high' : 'low' });
       return calls === 1
         ? { Responses: { gate: [item(keys[0]!)] }, UnprocessedKeys: { gate: { Keys: keys.slice(1) } } }
         : { Responses: { gate: keys.map(item) } };
     });
     const documentClient = DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'local' }));
     const retrying = createDynamoGateStore({ documentClient, tableName: 'gate', retryBaseMs: 1 });
-    const reads = ['a', 'b', 'c'].map((userId) => ({ userId, week: '2026-11-23' as const }));
 
     // Act
-    const snapshots = await retrying.readCountersMany(reads);
+    const tiers = await retrying.readTiers(['a', 'b', 'c']);
     mocked.reset();
     mocked
       .on(BatchGetCommand)
       .callsFake((input: { RequestItems: object }) => ({ UnprocessedKeys: input.RequestItems }));
-    const thrown = await retrying.readCountersMany(reads).catch((caught: unknown) => caught);
+    const thrown = await retrying.readTiers(['a']).catch((caught: unknown) => caught);
     mocked.restore();
 
     // Assess
     expect(calls).toBe(2);
-    expect(snapshots.map((snapshot) => snapshot.counts)).toEqual([
-      { 'w:ads:*': 1 },
-      { 'w:ads:*': 1 },
-      { 'w:ads:*': 1 },
-    ]);
+    expect(Object.fromEntries([...tiers].map(([id, record]) => [id, record.tier]))).toEqual({
+      a: 'high',
+      b: 'low',
+      c: 'low',
+    });
     expect(thrown).toBeInstanceOf(StoreUnavailableError);
     expect(thrown).toMatchObject({
       failure: 'throttled',
-      message: 'gate store read counters: keys left unprocessed',
+      message: 'gate store read tiers: keys left unprocessed',
     });
+  });
+
+  it('reads counters consistently in one call and leaves the keys it could not read to their decisions', async () => {
+    // Prepare: the answer holds user a's week (with message m's outcome) and leaves c unprocessed
+    const mocked = mockClient(DynamoDBDocumentClient);
+    mocked.on(BatchGetCommand).resolves({
+      Responses: { gate: [{ pk: 'USER#a', sk: 'COUNTERS#2026-11-23', 'w:ads:*': 2, adv: 2 }] },
+      UnprocessedKeys: { gate: { Keys: [{ pk: 'USER#c', sk: 'COUNTERS#2026-11-23' }] } },
+    });
+    const documentClient = DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'local' }));
+    const batched = createDynamoGateStore({ documentClient, tableName: 'gate', retryBaseMs: 1 });
+
+    // Act
+    const snapshots = await batched.readCountersMany(
+      ['a', 'b', 'c'].map((userId) => ({ userId, week: '2026-11-23' as const, messageId: 'm' })),
+    );
+    const sent = mocked.commandCalls(BatchGetCommand).map((call) => call.args[0].input.RequestItems?.gate);
+    mocked.restore();
+
+    // Assess
+    expect(snapshots).toEqual([
+      { counts: { 'w:ads:*': 2 }, ads: [], adsVersion: 2 },
+      { counts: {}, ads: [], adsVersion: 0 },
+      undefined,
+    ]);
+    expect(sent).toHaveLength(1);
+    expect(sent[0]).toMatchObject({ ConsistentRead: true });
   });
 
   it("hands the deadline's signal to every call: it is what stops the SDK's retries at the deadline", async () => {

@@ -143,16 +143,24 @@ export function createDynamoGateStore(options: DynamoGateStoreOptions): GateStor
     }
   }
 
-  /** BatchGetItem over any number of keys: 100 a call, 4 calls at once, unprocessed keys retried with back-off. */
+  /**
+   * BatchGetItem over any number of keys: 100 a call, 4 calls at once. Unprocessed keys are retried
+   * with back-off, or with `leaveUnprocessed` handed back as they are.
+   */
   async function batchGet(
     keys: Record<string, unknown>[],
-    read: { action: string; projection?: string; consistent?: boolean },
+    read: { action: string; projection?: string; consistent?: boolean; leaveUnprocessed?: boolean },
     signal?: AbortSignal,
-  ): Promise<Record<string, unknown>[]> {
+  ): Promise<{ items: Record<string, unknown>[]; unprocessed: Record<string, unknown>[] }> {
     const items: Record<string, unknown>[] = [];
+    const unprocessed: Record<string, unknown>[] = [];
     await eachLimited(chunks(keys, BATCH_GET_MAX), BATCH_CONCURRENCY, async (chunk) => {
       let pending = chunk;
       for (let attempt = 0; pending.length; attempt++) {
+        if (attempt > 0 && read.leaveUnprocessed) {
+          unprocessed.push(...pending);
+          return;
+        }
         if (attempt >= MAX_BATCH_ATTEMPTS)
           throw new StoreUnavailableError(`gate store ${read.action}: keys left unprocessed`, {
             failure: 'throttled',
@@ -179,7 +187,7 @@ export function createDynamoGateStore(options: DynamoGateStoreOptions): GateStor
         pending = answer.UnprocessedKeys?.[TableName]?.Keys ?? [];
       }
     });
-    return items;
+    return { items, unprocessed };
   }
 
   return {
@@ -201,7 +209,7 @@ export function createDynamoGateStore(options: DynamoGateStoreOptions): GateStor
       const tiers = new Map<string, TierRecord>();
       const keys = [...new Set(userIds)].map((id) => ({ pk: userKey(id), sk: TIER_SK }));
       const read = { action: 'read tiers', projection: 'pk, tier, idleSince, firstSeen' };
-      for (const item of await batchGet(keys, read, signal)) {
+      for (const item of (await batchGet(keys, read, signal)).items) {
         const record = toTierRecord(item);
         if (record) tiers.set(String(item.pk).slice('USER#'.length), record);
       }
@@ -213,13 +221,16 @@ export function createDynamoGateStore(options: DynamoGateStoreOptions): GateStor
       const keys = new Map<string, { pk: string; sk: string }>();
       for (const { userId, week } of reads)
         keys.set(keyOf(userId, week), { pk: userKey(userId), sk: countersSk(week) });
+      // Keys left unprocessed are left to their decisions: retrying them could outlast the deadline.
+      const read = { action: 'read counters', consistent: true, leaveUnprocessed: true };
+      const answer = await batchGet([...keys.values()], read, signal);
       const items = new Map<string, Record<string, unknown>>();
-      const read = { action: 'read counters', consistent: true };
-      for (const item of await batchGet([...keys.values()], read, signal))
-        items.set(`${item.pk}\u0000${item.sk}`, item);
-      return reads.map(({ userId, week, messageId }) =>
-        toSnapshot(items.get(keyOf(userId, week)), messageId),
-      );
+      for (const item of answer.items) items.set(`${item.pk}\u0000${item.sk}`, item);
+      const unread = new Set(answer.unprocessed.map((key) => `${key.pk}\u0000${key.sk}`));
+      return reads.map(({ userId, week, messageId }) => {
+        const key = keyOf(userId, week);
+        return unread.has(key) ? undefined : toSnapshot(items.get(key), messageId);
+      });
     },
 
     async reserve(reservation: Reservation, signal) {
