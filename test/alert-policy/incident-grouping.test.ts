@@ -42,12 +42,12 @@ describe('incident grouping', () => {
 
     // Act
     const placed = groupIncidents(
-      {
-        findings,
-        days: findings.map((f) => dayNumber(f.date)),
-        places: [0, 1],
-        verdicts: [drop, { ...drop, impact: 6_000 }],
-      },
+      findings.map((finding, place) => ({
+        finding,
+        day: dayNumber(finding.date),
+        place,
+        verdict: place === 0 ? drop : { ...drop, impact: 6_000 },
+      })),
       dayNumber('2026-02-20'),
       DEFAULT_ALERT_POLICY_CONFIG,
     );

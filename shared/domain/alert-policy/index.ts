@@ -179,7 +179,10 @@ function policyRun(input: JudgeFindingsInput, config: AlertPolicyConfig): Policy
   };
 }
 
-/** The rule findings of [contextFrom, to] by channel, with their day numbers (parsed once a day). */
+/**
+ * The rule findings of [contextFrom, to] by channel, with their day numbers (parsed once a day), each
+ * judged as a finding with no evidence until its channel's evidence judges it.
+ */
 function findingsByChannel(
   findings: Finding[],
   contextFrom: number,
@@ -196,12 +199,10 @@ function findingsByChannel(
     if (lastDayNo < contextFrom || lastDayNo > to) return;
     let channel = byChannel.get(finding.channelId);
     if (!channel) {
-      channel = { findings: [], days: [], places: [], verdicts: [] };
+      channel = [];
       byChannel.set(finding.channelId, channel);
     }
-    channel.findings.push(finding);
-    channel.days.push(lastDayNo);
-    channel.places.push(place);
+    channel.push({ finding, day: lastDayNo, place, verdict: withoutEvidence(finding) });
   });
   return byChannel;
 }
@@ -254,12 +255,11 @@ function judgeDefault(input: JudgeFindingsInput, from: number, to: number): Judg
   const arena = evidenceArena();
   for (let c = 0; c < channels.length; c++) {
     const series = channels[c]!;
-    const channel = byChannel.get(series.channelId) ?? { findings: [], days: [], places: [], verdicts: [] };
+    const channel = byChannel.get(series.channelId) ?? [];
     byChannel.delete(series.channelId);
     const last = series.firstDay + series.sends.length - 1;
-    if (muted.has(series.channelId)) channel.verdicts = channel.findings.map(() => MUTED);
-    else if (last < contextFrom) channel.verdicts = channel.findings.map(withoutEvidence);
-    else {
+    if (muted.has(series.channelId)) for (const entry of channel) entry.verdict = MUTED;
+    else if (last >= contextFrom) {
       arena.reset();
       const facts = input.facts?.get(series.channelId);
       const changeDays = facts?.changes?.map(dayNumber) ?? NO_DAYS;
@@ -272,7 +272,7 @@ function judgeDefault(input: JudgeFindingsInput, from: number, to: number): Judg
         campaign: campaignProfiles(series, facts, config.campaign, run.minSendsForRatio, ordinaryDay),
         verdicts: new Map(),
       };
-      channel.verdicts = channel.findings.map((finding, k) => assess(run, view, finding, channel.days[k]!));
+      for (const entry of channel) entry.verdict = assess(run, view, entry.finding, entry.day);
       const since = inactiveFrom(facts);
       if (since === undefined) addBaselinePages(run, view, channel, contextFrom, to);
       else {
@@ -284,19 +284,17 @@ function judgeDefault(input: JudgeFindingsInput, from: number, to: number): Judg
     }
     place(groupIncidents(channel, from, config, input.notified, input.closed?.get(series.channelId)));
   }
-  // Findings of channels the metrics no longer hold.
-  for (const channel of byChannel.values()) {
-    channel.verdicts = channel.findings.map(withoutEvidence);
+  // Findings of channels the metrics no longer hold: judged as found, without evidence.
+  for (const channel of byChannel.values())
     place(
       groupIncidents(
         channel,
         from,
         config,
         input.notified,
-        input.closed?.get(channel.findings[0]?.channelId ?? ''),
+        input.closed?.get(channel[0]?.finding.channelId ?? ''),
       ),
     );
-  }
   const out: JudgedFinding[] = [];
   for (const j of judged) if (j) out.push(j);
   extra.sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : a.channelId < b.channelId ? -1 : 1));

@@ -15,14 +15,17 @@ import type { Verdict } from '../verdict.ts';
 import { missedMonthlyPeak, swungAMonthAgo } from './monthly-cycle.ts';
 import { lastingDrop } from './significance.ts';
 
-/** A channel's findings in the run, with the day number and verdict of each (in step). */
-export interface ChannelFindings {
-  findings: Finding[];
-  days: number[];
-  /** Where each finding sits in the rule run's findings; -1 for the policy's own. */
-  places: number[];
-  verdicts: Verdict[];
+/** One of a channel's findings in the run, with its day number and the verdict it has so far. */
+export interface ChannelFinding {
+  finding: Finding;
+  day: number;
+  /** Where the finding sits in the rule run's findings; -1 for the policy's own. */
+  place: number;
+  verdict: Verdict;
 }
+
+/** A channel's findings in the run: the rules' in day order, then the policy's own as they are added. */
+export type ChannelFindings = ChannelFinding[];
 
 const round2 = (x: number) => Math.round(x * 100) / 100;
 
@@ -44,18 +47,20 @@ export function addOwnFinding(
   verdict: Verdict,
   figures: OwnFigures,
 ): void {
-  channel.findings.push({
-    date: isoDay(d),
-    channelId: series.channelId,
-    channelType: series.channelType,
-    rule: 'baseline',
-    status: 'confirmed',
-    direction: verdict.down ? 'down' : 'up',
-    ...figures,
+  channel.push({
+    finding: {
+      date: isoDay(d),
+      channelId: series.channelId,
+      channelType: series.channelType,
+      rule: 'baseline',
+      status: 'confirmed',
+      direction: verdict.down ? 'down' : 'up',
+      ...figures,
+    },
+    day: d,
+    place: -1,
+    verdict: { ...verdict, ownBaseline: true },
   });
-  channel.days.push(d);
-  channel.places.push(-1);
-  channel.verdicts.push({ ...verdict, ownBaseline: true });
 }
 
 /** Adds the policy's own pages over days [from, to] to the channel's findings. */
@@ -70,9 +75,7 @@ export function addBaselinePages(
   const evidence = policyChannel.evidence;
   const { series, sends } = evidence;
   const covered = new Set<number>();
-  channel.verdicts.forEach((verdict, k) => {
-    if (verdict.qualifies) covered.add(channel.days[k]!);
-  });
+  for (const { day, verdict } of channel) if (verdict.qualifies) covered.add(day);
   const minLog = Math.log(1 + config.page.minChange);
   const minDownLog = Math.log(1 - config.page.minChange);
   const start = Math.max(from, series.firstDay);

@@ -8,7 +8,7 @@ import type { JudgedFinding, ReasonCode } from '#shared/domain/finding.ts';
 import { isoDay } from '#shared/time/seoul.ts';
 import { severityRank } from '../severity.ts';
 import { hold, reasonText } from '../verdict.ts';
-import type { ChannelFindings } from './baseline-pages.ts';
+import type { ChannelFinding, ChannelFindings } from './baseline-pages.ts';
 
 /** A judged finding and its place in the rule run's findings (-1: the policy's own `baseline` finding). */
 export interface Placed {
@@ -36,31 +36,30 @@ export function groupIncidents(
   notified?: ReadonlySet<number>,
   closedDays?: ReadonlySet<number>,
 ): Placed[] {
-  const { findings, days, places, verdicts } = channel;
   const out: Placed[] = [];
-  const byDay = new Map<number, number[]>();
-  days.forEach((d, k) => {
-    const list = byDay.get(d);
-    if (list) list.push(k);
-    else byDay.set(d, [k]);
-  });
+  const byDay = new Map<number, ChannelFinding[]>();
+  for (const entry of channel) {
+    const list = byDay.get(entry.day);
+    if (list) list.push(entry);
+    else byDay.set(entry.day, [entry]);
+  }
   // The days of the past `regroupDays` that qualified, by direction: the incident a day belongs to.
   // Only that week decides (not the incident's whole history), so the daily job, which reads a
   // week of findings before its day, judges the day exactly as a backfill over the year does.
   const recent: Record<'up' | 'down', PastDay[]> = { up: [], down: [] };
   let seenOn = 0;
   for (const d of [...byDay.keys()].sort((a, b) => a - b)) {
-    const indices = byDay.get(d)!;
-    let carrier = -1;
-    for (const k of indices)
-      if (verdicts[k]!.qualifies && (carrier < 0 || verdicts[k]!.strength > verdicts[carrier]!.strength))
-        carrier = k;
+    const entries = byDay.get(d)!;
+    let carrier: ChannelFinding | undefined;
+    for (const entry of entries)
+      if (entry.verdict.qualifies && (!carrier || entry.verdict.strength > carrier.verdict.strength))
+        carrier = entry;
     let pageReason: string | undefined;
     let closed = false;
     // A past day nobody heard of opens no incident: an outage still going on pages today.
-    if (carrier >= 0 && d < from && notified && !notified.has(d)) carrier = -1;
-    if (carrier >= 0) {
-      const verdict = verdicts[carrier]!;
+    if (carrier && d < from && notified && !notified.has(d)) carrier = undefined;
+    if (carrier) {
+      const verdict = carrier.verdict;
       const today: PastDay = {
         day: d,
         rank: severityRank(verdict.severity),
@@ -69,7 +68,7 @@ export function groupIncidents(
         closed: false,
       };
       // The incident is the one the page states: a CTR rise that pages as a lasting drop in sends is a drop.
-      const direction = verdict.judged ? (verdict.down ? 'down' : 'up') : findings[carrier]!.direction;
+      const direction = verdict.judged ? (verdict.down ? 'down' : 'up') : carrier.finding.direction;
       const week = recent[direction];
       while (week.length > 0 && week[0]!.day < d - config.incident.regroupDays) week.shift();
       // An incident the team closed is not paged again while it lasts.
@@ -84,25 +83,25 @@ export function groupIncidents(
       week.push(today);
     }
     if (d < from) continue;
-    for (const k of indices) {
-      const verdict = verdicts[k]!;
-      const pages = k === carrier && pageReason !== undefined;
+    for (const entry of entries) {
+      const { verdict } = entry;
+      const pages = entry === carrier && pageReason !== undefined;
       let code: ReasonCode = verdict.code;
       let reason: string;
       if (pages) reason = pageReason!;
       else if (!verdict.qualifies) reason = reasonText(verdict);
-      else if (k === carrier && closed) {
+      else if (entry === carrier && closed) {
         code = 'closed_by_feedback';
         reason = reasonText(hold('closed_by_feedback'));
-      } else if (k === carrier) {
+      } else if (entry === carrier) {
         code = 'grouped';
         reason = `grouped: same incident as ${isoDay(seenOn)}`;
       } else {
         code = 'same_page';
-        reason = `same page as ${findings[carrier]!.rule}/${findings[carrier]!.metric}`;
+        reason = `same page as ${carrier!.finding.rule}/${carrier!.finding.metric}`;
       }
       const judged: JudgedFinding = {
-        ...findings[k]!,
+        ...entry.finding,
         alert: pages,
         severity: verdict.qualifies ? verdict.severity : 'info',
         code,
@@ -113,7 +112,7 @@ export function groupIncidents(
         judged.impact = Math.round(verdict.impact);
       if ((verdict.qualifies || verdict.code === 'planned_change') && verdict.judged)
         judged.judged = verdict.judged;
-      out.push({ place: places[k]!, judged });
+      out.push({ place: entry.place, judged });
     }
   }
   return out;

@@ -23,9 +23,8 @@ export function inactiveFrom(facts: ChannelFacts | undefined): number | undefine
 
 /** Holds the drops of inactive days (their verdicts replaced in place). */
 export function holdInactiveDrops(channel: ChannelFindings, since: number): void {
-  channel.findings.forEach((finding, k) => {
-    if (finding.direction === 'down' && channel.days[k]! >= since) channel.verdicts[k] = INACTIVE;
-  });
+  for (const entry of channel)
+    if (entry.finding.direction === 'down' && entry.day >= since) entry.verdict = INACTIVE;
 }
 
 /**
@@ -73,7 +72,5 @@ export function holdMutedDays(channel: ChannelFindings, facts: ChannelFacts | un
   if (!mute) return;
   const from = dayNumber(mute.from);
   const until = mute.until ? dayNumber(mute.until) : Number.POSITIVE_INFINITY;
-  channel.days.forEach((day, k) => {
-    if (day >= from && day <= until) channel.verdicts[k] = MUTED;
-  });
+  for (const entry of channel) if (entry.day >= from && entry.day <= until) entry.verdict = MUTED;
 }
