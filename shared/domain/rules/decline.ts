@@ -1,7 +1,6 @@
-import type { ChannelSeries } from '#shared/domain/channel-metrics.ts';
-import type { Finding, MetricName } from '#shared/domain/finding.ts';
+import type { MetricName } from '#shared/domain/finding.ts';
 import type { RuleConfig } from '#shared/domain/rules/config.ts';
-import { finding } from '#shared/domain/rules/emit.ts';
+import { emit, type RuleDay } from '#shared/domain/rules/emit.ts';
 import { RollingMoments } from '#shared/domain/rules/rolling.ts';
 
 /**
@@ -42,35 +41,24 @@ export class DeclineTracker {
     window.slide(x, d, start);
   }
 
-  judge(
-    x: Float64Array,
-    t: number,
-    days: number,
-    series: ChannelSeries,
-    dayNo: number,
-    metric: MetricName,
-    out: Finding[],
-  ): void {
+  /** A finding on `day` when the streak has reached `days`. */
+  judge(day: RuleDay, metric: MetricName, x: Float64Array, days: number): void {
     if (this.streak < days) return;
     const mean = this.mean;
-    out.push(
-      finding(
-        series,
-        dayNo,
-        'decline',
-        metric,
-        'confirmed',
-        'down',
-        x[t]!,
-        mean,
-        this.fraction * mean,
-        mean,
-        {
-          daysBelow: Math.min(this.streak, this.streakShown),
-          windowMean: mean,
-          fraction: this.fraction,
-        },
-      ),
-    );
+    emit(day, {
+      rule: 'decline',
+      metric,
+      status: 'confirmed',
+      direction: 'down',
+      actual: x[day.t]!,
+      expected: mean,
+      lower: this.fraction * mean,
+      upper: mean,
+      detail: {
+        daysBelow: Math.min(this.streak, this.streakShown),
+        windowMean: mean,
+        fraction: this.fraction,
+      },
+    });
   }
 }

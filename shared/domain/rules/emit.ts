@@ -1,5 +1,5 @@
 import type { ChannelSeries } from '#shared/domain/channel-metrics.ts';
-import type { Direction, Finding, FindingStatus, MetricName, RuleName } from '#shared/domain/finding.ts';
+import type { Finding } from '#shared/domain/finding.ts';
 import { isoDay } from '#shared/time/seoul.ts';
 
 const dayNames = new Map<number, string>();
@@ -15,32 +15,34 @@ export function dayName(dayNo: number): string {
   return name;
 }
 
-/** One finding. Rules put only finite figures in `detail` (a finding is always plain JSON). */
-export function finding(
-  series: ChannelSeries,
-  dayNo: number,
-  rule: RuleName,
-  metric: MetricName,
-  status: FindingStatus,
-  direction: Direction,
-  actual: number,
-  expected: number,
-  lower: number,
-  upper: number,
-  detail: Record<string, number>,
-): Finding {
-  return {
-    date: dayName(dayNo),
-    channelId: series.channelId,
-    channelType: series.channelType,
-    rule,
-    metric,
-    status,
-    direction,
-    actual,
-    expected,
-    lower,
-    upper,
-    detail,
-  };
+/**
+ * The channel-day the rules are judging: the pass over a channel moves one of these along its days
+ * (`t` indexes the series, `dayNo` is the day), and every rule adds its finding to `out`.
+ */
+export interface RuleDay {
+  series: ChannelSeries;
+  t: number;
+  dayNo: number;
+  out: Finding[];
+}
+
+/** What a rule found on a day: a finding without the channel and date the `RuleDay` supplies. */
+export type RuleHit = Omit<Finding, 'date' | 'channelId' | 'channelType'>;
+
+/** Adds the finding of `hit` on `day`. Rules put only finite figures in `detail` (a finding is plain JSON). */
+export function emit(day: RuleDay, hit: RuleHit): void {
+  day.out.push({
+    date: dayName(day.dayNo),
+    channelId: day.series.channelId,
+    channelType: day.series.channelType,
+    rule: hit.rule,
+    metric: hit.metric,
+    status: hit.status,
+    direction: hit.direction,
+    actual: hit.actual,
+    expected: hit.expected,
+    lower: hit.lower,
+    upper: hit.upper,
+    detail: hit.detail,
+  });
 }

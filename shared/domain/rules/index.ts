@@ -14,7 +14,7 @@ import {
   resolveRuleConfig,
 } from '#shared/domain/rules/config.ts';
 import { DeclineTracker } from '#shared/domain/rules/decline.ts';
-import { dayName } from '#shared/domain/rules/emit.ts';
+import { dayName, type RuleDay } from '#shared/domain/rules/emit.ts';
 import { judgeLowPerformer } from '#shared/domain/rules/low-performer.ts';
 import { judgeMaRatio } from '#shared/domain/rules/ma-ratio.ts';
 import { PeriodicityWindow } from '#shared/domain/rules/periodicity.ts';
@@ -119,6 +119,7 @@ export function judgeChannel(
   for (const w of ma.windows) maxMaWindow = Math.max(maxMaWindow, w);
   const startMa = Math.max(start, fromIdx - maxMaWindow);
 
+  const day: RuleDay = { series, t: start, dayNo: firstDay + start, out };
   for (let i = start; i <= toIdx; i++) {
     // Windows that include day i: the 7-day sums of rule 5 and the below-streaks of rule 4.
     if (i >= startWeek) {
@@ -129,24 +130,24 @@ export function judgeChannel(
     s.declineCtr.step(ctr, i, start);
 
     if (i >= fromIdx && !Number.isNaN(sends[i])) {
-      const dayNo = firstDay + i;
+      day.t = i;
+      day.dayNo = firstDay + i;
       if (i >= rules.minHistoryDays) {
         judgement.judgedDays++;
-        if (judgedOn) judgedOn[dayNo - fromDay]!++;
+        if (judgedOn) judgedOn[day.dayNo - fromDay]!++;
         const r7Sends = s.periodicSends.r7(periodicity.minDays);
         const r7Clicks = s.periodicClicks.r7(periodicity.minDays);
         const periodicSends = r7Sends > periodicity.threshold;
         const periodicClicks = r7Clicks > periodicity.threshold;
-        if (periodicSends) judgeMaRatio(sends, i, ma, s.maSends, r7Sends, series, dayNo, 'sends', out);
-        if (periodicClicks) judgeMaRatio(clicks, i, ma, s.maClicks, r7Clicks, series, dayNo, 'clicks', out);
-        if (!periodicSends) judgeZScore(sends, i, zscore, s.zSends, r7Sends, series, dayNo, 'sends', out);
-        if (!periodicClicks)
-          judgeZScore(clicks, i, zscore, s.zClicks, r7Clicks, series, dayNo, 'clicks', out);
-        judgeRobustRatio(ctr, i, robust, s.robust, series, dayNo, out);
-        s.declineSends.judge(sends, i, decline.days, series, dayNo, 'sends', out);
-        s.declineCtr.judge(ctr, i, decline.days, series, dayNo, 'ctr', out);
-      } else judgement.insufficientDays.push(dayNo);
-      judgeLowPerformer(i, lowPerformer, s.weekSends, s.weekClicks, series, dayNo, out);
+        if (periodicSends) judgeMaRatio(day, 'sends', sends, s.maSends, r7Sends, ma);
+        if (periodicClicks) judgeMaRatio(day, 'clicks', clicks, s.maClicks, r7Clicks, ma);
+        if (!periodicSends) judgeZScore(day, 'sends', sends, s.zSends, r7Sends, zscore);
+        if (!periodicClicks) judgeZScore(day, 'clicks', clicks, s.zClicks, r7Clicks, zscore);
+        judgeRobustRatio(day, ctr, s.robust, robust);
+        s.declineSends.judge(day, 'sends', sends, decline.days);
+        s.declineCtr.judge(day, 'ctr', ctr, decline.days);
+      } else judgement.insufficientDays.push(day.dayNo);
+      judgeLowPerformer(day, s.weekSends, s.weekClicks, lowPerformer);
     }
 
     // Trailing windows that end at i-1 when judging i: slid after judging.

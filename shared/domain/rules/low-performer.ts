@@ -1,7 +1,5 @@
-import type { ChannelSeries } from '#shared/domain/channel-metrics.ts';
-import type { Finding } from '#shared/domain/finding.ts';
 import type { RuleConfig } from '#shared/domain/rules/config.ts';
-import { finding } from '#shared/domain/rules/emit.ts';
+import { emit, type RuleDay } from '#shared/domain/rules/emit.ts';
 import type { RollingMoments } from '#shared/domain/rules/rolling.ts';
 
 /**
@@ -11,24 +9,25 @@ import type { RollingMoments } from '#shared/domain/rules/rolling.ts';
  * expected = upper = maxCtr, lower = 0. `sends` and `clicks` are windows of `days` already holding t.
  */
 export function judgeLowPerformer(
-  t: number,
-  lowPerformer: RuleConfig['lowPerformer'],
+  day: RuleDay,
   sends: RollingMoments,
   clicks: RollingMoments,
-  series: ChannelSeries,
-  dayNo: number,
-  out: Finding[],
+  lowPerformer: RuleConfig['lowPerformer'],
 ): void {
-  if (t - lowPerformer.days + 1 < 0 || sends.n < lowPerformer.days || clicks.n < lowPerformer.days) return;
+  const { days, maxCtr } = lowPerformer;
+  if (day.t - days + 1 < 0 || sends.n < days || clicks.n < days) return;
   const s7 = sends.sum;
   const k7 = clicks.sum;
-  if (!(s7 >= lowPerformer.minSends && k7 / s7 < lowPerformer.maxCtr)) return;
-  const { maxCtr } = lowPerformer;
-  out.push(
-    finding(series, dayNo, 'low_performer', 'ctr', 'confirmed', 'down', k7 / s7, maxCtr, 0, maxCtr, {
-      sends: s7,
-      clicks: k7,
-      days: lowPerformer.days,
-    }),
-  );
+  if (!(s7 >= lowPerformer.minSends && k7 / s7 < maxCtr)) return;
+  emit(day, {
+    rule: 'low_performer',
+    metric: 'ctr',
+    status: 'confirmed',
+    direction: 'down',
+    actual: k7 / s7,
+    expected: maxCtr,
+    lower: 0,
+    upper: maxCtr,
+    detail: { sends: s7, clicks: k7, days },
+  });
 }

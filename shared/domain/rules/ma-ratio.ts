@@ -1,7 +1,6 @@
-import type { ChannelSeries } from '#shared/domain/channel-metrics.ts';
-import type { Finding, MetricName } from '#shared/domain/finding.ts';
+import type { MetricName } from '#shared/domain/finding.ts';
 import type { RuleConfig } from '#shared/domain/rules/config.ts';
-import { finding } from '#shared/domain/rules/emit.ts';
+import { emit, type RuleDay } from '#shared/domain/rules/emit.ts';
 import type { RollingMoments } from '#shared/domain/rules/rolling.ts';
 
 const WEEK = 7;
@@ -19,17 +18,15 @@ let baselines = new Float64Array(8);
  * value fell outside; every window's ratio and baseline are in `detail`.
  */
 export function judgeMaRatio(
+  day: RuleDay,
+  metric: MetricName,
   x: Float64Array,
-  t: number,
-  ma: RuleConfig['ma'],
   allDays: RollingMoments[],
   r7: number,
-  series: ChannelSeries,
-  dayNo: number,
-  metric: MetricName,
-  out: Finding[],
+  ma: RuleConfig['ma'],
 ): void {
   const { windows, lower, upper } = ma;
+  const t = day.t;
   const value = x[t]!;
   if (baselines.length < windows.length) baselines = new Float64Array(windows.length);
   const sameWeekday = ma.baseline === 'same-weekday';
@@ -41,9 +38,8 @@ export function judgeMaRatio(
       let sum = 0;
       let n = 0;
       for (let back = WEEK; back <= windows[k]!; back += WEEK) {
-        const day = t - back;
-        if (day < 0) break;
-        const past = x[day]!;
+        if (t - back < 0) break;
+        const past = x[t - back]!;
         if (!Number.isNaN(past)) {
           sum += past;
           n++;
@@ -73,19 +69,15 @@ export function judgeMaRatio(
     if (baselines[k] !== 0) detail[`ratio${windows[k]}`] = value / baselines[k]!;
   }
   const expected = baselines[widest]!;
-  out.push(
-    finding(
-      series,
-      dayNo,
-      'ma_ratio',
-      metric,
-      outOfRange === windows.length ? 'confirmed' : 'candidate',
-      value > expected ? 'up' : 'down',
-      value,
-      expected,
-      lower * expected,
-      upper * expected,
-      detail,
-    ),
-  );
+  emit(day, {
+    rule: 'ma_ratio',
+    metric,
+    status: outOfRange === windows.length ? 'confirmed' : 'candidate',
+    direction: value > expected ? 'up' : 'down',
+    actual: value,
+    expected,
+    lower: lower * expected,
+    upper: upper * expected,
+    detail,
+  });
 }

@@ -1,12 +1,10 @@
-import type { ChannelSeries } from '#shared/domain/channel-metrics.ts';
-import type { Finding } from '#shared/domain/finding.ts';
 import {
   medianAbsoluteDeviation,
   quantileSorted,
   type SortedWindow,
 } from '#shared/domain/order-statistics.ts';
 import type { RuleConfig } from '#shared/domain/rules/config.ts';
-import { finding } from '#shared/domain/rules/emit.ts';
+import { emit, type RuleDay } from '#shared/domain/rules/emit.ts';
 
 /** Iglewicz-Hoaglin: 0.6745 = Phi^-1(0.75), so rz is in sd units for normal data. */
 const MAD_SCALE = 0.6745;
@@ -20,15 +18,12 @@ const MEAN_AD_SCALE = 1.253314;
  * Bounds: [P_lower, P_upper], expected: the median.
  */
 export function judgeRobustRatio(
+  day: RuleDay,
   ctr: Float64Array,
-  t: number,
-  robust: RuleConfig['robust'],
   window: SortedWindow,
-  series: ChannelSeries,
-  dayNo: number,
-  out: Finding[],
+  robust: RuleConfig['robust'],
 ): void {
-  const value = ctr[t]!;
+  const value = ctr[day.t]!;
   const n = window.n;
   if (Number.isNaN(value) || n < robust.minDays) return;
   const sorted = window.values;
@@ -59,19 +54,15 @@ export function judgeRobustRatio(
   detail[`p${robust.upperPercentile}`] = pHigh;
   if (Number.isFinite(rz)) detail.rz = rz;
   if (mad === 0) detail.meanAD = meanAD;
-  out.push(
-    finding(
-      series,
-      dayNo,
-      'robust_ratio',
-      'ctr',
-      'confirmed',
-      value > median ? 'up' : 'down',
-      value,
-      median,
-      pLow,
-      pHigh,
-      detail,
-    ),
-  );
+  emit(day, {
+    rule: 'robust_ratio',
+    metric: 'ctr',
+    status: 'confirmed',
+    direction: value > median ? 'up' : 'down',
+    actual: value,
+    expected: median,
+    lower: pLow,
+    upper: pHigh,
+    detail,
+  });
 }

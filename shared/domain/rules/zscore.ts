@@ -1,7 +1,6 @@
-import type { ChannelSeries } from '#shared/domain/channel-metrics.ts';
-import type { Finding, MetricName } from '#shared/domain/finding.ts';
+import type { MetricName } from '#shared/domain/finding.ts';
 import type { RuleConfig } from '#shared/domain/rules/config.ts';
-import { finding } from '#shared/domain/rules/emit.ts';
+import { emit, type RuleDay } from '#shared/domain/rules/emit.ts';
 import type { RollingMoments } from '#shared/domain/rules/rolling.ts';
 
 /**
@@ -10,19 +9,16 @@ import type { RollingMoments } from '#shared/domain/rules/rolling.ts';
  * (late data) cannot give a sample sd: the rule does not judge. Bounds: mean +/- threshold * sd.
  */
 export function judgeZScore(
+  day: RuleDay,
+  metric: MetricName,
   x: Float64Array,
-  t: number,
-  zscore: RuleConfig['zscore'],
   window: RollingMoments,
   r7: number,
-  series: ChannelSeries,
-  dayNo: number,
-  metric: MetricName,
-  out: Finding[],
+  zscore: RuleConfig['zscore'],
 ): void {
   const n = window.n;
   if (n < 2) return;
-  const value = x[t]!;
+  const value = x[day.t]!;
   const mean = window.sum / n;
   const sd = Math.sqrt(window.variance());
   const z = (value - mean) / sd;
@@ -31,19 +27,15 @@ export function judgeZScore(
   const band = zscore.threshold * sd;
   const detail: Record<string, number> = { sd, r7, days: n };
   if (sd > 0) detail.z = z;
-  out.push(
-    finding(
-      series,
-      dayNo,
-      'zscore',
-      metric,
-      'confirmed',
-      value > mean ? 'up' : 'down',
-      value,
-      mean,
-      mean - band,
-      mean + band,
-      detail,
-    ),
-  );
+  emit(day, {
+    rule: 'zscore',
+    metric,
+    status: 'confirmed',
+    direction: value > mean ? 'up' : 'down',
+    actual: value,
+    expected: mean,
+    lower: mean - band,
+    upper: mean + band,
+    detail,
+  });
 }
