@@ -2,6 +2,7 @@ import { appendFile, mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { Digest } from '#shared/domain/digest.ts';
 import type { AlertSink } from '#shared/ports/alert-sink.ts';
+import { seoulIsoTimestamp } from '#shared/time/seoul.ts';
 import { AlertDeliveryError } from './delivery.ts';
 
 /** Prints each digest (subject, blank line, text) for the person at the terminal. */
@@ -24,7 +25,8 @@ export function createJsonlAlertSink(path: string, options: { now?: () => Date }
   return {
     async publish(digest: Digest): Promise<void> {
       const line = JSON.stringify({
-        at: now().toISOString(),
+        // Seoul's offset, as every timestamp the tool prints or writes for people.
+        at: seoulIsoTimestamp(now()),
         subject: digest.subject,
         severity: digest.severity,
         text: digest.text,

@@ -42,7 +42,7 @@ describe('JSONL alert sink', () => {
     const lines = readFileSync(path, 'utf8').trimEnd().split('\n');
     expect(lines).toHaveLength(2);
     expect(JSON.parse(lines[0]!)).toEqual({
-      at: '2026-11-22T00:05:00.000Z',
+      at: '2026-11-22T09:05:00.000+09:00',
       subject: digest.subject,
       severity: 'high',
       text: digest.text,
