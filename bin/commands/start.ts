@@ -18,7 +18,8 @@ import { writeSampleData } from './sample-data.ts';
 /**
  * The sample's registry: owners, names, statuses and declared schedules, and the changes its owners
  * recorded (as the redesign decisions they came with), so detection, the report and the review loop
- * have them.
+ * have them. Once: a registry that holds the sample's first channel already has them (a first run
+ * stopped after writing the lake imports them on the next).
  */
 async function importSampleRegistry(lake: string, dataFlag: string | undefined): Promise<void> {
   const file = join(lake, 'channels.csv');
@@ -26,6 +27,7 @@ async function importSampleRegistry(lake: string, dataFlag: string | undefined):
   try {
     const csv = readFileSync(file, 'utf8');
     const entries = parseRegistryCsv(csv, file);
+    if (entries[0] && (await registry.get(entries[0].channelId))) return;
     const at = new Date();
     await registry.upsert(entries, 'sample-data', at, `start: the sample's ${basename(file)}`);
     let recorded = 0;
@@ -74,8 +76,8 @@ const command: Command = {
         endDay: seoulYesterday(new Date()),
         users: 5000,
       });
-      await importSampleRegistry(lake, stringFlag(values, 'data'));
     }
+    await importSampleRegistry(lake, stringFlag(values, 'data'));
     const metrics = await openDuckDbMetrics({ input: lake });
     const latest = await metrics.latestDay().finally(() => metrics.close());
     if (!latest) throw new InputError(shown, 'the sample lake has no data: delete it and run again');

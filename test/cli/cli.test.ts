@@ -850,4 +850,22 @@ describe('crm-guard start (npm start)', () => {
     expect(existsSync(join(fresh, 'sample-lake', 'crm_channel_daily'))).toBe(true);
     expect(existsSync(join(fresh, 'dynamo'))).toBe(true);
   });
+
+  it('registers the sample channels on the next run when the first stopped before it could, and only once', async () => {
+    // Prepare: a first run that wrote the lake and stopped before the registry (no store yet)
+    const interrupted = join(tmp, 'interrupted');
+    await cli(['start'], { CRM_GUARD_DATA: interrupted });
+    rmSync(join(interrupted, 'dynamo'), { recursive: true, force: true });
+
+    // Act
+    const next = await cli(['start'], { CRM_GUARD_DATA: interrupted });
+    const again = await cli(['start'], { CRM_GUARD_DATA: interrupted });
+
+    // Assess
+    expect(next.code).toBe(0);
+    expect(next.stdout).not.toContain('No sample lake yet');
+    expect(next.stdout).toContain('Registered 400 sample channels');
+    expect(next.stderr).toBe('');
+    expect(again.stdout).not.toContain('Registered');
+  });
 });
