@@ -118,9 +118,16 @@ export async function detectDay(request: DetectDayRequest, ports: DetectDayPorts
     detection: config.detection,
     minSendsForRatio: config.detection.rules.minSendsForRatio,
     ...(snapshot ? { facts: channelFacts(snapshot) } : {}),
-    ...(profile === 'default' && send ? { notified: await notifiedDays(ports.store, judgeFrom, day) } : {}),
+    ...(profile === 'default' && send
+      ? { notified: await notifiedDays(ports.store, judgeFrom, day, previous?.digestSentAt) }
+      : {}),
     ...(ports.feedback
-      ? { closed: closedDays(await ports.feedback.verdicts({ from: judgeFrom, to: day })) }
+      ? {
+          closed: closedDays(
+            await ports.feedback.verdicts({ from: judgeFrom, to: day }),
+            previous?.digestSentAt,
+          ),
+        }
       : {}),
   });
 
@@ -202,25 +209,40 @@ function missingSinceLakeStart(columns: ChannelDayColumns, missingDays: IsoDay[]
 /**
  * The days before `day` whose pages reached people: judged in full, and either their digest went out
  * or nothing on them paged. An incident groups only with those; a day never run, or judged only
- * provisionally, leaves an ongoing outage to page again today.
+ * provisionally, leaves an ongoing outage to page again today. When `day`'s own digest already went
+ * out (at `sentAt`), only what people had heard by then counts: a re-run of `day` after an earlier day
+ * was run late pages what its digest paged, not less.
  */
-async function notifiedDays(store: FindingStore, from: IsoDay, day: IsoDay): Promise<Set<number>> {
+async function notifiedDays(
+  store: FindingStore,
+  from: IsoDay,
+  day: IsoDay,
+  sentAt?: string,
+): Promise<Set<number>> {
   const days = daysInRange(from, addDays(day, -1));
   const runs = await Promise.all(days.map((d) => store.run(d)));
   const notified = new Set<number>();
+  const heardBy = (at: string | undefined) => at !== undefined && before(at, sentAt);
   runs.forEach((run, k) => {
     const judgedInFull = run && !run.partialData && !run.missingDays.includes(run.day);
-    if (judgedInFull && (run.digestSentAt !== undefined || run.alerts === 0))
+    if (judgedInFull && (heardBy(run.digestSentAt) || (run.alerts === 0 && heardBy(run.finishedAt))))
       notified.add(dayNumber(days[k]!));
   });
   return notified;
 }
 
-/** Per channel, the days whose alert the team closed (a false alarm, or expected). */
-function closedDays(verdicts: Feedback[]): Map<string, Set<number>> {
+/** Whether instant `at` is no later than `cutoff` (every instant is, with no cutoff). */
+const before = (at: string, cutoff: string | undefined) =>
+  cutoff === undefined || Date.parse(at) <= Date.parse(cutoff);
+
+/**
+ * Per channel, the days whose alert the team closed (a false alarm, or expected): by `sentAt` when
+ * the day's digest already went out, so a verdict given since does not unpage what it paged.
+ */
+function closedDays(verdicts: Feedback[], sentAt?: string): Map<string, Set<number>> {
   const closed = new Map<string, Set<number>>();
   for (const feedback of verdicts) {
-    if (!closesIncident(feedback.verdict)) continue;
+    if (!closesIncident(feedback.verdict) || !before(feedback.at, sentAt)) continue;
     const days = closed.get(feedback.channelId) ?? new Set<number>();
     days.add(dayNumber(feedback.day));
     closed.set(feedback.channelId, days);

@@ -114,6 +114,53 @@ describe('detectDay: an incident groups only with pages that were sent', () => {
   });
 });
 
+describe('detectDay: a re-run pages what its digest paged', () => {
+  it('keeps the outage t paged when t-1 is run after the digest of t went out', async () => {
+    // Prepare: t is judged and its digest sent at 09:00; t-1 is run late, at 09:05
+    const alerts = capturingSink();
+    let clock = seoulInstant(addDays(LAST, 1), 9);
+    const late: DetectDayPorts = { metrics, store: fresh.store, alerts, now: () => clock };
+    const first = await detectDay({ day: LAST, profile: 'default', config }, late);
+    clock = seoulInstant(addDays(LAST, 1), 9, 5);
+    await detectDay({ day: addDays(LAST, -1), profile: 'default', config }, late);
+    clock = seoulInstant(addDays(LAST, 1), 9, 10);
+
+    // Act
+    const again = await detectDay({ day: LAST, profile: 'default', config }, late);
+
+    // Assess
+    const paged = (findings: JudgedFinding[]) =>
+      findings.filter((f) => f.alert).map((f) => `${f.channelId}/${f.rule}/${f.metric}`);
+    expect(paged(first.findings).some((what) => what.startsWith(`${OUTAGE}/`))).toBe(true);
+    expect(paged(again.findings)).toEqual(paged(first.findings));
+    expect(paged(await fresh.store.findings({ from: LAST, to: LAST }))).toEqual(paged(first.findings));
+    expect(again.digestAlreadySent).toBe(true);
+  });
+
+  it("keeps the page of t when the team's verdict on it came after its digest", async () => {
+    // Prepare: t's digest at 09:00; at 09:30 the team calls the outage a false alarm
+    const alerts = capturingSink();
+    let clock = seoulInstant(addDays(LAST, 1), 9);
+    const verdict = { channelId: OUTAGE, day: LAST, verdict: 'false-alarm' as const, by: 'kim' };
+    const feedback = {
+      verdicts: async () => [{ ...verdict, at: seoulInstant(addDays(LAST, 1), 9, 30).toISOString() }],
+    };
+    const withVerdict: DetectDayPorts = { metrics, store: fresh.store, alerts, now: () => clock, feedback };
+    await detectDay(
+      { day: LAST, profile: 'default', config },
+      { ...withVerdict, feedback: { verdicts: async () => [] } },
+    );
+    clock = seoulInstant(addDays(LAST, 1), 9, 40);
+
+    // Act
+    const again = await detectDay({ day: LAST, profile: 'default', config }, withVerdict);
+
+    // Assess
+    expect(again.findings.some((f) => f.channelId === OUTAGE && f.alert)).toBe(true);
+    expect(again.findings.some((f) => f.code === 'closed_by_feedback')).toBe(false);
+  });
+});
+
 describe('detectDay: looks, and days it cannot judge', () => {
   it('a seed-profile look judges and returns, and neither stores nor sends', async () => {
     // Prepare
