@@ -11,7 +11,8 @@ export interface DecisionRequest {
   campaignId?: string;
   /** Idempotency key: a retry with the same id is answered the same and counted once. */
   messageId: string;
-  consent: { ad: boolean; adConsentedAt?: string; nightAd: boolean };
+  /** What the user agreed to receive: read for advertising only, so other sends may leave it out. */
+  consent?: { ad: boolean; adConsentedAt?: string; nightAd: boolean };
   /** Planned send time (ISO 8601 with offset); now when omitted. */
   at?: string;
 }

@@ -61,14 +61,14 @@ export function legalCheck(
           : 'not_carried_by_channel',
     };
   if (request.messageClass !== 'advertising') return undefined;
-  if (!request.consent.ad || !request.consent.adConsentedAt)
-    return { decision: 'deny', reason: 'no_ad_consent' };
-  const consentedAt = consentInstant(request.consent.adConsentedAt);
+  const { consent } = request;
+  if (!consent?.ad || !consent.adConsentedAt) return { decision: 'deny', reason: 'no_ad_consent' };
+  const consentedAt = consentInstant(consent.adConsentedAt);
   if (consentedAt.getTime() > consentJudgedAt.getTime()) return { decision: 'deny', reason: 'no_ad_consent' };
   if (consentJudgedAt.getTime() > adConsentExpiry(consentedAt).getTime())
     return { decision: 'deny', reason: 'ad_consent_expired' };
   // Night-time consent is required on every medium but email (제50조③); hold the send, do not drop it.
-  if (request.channel !== 'email' && isNight(at) && !request.consent.nightAd)
+  if (request.channel !== 'email' && isNight(at) && !consent.nightAd)
     return { decision: 'defer', reason: 'night_ad_without_consent', deferUntil: nightEnds(at) };
   return undefined;
 }

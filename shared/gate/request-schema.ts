@@ -49,16 +49,25 @@ export function requestParser(policy: GatePolicy, now: () => Date): RequestParse
       category: name,
       campaignId: id.optional(),
       messageId: id,
-      consent: z.strictObject({
-        ad: z.boolean(),
-        adConsentedAt: consentDate.optional(),
-        nightAd: z.boolean(),
-      }),
+      consent: z
+        .strictObject({
+          ad: z.boolean(),
+          adConsentedAt: consentDate.optional(),
+          nightAd: z.boolean(),
+        })
+        .optional(),
       at: instant.optional(),
     })
     .superRefine(
       (request, context) => {
         const current = now().getTime();
+        // The law's consent rules are advertising's: a transactional or informational send needs none.
+        if (request.messageClass === 'advertising' && request.consent === undefined)
+          context.addIssue({
+            code: 'custom',
+            message: 'required for advertising: {ad, adConsentedAt, nightAd}',
+            path: ['consent'],
+          });
         if (request.consent?.ad === true && request.consent.adConsentedAt === undefined)
           context.addIssue({
             code: 'custom',

@@ -102,6 +102,28 @@ describe('gate API over HTTP on loopback', () => {
     );
   });
 
+  it('asks for consent only with advertising: a transactional send may leave it out, an ad may not', async () => {
+    // Prepare
+    const { consent: _consent, ...withoutConsent } = adRequest({ userId: 'no-consent' });
+
+    // Act
+    const transactional = await call('POST', '/v1/decisions', {
+      ...withoutConsent,
+      channel: 'alimtalk',
+      messageClass: 'transactional',
+      category: 'billing',
+    });
+    const ad = await call('POST', '/v1/decisions', withoutConsent);
+
+    // Assess
+    expect(transactional.status).toBe(200);
+    expect(transactional.json).toMatchObject({ decision: 'allow', reason: 'transactional_override' });
+    expect(ad.status).toBe(400);
+    expect(ad.json.errors).toEqual([
+      { field: 'consent', message: 'required for advertising: {ad, adConsentedAt, nightAd}' },
+    ]);
+  });
+
   it.each([
     ['no body', undefined, '(body)'],
     ['bad JSON', '{"userId":', '(body)'],

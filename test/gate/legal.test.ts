@@ -53,7 +53,7 @@ describe('legal checks (no store)', () => {
   ])('%s', (_case, at, consent, channel, expected) => {
     // Prepare
     const base = adRequest();
-    const request = adRequest({ channel, consent: { ...base.consent, ...consent } });
+    const request = adRequest({ channel, consent: { ...base.consent!, ...consent } });
 
     // Act
     const verdict = legalCheck(request, kst(at), DEFAULT_CHANNELS);
