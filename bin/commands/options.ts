@@ -46,11 +46,19 @@ export function requiredDayFlag(values: CommandValues, name: string): IsoDay {
   return day;
 }
 
-export function integerFlag(values: CommandValues, name: string, fallback: number, min = 1): number {
+export function integerFlag(
+  values: CommandValues,
+  name: string,
+  fallback: number,
+  min = 1,
+  max = Number.MAX_SAFE_INTEGER,
+): number {
   const value = stringFlag(values, name);
   if (value === undefined) return fallback;
-  if (!/^\d+$/.test(value) || Number(value) < min)
-    throw new UsageError(`--${name}: "${value}" must be a whole number >= ${min}`);
+  if (!/^\d+$/.test(value) || Number(value) < min || Number(value) > max)
+    throw new UsageError(
+      `--${name}: "${value}" must be a whole number ${max === Number.MAX_SAFE_INTEGER ? `>= ${min}` : `from ${min} to ${max}`}`,
+    );
   return Number(value);
 }
 

@@ -167,7 +167,8 @@ const serve: Command = {
     // A Lambda's metrics are EMF lines on stdout for CloudWatch; here they would be noise on every
     // request. POWERTOOLS_METRICS_DISABLED=false prints them.
     process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
-    const port = integerFlag(values, 'port', 8787, 0);
+    // 0 picks a free port; TCP has no port above 65535.
+    const port = integerFlag(values, 'port', 8787, 0, 65_535);
     const policy = policyFlag(stringFlag(values, 'policy'));
     const paths = localPaths(dataDirFlag(values));
     const dynamoDir = paths.dynamo;

@@ -305,6 +305,20 @@ describe('crm-guard serve', () => {
     expect(run.stderr.trim().split('\n')).toHaveLength(1);
     expect(run.stderr).toContain('CRM_GUARD_TOKEN');
   });
+
+  it('refuses a port TCP does not have, in one line naming --port, exit 2', () => {
+    // Act
+    const run = spawnSync(process.execPath, ['bin/crm-guard.ts', 'serve', '--port', '99999'], {
+      env: { ...process.env, CRM_GUARD_TOKEN: 'secret' },
+      encoding: 'utf8',
+    });
+
+    // Assess
+    expect(run.status).toBe(2);
+    expect(run.stderr.trim().split('\n')).toEqual([
+      'crm-guard: --port: "99999" must be a whole number from 0 to 65535',
+    ]);
+  });
 });
 
 describe("the local server answers the digest's feedback links without the token", () => {
