@@ -10,6 +10,8 @@ export class InputError extends Error {
   readonly source: string;
   readonly row: number | undefined;
   readonly field: string | undefined;
+  /** What is wrong, without the source, row and field (for a caller that names them its own way). */
+  readonly problem: string;
 
   constructor(source: string, problem: string, where: { row?: number; field?: string } = {}) {
     const at = [where.row === undefined ? '' : `row ${where.row}`, where.field ? `field ${where.field}` : '']
@@ -19,6 +21,7 @@ export class InputError extends Error {
     this.source = source;
     this.row = where.row;
     this.field = where.field;
+    this.problem = problem;
   }
 }
 

@@ -18,7 +18,7 @@ import { seoulDay, seoulIsoTimestamp, seoulTimestamp } from '#shared/time/seoul.
 import { openStores } from '../local-wiring.ts';
 import { formatTable } from './alert-table.ts';
 import type { Command, CommandValues, Subcommand } from './command.ts';
-import { dayFlag, FLAG_DEFAULTS, stringFlag } from './options.ts';
+import { dayFlag, FLAG_DEFAULTS, stringFlag, validatedFromFlags } from './options.ts';
 
 /** Who is making the change: `--by`, else the login name. */
 export function actor(values: CommandValues): string {
@@ -269,6 +269,16 @@ async function unmute(registry: ChannelRegistry, channelId: string, values: Comm
   return 0;
 }
 
+/** The flag (or argument) behind each field of a channel entry. */
+const SET_FLAGS: Record<string, string> = {
+  channelId: 'the channel id',
+  name: '--name',
+  category: '--category',
+  owner: '--owner',
+  status: '--status',
+  schedule: '--schedule',
+};
+
 async function set(registry: ChannelRegistry, channelId: string, values: CommandValues): Promise<number> {
   const found = await registry.get(channelId);
   // A new channel needs its name, category and owner; anything else is a typo in the id.
@@ -279,16 +289,20 @@ async function set(registry: ChannelRegistry, channelId: string, values: Command
   const current: Partial<ChannelEntry> = found ?? {};
   const at = new Date();
   const entry = withStatusSince(
-    validateChannelInput(
-      {
-        channelId,
-        name: values.name ?? current.name,
-        category: values.category ?? current.category,
-        owner: values.owner ?? current.owner,
-        status: values.status ?? current.status,
-        schedule: values.schedule === 'none' ? undefined : (values.schedule ?? current.schedule),
-      },
-      `channels set ${channelId}`,
+    validatedFromFlags(
+      () =>
+        validateChannelInput(
+          {
+            channelId,
+            name: values.name ?? current.name,
+            category: values.category ?? current.category,
+            owner: values.owner ?? current.owner,
+            status: values.status ?? current.status,
+            schedule: values.schedule === 'none' ? undefined : (values.schedule ?? current.schedule),
+          },
+          `channels set ${channelId}`,
+        ),
+      SET_FLAGS,
     ),
     found,
     at,

@@ -2,7 +2,7 @@ import { existsSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { localPaths, resolveDataDir } from '#shared/adapters/local/data-dir.ts';
 import type { ProfileName } from '#shared/domain/run-record.ts';
-import { UsageError } from '#shared/errors.ts';
+import { InputError, UsageError } from '#shared/errors.ts';
 import { type IsoDay, isIsoDay } from '#shared/time/seoul.ts';
 import type { CommandValues } from './command.ts';
 
@@ -99,4 +99,18 @@ export function outFlag(values: CommandValues, name = 'out'): string | undefined
       `--${name}: the folder ${folder} does not exist; create it first or choose another path`,
     );
   return out;
+}
+
+/**
+ * Validates a record built from flags, and tells a bad field by the flag that set it: on a command
+ * line the record's field names mean nothing.
+ */
+export function validatedFromFlags<T>(validate: () => T, flagOf: Record<string, string>): T {
+  try {
+    return validate();
+  } catch (error) {
+    const flag = error instanceof InputError && error.field ? flagOf[error.field] : undefined;
+    if (flag) throw new UsageError(`${flag}: ${(error as InputError).problem}`);
+    throw error;
+  }
 }

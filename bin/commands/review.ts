@@ -4,7 +4,16 @@ import { seoulTimestamp } from '#shared/time/seoul.ts';
 import { openStores } from '../local-wiring.ts';
 import { actor } from './channels.ts';
 import type { Command } from './command.ts';
-import { dayFlag, FLAG_DEFAULTS } from './options.ts';
+import { dayFlag, FLAG_DEFAULTS, validatedFromFlags } from './options.ts';
+
+/** The flag (or argument) behind each field of a review. */
+const REVIEW_FLAGS: Record<string, string> = {
+  channelId: 'the channel id',
+  decision: '--decision',
+  note: '--note',
+  by: '--by',
+  changeDay: '--change',
+};
 
 const USAGE =
   'crm-guard review CHANNEL --decision keep|redesign|retire --note TEXT [--change YYYY-MM-DD] [--by NAME] [--data DIR]';
@@ -34,15 +43,19 @@ const command: Command = {
     const changeDay = dayFlag(values, 'change');
     if (changeDay && values.decision !== 'redesign')
       throw new UsageError('--change goes with --decision redesign (the day the new design went live)');
-    const review = validateReviewInput(
-      {
-        channelId: positionals[0],
-        decision: values.decision,
-        note: values.note,
-        by: actor(values),
-        changeDay,
-      },
-      'review',
+    const review = validatedFromFlags(
+      () =>
+        validateReviewInput(
+          {
+            channelId: positionals[0],
+            decision: values.decision,
+            note: values.note,
+            by: actor(values),
+            changeDay,
+          },
+          'review',
+        ),
+      REVIEW_FLAGS,
     );
     const { registry, close } = await openStores(values.data as string | undefined);
     try {

@@ -474,6 +474,24 @@ describe('help, version and stray arguments', () => {
     ],
     [['help', 'nope'], 'unknown command "nope"'],
     [['review'], 'review needs a channel id; usage: crm-guard review CHANNEL'],
+    // A bad field is named by the flag that set it.
+    [['review', 'push_0001', '--decision', 'keep'], 'crm-guard: --note: is required'],
+    [
+      [
+        'channels',
+        'set',
+        'push_9',
+        '--name',
+        'a',
+        '--category',
+        'advertising',
+        '--owner',
+        'c',
+        '--status',
+        'nope',
+      ],
+      'crm-guard: --status: must be one of active, paused, retired',
+    ],
     [
       ['channels', 'frobnicate'],
       'channels: unknown subcommand "frobnicate" (list, show, history, import, set, mute, unmute): see crm-guard help channels',

@@ -114,18 +114,16 @@ describe('crm-guard channels / review / report on one machine', () => {
     vi.unstubAllEnvs();
   });
 
-  it('refuses bad input naming the field', async () => {
+  it('refuses bad input naming the flag', async () => {
     // Prepare
     const data = tempDir('crm-guard-cli-');
     captureLog();
 
     // Act / Assess
     await expect(review.run({ data, decision: 'delete', note: 'x' }, ['a'])).rejects.toThrow(
-      'review: field decision: must be one of keep, redesign, retire',
+      '--decision: must be one of keep, redesign, retire',
     );
-    await expect(review.run({ data, decision: 'keep' }, ['a'])).rejects.toThrow(
-      'review: field note: is required',
-    );
+    await expect(review.run({ data, decision: 'keep' }, ['a'])).rejects.toThrow('--note: is required');
     await expect(review.run({ data, decision: 'keep', note: 'x' }, ['unknown'])).rejects.toBeInstanceOf(
       InputError,
     );
@@ -143,14 +141,14 @@ describe('crm-guard channels / review / report on one machine', () => {
     );
     await expect(
       channels.run({ data, name: '', category: 'spam', owner: 'o' }, ['set', 'x']),
-    ).rejects.toThrow('channels set x: field name: must not be empty');
+    ).rejects.toThrow('--name: must not be empty');
     const campaign = { data, name: '주간 혜택', category: 'advertising', owner: '마케팅팀' };
     await expect(channels.run({ ...campaign, schedule: 'mon,funday' }, ['set', 'x'])).rejects.toThrow(
-      'channels set x: field schedule: "funday" is not a weekday (sun, mon, tue, wed, thu, fri, sat): write mon,thu | monthly:1,15 | every:14:2026-01-05[:3]',
+      '--schedule: "funday" is not a weekday (sun, mon, tue, wed, thu, fri, sat): write mon,thu | monthly:1,15 | every:14:2026-01-05[:3]',
     );
     await expect(
       channels.run({ ...campaign, schedule: 'every:14:2026-01-05:20' }, ['set', 'x']),
-    ).rejects.toThrow('channels set x: field schedule: a span of "20" days must be from 1 to 13');
+    ).rejects.toThrow('--schedule: a span of "20" days must be from 1 to 13');
   });
 
   it('keeps a declared schedule, shows it, and clears it with none', async () => {
