@@ -126,12 +126,27 @@ export const environmentSchema = z
      */
     chat: z
       .object({
+        // The patterns CloudFormation checks these against: a wrong id fails here, not mid-deploy.
         slack: z
-          .object({ workspaceId: z.string().min(1), channelId: z.string().min(1) })
+          .object({
+            workspaceId: z
+              .string()
+              .regex(/^[0-9A-Z]{1,255}$/, 'expected a Slack workspace id, like T0123ABCD'),
+            channelId: z.string().regex(/^[A-Za-z0-9]+$/, 'expected a Slack channel id, like C0456EFGH'),
+          })
           .strict()
           .optional(),
         teams: z
-          .object({ tenantId: z.string().min(1), teamId: z.string().min(1), channelId: z.string().min(1) })
+          .object({
+            tenantId: z.guid({ message: 'expected the Microsoft Entra tenant id, a GUID' }),
+            teamId: z.guid({ message: "expected the team's group id, a GUID" }),
+            channelId: z
+              .string()
+              .regex(
+                /^[a-zA-Z0-9-_=+/.,]*%3[aA][a-zA-Z0-9-_=+/.,]*%40[a-zA-Z0-9-_=+/.,]*$/,
+                'expected the channel id URL-encoded as in its link, like 19%3a...%40thread.tacv2',
+              ),
+          })
           .strict()
           .optional(),
       })

@@ -198,7 +198,11 @@ describe('compute stack (dev, as cdk.json ships it)', () => {
     const dev = cdkJsonContext()[contextKey('dev')] as CfnJson;
     const chat = {
       slack: { workspaceId: 'T0123ABCD', channelId: 'C0456EFGH' },
-      teams: { tenantId: 'tenant-1', teamId: 'team-1', channelId: 'channel-1' },
+      teams: {
+        tenantId: '0c1d2e3f-4a5b-4c6d-8e7f-901a2b3c4d5e',
+        teamId: '1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d',
+        channelId: '19%3ab6ef35dc342d56ba5654e6fc6d25a071%40thread.tacv2',
+      },
     };
 
     // Act
@@ -212,7 +216,7 @@ describe('compute stack (dev, as cdk.json ships it)', () => {
       SnsTopicArns: [{ 'Fn::ImportValue': Match.stringLikeRegexp('AlertsTopic') }],
     });
     withChat.hasResourceProperties('AWS::Chatbot::MicrosoftTeamsChannelConfiguration', {
-      TeamsTenantId: 'tenant-1',
+      TeamsTenantId: '0c1d2e3f-4a5b-4c6d-8e7f-901a2b3c4d5e',
       SnsTopicArns: [{ 'Fn::ImportValue': Match.stringLikeRegexp('AlertsTopic') }],
     });
   });

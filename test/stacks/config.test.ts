@@ -90,6 +90,32 @@ describe('deployment configuration from CDK context', () => {
     ],
     ['an unknown key (a typo)', { alertEmail: ['a@crm-team.test'] }, '(root)'],
     [
+      'a Teams team id that is not the GUID CloudFormation wants',
+      {
+        chat: {
+          teams: {
+            tenantId: '0c1d2e3f-4a5b-4c6d-8e7f-901a2b3c4d5e',
+            teamId: 'crm-team',
+            channelId: '19%3ax%40thread.tacv2',
+          },
+        },
+      },
+      'chat.teams.teamId',
+    ],
+    [
+      'a Teams channel id not URL-encoded',
+      {
+        chat: {
+          teams: {
+            tenantId: '0c1d2e3f-4a5b-4c6d-8e7f-901a2b3c4d5e',
+            teamId: '1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d',
+            channelId: '19:x@thread.tacv2',
+          },
+        },
+      },
+      'chat.teams.channelId',
+    ],
+    [
       'a KMS key without the existing bucket it belongs to',
       { lake: { existingBucketKmsKeyArn: 'arn:aws:kms:ap-northeast-2:123456789012:key/k' } },
       'lake.existingBucketKmsKeyArn',
