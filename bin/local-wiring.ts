@@ -2,7 +2,7 @@ import { relative } from 'node:path';
 import { combineSinks, createJsonlAlertSink } from '#shared/adapters/alerts/local.ts';
 import { openDuckDbMetrics } from '#shared/adapters/duckdb/metrics-source.ts';
 import { createDynamoChannelRegistry } from '#shared/adapters/dynamo/channel-registry.ts';
-import { type EmbeddedDynamo, startEmbeddedDynamo } from '#shared/adapters/dynamo/embedded.ts';
+import { type EmbeddedDynamo, servedDynamo, startEmbeddedDynamo } from '#shared/adapters/dynamo/embedded.ts';
 import {
   createDynamoFeedbackStore,
   createDynamoFindingStore,
@@ -10,7 +10,7 @@ import {
 import { createDynamoGateStore } from '#shared/adapters/dynamo/gate-store.ts';
 import { createHmacLinkSigner } from '#shared/adapters/links/hmac.ts';
 import { localPaths, resolveDataDir } from '#shared/adapters/local/data-dir.ts';
-import { lockFolder } from '#shared/adapters/local/folder-lock.ts';
+import { lockFolder, sharedEndpoint } from '#shared/adapters/local/folder-lock.ts';
 import { localSecret } from '#shared/adapters/local/secret-file.ts';
 import type { ChannelRegistry } from '#shared/ports/channel-registry.ts';
 import type { FeedbackStore } from '#shared/ports/feedback-store.ts';
@@ -53,13 +53,19 @@ export async function openStores(dataFlag: string | undefined): Promise<Stores> 
 /** The local tables. Close them when done: dynalite holds its folder for one process at a time. */
 export async function openLocalStores(dataFlag: string | undefined): Promise<LocalStores> {
   const paths = localPaths(resolveDataDir(dataFlag));
-  const unlock = lockFolder(paths.dynamo, 'the local store');
+  // A running `crm-guard serve` holds the folder and shares its store: this command uses it too.
+  const shared = sharedEndpoint(paths.dynamo);
   let dynamo: EmbeddedDynamo;
-  try {
-    dynamo = await startEmbeddedDynamo({ dataDir: paths.dynamo });
-  } catch (error) {
-    unlock();
-    throw error;
+  let unlock = () => {};
+  if (shared) dynamo = servedDynamo(shared);
+  else {
+    unlock = lockFolder(paths.dynamo, 'the local store');
+    try {
+      dynamo = await startEmbeddedDynamo({ dataDir: paths.dynamo });
+    } catch (error) {
+      unlock();
+      throw error;
+    }
   }
   const { documentClient, tableNames } = dynamo;
   return {

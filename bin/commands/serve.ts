@@ -9,7 +9,7 @@ import { createDynamoGateStore } from '#shared/adapters/dynamo/gate-store.ts';
 import { type ProxyHandler, startLoopbackServer } from '#shared/adapters/http/loopback-server.ts';
 import { createHmacLinkSigner } from '#shared/adapters/links/hmac.ts';
 import { localPaths } from '#shared/adapters/local/data-dir.ts';
-import { lockFolder } from '#shared/adapters/local/folder-lock.ts';
+import { lockFolder, shareLockedFolder } from '#shared/adapters/local/folder-lock.ts';
 import { localSecret } from '#shared/adapters/local/secret-file.ts';
 import { loadConfigFile } from '#shared/config/load.ts';
 import { createGate } from '#shared/gate/gate.ts';
@@ -62,6 +62,7 @@ export async function startGateServer(options: GateServerOptions): Promise<GateS
     unlock();
     throw error;
   }
+  if (owned && options.dynamoDir) shareLockedFolder(options.dynamoDir, dynamo.endpoint);
   const logger = options.logger ?? new Logger({ serviceName: SERVICE_NAMES.gate });
   const gate = createGate({
     store: createDynamoGateStore({

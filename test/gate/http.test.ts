@@ -440,7 +440,7 @@ describe('crm-guard serve, the command', () => {
     expect(run.stderr).toContain(`port ${server.port} on 127.0.0.1 is in use`);
   });
 
-  it('serves the API with the data on disk and stops on SIGTERM', async () => {
+  it('serves the API with the data on disk, shares its store with other commands, and stops on SIGTERM', async () => {
     // Prepare
     const data = mkdtempSync(join(tmpdir(), 'crm-guard-serve-'));
     const child = spawn(process.execPath, ['bin/crm-guard.ts', 'serve', '--port', '0', '--data', data], {
@@ -472,10 +472,28 @@ describe('crm-guard serve, the command', () => {
       ),
     });
     const answer = await response.json();
-    // Another command on the same data folder while serve holds it.
+    // Other commands on the same data folder while serve holds it: they use its store.
+    const set = spawnSync(
+      process.execPath,
+      [
+        'bin/crm-guard.ts',
+        'channels',
+        'set',
+        'push_1',
+        '--name',
+        '알림',
+        '--category',
+        'informational',
+        '--owner',
+        'CRM',
+        '--data',
+        data,
+      ],
+      { encoding: 'utf8' },
+    );
     const second = spawnSync(
       process.execPath,
-      ['bin/crm-guard.ts', 'tiers', 'show', 'serve-1', '--data', data],
+      ['bin/crm-guard.ts', 'channels', 'show', 'push_1', '--data', data],
       {
         encoding: 'utf8',
       },
@@ -483,12 +501,21 @@ describe('crm-guard serve, the command', () => {
     const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
     child.kill('SIGTERM');
     const code = await exited;
+    // And once serve has stopped, the folder's own store holds what was written through it.
+    const after = spawnSync(
+      process.execPath,
+      ['bin/crm-guard.ts', 'channels', 'show', 'push_1', '--data', data],
+      {
+        encoding: 'utf8',
+      },
+    );
 
     // Assess
     expect(answer).toMatchObject({ decision: 'allow', tier: 'mid' });
-    expect(second.status).toBe(2);
-    expect(second.stderr.trim().split('\n')).toHaveLength(1);
-    expect(second.stderr).toContain('is in use by process');
+    expect(after.stdout).toContain('알림');
+    expect([set.status, set.stderr]).toEqual([0, '']);
+    expect([second.status, second.stderr]).toEqual([0, '']);
+    expect(second.stdout).toContain('알림');
     expect(code).toBe(0);
     expect(existsSync(join(data, 'dynamo'))).toBe(true);
     expect(existsSync(join(data, 'dynamo.lock'))).toBe(false);
@@ -561,7 +588,8 @@ describe('crm-guard serve, the command', () => {
       launcher.once('exit', () => reject(new Error(`serve exited: ${said}`)));
     });
     const lock = join(data, 'dynamo.lock');
-    const servePid = Number(readFileSync(lock, 'utf8'));
+    // The lock names serve's pid, then the endpoint it shares the store on.
+    const [servePid, endpoint] = readFileSync(lock, 'utf8').split('\n');
 
     // Act
     launcher.kill('SIGKILL');
@@ -572,8 +600,9 @@ describe('crm-guard serve, the command', () => {
     });
 
     // Assess
-    expect(servePid).toBeGreaterThan(0);
-    expect(servePid).not.toBe(launcher.pid);
+    expect(Number(servePid)).toBeGreaterThan(0);
+    expect(Number(servePid)).not.toBe(launcher.pid);
+    expect(endpoint).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     rmSync(data, { recursive: true, force: true });
   });
 });

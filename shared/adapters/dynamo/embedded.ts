@@ -56,6 +56,18 @@ export async function startEmbeddedDynamo(
   };
 }
 
+/** The embedded store as another process serves it (its tables made): closing only lets go of the clients. */
+export function servedDynamo(endpoint: string): EmbeddedDynamo {
+  const { client, documentClient } = loopbackClients(endpoint);
+  return {
+    endpoint,
+    client,
+    documentClient,
+    tableNames: DEFAULT_TABLE_NAMES,
+    close: async () => client.destroy(),
+  };
+}
+
 /** DynamoDB clients for a DynamoDB-compatible server on loopback (local region, placeholder keys). */
 export function loopbackClients(endpoint: string): {
   client: DynamoDBClient;
