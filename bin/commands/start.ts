@@ -18,8 +18,8 @@ import { writeSampleData } from './sample-data.ts';
 /**
  * The sample's registry: owners, names, statuses and declared schedules, and the changes its owners
  * recorded (as the redesign decisions they came with), so detection, the report and the review loop
- * have them. Once: a registry that holds the sample's first channel already has them (a first run
- * stopped after writing the lake imports them on the next).
+ * have them. What is already registered stays as it is, so a run stopped halfway is completed by the
+ * next; a registry holding other channels (another lake's) is left alone, and detect says so.
  */
 async function importSampleRegistry(lake: string, dataFlag: string | undefined): Promise<void> {
   const file = join(lake, 'channels.csv');
@@ -27,12 +27,19 @@ async function importSampleRegistry(lake: string, dataFlag: string | undefined):
   try {
     const csv = readFileSync(file, 'utf8');
     const entries = parseRegistryCsv(csv, file);
-    if (entries[0] && (await registry.get(entries[0].channelId))) return;
+    const sample = new Set(entries.map((entry) => entry.channelId));
+    const snapshot = await registry.snapshot();
+    if (snapshot.channels.some((channel) => !sample.has(channel.channelId))) return;
+    const registered = new Set(snapshot.channels.map((channel) => channel.channelId));
+    const recorded = new Set(snapshot.reviews.map((review) => `${review.channelId} ${review.changeDay}`));
+    const missing = entries.filter((entry) => !registered.has(entry.channelId));
     const at = new Date();
-    await registry.upsert(entries, 'sample-data', at, `start: the sample's ${basename(file)}`);
-    let recorded = 0;
+    if (missing.length)
+      await registry.upsert(missing, 'sample-data', at, `start: the sample's ${basename(file)}`);
+    let changes = 0;
     for (const [channelId, facts] of parseChannelFactsCsv(csv, file))
       for (const changeDay of facts.changes ?? []) {
+        if (recorded.has(`${channelId} ${changeDay}`)) continue;
         const review = {
           channelId,
           decision: 'redesign',
@@ -41,11 +48,12 @@ async function importSampleRegistry(lake: string, dataFlag: string | undefined):
           changeDay,
         };
         await registry.recordReview(validateReviewInput(review, file), at);
-        recorded++;
+        changes++;
       }
-    console.log(
-      `Registered ${entries.length} sample channels (owners, categories, schedules) and ${recorded} recorded changes from ${file}.`,
-    );
+    if (missing.length || changes)
+      console.log(
+        `Registered ${missing.length} sample channels (owners, categories, schedules) and ${changes} recorded changes from ${file}.`,
+      );
   } finally {
     await close();
   }

@@ -869,21 +869,46 @@ describe('crm-guard start (npm start)', () => {
     expect(existsSync(join(fresh, 'dynamo'))).toBe(true);
   });
 
-  it('registers the sample channels on the next run when the first stopped before it could, and only once', async () => {
-    // Prepare: a first run that wrote the lake and stopped before the registry (no store yet)
+  it("completes a sample registry a first run stopped partway through, once, and leaves another lake's alone", async () => {
+    // Prepare: a first run that wrote the lake and registered only its first ten channels
     const interrupted = join(tmp, 'interrupted');
     await cli(['start'], { CRM_GUARD_DATA: interrupted });
     rmSync(join(interrupted, 'dynamo'), { recursive: true, force: true });
+    const lines = readFileSync(join(interrupted, 'sample-lake', 'channels.csv'), 'utf8').split('\n');
+    const firstTen = join(tmp, 'first-ten.csv');
+    writeFileSync(firstTen, `${lines.slice(0, 11).join('\n')}\n`);
+    await cli(['channels', 'import', firstTen], { CRM_GUARD_DATA: interrupted });
+    // And a data folder whose registry holds another lake's channel
+    const foreign = join(tmp, 'foreign');
+    await cli(['start'], { CRM_GUARD_DATA: foreign });
+    rmSync(join(foreign, 'dynamo'), { recursive: true, force: true });
+    const own = [
+      'channels',
+      'set',
+      'own_1',
+      '--name',
+      '우리 알림',
+      '--category',
+      'informational',
+      '--owner',
+      'CRM',
+    ];
+    await cli(own, { CRM_GUARD_DATA: foreign });
 
     // Act
     const next = await cli(['start'], { CRM_GUARD_DATA: interrupted });
     const again = await cli(['start'], { CRM_GUARD_DATA: interrupted });
+    const beside = await cli(['start'], { CRM_GUARD_DATA: foreign });
 
     // Assess
     expect(next.code).toBe(0);
     expect(next.stdout).not.toContain('No sample lake yet');
-    expect(next.stdout).toContain('Registered 400 sample channels');
+    expect(next.stdout).toMatch(
+      /Registered 390 sample channels \(owners, categories, schedules\) and \d+ recorded changes/,
+    );
     expect(next.stderr).toBe('');
     expect(again.stdout).not.toContain('Registered');
+    expect(beside.stdout).not.toContain('Registered');
+    expect(beside.stderr).toContain('are in the registry under');
   });
 });
