@@ -2,7 +2,11 @@ import { relative } from 'node:path';
 import { combineSinks, createJsonlAlertSink } from '#shared/adapters/alerts/local.ts';
 import { openDuckDbMetrics } from '#shared/adapters/duckdb/metrics-source.ts';
 import { createDynamoChannelRegistry } from '#shared/adapters/dynamo/channel-registry.ts';
-import { type EmbeddedDynamo, servedDynamo, startEmbeddedDynamo } from '#shared/adapters/dynamo/embedded.ts';
+import {
+  type EmbeddedDynamo,
+  openServedDynamo,
+  startEmbeddedDynamo,
+} from '#shared/adapters/dynamo/embedded.ts';
 import {
   createDynamoFeedbackStore,
   createDynamoFindingStore,
@@ -10,8 +14,9 @@ import {
 import { createDynamoGateStore } from '#shared/adapters/dynamo/gate-store.ts';
 import { createHmacLinkSigner } from '#shared/adapters/links/hmac.ts';
 import { localPaths, resolveDataDir } from '#shared/adapters/local/data-dir.ts';
-import { lockFolder, sharedEndpoint } from '#shared/adapters/local/folder-lock.ts';
+import { lockFolder, sharedStore } from '#shared/adapters/local/folder-lock.ts';
 import { localSecret } from '#shared/adapters/local/secret-file.ts';
+import { UsageError } from '#shared/errors.ts';
 import type { ChannelRegistry } from '#shared/ports/channel-registry.ts';
 import type { FeedbackStore } from '#shared/ports/feedback-store.ts';
 import type { FindingStore } from '#shared/ports/finding-store.ts';
@@ -54,10 +59,10 @@ export async function openStores(dataFlag: string | undefined): Promise<Stores> 
 export async function openLocalStores(dataFlag: string | undefined): Promise<LocalStores> {
   const paths = localPaths(resolveDataDir(dataFlag));
   // A running `crm-guard serve` holds the folder and shares its store: this command uses it too.
-  const shared = sharedEndpoint(paths.dynamo);
+  const shared = sharedStore(paths.dynamo);
   let dynamo: EmbeddedDynamo;
   let unlock = () => {};
-  if (shared) dynamo = servedDynamo(shared);
+  if (shared) dynamo = await servedStore(paths.dynamo, shared);
   else {
     unlock = lockFolder(paths.dynamo, 'the local store');
     try {
@@ -80,6 +85,21 @@ export async function openLocalStores(dataFlag: string | undefined): Promise<Loc
       unlock();
     },
   };
+}
+
+/** The store `crm-guard serve` shares, or one line on why it cannot be used. */
+async function servedStore(
+  folder: string,
+  shared: { pid: number; endpoint: string },
+): Promise<EmbeddedDynamo> {
+  try {
+    return await openServedDynamo(shared.endpoint);
+  } catch (error) {
+    throw new UsageError(
+      `the local store (${folder}) is served by process ${shared.pid} at ${shared.endpoint}, which does not answer ` +
+        `(${(error as Error).message}): if \`crm-guard serve\` is no longer running, delete ${folder}.lock`,
+    );
+  }
 }
 
 /**

@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -306,6 +306,29 @@ describe('crm-guard serve', () => {
     expect(run.stderr).toContain('CRM_GUARD_TOKEN');
   });
 
+  it("says in one line what to do when the serve that shares a folder's store no longer answers", () => {
+    // Prepare: a live process holds the lock and names an endpoint nobody listens on
+    const data = mkdtempSync(join(tmpdir(), 'crm-guard-serve-'));
+    const holder = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { stdio: 'ignore' });
+    writeFileSync(join(data, 'dynamo.lock'), String(holder.pid));
+    writeFileSync(join(data, 'dynamo.served'), `${holder.pid}\nhttp://127.0.0.1:9`);
+
+    // Act
+    const run = spawnSync(process.execPath, ['bin/crm-guard.ts', 'channels', 'list', '--data', data], {
+      encoding: 'utf8',
+    });
+    holder.kill();
+    rmSync(data, { recursive: true, force: true });
+
+    // Assess
+    expect(run.status).toBe(2);
+    expect(run.stderr.trim().split('\n')).toHaveLength(1);
+    expect(run.stderr).toContain(
+      `is served by process ${holder.pid} at http://127.0.0.1:9, which does not answer`,
+    );
+    expect(run.stderr).toContain('dynamo.lock');
+  });
+
   it('refuses a port TCP does not have, in one line naming --port, exit 2', () => {
     // Act
     const run = spawnSync(process.execPath, ['bin/crm-guard.ts', 'serve', '--port', '99999'], {
@@ -588,8 +611,9 @@ describe('crm-guard serve, the command', () => {
       launcher.once('exit', () => reject(new Error(`serve exited: ${said}`)));
     });
     const lock = join(data, 'dynamo.lock');
-    // The lock names serve's pid, then the endpoint it shares the store on.
-    const [servePid, endpoint] = readFileSync(lock, 'utf8').split('\n');
+    // The lock names serve's pid; the served file, that pid and the endpoint it shares the store on.
+    const servePid = readFileSync(lock, 'utf8');
+    const [servedBy, endpoint] = readFileSync(join(data, 'dynamo.served'), 'utf8').split('\n');
 
     // Act
     launcher.kill('SIGKILL');
@@ -602,7 +626,9 @@ describe('crm-guard serve, the command', () => {
     // Assess
     expect(Number(servePid)).toBeGreaterThan(0);
     expect(Number(servePid)).not.toBe(launcher.pid);
+    expect(servedBy).toBe(servePid);
     expect(endpoint).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect(existsSync(join(data, 'dynamo.served'))).toBe(false);
     rmSync(data, { recursive: true, force: true });
   });
 });

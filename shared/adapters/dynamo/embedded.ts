@@ -5,6 +5,7 @@ import {
   CreateTableCommand,
   DescribeTableCommand,
   DynamoDBClient,
+  ListTablesCommand,
   ResourceNotFoundException,
 } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
@@ -56,9 +57,18 @@ export async function startEmbeddedDynamo(
   };
 }
 
-/** The embedded store as another process serves it (its tables made): closing only lets go of the clients. */
-export function servedDynamo(endpoint: string): EmbeddedDynamo {
+/**
+ * The embedded store as another process serves it (its tables made), once it has answered a first
+ * call within `timeoutMs`: closing only lets go of the clients.
+ */
+export async function openServedDynamo(endpoint: string, timeoutMs = 2_000): Promise<EmbeddedDynamo> {
   const { client, documentClient } = loopbackClients(endpoint);
+  try {
+    await client.send(new ListTablesCommand({ Limit: 1 }), { abortSignal: AbortSignal.timeout(timeoutMs) });
+  } catch (error) {
+    client.destroy();
+    throw error;
+  }
   return {
     endpoint,
     client,

@@ -1,11 +1,12 @@
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { UsageError } from '#shared/errors.ts';
 
 /**
  * One process at a time on a local data folder: dynalite keeps its files open and a second process
- * on the same folder dies inside it. The lock is a file holding the owner's pid (and, once the owner
- * shares it, the endpoint of its dynalite); a lock whose process is gone (killed, crashed) is taken over.
+ * on the same folder dies inside it. The lock is a file holding the owner's pid; a lock whose process
+ * is gone (killed, crashed) is taken over. An owner that serves the store (`crm-guard serve`) says
+ * where in a second file, `<folder>.served`, so other commands use it instead of being turned away.
  */
 export function lockFolder(folder: string, what: string): () => void {
   const lock = `${folder}.lock`;
@@ -13,15 +14,19 @@ export function lockFolder(folder: string, what: string): () => void {
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
       writeFileSync(lock, String(process.pid), { flag: 'wx' });
-      return () => rmSync(lock, { force: true });
+      return () => {
+        rmSync(servedFile(folder), { force: true });
+        rmSync(lock, { force: true });
+      };
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
     }
-    const owner = lockOwner(lock).pid;
+    const owner = lockOwner(folder);
     if (owner && owner !== process.pid && isAlive(owner))
       throw new UsageError(
-        `${what} (${folder}) is in use by process ${owner}, another crm-guard command: let it finish, or pass another --data`,
+        `${what} (${folder}) is in use by process ${owner} (another crm-guard command, or serve starting up): try again when it is done, or pass another --data`,
       );
+    rmSync(servedFile(folder), { force: true });
     rmSync(lock, { force: true });
   }
   throw new UsageError(`${what} (${folder}): cannot take its lock file ${lock}`);
@@ -29,27 +34,37 @@ export function lockFolder(folder: string, what: string): () => void {
 
 /**
  * Tells other processes where the store of a folder this process locked is served, so they use it
- * over HTTP instead of being turned away (`crm-guard serve` runs for hours; the daily job must not wait).
+ * over HTTP instead of being turned away (`crm-guard serve` runs for hours; the daily job must not
+ * wait). Written whole, then renamed into place: a reader never sees half of it.
  */
 export function shareLockedFolder(folder: string, endpoint: string): void {
-  writeFileSync(`${folder}.lock`, `${process.pid}\n${endpoint}`);
+  const temporary = `${servedFile(folder)}.${process.pid}`;
+  writeFileSync(temporary, `${process.pid}\n${endpoint}`);
+  renameSync(temporary, servedFile(folder));
 }
 
-/** The endpoint a live owner of the folder's lock shares its store on, if it does. */
-export function sharedEndpoint(folder: string): string | undefined {
-  const { pid, endpoint } = lockOwner(`${folder}.lock`);
-  return pid && pid !== process.pid && endpoint && isAlive(pid) ? endpoint : undefined;
-}
-
-function lockOwner(lock: string): { pid: number; endpoint?: string } {
+/** Who shares the folder's store, and where: only the live owner of its lock counts. */
+export function sharedStore(folder: string): { pid: number; endpoint: string } | undefined {
+  const owner = lockOwner(folder);
+  if (!owner || owner === process.pid || !isAlive(owner)) return undefined;
   let text: string;
   try {
-    text = readFileSync(lock, 'utf8');
+    text = readFileSync(servedFile(folder), 'utf8');
   } catch {
-    return { pid: 0 };
+    return undefined;
   }
   const [pid, endpoint] = text.trim().split('\n');
-  return { pid: Number(pid), ...(endpoint ? { endpoint } : {}) };
+  return Number(pid) === owner && endpoint ? { pid: owner, endpoint } : undefined;
+}
+
+const servedFile = (folder: string) => `${folder}.served`;
+
+function lockOwner(folder: string): number {
+  try {
+    return Number(readFileSync(`${folder}.lock`, 'utf8').trim());
+  } catch {
+    return 0;
+  }
 }
 
 function isAlive(pid: number): boolean {

@@ -1,10 +1,19 @@
 import { spawn } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { lockFolder, sharedEndpoint } from '#shared/adapters/local/folder-lock.ts';
+import { lockFolder, sharedStore, shareLockedFolder } from '#shared/adapters/local/folder-lock.ts';
 import { UsageError } from '#shared/errors.ts';
 import { tempDir } from '../../temp-dir.ts';
+
+const refusal = (take: () => unknown) => {
+  try {
+    take();
+  } catch (error) {
+    return error;
+  }
+  return undefined;
+};
 
 describe('the data folder lock', () => {
   // Another live process to own locks: a child that waits until it is killed.
@@ -16,46 +25,53 @@ describe('the data folder lock', () => {
     other.kill();
   });
 
-  it('turns a second process away, naming the owner, while the owner shares no store', () => {
-    // Prepare
-    const folder = join(tempDir('crm-guard-lock-'), 'dynamo');
-    writeFileSync(`${folder}.lock`, String(other.pid));
+  it('turns a second process away, naming the owner, whether or not the owner shares its store', () => {
+    // Prepare: two folders a live process holds, one of them shared
+    const held = join(tempDir('crm-guard-lock-'), 'dynamo');
+    writeFileSync(`${held}.lock`, String(other.pid));
+    const served = join(tempDir('crm-guard-lock-'), 'dynamo');
+    writeFileSync(`${served}.lock`, String(other.pid));
+    writeFileSync(`${served}.served`, `${other.pid}\nhttp://127.0.0.1:4567`);
 
     // Act
-    const taken = (() => {
-      try {
-        lockFolder(folder, 'the local store');
-      } catch (error) {
-        return error;
-      }
-    })();
+    const heldRefusal = refusal(() => lockFolder(held, 'the local store'));
+    const servedRefusal = refusal(() => lockFolder(served, 'the local store'));
 
     // Assess
-    expect(taken).toBeInstanceOf(UsageError);
-    expect((taken as Error).message).toContain(
-      `is in use by process ${other.pid}, another crm-guard command`,
-    );
-    expect(sharedEndpoint(folder)).toBeUndefined();
+    for (const taken of [heldRefusal, servedRefusal]) {
+      expect(taken).toBeInstanceOf(UsageError);
+      expect((taken as Error).message).toContain(`is in use by process ${other.pid}`);
+    }
+    expect(sharedStore(held)).toBeUndefined();
+    expect(sharedStore(served)).toEqual({ pid: other.pid, endpoint: 'http://127.0.0.1:4567' });
   });
 
-  it("gives the endpoint a live owner shares, and nothing for a dead owner's lock, which is taken over", () => {
-    // Prepare
-    const shared = join(tempDir('crm-guard-lock-'), 'dynamo');
-    writeFileSync(`${shared}.lock`, `${other.pid}\nhttp://127.0.0.1:4567`);
+  it("shares only the live lock owner's store, and takes over a dead owner's lock and served file", () => {
+    // Prepare: a served file of another process than the lock's; a dead owner's lock and served file
+    const mismatched = join(tempDir('crm-guard-lock-'), 'dynamo');
+    writeFileSync(`${mismatched}.lock`, String(other.pid));
+    writeFileSync(`${mismatched}.served`, `${process.pid}\nhttp://127.0.0.1:4567`);
     const stale = join(tempDir('crm-guard-lock-'), 'dynamo');
     // A pid no process has: the kernel's limit is far below it.
-    writeFileSync(`${stale}.lock`, `99999999\nhttp://127.0.0.1:4568`);
+    writeFileSync(`${stale}.lock`, '99999999');
+    writeFileSync(`${stale}.served`, '99999999\nhttp://127.0.0.1:4568');
 
     // Act
-    const endpoint = sharedEndpoint(shared);
-    const staleEndpoint = sharedEndpoint(stale);
+    const mismatchedStore = sharedStore(mismatched);
+    const staleStore = sharedStore(stale);
     const unlock = lockFolder(stale, 'the local store');
     const owner = readFileSync(`${stale}.lock`, 'utf8');
+    const staleServedLeft = existsSync(`${stale}.served`);
+    shareLockedFolder(stale, 'http://127.0.0.1:4569');
+    const served = readFileSync(`${stale}.served`, 'utf8');
     unlock();
 
     // Assess
-    expect(endpoint).toBe('http://127.0.0.1:4567');
-    expect(staleEndpoint).toBeUndefined();
+    expect(mismatchedStore).toBeUndefined();
+    expect(staleStore).toBeUndefined();
     expect(owner).toBe(String(process.pid));
+    expect(staleServedLeft).toBe(false);
+    expect(served).toBe(`${process.pid}\nhttp://127.0.0.1:4569`);
+    expect(existsSync(`${stale}.lock`) || existsSync(`${stale}.served`)).toBe(false);
   });
 });
