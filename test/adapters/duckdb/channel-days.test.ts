@@ -54,6 +54,24 @@ describe('DuckDB metrics source over a Parquet lake', () => {
     expect(rowsOf(columns)).toEqual(inRange(rows, DAY(3), DAY(8)));
   });
 
+  it('reads a range of many weeks exactly, a gap of missing days included (it is read a few weeks at a time)', async () => {
+    // Prepare: 80 days of two channels, with no files at all for days 30-59
+    const rows = Array.from({ length: 80 }, (_, d) => d)
+      .filter((d) => d < 30 || d >= 60)
+      .flatMap((d) => [
+        { dt: DAY(d), channelId: 'kakao-a', channelType: 'alimtalk', sends: 1000 + d, clicks: d },
+        { dt: DAY(d), channelId: 'push-b', channelType: 'push', sends: 2000 + d, clicks: 2 * d },
+      ]);
+    await writeChannelLake(dir, rows);
+    source = await openDuckDbMetrics({ input: dir });
+
+    // Act
+    const columns = await source.readChannelDays({ from: DAY(0), to: DAY(79) });
+
+    // Assess
+    expect(rowsOf(columns)).toEqual(inRange(rows, DAY(0), DAY(79)));
+  });
+
   it('marks seenBefore only for channels whose first row in the range comes late but began earlier', async () => {
     // Prepare: push-b starts on day 2 and is out on day 6; sms-c starts on day 7.
     await writeChannelLake(dir, sampleRows());
