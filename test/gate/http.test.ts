@@ -288,6 +288,24 @@ describe('gate API over HTTP on loopback', () => {
   });
 });
 
+/** `crm-guard serve` on a free port over `data`, once it says where it listens. */
+async function spawnServe(data: string, env: NodeJS.ProcessEnv) {
+  const child = spawn(process.execPath, ['bin/crm-guard.ts', 'serve', '--port', '0', '--data', data], {
+    env: { ...env, CRM_GUARD_TOKEN: TOKEN },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const url = await new Promise<string>((resolve, reject) => {
+    let said = '';
+    child.stderr.on('data', (chunk: Buffer) => {
+      said += chunk.toString();
+      const match = /on (http:\/\/127\.0\.0\.1:\d+)/.exec(said);
+      if (match) resolve(match[1]!);
+    });
+    child.once('exit', () => reject(new Error(`serve exited: ${said}`)));
+  });
+  return { child, url };
+}
+
 describe('crm-guard serve', () => {
   it('refuses to start without CRM_GUARD_TOKEN, in one line, exit 2', () => {
     // Prepare
@@ -466,23 +484,10 @@ describe('crm-guard serve, the command', () => {
   it('serves the API with the data on disk, shares its store with other commands, and stops on SIGTERM', async () => {
     // Prepare
     const data = mkdtempSync(join(tmpdir(), 'crm-guard-serve-'));
-    const child = spawn(process.execPath, ['bin/crm-guard.ts', 'serve', '--port', '0', '--data', data], {
-      env: {
-        ...process.env,
-        CRM_GUARD_TOKEN: TOKEN,
-        POWERTOOLS_METRICS_DISABLED: 'true',
-        POWERTOOLS_LOG_LEVEL: 'SILENT',
-      },
-      stdio: ['ignore', 'ignore', 'pipe'],
-    });
-    const url = await new Promise<string>((resolve, reject) => {
-      let said = '';
-      child.stderr.on('data', (chunk: Buffer) => {
-        said += chunk.toString();
-        const match = /on (http:\/\/127\.0\.0\.1:\d+)/.exec(said);
-        if (match) resolve(match[1]!);
-      });
-      child.once('exit', () => reject(new Error(`serve exited: ${said}`)));
+    const { child, url } = await spawnServe(data, {
+      ...process.env,
+      POWERTOOLS_METRICS_DISABLED: 'true',
+      POWERTOOLS_LOG_LEVEL: 'SILENT',
     });
 
     // Act
@@ -550,22 +555,10 @@ describe('crm-guard serve, the command', () => {
     const { POWERTOOLS_METRICS_DISABLED: _, ...env } = process.env;
     const serveOnce = async (extra: Record<string, string>) => {
       const data = mkdtempSync(join(tmpdir(), 'crm-guard-serve-'));
-      const child = spawn(process.execPath, ['bin/crm-guard.ts', 'serve', '--port', '0', '--data', data], {
-        env: { ...env, ...extra, CRM_GUARD_TOKEN: TOKEN, POWERTOOLS_LOG_LEVEL: 'SILENT' },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
+      const { child, url } = await spawnServe(data, { ...env, ...extra, POWERTOOLS_LOG_LEVEL: 'SILENT' });
       let stdout = '';
       child.stdout.on('data', (chunk: Buffer) => {
         stdout += chunk.toString();
-      });
-      const url = await new Promise<string>((resolve, reject) => {
-        let said = '';
-        child.stderr.on('data', (chunk: Buffer) => {
-          said += chunk.toString();
-          const match = /on (http:\/\/127\.0\.0\.1:\d+)/.exec(said);
-          if (match) resolve(match[1]!);
-        });
-        child.once('exit', () => reject(new Error(`serve exited: ${said}`)));
       });
       const response = await fetch(`${url}/v1/decisions`, {
         method: 'POST',
