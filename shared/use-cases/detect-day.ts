@@ -109,6 +109,14 @@ export async function detectDay(request: DetectDayRequest, ports: DetectDayPorts
     (snapshot?.channels ?? []).map((c) => [c.channelId, { name: c.name, owner: c.owner, status: c.status }]),
   );
   const previous = send ? await ports.store.run(day) : undefined;
+  const partialData =
+    !missing && profile === 'default' && lateDays(metrics, config.alertPolicy.lateData).has(dayNumber(day));
+  // A provisional digest while the day is missing or partial (silence would read as "all well" on the
+  // one morning a fleet-wide outage looks like late data); the full one once it has landed.
+  const kind: DigestKind = missing || partialData ? 'provisional' : 'full';
+  // When this kind of digest already went out: a re-run then pages what it paged.
+  const sentBefore =
+    kind === 'full' ? previous?.digestSentAt : (previous?.digestSentAt ?? previous?.provisionalSentAt);
   const findings = judgeFindings({
     profile,
     metrics,
@@ -119,20 +127,15 @@ export async function detectDay(request: DetectDayRequest, ports: DetectDayPorts
     minSendsForRatio: config.detection.rules.minSendsForRatio,
     ...(snapshot ? { facts: channelFacts(snapshot) } : {}),
     ...(profile === 'default' && send
-      ? { notified: await notifiedDays(ports.store, judgeFrom, day, previous?.digestSentAt) }
+      ? { notified: await notifiedDays(ports.store, judgeFrom, day, sentBefore) }
       : {}),
     ...(ports.feedback
       ? {
-          closed: closedDays(
-            await ports.feedback.verdicts({ from: judgeFrom, to: day }),
-            previous?.digestSentAt,
-          ),
+          closed: closedDays(await ports.feedback.verdicts({ from: judgeFrom, to: day }), sentBefore),
         }
       : {}),
   });
 
-  const partialData =
-    !missing && profile === 'default' && lateDays(metrics, config.alertPolicy.lateData).has(dayNumber(day));
   const run: RunRecord = {
     day,
     profile,
@@ -152,11 +155,6 @@ export async function detectDay(request: DetectDayRequest, ports: DetectDayPorts
   if (!send) return { run, channels, findings, digestAlreadySent: false, stored: false };
   await ports.store.replaceDay(run, findings);
 
-  // A provisional digest while the day is missing or partial (silence would read as "all well" on the
-  // one morning a fleet-wide outage looks like late data); the full one once it has landed.
-  const kind: DigestKind = missing || partialData ? 'provisional' : 'full';
-  const sentBefore =
-    kind === 'full' ? previous?.digestSentAt : (previous?.digestSentAt ?? previous?.provisionalSentAt);
   const result = { run, channels, findings, digestAlreadySent: sentBefore !== undefined, stored: true };
   // A quiet day still sends its short digest (unless the config turns it off): with the silence
   // alarm, it tells a day with nothing to page from a job that did not run.
@@ -209,9 +207,9 @@ function missingSinceLakeStart(columns: ChannelDayColumns, missingDays: IsoDay[]
 /**
  * The days before `day` whose pages reached people: judged in full, and either their digest went out
  * or nothing on them paged. An incident groups only with those; a day never run, or judged only
- * provisionally, leaves an ongoing outage to page again today. When `day`'s own digest already went
- * out (at `sentAt`), only what people had heard by then counts: a re-run of `day` after an earlier day
- * was run late pages what its digest paged, not less.
+ * provisionally, leaves an ongoing outage to page again today. When `day`'s digest (of the kind this
+ * run sends) already went out, at `sentAt`, only what people had heard by then counts: a re-run of
+ * `day` after an earlier day was run late pages what its digest paged, not less.
  */
 async function notifiedDays(
   store: FindingStore,

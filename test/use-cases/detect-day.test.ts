@@ -7,6 +7,7 @@ import { openDuckDbMetrics } from '#shared/adapters/duckdb/metrics-source.ts';
 import { createHmacLinkSigner } from '#shared/adapters/links/hmac.ts';
 import { parseCrmGuardConfig } from '#shared/config/crm-guard-config.ts';
 import type { ChannelDayRow } from '#shared/domain/channel-metrics.ts';
+import type { Feedback } from '#shared/domain/feedback.ts';
 import { feedbackLinkMessage, readFeedbackLink } from '#shared/domain/feedback-link.ts';
 import type { JudgedFinding } from '#shared/domain/finding.ts';
 import type { RegistrySnapshot } from '#shared/domain/registry.ts';
@@ -14,7 +15,7 @@ import type { ProfileName } from '#shared/domain/run-record.ts';
 import type { AlertSink } from '#shared/ports/alert-sink.ts';
 import type { FindingStore } from '#shared/ports/finding-store.ts';
 import type { MetricsSource } from '#shared/ports/metrics-source.ts';
-import { addDays, daysBetween, daysInRange } from '#shared/time/seoul.ts';
+import { addDays, daysBetween, daysInRange, seoulInstant } from '#shared/time/seoul.ts';
 import { type DetectDayPorts, detectDay } from '#shared/use-cases/detect-day.ts';
 import { backfill } from '#shared/use-cases/judge-range.ts';
 import { steadyFleet } from './fleet.ts';
@@ -266,6 +267,54 @@ describe('detectDay on a DuckDB lake and the DynamoDB store (dynalite)', () => {
       await fullLake.close();
       rmSync(partialDir, { recursive: true, force: true });
       rmSync(fullDir, { recursive: true, force: true });
+    }
+  });
+
+  it("keeps a partial day's page on a re-run while still partial, whatever verdict came after its provisional digest", async () => {
+    // Prepare: the day after LAST with 10 of the 30 channels arrived, one of them at five times its sends
+    const day = addDays(LAST, 1);
+    const nextDay = sampleRows()
+      .filter((row) => row.dt === LAST)
+      .slice(0, 10)
+      .map((row) => ({ ...row, dt: day }));
+    const spiking = nextDay[0]!.channelId;
+    nextDay[0] = { ...nextDay[0]!, sends: nextDay[0]!.sends * 5 };
+    const partialDir = mkdtempSync(join(tmpdir(), 'crm-guard-partial-'));
+    await writeChannelLake(partialDir, [...sampleRows(), ...nextDay]);
+    const partialLake = await openDuckDbMetrics({ input: partialDir });
+    const alerts = capturingSink();
+    let clock = seoulInstant(addDays(day, 1), 9);
+    const verdicts: Feedback[] = [];
+    const partialPorts = ports(alerts, {
+      metrics: partialLake,
+      now: () => clock,
+      feedback: { verdicts: async () => verdicts },
+    });
+
+    try {
+      const first = await detectDay({ day, profile: 'default', config }, partialPorts);
+      // The team calls the spike a false alarm from the provisional digest, at 09:30
+      verdicts.push({
+        channelId: spiking,
+        day,
+        verdict: 'false-alarm',
+        by: 'kim',
+        at: seoulInstant(addDays(day, 1), 9, 30).toISOString(),
+      });
+      clock = seoulInstant(addDays(day, 1), 9, 40);
+
+      // Act
+      const again = await detectDay({ day, profile: 'default', config }, partialPorts);
+
+      // Assess
+      const spikePaged = (result: typeof first) =>
+        result.findings.some((f) => f.channelId === spiking && f.alert);
+      expect(first.run.partialData).toBe(true);
+      expect(spikePaged(first)).toBe(true);
+      expect(spikePaged(again)).toBe(true);
+    } finally {
+      await partialLake.close();
+      rmSync(partialDir, { recursive: true, force: true });
     }
   });
 
