@@ -41,8 +41,8 @@ export async function appendColumns(
  * Runs a query and hands each chunk's columns to `onChunk` with the offset of its first row (from
  * `options.offset`, default 0); returns the offset after the last row. Values come out one `getItem`
  * at a time into the caller's preallocated typed arrays. Streamed by default; `materialize` runs the
- * query whole first, in parallel, which hands the chunks over several times faster (a streamed result
- * costs a round trip to DuckDB a chunk) for the memory of the whole result.
+ * query whole first, in parallel, and hands the chunks over about three times faster (a streamed
+ * result costs a round trip to DuckDB a chunk), for the memory of the whole result.
  */
 export async function forEachChunk(
   connection: DuckDBConnection,
