@@ -23,7 +23,7 @@ const en = {
   incidents: 'Incidents this week',
   noIncidents: 'No incident paged this week.',
   judgedDays: (judged: number, missing: string) =>
-    `detection ran on ${judged} of 7 days; not judged: ${missing}`,
+    `detection ran on ${judged} of 7 days; not judged: ${missing} (\`crm-guard detect --date DAY\` judges one)`,
   noIncidentsOnJudged: (judged: number) => `No incident paged on the ${judged} days judged.`,
   metric: 'Metric',
   rules: 'Rules',
@@ -125,7 +125,7 @@ const ko: Labels = {
   incidents: '이번 주 이상 발생',
   noIncidents: '이번 주 알림이 나간 이상은 없습니다.',
   judgedDays: (judged: number, missing: string) =>
-    `7일 중 ${judged}일만 탐지 실행; 판단하지 않은 날: ${missing}`,
+    `7일 중 ${judged}일만 탐지 실행; 판단하지 않은 날: ${missing} (\`crm-guard detect --date 날짜\`로 판단)`,
   noIncidentsOnJudged: (judged: number) => `판단한 ${judged}일 동안 알림이 나간 이상은 없습니다.`,
   metric: '지표',
   rules: '규칙',

@@ -213,7 +213,9 @@ describe('assembleWeeklyReport', () => {
     // A week with a late day is incomplete: rule 5 does not judge it.
     expect(report.lowPerformers).toEqual([]);
     // Coverage first: the incidents heading says detection skipped a day.
-    expect(renderHtml(report, 'en')).toContain('detection ran on 6 of 7 days; not judged: 2026-10-28');
+    expect(renderHtml(report, 'en')).toContain(
+      'detection ran on 6 of 7 days; not judged: 2026-10-28 (`crm-guard detect --date DAY` judges one)',
+    );
   });
 
   it('ranks as of the last day detection judged: a run whose day had not arrived judged nothing', () => {
