@@ -9,7 +9,7 @@ import { createDynamoGateStore } from '#shared/adapters/dynamo/gate-store.ts';
 import { StoreUnavailableError } from '#shared/errors.ts';
 import { createGate } from '#shared/gate/gate.ts';
 import type { GatePolicy } from '#shared/gate/policy.ts';
-import type { GateStore } from '#shared/ports/gate-store.ts';
+import type { GateStore, Reservation } from '#shared/ports/gate-store.ts';
 import { adRequest, policyWith, singleCapPolicy } from './helpers.ts';
 
 let dynamo: EmbeddedDynamo;
@@ -644,6 +644,17 @@ describe('store unavailable', () => {
   });
 });
 
+/** One counted send's write, for the tests that look at the call rather than its condition. */
+const A_RESERVATION: Reservation = {
+  userId: 'u',
+  week: '2026-11-23',
+  messageId: 'm',
+  checks: [],
+  increments: ['w:all:*'],
+  outcome: 'allow|under_caps|mid|',
+  expiresAt: 0,
+};
+
 describe('store failures, by cause (DynamoDB mocked: throttling has no local engine)', () => {
   it.each([
     ['ThrottlingException', 'throttled'],
@@ -661,17 +672,7 @@ describe('store failures, by cause (DynamoDB mocked: throttling has no local eng
     });
 
     // Act
-    const thrown = await failing
-      .reserve({
-        userId: 'u',
-        week: '2026-11-23',
-        messageId: 'm',
-        checks: [],
-        increments: ['w:all:*'],
-        outcome: 'allow|under_caps|mid|',
-        expiresAt: 0,
-      })
-      .catch((caught: unknown) => caught);
+    const thrown = await failing.reserve(A_RESERVATION).catch((caught: unknown) => caught);
     mocked.restore();
 
     // Assess
@@ -761,18 +762,7 @@ describe('store failures, by cause (DynamoDB mocked: throttling has no local eng
     await store.readTiers(['u', 'v'], signal);
     await store.readCounters('u', '2026-11-23', 'm', signal);
     await store.readCountersMany([{ userId: 'u', week: '2026-11-23', messageId: 'm' }], signal);
-    await store.reserve(
-      {
-        userId: 'u',
-        week: '2026-11-23',
-        messageId: 'm',
-        checks: [],
-        increments: ['w:all:*'],
-        outcome: 'allow|under_caps|mid|',
-        expiresAt: 0,
-      },
-      signal,
-    );
+    await store.reserve(A_RESERVATION, signal);
     const signals = mocked
       .calls()
       // The stub's type lists the command only; the SDK's send also takes its options second.
