@@ -142,7 +142,7 @@ async function backfillProcess(): Promise<DetectFigure> {
   const sample = generateSample({ channels: 400, days: 365, seed: 7, endDay: END_DAY });
   if (!existsSync(csv)) await writeChannelCsv(csv, sample.columns);
   const out = join(tmpdir(), 'crm-guard-bench-backfill.jsonl');
-  const cli = fileURLToPath(new URL('../bin/crm-guard.ts', import.meta.url));
+  const cli = fileURLToPath(new URL('../bin/crm-guard.js', import.meta.url));
   const start = process.hrtime.bigint();
   execFileSync(process.execPath, [
     cli,

@@ -123,7 +123,7 @@ const isCommand = (name: string): name is (typeof COMMANDS)[number] =>
   (COMMANDS as readonly string[]).includes(name);
 
 async function main(argv: string[]): Promise<number> {
-  // Node keeps the compiled commands (TypeScript stripped) in its temp folder: a second run starts faster.
+  // Node keeps the compiled commands (types stripped) in its temp folder; bin/crm-guard.js turns it on earlier.
   enableCompileCache();
   // `--stack ENV` works on every command, before or after its name: a deployed environment's tables
   // and functions.

@@ -32,7 +32,7 @@ function cli(args: string[], env: Record<string, string | undefined> = {}): Prom
   return new Promise((done) => {
     execFile(
       process.execPath,
-      ['bin/crm-guard.ts', ...args],
+      ['bin/crm-guard.js', ...args],
       { cwd: REPO, env: merged },
       (error, stdout, stderr) => {
         const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
