@@ -1,4 +1,4 @@
-import type { Logger } from '@aws-lambda-powertools/logger';
+import { type Logger, LogLevelThreshold } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { type Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
@@ -78,7 +78,15 @@ function readBody(event: APIGatewayProxyEvent): { ok: true; body: unknown } | { 
 function record(deps: GateApiDeps, requests: DecisionRequest[], answers: DecisionAnswer[]): void {
   const groups = new Map<string, number>();
   let unavailable = 0;
+  // A line the logger would drop is not built (a batch makes 500, each with a keyed hash).
+  const logsInfo = deps.logger.level <= LogLevelThreshold.INFO;
+  const logsWarn = deps.logger.level <= LogLevelThreshold.WARN;
   answers.forEach((answer, index) => {
+    const key = `${answer.tier}|${answer.decision}|${answer.reason}|${answer.cause ?? ''}`;
+    groups.set(key, (groups.get(key) ?? 0) + 1);
+    const isWarning = answer.reason === 'gate_unavailable';
+    if (isWarning) unavailable++;
+    if (!(isWarning ? logsWarn : logsInfo)) return;
     const request = requests[index]!;
     const entry = {
       userId: deps.logUserId ? deps.logUserId(request.userId) : request.userId,
@@ -95,13 +103,10 @@ function record(deps: GateApiDeps, requests: DecisionRequest[], answers: Decisio
       deferUntil: answer.deferUntil,
     };
     // Transactional sends skip every cap: the override is logged on its own line as an audit trail.
-    if (answer.reason === 'transactional_override') deps.logger.info('gate override: transactional', entry);
-    else if (answer.reason === 'gate_unavailable')
-      deps.logger.warn('gate decision: store unavailable', entry);
+    if (isWarning) deps.logger.warn('gate decision: store unavailable', entry);
+    else if (answer.reason === 'transactional_override')
+      deps.logger.info('gate override: transactional', entry);
     else deps.logger.info('gate decision', entry);
-    if (answer.reason === 'gate_unavailable') unavailable++;
-    const key = `${answer.tier}|${answer.decision}|${answer.reason}|${answer.cause ?? ''}`;
-    groups.set(key, (groups.get(key) ?? 0) + 1);
   });
   for (const [key, count] of groups)
     decisionMetric(deps.metrics, key).addMetric(GATE_METRICS.decisions, MetricUnit.Count, count);

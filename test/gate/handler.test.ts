@@ -17,8 +17,9 @@ const context = { functionName: 'fatigue-gate', awsRequestId: 'req-1' } as Conte
 const post = (path: string, body: unknown) =>
   ({ httpMethod: 'POST', path, body: JSON.stringify(body), headers: {} }) as unknown as APIGatewayProxyEvent;
 
+/** A logger at INFO whose lines are captured, not printed, and metrics that record what they count. */
 function observed() {
-  const logger = new Logger({ serviceName: 'fatigue-gate', logLevel: 'SILENT' });
+  const logger = new Logger({ serviceName: 'fatigue-gate', logLevel: 'INFO' });
   const metrics = new Metrics({ namespace: 'crm-guard', serviceName: 'fatigue-gate' });
   const counted: { dimensions: Record<string, string>; name: string; value: number }[] = [];
   vi.spyOn(metrics, 'singleMetric').mockImplementation(() => {
@@ -29,7 +30,8 @@ function observed() {
     } as unknown as Metrics;
   });
   vi.spyOn(metrics, 'publishStoredMetrics').mockImplementation(() => metrics);
-  const info = vi.spyOn(logger, 'info');
+  const info = vi.spyOn(logger, 'info').mockImplementation(() => {});
+  vi.spyOn(logger, 'warn').mockImplementation(() => {});
   return { logger, metrics, counted, info };
 }
 
@@ -206,6 +208,30 @@ describe('fatigue-gate handler: a failing store is seen', () => {
     expect(logged[1]).toBe(logged[0]);
     expect(logged[2]).not.toBe(logged[0]);
     expect(JSON.stringify(info.mock.calls)).not.toContain('010-1234-5678');
+  });
+
+  it('builds no log line a silent logger would drop, and still counts every decision', async () => {
+    // Prepare
+    const { metrics, counted } = observed();
+    const logger = new Logger({ serviceName: 'fatigue-gate', logLevel: 'SILENT' });
+    const pseudonym = vi.fn(userIdPseudonym('a-key-of-sixteen-chars'));
+    const gate = createGate({
+      store: createMemoryGateStore(),
+      policy: DEFAULT_POLICY,
+      timeoutMs: 1_000,
+      now: testNow,
+    });
+    const handler = createGateHandler({ gate, logger, metrics, logUserId: pseudonym });
+    const requests = ['silent-1', 'silent-2'].map((userId) =>
+      adRequest({ userId, messageClass: 'informational', category: 'notice' }),
+    );
+
+    // Act
+    await handler(post('/v1/decisions/batch', { requests }), context);
+
+    // Assess
+    expect(pseudonym).not.toHaveBeenCalled();
+    expect(counted.reduce((sum, metric) => sum + metric.value, 0)).toBe(2);
   });
 });
 
