@@ -43,6 +43,8 @@ export interface RangeRows {
   validated: boolean;
   /** What the row checks may take as given. */
   known: KnownValues;
+  /** The rows are read from CSV files on each query: `throwOnCsvRejects` after the first. */
+  scansCsv?: boolean;
 }
 
 export interface LakeTable {
@@ -110,8 +112,40 @@ function requireColumns(source: string, found: Iterable<string>, needed: string[
   }
 }
 
+/**
+ * A CSV file as text, split by the contract's dialect. A line that does not split into the header's
+ * fields is kept aside (`store_rejects`) rather than failing the scan with no row named:
+ * `throwOnCsvRejects` turns the first into the file's error.
+ */
 const csvScan = (file: string) =>
-  `read_csv(${literal(file)}, header = true, all_varchar = true, parallel = false, auto_detect = true)`;
+  `read_csv(${literal(file)}, header = true, all_varchar = true, parallel = false, delim = ',', quote = '"', store_rejects = true)`;
+
+/** After a query that scanned CSV files: the first line one could not read, as the file's error. */
+export async function throwOnCsvRejects(connection: DuckDBConnection): Promise<void> {
+  const [reject] = await queryRows(
+    connection,
+    `SELECT s.file_path AS file, e.line, e.error_type, e.column_name, e.error_message
+      FROM reject_errors e JOIN reject_scans s ON s.scan_id = e.scan_id AND s.file_id = e.file_id
+      ORDER BY s.file_path, e.line LIMIT 1`,
+  );
+  if (!reject) return;
+  const where = { row: Number(reject.line) };
+  switch (reject.error_type) {
+    case 'TOO MANY COLUMNS':
+      throw new InputError(
+        String(reject.file),
+        `more fields than the header names (${reject.error_message})`,
+        where,
+      );
+    case 'MISSING COLUMNS':
+      throw new InputError(String(reject.file), `missing: the row ends before it (${reject.error_message})`, {
+        ...where,
+        field: String(reject.column_name),
+      });
+    default:
+      throw new InputError(String(reject.file), `cannot be read as CSV: ${reject.error_message}`, where);
+  }
+}
 
 async function csvHeader(connection: DuckDBConnection, file: string): Promise<string[]> {
   const described = await queryRows(connection, `DESCRIBE SELECT * FROM ${csvScan(file)}`);
@@ -172,6 +206,7 @@ function csvFileTable(
         connection,
         `CREATE TABLE ${tableName}_text AS ${csvLines(file, undefined, mapped, columns.dt)}`,
       );
+      await throwOnCsvRejects(connection);
       await validate(connection, {
         sql: contractSelect(kind, `${tableName}_text`, { source: literal(file), row: 'line' }),
         validated: false,
@@ -283,6 +318,7 @@ function partitionedTable(kind: TableKind, dir: string, columns: ColumnNames): L
         row: 'line',
       }),
       known: { dayChecked: true },
+      scansCsv: true,
     };
   }
 

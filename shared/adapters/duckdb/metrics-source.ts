@@ -11,6 +11,7 @@ import {
   query,
   queryRows,
   type RangeRows,
+  throwOnCsvRejects,
 } from '#shared/adapters/duckdb/lake-tables.ts';
 import {
   channelRowError,
@@ -177,6 +178,7 @@ async function readChannelDays(
       SELECT CAST(row_number() OVER (ORDER BY channel_id) - 1 AS INTEGER) AS idx, *
       FROM (${windowChannelsSql(rows.sql, rows.validated ? 'true' : channelRowValid(rows.known))}) AS channels`,
   );
+  if (rows.scansCsv) await throwOnCsvRejects(connection);
   const [{ invalid }] = (await queryRows(
     connection,
     'SELECT CAST(coalesce(sum(invalid_rows), 0) AS DOUBLE) AS invalid FROM window_channels',
@@ -313,6 +315,7 @@ async function* readEngagement(
     const rows = await table.rows(connection, range);
     if (!rows) return;
     if (!rows.validated) await check(connection, rows);
+    if (rows.scansCsv) await throwOnCsvRejects(connection);
     const sql = engagementPerUserSql(rows.sql, range);
     let result: Awaited<ReturnType<DuckDBConnection['stream']>>;
     try {

@@ -89,6 +89,43 @@ describe('bad channel input: one InputError naming file, row and field', () => {
     );
   });
 
+  it.each([
+    [
+      'a row with a field too many',
+      `${START},kakao-b,push,10,1,7`,
+      'row 3: more fields than the header names (Expected Number of Columns: 5 Found: 6)',
+    ],
+    [
+      'a row that ends early',
+      `${START},kakao-b,push,10`,
+      'row 3, field clicks: missing: the row ends before it (Expected Number of Columns: 5 Found: 4)',
+    ],
+  ])('%s names its row, not the header', async (_, line, where) => {
+    // Act
+    const error = await csvError(dir, [HEADER, GOOD, line, GOOD.replace('kakao-a', 'kakao-z')]);
+
+    // Assess
+    expect(error.message).toBe(`${join(dir, 'bad.csv')}: ${where}`);
+  });
+
+  it('a row that ends early in a CSV partition names the file and its line', async () => {
+    // Prepare
+    const folder = join(dir, 'crm_channel_daily', `dt=${START}`);
+    mkdirSync(folder, { recursive: true });
+    const file = join(folder, 'part_0.csv');
+    writeFileSync(file, 'channel_id,channel_type,sends,clicks\na,push,10,1\nb,push,10\n');
+    const source = await openDuckDbMetrics({ input: dir });
+
+    // Act
+    const reading = source.readChannelDays({ from: START, to: START });
+
+    // Assess
+    await expect(reading).rejects.toThrow(
+      `${file}: row 3, field clicks: missing: the row ends before it (Expected Number of Columns: 4 Found: 3)`,
+    );
+    await source.close();
+  });
+
   it('a missing column names the file, its header row and the column', async () => {
     // Act
     const error = await csvError(dir, ['dt,channel_id,sends,clicks', `${START},kakao-a,10,1`]);
