@@ -170,6 +170,15 @@ export function channelDayNumbersSql(rows: string, channels: string): string {
 }
 
 /** The rows of one channel whose day repeats, in file order: the first is the original. */
+/** The channel of the first row (by file, then row) that repeats an earlier row's day and channel. */
+export function firstRepeatSql(rows: string): string {
+  return `SELECT channel_id FROM (
+    SELECT channel_id, source, "row",
+      row_number() OVER (PARTITION BY dt, channel_id ORDER BY source, "row") AS copy
+    FROM (${rows}) AS r
+  ) AS d WHERE copy = 2 ORDER BY source, "row" LIMIT 1`;
+}
+
 export function duplicateRowsSql(rows: string, channelId: string): string {
   return `SELECT source, "row", dt FROM (
     SELECT source, "row", dt, count(*) OVER (PARTITION BY dt) AS copies

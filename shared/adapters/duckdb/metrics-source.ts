@@ -29,6 +29,7 @@ import {
   engagementPerUserSql,
   engagementRowValid,
   firstInvalidRowSql,
+  firstRepeatSql,
   seenBeforeSql,
   windowChannelsSql,
 } from '#shared/adapters/metrics-sql.ts';
@@ -88,6 +89,10 @@ export async function openDuckDbMetrics(options: DuckDbMetricsOptions): Promise<
       firstInvalidRowSql(rows.sql, channelRowValid(rows.known), CHANNEL_VALUES),
     );
     if (bad) throw channelRowError(asRow<InvalidChannelRow>(bad), columns);
+    // Reached with clean values only on a whole file (a CSV at load): a read finds its window's
+    // repeats from the numbers, so a repeat outside the days a profile reads still stops the run here.
+    const [repeat] = await queryRows(connection, firstRepeatSql(rows.sql));
+    if (repeat) throw await duplicateError(connection, rows.sql, String(repeat.channel_id), columns);
   };
   const checkEngagement = async (connection: DuckDBConnection, rows: RangeRows) => {
     const [bad] = await queryRows(

@@ -4,6 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { writeChannelLake } from '#shared/adapters/duckdb/lake-writer.ts';
 import { openDuckDbMetrics } from '#shared/adapters/duckdb/metrics-source.ts';
 import { InputError } from '#shared/errors.ts';
+import { addDays } from '#shared/time/seoul.ts';
 import { duckdb, START, sampleRows, tempDir } from './fixtures.ts';
 
 const HEADER = 'dt,channel_id,channel_type,sends,clicks';
@@ -122,6 +123,26 @@ describe('bad channel input: one InputError naming file, row and field', () => {
     // Assess
     await expect(reading).rejects.toThrow(
       `${file}: row 3, field clicks: missing: the row ends before it (Expected Number of Columns: 4 Found: 3)`,
+    );
+    await source.close();
+  });
+
+  it('a duplicate in a CSV file stops a read of other days too (the file is checked whole)', async () => {
+    // Prepare
+    const file = join(dir, 'bad.csv');
+    const later = addDays(START, 30);
+    writeFileSync(
+      file,
+      `${[HEADER, GOOD, `${later},kakao-a,alimtalk,10,1`, `${later},kakao-a,alimtalk,10,1`].join('\n')}\n`,
+    );
+    const source = await openDuckDbMetrics({ input: file });
+
+    // Act
+    const reading = source.readChannelDays({ from: START, to: START });
+
+    // Assess
+    await expect(reading).rejects.toThrow(
+      `${file}: row 4, field dt: duplicate row for channel "kakao-a" on ${later} (first at row 3)`,
     );
     await source.close();
   });
