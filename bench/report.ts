@@ -128,6 +128,9 @@ export async function runReportBench(
     recordReview: async () => {
       throw new Error('read only');
     },
+    recordChange: async () => {
+      throw new Error('read only');
+    },
     history: async () => [],
     mute: async () => {},
     unmute: async () => false,

@@ -194,7 +194,13 @@ async function show(registry: ChannelRegistry, channelId: string, values: Comman
 const changeText = ({ field, from, to }: FieldChange) =>
   from === undefined ? `${field} ${to}` : `${field} ${from} -> ${to ?? '(none)'}`;
 
-const EDIT_WORD = { add: 'added', update: 'edited', mute: 'muted', unmute: 'unmuted' } as const;
+const EDIT_WORD = {
+  add: 'added',
+  update: 'edited',
+  mute: 'muted',
+  unmute: 'unmuted',
+  change: 'change recorded',
+} as const;
 
 /** A channel's reviews and registry edits, oldest first. */
 async function history(registry: ChannelRegistry, channelId: string, values: CommandValues) {

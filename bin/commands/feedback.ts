@@ -65,10 +65,11 @@ const command: Command = {
         at: at.toISOString(),
       };
       // The follow-ups first, the verdict last: a failure leaves no verdict without what it promised.
+      // A change, not an owners' decision: the keep / redesign / retire review stays theirs to make.
       if (values.change)
-        await local.registry.recordReview(
-          { channelId, decision: 'redesign', note: note ?? 'expected (from feedback)', by, changeDay: day },
-          at,
+        await local.registry.recordChange(
+          { channelId, day, what: note ?? 'expected (from feedback)', at: at.toISOString(), by },
+          'feedback --change',
         );
       if (snoozeUntil)
         await local.registry.mute(

@@ -65,8 +65,8 @@ export interface ChannelMute {
   at: string;
 }
 
-/** What a registry edit did to a channel. */
-export type RegistryEditAction = 'add' | 'update' | 'mute' | 'unmute';
+/** What a registry edit did to a channel (`change`: a change recorded without a review decision). */
+export type RegistryEditAction = 'add' | 'update' | 'mute' | 'unmute' | 'change';
 
 /** One field an edit changed: its value before and after (absent: it had none, or has none now). */
 export interface FieldChange {

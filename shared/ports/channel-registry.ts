@@ -1,5 +1,6 @@
 import type { ReviewInput } from '#shared/config/registry-input.ts';
 import type {
+  ChannelChange,
   ChannelEntry,
   ChannelInput,
   ChannelMute,
@@ -20,6 +21,11 @@ export interface ChannelRegistry {
   upsert(entries: ChannelInput[], by: string, at: Date, via?: string): Promise<void>;
   /** Records a decision; a retire also retires the channel, a redesign with a day records the change. */
   recordReview(review: ReviewInput, at: Date): Promise<ReviewDecision>;
+  /**
+   * Records a change the owners made, live from its day (the baseline restarts there), without a
+   * review decision; logged as an edit, `via` naming the command.
+   */
+  recordChange(change: ChannelChange, via?: string): Promise<void>;
   /** A channel's reviews and registry edits, oldest first. */
   history(channelId: string): Promise<HistoryEntry[]>;
   /** Mutes a channel (replacing any mute it had), logged as an edit by the mute's `by` at its `at`. */

@@ -25,6 +25,9 @@ const registry: ChannelRegistry = {
   recordReview: async () => {
     throw new Error('read only');
   },
+  recordChange: async () => {
+    throw new Error('read only');
+  },
   history: async () => [],
   mute: async () => {},
   unmute: async () => false,

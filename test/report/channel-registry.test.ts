@@ -201,6 +201,48 @@ describe('channel registry on DynamoDB (dynalite)', () => {
     expect(snapshot.reviews.filter((r) => r.channelId === 'edited')).toHaveLength(2);
   });
 
+  it('records a change without a review decision: detection sees it, the history logs it as an edit', async () => {
+    // Prepare
+    const registry = registryOf();
+    await registry.upsert(
+      [
+        {
+          channelId: 'changed',
+          name: '예약 알림',
+          category: 'informational',
+          owner: '김하늘',
+          status: 'active',
+        },
+      ],
+      'import',
+      new Date('2026-11-01T00:00:00Z'),
+    );
+    const change = {
+      channelId: 'changed',
+      day: '2026-11-20',
+      what: 'new send time',
+      at: '2026-11-21T00:00:00.000Z',
+      by: '박지민',
+    };
+
+    // Act
+    await registry.recordChange(change, 'feedback --change');
+    const history = await registry.history('changed');
+    const snapshot = await registry.snapshot();
+
+    // Assess
+    expect(snapshot.changes.filter((c) => c.channelId === 'changed')).toEqual([change]);
+    expect(channelFacts(snapshot).get('changed')?.changes).toEqual(['2026-11-20']);
+    expect(snapshot.reviews.filter((r) => r.channelId === 'changed')).toEqual([]);
+    expect(history.at(-1)).toMatchObject({
+      kind: 'edit',
+      action: 'change',
+      by: '박지민',
+      via: 'feedback --change',
+      changes: [{ field: 'change', to: 'live from 2026-11-20: new send time' }],
+    });
+  });
+
   it('refuses a decision for a channel that is not registered, naming the field', async () => {
     // Prepare
     const registry = registryOf();

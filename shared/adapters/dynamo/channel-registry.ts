@@ -123,6 +123,18 @@ export function createDynamoChannelRegistry(options: {
   }
 
   /** Logs one edit after its effect (as a review after its own): a nonce keeps two in a millisecond apart. */
+  /** One change a day a channel: a second on the same day replaces the first. */
+  async function putChange(change: ChannelChange): Promise<void> {
+    await guarded(`change ${change.channelId}`, () =>
+      documentClient.send(
+        new PutCommand({
+          TableName,
+          Item: { pk: pkOf(change.channelId), sk: `CHANGE#${change.day}`, ...change },
+        }),
+      ),
+    );
+  }
+
   async function logEdit(edit: RegistryEdit): Promise<void> {
     if (edit.changes.length === 0) return;
     await guarded(`log the edit of ${edit.channelId}`, () =>
@@ -241,26 +253,37 @@ export function createDynamoChannelRegistry(options: {
           via: 'review --decision retire',
         });
       }
-      if (review.changeDay) {
-        const change: ChannelChange = {
+      if (review.changeDay)
+        await putChange({
           channelId: review.channelId,
           day: review.changeDay,
           what: review.note,
           at: when,
           by: review.by,
-        };
-        await guarded(`change ${review.channelId}`, () =>
-          documentClient.send(
-            new PutCommand({ TableName, Item: { pk, sk: `CHANGE#${review.changeDay}`, ...change } }),
-          ),
-        );
-      }
+        });
       await guarded(`review ${review.channelId}`, () =>
         documentClient.send(
           new PutCommand({ TableName, Item: { pk, sk: `${REVIEW_PREFIX}${when}`, ...decision } }),
         ),
       );
       return decision;
+    },
+
+    async recordChange(change, via) {
+      if (!(await get(change.channelId)))
+        throw new InputError(
+          'change',
+          `no channel ${change.channelId} in the registry: add it first with crm-guard channels set ${change.channelId} --name ... --category ... --owner ...`,
+        );
+      await putChange(change);
+      await logEdit({
+        channelId: change.channelId,
+        at: change.at,
+        by: change.by,
+        action: 'change',
+        changes: [{ field: 'change', to: `live from ${change.day}: ${change.what}` }],
+        ...(via ? { via } : {}),
+      });
     },
 
     async mute(mute, via) {
