@@ -12,7 +12,11 @@ import { memoryFindings, memoryMetrics } from './fixtures.ts';
 import { DAY, scenarioChannels, scenarioFindings, scenarioRegistry, scenarioRuns } from './scenario.ts';
 
 const CHROMIUM = '/usr/bin/chromium';
-const ARTIFACTS = resolve('.crm-guard/test-artifacts/report');
+// Screenshots and PDFs for a person to look at: kept where REPORT_ARTIFACTS says, else in a temp folder
+// that goes with the test file (never in the user's data folder).
+const ARTIFACTS = process.env.REPORT_ARTIFACTS
+  ? resolve(process.env.REPORT_ARTIFACTS)
+  : tempDir('crm-guard-report-artifacts-');
 // Without CI a machine with no Chromium skips, saying why; in CI a missing browser fails the test.
 const browserMissing = !existsSync(CHROMIUM) && !process.env.CI;
 if (browserMissing)
