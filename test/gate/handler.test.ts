@@ -32,7 +32,8 @@ function observed() {
   vi.spyOn(metrics, 'publishStoredMetrics').mockImplementation(() => metrics);
   const info = vi.spyOn(logger, 'info').mockImplementation(() => {});
   vi.spyOn(logger, 'warn').mockImplementation(() => {});
-  return { logger, metrics, counted, info };
+  const error = vi.spyOn(logger, 'error').mockImplementation(() => {});
+  return { logger, metrics, counted, info, error };
 }
 
 describe('fatigue-gate handler (middy + Powertools)', () => {
@@ -88,8 +89,11 @@ describe('fatigue-gate handler (middy + Powertools)', () => {
 
   it('answers 500 problem+json instead of crashing when the gate throws', async () => {
     // Prepare
-    const { logger, metrics } = observed();
-    const gate = { decide: () => Promise.reject(new Error('boom')) } as never;
+    const { logger, metrics, error } = observed();
+    const gate = {
+      parse: (body: unknown) => ({ ok: true, value: body }),
+      decide: () => Promise.reject(new Error('boom')),
+    } as never;
     const handler = createGateHandler({ gate, logger, metrics });
 
     // Act
@@ -98,6 +102,7 @@ describe('fatigue-gate handler (middy + Powertools)', () => {
     // Assess
     expect(response.statusCode).toBe(500);
     expect(response.headers?.['content-type']).toBe('application/problem+json');
+    expect(error).toHaveBeenCalledWith('gate request failed', expect.objectContaining({ message: 'boom' }));
   });
 });
 
