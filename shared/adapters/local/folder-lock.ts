@@ -22,10 +22,14 @@ export function lockFolder(folder: string, what: string): () => void {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
     }
     const owner = lockOwner(folder);
-    if (owner && owner !== process.pid && isAlive(owner))
+    if (owner && owner !== process.pid && isAlive(owner)) {
+      const served = sharedStore(folder);
       throw new UsageError(
-        `${what} (${folder}) is in use by process ${owner} (another crm-guard command, or serve starting up): try again when it is done, or pass another --data`,
+        served
+          ? `${what} (${folder}) is served by process ${owner} (crm-guard serve, at ${served.endpoint}): one serve a folder; stop it first, or pass another --data`
+          : `${what} (${folder}) is in use by process ${owner} (another crm-guard command, or serve starting up): try again when it is done, or pass another --data`,
       );
+    }
     rmSync(servedFile(folder), { force: true });
     rmSync(lock, { force: true });
   }

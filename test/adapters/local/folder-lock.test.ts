@@ -38,10 +38,11 @@ describe('the data folder lock', () => {
     const servedRefusal = refusal(() => lockFolder(served, 'the local store'));
 
     // Assess
-    for (const taken of [heldRefusal, servedRefusal]) {
-      expect(taken).toBeInstanceOf(UsageError);
-      expect((taken as Error).message).toContain(`is in use by process ${other.pid}`);
-    }
+    for (const taken of [heldRefusal, servedRefusal]) expect(taken).toBeInstanceOf(UsageError);
+    expect((heldRefusal as Error).message).toContain(`is in use by process ${other.pid}`);
+    expect((servedRefusal as Error).message).toContain(
+      `is served by process ${other.pid} (crm-guard serve, at http://127.0.0.1:4567): one serve a folder`,
+    );
     expect(sharedStore(held)).toBeUndefined();
     expect(sharedStore(served)).toEqual({ pid: other.pid, endpoint: 'http://127.0.0.1:4567' });
   });
