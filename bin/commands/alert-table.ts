@@ -28,7 +28,7 @@ export function alertTable(findings: JudgedFinding[], channels: ChannelDirectory
   const alerts = rankAlerts(findings);
   if (alerts.length === 0) return 'No alerts: no channel needs attention.';
   return formatTable(
-    ['severity', 'channel', 'name / owner', 'type', 'what moved', 'rule', 'why it pages'],
+    ['severity', 'channel', 'name / owner', 'type', 'what moved', 'raised by', 'why it pages'],
     alerts.map((alert) => [
       alert.severity,
       alert.channelId,

@@ -155,7 +155,7 @@ describe('crm-guard detect', () => {
     expect(first.code).toBe(0);
     expect(first.stdout).toContain(`crm-guard detect ${END} (profile seed)`);
     expect(first.stdout).toMatch(
-      /^severity\s+channel\s+name \/ owner\s+type\s+what moved\s+rule\s+why it pages$/m,
+      /^severity\s+channel\s+name \/ owner\s+type\s+what moved\s+raised by\s+why it pages$/m,
     );
     expect(first.stdout).toMatch(/^(critical|high|medium|low)\s+\S+\s+(alimtalk|push|sms)\s+(DOWN|UP) /m);
     expect(first.stdout).toMatch(/30 channels judged, \d+ findings recorded, [1-9]\d* paging/);
