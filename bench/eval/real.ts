@@ -1,6 +1,6 @@
 /**
  * Real public daily series as channels (see `real/README.md`): each series untouched (false alerts on real
- * noise, holidays and trends; the pedestrian series' documented lockdowns are labeled) and seeded copies
+ * noise, holidays and trends; the documented events are labeled: lockdowns, playoff games) and seeded copies
  * with injected partial outages, spikes and temporary level drops (recall). Clicks are a seeded binomial
  * at a fixed CTR. Everything but reading the three small files is pure.
  */
@@ -27,10 +27,43 @@ export const REAL_WARM_UP_DAYS = Math.max(WARM_UP_DAYS, policyHistoryDays(DEFAUL
 const INJECT_AFTER_WARM_UP = 14;
 const INJECT_GAP = { min: 42, extra: 35 };
 
-/** Documented real anomalies (prophet's `docs/_docs/handling_shocks.md`): Melbourne's COVID-19 lockdowns. */
+/**
+ * Peyton Manning's playoff games, each with the day after, as prophet's "Modeling Holidays" example
+ * (`docs/_docs/seasonality,_holiday_effects,_and_regressors.md`) lists them for this very series: page
+ * views jump on game days, so a page there is a real event found, not a false alert. The Super Bowls
+ * that example lists apart are among these games.
+ */
+const PEYTON_PLAYOFFS = [
+  '2008-01-13',
+  '2009-01-03',
+  '2010-01-16',
+  '2010-01-24',
+  '2010-02-07',
+  '2011-01-08',
+  '2013-01-12',
+  '2014-01-12',
+  '2014-01-19',
+  '2014-02-02',
+  '2015-01-11',
+  '2016-01-17',
+  '2016-01-24',
+  '2016-02-07',
+];
+
+/**
+ * Documented real anomalies: Melbourne's COVID-19 lockdowns (prophet's `docs/_docs/handling_shocks.md`)
+ * and Peyton Manning's playoff games. Events outside a series' judged days are never scored.
+ */
 const REAL_EVENTS: Partial<
   Record<RealSeriesName, Omit<LabeledIncident, 'channelId' | 'family' | 'burst'>[]>
 > = {
+  wp_peyton_manning: PEYTON_PLAYOFFS.map((day) => ({
+    type: 'spike',
+    from: day,
+    to: isoDay(dayNumber(day) + 1),
+    lasting: false,
+    note: 'playoff game',
+  })),
   pedestrians_covid: [
     {
       type: 'level_drop',
