@@ -109,6 +109,14 @@ function toChange(item: Item): ChannelChange {
   };
 }
 
+/** A decision or change for a channel the registry does not hold: what to run first. */
+function notRegistered(what: string, channelId: string): InputError {
+  return new InputError(
+    what,
+    `no channel ${channelId} in the registry: add it first with crm-guard channels set ${channelId} --name ... --category ... --owner ...`,
+  );
+}
+
 export function createDynamoChannelRegistry(options: {
   documentClient: DynamoDBDocumentClient;
   tableName: string;
@@ -211,11 +219,7 @@ export function createDynamoChannelRegistry(options: {
     },
 
     async recordReview(review, at) {
-      if (!(await get(review.channelId)))
-        throw new InputError(
-          'review',
-          `no channel ${review.channelId} in the registry: add it first with crm-guard channels set ${review.channelId} --name ... --category ... --owner ...`,
-        );
+      if (!(await get(review.channelId))) throw notRegistered('review', review.channelId);
       const when = at.toISOString();
       const decision: ReviewDecision = { ...review, at: when };
       const pk = pkOf(review.channelId);
@@ -270,11 +274,7 @@ export function createDynamoChannelRegistry(options: {
     },
 
     async recordChange(change, via) {
-      if (!(await get(change.channelId)))
-        throw new InputError(
-          'change',
-          `no channel ${change.channelId} in the registry: add it first with crm-guard channels set ${change.channelId} --name ... --category ... --owner ...`,
-        );
+      if (!(await get(change.channelId))) throw notRegistered('change', change.channelId);
       await putChange(change);
       await logEdit({
         channelId: change.channelId,
