@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
@@ -168,6 +168,23 @@ describe('engagement from the lake', () => {
 
     // Assess
     await expect(reading).rejects.toThrow(`${file}: row 3, field ${field}: ${problem}`);
+  });
+
+  it('names the line of a dt= CSV partition that ends before its last field', async () => {
+    // Prepare
+    const folder = join(dir, 'user_engagement_daily', `dt=${START}`);
+    mkdirSync(folder, { recursive: true });
+    const file = join(folder, 'part_0.csv');
+    writeFileSync(file, 'user_id,feature_uses\nuser-a,3\nuser-b\n');
+    source = await openDuckDbMetrics({ engagementInput: join(dir, 'user_engagement_daily') });
+
+    // Act
+    const reading = collect(source, START, START);
+
+    // Assess
+    await expect(reading).rejects.toThrow(
+      `${file}: row 3, field feature_uses: missing: the row ends before it (Expected Number of Columns: 2 Found: 1)`,
+    );
   });
 
   it('says so when the input holds no engagement data', async () => {
