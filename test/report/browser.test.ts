@@ -4,11 +4,10 @@ import { pathToFileURL } from 'node:url';
 import { chromium } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { createFolderReportWriter } from '#shared/adapters/report-files/local.ts';
-import type { ChannelRegistry } from '#shared/ports/channel-registry.ts';
 import { type Locale, labelsFor } from '#shared/report/labels.ts';
 import { buildReport } from '#shared/use-cases/build-report.ts';
 import { tempDir } from '../temp-dir.ts';
-import { memoryFindings, memoryMetrics } from './fixtures.ts';
+import { memoryFindings, memoryMetrics, readOnlyRegistry } from './fixtures.ts';
 import { DAY, scenarioChannels, scenarioFindings, scenarioRegistry, scenarioRuns } from './scenario.ts';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -22,20 +21,7 @@ const browserMissing = !existsSync(CHROMIUM) && !process.env.CI;
 if (browserMissing)
   console.warn(`report browser test skipped: ${CHROMIUM} is missing (apt-get install -y chromium)`);
 
-const registry: ChannelRegistry = {
-  snapshot: async () => scenarioRegistry(),
-  get: async () => undefined,
-  upsert: async () => {},
-  recordReview: async () => {
-    throw new Error('read only');
-  },
-  recordChange: async () => {
-    throw new Error('read only');
-  },
-  history: async () => [],
-  mute: async () => {},
-  unmute: async () => false,
-};
+const registry = readOnlyRegistry(scenarioRegistry());
 
 async function renderScenario(locale: Locale): Promise<string> {
   const out = tempDir('crm-guard-report-');

@@ -1,6 +1,8 @@
 import type { ChannelDayColumns } from '#shared/domain/channel-metrics.ts';
 import type { JudgedFinding } from '#shared/domain/finding.ts';
+import type { RegistrySnapshot } from '#shared/domain/registry.ts';
 import type { RunRecord } from '#shared/domain/run-record.ts';
+import type { ChannelRegistry } from '#shared/ports/channel-registry.ts';
 import type { FindingStore } from '#shared/ports/finding-store.ts';
 import type { MetricsSource } from '#shared/ports/metrics-source.ts';
 import { addDays, dayNumber, type IsoDay } from '#shared/time/seoul.ts';
@@ -147,5 +149,22 @@ export function runRecord(day: IsoDay, findings = 3, alerts = 1): RunRecord {
     insufficientHistory: [],
     missingDays: [],
     partialData: false,
+  };
+}
+
+/** A registry that serves one snapshot and refuses decisions: what the report reads, nothing more. */
+export function readOnlyRegistry(snapshot: RegistrySnapshot): ChannelRegistry {
+  const refuse = async (): Promise<never> => {
+    throw new Error('read only');
+  };
+  return {
+    snapshot: async () => snapshot,
+    get: async () => undefined,
+    upsert: async () => {},
+    recordReview: refuse,
+    recordChange: refuse,
+    history: async () => [],
+    mute: async () => {},
+    unmute: async () => false,
   };
 }

@@ -1,26 +1,12 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import type { ChannelRegistry } from '#shared/ports/channel-registry.ts';
 import { LOCALES, type Locale, labelsFor } from '#shared/report/labels.ts';
 import type { ReportFile } from '#shared/report/render-data.ts';
 import { buildReport } from '#shared/use-cases/build-report.ts';
-import { memoryFindings, memoryMetrics } from './fixtures.ts';
+import { memoryFindings, memoryMetrics, readOnlyRegistry } from './fixtures.ts';
 import { DAY, scenarioChannels, scenarioFindings, scenarioRegistry, scenarioRuns } from './scenario.ts';
 
-const registry: ChannelRegistry = {
-  snapshot: async () => scenarioRegistry(),
-  get: async () => undefined,
-  upsert: async () => {},
-  recordReview: async () => {
-    throw new Error('read only');
-  },
-  recordChange: async () => {
-    throw new Error('read only');
-  },
-  history: async () => [],
-  mute: async () => {},
-  unmute: async () => false,
-};
+const registry = readOnlyRegistry(scenarioRegistry());
 
 /** The scenario's report page as the writer receives it. */
 async function renderPage(locale: Locale): Promise<string> {
