@@ -196,17 +196,25 @@ function csvFileTable(
           file,
           `the file is empty (expected a header row: ${[columns.dt, ...mapped.map(([user]) => user)].join(',')})`,
         );
+      // The file is scanned once: its columns are checked on the loaded table, then named as the contract's.
+      await query(
+        connection,
+        `CREATE OR REPLACE TABLE ${tableName}_raw AS SELECT row_number() OVER () + 1 AS __line, * FROM ${csvScan(file)}`,
+      );
+      await throwOnCsvRejects(connection);
+      const described = await queryRows(connection, `DESCRIBE ${tableName}_raw`);
       requireColumns(
         file,
-        await csvHeader(connection, file),
+        described.map((row) => String(row.column_name)).filter((name) => name !== '__line'),
         [columns.dt, ...mapped.map(([user]) => user)],
         1,
       );
       await query(
         connection,
-        `CREATE TABLE ${tableName}_text AS ${csvLines(file, undefined, mapped, columns.dt)}`,
+        `CREATE OR REPLACE VIEW ${tableName}_text AS SELECT __line AS line, ${ident(columns.dt)} AS dt, ${mapped
+          .map(([user, contract]) => `${ident(user)} AS ${ident(contract)}`)
+          .join(', ')} FROM ${tableName}_raw`,
       );
-      await throwOnCsvRejects(connection);
       await validate(connection, {
         sql: contractSelect(kind, `${tableName}_text`, { source: literal(file), row: 'line' }),
         validated: false,
@@ -221,7 +229,8 @@ function csvFileTable(
         connection,
         `CREATE TABLE ${tableName} AS SELECT line, CAST(dt AS VARCHAR) AS dt, ${names}, ${typed} FROM ${tableName}_text`,
       );
-      await query(connection, `DROP TABLE ${tableName}_text`);
+      await query(connection, `DROP VIEW ${tableName}_text`);
+      await query(connection, `DROP TABLE ${tableName}_raw`);
     })();
     // A failed load is retried on the next call (the file may have been fixed).
     loaded.catch(() => {

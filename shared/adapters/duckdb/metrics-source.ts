@@ -236,10 +236,12 @@ async function readChannelDays(
       clicks[offset + i] = clicked!.getItem(i) as number;
     }
   };
-  // A few weeks at a time, each slice materialized: a streamed result costs a round trip to DuckDB a
-  // 2,048-row chunk (1.3 s more for a 100,000-channel run's 98 days); a slice, only its rows' memory.
+  // Slices of about SLICE_ROWS rows, each materialized: a streamed result costs a round trip to DuckDB
+  // a 2,048-row chunk (1.3 s more for a 100,000-channel run's 98 days); a slice, only its rows' memory;
+  // and each query its own fixed cost (a year of 400 channels is one slice, not fifteen).
+  const sliceDays = Math.max(1, Math.floor(SLICE_ROWS / Math.max(1, channelCount)));
   let offset = 0;
-  for (const slice of daySlices(range, SLICE_DAYS)) {
+  for (const slice of daySlices(range, sliceDays)) {
     const sliceRows = await table.rows(connection, slice);
     if (!sliceRows) continue;
     const sql = channelDayNumbersSql(sliceRows.sql, 'window_channels');
@@ -260,8 +262,8 @@ async function readChannelDays(
   return { fromDay, toDay, channelIds, channelTypes, seenBefore, channel, day, sends, clicks };
 }
 
-/** Days a materialized slice of the read holds: about 2.5M rows for 100,000 channels. */
-const SLICE_DAYS = 25;
+/** Rows a materialized slice of the read holds at most: 25 days of 100,000 channels. */
+const SLICE_ROWS = 2_500_000;
 
 /** [from, to] in consecutive slices of at most `days` days. */
 function daySlices(range: { from: IsoDay; to: IsoDay }, days: number): { from: IsoDay; to: IsoDay }[] {

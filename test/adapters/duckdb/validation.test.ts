@@ -157,6 +157,22 @@ describe('bad channel input: one InputError naming file, row and field', () => {
     );
   });
 
+  it('a CSV file fixed after a failed read is read by the same source on the next call', async () => {
+    // Prepare
+    const file = join(dir, 'fixed.csv');
+    writeFileSync(file, `dt,channel_id,sends,clicks\n${START},kakao-a,10,1\n`);
+    const source = await openDuckDbMetrics({ input: file });
+    await expect(source.readChannelDays({ from: START, to: START })).rejects.toThrow('missing column');
+    writeFileSync(file, `${HEADER}\n${GOOD}\n`);
+
+    // Act
+    const read = await source.readChannelDays({ from: START, to: START });
+
+    // Assess
+    expect([read.channelIds, [...read.sends], [...read.clicks]]).toEqual([['kakao-a'], [640], [12]]);
+    await source.close();
+  });
+
   it('a bad row in a Parquet partition names the file and its row (counted from 1)', async () => {
     // Prepare
     const folder = join(dir, 'crm_channel_daily', `dt=${START}`);
