@@ -169,7 +169,6 @@ export function channelDayNumbersSql(rows: string, channels: string): string {
   FROM (${rows}) AS r JOIN ${channels} AS c ON c.channel_id = r.channel_id`;
 }
 
-/** The rows of one channel whose day repeats, in file order: the first is the original. */
 /** The channel of the first row (by file, then row) that repeats an earlier row's day and channel. */
 export function firstRepeatSql(rows: string): string {
   return `SELECT channel_id FROM (
@@ -179,6 +178,7 @@ export function firstRepeatSql(rows: string): string {
   ) AS d WHERE copy = 2 ORDER BY source, "row" LIMIT 1`;
 }
 
+/** The rows of one channel whose day repeats, in file order: the first is the original. */
 export function duplicateRowsSql(rows: string, channelId: string): string {
   return `SELECT source, "row", dt FROM (
     SELECT source, "row", dt, count(*) OVER (PARTITION BY dt) AS copies
