@@ -78,8 +78,18 @@ export async function queryRows(
   }
 }
 
+/** DuckDB's words for a later file of a multi-file CSV scan that lacks a column of the first. */
+const LATER_FILE_MISSING_COLUMN =
+  /column "([^"]+)" was read from the original file "([^"]+)", but could not be found in file "([^"]+)"\.(?:\s*Candidate names: ([^\n]*))?/;
+
 export function engineError(error: unknown, sql: string): Error {
   if (error instanceof InputError || error instanceof MetricsQueryError) return error;
+  const missing = LATER_FILE_MISSING_COLUMN.exec((error as Error).message);
+  if (missing) {
+    const [, column, first, file, found] = missing;
+    const columns = found ? `columns found: ${found.trim()}; ` : '';
+    return new InputError(file!, `missing column (${columns}${first} has it)`, { row: 1, field: column! });
+  }
   const statement = sql.replace(/\s+/g, ' ').trim().slice(0, 160);
   return new MetricsQueryError(`DuckDB: ${(error as Error).message} (query: ${statement})`, { cause: error });
 }
@@ -117,8 +127,8 @@ function requireColumns(source: string, found: Iterable<string>, needed: string[
  * fields is kept aside (`store_rejects`) rather than failing the scan with no row named:
  * `throwOnCsvRejects` turns the first into the file's error.
  */
-const csvScan = (file: string) =>
-  `read_csv(${literal(file)}, header = true, all_varchar = true, parallel = false, delim = ',', quote = '"', store_rejects = true)`;
+const CSV_DIALECT = `header = true, all_varchar = true, parallel = false, delim = ',', quote = '"', store_rejects = true`;
+const csvScan = (file: string) => `read_csv(${literal(file)}, ${CSV_DIALECT})`;
 
 /** After a query that scanned CSV files: the first line one could not read, as the file's error. */
 export async function throwOnCsvRejects(connection: DuckDBConnection): Promise<void> {
@@ -150,21 +160,6 @@ export async function throwOnCsvRejects(connection: DuckDBConnection): Promise<v
 async function csvHeader(connection: DuckDBConnection, file: string): Promise<string[]> {
   const described = await queryRows(connection, `DESCRIBE SELECT * FROM ${csvScan(file)}`);
   return described.map((row) => String(row.column_name));
-}
-
-/**
- * Selects a CSV file's rows with their line numbers (header = line 1). The read is single-threaded
- * and DuckDB preserves insertion order, so `row_number() OVER ()` follows the file.
- */
-function csvLines(
-  file: string,
-  dt: string | undefined,
-  columns: [string, string][],
-  dtColumn: string,
-): string {
-  const day = dt === undefined ? `${ident(dtColumn)} AS dt` : `${literal(dt)} AS dt`;
-  const named = columns.map(([user, contract]) => `${ident(user)} AS ${ident(contract)}`).join(', ');
-  return `SELECT row_number() OVER () + 1 AS line, ${day}, ${named} FROM ${csvScan(file)}`;
 }
 
 /** The rows under the contract's names, through the same SQL builders an Athena adapter uses. */
@@ -305,27 +300,34 @@ function partitionedTable(kind: TableKind, dir: string, columns: ColumnNames): L
     };
   }
 
+  /**
+   * Every CSV file of the range in one scan (a scan a file would hold a read buffer of about 30 MB a
+   * file until the query ends: a year of partitions ran out of memory). DuckDB reads the files' columns
+   * by name, as the first file's header (checked here) names them, and stops at a later file that lacks
+   * one (`engineError` names it). The read is single-threaded and keeps the files' order, so a row's
+   * line is its place in the scan less the place of its file's first row.
+   */
   async function csvRows(connection: DuckDBConnection, partitions: Partition[], checkColumns: boolean) {
-    const parts: string[] = [];
-    for (const partition of partitions) {
-      for (const file of partition.files) {
-        if (checkColumns)
-          requireColumns(
-            file,
-            await csvHeader(connection, file),
-            mapped.map(([user]) => user),
-            1,
-          );
-        parts.push(
-          `SELECT ${literal(file)} AS __source, * FROM (${csvLines(file, partition.day, mapped, columns.dt)})`,
-        );
-      }
-    }
+    const files = partitions.flatMap((partition) =>
+      partition.files.map((file) => ({ file, day: partition.day })),
+    );
+    if (checkColumns)
+      requireColumns(
+        files[0]!.file,
+        await csvHeader(connection, files[0]!.file),
+        mapped.map(([user]) => user),
+        1,
+      );
+    const scan = `read_csv([${files.map(({ file }) => literal(file)).join(', ')}], ${CSV_DIALECT}, filename = true)`;
+    const days = `[${files.map(({ day }) => literal(day)).join(', ')}]`;
+    const named = mapped.map(([user, contract]) => `${ident(user)} AS ${ident(contract)}`).join(', ');
+    const contract = mapped.map(([, name]) => ident(name)).join(', ');
+    const relation = `(SELECT __source, __place - min(__place) OVER (PARTITION BY __file) + 2 AS line,
+        ${days}[__file + 1] AS dt, ${contract}
+      FROM (SELECT filename AS __source, CAST(file_index AS BIGINT) AS __file, row_number() OVER () AS __place, ${named}
+        FROM ${scan}) AS scan) AS lake`;
     return {
-      sql: contractSelect(kind, `(${parts.join('\nUNION ALL\n')}) AS lake`, {
-        source: '__source',
-        row: 'line',
-      }),
+      sql: contractSelect(kind, relation, { source: '__source', row: 'line' }),
       known: { dayChecked: true },
       scansCsv: true,
     };

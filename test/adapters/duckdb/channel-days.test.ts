@@ -172,6 +172,31 @@ describe('DuckDB metrics source over a Parquet lake', () => {
       { dt: DAY(1), channelId: 'kakao-a', channelType: 'alimtalk', sends: 100, clicks: 7 },
     ]);
   });
+
+  it('reads a year of CSV partitions in the memory one day needs, each file by its own header', async () => {
+    // Prepare: a scan a file held ~30 MB a file: 64 days ran out of 512 MB. Every other file has its
+    // columns in another order and one more.
+    const table = join(dir, 'crm_channel_daily');
+    const days = Array.from({ length: 365 }, (_, n) => DAY(n));
+    days.forEach((day, n) => {
+      mkdirSync(join(table, `dt=${day}`), { recursive: true });
+      writeFileSync(
+        join(table, `dt=${day}`, 'part.csv'),
+        n % 2 === 0
+          ? `channel_id,channel_type,sends,clicks\nkakao-a,alimtalk,${100 + n},7\n`
+          : `clicks,note,sends,channel_type,channel_id\n7,odd day,${100 + n},alimtalk,kakao-a\n`,
+      );
+    });
+    source = await openDuckDbMetrics({ input: dir, memoryLimit: '512MB' });
+
+    // Act
+    const columns = await source.readChannelDays({ from: DAY(0), to: DAY(364) });
+
+    // Assess
+    expect(rowsOf(columns)).toEqual(
+      days.map((dt, n) => ({ dt, channelId: 'kakao-a', channelType: 'alimtalk', sends: 100 + n, clicks: 7 })),
+    );
+  });
 });
 
 describe('DuckDB metrics source over a CSV file', () => {

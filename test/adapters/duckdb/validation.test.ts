@@ -127,6 +127,46 @@ describe('bad channel input: one InputError naming file, row and field', () => {
     await source.close();
   });
 
+  it('a CSV partition after the first names its own line and file', async () => {
+    // Prepare
+    const table = join(dir, 'crm_channel_daily');
+    const files = [START, addDays(START, 1)].map((day) => {
+      mkdirSync(join(table, `dt=${day}`), { recursive: true });
+      return join(table, `dt=${day}`, 'part_0.csv');
+    });
+    writeFileSync(files[0]!, 'channel_id,channel_type,sends,clicks\na,push,10,1\nb,push,10,1\n');
+    writeFileSync(files[1]!, 'channel_id,channel_type,sends,clicks\na,push,10,1\nb,push,10,11\n');
+    const source = await openDuckDbMetrics({ input: dir });
+
+    // Act
+    const reading = source.readChannelDays({ from: START, to: addDays(START, 1) });
+
+    // Assess
+    await expect(reading).rejects.toThrow(`${files[1]}: row 3, field clicks: 11 clicks above 10 sends`);
+    await source.close();
+  });
+
+  it('a CSV partition after the first without a column names the file and the column', async () => {
+    // Prepare
+    const table = join(dir, 'crm_channel_daily');
+    const files = [START, addDays(START, 1)].map((day) => {
+      mkdirSync(join(table, `dt=${day}`), { recursive: true });
+      return join(table, `dt=${day}`, 'part_0.csv');
+    });
+    writeFileSync(files[0]!, 'channel_id,channel_type,sends,clicks\na,push,10,1\n');
+    writeFileSync(files[1]!, 'channel_id,channel_type,sends\na,push,10\n');
+    const source = await openDuckDbMetrics({ input: dir });
+
+    // Act
+    const reading = source.readChannelDays({ from: START, to: addDays(START, 1) });
+
+    // Assess
+    await expect(reading).rejects.toThrow(
+      `${files[1]}: row 1, field clicks: missing column (columns found: channel_id, channel_type, sends; ${files[0]} has it)`,
+    );
+    await source.close();
+  });
+
   it('a duplicate in a CSV file stops a read of other days too (the file is checked whole)', async () => {
     // Prepare
     const file = join(dir, 'bad.csv');
