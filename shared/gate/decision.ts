@@ -9,7 +9,10 @@ export interface DecisionRequest {
   messageClass: MessageClass;
   category: string;
   campaignId?: string;
-  /** Idempotency key: a retry with the same id is answered the same and counted once. */
+  /**
+   * Idempotency key: a retry with the same id is answered the same and counted once; the id reused on
+   * another message (channel, class, category or campaign) is denied (`message_id_reused`).
+   */
   messageId: string;
   /** What the user agreed to receive: read for advertising only, so other sends may leave it out. */
   consent?: { ad: boolean; adConsentedAt?: string; nightAd: boolean };
@@ -30,6 +33,8 @@ export type DecisionReason =
   | 'category_not_allowed'
   | 'cap_reached'
   | 'min_ad_gap'
+  /** The message id was counted for another message (channel, class, category or campaign): use a new id. */
+  | 'message_id_reused'
   | 'gate_unavailable';
 
 export interface CapUsage {

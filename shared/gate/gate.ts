@@ -12,7 +12,7 @@ import {
 import { asStoreError, deadline, withDeadline } from './deadline.ts';
 import type { DecisionAnswer, DecisionRequest } from './decision.ts';
 import { legalCheck } from './legal.ts';
-import { decodeOutcome, encodeOutcome } from './outcome-codec.ts';
+import { decodeOutcome, encodeOutcome, messageFingerprint } from './outcome-codec.ts';
 import type { GatePolicy, Tier } from './policy.ts';
 import { type RequestParser, requestParser } from './request-schema.ts';
 import { createTierCache } from './tier-cache.ts';
@@ -108,8 +108,22 @@ export function createGate(options: GateOptions): Gate {
     return record ?? { tier: policy.tiering.defaultTier };
   }
 
-  function replay(outcome: string, checks: CounterCheck[], counters: CountersSnapshot): DecisionAnswer {
-    return { ...decodeOutcome(outcome), caps: capUsage(checks, counters.counts) };
+  /**
+   * The answer to a message id already counted: the first answer again, for a retry of the same
+   * message; a denial for an id reused on another message, which would otherwise pass every cap.
+   */
+  function replay(
+    outcome: string,
+    message: string,
+    tier: Tier,
+    checks: CounterCheck[],
+    counters: CountersSnapshot,
+  ): DecisionAnswer {
+    const { message: first, ...answer } = decodeOutcome(outcome);
+    const caps = capUsage(checks, counters.counts);
+    if (first !== undefined && first !== message)
+      return { decision: 'deny', reason: 'message_id_reused', tier, caps };
+    return { ...answer, caps };
   }
 
   const parse = requestParser(policy, now);
@@ -123,6 +137,7 @@ export function createGate(options: GateOptions): Gate {
   ): Promise<DecisionAnswer> {
     const { tier } = record;
     const { userId, messageId } = request;
+    const message = messageFingerprint(request);
     const day = seoulDay(at);
     const week = weekStart(day);
     const expiresAt = expiresAtFor(week);
@@ -134,7 +149,7 @@ export function createGate(options: GateOptions): Gate {
       if (!policy.transactional.countTowardCaps) return answer;
       const increments = applicableCounters(tierPolicy, request, day).map((check) => check.attribute);
       if (increments.length === 0) return answer;
-      const outcome = encodeOutcome(answer);
+      const outcome = encodeOutcome(answer, message);
       await call(
         store.reserve({ userId, week, messageId, checks: [], increments, outcome, expiresAt }, signal),
       );
@@ -167,7 +182,7 @@ export function createGate(options: GateOptions): Gate {
     const lastWeek = addDays(week, -7);
     if (atMs - RETRY_REACH_MS < seoulInstant(week).getTime()) {
       const previous = await readWeek(lastWeek);
-      if (previous.outcome) return replay(previous.outcome, checks, previous);
+      if (previous.outcome) return replay(previous.outcome, message, tier, checks, previous);
     }
     const neighbourAds: number[] = [];
     if (gapMs > 0)
@@ -196,7 +211,7 @@ export function createGate(options: GateOptions): Gate {
           batchRead?.week === week
             ? batchRead.counters
             : await call(store.readCounters(userId, week, messageId, signal));
-        if (counters.outcome) return replay(counters.outcome, checks, counters);
+        if (counters.outcome) return replay(counters.outcome, message, tier, checks, counters);
         const full = mostRestrictiveFull(checks, counters.counts);
         if (full) return deny(full, counters);
         let clearAt = 0;
@@ -223,7 +238,7 @@ export function createGate(options: GateOptions): Gate {
               checks: checks.map(({ attribute, limit }) => ({ attribute, limit })),
               increments: checks.map((check) => check.attribute),
               ...(adsVersion !== undefined ? { ad: { at: atMs, version: adsVersion } } : {}),
-              outcome: encodeOutcome(allow),
+              outcome: encodeOutcome(allow, message),
               expiresAt,
             },
             signal,
@@ -235,7 +250,7 @@ export function createGate(options: GateOptions): Gate {
       }
       // The condition failed: read back why. Nothing was counted, and a denial is not kept.
       const counters = await call(store.readCounters(userId, week, messageId, signal));
-      if (counters.outcome) return replay(counters.outcome, checks, counters);
+      if (counters.outcome) return replay(counters.outcome, message, tier, checks, counters);
       const full = mostRestrictiveFull(checks, counters.counts);
       if (full) return deny(full, counters);
       // Another request changed the item between our write and our read: try again.

@@ -1,23 +1,43 @@
-import type { DecisionAnswer, DecisionKind, DecisionReason } from './decision.ts';
+import { createHash } from 'node:crypto';
+import type { DecisionAnswer, DecisionKind, DecisionReason, DecisionRequest } from './decision.ts';
 import type { Tier } from './policy.ts';
 
 /**
- * A counted decision as the store keeps it for retries of the same message: `decision|reason|tier|limitedBy`.
+ * A counted decision as the store keeps it for retries of the same message:
+ * `decision|reason|tier|limitedBy|message`, where `message` is a short digest of what was sent
+ * (`messageFingerprint`), so a reused id is told from a retry.
  */
 export function encodeOutcome(
   answer: Pick<DecisionAnswer, 'decision' | 'reason' | 'tier' | 'limitedBy'>,
+  message: string,
 ): string {
-  return `${answer.decision}|${answer.reason}|${answer.tier}|${answer.limitedBy ?? ''}`;
+  return `${answer.decision}|${answer.reason}|${answer.tier}|${answer.limitedBy ?? ''}|${message}`;
 }
 
-export function decodeOutcome(
-  outcome: string,
-): Pick<DecisionAnswer, 'decision' | 'reason' | 'tier' | 'limitedBy'> {
-  const [decision, reason, tier, limitedBy] = outcome.split('|');
+export interface StoredOutcome extends Pick<DecisionAnswer, 'decision' | 'reason' | 'tier' | 'limitedBy'> {
+  /** Undefined for an outcome kept before messages were fingerprinted: taken as the same message. */
+  message?: string;
+}
+
+export function decodeOutcome(outcome: string): StoredOutcome {
+  const [decision, reason, tier, limitedBy, message] = outcome.split('|');
   return {
     decision: decision as DecisionKind,
     reason: reason as DecisionReason,
     tier: tier as Tier,
     ...(limitedBy ? { limitedBy } : {}),
+    ...(message ? { message } : {}),
   };
+}
+
+/**
+ * What makes a message the same message, digested to 8 characters (48 bits): its channel, class,
+ * category and campaign. Not `at` (a retry may be sent later, and `at` defaults to now) nor consent.
+ */
+export function messageFingerprint(request: DecisionRequest): string {
+  const { channel, messageClass, category, campaignId } = request;
+  return createHash('sha256')
+    .update(`${channel}\n${messageClass}\n${category}\n${campaignId ?? ''}`)
+    .digest('base64url')
+    .slice(0, 8);
 }

@@ -9,7 +9,7 @@ export interface CountersSnapshot {
   ads: number[];
   /** Bumped by every write that adds an ad: a reservation names the version it decided on. */
   adsVersion: number;
-  /** The stored outcome of the message asked about (`decision|reason|tier|limitedBy`), if it was counted. */
+  /** The stored outcome of the message asked about (see `encodeOutcome`), if it was counted. */
   outcome?: string;
 }
 

@@ -302,6 +302,63 @@ describe('idempotency and concurrency', () => {
     expect(other.caps[0]?.used).toBe(2);
   });
 
+  it('denies a counted message id reused on another message, which would otherwise pass every cap', async () => {
+    // Prepare: an informational notice counted under "m-1"; the daily cap is then full
+    const gate = gateFor(singleCapPolicy({ name: 'daily', scope: 'total', window: 'day', limit: 1 }));
+    const userId = freshUser();
+    const notice = adRequest({ userId, messageClass: 'informational', category: 'notice', messageId: 'm-1' });
+    await gate.decide(notice);
+
+    // Act: the same id on an ad, on another channel, on another campaign; then a retry, sent later
+    const reused = await Promise.all([
+      gate.decide(adRequest({ userId, messageId: 'm-1' })),
+      gate.decide({ ...notice, channel: 'sms' }),
+      gate.decide({ ...notice, campaignId: 'c-other' }),
+    ]);
+    const retry = await gate.decide({ ...notice, at: '2026-11-24T15:00:00+09:00' });
+
+    // Assess
+    for (const answer of reused)
+      expect(answer).toMatchObject({
+        decision: 'deny',
+        reason: 'message_id_reused',
+        caps: [{ name: 'daily', used: 1 }],
+      });
+    expect(retry).toMatchObject({
+      decision: 'allow',
+      reason: 'under_caps',
+      caps: [{ name: 'daily', used: 1 }],
+    });
+  });
+
+  it('answers an outcome kept before messages were fingerprinted as the retry it most likely is', async () => {
+    // Prepare: a counted outcome as an earlier version wrote it (no message digest)
+    const policy = singleCapPolicy({ name: 'weekly', scope: 'total', window: 'week', limit: 5 });
+    const userId = freshUser();
+    const at = '2026-11-24T10:00:00+09:00';
+    await store.reserve({
+      userId,
+      week: '2026-11-23',
+      messageId: 'old',
+      checks: [],
+      increments: ['w:weekly:*'],
+      outcome: 'allow|under_caps|mid|',
+      expiresAt: Math.floor(Date.now() / 1000) + 86_400,
+    });
+
+    // Act
+    const retry = await gateFor(policy).decide(
+      adRequest({ userId, messageClass: 'informational', messageId: 'old', at }),
+    );
+
+    // Assess: answered from the record, not counted again
+    expect(retry).toMatchObject({
+      decision: 'allow',
+      reason: 'under_caps',
+      caps: [{ name: 'weekly', used: 1 }],
+    });
+  });
+
   it('answers a retry that crosses Monday 00:00 KST from last week and counts it once', async () => {
     // Prepare
     const gate = gateFor(singleCapPolicy({ name: 'weekly', scope: 'total', window: 'week', limit: 5 }));
