@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { parseConfig } from '#shared/config/load.ts';
-import { MESSAGE_CLASSES } from '#shared/domain/message-class.ts';
+import { MESSAGE_CLASSES, type MessageClass } from '#shared/domain/message-class.ts';
 
 /**
  * The gate policy: for each engagement tier, which message categories it may receive, the caps over
@@ -67,6 +67,25 @@ export const DEFAULT_CHANNELS: Record<string, ChannelRules> = {
   email: { carries: ['transactional', 'informational', 'advertising'] },
 };
 
+/**
+ * The classes the shipped categories are sent as: essentials may be transactional or informational,
+ * the rest only what they are. A category missing here may be sent as any class.
+ */
+export const DEFAULT_CATEGORIES: Record<string, MessageClass[]> = {
+  payment: ['transactional', 'informational'],
+  billing: ['transactional', 'informational'],
+  security: ['transactional', 'informational'],
+  account: ['transactional', 'informational'],
+  contract: ['transactional', 'informational'],
+  community: ['informational'],
+  'rent-refund': ['informational'],
+  notice: ['informational'],
+  content: ['informational'],
+  benefit: ['advertising'],
+  event: ['advertising'],
+  comeback: ['advertising'],
+};
+
 export const policySchema = z
   .strictObject({
     /**
@@ -93,6 +112,11 @@ export const policySchema = z
         message: 'alimtalk may not carry advertising (KakaoTalk terms; use friendtalk)',
         path: ['alimtalk', 'carries'],
       }),
+    /**
+     * The classes a category may be sent as: a request naming a listed category under another class is
+     * refused naming `messageClass` (an ad labelled transactional would skip consent, night and caps).
+     */
+    categories: z.record(name, z.array(z.enum(MESSAGE_CLASSES)).min(1)).default(DEFAULT_CATEGORIES),
     tiering: z.strictObject({
       /** Trailing window of engagement, in days, ending the day before the refresh. */
       windowDays: z.number().int().min(1).max(365).default(30),

@@ -61,6 +61,20 @@ export function requestParser(policy: GatePolicy, now: () => Date): RequestParse
     .superRefine(
       (request, context) => {
         const current = now().getTime();
+        // A category the policy lists goes out only as the classes it lists (a valid class, checked once).
+        const classes = Object.hasOwn(policy.categories, request.category)
+          ? policy.categories[request.category]
+          : undefined;
+        if (
+          classes &&
+          MESSAGE_CLASSES.includes(request.messageClass) &&
+          !classes.includes(request.messageClass)
+        )
+          context.addIssue({
+            code: 'custom',
+            message: `category "${request.category}" is sent as ${classes.join(' or ')} (the policy's categories)`,
+            path: ['messageClass'],
+          });
         // The law's consent rules are advertising's: a transactional or informational send needs none.
         if (request.messageClass === 'advertising' && request.consent === undefined)
           context.addIssue({

@@ -102,6 +102,36 @@ describe('gate API over HTTP on loopback', () => {
     );
   });
 
+  it('refuses a listed category under a class the policy does not give it, naming messageClass', async () => {
+    // Prepare: benefit is advertising in the shipped policy; "receipt-v2" is not listed
+    const send = (category: string) =>
+      call('POST', '/v1/decisions', {
+        ...adRequest({ userId: 'label-1', category }),
+        messageClass: 'transactional',
+      });
+
+    // Act
+    const relabelled = await send('benefit');
+    const unlisted = await send('receipt-v2');
+
+    // Assess
+    expect(relabelled).toMatchObject({
+      status: 400,
+      json: {
+        errors: [
+          {
+            field: 'messageClass',
+            message: 'category "benefit" is sent as advertising (the policy\'s categories)',
+          },
+        ],
+      },
+    });
+    expect(unlisted).toMatchObject({
+      status: 200,
+      json: { decision: 'allow', reason: 'transactional_override' },
+    });
+  });
+
   it('asks for consent only with advertising: a transactional send may leave it out, an ad may not', async () => {
     // Prepare
     const { consent: _consent, ...withoutConsent } = adRequest({ userId: 'no-consent' });
@@ -424,7 +454,13 @@ describe('the local gate server under a failing store and a stalled client', () 
       const response = await fetch(`${local.url}/v1/decisions`, {
         method: 'POST',
         headers: { authorization: `Bearer ${TOKEN}` },
-        body: JSON.stringify(adRequest({ userId: 'io-1', messageClass, category: 'billing' })),
+        body: JSON.stringify(
+          adRequest({
+            userId: 'io-1',
+            messageClass,
+            category: messageClass === 'advertising' ? 'benefit' : 'billing',
+          }),
+        ),
       });
       return { status: response.status, json: (await response.json()) as { cause?: string } };
     };
