@@ -20,6 +20,8 @@ import type { Command } from './command.ts';
 import { dataDirFlag, FLAG_DEFAULTS, integerFlag, stringFlag } from './options.ts';
 
 const FEEDBACK_PATH = '/v1/feedback';
+/** The longest store deadline `serve` takes: a caller waiting longer has given up on the answer. */
+const MAX_TIMEOUT_MS = 60_000;
 
 export interface GateServerOptions {
   token: string;
@@ -183,8 +185,8 @@ const serve: Command = {
       ...(process.env.GATE_LOG_USER_IDS === 'raw'
         ? {}
         : { logUserId: userIdPseudonym(localSecret(paths.gateLogKey)) }),
-      storeTimeoutMs: integerFlag(values, 'timeout-ms', 1_000),
-      batchTimeoutMs: integerFlag(values, 'batch-timeout-ms', 5_000),
+      storeTimeoutMs: integerFlag(values, 'timeout-ms', 1_000, 1, MAX_TIMEOUT_MS),
+      batchTimeoutMs: integerFlag(values, 'batch-timeout-ms', 5_000, 1, MAX_TIMEOUT_MS),
     });
     console.error(`crm-guard serve: fatigue gate on ${server.url} (data ${dynamoDir}); Ctrl-C stops it`);
     await untilStopped(launcher);

@@ -11,7 +11,7 @@ import {
 } from './caps.ts';
 import { asStoreError, deadline, withDeadline } from './deadline.ts';
 import type { DecisionAnswer, DecisionRequest } from './decision.ts';
-import { legalCheck } from './legal.ts';
+import { legalCheck, nextLawfulSend } from './legal.ts';
 import { decodeOutcome, encodeOutcome, messageFingerprint } from './outcome-codec.ts';
 import type { GatePolicy, Tier } from './policy.ts';
 import { type RequestParser, requestParser } from './request-schema.ts';
@@ -222,7 +222,7 @@ export function createGate(options: GateOptions): Gate {
             decision: 'defer',
             reason: 'min_ad_gap',
             tier,
-            deferUntil: new Date(clearAt).toISOString(),
+            deferUntil: nextLawfulSend(request, new Date(clearAt)).toISOString(),
             caps: capUsage(checks, counters.counts),
           };
         adsVersion = counters.adsVersion;

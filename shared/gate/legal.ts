@@ -41,6 +41,16 @@ export function consentInstant(text: string): Date {
 }
 
 /**
+ * The first instant at or after `from` when the night rule lets this send out: a deferral (an ad gap
+ * that ends at 22:00) never points a caller into the night only to be deferred again.
+ */
+export function nextLawfulSend(request: DecisionRequest, from: Date): Date {
+  const nightRuleHolds =
+    request.messageClass === 'advertising' && request.channel !== 'email' && !request.consent?.nightAd;
+  return nightRuleHolds && isNight(from) ? nightEnds(from) : from;
+}
+
+/**
  * Undefined when the law and the channel's terms let the send through to the quota checks; else the
  * refusal or the deferral. Consent age is judged at `consentJudgedAt` (the later of the send time and
  * now, so a send time in the past cannot revive expired consent); the night rule at the send time.

@@ -154,6 +154,28 @@ describe('caps on the embedded store', () => {
     expect(mondayLater.decision).toBe('allow');
   });
 
+  it('defers an ad whose gap ends at night, for a user without night consent, to 08:00', async () => {
+    // Prepare: an ad at 20:30 KST, sent with night consent (the 4-hour gap runs to 00:30)
+    const gate = gateFor(
+      singleCapPolicy({ name: 'ads', scope: 'total', window: 'week', limit: 10 }, { minAdGapMinutes: 240 }),
+    );
+    const userId = freshUser();
+    const consent = (nightAd: boolean) => ({ ad: true, adConsentedAt: '2026-01-01T00:00:00+09:00', nightAd });
+    await gate.decide(adRequest({ userId, at: '2026-11-24T20:30:00+09:00', consent: consent(true) }));
+
+    // Act: a second ad at 20:45, with and without night consent
+    const withNight = await gate.decide(
+      adRequest({ userId, at: '2026-11-24T20:45:00+09:00', consent: consent(true) }),
+    );
+    const withoutNight = await gate.decide(
+      adRequest({ userId, at: '2026-11-24T20:45:00+09:00', consent: consent(false) }),
+    );
+
+    // Assess
+    expect(withNight).toMatchObject({ reason: 'min_ad_gap', deferUntil: '2026-11-24T15:30:00.000Z' });
+    expect(withoutNight).toMatchObject({ reason: 'min_ad_gap', deferUntil: '2026-11-24T23:00:00.000Z' });
+  });
+
   it('holds the gap against the nearest ad on either side, whatever order the requests come in', async () => {
     // Prepare
     const gate = gateFor(

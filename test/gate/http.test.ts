@@ -390,6 +390,20 @@ describe('crm-guard serve', () => {
       'crm-guard: --port: "99999" must be a whole number from 0 to 65535',
     ]);
   });
+
+  it('refuses a store deadline past what a timer holds, naming --timeout-ms, exit 2', () => {
+    // Act: Node would clamp 99999999999 ms to 1 ms, and every decision would time out
+    const run = spawnSync(process.execPath, ['bin/crm-guard.ts', 'serve', '--timeout-ms', '99999999999'], {
+      env: { ...process.env, CRM_GUARD_TOKEN: 'secret' },
+      encoding: 'utf8',
+    });
+
+    // Assess
+    expect(run.status).toBe(2);
+    expect(run.stderr.trim()).toBe(
+      'crm-guard: --timeout-ms: "99999999999" must be a whole number from 1 to 60000',
+    );
+  });
 });
 
 describe("the local server answers the digest's feedback links without the token", () => {
