@@ -175,6 +175,13 @@ const serve: Command = {
     const policy = policyFlag(stringFlag(values, 'policy'));
     const paths = localPaths(dataDirFlag(values));
     const dynamoDir = paths.dynamo;
+    const logIds = process.env.GATE_LOG_USER_IDS ?? 'hashed';
+    if (logIds !== 'hashed' && logIds !== 'raw') {
+      console.error(
+        `crm-guard serve: GATE_LOG_USER_IDS is "${logIds}": expected hashed (the default) or raw`,
+      );
+      return 2;
+    }
     const server = await startGateServer({
       token,
       port,
@@ -182,9 +189,7 @@ const serve: Command = {
       policy,
       // As in the Lambda: a keyed hash unless GATE_LOG_USER_IDS=raw.
       linkKey: localSecret(paths.feedbackLinkKey),
-      ...(process.env.GATE_LOG_USER_IDS === 'raw'
-        ? {}
-        : { logUserId: userIdPseudonym(localSecret(paths.gateLogKey)) }),
+      ...(logIds === 'raw' ? {} : { logUserId: userIdPseudonym(localSecret(paths.gateLogKey)) }),
       storeTimeoutMs: integerFlag(values, 'timeout-ms', 1_000, 1, MAX_TIMEOUT_MS),
       batchTimeoutMs: integerFlag(values, 'batch-timeout-ms', 5_000, 1, MAX_TIMEOUT_MS),
     });
