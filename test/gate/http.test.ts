@@ -404,6 +404,20 @@ describe('crm-guard serve', () => {
       'crm-guard: --timeout-ms: "99999999999" must be a whole number from 1 to 60000',
     );
   });
+
+  it('refuses a GATE_LOG_USER_IDS it does not know rather than guess how to log user ids', () => {
+    // Act
+    const run = spawnSync(process.execPath, ['bin/crm-guard.ts', 'serve', '--port', '0'], {
+      env: { ...process.env, CRM_GUARD_TOKEN: 'secret', GATE_LOG_USER_IDS: 'plain' },
+      encoding: 'utf8',
+    });
+
+    // Assess
+    expect(run.status).toBe(2);
+    expect(run.stderr.trim()).toBe(
+      'crm-guard serve: GATE_LOG_USER_IDS is "plain": expected hashed (the default) or raw',
+    );
+  });
 });
 
 describe("the local server answers the digest's feedback links without the token", () => {
