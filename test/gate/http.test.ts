@@ -528,6 +528,31 @@ describe('the local gate server under a failing store and a stalled client', () 
 
     // Assess
     expect(said).toMatch(/^HTTP\/1\.1 408/);
+    expect(JSON.parse(said.slice(said.indexOf('\r\n\r\n') + 4))).toMatchObject({ status: 408 });
+  });
+
+  it('answers headers too large to read with 431 and a problem body, and a garbled request with 400', async () => {
+    // Prepare
+    const exchange = async (raw: string) => {
+      const socket = connect(server.port, '127.0.0.1');
+      let said = '';
+      socket.on('data', (chunk) => {
+        said += chunk.toString();
+      });
+      socket.write(raw);
+      await new Promise((resolve) => socket.once('close', resolve));
+      return said;
+    };
+
+    // Act
+    const large = await exchange(`GET /v1/decisions HTTP/1.1\r\nx-big: ${'a'.repeat(20_000)}\r\n\r\n`);
+    const garbled = await exchange('HELLO\r\n\r\n');
+
+    // Assess
+    expect(large).toMatch(/^HTTP\/1\.1 431 /);
+    expect(large).toContain('content-type: application/problem+json');
+    expect(garbled).toMatch(/^HTTP\/1\.1 400 /);
+    expect(JSON.parse(garbled.slice(garbled.indexOf('\r\n\r\n') + 4))).toMatchObject({ status: 400 });
   });
 });
 

@@ -58,6 +58,21 @@ function sendProblem(
 
 const digest = (text: string) => createHash('sha256').update(text).digest();
 
+/** Node's errors for a request it could not read, as status, title and what to do about it. */
+const CLIENT_ERRORS: Record<string, [number, string, string]> = {
+  ERR_HTTP_REQUEST_TIMEOUT: [
+    408,
+    'Request Timeout',
+    'the request did not arrive in time: send it again whole',
+  ],
+  HPE_HEADER_OVERFLOW: [
+    431,
+    'Request Header Fields Too Large',
+    'the headers are larger than the server reads (16 KB)',
+  ],
+  default: [400, 'Bad Request', 'not a well-formed HTTP request'],
+};
+
 /** Constant-time check of `Authorization: Bearer <token>` (hashing first makes lengths equal). */
 export function bearerMatches(header: string | undefined, expected: Buffer): boolean {
   const presented = /^Bearer (.+)$/i.exec(header ?? '')?.[1] ?? '';
@@ -197,9 +212,15 @@ export async function startLoopbackServer(options: LoopbackServerOptions): Promi
   server.headersTimeout = options.headersTimeoutMs ?? 5_000;
   server.requestTimeout = options.requestTimeoutMs ?? 10_000;
   server.maxConnections = options.maxConnections ?? 512;
+  // A request refused before it was read answers like any other bad request: a problem+json body.
   server.on('clientError', (error: NodeJS.ErrnoException, socket) => {
-    const status = error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? '408 Request Timeout' : '400 Bad Request';
-    if (socket.writable) socket.end(`HTTP/1.1 ${status}\r\nconnection: close\r\n\r\n`);
+    const [status, title, detail] = CLIENT_ERRORS[error.code ?? ''] ?? CLIENT_ERRORS.default!;
+    const body = JSON.stringify({ type: 'about:blank', title, status, detail });
+    if (socket.writable)
+      socket.end(
+        `HTTP/1.1 ${status} ${title}\r\nconnection: close\r\ncontent-type: application/problem+json\r\n` +
+          `content-length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+      );
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', (error: NodeJS.ErrnoException) =>
