@@ -117,24 +117,27 @@ const validDay = (expr: string, known: KnownValues) =>
   known.dayChecked
     ? `${expr} IS NOT NULL`
     : `COALESCE(CAST(TRY_CAST(${expr} AS DATE) AS VARCHAR) = ${expr}, false)`;
-const nonEmpty = (expr: string) => `COALESCE(${expr} <> '', false)`;
-/** A whole number >= 0, whether the column is stored as text, integer or double. */
+/** An id or type: not empty, and no spaces around it ("push_a " would be another channel). */
+const exactName = (expr: string) => `COALESCE(${expr} <> '' AND ${expr} = trim(${expr}), false)`;
+/** The largest count a double holds exactly (2^53 - 1): a larger one would be judged rounded. */
+export const MAX_COUNT = 9_007_199_254_740_991;
+/** A whole number from 0 to MAX_COUNT, whether the column is stored as text, integer or double. */
 const count = (expr: string, known: KnownValues) =>
   known.integerCounts
-    ? `COALESCE(${expr} >= 0, false)`
-    : `COALESCE(TRY_CAST(${expr} AS DOUBLE) >= 0 AND TRY_CAST(${expr} AS DOUBLE) = floor(TRY_CAST(${expr} AS DOUBLE)), false)`;
+    ? `COALESCE(${expr} BETWEEN 0 AND ${MAX_COUNT}, false)`
+    : `COALESCE(TRY_CAST(${expr} AS DOUBLE) BETWEEN 0 AND ${MAX_COUNT} AND TRY_CAST(${expr} AS DOUBLE) = floor(TRY_CAST(${expr} AS DOUBLE)), false)`;
 const numeric = (expr: string, known: KnownValues) =>
   known.integerCounts ? expr : `TRY_CAST(${expr} AS DOUBLE)`;
 
 /** The lake contract for one channel row, as a boolean SQL expression over `channelRowsSql` columns. */
 export function channelRowValid(known: KnownValues = {}): string {
-  return `(${validDay('dt', known)} AND ${nonEmpty('channel_id')} AND ${nonEmpty('channel_type')}
+  return `(${validDay('dt', known)} AND ${exactName('channel_id')} AND ${exactName('channel_type')}
   AND ${count('sends', known)} AND ${count('clicks', known)}
   AND ${numeric('clicks', known)} <= ${numeric('sends', known)})`;
 }
 
 export function engagementRowValid(known: KnownValues = {}): string {
-  return `(${validDay('dt', known)} AND ${nonEmpty('user_id')} AND ${count('feature_uses', known)})`;
+  return `(${validDay('dt', known)} AND ${exactName('user_id')} AND ${count('feature_uses', known)})`;
 }
 
 /**

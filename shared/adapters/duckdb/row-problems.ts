@@ -1,4 +1,4 @@
-import type { ColumnNames } from '#shared/adapters/metrics-sql.ts';
+import { type ColumnNames, MAX_COUNT } from '#shared/adapters/metrics-sql.ts';
 import { InputError } from '#shared/errors.ts';
 import { isIsoDay } from '#shared/time/seoul.ts';
 
@@ -24,6 +24,15 @@ function countProblem(value: Text): string | undefined {
   if (!Number.isFinite(count)) return `${JSON.stringify(value)} is not a count (a whole number >= 0)`;
   if (count < 0) return `${count} is negative`;
   if (!Number.isInteger(count)) return `${count} is not a whole number`;
+  if (count > MAX_COUNT) return `${value!.trim()} is too large for a count (at most ${MAX_COUNT})`;
+  return undefined;
+}
+
+/** An id or a type: empty, or with spaces around it that would make it another one. */
+function nameProblem(value: Text, what: string): string | undefined {
+  if (isBlank(value)) return `empty ${what}`;
+  if (value !== value!.trim())
+    return `${JSON.stringify(value)} has spaces around it (a ${what} is compared exactly)`;
   return undefined;
 }
 
@@ -41,8 +50,10 @@ export function channelRowError(row: InvalidChannelRow, columns: ColumnNames): I
   const at = (field: string, problem: string) => new InputError(row.source, problem, { row: row.row, field });
   const day = dayProblem(row.dt);
   if (day) return at(columns.dt, day);
-  if (isBlank(row.channel_id)) return at(columns.channelId, 'empty channel id');
-  if (isBlank(row.channel_type)) return at(columns.channelType, 'empty channel type');
+  const id = nameProblem(row.channel_id, 'channel id');
+  if (id) return at(columns.channelId, id);
+  const type = nameProblem(row.channel_type, 'channel type');
+  if (type) return at(columns.channelType, type);
   const sends = countProblem(row.sends);
   if (sends) return at(columns.sends, sends);
   const clicks = countProblem(row.clicks);
@@ -65,7 +76,8 @@ export function engagementRowError(row: InvalidEngagementRow, columns: ColumnNam
   const at = (field: string, problem: string) => new InputError(row.source, problem, { row: row.row, field });
   const day = dayProblem(row.dt);
   if (day) return at(columns.dt, day);
-  if (isBlank(row.user_id)) return at(columns.userId, 'empty user id');
+  const user = nameProblem(row.user_id, 'user id');
+  if (user) return at(columns.userId, user);
   const uses = countProblem(row.feature_uses);
   if (uses) return at(columns.featureUses, uses);
   return at(columns.featureUses, `breaks the lake contract (${JSON.stringify(row.feature_uses)})`);

@@ -69,6 +69,18 @@ describe('bad channel input: one InputError naming file, row and field', () => {
     ['an empty count', `${START},kakao-b,push,,1`, 'sends', 'empty count'],
     ['an empty channel id', `${START},,push,10,1`, 'channel_id', 'empty channel id'],
     ['an empty channel type', `${START},kakao-b,,10,1`, 'channel_type', 'empty channel type'],
+    [
+      'a channel id with a space after it (it would be another channel)',
+      `${START},"kakao-b ",push,10,1`,
+      'channel_id',
+      '"kakao-b " has spaces around it (a channel id is compared exactly)',
+    ],
+    [
+      'a count too large to judge exactly',
+      `${START},kakao-b,push,99999999999999999999999,1`,
+      'sends',
+      '99999999999999999999999 is too large for a count (at most 9007199254740991)',
+    ],
   ])('%s', async (_, line, field, problem) => {
     // Prepare
     const lines = [HEADER, GOOD, line, GOOD.replace('kakao-a', 'kakao-z')];
