@@ -1,9 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
-import { parseRegistryCsv, validateChannelInput } from '#shared/config/registry-input.ts';
+import { parseRegistryCsvFile, validateChannelInput } from '#shared/config/registry-input.ts';
 import { CHANNEL_STATUSES } from '#shared/domain/channel-facts.ts';
 import {
   type ChannelEntry,
+  type ChannelInput,
   type ChannelMute,
   type FieldChange,
   type HistoryEntry,
@@ -353,7 +354,7 @@ const command: Command = {
     // The dispatcher has checked the subcommand and its one argument (a channel id or a file).
     const [action = 'list', target] = positionals;
     // Parse the file before starting the store: a bad file fails fast, naming row and field.
-    let imported: ReturnType<typeof parseRegistryCsv> | undefined;
+    let imported: ReturnType<typeof parseRegistryCsvFile> | undefined;
     if (action === 'import') {
       let text: string;
       try {
@@ -361,8 +362,8 @@ const command: Command = {
       } catch {
         throw new InputError(target!, 'cannot read the file');
       }
-      imported = parseRegistryCsv(text, target!);
-      if (imported.length === 0)
+      imported = parseRegistryCsvFile(text, target!);
+      if (imported.entries.length === 0)
         throw new InputError(
           target!,
           'the file holds no channel rows, only a header (expected a row per channel: channel_id,name,category,owner[,status][,schedule])',
@@ -379,14 +380,38 @@ const command: Command = {
       if (action !== 'import' || !imported) throw new Error(`channels: no handler for "${action}"`);
       const at = new Date();
       const current = new Map((await registry.snapshot()).channels.map((c) => [c.channelId, c]));
-      const entries = imported.map((entry) => withStatusSince(entry, current.get(entry.channelId), at));
+      const entries = imported.entries.map((entry) => {
+        const registered = current.get(entry.channelId);
+        return withStatusSince(keepUnlisted(entry, imported!.columns, registered), registered, at);
+      });
       await registry.upsert(entries, actor(values), at, `channels import ${basename(target!)}`);
-      console.log(`Imported ${imported.length} channels from ${target}.`);
+      console.log(`Imported ${entries.length} channels from ${target}.`);
       return 0;
     } finally {
       await close();
     }
   },
 };
+
+/**
+ * An imported entry with what its file has no column for taken from the registered channel: a file
+ * without a status column revives no retired channel, one without a schedule clears none.
+ */
+function keepUnlisted(
+  entry: ChannelInput,
+  columns: ReadonlySet<keyof ChannelInput>,
+  registered: ChannelEntry | undefined,
+): ChannelInput {
+  if (!registered) return entry;
+  const { statusSince: _since, schedule: _schedule, ...kept } = entry;
+  const status = columns.has('status')
+    ? { status: entry.status, ...(entry.statusSince ? { statusSince: entry.statusSince } : {}) }
+    : {
+        status: registered.status,
+        ...(registered.statusSince ? { statusSince: registered.statusSince } : {}),
+      };
+  const schedule = columns.has('schedule') ? entry.schedule : registered.schedule;
+  return { ...kept, ...status, ...(schedule ? { schedule } : {}) };
+}
 
 export default command;

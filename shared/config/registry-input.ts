@@ -85,15 +85,38 @@ const CSV_COLUMNS: Record<string, keyof ChannelInput> = {
   schedule: 'schedule',
 };
 
+/** Columns a registry CSV may also carry: the lake's channel type (not kept) and recorded changes. */
+const OTHER_CSV_COLUMNS = ['channel_type', 'changes'];
+
 /**
  * Parses a registry CSV (`channel_id,name,category,owner[,status]`, a header row first, RFC 4180
  * quoting) into validated entries; the first bad cell throws naming the row (1 = header) and field.
  */
 export function parseRegistryCsv(csv: string, source: string): ChannelInput[] {
+  return parseRegistryCsvFile(csv, source).entries;
+}
+
+/**
+ * As `parseRegistryCsv`, with the fields the file has a column for: an import leaves the others
+ * (status, schedule) as registered. A column it does not know, or a row with more cells than the
+ * header (an unquoted comma), is refused naming it.
+ */
+export function parseRegistryCsvFile(
+  csv: string,
+  source: string,
+): { entries: ChannelInput[]; columns: ReadonlySet<keyof ChannelInput> } {
   const rows = parseCsv(csv.replace(/^\uFEFF/, ''), source);
   if (rows.length === 0) throw new InputError(source, 'the file is empty (expected a header row)');
   const header = rows[0]!.map((cell) => cell.trim().toLowerCase());
   const fields = header.map((cell) => CSV_COLUMNS[cell]);
+  header.forEach((cell, column) => {
+    if (fields[column] === undefined && !OTHER_CSV_COLUMNS.includes(cell))
+      throw new InputError(
+        source,
+        `unknown column (known: ${[...Object.keys(CSV_COLUMNS), ...OTHER_CSV_COLUMNS].join(', ')})`,
+        { row: 1, field: cell || `column ${column + 1}` },
+      );
+  });
   for (const required of ['channel_id', 'name', 'category', 'owner']) {
     if (!header.includes(required) && !(required === 'channel_id' && header.includes('channelid')))
       throw new InputError(source, `missing column ${required}`, { row: 1 });
@@ -103,6 +126,12 @@ export function parseRegistryCsv(csv: string, source: string): ChannelInput[] {
   for (let i = 1; i < rows.length; i++) {
     const cells = rows[i]!;
     if (cells.length === 1 && cells[0]!.trim() === '') continue;
+    if (cells.length > header.length)
+      throw new InputError(
+        source,
+        `${cells.length} cells where the header names ${header.length}: quote a value that holds a comma ("mon,thu")`,
+        { row: i + 1 },
+      );
     const record: Record<string, string | undefined> = {};
     fields.forEach((field, column) => {
       if (field) record[field] = cells[column]?.trim() || undefined;
@@ -116,7 +145,7 @@ export function parseRegistryCsv(csv: string, source: string): ChannelInput[] {
     seen.add(entry.channelId);
     entries.push(entry);
   }
-  return entries;
+  return { entries, columns: new Set(fields.filter((field) => field !== undefined)) };
 }
 
 /** RFC 4180 CSV: quoted cells may hold commas, quotes ("") and line breaks. */

@@ -305,6 +305,18 @@ describe('registry input validation', () => {
       parseRegistryCsv('channel_id,name,category,owner\na,A,advertising,k\na,B,advertising,k\n', 'x.csv'),
     ).toThrow('x.csv: row 3, field channel_id: channel a appears twice');
   });
+
+  it('refuses a column it does not know and a row with more cells than the header, naming them', () => {
+    // Act / Assess: a typo would otherwise drop the status; an unquoted "mon,thu" would drop "thu"
+    expect(() =>
+      parseRegistryCsv('channel_id,name,category,owner,statuss\na,A,advertising,k,retired\n', 'x.csv'),
+    ).toThrow(
+      'x.csv: row 1, field statuss: unknown column (known: channel_id, channelid, name, category, owner, status, status_since, schedule, channel_type, changes)',
+    );
+    expect(() =>
+      parseRegistryCsv('channel_id,name,category,owner,schedule\na,A,advertising,k,mon,thu\n', 'x.csv'),
+    ).toThrow('x.csv: row 2: 6 cells where the header names 5: quote a value that holds a comma ("mon,thu")');
+  });
 });
 
 describe('channel facts from a registry CSV (backfill --channels)', () => {

@@ -176,4 +176,33 @@ describe('crm-guard channels / review / report on one machine', () => {
     );
     expect(log.at(-1)).toMatch(/ · paused since \S+$/);
   });
+
+  it('leaves what an imported file has no column for as registered: a retired channel stays retired', async () => {
+    // Prepare: retired, with a schedule; then a file of names and owners only
+    const data = tempDir('crm-guard-cli-');
+    const file = join(data, 'owners.csv');
+    writeFileSync(file, 'channel_id,name,category,owner\npush_old,옛 혜택,advertising,새 담당자\n');
+    const log = captureLog();
+    await channels.run(
+      {
+        data,
+        name: '옛 혜택',
+        category: 'advertising',
+        owner: '마케팅팀',
+        schedule: 'mon,thu',
+        status: 'retired',
+      },
+      ['set', 'push_old'],
+    );
+
+    // Act
+    await channels.run({ data }, ['import', file]);
+    await channels.run({ data }, ['show', 'push_old']);
+
+    // Assess
+    const shown = log.at(-1)!;
+    expect(shown).toMatch(/^owner +새 담당자$/m);
+    expect(shown).toMatch(/^status +retired since \d{4}-\d\d-\d\d$/m);
+    expect(shown).toMatch(/^schedule +mon,thu$/m);
+  });
 });
