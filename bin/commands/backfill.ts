@@ -1,5 +1,5 @@
 import { once } from 'node:events';
-import { createWriteStream, existsSync, readFileSync, statSync } from 'node:fs';
+import { createWriteStream, existsSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { rename } from 'node:fs/promises';
 import { join } from 'node:path';
 import { openDuckDbMetrics } from '#shared/adapters/duckdb/metrics-source.ts';
@@ -30,6 +30,23 @@ function readText(file: string): string {
 const LINES_PER_WRITE = 1000;
 const WRITE_BUFFER_BYTES = 16 * 1024 * 1024;
 
+/** One JSON line a finding. */
+async function writeJsonLines(path: string, findings: readonly unknown[]): Promise<void> {
+  // A large buffer lets the next lines be made while the last ones are being written.
+  const file = createWriteStream(path, { encoding: 'utf8', highWaterMark: WRITE_BUFFER_BYTES });
+  const failed = new Promise<never>((_, reject) => file.once('error', reject));
+  failed.catch(() => {});
+  // A thousand lines a write: a write per line spends more on the stream than on the JSON.
+  for (let start = 0; start < findings.length; start += LINES_PER_WRITE) {
+    let chunk = '';
+    for (const finding of findings.slice(start, start + LINES_PER_WRITE))
+      chunk += `${JSON.stringify(finding)}\n`;
+    if (!file.write(chunk)) await Promise.race([once(file, 'drain'), failed]);
+  }
+  file.end();
+  await Promise.race([once(file, 'finish'), failed]);
+}
+
 const command: Command = {
   name: 'backfill',
   example:
@@ -56,6 +73,12 @@ const command: Command = {
     const input = inputFlag(values, dataDirFlag(values));
     const out = outFlag(values);
     if (!out) throw new UsageError('--out is required (a .jsonl file)');
+    // Written by renaming over it: a folder or a device there would be replaced, or refuse half way.
+    const there = statSync(out, { throwIfNoEntry: false });
+    if (there && !there.isFile())
+      throw new UsageError(
+        `--out ${out} is ${there.isDirectory() ? 'a folder' : 'not a regular file'}: give the path of a .jsonl file`,
+      );
     const from = requiredDayFlag(values, 'from');
     const to = requiredDayFlag(values, 'to');
     if (from > to) throw new UsageError(`--from ${from} is after --to ${to}`);
@@ -81,18 +104,13 @@ const command: Command = {
     }
     // Written beside the target and renamed into place: a failed run leaves no half file behind.
     const partial = `${out}.partial`;
-    // A large buffer lets the next lines be made while the last ones are being written.
-    const file = createWriteStream(partial, { encoding: 'utf8', highWaterMark: WRITE_BUFFER_BYTES });
-    // A thousand lines a write: a write per line spends more on the stream than on the JSON.
-    for (let start = 0; start < result.findings.length; start += LINES_PER_WRITE) {
-      let chunk = '';
-      for (const finding of result.findings.slice(start, start + LINES_PER_WRITE))
-        chunk += `${JSON.stringify(finding)}\n`;
-      if (!file.write(chunk)) await once(file, 'drain');
+    try {
+      await writeJsonLines(partial, result.findings);
+      await rename(partial, out);
+    } catch (error) {
+      if (statSync(partial, { throwIfNoEntry: false })?.isFile()) rmSync(partial);
+      throw error;
     }
-    file.end();
-    await once(file, 'finish');
-    await rename(partial, out);
     const alerts = result.findings.filter((finding) => finding.alert).length;
     console.log(
       `${from}..${to} (profile ${profile}): ${result.findings.length} findings, ${alerts} paging, ` +

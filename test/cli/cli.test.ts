@@ -532,6 +532,14 @@ describe('help, version and stray arguments', () => {
       '--out: the folder /no-such-folder does not exist',
     ],
     [
+      ['backfill', '--input', 'x.csv', '--from', FROM, '--to', END, '--out', '/tmp'],
+      '--out /tmp is a folder: give the path of a .jsonl file',
+    ],
+    [
+      ['backfill', '--input', 'x.csv', '--from', FROM, '--to', END, '--out', '/dev/null'],
+      '--out /dev/null is not a regular file: give the path of a .jsonl file',
+    ],
+    [
       ['report', '--input', 'x.csv', '--out', '/no-such-folder/reports'],
       '--out: the folder /no-such-folder does not exist',
     ],
