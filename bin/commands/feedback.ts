@@ -12,7 +12,8 @@ const USAGE =
 const command: Command = {
   name: 'feedback',
   positionals: 1,
-  example: "crm-guard feedback push_0042 --date 2026-11-30 --verdict expected --note 'new schedule' --change",
+  example:
+    "crm-guard incidents, then for a channel and day it lists: crm-guard feedback push_0377 --date 2026-12-01 --verdict expected --note 'new schedule' --change",
   summary:
     "Record the team's verdict on an alert: confirmed, false-alarm or expected (which closes the incident).",
   usage: USAGE,

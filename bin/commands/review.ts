@@ -21,7 +21,7 @@ const USAGE =
 const command: Command = {
   name: 'review',
   positionals: 1,
-  example: "crm-guard review push_0042 --decision redesign --note 'new copy' --change 2026-12-01 --by lee",
+  example: "crm-guard review push_0002 --decision redesign --note 'new copy' --change 2026-12-01 --by lee",
   summary: "Record the owners' keep / redesign / retire decision on a channel, with a note.",
   usage: USAGE,
   defaults: {
