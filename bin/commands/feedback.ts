@@ -46,6 +46,9 @@ const command: Command = {
     const note = stringFlag(values, 'note')?.trim();
     const by = actor(values);
     const at = new Date();
+    // As `channels mute --until`: a snooze that has already ended would mute nothing, and say it did.
+    if (snoozeUntil !== undefined && snoozeUntil < seoulDay(at))
+      throw new UsageError(`--snooze-until: ${snoozeUntil} is before today (${seoulDay(at)}) in Asia/Seoul`);
     const local = await openStores(stringFlag(values, 'data'));
     try {
       if (!(await local.registry.get(channelId)))

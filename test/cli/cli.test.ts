@@ -528,6 +528,19 @@ describe('help, version and stray arguments', () => {
       '--verdict: expected one of confirmed, false-alarm, expected',
     ],
     [
+      [
+        'feedback',
+        'push_0001',
+        '--date',
+        '2026-10-01',
+        '--verdict',
+        'expected',
+        '--snooze-until',
+        '2020-01-01',
+      ],
+      '--snooze-until: 2020-01-01 is before today',
+    ],
+    [
       ['backfill', '--input', 'x.csv', '--from', FROM, '--to', END, '--out', '/no-such-folder/f.jsonl'],
       '--out: the folder /no-such-folder does not exist',
     ],
