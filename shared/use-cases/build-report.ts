@@ -17,7 +17,7 @@ import {
   reportReadRange,
   type WeeklyReportOptions,
 } from '#shared/report/weekly.ts';
-import { addDays, type IsoDay, seoulDay } from '#shared/time/seoul.ts';
+import { addDays, dayNumber, type IsoDay, seoulDay } from '#shared/time/seoul.ts';
 
 export interface BuildReportPorts {
   metrics: MetricsSource;
@@ -69,6 +69,16 @@ export async function buildReport(
     Promise.all(weekDays.map((day) => ports.findings.run(day))),
     ports.feedback?.verdicts({ from: weekFrom, to: request.day }) ?? Promise.resolve([]),
   ]);
+  // A week before the lake starts would report every channel as quiet: only an empty last day asks.
+  if (!columns.day.includes(dayNumber(request.day))) {
+    const earliest = await ports.metrics.earliestDay();
+    if (earliest === undefined || request.day < earliest)
+      throw new OutOfRangeError(
+        earliest === undefined
+          ? 'the lake has no data yet'
+          : `${request.day} is before the lake's first day, ${earliest}: report a week ending ${earliest} or later`,
+      );
+  }
   const report = assembleWeeklyReport({
     day: request.day,
     columns,

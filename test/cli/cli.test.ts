@@ -246,6 +246,25 @@ describe('crm-guard detect', () => {
       /^crm-guard: 2099-01-01 is not over yet in Asia\/Seoul \(today is \d{4}-\d\d-\d\d\)[^\n]*\n$/,
     );
   });
+
+  it('refuses a report week before the lake starts rather than call every channel quiet', async () => {
+    // Act
+    const before = await cli([
+      'report',
+      '--input',
+      lake,
+      '--date',
+      '2020-01-01',
+      '--data',
+      join(tmp, 'report-data'),
+    ]);
+
+    // Assess
+    expect(before.code).toBe(2);
+    expect(before.stderr).toBe(
+      "crm-guard: 2020-01-01 is before the lake's first day, 2026-08-03: report a week ending 2026-08-03 or later\n",
+    );
+  });
 });
 
 describe('crm-guard backfill', () => {
