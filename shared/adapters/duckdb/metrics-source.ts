@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type DuckDBConnection, DuckDBInstance, type DuckDBVector } from '@duckdb/node-api';
 import { forEachChunk } from '#shared/adapters/duckdb/chunks.ts';
+import { fileRow } from '#shared/adapters/duckdb/csv-lines.ts';
 import { resolveInput, type TableLocation } from '#shared/adapters/duckdb/lake-layout.ts';
 import {
   engineError,
@@ -147,7 +148,7 @@ export async function openDuckDbMetrics(options: DuckDbMetricsOptions): Promise<
 }
 
 function asRow<T>(row: Record<string, unknown>): T {
-  const value = { ...row, row: row.row === null ? undefined : Number(row.row) };
+  const value = { ...row, row: row.row === null ? undefined : fileRow(String(row.source), Number(row.row)) };
   return value as T;
 }
 
@@ -300,11 +301,12 @@ async function duplicateError(
   columns: ColumnNames,
 ): Promise<InputError> {
   const [first, second] = await queryRows(connection, duplicateRowsSql(rows, channelId));
-  const where = first!.source === second!.source ? `row ${first!.row}` : `${first!.source} row ${first!.row}`;
+  const firstRow = fileRow(String(first!.source), Number(first!.row));
+  const where = first!.source === second!.source ? `row ${firstRow}` : `${first!.source} row ${firstRow}`;
   return new InputError(
     String(second!.source),
     `duplicate row for channel ${JSON.stringify(channelId)} on ${second!.dt} (first at ${where})`,
-    { row: Number(second!.row), field: columns.dt },
+    { row: fileRow(String(second!.source), Number(second!.row)), field: columns.dt },
   );
 }
 

@@ -209,6 +209,25 @@ describe('bad channel input: one InputError naming file, row and field', () => {
     );
   });
 
+  it('names the line of the file, past blank lines and cells that hold line breaks', async () => {
+    // Prepare: line 2-3 is one row (a quoted line break), line 4 is blank, lines 5 and 6 repeat a row
+    const lines = [
+      HEADER,
+      `${START},"kakao\nb",push,10,1`,
+      '',
+      `${START},b,push,10,1`,
+      `${START},b,push,10,1`,
+    ];
+
+    // Act
+    const error = await csvError(dir, lines);
+
+    // Assess
+    expect(error.message).toBe(
+      `${join(dir, 'bad.csv')}: row 6, field dt: duplicate row for channel "b" on ${START} (first at row 5)`,
+    );
+  });
+
   it('a CSV file fixed after a failed read is read by the same source on the next call', async () => {
     // Prepare
     const file = join(dir, 'fixed.csv');
