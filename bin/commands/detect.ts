@@ -44,10 +44,14 @@ export async function runDetect(request: {
       return 0;
     }
     console.log(`crm-guard detect ${run.day} (profile ${run.profile}) on ${request.input}\n`);
+    const missing = run.missingDays.length ? `; data missing for ${run.missingDays.join(', ')}` : '';
     if (!result.stored) {
-      console.log(alertTable(result.findings, result.channels));
+      // A look at a day whose data has not arrived says so, rather than "no alerts".
+      if (run.missingDays.includes(run.day))
+        console.log(`The data for ${run.day} has not arrived yet: nothing was judged.`);
+      else console.log(alertTable(result.findings, result.channels));
       console.log(
-        `\n${run.channelsJudged} channels judged, ${run.findings} findings, ${run.alerts} would page. ` +
+        `\n${run.channelsJudged} channels judged, ${run.findings} findings, ${run.alerts} would page${missing}. ` +
           'A look: nothing stored or sent (add --send to store these findings and send their digest).',
       );
       return 0;
@@ -69,7 +73,7 @@ export async function runDetect(request: {
         (run.insufficientHistory.length
           ? `, ${run.insufficientHistory.length} with too little history to judge`
           : '') +
-        (run.missingDays.length ? `; data missing for ${run.missingDays.join(', ')}` : '') +
+        missing +
         '.',
     );
     const where = relative(process.cwd(), local.paths.dynamo) || local.paths.dynamo;

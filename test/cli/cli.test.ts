@@ -205,10 +205,14 @@ describe('crm-guard detect', () => {
   it('says plainly when the day has not arrived yet', async () => {
     // Act
     const late = await cli(['detect', '--input', lake, '--date', '2026-11-01']);
+    const look = await cli(['detect', '--input', lake, '--date', '2026-11-01', '--profile', 'seed']);
 
     // Assess
     expect(late.code).toBe(0);
     expect(late.stdout).toContain('The data for 2026-11-01 has not arrived yet: nothing was judged.');
+    expect(look.stdout).toContain('The data for 2026-11-01 has not arrived yet: nothing was judged.');
+    expect(look.stdout).not.toContain('No alerts');
+    expect(look.stdout).toContain('data missing for 2026-11-01');
   });
 
   it('backfill refuses a range before the lake starts, in one line, exit 2', async () => {
