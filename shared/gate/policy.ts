@@ -13,7 +13,9 @@ export type Tier = (typeof TIERS)[number];
 
 /** Channel and category names: lowercase words, safe in keys and metric dimensions. */
 export const NAME = /^[a-z0-9][a-z0-9_.-]{0,63}$/;
-const name = z.string().regex(NAME, 'expected a lowercase name (a-z, 0-9, _ . -), at most 64 characters');
+export const NAME_RULE =
+  'expected a lowercase name: a letter or digit, then letters, digits, _ . or -, at most 64 characters';
+const name = z.string().regex(NAME, NAME_RULE);
 
 const capSchema = z
   .strictObject({

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { MESSAGE_CLASSES } from '#shared/domain/message-class.ts';
 import type { DecisionRequest } from './decision.ts';
 import { consentInstant } from './legal.ts';
-import { type GatePolicy, NAME } from './policy.ts';
+import { type GatePolicy, NAME, NAME_RULE } from './policy.ts';
 
 /**
  * Requests as they arrive over HTTP: nothing reaches the gate or the store before this passes. The
@@ -16,7 +16,7 @@ const id = z
   .string()
   .regex(/^[\x21-\x7e]{1,128}$/, 'expected 1 to 128 printable ASCII characters without spaces');
 const instant = z.iso.datetime({ offset: true, message: 'expected an ISO 8601 date-time with offset' });
-const name = z.string().regex(NAME, 'expected a lowercase name (a-z, 0-9, _ . -), at most 64 characters');
+const name = z.string().regex(NAME, NAME_RULE);
 const consentDate = z.union([z.iso.date(), z.iso.datetime({ offset: true })], {
   error: 'expected a date (YYYY-MM-DD, read as 00:00 Asia/Seoul) or an ISO 8601 date-time with offset',
 });
