@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import type { AddressInfo } from 'node:net';
+import { Worker } from 'node:worker_threads';
 import {
   CreateTableCommand,
   DescribeTableCommand,
@@ -12,11 +12,20 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DEFAULT_TABLE_NAMES, KEY, TABLES, type TableNames } from './tables.ts';
 
 const require = createRequire(import.meta.url);
-// dynalite is CommonJS without types: a function returning an http.Server.
-const dynalite = require('dynalite') as (options: {
-  path?: string;
-  createTableMs?: number;
-}) => import('node:http').Server;
+
+/**
+ * dynalite (CommonJS, an http.Server over LevelDB) on a thread of its own: the store's work (parsing
+ * requests and expressions, LevelDB) runs beside the caller's, not between its callbacks.
+ */
+const DYNALITE_THREAD = `
+const { parentPort, workerData } = require('node:worker_threads');
+const server = require(workerData.module)({ path: workerData.path, createTableMs: 0 });
+server.once('error', (error) => parentPort.postMessage({ error: error.message, code: error.code }));
+server.listen(workerData.port, '127.0.0.1', () => parentPort.postMessage({ port: server.address().port }));
+parentPort.once('message', () => server.close(() => parentPort.postMessage({ closed: true })));
+`;
+
+type ThreadMessage = { port: number } | { error: string; code?: string } | { closed: true };
 
 /** An embedded DynamoDB-compatible server (dynalite) on loopback, with crm-guard's tables created. */
 export interface EmbeddedDynamo {
@@ -35,12 +44,25 @@ export async function startEmbeddedDynamo(
   options: { dataDir?: string; port?: number } = {},
 ): Promise<EmbeddedDynamo> {
   if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
-  const server = dynalite({ path: options.dataDir, createTableMs: 0 });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
+  const thread = new Worker(DYNALITE_THREAD, {
+    eval: true,
+    workerData: { module: require.resolve('dynalite'), path: options.dataDir, port: options.port ?? 0 },
   });
-  const { port } = server.address() as AddressInfo;
+  const next = () =>
+    new Promise<ThreadMessage>((resolve, reject) => {
+      thread.once('message', resolve);
+      thread.once('error', reject);
+    });
+  const started = await next();
+  if (!('port' in started)) {
+    await thread.terminate();
+    const error = new Error(
+      'error' in started ? started.error : 'dynalite did not start',
+    ) as NodeJS.ErrnoException;
+    if ('code' in started && started.code) error.code = started.code;
+    throw error;
+  }
+  const { port } = started;
   const endpoint = `http://127.0.0.1:${port}`;
   const { client, documentClient } = loopbackClients(endpoint);
   const tableNames = DEFAULT_TABLE_NAMES;
@@ -52,7 +74,10 @@ export async function startEmbeddedDynamo(
     tableNames,
     close: async () => {
       client.destroy();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      const closed = next();
+      thread.postMessage('close');
+      await closed;
+      await thread.terminate();
     },
   };
 }
