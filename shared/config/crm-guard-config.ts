@@ -64,5 +64,6 @@ export function reportOptionsOf(config: CrmGuardConfig): Partial<WeeklyReportOpt
     minSendsForRatio: rules.minSendsForRatio,
     minHistoryDays: rules.minHistoryDays,
     notClickedCategories: config.report.notClickedCategories,
+    incidentGapDays: config.alertPolicy.incident.regroupDays,
   };
 }

@@ -28,7 +28,8 @@ export interface Incident {
   verdict?: VerdictName;
 }
 
-const partOfIncident = (finding: JudgedFinding) => finding.alert || finding.code === 'grouped';
+/** A day of an incident: it paged, or it was grouped into the incident a page already told of. */
+export const partOfIncident = (finding: JudgedFinding) => finding.alert || finding.code === 'grouped';
 
 /**
  * Incidents from stored findings: a channel's paging and grouped findings, one direction at a time,

@@ -207,6 +207,7 @@ const ko: Labels = {
 export const STATUS_LABELS: Record<Locale, Record<HealthStatus, string>> = {
   en: {
     anomalous: 'anomalous this week',
+    silent: 'sent nothing this week',
     low_performer: 'low performer',
     insufficient_history: 'insufficient history',
     healthy: 'healthy',
@@ -215,6 +216,7 @@ export const STATUS_LABELS: Record<Locale, Record<HealthStatus, string>> = {
   },
   ko: {
     anomalous: '이번 주 이상',
+    silent: '이번 주 발송 없음',
     low_performer: '저성과',
     insufficient_history: '이력 부족',
     healthy: '정상',

@@ -11,6 +11,7 @@ import type { ProportionComparison } from './stats.ts';
 /** Worst first: the order the health table lists channels in. */
 export const HEALTH_STATUSES = [
   'anomalous',
+  'silent',
   'low_performer',
   'insufficient_history',
   'healthy',
@@ -66,7 +67,7 @@ export interface IncidentRow extends ChannelLabel {
   severity: Severity;
   firstDay: IsoDay;
   lastDay: IsoDay;
-  /** Days with a paging finding. */
+  /** Days the incident was seen (it paged, or was grouped into a page already sent). */
   days: number;
   /** The last paging finding's figures as the digest showed them (the bounds never below zero). */
   actual: number;

@@ -25,6 +25,8 @@ export interface WeeklyReportOptions {
    * never ranked as low performers.
    */
   notClickedCategories: readonly string[];
+  /** Days an incident may pause and still be one (the policy's `incident.regroupDays`). */
+  incidentGapDays: number;
 }
 
 export const DEFAULT_REPORT_OPTIONS: WeeklyReportOptions = {
@@ -35,6 +37,7 @@ export const DEFAULT_REPORT_OPTIONS: WeeklyReportOptions = {
   changeLookbackDays: 90,
   chartDays: 56,
   notClickedCategories: ['transactional'],
+  incidentGapDays: 7,
 };
 
 /** Days an incident chart shows before the incident's first day. */

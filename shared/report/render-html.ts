@@ -89,7 +89,7 @@ td.wrap{white-space:normal;min-width:180px}
 tbody tr:last-child td{border-bottom:0}
 .id{color:var(--muted);font-size:11px;display:block}
 .pill{display:inline-block;padding:1px 8px;border-radius:999px;font-size:12px;background:#e5e7eb}
-.s-anomalous,.sev-critical,.sev-high{background:#fee2e2;color:#991b1b}
+.s-anomalous,.s-silent,.sev-critical,.sev-high{background:#fee2e2;color:#991b1b}
 .s-low_performer,.sev-medium{background:#fef3c7;color:#92400e}
 .s-insufficient_history,.sev-low,.sev-info{background:#e0e7ff;color:#3730a3}
 .s-healthy{background:#d1fae5;color:#065f46}

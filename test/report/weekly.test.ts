@@ -65,6 +65,7 @@ describe('assembleWeeklyReport', () => {
     expect(payment.dailySends.slice(-3)).toEqual([0, 0, expect.any(Number)]);
     expect(report.totals.byStatus).toEqual({
       anomalous: 1,
+      silent: 0,
       low_performer: 2,
       insufficient_history: 1,
       healthy: 1,

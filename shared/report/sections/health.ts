@@ -1,3 +1,4 @@
+import type { ChannelSeries } from '#shared/domain/channel-metrics.ts';
 import { isoDay } from '#shared/time/seoul.ts';
 import { HEALTH_STATUSES, type HealthRow, type HealthStatus, type WeeklyReport } from '../model.ts';
 import { channelLabel, type ReportContext, ratio, statusOn, sumDays, valueOn } from './context.ts';
@@ -9,9 +10,11 @@ export interface Health {
 
 /**
  * One row per channel of the lake or the registry: the week against the week before, its daily sends
- * over the chart window, and one status, worst first: anomalous (it paged this week, whatever its
- * registry status), retired or paused (as of the report day), low performer (in the week's ranking),
- * insufficient history (as the detection run said: `notJudged`, else from the series), healthy.
+ * over the chart window, and one status, worst first: anomalous (an incident of it was open this week,
+ * whatever its registry status), retired or paused (as of the report day), silent (active, it sent
+ * on most days read before the week, up to its last send, and nothing all week: an outage the policy has
+ * stopped paging for is not health), low performer (in the week's ranking), insufficient history (as the detection run said:
+ * `notJudged`, else from the series), healthy.
  */
 export function healthSection(
   ctx: ReportContext,
@@ -41,6 +44,8 @@ export function healthSection(
     const dailySends: (number | null)[] = [];
     for (let d = chartFrom; d <= dayNo; d++)
       dailySends.push(valueOn(s, 'sends', d, options.minSendsForRatio));
+    if (status !== 'anomalous' && registered === 'active' && week.sends === 0 && sentDaily(s, weekFromNo))
+      status = 'silent';
     rows.push({
       ...channelLabel(ctx, channelId),
       channelType: s?.channelType ?? 'unknown',
@@ -73,6 +78,25 @@ export function healthSection(
     byStatus[row.status]++;
   }
   return { rows, totals: { channels: rows.length, sends, clicks, ctr: ratio(clicks, sends), byStatus } };
+}
+
+/** The share of days a daily sender sends on (five days a week): a campaign channel's quiet week is no outage. */
+const DAILY_SENDER_SHARE = 5 / 7;
+
+/**
+ * Whether the channel sent on most days of what was read before `before`, up to its last send: a
+ * channel that sent daily and stopped weeks ago is still a daily sender gone quiet.
+ */
+function sentDaily(s: ChannelSeries | undefined, before: number): boolean {
+  if (!s) return false;
+  let sendingDays = 0;
+  let lastSend = -1;
+  for (let d = s.firstDay; d < before; d++)
+    if ((valueOn(s, 'sends', d, 0) ?? 0) > 0) {
+      sendingDays++;
+      lastSend = d;
+    }
+  return lastSend >= 0 && sendingDays >= DAILY_SENDER_SHARE * (lastSend - s.firstDay + 1);
 }
 
 /** The days the health sparklines cover, oldest first. */

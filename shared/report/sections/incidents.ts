@@ -4,7 +4,8 @@ import {
   SEVERITY_ORDER,
   statedDirection,
 } from '#shared/domain/finding.ts';
-import { dayNumber, isoDay } from '#shared/time/seoul.ts';
+import { partOfIncident } from '#shared/domain/incidents.ts';
+import { dayNumber, daysBetween, isoDay } from '#shared/time/seoul.ts';
 import type { BandChart, IncidentRow } from '../model.ts';
 import { INCIDENT_LEAD_DAYS } from '../options.ts';
 import { channelLabel, type ReportContext, valueOn } from './context.ts';
@@ -37,13 +38,16 @@ function shown(finding: JudgedFinding): Shown {
 }
 
 /**
- * The week's incidents: the paging findings grouped by channel and the metric they state, each with the
- * figures of its latest day (the digest's numbers) and a chart whose band is the band detection stated,
- * day by day, on the days it judged the channel: the text's band, never below zero.
+ * The week's incidents, as `crm-guard incidents` counts them: the days a channel paged or was grouped
+ * into a page already sent (an outage that began before the week and goes on is one of them), by
+ * channel and the metric they state, from their first day while no more than `incidentGapDays` pass
+ * between days. Each has the figures of its latest day (the digest's numbers) and a chart whose band is
+ * the band detection stated, day by day, on the days it judged the channel: the text's band, never
+ * below zero.
  */
 export function incidentsSection(ctx: ReportContext, findings: readonly JudgedFinding[]): IncidentRow[] {
   const weekFrom = isoDay(ctx.weekFromNo);
-  const groups = new Map<string, JudgedFinding[]>();
+  const days = new Map<string, JudgedFinding[]>();
   const bands = new Map<string, Map<string, JudgedFinding>>();
   for (const finding of findings) {
     if (!describesBand(finding)) continue;
@@ -53,12 +57,21 @@ export function incidentsSection(ctx: ReportContext, findings: readonly JudgedFi
     const held = byDay.get(finding.date);
     if (!held || bandRank(finding) > bandRank(held)) byDay.set(finding.date, finding);
     bands.set(key, byDay);
-    if (finding.alert && finding.date >= weekFrom && finding.date <= ctx.day)
-      groups.set(key, [...(groups.get(key) ?? []), finding]);
+    if (partOfIncident(finding) && finding.date <= ctx.day)
+      days.set(key, [...(days.get(key) ?? []), finding]);
+  }
+  const groups = new Map<string, JudgedFinding[]>();
+  for (const [key, list] of days) {
+    list.sort((a, b) => a.date.localeCompare(b.date));
+    // The incident still open in the week: its days back from the last, while the gaps stay short.
+    let start = list.length - 1;
+    if (list[start]!.date < weekFrom) continue;
+    while (start > 0 && daysBetween(list[start - 1]!.date, list[start]!.date) <= ctx.options.incidentGapDays)
+      start--;
+    groups.set(key, list.slice(start));
   }
   const incidents: IncidentRow[] = [];
   for (const [key, paging] of groups) {
-    paging.sort((a, b) => a.date.localeCompare(b.date));
     const first = paging[0]!;
     const latest = paging.at(-1)!;
     const stated = shown(latest);

@@ -21,6 +21,12 @@ describe('the channel health', () => {
         channel('resting', '2026-01-01', 0),
         channel('later', '2026-01-01', 10),
         channel('today', '2026-01-01', 5),
+        // Sent until the week before, nothing in the report week (2026-10-26..11-01).
+        {
+          channelId: 'stopped',
+          firstDay: '2026-01-01',
+          day: (day: string) => ({ sends: day < '2026-10-26' ? 80 : 0, clicks: 0 }),
+        },
       ],
       {
         registry: {
@@ -44,6 +50,7 @@ describe('the channel health', () => {
     // Assess
     expect(health.rows.map((row) => [row.channelId, row.status])).toEqual([
       ['paged', 'anomalous'],
+      ['stopped', 'silent'],
       ['low', 'low_performer'],
       ['young', 'insufficient_history'],
       ['registered-only', 'insufficient_history'],
@@ -55,7 +62,7 @@ describe('the channel health', () => {
     ]);
     const sum = (key: 'sends' | 'clicks') => health.rows.reduce((total, row) => total + row[key], 0);
     expect(health.totals).toMatchObject({
-      channels: 9,
+      channels: 10,
       sends: sum('sends'),
       clicks: sum('clicks'),
       ctr: 0.1,
@@ -63,11 +70,51 @@ describe('the channel health', () => {
     expect(health.totals.sends).toBe(7 * (100 + 200 + 300 + 400 + 50 + 10 + 5));
     expect(health.totals.byStatus).toEqual({
       anomalous: 1,
+      silent: 1,
       low_performer: 1,
       insufficient_history: 2,
       healthy: 3,
       paused: 1,
       retired: 1,
+    });
+  });
+
+  it('calls a daily sender gone quiet silent, and a campaign channel between campaigns not', () => {
+    // Prepare: the report week is 2026-10-26..11-01; both send nothing in it
+    const ctx = contextOf([
+      // Daily until 2026-09-30, then nothing: an outage the policy stopped paging for long ago.
+      {
+        channelId: 'stopped',
+        firstDay: '2026-01-01',
+        day: (day) => ({ sends: day <= '2026-09-30' ? 50 : 0, clicks: 1 }),
+      },
+      // Three days every three weeks, the last from 2026-10-12.
+      {
+        channelId: 'campaign',
+        firstDay: '2026-01-01',
+        day: (day) => ({
+          sends: [
+            '2026-09-21',
+            '2026-09-22',
+            '2026-09-23',
+            '2026-10-12',
+            '2026-10-13',
+            '2026-10-14',
+          ].includes(day)
+            ? 9000
+            : 0,
+          clicks: 90,
+        }),
+      },
+    ]);
+
+    // Act
+    const health = healthSection(ctx, new Set(), new Set());
+
+    // Assess
+    expect(Object.fromEntries(health.rows.map((row) => [row.channelId, row.status]))).toEqual({
+      stopped: 'silent',
+      campaign: 'healthy',
     });
   });
 

@@ -64,8 +64,8 @@ describe('the incidents', () => {
       }),
       finding({ date: '2026-10-28', channelId: 'sms-code', alert: false, metric: 'clicks' }),
       lowPerformerFinding(DAY, 'sms-code', 21, 0),
-      // Before the week: only the chart's lead, not an incident.
-      finding({ date: '2026-10-20', channelId: 'sms-code' }),
+      // An incident that ended more than a week before this one: only the chart's lead.
+      finding({ date: '2026-10-19', channelId: 'sms-code' }),
     ];
 
     // Act
@@ -81,6 +81,31 @@ describe('the incidents', () => {
       lastDay: '2026-10-28',
       days: 2,
       impact: -6,
+    });
+  });
+
+  it('shows an incident that began before the week and is still open in it, from its first day', () => {
+    // Prepare: paged on 10-20, grouped into that page on 10-24 and 10-29 (no new page in the week)
+    const ctx = contextOf([quiet, other]);
+    const findings = [
+      finding({ date: '2026-10-20', channelId: 'sms-code', severity: 'critical' }),
+      finding({ date: '2026-10-24', channelId: 'sms-code', alert: false, code: 'grouped' }),
+      finding({ date: '2026-10-29', channelId: 'sms-code', alert: false, code: 'grouped', actual: 1 }),
+      // Held back, not part of an incident.
+      finding({ date: '2026-10-30', channelId: 'sms-code', alert: false, code: 'small_change', actual: 2 }),
+    ];
+
+    // Act
+    const incidents = incidentsSection(ctx, findings);
+
+    // Assess
+    expect(incidents).toHaveLength(1);
+    expect(incidents[0]).toMatchObject({
+      firstDay: '2026-10-20',
+      lastDay: '2026-10-29',
+      days: 3,
+      severity: 'critical',
+      actual: 1,
     });
   });
 
