@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { buildDigest, describeChange, rankAlerts } from '#shared/domain/digest.ts';
 import type { JudgedFinding } from '#shared/domain/finding.ts';
 import type { RunRecord } from '#shared/domain/run-record.ts';
+import { alertTable } from '../bin/commands/alert-table.ts';
 
 const DAY = '2026-11-21';
 
@@ -225,6 +226,27 @@ describe('buildDigest: the numbers judged, and changes the owners recorded', () 
     // Assess
     expect(digest.text).toContain('DOWN: sends 2,310 vs expected 6,200 (-63%)');
     expect(digest.text).not.toContain('UP:');
+  });
+
+  it('points the printed table the same way: a CTR drop that pages as a duplicate send reads UP there too', () => {
+    // Prepare: the rule saw CTR fall; the policy paged the doubled sends
+    const paged = finding({
+      metric: 'ctr',
+      direction: 'down',
+      actual: 0.0087,
+      expected: 0.02,
+      code: 'duplicate_send',
+      judged: { metric: 'sends', actual: 7_039, expected: 330 },
+    });
+
+    // Act
+    const table = alertTable([paged]);
+    const digest = buildDigest(run({ findings: 1, alerts: 1 }), [paged]);
+
+    // Assess
+    expect(table).toContain('UP sends 7,039 vs expected 330 (+2033%)');
+    expect(table).not.toContain('DOWN');
+    expect(digest.text).toContain('UP: sends 7,039 vs expected 330 (+2033%)');
   });
 
   it('notes once, apart from the alerts, a recorded change that showed up', () => {

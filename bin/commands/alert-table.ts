@@ -1,4 +1,4 @@
-import { type ChannelDirectory, describeChange, rankAlerts } from '#shared/domain/digest.ts';
+import { type ChannelDirectory, directedChange, rankAlerts } from '#shared/domain/digest.ts';
 import type { JudgedFinding } from '#shared/domain/finding.ts';
 
 /** Pads columns to their widest cell; East Asian characters count double so Korean names align. */
@@ -36,7 +36,7 @@ export function alertTable(findings: JudgedFinding[], channels: ChannelDirectory
         ? `${channels.get(alert.channelId)!.name} / ${channels.get(alert.channelId)!.owner}`
         : '',
       alert.channelType,
-      `${alert.direction === 'down' ? 'DOWN' : 'UP'} ${describeChange(alert)}`,
+      directedChange(alert),
       alert.rule,
       alert.reason ?? '',
     ]),

@@ -61,6 +61,11 @@ export function describeChange(finding: JudgedFinding): string {
   return `${metric} ${format(actual)} vs expected ${format(expected)}${change}`;
 }
 
+/** The change as an alert states it: its direction (of the figures shown), then `describeChange`. */
+export function directedChange(finding: JudgedFinding, separator = ' '): string {
+  return `${statedDirection(finding) === 'down' ? 'DOWN' : 'UP'}${separator}${describeChange(finding)}`;
+}
+
 /** One finding per channel whose recorded change showed up on the day (noted once, never paged). */
 export function plannedChanges(findings: JudgedFinding[]): JudgedFinding[] {
   const byChannel = new Map<string, JudgedFinding>();
@@ -149,7 +154,7 @@ export function buildDigest(
     for (const alert of group) {
       const why = alert.reason ? `; ${alert.reason}` : '';
       lines.push(
-        `- ${channelLabel(alert.channelId, options.channels)} [${alert.channelType}] ${statedDirection(alert) === 'down' ? 'DOWN' : 'UP'}: ${describeChange(alert)} (${RULE_LABEL[alert.rule]}${why})`,
+        `- ${channelLabel(alert.channelId, options.channels)} [${alert.channelType}] ${directedChange(alert, ': ')} (${RULE_LABEL[alert.rule]}${why})`,
       );
       const links = options.links?.get(alert.channelId);
       if (links)
@@ -164,7 +169,7 @@ export function buildDigest(
     lines.push(`EXPECTED (${expectedChanges.length}): a change the owners recorded for the day showed up`);
     for (const finding of expectedChanges)
       lines.push(
-        `- ${channelLabel(finding.channelId, options.channels)} [${finding.channelType}] ${statedDirection(finding) === 'down' ? 'DOWN' : 'UP'}: ${describeChange(finding)} (change recorded on ${finding.date}; the baseline starts again from it)`,
+        `- ${channelLabel(finding.channelId, options.channels)} [${finding.channelType}] ${directedChange(finding, ': ')} (change recorded on ${finding.date}; the baseline starts again from it)`,
       );
     lines.push('');
   }
