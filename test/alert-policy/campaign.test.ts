@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { learnSchedule } from '#shared/domain/alert-policy/campaign-profile.ts';
+import { statedDirection } from '#shared/domain/finding.ts';
 import { parseSchedule, scheduledOn, scheduleText } from '#shared/domain/schedule.ts';
 import { mixSeed, Random } from '#shared/sample/random.ts';
 import { dayNumber, type IsoDay, weekdayOfDayNumber } from '#shared/time/seoul.ts';
@@ -199,5 +200,25 @@ describe('duplicate sends and unprecedented spikes', () => {
     // Assess
     expect(pagedDays(judged, 'alimtalk_0008')).toEqual(['2026-05-13', '2026-06-10']);
     expect(judged.some((f) => f.alert && f.date === '2026-05-13' && f.code === 'duplicate_send')).toBe(true);
+  });
+
+  it('states a duplicate send as the sends rising, whichever rule noticed it, and groups it with a rise the next day', () => {
+    // Prepare: a duplicate send on 05-13, then sends still high on 05-14 at the usual CTR
+    const steady = weekly(20_000, 8);
+    const sends = (day: IsoDay, dayNo: number) =>
+      steady(day, dayNo) * (day === '2026-05-13' ? 2 : day === '2026-05-14' ? 1.9 : 1);
+    const metrics = buildMetrics(
+      [{ channelId: 'alimtalk_0008', sends, ctr: (day) => (day === '2026-05-13' ? 0.025 : 0.05) }, COMPANION],
+      FROM,
+      TO,
+    );
+
+    // Act
+    const { judged } = judge(metrics, { from: '2026-05-01', to: '2026-05-20' });
+
+    // Assess: one page, UP, the next day part of the same incident
+    const duplicate = judged.find((f) => f.alert && f.code === 'duplicate_send')!;
+    expect(statedDirection(duplicate)).toBe('up');
+    expect(pagedDays(judged, 'alimtalk_0008')).toEqual(['2026-05-13']);
   });
 });

@@ -29,7 +29,8 @@ export function duplicateSend(ctx: LookContext, e: Expectation): Verdict | undef
     severity: severityOf(impact, false, config.severity),
     impact,
     strength: e.scale > 0 ? Math.abs(e.residual) / e.scale : 0,
-    down: look.down,
+    // The page states the sends, which rose, whichever look found it (the CTR's fall, or the sends).
+    down: false,
     figures: { ratio: sendsRatio, change: 1 - ctrRatio },
     judged: { metric: 'sends', actual: sends, expected: Math.round(expectedSends) },
   });
