@@ -249,6 +249,30 @@ describe('buildDigest: the numbers judged, and changes the owners recorded', () 
     expect(digest.text).toContain('UP: sends 7,039 vs expected 330 (+2033%)');
   });
 
+  it('lists the incidents still open, paged before and grouped today, and says so in the headline', () => {
+    // Prepare: nothing pages today; ch-001 is still silent since its page on 11-20
+    const grouped = finding({
+      channelId: 'ch-001',
+      alert: false,
+      code: 'grouped',
+      severity: 'critical',
+      reason: 'grouped: same incident as 2026-11-20',
+      judged: { metric: 'sends', actual: 0, expected: 12_400 },
+    });
+    const held = finding({ channelId: 'ch-002', alert: false, code: 'small_change', severity: 'info' });
+
+    // Act
+    const digest = buildDigest(run({ findings: 2, alerts: 0 }), [grouped, held]);
+
+    // Assess
+    expect(digest.subject).toBe(`crm-guard ${DAY}: 350 channels judged, no new alert; 1 incident still open`);
+    expect(digest.text).toContain(
+      'STILL OPEN (1): paged on an earlier day, still out of line today, not paged again\n' +
+        '- ch-001 [alimtalk] critical DOWN: sends 0 vs expected 12,400 (-100%) (grouped: same incident as 2026-11-20)',
+    );
+    expect((digest.body as { stillOpen: unknown[] }).stillOpen).toHaveLength(1);
+  });
+
   it('notes once, apart from the alerts, a recorded change that showed up', () => {
     // Prepare
     const noted = finding({

@@ -1,6 +1,6 @@
 import { relative } from 'node:path';
 import { loadCrmGuardConfig } from '#shared/config/crm-guard-config.ts';
-import { rankAlerts } from '#shared/domain/digest.ts';
+import { rankAlerts, stillOpen } from '#shared/domain/digest.ts';
 import type { RunRecord } from '#shared/domain/run-record.ts';
 import { seoulIsoTimestamp, seoulYesterday } from '#shared/time/seoul.ts';
 import { type DetectDayResult, detectDay } from '#shared/use-cases/detect-day.ts';
@@ -68,6 +68,11 @@ export async function runDetect(request: {
           'stopped across many channels. Drops are held; re-run the day once the data has landed.\n',
       );
     console.log(alertTable(result.findings, result.channels));
+    const open = stillOpen(result.findings);
+    if (open.length)
+      console.log(
+        `\nStill open (paged on an earlier day, not paged again): ${open.map((finding) => `${finding.channelId} (${finding.severity})`).join(', ')}.`,
+      );
     console.log(
       `\n${run.channelsJudged} channels judged, ${run.findings} findings recorded, ${run.alerts} paging` +
         (run.insufficientHistory.length

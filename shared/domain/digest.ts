@@ -75,16 +75,31 @@ export function plannedChanges(findings: JudgedFinding[]): JudgedFinding[] {
   return [...byChannel.values()];
 }
 
-/** The paging findings, worst first: severity, then impact (sends lost or extra). */
+/** Worst first: severity, then impact (sends lost or extra), then channel. */
+const worstFirst = (a: JudgedFinding, b: JudgedFinding) =>
+  SEVERITY_ORDER.indexOf(a.severity) - SEVERITY_ORDER.indexOf(b.severity) ||
+  (b.impact ?? 0) - (a.impact ?? 0) ||
+  a.channelId.localeCompare(b.channelId);
+
+/** The paging findings, worst first. */
 export function rankAlerts(findings: JudgedFinding[]): JudgedFinding[] {
-  return findings
-    .filter((finding) => finding.alert)
-    .sort(
-      (a, b) =>
-        SEVERITY_ORDER.indexOf(a.severity) - SEVERITY_ORDER.indexOf(b.severity) ||
-        (b.impact ?? 0) - (a.impact ?? 0) ||
-        a.channelId.localeCompare(b.channelId),
-    );
+  return findings.filter((finding) => finding.alert).sort(worstFirst);
+}
+
+/**
+ * Incidents paged on an earlier day and still out of line today (grouped into that page, so not paged
+ * again): one finding a channel, worst first, leaving out channels that page today.
+ */
+export function stillOpen(findings: JudgedFinding[]): JudgedFinding[] {
+  const paging = new Set(findings.filter((finding) => finding.alert).map((finding) => finding.channelId));
+  const byChannel = new Map<string, JudgedFinding>();
+  for (const finding of findings) {
+    if (finding.code !== 'grouped' || paging.has(finding.channelId)) continue;
+    const held = byChannel.get(finding.channelId);
+    if (!held || SEVERITY_ORDER.indexOf(finding.severity) < SEVERITY_ORDER.indexOf(held.severity))
+      byChannel.set(finding.channelId, finding);
+  }
+  return [...byChannel.values()].sort(worstFirst);
 }
 
 function worst(findings: JudgedFinding[]): Severity {
@@ -120,10 +135,14 @@ export function buildDigest(
   ).filter(([, group]) => group.length > 0);
   const missing = run.missingDays.includes(run.day);
   const expected = plannedChanges(findings).length;
+  const open = stillOpen(findings);
+  const openNote = open.length ? `; ${open.length} incident${open.length === 1 ? '' : 's'} still open` : '';
   // A quiet day says so in as many words, so a quiet day and a broken job never look alike.
   const counted = alerts.length
-    ? `${alerts.length} channel alert${alerts.length === 1 ? '' : 's'}${bySeverity.length ? ` (${bySeverity.map(([level, group]) => `${group.length} ${level}`).join(', ')})` : ''}`
-    : `${run.channelsJudged} channels judged, nothing needs you today${expected ? `; ${expected} held as expected` : ''}`;
+    ? `${alerts.length} channel alert${alerts.length === 1 ? '' : 's'}${bySeverity.length ? ` (${bySeverity.map(([level, group]) => `${group.length} ${level}`).join(', ')})` : ''}${openNote}`
+    : open.length
+      ? `${run.channelsJudged} channels judged, no new alert${openNote}${expected ? `; ${expected} held as expected` : ''}`
+      : `${run.channelsJudged} channels judged, nothing needs you today${expected ? `; ${expected} held as expected` : ''}`;
   const headline = missing
     ? 'no data yet, nothing judged (provisional)'
     : run.partialData
@@ -164,6 +183,16 @@ export function buildDigest(
     }
     lines.push('');
   }
+  if (open.length) {
+    lines.push(
+      `STILL OPEN (${open.length}): paged on an earlier day, still out of line today, not paged again`,
+    );
+    for (const finding of open)
+      lines.push(
+        `- ${channelLabel(finding.channelId, options.channels)} [${finding.channelType}] ${finding.severity} ${directedChange(finding, ': ')} (${finding.reason ?? 'same incident'})`,
+      );
+    lines.push('');
+  }
   const expectedChanges = plannedChanges(findings);
   if (expectedChanges.length) {
     lines.push(`EXPECTED (${expectedChanges.length}): a change the owners recorded for the day showed up`);
@@ -192,6 +221,7 @@ export function buildDigest(
       day: run.day,
       profile: run.profile,
       alerts: alerts.map(({ detail: _detail, ...alert }) => alert),
+      stillOpen: open.map(({ detail: _detail, ...finding }) => finding),
       expectedChanges: expectedChanges.map(({ detail: _detail, ...finding }) => finding),
       channelsJudged: run.channelsJudged,
       findings: findings.length,
