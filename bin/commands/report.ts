@@ -84,7 +84,7 @@ const command: Command = {
       const { report } = result;
       console.error(
         `Week ${report.week.from} ~ ${report.week.to}: ${report.totals.channels} channels, ${report.incidents.length} incidents, ` +
-          `${report.lowPerformers.length} low performers (${report.reviewQueue.length} open), ${report.changeImpact.length} changes measured.`,
+          `${report.lowPerformers.length} low performers (${report.reviewQueue.length} open), ${report.changeImpact.length} change${report.changeImpact.length === 1 ? '' : 's'} measured.`,
       );
       console.log(result.location);
       return 0;

@@ -57,11 +57,11 @@ function seoulClock(iso: string): string {
 }
 
 const STYLE = `
-:root{--ink:#111827;--muted:#6b7280;--line:#e5e7eb;--bg:#f9fafb;--accent:#4f46e5;--bad:#dc2626;--warn:#d97706;--ok:#059669}
+:root{--ink:#111827;--muted:#6b7280;--line:#e5e7eb;--bg:#f9fafb;--accent:#4f46e5;--bad:#dc2626;--warn:#d97706;--ok:#047857}
 *{box-sizing:border-box}
 html{-webkit-text-size-adjust:100%;text-size-adjust:100%}
 body{margin:0;font:14px/1.5 system-ui,-apple-system,"Noto Sans CJK KR","Noto Sans KR","Apple SD Gothic Neo","Malgun Gothic",sans-serif;color:var(--ink);background:var(--bg)}
-main{max-width:1100px;margin:0 auto;padding:16px}
+main{max-width:1400px;margin:0 auto;padding:16px}
 header h1{font-size:22px;margin:0 0 4px}
 header p{margin:0;color:var(--muted)}
 header p,.note,.incident p,footer{overflow-wrap:anywhere}
@@ -93,7 +93,7 @@ tbody tr:last-child td{border-bottom:0}
 .s-low_performer,.sev-medium{background:#fef3c7;color:#92400e}
 .s-insufficient_history,.sev-low,.sev-info{background:#e0e7ff;color:#3730a3}
 .s-healthy{background:#d1fae5;color:#065f46}
-.s-retired,.s-paused{background:#f3f4f6;color:#6b7280}
+.s-retired,.s-paused{background:#f3f4f6;color:#4b5563}
 .open{background:#fee2e2;color:#991b1b}
 .up{color:var(--ok)}.down{color:var(--bad)}
 .incidents{display:grid;grid-template-columns:repeat(auto-fill,minmax(min(100%,460px),1fr));gap:10px}
