@@ -65,7 +65,7 @@ const command: Command = {
             incident.first,
             incident.last,
             String(incident.days),
-            `${incident.peak.day} ${incident.peak.metric} ${formatNumber(incident.peak.actual)} vs ${formatNumber(incident.peak.expected)}`,
+            `${incident.peak.day} ${incident.peak.metric} ${formatValue(incident.peak.metric, incident.peak.actual)} vs ${formatValue(incident.peak.metric, incident.peak.expected)}`,
             incident.severity,
             String(incident.pages),
             incident.verdict ?? '-',
@@ -79,7 +79,8 @@ const command: Command = {
   },
 };
 
-const formatNumber = (value: number) =>
-  Math.abs(value) < 1 ? value.toPrecision(3) : Math.round(value).toLocaleString('en-US');
+/** A CTR as a percentage, a count as a whole number: as the digest writes them. */
+const formatValue = (metric: string, value: number) =>
+  metric === 'ctr' ? `${(value * 100).toFixed(2)}%` : Math.round(value).toLocaleString('en-US');
 
 export default command;
