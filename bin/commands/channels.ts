@@ -1,6 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
-import { parseRegistryCsvFile, validateChannelInput } from '#shared/config/registry-input.ts';
+import {
+  parseChannelFactsCsv,
+  parseRegistryCsvFile,
+  validateChannelInput,
+} from '#shared/config/registry-input.ts';
 import { CHANNEL_STATUSES } from '#shared/domain/channel-facts.ts';
 import {
   type ChannelEntry,
@@ -15,7 +19,7 @@ import {
 import { SCHEDULE_SYNTAX } from '#shared/domain/schedule.ts';
 import { InputError, UsageError } from '#shared/errors.ts';
 import type { ChannelRegistry } from '#shared/ports/channel-registry.ts';
-import { seoulDay, seoulIsoTimestamp, seoulTimestamp } from '#shared/time/seoul.ts';
+import { type IsoDay, seoulDay, seoulIsoTimestamp, seoulTimestamp } from '#shared/time/seoul.ts';
 import { openStores } from '../local-wiring.ts';
 import { formatTable } from './alert-table.ts';
 import type { Command, CommandValues, Subcommand } from './command.ts';
@@ -355,6 +359,7 @@ const command: Command = {
     const [action = 'list', target] = positionals;
     // Parse the file before starting the store: a bad file fails fast, naming row and field.
     let imported: ReturnType<typeof parseRegistryCsvFile> | undefined;
+    let importedChanges: { channelId: string; day: IsoDay }[] = [];
     if (action === 'import') {
       let text: string;
       try {
@@ -363,6 +368,10 @@ const command: Command = {
         throw new InputError(target!, 'cannot read the file');
       }
       imported = parseRegistryCsvFile(text, target!);
+      // The optional `changes` column (as sample-data writes it): days the owners recorded a change.
+      importedChanges = [...parseChannelFactsCsv(text, target!)].flatMap(([channelId, facts]) =>
+        (facts.changes ?? []).map((day) => ({ channelId, day })),
+      );
       if (imported.entries.length === 0)
         throw new InputError(
           target!,
@@ -379,13 +388,30 @@ const command: Command = {
       if (action === 'unmute') return await unmute(registry, target!, values);
       if (action !== 'import' || !imported) throw new Error(`channels: no handler for "${action}"`);
       const at = new Date();
-      const current = new Map((await registry.snapshot()).channels.map((c) => [c.channelId, c]));
+      const snapshot = await registry.snapshot();
+      const current = new Map(snapshot.channels.map((c) => [c.channelId, c]));
       const entries = imported.entries.map((entry) => {
         const registered = current.get(entry.channelId);
         return withStatusSince(keepUnlisted(entry, imported!.columns, registered), registered, at);
       });
-      await registry.upsert(entries, actor(values), at, `channels import ${basename(target!)}`);
-      console.log(`Imported ${entries.length} channels from ${target}.`);
+      const via = `channels import ${basename(target!)}`;
+      await registry.upsert(entries, actor(values), at, via);
+      // A change already recorded (by a review or an earlier import) is not recorded twice.
+      const known = new Set([
+        ...snapshot.changes.map((change) => `${change.channelId} ${change.day}`),
+        ...snapshot.reviews.flatMap((review) =>
+          review.changeDay ? [`${review.channelId} ${review.changeDay}`] : [],
+        ),
+      ]);
+      const fresh = importedChanges.filter((change) => !known.has(`${change.channelId} ${change.day}`));
+      for (const change of fresh)
+        await registry.recordChange(
+          { ...change, what: 'recorded change', at: at.toISOString(), by: actor(values) },
+          via,
+        );
+      console.log(
+        `Imported ${entries.length} channel${entries.length === 1 ? '' : 's'} from ${target}${fresh.length ? `, and ${fresh.length} recorded change${fresh.length === 1 ? '' : 's'}` : ''}.`,
+      );
       return 0;
     } finally {
       await close();

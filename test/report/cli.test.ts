@@ -177,6 +177,27 @@ describe('crm-guard channels / review / report on one machine', () => {
     expect(log.at(-1)).toMatch(/ · paused since \S+$/);
   });
 
+  it('records the changes a file lists, once however often it is imported', async () => {
+    // Prepare
+    const data = tempDir('crm-guard-cli-');
+    const file = join(data, 'channels.csv');
+    writeFileSync(
+      file,
+      'channel_id,name,category,owner,changes\npush_new,새 혜택,advertising,마케팅팀,2026-10-05;2026-11-02\n',
+    );
+    const log = captureLog();
+
+    // Act
+    await channels.run({ data }, ['import', file]);
+    await channels.run({ data }, ['import', file]);
+    await channels.run({ data }, ['history', 'push_new']);
+
+    // Assess
+    expect(log[0]).toBe(`Imported 1 channel from ${file}, and 2 recorded changes.`);
+    expect(log[1]).toBe(`Imported 1 channel from ${file}.`);
+    expect(log.at(-1)!.match(/change recorded/g)).toHaveLength(2);
+  });
+
   it('leaves what an imported file has no column for as registered: a retired channel stays retired', async () => {
     // Prepare: retired, with a schedule; then a file of names and owners only
     const data = tempDir('crm-guard-cli-');
