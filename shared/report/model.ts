@@ -1,5 +1,5 @@
 import type { ChannelCategory } from '#shared/domain/channel-facts.ts';
-import type { TeamVerdicts } from '#shared/domain/feedback.ts';
+import type { TeamVerdicts, VerdictName } from '#shared/domain/feedback.ts';
 import type { Direction, MetricName, RuleName, Severity } from '#shared/domain/finding.ts';
 import type { ReviewDecisionName } from '#shared/domain/registry.ts';
 import type { IsoDay } from '#shared/time/seoul.ts';
@@ -77,6 +77,8 @@ export interface IncidentRow extends ChannelLabel {
   upper: number | null;
   /** Sends lost or extra against the baseline, summed, when the profile computed it. */
   impact: number | null;
+  /** The team's latest verdict on one of its days (`crm-guard feedback`), with who gave it and why. */
+  verdict: { verdict: VerdictName; by: string; note?: string } | null;
   chart: BandChart;
 }
 

@@ -102,6 +102,9 @@ export function renderCsv(report: WeeklyReport): ReportFile[] {
         'lower',
         'upper',
         'impact',
+        'verdict',
+        'verdict_by',
+        'verdict_note',
       ],
       report.incidents.map((r) => [
         r.channelId,
@@ -119,6 +122,9 @@ export function renderCsv(report: WeeklyReport): ReportFile[] {
         r.lower,
         r.upper,
         r.impact,
+        r.verdict?.verdict ?? null,
+        r.verdict?.by ?? null,
+        r.verdict?.note ?? null,
       ]),
     ),
     file(

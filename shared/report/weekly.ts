@@ -49,7 +49,7 @@ export function assembleWeeklyReport(input: WeeklyReportInput): WeeklyReport {
     .filter((run) => run.day >= weekFrom && !run.missingDays.includes(run.day) && !run.partialData)
     .map((run) => run.day);
   const lowPerformers = lowPerformersSection(ctx, weekFindings, judgedDays, input.registry.reviews);
-  const incidents = incidentsSection(ctx, input.findings);
+  const incidents = incidentsSection(ctx, input.findings, input.feedback ?? []);
   // Who was too young to judge: as the run of the ranking's day said (one truth), else from the series.
   const asOfRun = lowPerformers.asOf ? input.runs.get(lowPerformers.asOf) : undefined;
   const health = healthSection(

@@ -1,3 +1,4 @@
+import type { Feedback } from '#shared/domain/feedback.ts';
 import {
   type JudgedFinding,
   type MetricName,
@@ -45,7 +46,11 @@ function shown(finding: JudgedFinding): Shown {
  * the band detection stated, day by day, on the days it judged the channel: the text's band, never
  * below zero.
  */
-export function incidentsSection(ctx: ReportContext, findings: readonly JudgedFinding[]): IncidentRow[] {
+export function incidentsSection(
+  ctx: ReportContext,
+  findings: readonly JudgedFinding[],
+  feedback: readonly Feedback[] = [],
+): IncidentRow[] {
   const weekFrom = isoDay(ctx.weekFromNo);
   const days = new Map<string, JudgedFinding[]>();
   const bands = new Map<string, Map<string, JudgedFinding>>();
@@ -107,6 +112,7 @@ export function incidentsSection(ctx: ReportContext, findings: readonly JudgedFi
       lower: stated.lower,
       upper: stated.upper,
       impact: impacts.length ? impacts.reduce((a, b) => a + b, 0) : null,
+      verdict: latestVerdict(feedback, first.channelId, first.date, latest.date),
       chart,
     });
   }
@@ -116,4 +122,24 @@ export function incidentsSection(ctx: ReportContext, findings: readonly JudgedFi
       Math.abs(b.impact ?? 0) - Math.abs(a.impact ?? 0) ||
       a.channelId.localeCompare(b.channelId),
   );
+}
+
+/** The team's latest verdict on a day of the channel's incident, if any. */
+function latestVerdict(
+  feedback: readonly Feedback[],
+  channelId: string,
+  from: string,
+  to: string,
+): IncidentRow['verdict'] {
+  let latest: Feedback | undefined;
+  for (const given of feedback)
+    if (
+      given.channelId === channelId &&
+      given.day >= from &&
+      given.day <= to &&
+      (!latest || given.at > latest.at)
+    )
+      latest = given;
+  if (!latest) return null;
+  return { verdict: latest.verdict, by: latest.by, ...(latest.note ? { note: latest.note } : {}) };
 }

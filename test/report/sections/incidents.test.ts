@@ -109,6 +109,38 @@ describe('the incidents', () => {
     });
   });
 
+  it("carries the team's latest verdict on one of its days, with who gave it and why", () => {
+    // Prepare
+    const ctx = contextOf([quiet, other]);
+    const findings = [
+      finding({ date: '2026-10-28', channelId: 'sms-code' }),
+      finding({ date: '2026-10-29', channelId: 'sms-code', alert: false, code: 'grouped' }),
+    ];
+    const verdict = (day: string, at: string, v: 'confirmed' | 'false-alarm') => ({
+      channelId: 'sms-code',
+      day,
+      verdict: v,
+      by: 'kim',
+      note: `note ${at}`,
+      at,
+    });
+
+    // Act
+    const [incident] = incidentsSection(ctx, findings, [
+      verdict('2026-10-28', '2026-10-29T01:00:00Z', 'confirmed'),
+      verdict('2026-10-29', '2026-10-30T01:00:00Z', 'false-alarm'),
+      // Another incident's day: not this one's.
+      verdict('2026-10-20', '2026-10-31T01:00:00Z', 'confirmed'),
+    ]);
+
+    // Assess
+    expect(incident!.verdict).toEqual({
+      verdict: 'false-alarm',
+      by: 'kim',
+      note: 'note 2026-10-30T01:00:00Z',
+    });
+  });
+
   it("states the figures the profile judged, the digest's, with their band, over the rule's own", () => {
     // Prepare: the rule compared with its moving average; the policy judged against its own baseline.
     const ctx = contextOf([quiet, other]);
