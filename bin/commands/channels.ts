@@ -403,7 +403,13 @@ const command: Command = {
           review.changeDay ? [`${review.channelId} ${review.changeDay}`] : [],
         ),
       ]);
-      const fresh = importedChanges.filter((change) => !known.has(`${change.channelId} ${change.day}`));
+      // Each once: known already, or listed twice in the file.
+      const fresh = importedChanges.filter((change) => {
+        const key = `${change.channelId} ${change.day}`;
+        if (known.has(key)) return false;
+        known.add(key);
+        return true;
+      });
       for (const change of fresh)
         await registry.recordChange(
           { ...change, what: 'recorded change', at: at.toISOString(), by: actor(values) },

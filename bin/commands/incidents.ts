@@ -1,4 +1,5 @@
 import { loadCrmGuardConfig } from '#shared/config/crm-guard-config.ts';
+import { formatFigure } from '#shared/domain/digest.ts';
 import { incidentsOf } from '#shared/domain/incidents.ts';
 import { UsageError } from '#shared/errors.ts';
 import { addDays, seoulYesterday } from '#shared/time/seoul.ts';
@@ -65,7 +66,7 @@ const command: Command = {
             incident.first,
             incident.last,
             String(incident.days),
-            `${incident.peak.day} ${incident.peak.metric} ${formatValue(incident.peak.metric, incident.peak.actual)} vs ${formatValue(incident.peak.metric, incident.peak.expected)}`,
+            `${incident.peak.day} ${incident.peak.metric} ${formatFigure(incident.peak.metric, incident.peak.actual)} vs ${formatFigure(incident.peak.metric, incident.peak.expected)}`,
             incident.severity,
             String(incident.pages),
             incident.verdict ?? '-',
@@ -78,9 +79,5 @@ const command: Command = {
     }
   },
 };
-
-/** A CTR as a percentage, a count as a whole number: as the digest writes them. */
-const formatValue = (metric: string, value: number) =>
-  metric === 'ctr' ? `${(value * 100).toFixed(2)}%` : Math.round(value).toLocaleString('en-US');
 
 export default command;

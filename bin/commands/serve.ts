@@ -56,16 +56,25 @@ export interface GateServer {
 export async function startGateServer(options: GateServerOptions): Promise<GateServer> {
   const owned = options.dynamo === undefined;
   const unlock = owned && options.dynamoDir ? lockFolder(options.dynamoDir, 'the local store') : () => {};
+  const logger = options.logger ?? new Logger({ serviceName: SERVICE_NAMES.gate });
   let dynamo: EmbeddedDynamo;
   try {
     dynamo =
-      options.dynamo ?? (await startEmbeddedDynamo(options.dynamoDir ? { dataDir: options.dynamoDir } : {}));
+      options.dynamo ??
+      (await startEmbeddedDynamo({
+        ...(options.dynamoDir ? { dataDir: options.dynamoDir } : {}),
+        // Seen in the log: from then on every decision answers fail-safe, as it would with DynamoDB down.
+        onStopped: (error) =>
+          logger.error(
+            'the embedded DynamoDB stopped: decisions answer fail-safe until serve restarts',
+            error,
+          ),
+      }));
   } catch (error) {
     unlock();
     throw error;
   }
   if (owned && options.dynamoDir) shareLockedFolder(options.dynamoDir, dynamo.endpoint);
-  const logger = options.logger ?? new Logger({ serviceName: SERVICE_NAMES.gate });
   const gate = createGate({
     store: createDynamoGateStore({
       documentClient: dynamo.documentClient,

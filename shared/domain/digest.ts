@@ -49,11 +49,16 @@ const ratio = new Intl.NumberFormat('en-US', { style: 'percent', maximumSignific
  * "sends 0 vs expected 12,400 (-100%)", in the metric's own units: the numbers the profile judged
  * (the policy's baseline under `default`), so the change shown is the change in the reason.
  */
+/** A figure as alerts write it: a CTR as a percentage (three significant digits), a count whole. */
+export function formatFigure(metric: string, value: number): string {
+  return metric === 'ctr' ? ratio.format(value) : count.format(value);
+}
+
 export function describeChange(finding: JudgedFinding): string {
   const { metric, actual, expected } = finding.judged ?? finding;
   // An expected count under one is shown as such: a percentage of almost nothing says nothing.
   if (metric !== 'ctr' && expected < 0.5) return `${metric} ${count.format(actual)} vs expected under 1`;
-  const format = (value: number) => (metric === 'ctr' ? ratio.format(value) : count.format(value));
+  const format = (value: number) => formatFigure(metric, value);
   const change =
     expected > 0
       ? ` (${actual >= expected ? '+' : ''}${Math.round(((actual - expected) / expected) * 100)}%)`

@@ -69,7 +69,7 @@ export interface IncidentRow extends ChannelLabel {
   lastDay: IsoDay;
   /** Days the incident was seen (it paged, or was grouped into a page already sent). */
   days: number;
-  /** The last paging finding's figures as the digest showed them (the bounds never below zero). */
+  /** The figures of its latest day (as the digest showed them on a paged day; the bounds never below zero). */
   actual: number;
   expected: number;
   /** Null when detection judged the day against a value without a range. */

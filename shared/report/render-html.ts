@@ -252,10 +252,10 @@ export function renderHtml(report: WeeklyReport, locale: Locale): string {
   const incident = (row: IncidentRow) => {
     const format = row.metric === 'ctr' ? (v: number) => f.pct(v, 1) : f.count;
     const verdict = row.verdict
-      ? ` <span class="pill s-${row.verdict.verdict === 'confirmed' ? 'anomalous' : 'healthy'}">${esc(t.verdicts)}: ${esc(row.verdict.verdict)}</span>`
+      ? ` <span class="pill s-${row.verdict.verdict === 'confirmed' ? 'anomalous' : 'healthy'}">${esc(t.verdict)}: ${esc(row.verdict.verdict)}</span>`
       : '';
     const verdictLine = row.verdict
-      ? `<p>${esc(t.verdicts)}: ${esc(row.verdict.verdict)} (${esc(row.verdict.by)})${row.verdict.note ? ` · ${esc(row.verdict.note)}` : ''}</p>`
+      ? `<p>${esc(t.verdict)}: ${esc(row.verdict.verdict)} (${esc(row.verdict.by)})${row.verdict.note ? ` · ${esc(row.verdict.note)}` : ''}</p>`
       : '';
     return `<article class="incident"><h3>${esc(row.name)} <span class="pill sev-${row.severity}">${esc(row.severity)}</span>${verdict}</h3>${verdictLine}
 <p>${esc(row.channelId)} · ${esc(owner(row.owner))} · ${esc(METRIC_LABELS[locale][row.metric] ?? row.metric)} ${row.direction === 'down' ? '\u2193' : '\u2191'} · ${row.firstDay}${row.lastDay === row.firstDay ? '' : ` ~ ${row.lastDay}`} (${row.days}${locale === 'ko' ? '일' : 'd'}) · ${esc(row.rules.join(', '))}</p>

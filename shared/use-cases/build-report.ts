@@ -67,7 +67,8 @@ export async function buildReport(
     ports.findings.findings(findingsReadRange(request.day)),
     ports.registry.snapshot(),
     Promise.all(weekDays.map((day) => ports.findings.run(day))),
-    ports.feedback?.verdicts({ from: weekFrom, to: request.day }) ?? Promise.resolve([]),
+    // As far back as the findings: an incident open in the week may have begun, and been judged, before it.
+    ports.feedback?.verdicts(findingsReadRange(request.day)) ?? Promise.resolve([]),
   ]);
   // A week before the lake starts would report every channel as quiet: only an empty last day asks.
   if (!columns.day.includes(dayNumber(request.day))) {

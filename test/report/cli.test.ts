@@ -183,7 +183,7 @@ describe('crm-guard channels / review / report on one machine', () => {
     const file = join(data, 'channels.csv');
     writeFileSync(
       file,
-      'channel_id,name,category,owner,changes\npush_new,새 혜택,advertising,마케팅팀,2026-10-05;2026-11-02\n',
+      'channel_id,name,category,owner,changes\npush_new,새 혜택,advertising,마케팅팀,2026-10-05;2026-11-02;2026-10-05\n',
     );
     const log = captureLog();
 

@@ -88,7 +88,9 @@ export function engineError(error: unknown, sql: string): Error {
   if (missing) {
     const [, column, first, file, found] = missing;
     const columns = found ? `columns found: ${found.trim()}; ` : '';
-    return new InputError(file!, `missing column (${columns}${first} has it)`, { row: 1, field: column! });
+    // A CSV's header is its row 1; a Parquet file has no header row to name.
+    const row = /\.parquet$/i.test(file!) ? undefined : 1;
+    return new InputError(file!, `missing column (${columns}${first} has it)`, { row, field: column! });
   }
   const statement = sql.replace(/\s+/g, ' ').trim().slice(0, 160);
   return new MetricsQueryError(`DuckDB: ${(error as Error).message} (query: ${statement})`, { cause: error });

@@ -323,7 +323,13 @@ async function* readEngagement(
   try {
     const rows = await table.rows(connection, range);
     if (!rows) return;
-    if (!rows.validated) await check(connection, rows);
+    try {
+      if (!rows.validated) await check(connection, rows);
+    } catch (error) {
+      // A line DuckDB could not split comes first: the rows after it are numbered without it.
+      if (rows.scansCsv) await throwOnCsvRejects(connection);
+      throw error;
+    }
     if (rows.scansCsv) await throwOnCsvRejects(connection);
     const sql = engagementPerUserSql(rows.sql, range);
     let result: Awaited<ReturnType<DuckDBConnection['stream']>>;

@@ -19,6 +19,11 @@ const require = createRequire(import.meta.url);
  */
 const DYNALITE_THREAD = `
 const { parentPort, workerData } = require('node:worker_threads');
+// dynalite throws a request's stream error (a client gone mid-request): that request is over, the store is not.
+process.on('uncaughtException', (error) => {
+  if (error && (error.code === 'ECONNRESET' || error.message === 'aborted')) return;
+  throw error;
+});
 const server = require(workerData.module)({ path: workerData.path, createTableMs: 0 });
 server.once('error', (error) => parentPort.postMessage({ error: error.message, code: error.code }));
 server.listen(workerData.port, '127.0.0.1', () => parentPort.postMessage({ port: server.address().port }));
@@ -41,20 +46,37 @@ export interface EmbeddedDynamo {
  * `dataDir` (in memory when omitted), and creates any of the three tables that are missing.
  */
 export async function startEmbeddedDynamo(
-  options: { dataDir?: string; port?: number } = {},
+  options: {
+    dataDir?: string;
+    port?: number;
+    /** Told once if the store's thread dies while in use (its calls then fail: the gate answers fail-safe). */
+    onStopped?: (error: Error) => void;
+  } = {},
 ): Promise<EmbeddedDynamo> {
   if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
   const thread = new Worker(DYNALITE_THREAD, {
     eval: true,
     workerData: { module: require.resolve('dynalite'), path: options.dataDir, port: options.port ?? 0 },
   });
-  const next = () =>
-    new Promise<ThreadMessage>((resolve, reject) => {
-      thread.once('message', resolve);
-      thread.once('error', reject);
-    });
-  const started = await next();
+  let failure: Error | undefined;
+  let closing = false;
+  const exited = new Promise<void>((resolve) =>
+    thread.once('exit', (code) => {
+      if (!closing)
+        options.onStopped?.(failure ?? new Error(`the embedded DynamoDB's thread exited (code ${code})`));
+      resolve();
+    }),
+  );
+  thread.on('error', (error) => {
+    failure = error;
+  });
+  const message = () => new Promise<ThreadMessage>((resolve) => thread.once('message', resolve));
+  const started = await Promise.race([
+    message(),
+    exited.then((): ThreadMessage => ({ error: failure?.message ?? 'dynalite did not start' })),
+  ]);
   if (!('port' in started)) {
+    closing = true;
     await thread.terminate();
     const error = new Error(
       'error' in started ? started.error : 'dynalite did not start',
@@ -62,24 +84,25 @@ export async function startEmbeddedDynamo(
     if ('code' in started && started.code) error.code = started.code;
     throw error;
   }
-  const { port } = started;
-  const endpoint = `http://127.0.0.1:${port}`;
+  const endpoint = `http://127.0.0.1:${started.port}`;
   const { client, documentClient } = loopbackClients(endpoint);
-  const tableNames = DEFAULT_TABLE_NAMES;
-  await ensureTables(client, tableNames);
-  return {
-    endpoint,
-    client,
-    documentClient,
-    tableNames,
-    close: async () => {
-      client.destroy();
-      const closed = next();
-      thread.postMessage('close');
-      await closed;
-      await thread.terminate();
-    },
+  const close = async () => {
+    closing = true;
+    client.destroy();
+    const closed = message();
+    thread.postMessage('close');
+    // A thread that already died has nothing to close.
+    await Promise.race([closed, exited]);
+    await thread.terminate();
   };
+  const tableNames = DEFAULT_TABLE_NAMES;
+  try {
+    await ensureTables(client, tableNames);
+  } catch (error) {
+    await close();
+    throw error;
+  }
+  return { endpoint, client, documentClient, tableNames, close };
 }
 
 /**

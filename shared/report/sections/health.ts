@@ -44,7 +44,9 @@ export function healthSection(
     const dailySends: (number | null)[] = [];
     for (let d = chartFrom; d <= dayNo; d++)
       dailySends.push(valueOn(s, 'sends', d, options.minSendsForRatio));
-    if (status !== 'anomalous' && registered === 'active' && week.sends === 0 && sentDaily(s, weekFromNo))
+    // A week whose data has not all arrived is not a silent one.
+    const quiet = week.complete && week.sends === 0;
+    if (status !== 'anomalous' && registered === 'active' && quiet && sentDaily(s, weekFromNo))
       status = 'silent';
     rows.push({
       ...channelLabel(ctx, channelId),
@@ -82,6 +84,8 @@ export function healthSection(
 
 /** The share of days a daily sender sends on (five days a week): a campaign channel's quiet week is no outage. */
 const DAILY_SENDER_SHARE = 5 / 7;
+/** Two weeks of sending at least: one campaign burst is not a daily habit. */
+const MIN_SENDING_SPAN_DAYS = 14;
 
 /**
  * Whether the channel sent on most days of what was read before `before`, up to its last send: a
@@ -96,7 +100,8 @@ function sentDaily(s: ChannelSeries | undefined, before: number): boolean {
       sendingDays++;
       lastSend = d;
     }
-  return lastSend >= 0 && sendingDays >= DAILY_SENDER_SHARE * (lastSend - s.firstDay + 1);
+  const span = lastSend - s.firstDay + 1;
+  return span >= MIN_SENDING_SPAN_DAYS && sendingDays >= DAILY_SENDER_SHARE * span;
 }
 
 /** The days the health sparklines cover, oldest first. */
