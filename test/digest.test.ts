@@ -256,7 +256,7 @@ describe('buildDigest: the numbers judged, and changes the owners recorded', () 
       alert: false,
       code: 'grouped',
       severity: 'critical',
-      reason: 'grouped: same incident as 2026-11-20',
+      reason: 'grouped: same open incident, last seen 2026-11-20',
       judged: { metric: 'sends', actual: 0, expected: 12_400 },
     });
     const held = finding({ channelId: 'ch-002', alert: false, code: 'small_change', severity: 'info' });
@@ -268,7 +268,7 @@ describe('buildDigest: the numbers judged, and changes the owners recorded', () 
     expect(digest.subject).toBe(`crm-guard ${DAY}: 350 channels judged, no new alert; 1 incident still open`);
     expect(digest.text).toContain(
       'STILL OPEN (1): paged on an earlier day, still out of line today, not paged again\n' +
-        '- ch-001 [alimtalk] critical DOWN: sends 0 vs expected 12,400 (-100%) (grouped: same incident as 2026-11-20)',
+        '- ch-001 [alimtalk] critical DOWN: sends 0 vs expected 12,400 (-100%) (grouped: same open incident, last seen 2026-11-20)',
     );
     expect((digest.body as { stillOpen: unknown[] }).stillOpen).toHaveLength(1);
   });

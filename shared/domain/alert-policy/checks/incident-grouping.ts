@@ -78,7 +78,7 @@ export function groupIncidents(
       else if (week.length > 0) {
         seenOn = week[week.length - 1]!.day;
         if (worse(today, week))
-          pageReason = `worsened: ${reasonText(verdict)} (incident seen ${isoDay(seenOn)})`;
+          pageReason = `worsened: ${reasonText(verdict)} (an open incident, last seen ${isoDay(seenOn)})`;
       } else pageReason = reasonText(verdict);
       week.push(today);
     }
@@ -95,7 +95,7 @@ export function groupIncidents(
         reason = reasonText(hold('closed_by_feedback'));
       } else if (entry === carrier) {
         code = 'grouped';
-        reason = `grouped: same incident as ${isoDay(seenOn)}`;
+        reason = `grouped: same open incident, last seen ${isoDay(seenOn)}`;
       } else {
         code = 'same_page';
         reason = `same page as ${carrier!.finding.rule}/${carrier!.finding.metric}`;
