@@ -62,8 +62,11 @@ export function incidentsSection(
     const held = byDay.get(finding.date);
     if (!held || bandRank(finding) > bandRank(held)) byDay.set(finding.date, finding);
     bands.set(key, byDay);
-    if (partOfIncident(finding) && finding.date <= ctx.day)
-      days.set(key, [...(days.get(key) ?? []), finding]);
+    if (partOfIncident(finding) && finding.date <= ctx.day) {
+      const list = days.get(key);
+      if (list) list.push(finding);
+      else days.set(key, [finding]);
+    }
   }
   const groups = new Map<string, JudgedFinding[]>();
   for (const [key, list] of days) {

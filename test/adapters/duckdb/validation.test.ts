@@ -25,6 +25,16 @@ async function csvError(dir: string, lines: string[]): Promise<InputError> {
   throw new Error('expected an InputError');
 }
 
+/** One CSV file a day from START, in `dt=` folders of the channel table: the files' paths. */
+function csvPartitions(dir: string, contents: string[]): string[] {
+  return contents.map((text, n) => {
+    const folder = join(dir, 'crm_channel_daily', `dt=${addDays(START, n)}`);
+    mkdirSync(folder, { recursive: true });
+    writeFileSync(join(folder, 'part_0.csv'), text);
+    return join(folder, 'part_0.csv');
+  });
+}
+
 describe('bad channel input: one InputError naming file, row and field', () => {
   let dir: string;
   let cleanup: () => void;
@@ -141,13 +151,10 @@ describe('bad channel input: one InputError naming file, row and field', () => {
 
   it('a CSV partition after the first names its own line and file', async () => {
     // Prepare
-    const table = join(dir, 'crm_channel_daily');
-    const files = [START, addDays(START, 1)].map((day) => {
-      mkdirSync(join(table, `dt=${day}`), { recursive: true });
-      return join(table, `dt=${day}`, 'part_0.csv');
-    });
-    writeFileSync(files[0]!, 'channel_id,channel_type,sends,clicks\na,push,10,1\nb,push,10,1\n');
-    writeFileSync(files[1]!, 'channel_id,channel_type,sends,clicks\na,push,10,1\nb,push,10,11\n');
+    const files = csvPartitions(dir, [
+      'channel_id,channel_type,sends,clicks\na,push,10,1\nb,push,10,1\n',
+      'channel_id,channel_type,sends,clicks\na,push,10,1\nb,push,10,11\n',
+    ]);
     const source = await openDuckDbMetrics({ input: dir });
 
     // Act
@@ -160,13 +167,10 @@ describe('bad channel input: one InputError naming file, row and field', () => {
 
   it('a CSV partition after the first without a column names the file and the column', async () => {
     // Prepare
-    const table = join(dir, 'crm_channel_daily');
-    const files = [START, addDays(START, 1)].map((day) => {
-      mkdirSync(join(table, `dt=${day}`), { recursive: true });
-      return join(table, `dt=${day}`, 'part_0.csv');
-    });
-    writeFileSync(files[0]!, 'channel_id,channel_type,sends,clicks\na,push,10,1\n');
-    writeFileSync(files[1]!, 'channel_id,channel_type,sends\na,push,10\n');
+    const files = csvPartitions(dir, [
+      'channel_id,channel_type,sends,clicks\na,push,10,1\n',
+      'channel_id,channel_type,sends\na,push,10\n',
+    ]);
     const source = await openDuckDbMetrics({ input: dir });
 
     // Act
