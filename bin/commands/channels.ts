@@ -392,7 +392,8 @@ const command: Command = {
       const current = new Map(snapshot.channels.map((c) => [c.channelId, c]));
       const entries = imported.entries.map((entry) => {
         const registered = current.get(entry.channelId);
-        return withStatusSince(keepUnlisted(entry, imported!.columns, registered), registered, at);
+        const given = imported!.given.get(entry.channelId) ?? new Set();
+        return withStatusSince(keepUnlisted(entry, given, registered), registered, at);
       });
       const via = `channels import ${basename(target!)}`;
       await registry.upsert(entries, actor(values), at, via);
@@ -426,8 +427,9 @@ const command: Command = {
 };
 
 /**
- * An imported entry with what its file has no column for taken from the registered channel: a file
- * without a status column revives no retired channel, one without a schedule clears none.
+ * An imported entry with what its row does not give (no column, or an empty cell) taken from the
+ * registered channel: a file without a status revives no retired channel, one without a schedule
+ * clears none.
  */
 function keepUnlisted(
   entry: ChannelInput,

@@ -97,14 +97,14 @@ export function parseRegistryCsv(csv: string, source: string): ChannelInput[] {
 }
 
 /**
- * As `parseRegistryCsv`, with the fields the file has a column for: an import leaves the others
- * (status, schedule) as registered. A column it does not know, or a row with more cells than the
- * header (an unquoted comma), is refused naming it.
+ * As `parseRegistryCsv`, with the fields each row gives (a cell that is there and not empty): an
+ * import leaves the others (status, schedule) as registered. A column it does not know, or a row with
+ * more cells than the header (an unquoted comma), is refused naming it.
  */
 export function parseRegistryCsvFile(
   csv: string,
   source: string,
-): { entries: ChannelInput[]; columns: ReadonlySet<keyof ChannelInput> } {
+): { entries: ChannelInput[]; given: ReadonlyMap<string, ReadonlySet<keyof ChannelInput>> } {
   const rows = parseCsv(csv.replace(/^\uFEFF/, ''), source);
   if (rows.length === 0) throw new InputError(source, 'the file is empty (expected a header row)');
   const header = rows[0]!.map((cell) => cell.trim().toLowerCase());
@@ -122,6 +122,7 @@ export function parseRegistryCsvFile(
       throw new InputError(source, `missing column ${required}`, { row: 1 });
   }
   const entries: ChannelInput[] = [];
+  const given = new Map<string, Set<keyof ChannelInput>>();
   const seen = new Set<string>();
   for (let i = 1; i < rows.length; i++) {
     const cells = rows[i]!;
@@ -144,8 +145,12 @@ export function parseRegistryCsvFile(
       });
     seen.add(entry.channelId);
     entries.push(entry);
+    given.set(
+      entry.channelId,
+      new Set(Object.keys(record).filter((field) => record[field] !== undefined) as (keyof ChannelInput)[]),
+    );
   }
-  return { entries, columns: new Set(fields.filter((field) => field !== undefined)) };
+  return { entries, given };
 }
 
 /** RFC 4180 CSV: quoted cells may hold commas, quotes ("") and line breaks. */

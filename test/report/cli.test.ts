@@ -198,11 +198,17 @@ describe('crm-guard channels / review / report on one machine', () => {
     expect(log.at(-1)!.match(/change recorded/g)).toHaveLength(2);
   });
 
-  it('leaves what an imported file has no column for as registered: a retired channel stays retired', async () => {
-    // Prepare: retired, with a schedule; then a file of names and owners only
+  it.each([
+    ['no column for them', 'channel_id,name,category,owner\npush_old,옛 혜택,advertising,새 담당자\n'],
+    [
+      'empty cells',
+      'channel_id,name,category,owner,status,schedule\npush_old,옛 혜택,advertising,새 담당자,,\n',
+    ],
+  ])('leaves status and schedule as registered when an imported file has %s', async (_, csv) => {
+    // Prepare: retired, with a schedule; then a file that gives a new owner only
     const data = tempDir('crm-guard-cli-');
     const file = join(data, 'owners.csv');
-    writeFileSync(file, 'channel_id,name,category,owner\npush_old,옛 혜택,advertising,새 담당자\n');
+    writeFileSync(file, csv);
     const log = captureLog();
     await channels.run(
       {
