@@ -210,6 +210,17 @@ describe('buildDigest: the numbers judged, and changes the owners recorded', () 
     expect(digest.text).not.toContain('candidate');
   });
 
+  it("carries no rule status in its data: a rule's candidate that the policy paged is an alert", () => {
+    // Act
+    const digest = buildDigest(run({ findings: 1, alerts: 1 }), [finding({ status: 'candidate' })]);
+
+    // Assess
+    const { alerts } = digest.body as { alerts: Record<string, unknown>[] };
+    expect(alerts).toHaveLength(1);
+    expect(alerts[0]).not.toHaveProperty('status');
+    expect(JSON.stringify(digest.body)).not.toContain('candidate');
+  });
+
   it('points the arrow the way the judged figures moved: a CTR rise that pages as a sends drop reads DOWN', () => {
     // Prepare
     const paged = finding({

@@ -107,6 +107,12 @@ export function stillOpen(findings: JudgedFinding[]): JudgedFinding[] {
   return [...byChannel.values()].sort(worstFirst);
 }
 
+/**
+ * A finding as the digest's data carries it: without the rule's working figures (`detail`) and its
+ * status (a rule's `candidate` means nothing once the policy has judged the day).
+ */
+const asSent = ({ detail: _detail, status: _status, ...finding }: JudgedFinding) => finding;
+
 function worst(findings: JudgedFinding[]): Severity {
   return findings.reduce<Severity>(
     (acc, finding) =>
@@ -225,9 +231,9 @@ export function buildDigest(
     body: {
       day: run.day,
       profile: run.profile,
-      alerts: alerts.map(({ detail: _detail, ...alert }) => alert),
-      stillOpen: open.map(({ detail: _detail, ...finding }) => finding),
-      expectedChanges: expectedChanges.map(({ detail: _detail, ...finding }) => finding),
+      alerts: alerts.map(asSent),
+      stillOpen: open.map(asSent),
+      expectedChanges: expectedChanges.map(asSent),
       channelsJudged: run.channelsJudged,
       findings: findings.length,
       insufficientHistory: run.insufficientHistory.length,
