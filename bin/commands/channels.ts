@@ -1,10 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
-import {
-  parseChannelFactsCsv,
-  parseRegistryCsvFile,
-  validateChannelInput,
-} from '#shared/config/registry-input.ts';
+import { parseRegistryCsvFile, validateChannelInput } from '#shared/config/registry-input.ts';
 import { CHANNEL_STATUSES } from '#shared/domain/channel-facts.ts';
 import {
   type ChannelEntry,
@@ -369,8 +365,8 @@ const command: Command = {
       }
       imported = parseRegistryCsvFile(text, target!);
       // The optional `changes` column (as sample-data writes it): days the owners recorded a change.
-      importedChanges = [...parseChannelFactsCsv(text, target!)].flatMap(([channelId, facts]) =>
-        (facts.changes ?? []).map((day) => ({ channelId, day })),
+      importedChanges = [...imported.changes].flatMap(([channelId, days]) =>
+        days.map((day) => ({ channelId, day })),
       );
       if (imported.entries.length === 0)
         throw new InputError(

@@ -2,11 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { basename, join, relative } from 'node:path';
 import { openDuckDbMetrics } from '#shared/adapters/duckdb/metrics-source.ts';
 import { localPaths } from '#shared/adapters/local/data-dir.ts';
-import {
-  parseChannelFactsCsv,
-  parseRegistryCsv,
-  validateReviewInput,
-} from '#shared/config/registry-input.ts';
+import { parseRegistryCsvFile, validateReviewInput } from '#shared/config/registry-input.ts';
 import { InputError } from '#shared/errors.ts';
 import { seoulYesterday } from '#shared/time/seoul.ts';
 import { openLocalStores } from '../local-wiring.ts';
@@ -26,7 +22,7 @@ async function importSampleRegistry(lake: string, dataFlag: string | undefined):
   const { registry, close } = await openLocalStores(dataFlag);
   try {
     const csv = readFileSync(file, 'utf8');
-    const entries = parseRegistryCsv(csv, file);
+    const { entries, changes: changeDays } = parseRegistryCsvFile(csv, file);
     const sample = new Set(entries.map((entry) => entry.channelId));
     const snapshot = await registry.snapshot();
     if (snapshot.channels.some((channel) => !sample.has(channel.channelId))) return;
@@ -37,8 +33,8 @@ async function importSampleRegistry(lake: string, dataFlag: string | undefined):
     if (missing.length)
       await registry.upsert(missing, 'sample-data', at, `start: the sample's ${basename(file)}`);
     let changes = 0;
-    for (const [channelId, facts] of parseChannelFactsCsv(csv, file))
-      for (const changeDay of facts.changes ?? []) {
+    for (const [channelId, days] of changeDays)
+      for (const changeDay of days) {
         if (recorded.has(`${channelId} ${changeDay}`)) continue;
         const review = {
           channelId,

@@ -104,7 +104,12 @@ export function parseRegistryCsv(csv: string, source: string): ChannelInput[] {
 export function parseRegistryCsvFile(
   csv: string,
   source: string,
-): { entries: ChannelInput[]; given: ReadonlyMap<string, ReadonlySet<keyof ChannelInput>> } {
+): {
+  entries: ChannelInput[];
+  given: ReadonlyMap<string, ReadonlySet<keyof ChannelInput>>;
+  /** The optional `changes` column: the days owners recorded a change, by channel (`;`-separated). */
+  changes: ReadonlyMap<string, IsoDay[]>;
+} {
   const rows = parseCsv(csv.replace(/^\uFEFF/, ''), source);
   if (rows.length === 0) throw new InputError(source, 'the file is empty (expected a header row)');
   const header = rows[0]!.map((cell) => cell.trim().toLowerCase());
@@ -121,8 +126,10 @@ export function parseRegistryCsvFile(
     if (!header.includes(required) && !(required === 'channel_id' && header.includes('channelid')))
       throw new InputError(source, `missing column ${required}`, { row: 1 });
   }
+  const changesColumn = header.indexOf('changes');
   const entries: ChannelInput[] = [];
   const given = new Map<string, Set<keyof ChannelInput>>();
+  const changes = new Map<string, IsoDay[]>();
   const seen = new Set<string>();
   for (let i = 1; i < rows.length; i++) {
     const cells = rows[i]!;
@@ -149,8 +156,19 @@ export function parseRegistryCsvFile(
       entry.channelId,
       new Set(Object.keys(record).filter((field) => record[field] !== undefined) as (keyof ChannelInput)[]),
     );
+    const days = (changesColumn >= 0 ? (cells[changesColumn] ?? '') : '')
+      .split(';')
+      .map((day) => day.trim())
+      .filter(Boolean);
+    for (const day of days)
+      if (!isIsoDay(day))
+        throw new InputError(source, `"${day}" is not a calendar day (YYYY-MM-DD)`, {
+          row: i + 1,
+          field: 'changes',
+        });
+    if (days.length) changes.set(entry.channelId, days);
   }
-  return { entries, given };
+  return { entries, given, changes };
 }
 
 /** RFC 4180 CSV: quoted cells may hold commas, quotes ("") and line breaks. */
@@ -193,26 +211,7 @@ export function parseCsv(csv: string, source: string): string[][] {
  * a change, separated by `;`.
  */
 export function parseChannelFactsCsv(csv: string, source: string): Map<string, ChannelFacts> {
-  const entries = parseRegistryCsv(csv, source);
-  const rows = parseCsv(csv.replace(/^\uFEFF/, ''), source);
-  const header = rows[0]!.map((cell) => cell.trim().toLowerCase());
-  const changesColumn = header.indexOf('changes');
-  const idColumn = header.includes('channel_id') ? header.indexOf('channel_id') : header.indexOf('channelid');
-  const changes = new Map<string, IsoDay[]>();
-  if (changesColumn >= 0)
-    rows.slice(1).forEach((cells, i) => {
-      const days = (cells[changesColumn] ?? '')
-        .split(';')
-        .map((day) => day.trim())
-        .filter(Boolean);
-      for (const day of days)
-        if (!isIsoDay(day))
-          throw new InputError(source, `"${day}" is not a calendar day (YYYY-MM-DD)`, {
-            row: i + 2,
-            field: 'changes',
-          });
-      if (days.length) changes.set(cells[idColumn]!.trim(), days);
-    });
+  const { entries, changes } = parseRegistryCsvFile(csv, source);
   const at = new Date(0).toISOString();
   return channelFacts({
     channels: entries.map((entry) => ({ ...entry, updatedAt: at, updatedBy: source })),
