@@ -1,6 +1,8 @@
 import { z } from 'zod';
+import { parseCrmGuardConfig } from '#shared/config/crm-guard-config.ts';
 import { parseConfig } from '#shared/config/load.ts';
 import { ConfigError } from '#shared/errors.ts';
+import { parsePolicy } from '#shared/gate/policy.ts';
 
 /**
  * Deployment configuration, one block per environment in CDK context (`crm-guard:dev`,
@@ -84,6 +86,11 @@ export const environmentSchema = z
     schedules: z
       .object({
         detect: clock,
+        /**
+         * Detect runs again for the same day at these times: a day whose data was late at `detect` gets
+         * its full digest once the data is in; a day already sent sends nothing again.
+         */
+        detectCatchUp: z.array(clock).max(4).default(['12:00', '15:00']),
         report: z
           .object({ weekday: z.enum(['MON', 'TUE', 'WED', 'THU', 'FRI', 'SAT', 'SUN']), time: clock })
           .strict(),
@@ -99,7 +106,10 @@ export const environmentSchema = z
         throttleRatePerSecond: z.number().positive(),
         throttleBurst: z.number().int().positive(),
         memoryMb: z.number().int().min(128).max(10240),
-        /** Gate policy overrides, passed to the function as GATE_POLICY (JSON). */
+        /**
+         * The whole gate policy (what `crm-guard tiers policy` prints, edited), passed as GATE_POLICY;
+         * absent: the shipped one. Checked here with the gate's own parser.
+         */
         policy: z.record(z.string(), z.unknown()).optional(),
         /**
          * API Gateway's own logs (access logs, execution errors) need a CloudWatch role set once per
@@ -160,7 +170,10 @@ export const environmentSchema = z
       }),
     logLevel: z.enum(['DEBUG', 'INFO', 'WARN', 'ERROR']).default('INFO'),
     detectionProfile: z.enum(['default', 'seed']).default('default'),
-    /** Detection thresholds and alert policy (the crm-guard.config.json shape), as CRM_GUARD_CONFIG. */
+    /**
+     * The crm-guard.config.json file's content (its `detection`, `alertPolicy`... sections), passed as
+     * CRM_GUARD_CONFIG. Checked here with the functions' own parser.
+     */
     detection: z.record(z.string(), z.unknown()).optional(),
   })
   .strict()
@@ -176,8 +189,11 @@ export const environmentSchema = z
 
 export type EnvironmentConfig = z.output<typeof environmentSchema>;
 
-/** An environment is any name with its own `crm-guard:<name>` block in the CDK context (dev, staging, prod...). */
-const ENVIRONMENT_NAME = /^[a-z][a-z0-9-]{0,19}$/;
+/**
+ * An environment is any name with its own `crm-guard:<name>` block in the CDK context (dev, staging,
+ * prod...). At most 17 characters: it is part of the derived bucket names, which S3 caps at 63.
+ */
+const ENVIRONMENT_NAME = /^[a-z][a-z0-9-]{0,16}$/;
 export type EnvironmentName = string;
 
 export interface DeployConfig extends EnvironmentConfig {
@@ -201,7 +217,7 @@ export function loadDeployConfig(context: ContextReader): DeployConfig {
   if (typeof envName !== 'string' || !ENVIRONMENT_NAME.test(envName)) {
     throw new ConfigError(
       'env (cdk context)',
-      `expected a lowercase name (a-z, 0-9, -; it names the stacks), got ${String(envName)}`,
+      `expected a lowercase name of at most 17 characters (a-z, 0-9, -; it names the stacks and buckets), got ${String(envName)}`,
     );
   }
   const key = contextKey(envName);
@@ -230,6 +246,16 @@ export function loadDeployConfig(context: ContextReader): DeployConfig {
       `${envName} needs the messaging stack's role ARN(s): only they may call the gate API`,
     );
   }
+  // Nobody subscribed to the alarms would let a failing job or a gate outage pass unseen.
+  if (envName !== 'dev' && config.opsEmails.length === 0) {
+    throw new ConfigError(
+      `opsEmails (in cdk context "${key}")`,
+      `${envName} needs at least one address for the alarms (failed runs, gate errors)`,
+    );
+  }
+  // The functions parse these when they start: a bad key found here fails synth, not every cold start.
+  if (config.gate.policy) parsePolicy(config.gate.policy, `gate.policy in cdk context "${key}"`);
+  if (config.detection) parseCrmGuardConfig(config.detection, `detection in cdk context "${key}"`);
   // The shipped blocks hold example.com placeholders: outside dev they would mail nobody real.
   if (envName !== 'dev')
     for (const field of ['alertEmails', 'opsEmails'] as const) {

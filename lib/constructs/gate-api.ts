@@ -6,6 +6,11 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import type { DeployConfig } from '../config.ts';
 
+/** The one-click feedback page's methods: the only routes a browser reaches unsigned. */
+const FEEDBACK_METHODS = ['GET', 'POST'] as const;
+const FEEDBACK_RATE_PER_SECOND = 5;
+const FEEDBACK_BURST = 10;
+
 /**
  * The gate's REST API: IAM (SigV4) on every route, the messaging stack's roles in its resource
  * policy, stage throttling, and API Gateway's own logs only when `gate.apiLogs` says so.
@@ -50,6 +55,13 @@ export function defineGateApi(
         : { loggingLevel: apigw.MethodLoggingLevel.OFF }),
       throttlingRateLimit: config.gate.throttleRatePerSecond,
       throttlingBurstLimit: config.gate.throttleBurst,
+      // The page anyone with a link reaches: a team's clicks, never the gate's rate (each costs a KMS call).
+      methodOptions: Object.fromEntries(
+        FEEDBACK_METHODS.map((method) => [
+          `/v1/feedback/${method}`,
+          { throttlingRateLimit: FEEDBACK_RATE_PER_SECOND, throttlingBurstLimit: FEEDBACK_BURST },
+        ]),
+      ),
       metricsEnabled: true,
       dataTraceEnabled: false,
     },
@@ -63,6 +75,14 @@ export function defineGateApi(
               actions: ['execute-api:Invoke'],
               resources: ['execute-api:/*'],
             }),
+            // With a resource policy, an unsigned call needs an Allow of its own: without this, every
+            // digest link (opened in a browser) would answer 403. The link's signature guards the page.
+            new iam.PolicyStatement({
+              sid: 'FeedbackLinksOpen',
+              principals: [new iam.AnyPrincipal()],
+              actions: ['execute-api:Invoke'],
+              resources: FEEDBACK_METHODS.map((method) => `execute-api:/*/${method}/v1/feedback`),
+            }),
           ],
         })
       : undefined,
@@ -72,7 +92,7 @@ export function defineGateApi(
   // The digest's one-click links open in a browser, which cannot sign requests: the link's KMS
   // signature, checked by the page, is the credential; nothing else is reachable without IAM.
   const page = api.root.addResource('v1').addResource('feedback');
-  for (const method of ['GET', 'POST'])
+  for (const method of FEEDBACK_METHODS)
     page.addMethod(method, new apigw.LambdaIntegration(feedback), {
       authorizationType: apigw.AuthorizationType.NONE,
     });
@@ -89,7 +109,8 @@ export function defineGateApi(
   Validations.of(api).acknowledge({
     id: 'AwsSolutions-APIG3',
     reason:
-      'Only SigV4-signed calls from the messaging stack role get through; stage throttling caps the rate. ' +
+      'Only SigV4-signed calls from the messaging stack role reach the gate (the feedback page, opened from ' +
+      'digest links, checks the link signature); stage throttling caps the rate. ' +
       'A WAF web ACL would add cost without a public client to filter.',
   });
   Validations.of(api).acknowledge({

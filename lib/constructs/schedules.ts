@@ -24,6 +24,8 @@ export function defineSchedules(
       retryAttempts: config.schedules.retryAttempts,
       // A morning job that could not start within the hour is better reported than run late.
       maxEventAge: Duration.hours(1),
+      // The jobs' event: no fields, so each runs for its own day (yesterday, in Seoul).
+      input: scheduler.ScheduleTargetInput.fromObject({}),
     });
   new scheduler.Schedule(scope, 'DetectSchedule', {
     description: 'crm-guard: daily anomaly detection',
@@ -32,6 +34,13 @@ export function defineSchedules(
       timeZone: TimeZone.ASIA_SEOUL,
     }),
     target: target(jobs.detect),
+  });
+  config.schedules.detectCatchUp.forEach((clock, index) => {
+    new scheduler.Schedule(scope, `DetectCatchUpSchedule${index + 1}`, {
+      description: `crm-guard: detection again at ${clock}, for a day whose data came late`,
+      schedule: scheduler.ScheduleExpression.cron({ ...at(clock), timeZone: TimeZone.ASIA_SEOUL }),
+      target: target(jobs.detect),
+    });
   });
   new scheduler.Schedule(scope, 'ReportSchedule', {
     description: 'crm-guard: weekly low-performer report',

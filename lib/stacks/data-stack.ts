@@ -289,7 +289,10 @@ export class DataStack extends Stack {
   }
 }
 
-/** `crm-guard-<env>-<purpose>-<account>-<region>`: unique per account and region, at most 52 characters. */
+/**
+ * `crm-guard-<env>-<purpose>-<account>-<region>`: unique per account and region; 63 characters at most
+ * (S3's limit) with an environment name of 17 and a region of 14.
+ */
 export function derivedBucketName(envName: string, purpose: 'lake' | 'athena' | 'reports'): string {
   return `crm-guard-${envName}-${purpose}-${Aws.ACCOUNT_ID}-${Aws.REGION}`;
 }

@@ -1,6 +1,9 @@
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { policyFromJson } from '#functions/fatigue-gate/config.ts';
+import { parseCrmGuardConfig } from '#shared/config/crm-guard-config.ts';
 import { FUNCTION_ENV_NAMES } from '#shared/config/lambda-env.ts';
+import { DEFAULT_POLICY_INPUT } from '#shared/gate/default-policy.ts';
 import { DETECT_METRICS, GATE_METRICS, METRICS_NAMESPACE, SERVICE_NAMES } from '#shared/telemetry.ts';
 import { contextKey } from '../../lib/config.ts';
 import { type CfnJson, cdkJsonContext, flat, synthApp } from './app-fixture.ts';
@@ -11,6 +14,12 @@ type Statement = { Effect: string; Action: string | string[]; Resource: unknown;
 function resourcesOf(template: Template, type: string): Record<string, Resource> {
   return template.findResources(type) as Record<string, Resource>;
 }
+
+/** A policy as a deployer would pass it: the shipped one, edited (a shorter engagement window). */
+const TIGHTER_POLICY = {
+  ...DEFAULT_POLICY_INPUT,
+  tiering: { ...DEFAULT_POLICY_INPUT.tiering, windowDays: 21 },
+};
 
 const asList = <T>(value: T | T[]): T[] => (Array.isArray(value) ? value : [value]);
 
@@ -115,7 +124,7 @@ describe('compute stack (dev, as cdk.json ships it)', () => {
     template.hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: 14 });
   });
 
-  it('schedules detect daily 09:00, the report Mondays 09:30 and the tier refresh daily, in Asia/Seoul, with retries and a DLQ', () => {
+  it('schedules detect daily 09:00 (again at 12:00 and 15:00 for late data), the report Mondays 09:30 and the tier refresh daily, in Asia/Seoul, with retries and a DLQ', () => {
     // Act
     const schedules = Object.values(resourcesOf(template, 'AWS::Scheduler::Schedule')).map(
       (schedule) => schedule.Properties,
@@ -123,12 +132,15 @@ describe('compute stack (dev, as cdk.json ships it)', () => {
 
     // Assess
     expect(schedules.map((schedule) => schedule.ScheduleExpression).sort()).toEqual([
+      'cron(0 12 * * ? *)',
+      'cron(0 15 * * ? *)',
       'cron(0 6 * * ? *)',
       'cron(0 9 * * ? *)',
       'cron(30 9 ? * MON *)',
     ]);
     for (const schedule of schedules) {
       expect(schedule.ScheduleExpressionTimezone).toBe('Asia/Seoul');
+      expect(schedule.Target.Input).toBe('{}');
       expect(schedule.State).toBe('ENABLED');
       expect(schedule.Target.RetryPolicy).toEqual({
         MaximumRetryAttempts: 2,
@@ -184,6 +196,15 @@ describe('compute stack (dev, as cdk.json ships it)', () => {
         LoggingLevel: 'OFF',
         DataTraceEnabled: false,
       }),
+      // The feedback page has its own, lower limit: a link's clicks, not the gate's traffic.
+      ...['GET', 'POST'].map((HttpMethod) =>
+        expect.objectContaining({
+          HttpMethod,
+          ResourcePath: '/~1v1~1feedback',
+          ThrottlingRateLimit: 5,
+          ThrottlingBurstLimit: 10,
+        }),
+      ),
     ]);
     // API logs are opt-in (gate.apiLogs): the account-wide CloudWatch role is never set unasked.
     expect(stage!.Properties.AccessLogSetting).toBeUndefined();
@@ -437,15 +458,15 @@ describe('compute stack (prod, with the messaging role and an SSE-KMS lake)', ()
         gate: {
           ...prod.gate,
           callerRoleArns: ['arn:aws:iam::123456789012:role/messaging-sender'],
-          policy: { maxPerDay: 3 },
+          policy: TIGHTER_POLICY,
         },
         reports: { ...prod.reports, locale: 'en' },
-        detection: { rules: { zscore: { threshold: 2.5 } } },
+        detection: { detection: { rules: { zscore: { threshold: 2.5 } } } },
       },
     }).computeTemplate;
   });
 
-  it('lets only the messaging role invoke the gate API', () => {
+  it('lets only the messaging role invoke the gate API, and anyone with a digest link open the feedback page', () => {
     // Assess
     template.hasResourceProperties('AWS::ApiGateway::RestApi', {
       Policy: {
@@ -454,9 +475,21 @@ describe('compute stack (prod, with the messaging role and an SSE-KMS lake)', ()
             Effect: 'Allow',
             Principal: { AWS: 'arn:aws:iam::123456789012:role/messaging-sender' },
             Action: 'execute-api:Invoke',
+            Resource: 'execute-api:/*',
+          }),
+          Match.objectLike({
+            Effect: 'Allow',
+            Principal: { AWS: '*' },
+            Action: 'execute-api:Invoke',
+            Resource: ['execute-api:/*/GET/v1/feedback', 'execute-api:/*/POST/v1/feedback'],
           }),
         ],
       },
+    });
+    template.hasResourceProperties('AWS::ApiGateway::Stage', {
+      MethodSettings: Match.arrayWith([
+        Match.objectLike({ HttpMethod: 'GET', ResourcePath: '/~1v1~1feedback', ThrottlingRateLimit: 5 }),
+      ]),
     });
   });
 
@@ -475,8 +508,15 @@ describe('compute stack (prod, with the messaging role and an SSE-KMS lake)', ()
       'arn:<AWS::Partition>:s3:::team-lake/warehouse/crm/crm_channel_daily/*',
     ]);
     expect(resourcesFor(detect, 'LakeKey')).toEqual(['arn:aws:kms:ap-northeast-2:123456789012:key/lake-key']);
-    expect(JSON.parse(gateFn.GATE_POLICY)).toEqual({ maxPerDay: 3 });
-    expect(JSON.parse(detectFn.CRM_GUARD_CONFIG)).toEqual({ rules: { zscore: { threshold: 2.5 } } });
+    expect(JSON.parse(gateFn.GATE_POLICY)).toEqual(TIGHTER_POLICY);
+    expect(JSON.parse(detectFn.CRM_GUARD_CONFIG)).toEqual({
+      detection: { rules: { zscore: { threshold: 2.5 } } },
+    });
+    // What the functions will read when they start: the values they were given parse.
+    expect(policyFromJson(gateFn.GATE_POLICY, 'GATE_POLICY').tiering.windowDays).toBe(21);
+    expect(parseCrmGuardConfig(JSON.parse(detectFn.CRM_GUARD_CONFIG)).detection.rules.zscore.threshold).toBe(
+      2.5,
+    );
     expect(reportFn.REPORT_LOCALE).toBe('en');
     template.hasResourceProperties('AWS::Lambda::Function', { MemorySize: 1024, Timeout: 10 });
   });

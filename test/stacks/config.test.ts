@@ -14,6 +14,16 @@ function prodBlock(patch: Record<string, unknown>): Record<string, unknown> {
   return { ...block, ...patch };
 }
 
+/** The prod block made deployable: real addresses and the messaging role. */
+const READY = {
+  alertEmails: ['crm-alerts@crm-team.test'],
+  opsEmails: ['ops@crm-team.test'],
+  gate: {
+    ...(prodBlock({}).gate as Record<string, unknown>),
+    callerRoleArns: ['arn:aws:iam::123456789012:role/messaging-sender'],
+  },
+};
+
 function configErrorOf(act: () => unknown): ConfigError {
   try {
     act();
@@ -121,6 +131,17 @@ describe('deployment configuration from CDK context', () => {
       'lake.existingBucketKmsKeyArn',
     ],
     ['prod without anyone to alert', { alertEmails: [] }, 'alertEmails'],
+    ['prod without anyone to receive the alarms', { ...READY, opsEmails: [] }, 'opsEmails'],
+    [
+      'a gate policy that is not a whole policy (the functions would fail at start)',
+      { ...READY, gate: { ...READY.gate, policy: { maxPerDay: 3 } } },
+      'tiering (in gate.policy',
+    ],
+    [
+      'detection settings outside their sections',
+      { ...READY, detection: { rules: { zscore: { threshold: 2.5 } } } },
+      '(root) (in detection',
+    ],
     ['prod without a caller of the gate, as shipped', {}, 'gate.callerRoleArns'],
     [
       'prod with the example addresses, as shipped',
@@ -156,6 +177,8 @@ describe('deployment configuration from CDK context', () => {
   it('fails on an unknown environment and on a missing block, naming the context key', () => {
     // Act
     const unknownEnv = configErrorOf(() => loadDeployConfig(contextOf({ env: 'Prod!' })));
+    // Its bucket names would pass S3's 63 characters only at deploy time.
+    const longEnv = configErrorOf(() => loadDeployConfig(contextOf({ env: 'staging-ap-northeast' })));
     const staging = configErrorOf(() => loadDeployConfig(contextOf({ env: 'staging' })));
     const missingBlock = configErrorOf(() => loadDeployConfig(contextOf({ 'crm-guard:dev': undefined })));
     const badJson = configErrorOf(() =>
@@ -165,6 +188,7 @@ describe('deployment configuration from CDK context', () => {
     // Assess
     expect(unknownEnv.message).toContain('env');
     expect(unknownEnv.message).toContain('Prod!');
+    expect(longEnv.message).toContain('at most 17 characters');
     // Any name works once it has its own block: staging only lacks one.
     expect(staging.key).toBe('crm-guard:staging');
     expect(staging.message).toContain('add a "crm-guard:staging" block to cdk.json');

@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { delimiter, dirname, join } from 'node:path';
+import { delimiter, join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
@@ -27,10 +27,12 @@ describe('npx cdk synth (real bundling, no Docker, no credentials)', () => {
         cwd: root,
         env: {
           ...process.env,
-          // The app runs as `node bin/app.ts`: Node 24 (this one) must come first on the PATH.
-          PATH: [dirname(process.execPath), join(root, 'node_modules/.bin'), process.env.PATH].join(
-            delimiter,
-          ),
+          // The PATH a globally installed cdk sees: no project Node on it (this machine's own is 20).
+          // cdk.json names the project's Node 24, so the app runs all the same.
+          PATH: (process.env.PATH ?? '')
+            .split(delimiter)
+            .filter((folder) => !folder.includes('node_modules'))
+            .join(delimiter),
           AWS_EC2_METADATA_DISABLED: 'true',
           DOCKER_HOST: 'unix:///nonexistent/docker.sock',
           CDK_DOCKER: 'docker-is-not-used-here',
