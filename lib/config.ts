@@ -128,6 +128,8 @@ export const environmentSchema = z
         gateP99LatencyMs: z.number().int().min(1),
         /** Share (%) of gate decisions in 5 minutes answered without the store, above which it alarms. */
         gateUnavailablePercent: z.number().min(0).max(100).default(5),
+        /** Share (%) of gate API requests in 5 minutes refused with 4xx, above which it alarms. */
+        gate4xxPercent: z.number().min(0).max(100).default(20),
       })
       .strict(),
     /**

@@ -7,16 +7,22 @@ import {
 } from '#shared/domain/feedback-link.ts';
 import type { FeedbackStore } from '#shared/ports/feedback-store.ts';
 import type { LinkSigner } from '#shared/ports/link-signer.ts';
+import type { ReportOpener } from '#shared/report/render-data.ts';
+import { readReportLink, reportFolder, reportLinkMessage } from '#shared/report/report-link.ts';
 
 /**
- * The one-click feedback page behind the digest's links (`GET /v1/feedback?...`): it checks the
- * link's signature and expiry and asks to confirm with a button; only the button's POST records the
- * verdict, so a mail scanner that opens every link never votes. No login: the signature is the key.
+ * The pages behind the e-mails' links. The one-click feedback page (`GET /v1/feedback?...`) checks
+ * the link's signature and expiry and asks to confirm with a button; only the button's POST records
+ * the verdict, so a mail scanner that opens every link never votes. The weekly report's link
+ * (`GET /v1/report?...`) is checked the same way, then redirected to the report for a few minutes. No
+ * login: the signature is the key.
  */
 
 export interface FeedbackPageDeps {
   signer: LinkSigner;
   feedback: Pick<FeedbackStore, 'record'>;
+  /** Where the weekly reports are; absent: report links answer that they are not served here. */
+  reports?: ReportOpener;
   now?: () => Date;
 }
 
@@ -80,7 +86,38 @@ export function createFeedbackPageHandler(deps: FeedbackPageDeps) {
     return { ok: true, claim: link.claim };
   };
 
+  /** A weekly report's link: checked, then a redirect to the report, presigned for minutes. */
+  const openReport = async (event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> => {
+    if ((event.httpMethod ?? 'GET').toUpperCase() !== 'GET')
+      return { ...page(405, 'Not here', '<p>Open the link from the e-mail.</p>'), headers: { allow: 'GET' } };
+    const link = readReportLink(event.queryStringParameters ?? {});
+    if (!link.ok) return page(400, 'This link does not work', `<p>${esc(link.problem)}.</p>`);
+    if (now().getTime() / 1000 > link.claim.expires)
+      return page(
+        410,
+        'This link has expired',
+        "<p>Open a later week's e-mail, or make the report again with <code>crm-guard report</code>.</p>",
+      );
+    if (!(await deps.signer.verify(reportLinkMessage(link.claim), link.signature)))
+      return page(403, 'This link is not valid', '<p>It was altered or not made by crm-guard.</p>');
+    if (!deps.reports)
+      return page(404, 'Reports are not served here', '<p>Open the report where it was written.</p>');
+    const url = await deps.reports.open(reportFolder(link.claim));
+    if (!url)
+      return page(
+        404,
+        'This report is no longer kept',
+        `<p>The report of the week ending ${esc(link.claim.day)} was removed after the reports' retention period.</p>`,
+      );
+    return {
+      statusCode: 302,
+      headers: { location: url, 'cache-control': 'no-store', 'referrer-policy': 'no-referrer' },
+      body: '',
+    };
+  };
+
   return async (event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> => {
+    if ((event.resource ?? event.path ?? '').endsWith('/v1/report')) return openReport(event);
     const method = (event.httpMethod ?? 'GET').toUpperCase();
     if (method !== 'GET' && method !== 'POST')
       return {

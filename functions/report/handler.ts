@@ -6,6 +6,7 @@ import { createSnsAlertSink } from '#shared/adapters/alerts/sns.ts';
 import { athenaMetricsSourceFromEnv } from '#shared/adapters/athena/metrics-source.ts';
 import { athenaClient } from '#shared/adapters/aws/athena.ts';
 import { documentClient } from '#shared/adapters/aws/dynamodb.ts';
+import { kmsClient } from '#shared/adapters/aws/kms.ts';
 import { s3Client } from '#shared/adapters/aws/s3.ts';
 import { snsClient } from '#shared/adapters/aws/sns.ts';
 import { createDynamoChannelRegistry } from '#shared/adapters/dynamo/channel-registry.ts';
@@ -13,6 +14,7 @@ import {
   createDynamoFeedbackStore,
   createDynamoFindingStore,
 } from '#shared/adapters/dynamo/finding-store.ts';
+import { createKmsLinkSigner } from '#shared/adapters/links/kms.ts';
 import { createS3ReportWriter } from '#shared/adapters/report-files/s3.ts';
 import { parseCrmGuardConfig, reportOptionsOf } from '#shared/config/crm-guard-config.ts';
 import { loadFunctionEnv } from '#shared/config/lambda-env.ts';
@@ -77,6 +79,15 @@ export const report = createReportHandler(
       prefix: env.REPORT_PREFIX,
     }),
     alerts: createSnsAlertSink({ client: snsClient, topicArn: env.ALERTS_TOPIC_ARN }),
+    // The e-mail's link opens the report page, which presigns when clicked: it works for weeks.
+    ...(env.FEEDBACK_LINK_BASE && env.FEEDBACK_KEY_ID
+      ? {
+          links: {
+            base: env.FEEDBACK_LINK_BASE,
+            signer: createKmsLinkSigner({ client: kmsClient, keyId: env.FEEDBACK_KEY_ID }),
+          },
+        }
+      : {}),
   },
   {
     locale: env.REPORT_LOCALE,

@@ -6,10 +6,16 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import type { DeployConfig } from '../config.ts';
 
-/** The one-click feedback page's methods: the only routes a browser reaches unsigned. */
-const FEEDBACK_METHODS = ['GET', 'POST'] as const;
-const FEEDBACK_RATE_PER_SECOND = 5;
-const FEEDBACK_BURST = 10;
+/**
+ * The pages behind the e-mails' signed links (one-click feedback, the weekly report): the only
+ * routes a browser reaches unsigned, each under `/v1/`.
+ */
+const LINK_PAGES = { feedback: ['GET', 'POST'], report: ['GET'] } as const;
+const LINK_ROUTES = Object.entries(LINK_PAGES).flatMap(([page, methods]) =>
+  methods.map((method) => ({ page, method })),
+);
+const LINK_RATE_PER_SECOND = 5;
+const LINK_BURST = 10;
 
 /**
  * The gate's REST API: IAM (SigV4) on every route, the messaging stack's roles in its resource
@@ -55,11 +61,11 @@ export function defineGateApi(
         : { loggingLevel: apigw.MethodLoggingLevel.OFF }),
       throttlingRateLimit: config.gate.throttleRatePerSecond,
       throttlingBurstLimit: config.gate.throttleBurst,
-      // The page anyone with a link reaches: a team's clicks, never the gate's rate (each costs a KMS call).
+      // The pages anyone with a link reaches: a team's clicks, never the gate's rate (each costs a KMS call).
       methodOptions: Object.fromEntries(
-        FEEDBACK_METHODS.map((method) => [
-          `/v1/feedback/${method}`,
-          { throttlingRateLimit: FEEDBACK_RATE_PER_SECOND, throttlingBurstLimit: FEEDBACK_BURST },
+        LINK_ROUTES.map(({ page, method }) => [
+          `/v1/${page}/${method}`,
+          { throttlingRateLimit: LINK_RATE_PER_SECOND, throttlingBurstLimit: LINK_BURST },
         ]),
       ),
       metricsEnabled: true,
@@ -76,12 +82,12 @@ export function defineGateApi(
               resources: ['execute-api:/*'],
             }),
             // With a resource policy, an unsigned call needs an Allow of its own: without this, every
-            // digest link (opened in a browser) would answer 403. The link's signature guards the page.
+            // e-mail link (opened in a browser) would answer 403. The link's signature guards the page.
             new iam.PolicyStatement({
-              sid: 'FeedbackLinksOpen',
+              sid: 'SignedLinksOpen',
               principals: [new iam.AnyPrincipal()],
               actions: ['execute-api:Invoke'],
-              resources: FEEDBACK_METHODS.map((method) => `execute-api:/*/${method}/v1/feedback`),
+              resources: LINK_ROUTES.map(({ page, method }) => `execute-api:/*/${method}/v1/${page}`),
             }),
           ],
         })
@@ -89,18 +95,20 @@ export function defineGateApi(
   });
   // The handler owns its routes (decide, bulk preview, ...); every one of them needs SigV4.
   api.root.addProxy({ defaultIntegration: new apigw.LambdaIntegration(gate), anyMethod: true });
-  // The digest's one-click links open in a browser, which cannot sign requests: the link's KMS
-  // signature, checked by the page, is the credential; nothing else is reachable without IAM.
-  const page = api.root.addResource('v1').addResource('feedback');
-  for (const method of FEEDBACK_METHODS)
-    page.addMethod(method, new apigw.LambdaIntegration(feedback), {
-      authorizationType: apigw.AuthorizationType.NONE,
-    });
-  for (const id of ['AwsSolutions-APIG4', 'AwsSolutions-COG4'])
-    Validations.of(page).acknowledge({
-      id,
-      reason: 'The one-click feedback page: a KMS HMAC signature and an expiry in the link authorise it.',
-    });
+  // The e-mails' links open in a browser, which cannot sign requests: the link's KMS signature,
+  // checked by the page, is the credential; nothing else is reachable without IAM.
+  const v1 = api.root.addResource('v1');
+  const pages = new apigw.LambdaIntegration(feedback);
+  for (const [name, methods] of Object.entries(LINK_PAGES)) {
+    const page = v1.addResource(name);
+    for (const method of methods)
+      page.addMethod(method, pages, { authorizationType: apigw.AuthorizationType.NONE });
+    for (const id of ['AwsSolutions-APIG4', 'AwsSolutions-COG4'])
+      Validations.of(page).acknowledge({
+        id,
+        reason: `The ${name} page behind an e-mail's link: a KMS HMAC signature and an expiry in the link authorise it.`,
+      });
+  }
 
   Validations.of(api).acknowledge({
     id: 'AwsSolutions-APIG2',
@@ -109,8 +117,8 @@ export function defineGateApi(
   Validations.of(api).acknowledge({
     id: 'AwsSolutions-APIG3',
     reason:
-      'Only SigV4-signed calls from the messaging stack role reach the gate (the feedback page, opened from ' +
-      'digest links, checks the link signature); stage throttling caps the rate. ' +
+      'Only SigV4-signed calls from the messaging stack role reach the gate (the pages opened from e-mail ' +
+      'links check the link signature); stage throttling caps the rate. ' +
       'A WAF web ACL would add cost without a public client to filter.',
   });
   Validations.of(api).acknowledge({

@@ -12,9 +12,12 @@ import { capitalize } from './statements.ts';
 
 type FunctionKey = keyof typeof SERVICE_NAMES;
 
+/** Below this many requests in 5 minutes a share says little (a few expired e-mail links at night). */
+const MIN_REQUESTS_FOR_SHARE = 50;
+
 /**
  * The alarms (to the operations topic) and the dashboard: function errors, dead letters, the detect
- * silence, the gate's 5xx, latency and decisions answered without the store.
+ * silence, the gate's 5xx, 4xx share, latency and decisions answered without the store.
  */
 export function defineMonitoring(
   scope: Construct,
@@ -88,6 +91,26 @@ export function defineMonitoring(
       threshold: config.alarms.gate5xxPerFiveMinutes,
       evaluationPeriods: 1,
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    }),
+  );
+  // Refused before the function runs (a rotated caller role: 403) or by it (a caller's bad requests:
+  // 400): the function's own metrics never see the first, and the 5xx alarm sees neither.
+  const clientErrorShare = new cloudwatch.MathExpression({
+    expression: `IF(requests >= ${MIN_REQUESTS_FOR_SHARE}, 100 * refused / requests, 0)`,
+    usingMetrics: {
+      requests: watched.gateApi.metricCount({ period: fiveMinutes, statistic: 'Sum' }),
+      refused: watched.gateApi.metricClientError({ period: fiveMinutes, statistic: 'Sum' }),
+    },
+    label: 'Gate API requests refused with 4xx (%)',
+    period: fiveMinutes,
+  });
+  alarms.push(
+    clientErrorShare.createAlarm(scope, 'GateClientErrorsAlarm', {
+      alarmDescription: `Over ${config.alarms.gate4xxPercent}% of gate API requests in 5 minutes refused with 4xx (caller role not allowed, or bad requests)`,
+      threshold: config.alarms.gate4xxPercent,
+      evaluationPeriods: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     }),
   );

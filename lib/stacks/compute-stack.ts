@@ -168,13 +168,26 @@ export class ComputeStack extends Stack {
 
     defineSchedules(this, config, { detect, report, tierRefresh }, this.deadLetterQueue);
     this.gateApi = defineGateApi(this, config, gate, feedback);
-    // The digest's links: signed by detect, checked by the feedback page, on one KMS HMAC key.
+    // The e-mails' links: signed by detect (feedback) and the report (its page), checked by the
+    // pages' function, on one KMS HMAC key.
     const linkKey = data.feedbackLinkKey.keyArn;
-    detect.addEnvironment('FEEDBACK_LINK_BASE', this.gateApi.url);
-    detect.addEnvironment('FEEDBACK_KEY_ID', linkKey);
+    for (const [signer, id] of [
+      [detect, 'FeedbackLinksSign'],
+      [report, 'ReportLinkSign'],
+    ] as const) {
+      signer.addEnvironment('FEEDBACK_LINK_BASE', this.gateApi.url);
+      signer.addEnvironment('FEEDBACK_KEY_ID', linkKey);
+      addStatement(signer, id, ['kms:GenerateMac'], [linkKey]);
+    }
     feedback.addEnvironment('FEEDBACK_KEY_ID', linkKey);
-    addStatement(detect, 'FeedbackLinksSign', ['kms:GenerateMac'], [linkKey]);
     addStatement(feedback, 'FeedbackLinksVerify', ['kms:VerifyMac'], [linkKey]);
+    // The report page presigns the week's report when its link is opened: read on the report files only.
+    addStatement(feedback, 'ReportFilesRead', ['s3:GetObject'], [reportFiles]);
+    acknowledgeWildcardResource(
+      feedback.role!,
+      reportFiles,
+      'The report page opens any week the link names; access stops at the configured reports prefix.',
+    );
     defineChat(this, config, data.alertsTopic);
     defineMonitoring(this, config, data, {
       functions: this.functions,

@@ -32,6 +32,11 @@ const alerts = { ALERTS_TOPIC_ARN: name.startsWith('arn:', 'must be an SNS topic
 /** The gate policy as JSON (the `crm-guard tiers policy` shape); the shipped policy when absent. */
 const gatePolicy = { GATE_POLICY: z.string().optional() };
 
+/** Where the e-mails' signed links open (the API's URL), and the KMS key that signs them. */
+const signedLinks = { FEEDBACK_LINK_BASE: name.optional(), FEEDBACK_KEY_ID: name.optional() };
+/** The weekly reports' bucket and folder. */
+const reportFiles = { REPORT_BUCKET: name, REPORT_PREFIX: z.string().default('reports/') };
+
 const schemas = {
   detect: z.object({
     ...lake,
@@ -41,21 +46,19 @@ const schemas = {
     DETECTION_PROFILE: z.enum(['default', 'seed']).default('default'),
     /** Thresholds and policy as JSON (the same shape as crm-guard.config.json); defaults when absent. */
     CRM_GUARD_CONFIG: jsonObject.optional(),
-    /** Where the digest's one-click feedback links open (the API's URL), and the KMS key that signs them. */
-    FEEDBACK_LINK_BASE: name.optional(),
-    FEEDBACK_KEY_ID: name.optional(),
+    ...signedLinks,
   }),
-  feedback: z.object({ ...findings, FEEDBACK_KEY_ID: name }),
+  feedback: z.object({ ...findings, FEEDBACK_KEY_ID: name, ...reportFiles }),
   report: z.object({
     ...lake,
     ...findings,
     ...registry,
     ...alerts,
-    REPORT_BUCKET: name,
-    REPORT_PREFIX: z.string().default('reports/'),
+    ...reportFiles,
     REPORT_LOCALE: z.enum(LOCALES).default('ko'),
     /** The same JSON as detect's: the report reads the rules' thresholds and its own `report` block. */
     CRM_GUARD_CONFIG: jsonObject.optional(),
+    ...signedLinks,
   }),
   tierRefresh: z.object({ ...lake, ...gateTable, ...gatePolicy }),
   gate: z

@@ -18,6 +18,11 @@ export interface ReportWriter {
   write(folder: string, files: ReportFile[]): Promise<WrittenReport>;
 }
 
+/** Opens a written report for a reader (S3: a link presigned for minutes); undefined when it is gone. */
+export interface ReportOpener {
+  open(folder: string): Promise<string | undefined>;
+}
+
 export interface WrittenReport {
   location: string;
   link?: string;

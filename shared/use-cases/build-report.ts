@@ -5,11 +5,19 @@ import type { AlertSink } from '#shared/ports/alert-sink.ts';
 import type { ChannelRegistry } from '#shared/ports/channel-registry.ts';
 import type { FeedbackStore } from '#shared/ports/feedback-store.ts';
 import type { FindingStore } from '#shared/ports/finding-store.ts';
+import type { LinkSigner } from '#shared/ports/link-signer.ts';
 import type { MetricsSource } from '#shared/ports/metrics-source.ts';
 import { weeklyReportDigest } from '#shared/report/digest.ts';
 import type { Locale } from '#shared/report/labels.ts';
 import type { WeeklyReport } from '#shared/report/model.ts';
 import { type ReportFile, type ReportWriter, renderReportFiles } from '#shared/report/render-data.ts';
+import {
+  REPORT_LINK_DAYS,
+  type ReportLinkClaim,
+  reportFolder,
+  reportLinkMessage,
+  reportLinkUrl,
+} from '#shared/report/report-link.ts';
 import {
   assembleWeeklyReport,
   DEFAULT_REPORT_OPTIONS,
@@ -28,6 +36,11 @@ export interface BuildReportPorts {
   alerts?: AlertSink;
   /** The team's verdicts, for the report's precision as they judged it. */
   feedback?: Pick<FeedbackStore, 'verdicts'>;
+  /**
+   * Signs the e-mail's link to the report page (AWS: the feedback links' KMS key), which outlives the
+   * writer's own presigned link.
+   */
+  links?: { base: string; signer: LinkSigner };
 }
 
 export interface BuildReportRequest {
@@ -45,6 +58,7 @@ export interface BuildReportResult {
   location: string;
   /** Time-limited URL of the HTML (S3 only). */
   link?: string;
+  linkExpiresAt?: Date;
 }
 
 /** Reads the week's metrics, findings, runs and registry, renders the report, writes it and announces it. */
@@ -92,7 +106,22 @@ export async function buildReport(
   });
   const files = renderReportFiles(report, request.locale);
   // A folder per week and locale: the Korean and the English report of a week do not overwrite each other.
-  const written = await ports.writer.write(`${request.day}/${request.locale}`, files);
+  const folder = { day: request.day, locale: request.locale };
+  let written = await ports.writer.write(reportFolder(folder), files);
+  if (ports.links) written = { ...written, ...(await signedLink(ports.links, folder, now)) };
   if (ports.alerts) await ports.alerts.publish(weeklyReportDigest(report, written, request.locale));
   return { report, files, ...written };
+}
+
+async function signedLink(
+  links: { base: string; signer: LinkSigner },
+  folder: Pick<ReportLinkClaim, 'day' | 'locale'>,
+  now: Date,
+): Promise<{ link: string; linkExpiresAt: Date }> {
+  const expires = Math.floor(now.getTime() / 1000) + REPORT_LINK_DAYS * 86_400;
+  const claim = { ...folder, expires };
+  return {
+    link: reportLinkUrl(links.base, claim, await links.signer.sign(reportLinkMessage(claim))),
+    linkExpiresAt: new Date(expires * 1000),
+  };
 }

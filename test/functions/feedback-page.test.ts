@@ -5,6 +5,7 @@ import { startEmbeddedDynamo } from '#shared/adapters/dynamo/embedded.ts';
 import { createDynamoFeedbackStore } from '#shared/adapters/dynamo/finding-store.ts';
 import { createHmacLinkSigner } from '#shared/adapters/links/hmac.ts';
 import { feedbackLinkMessage, feedbackLinkUrl } from '#shared/domain/feedback-link.ts';
+import { reportLinkMessage, reportLinkUrl } from '#shared/report/report-link.ts';
 
 const signer = createHmacLinkSigner('a-key-of-thirty-two-characters-x');
 const NOW = new Date('2026-12-01T00:00:00Z');
@@ -114,5 +115,59 @@ describe('the one-click feedback page', () => {
     } finally {
       await dynamo.close();
     }
+  });
+});
+
+describe("the weekly report's link", () => {
+  const report = { day: '2026-11-29', locale: 'ko' as const, expires: NOW.getTime() / 1000 + 3600 };
+  async function reportEvent(over: Partial<typeof report> = {}, method = 'GET') {
+    const signed = { ...report, ...over };
+    const url = new URL(
+      reportLinkUrl('https://gate.example/live', signed, await signer.sign(reportLinkMessage(signed))),
+    );
+    return {
+      httpMethod: method,
+      resource: '/v1/report',
+      queryStringParameters: Object.fromEntries(url.searchParams),
+    } as unknown as APIGatewayProxyEvent;
+  }
+
+  it('redirects to the report it names, and says so when the link expired, the report is gone or the call is not a GET', async () => {
+    // Prepare: a bucket that still holds the week ending 2026-11-29 only
+    const opened: string[] = [];
+    const handler = createFeedbackPageHandler({
+      signer,
+      feedback: { record: async () => {} },
+      reports: {
+        open: async (folder) => {
+          opened.push(folder);
+          return folder === '2026-11-29/ko' ? 'https://s3.example/report.html?X-Amz-Expires=300' : undefined;
+        },
+      },
+      now: () => NOW,
+    });
+
+    // Act
+    const found = await handler(await reportEvent());
+    const expired = await handler(await reportEvent({ expires: NOW.getTime() / 1000 - 1 }));
+    const gone = await handler(await reportEvent({ day: '2026-08-02' }));
+    const posted = await handler(await reportEvent({}, 'POST'));
+    const incomplete = await handler({
+      httpMethod: 'GET',
+      resource: '/v1/report',
+      queryStringParameters: { d: '2026-11-29' },
+    } as unknown as APIGatewayProxyEvent);
+
+    // Assess
+    expect(found.statusCode).toBe(302);
+    expect(found.headers?.location).toBe('https://s3.example/report.html?X-Amz-Expires=300');
+    expect(found.headers?.['cache-control']).toBe('no-store');
+    expect(expired.statusCode).toBe(410);
+    expect(gone.statusCode).toBe(404);
+    expect(gone.body).toContain('2026-08-02');
+    expect(posted.statusCode).toBe(405);
+    expect(incomplete.statusCode).toBe(400);
+    // Only checked links reach the bucket.
+    expect(opened).toEqual(['2026-11-29/ko', '2026-08-02/ko']);
   });
 });

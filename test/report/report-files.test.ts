@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { HeadObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createFolderReportWriter } from '#shared/adapters/report-files/local.ts';
-import { createS3ReportWriter } from '#shared/adapters/report-files/s3.ts';
+import { createS3ReportOpener, createS3ReportWriter } from '#shared/adapters/report-files/s3.ts';
 import { StoreUnavailableError } from '#shared/errors.ts';
 import type { ReportFile } from '#shared/report/render-data.ts';
 import { tempDir } from '../temp-dir.ts';
@@ -89,6 +89,29 @@ describe('report writers', () => {
     await expect(failure).rejects.toThrow(
       'put s3://reports-bucket/weekly/2026-11-01/report.html failed: AccessDenied',
     );
+  });
+
+  it('opens a kept report for minutes, says a removed one is gone, and passes on any other failure', async () => {
+    // Prepare: S3 answers a HEAD of a missing key with NotFound (no body to name it otherwise)
+    const notFound = Object.assign(new Error('NotFound'), { name: 'NotFound' });
+    s3.on(HeadObjectCommand, { Key: 'weekly/2026-11-01/ko/report.html' })
+      .resolves({})
+      .on(HeadObjectCommand, { Key: 'weekly/2026-08-02/ko/report.html' })
+      .rejects(notFound)
+      .on(HeadObjectCommand, { Key: 'weekly/2026-11-08/ko/report.html' })
+      .rejects(Object.assign(new Error('Slow down'), { name: 'SlowDown' }));
+    const opener = createS3ReportOpener({ client: client(), bucket: 'reports-bucket', prefix: 'weekly' });
+
+    // Act
+    const kept = new URL((await opener.open('2026-11-01/ko'))!);
+    const removed = await opener.open('2026-08-02/ko');
+    const throttled = opener.open('2026-11-08/ko');
+
+    // Assess
+    expect(kept.pathname).toBe('/weekly/2026-11-01/ko/report.html');
+    expect(kept.searchParams.get('X-Amz-Expires')).toBe('300');
+    expect(removed).toBeUndefined();
+    await expect(throttled).rejects.toThrow('Slow down');
   });
 
   it('writes a folder per day on one machine and returns the HTML path', async () => {

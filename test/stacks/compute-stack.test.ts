@@ -182,9 +182,10 @@ describe('compute stack (dev, as cdk.json ships it)', () => {
 
     // Assess
     expect(methods.length).toBeGreaterThan(0);
-    // Every method needs SigV4 but the one-click feedback page's GET and POST (their link is signed).
+    // Every method needs SigV4 but the pages behind the e-mails' signed links: feedback (GET and
+    // POST) and the weekly report (GET).
     const open = methods.filter((method) => method.Properties.AuthorizationType !== 'AWS_IAM');
-    expect(open.map((method) => method.Properties.HttpMethod).sort()).toEqual(['GET', 'POST']);
+    expect(open.map((method) => method.Properties.HttpMethod).sort()).toEqual(['GET', 'GET', 'POST']);
     for (const method of open) expect(JSON.stringify(method.Properties.Integration.Uri)).toMatch(/Feedback/);
     expect(stage!.Properties.StageName).toBe('live');
     expect(stage!.Properties.MethodSettings).toEqual([
@@ -196,11 +197,15 @@ describe('compute stack (dev, as cdk.json ships it)', () => {
         LoggingLevel: 'OFF',
         DataTraceEnabled: false,
       }),
-      // The feedback page has its own, lower limit: a link's clicks, not the gate's traffic.
-      ...['GET', 'POST'].map((HttpMethod) =>
+      // The link pages have their own, lower limit: a team's clicks, not the gate's traffic.
+      ...[
+        ['GET', '/~1v1~1feedback'],
+        ['POST', '/~1v1~1feedback'],
+        ['GET', '/~1v1~1report'],
+      ].map(([HttpMethod, ResourcePath]) =>
         expect.objectContaining({
           HttpMethod,
-          ResourcePath: '/~1v1~1feedback',
+          ResourcePath,
           ThrottlingRateLimit: 5,
           ThrottlingBurstLimit: 10,
         }),
@@ -308,9 +313,14 @@ describe('compute stack (dev, as cdk.json ships it)', () => {
     expect(resourcesFor(detect, 'AthenaResultsObjects')).toEqual([`${results}/detect/*`]);
     expect(resourcesFor(report, 'AthenaResultsObjects')).toEqual([`${results}/report/*`]);
     expect(resourcesFor(tierRefresh, 'AthenaResultsObjects')).toEqual([`${results}/tier-refresh/*`]);
-    expect(resourcesFor(report, 'ReportFiles')).toEqual([
-      'arn:<AWS::Partition>:s3:::crm-guard-dev-reports-<AWS::AccountId>-<AWS::Region>/reports/*',
-    ]);
+    const reportFiles =
+      'arn:<AWS::Partition>:s3:::crm-guard-dev-reports-<AWS::AccountId>-<AWS::Region>/reports/*';
+    expect(resourcesFor(report, 'ReportFiles')).toEqual([reportFiles]);
+    // The report signs its e-mail's link; the pages' function checks it and reads the report, no more.
+    const pages = statementsOf(template, 'Feedback');
+    expect(resourcesFor(report, 'ReportLinkSign')).toEqual([expect.stringMatching(/FeedbackLinkKey/)]);
+    expect(pages.find((statement) => statement.Sid === 'ReportFilesRead')?.Action).toBe('s3:GetObject');
+    expect(resourcesFor(pages, 'ReportFilesRead')).toEqual([reportFiles]);
     expect(resourcesFor(detect, 'TableFindings')).toEqual([
       expect.stringMatching(/^<Import:CrmGuard-dev-Data:.*FindingsTable.*Arn/),
     ]);
@@ -370,6 +380,29 @@ describe('compute stack (dev, as cdk.json ships it)', () => {
       });
   });
 
+  it("alarms on the share of the gate API's requests refused with 4xx, which never reach the function", () => {
+    // Act
+    const alarms = Object.values(resourcesOf(template, 'AWS::CloudWatch::Alarm')).map(
+      (alarm) => alarm.Properties,
+    );
+    const refused = alarms.find((alarm) =>
+      (alarm.Metrics ?? []).some((metric: CfnJson) => metric.MetricStat?.Metric.MetricName === '4XXError'),
+    )!;
+    const metricNames = refused.Metrics.flatMap((metric: CfnJson) =>
+      metric.MetricStat
+        ? [`${metric.MetricStat.Metric.Namespace} ${metric.MetricStat.Metric.MetricName}`]
+        : [],
+    );
+
+    // Assess
+    expect(refused).toMatchObject({ Threshold: 20, ComparisonOperator: 'GreaterThanThreshold' });
+    expect(metricNames.sort()).toEqual(['AWS/ApiGateway 4XXError', 'AWS/ApiGateway Count']);
+    // A few expired e-mail links on a quiet night are not a share worth paging.
+    expect(refused.Metrics.find((metric: CfnJson) => metric.Expression).Expression).toBe(
+      'IF(requests >= 50, 100 * refused / requests, 0)',
+    );
+  });
+
   it('gives the gate, and only the gate, the key of the user-id hash from a generated secret', () => {
     // Act
     const functions = Object.values(resourcesOf(template, 'AWS::Lambda::Function')).map(
@@ -396,7 +429,7 @@ describe('compute stack (dev, as cdk.json ships it)', () => {
     const latency = alarms.find((alarm) => alarm.MetricName === 'Latency')!;
 
     // Assess
-    expect(alarms).toHaveLength(5 + 1 + 1 + 2 + 1);
+    expect(alarms).toHaveLength(5 + 1 + 1 + 2 + 1 + 1);
     for (const alarm of alarms) {
       expect(alarm.AlarmActions).toEqual([{ 'Fn::ImportValue': expect.stringMatching(/OperationsTopic/) }]);
     }
@@ -466,7 +499,7 @@ describe('compute stack (prod, with the messaging role and an SSE-KMS lake)', ()
     }).computeTemplate;
   });
 
-  it('lets only the messaging role invoke the gate API, and anyone with a digest link open the feedback page', () => {
+  it("lets only the messaging role invoke the gate API, and anyone with an e-mail's link open its page", () => {
     // Assess
     template.hasResourceProperties('AWS::ApiGateway::RestApi', {
       Policy: {
@@ -481,7 +514,11 @@ describe('compute stack (prod, with the messaging role and an SSE-KMS lake)', ()
             Effect: 'Allow',
             Principal: { AWS: '*' },
             Action: 'execute-api:Invoke',
-            Resource: ['execute-api:/*/GET/v1/feedback', 'execute-api:/*/POST/v1/feedback'],
+            Resource: [
+              'execute-api:/*/GET/v1/feedback',
+              'execute-api:/*/GET/v1/report',
+              'execute-api:/*/POST/v1/feedback',
+            ],
           }),
         ],
       },

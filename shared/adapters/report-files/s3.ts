@@ -1,7 +1,7 @@
-import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, HeadObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { StoreUnavailableError } from '#shared/errors.ts';
-import type { ReportWriter } from '#shared/report/render-data.ts';
+import type { ReportOpener, ReportWriter } from '#shared/report/render-data.ts';
 import { REPORT_HTML } from '#shared/report/render-data.ts';
 
 export interface S3ReportWriterOptions {
@@ -15,11 +15,15 @@ export interface S3ReportWriterOptions {
 }
 
 export const MAX_LINK_SECONDS = 7 * 24 * 3600;
+/** A report page's redirect: long enough to load, useless when forwarded. */
+const OPEN_LINK_SECONDS = 300;
+
+const folderOf = (prefix: string) => (prefix && !prefix.endsWith('/') ? `${prefix}/` : prefix);
 
 /** Puts a report's files in S3 and signs a time-limited GET link to its HTML. */
 export function createS3ReportWriter(options: S3ReportWriterOptions): ReportWriter {
   const expiresIn = Math.min(options.linkExpiresInSeconds ?? MAX_LINK_SECONDS, MAX_LINK_SECONDS);
-  const base = options.prefix && !options.prefix.endsWith('/') ? `${options.prefix}/` : options.prefix;
+  const base = folderOf(options.prefix);
   return {
     async write(day, files) {
       for (const file of files) {
@@ -54,6 +58,26 @@ export function createS3ReportWriter(options: S3ReportWriterOptions): ReportWrit
         link,
         linkExpiresAt: new Date(now + seconds * 1000),
       };
+    },
+  };
+}
+
+/** Presigns a written report's HTML for a few minutes, when a signed report link is opened. */
+export function createS3ReportOpener(
+  options: Pick<S3ReportWriterOptions, 'client' | 'bucket' | 'prefix'>,
+): ReportOpener {
+  const base = folderOf(options.prefix);
+  return {
+    async open(folder) {
+      const object = { Bucket: options.bucket, Key: `${base}${folder}/${REPORT_HTML}` };
+      try {
+        await options.client.send(new HeadObjectCommand(object));
+      } catch (error) {
+        // Past the bucket's retention the report is gone: the page says so instead of S3's XML error.
+        if ((error as Error).name === 'NotFound' || (error as Error).name === 'NoSuchKey') return undefined;
+        throw error;
+      }
+      return getSignedUrl(options.client, new GetObjectCommand(object), { expiresIn: OPEN_LINK_SECONDS });
     },
   };
 }
