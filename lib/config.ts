@@ -77,7 +77,8 @@ export const environmentSchema = z
     reports: z
       .object({
         prefix: keyPrefix.default('reports/'),
-        retentionDays: z.number().int().min(1),
+        // The report e-mail's link works 28 days (REPORT_LINK_DAYS): the report must outlive it.
+        retentionDays: z.number().int().min(28, "at least 28: the report e-mail's link works 28 days"),
         /** Language of the report files (REPORT_LOCALE); the function defaults to Korean. */
         locale: z.enum(['ko', 'en']).optional(),
       })
@@ -98,7 +99,18 @@ export const environmentSchema = z
         /** Attempts after a failed start (Scheduler) and after a failed run (Lambda async). */
         retryAttempts: z.number().int().min(0).max(2),
       })
-      .strict(),
+      .strict()
+      .superRefine((schedules, ctx) => {
+        // Same-time runs would race on the day's findings; an earlier one pages before the morning run.
+        schedules.detectCatchUp.forEach((clock, index) => {
+          if (clock <= schedules.detect || schedules.detectCatchUp.indexOf(clock) !== index)
+            ctx.addIssue({
+              code: 'custom',
+              path: ['detectCatchUp', index],
+              message: `expected a time after schedules.detect (${schedules.detect}), each once`,
+            });
+        });
+      }),
     gate: z
       .object({
         /** The messaging stack's role(s) allowed to call the gate API (SigV4). */

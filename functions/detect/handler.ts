@@ -28,6 +28,11 @@ import { type DetectDayPorts, detectDay } from '#shared/use-cases/detect-day.ts'
 const eventSchema = z.object({
   day: z.string().refine(isIsoDay, 'must be a calendar day YYYY-MM-DD').optional(),
   profile: z.enum(['default', 'seed']).optional(),
+  /**
+   * The later schedules' runs: they judge the day only if no run has judged it with its data in
+   * (late data at 09:00), so a day judged in full is neither read nor rewritten again.
+   */
+  catchUp: z.boolean().optional(),
 });
 
 export interface DetectHandlerOptions {
@@ -45,6 +50,16 @@ export function createDetectHandler(ports: DetectDayPorts, options: DetectHandle
     const request = parseConfig(eventSchema, event ?? {}, 'the event');
     const day = request.day ?? seoulYesterday(options.now?.() ?? new Date());
     const profile = request.profile ?? options.profile;
+    if (request.catchUp) {
+      const earlier = await ports.store.run(day);
+      if (earlier && !earlier.partialData && !earlier.missingDays.includes(day)) {
+        logger.info('catch-up run skipped: the day was judged with its data in', {
+          day,
+          finishedAt: earlier.finishedAt,
+        });
+        return { day, skipped: 'judged in full', finishedAt: earlier.finishedAt };
+      }
+    }
     const result = await detectDay({ day, profile, config: options.config }, ports);
     logger.info('detect run finished', {
       day,

@@ -1,10 +1,6 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import type { VerdictName } from '#shared/domain/feedback.ts';
-import {
-  type FeedbackLinkClaim,
-  feedbackLinkMessage,
-  readFeedbackLink,
-} from '#shared/domain/feedback-link.ts';
+import { feedbackLinkMessage, readFeedbackLink } from '#shared/domain/feedback-link.ts';
 import type { FeedbackStore } from '#shared/ports/feedback-store.ts';
 import type { LinkSigner } from '#shared/ports/link-signer.ts';
 import type { ReportOpener } from '#shared/report/render-data.ts';
@@ -52,6 +48,12 @@ function page(status: number, title: string, body: string): APIGatewayProxyResul
   };
 }
 
+/** 405 with the page's own headers (its content type, CSP and no-store) and the methods allowed. */
+function notAllowed(allow: string, body: string): APIGatewayProxyResult {
+  const answer = page(405, 'Not here', body);
+  return { ...answer, headers: { ...answer.headers, allow } };
+}
+
 function formValues(event: APIGatewayProxyEvent): URLSearchParams {
   const raw = event.body
     ? event.isBase64Encoded
@@ -63,43 +65,40 @@ function formValues(event: APIGatewayProxyEvent): URLSearchParams {
 
 export function createFeedbackPageHandler(deps: FeedbackPageDeps) {
   const now = deps.now ?? (() => new Date());
-  const checked = async (
-    event: APIGatewayProxyEvent,
-  ): Promise<{ ok: true; claim: FeedbackLinkClaim } | { ok: false; result: APIGatewayProxyResult }> => {
-    const link = readFeedbackLink(event.queryStringParameters ?? {});
+  /** A signed link's claim, or the page that says why it does not work: malformed, expired, forged. */
+  const verified = async <C extends { expires: number }>(
+    link: { ok: true; claim: C; signature: string } | { ok: false; problem: string },
+    message: (claim: C) => string,
+    instead: string,
+  ): Promise<{ ok: true; claim: C } | { ok: false; result: APIGatewayProxyResult }> => {
     if (!link.ok)
       return { ok: false, result: page(400, 'This link does not work', `<p>${esc(link.problem)}.</p>`) };
     if (now().getTime() / 1000 > link.claim.expires)
-      return {
-        ok: false,
-        result: page(
-          410,
-          'This link has expired',
-          '<p>Give the verdict with <code>crm-guard feedback</code> instead.</p>',
-        ),
-      };
-    if (!(await deps.signer.verify(feedbackLinkMessage(link.claim), link.signature)))
+      return { ok: false, result: page(410, 'This link has expired', `<p>${instead}</p>`) };
+    if (!(await deps.signer.verify(message(link.claim), link.signature)))
       return {
         ok: false,
         result: page(403, 'This link is not valid', '<p>It was altered or not made by crm-guard.</p>'),
       };
     return { ok: true, claim: link.claim };
   };
+  const checked = (event: APIGatewayProxyEvent) =>
+    verified(
+      readFeedbackLink(event.queryStringParameters ?? {}),
+      feedbackLinkMessage,
+      'Give the verdict with <code>crm-guard feedback</code> instead.',
+    );
 
   /** A weekly report's link: checked, then a redirect to the report, presigned for minutes. */
   const openReport = async (event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> => {
     if ((event.httpMethod ?? 'GET').toUpperCase() !== 'GET')
-      return { ...page(405, 'Not here', '<p>Open the link from the e-mail.</p>'), headers: { allow: 'GET' } };
-    const link = readReportLink(event.queryStringParameters ?? {});
-    if (!link.ok) return page(400, 'This link does not work', `<p>${esc(link.problem)}.</p>`);
-    if (now().getTime() / 1000 > link.claim.expires)
-      return page(
-        410,
-        'This link has expired',
-        "<p>Open a later week's e-mail, or make the report again with <code>crm-guard report</code>.</p>",
-      );
-    if (!(await deps.signer.verify(reportLinkMessage(link.claim), link.signature)))
-      return page(403, 'This link is not valid', '<p>It was altered or not made by crm-guard.</p>');
+      return notAllowed('GET', '<p>Open the link from the e-mail.</p>');
+    const link = await verified(
+      readReportLink(event.queryStringParameters ?? {}),
+      reportLinkMessage,
+      "Open a later week's e-mail, or make the report again with <code>crm-guard report</code>.",
+    );
+    if (!link.ok) return link.result;
     if (!deps.reports)
       return page(404, 'Reports are not served here', '<p>Open the report where it was written.</p>');
     const url = await deps.reports.open(reportFolder(link.claim));
@@ -120,10 +119,7 @@ export function createFeedbackPageHandler(deps: FeedbackPageDeps) {
     if ((event.resource ?? event.path ?? '').endsWith('/v1/report')) return openReport(event);
     const method = (event.httpMethod ?? 'GET').toUpperCase();
     if (method !== 'GET' && method !== 'POST')
-      return {
-        ...page(405, 'Not here', '<p>Open the link from the digest.</p>'),
-        headers: { allow: 'GET, POST' },
-      };
+      return notAllowed('GET, POST', '<p>Open the link from the digest.</p>');
     const link = await checked(event);
     if (!link.ok) return link.result;
     const { claim } = link;

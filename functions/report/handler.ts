@@ -65,6 +65,8 @@ export function createReportHandler(
 }
 
 const env = loadFunctionEnv('report');
+// The stack gives both: the e-mail then links to the report page, not to a link presigned here.
+const signsLinks = env.FEEDBACK_LINK_BASE !== undefined && env.FEEDBACK_KEY_ID !== undefined;
 const logger = new Logger({ serviceName: SERVICE_NAMES.report });
 
 export const report = createReportHandler(
@@ -77,14 +79,15 @@ export const report = createReportHandler(
       client: s3Client,
       bucket: env.REPORT_BUCKET,
       prefix: env.REPORT_PREFIX,
+      presignLink: !signsLinks,
     }),
     alerts: createSnsAlertSink({ client: snsClient, topicArn: env.ALERTS_TOPIC_ARN }),
     // The e-mail's link opens the report page, which presigns when clicked: it works for weeks.
-    ...(env.FEEDBACK_LINK_BASE && env.FEEDBACK_KEY_ID
+    ...(signsLinks
       ? {
           links: {
-            base: env.FEEDBACK_LINK_BASE,
-            signer: createKmsLinkSigner({ client: kmsClient, keyId: env.FEEDBACK_KEY_ID }),
+            base: env.FEEDBACK_LINK_BASE!,
+            signer: createKmsLinkSigner({ client: kmsClient, keyId: env.FEEDBACK_KEY_ID! }),
           },
         }
       : {}),

@@ -15,6 +15,8 @@ const LINK_ROUTES = Object.entries(LINK_PAGES).flatMap(([page, methods]) =>
   methods.map((method) => ({ page, method })),
 );
 const LINK_RATE_PER_SECOND = 5;
+/** The API's one stage; the link pages' policy names it (a `*` there would also match deeper paths). */
+const STAGE = 'live';
 const LINK_BURST = 10;
 
 /**
@@ -41,7 +43,7 @@ export function defineGateApi(
       : {}),
     deployOptions: {
       // The handler routes on /v1/...; the stage is not part of the path it sees.
-      stageName: 'live',
+      stageName: STAGE,
       ...(logging
         ? {
             accessLogDestination: new apigw.LogGroupLogDestination(gateAccessLogs(scope, config)),
@@ -87,7 +89,7 @@ export function defineGateApi(
               sid: 'SignedLinksOpen',
               principals: [new iam.AnyPrincipal()],
               actions: ['execute-api:Invoke'],
-              resources: LINK_ROUTES.map(({ page, method }) => `execute-api:/*/${method}/v1/${page}`),
+              resources: LINK_ROUTES.map(({ page, method }) => `execute-api:/${STAGE}/${method}/v1/${page}`),
             }),
           ],
         })

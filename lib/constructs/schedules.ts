@@ -18,14 +18,14 @@ export function defineSchedules(
     const [hour, minute] = clock.split(':').map(Number);
     return { hour: String(hour), minute: String(minute) };
   };
-  const target = (fn: lambda.IFunction) =>
+  const target = (fn: lambda.IFunction, event: Record<string, unknown> = {}) =>
     new InvokeFunction(fn, {
       deadLetterQueue: deadLetterQueue,
       retryAttempts: config.schedules.retryAttempts,
       // A morning job that could not start within the hour is better reported than run late.
       maxEventAge: Duration.hours(1),
-      // The jobs' event: no fields, so each runs for its own day (yesterday, in Seoul).
-      input: scheduler.ScheduleTargetInput.fromObject({}),
+      // The jobs' event: no day, so each runs for its own (yesterday, in Seoul).
+      input: scheduler.ScheduleTargetInput.fromObject(event),
     });
   new scheduler.Schedule(scope, 'DetectSchedule', {
     description: 'crm-guard: daily anomaly detection',
@@ -39,7 +39,7 @@ export function defineSchedules(
     new scheduler.Schedule(scope, `DetectCatchUpSchedule${index + 1}`, {
       description: `crm-guard: detection again at ${clock}, for a day whose data came late`,
       schedule: scheduler.ScheduleExpression.cron({ ...at(clock), timeZone: TimeZone.ASIA_SEOUL }),
-      target: target(jobs.detect),
+      target: target(jobs.detect, { catchUp: true }),
     });
   });
   new scheduler.Schedule(scope, 'ReportSchedule', {

@@ -157,9 +157,9 @@ export class ComputeStack extends Stack {
         addStatement(this.functions[key], `Table${capitalize(id)}`, actions, [data.tables[id].tableArn]);
     grantPublishAlerts(detect, data);
     grantPublishAlerts(report, data);
-    // The report writes its files and presigns a GET link, which needs read on the same keys.
+    // The report writes its files; its e-mail links to the report page, which reads them.
     const reportFiles = `${bucketArn(data.reportsBucketName)}/${data.reportsPrefix}*`;
-    addStatement(report, 'ReportFiles', ['s3:PutObject', 's3:GetObject'], [reportFiles]);
+    addStatement(report, 'ReportFiles', ['s3:PutObject'], [reportFiles]);
     acknowledgeWildcardResource(
       report.role!,
       reportFiles,
@@ -183,6 +183,9 @@ export class ComputeStack extends Stack {
     addStatement(feedback, 'FeedbackLinksVerify', ['kms:VerifyMac'], [linkKey]);
     // The report page presigns the week's report when its link is opened: read on the report files only.
     addStatement(feedback, 'ReportFilesRead', ['s3:GetObject'], [reportFiles]);
+    // Without list, S3 answers a HEAD of a report past its retention with 403, not 404: the page could
+    // not tell "no longer kept" from a fault. (A HEAD carries no prefix to condition on.)
+    addStatement(feedback, 'ReportFilesList', ['s3:ListBucket'], [bucketArn(data.reportsBucketName)]);
     acknowledgeWildcardResource(
       feedback.role!,
       reportFiles,

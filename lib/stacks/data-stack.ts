@@ -54,7 +54,7 @@ export class DataStack extends Stack {
   readonly reportsPrefix: string;
   readonly tables: Record<TableSpec['id'], dynamodb.Table>;
   readonly topicKey: kms.Key;
-  /** Signs and verifies the digest's one-click feedback links (HMAC; the key never leaves KMS). */
+  /** Signs and verifies the e-mails' links: one-click feedback, the weekly report (HMAC; the key never leaves KMS). */
   readonly feedbackLinkKey: kms.Key;
   readonly alertsTopic: sns.Topic;
   readonly opsTopic: sns.Topic;
@@ -210,7 +210,7 @@ export class DataStack extends Stack {
     };
 
     this.feedbackLinkKey = new kms.Key(this, 'FeedbackLinkKey', {
-      description: 'crm-guard one-click feedback links in the digest (HMAC)',
+      description: 'crm-guard signed links in the e-mails: one-click feedback, weekly report (HMAC)',
       keySpec: kms.KeySpec.HMAC_256,
       keyUsage: kms.KeyUsage.GENERATE_VERIFY_MAC,
       removalPolicy,

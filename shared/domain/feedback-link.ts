@@ -35,6 +35,14 @@ export function feedbackLinkUrl(base: string, claim: FeedbackLinkClaim, signatur
   return `${base.replace(/\/+$/, '')}/v1/feedback?${query.toString()}`;
 }
 
+/**
+ * An HMAC-SHA256 in base64url (32 bytes, 43 characters). Anything else is refused before the signer
+ * sees it: KMS answers an empty or oversized MAC with an error, not with "invalid".
+ */
+export function isLinkSignature(signature: string): boolean {
+  return /^[A-Za-z0-9_-]{43}$/.test(signature);
+}
+
 /** The claim and signature of a link's parameters, or what is wrong with them. */
 export function readFeedbackLink(
   params: Record<string, string | undefined>,
@@ -46,6 +54,7 @@ export function readFeedbackLink(
     return { ok: false, problem: 'the link names no valid verdict' };
   if (!/^\d{1,12}$/.test(e)) return { ok: false, problem: 'the link has no valid expiry' };
   if (c.length > 200) return { ok: false, problem: 'the link names no valid channel' };
+  if (!isLinkSignature(s)) return { ok: false, problem: 'the link has no valid signature' };
   return {
     ok: true,
     claim: { channelId: c, day: d, verdict: v as VerdictName, expires: Number(e) },

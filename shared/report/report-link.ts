@@ -1,3 +1,4 @@
+import { isLinkSignature } from '#shared/domain/feedback-link.ts';
 import { type IsoDay, isIsoDay } from '#shared/time/seoul.ts';
 import { LOCALES, type Locale } from './labels.ts';
 
@@ -44,6 +45,7 @@ export function readReportLink(
   if (!(LOCALES as readonly string[]).includes(l))
     return { ok: false, problem: 'the link names no valid language' };
   if (!/^\d{1,12}$/.test(e)) return { ok: false, problem: 'the link has no valid expiry' };
+  if (!isLinkSignature(s)) return { ok: false, problem: 'the link has no valid signature' };
   return { ok: true, claim: { day: d, locale: l as Locale, expires: Number(e) }, signature: s };
 }
 

@@ -56,7 +56,7 @@ export interface BuildReportResult {
   files: ReportFile[];
   /** Path of the HTML (one machine) or its s3:// URI. */
   location: string;
-  /** Time-limited URL of the HTML (S3 only). */
+  /** URL that opens the HTML: the signed report page's (AWS), else a presigned S3 link; none locally. */
   link?: string;
   linkExpiresAt?: Date;
 }

@@ -173,6 +173,19 @@ describe('functions/detect handler (middy + Powertools, Athena and SNS mocked, D
     expect(sns).toHaveReceivedCommandTimes(PublishCommand, 0);
   });
 
+  it('a catch-up run leaves a day judged with its data in alone, and judges a day no run has', async () => {
+    // Act: LAST was judged in full by the first run; the day before it by none
+    const judgedBefore = await handler({ day: LAST, catchUp: true }, context);
+    const queriesForJudged = queries.size;
+    const neverRun = await handler({ day: addDays(LAST, -2), catchUp: true }, context);
+
+    // Assess
+    expect(judgedBefore).toMatchObject({ day: LAST, skipped: 'judged in full' });
+    expect(queriesForJudged).toBe(0);
+    expect(neverRun).toMatchObject({ day: addDays(LAST, -2), channelsJudged: 3 });
+    expect(queries.size).toBeGreaterThan(0);
+  });
+
   it('judges the day an operator names, with the profile the event asks for', async () => {
     // Prepare
     const day = addDays(LAST, -1);

@@ -152,6 +152,15 @@ describe("the weekly report's link", () => {
     const expired = await handler(await reportEvent({ expires: NOW.getTime() / 1000 - 1 }));
     const gone = await handler(await reportEvent({ day: '2026-08-02' }));
     const posted = await handler(await reportEvent({}, 'POST'));
+    const forged = await handler({
+      ...(await reportEvent()),
+      queryStringParameters: { ...(await reportEvent()).queryStringParameters, d: '2026-11-22' },
+    });
+    // KMS fails on an empty MAC instead of saying "invalid": such a link never reaches the signer.
+    const emptyMac = await handler({
+      ...(await reportEvent()),
+      queryStringParameters: { ...(await reportEvent()).queryStringParameters, s: '!!' },
+    });
     const incomplete = await handler({
       httpMethod: 'GET',
       resource: '/v1/report',
@@ -166,6 +175,9 @@ describe("the weekly report's link", () => {
     expect(gone.statusCode).toBe(404);
     expect(gone.body).toContain('2026-08-02');
     expect(posted.statusCode).toBe(405);
+    expect(posted.headers?.['content-security-policy']).toContain("default-src 'none'");
+    expect(forged.statusCode).toBe(403);
+    expect(emptyMac.statusCode).toBe(400);
     expect(incomplete.statusCode).toBe(400);
     // Only checked links reach the bucket.
     expect(opened).toEqual(['2026-11-29/ko', '2026-08-02/ko']);

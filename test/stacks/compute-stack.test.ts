@@ -140,7 +140,7 @@ describe('compute stack (dev, as cdk.json ships it)', () => {
     ]);
     for (const schedule of schedules) {
       expect(schedule.ScheduleExpressionTimezone).toBe('Asia/Seoul');
-      expect(schedule.Target.Input).toBe('{}');
+      expect(schedule.Target.Input).toBe(schedule.Description.includes('again') ? '{"catchUp":true}' : '{}');
       expect(schedule.State).toBe('ENABLED');
       expect(schedule.Target.RetryPolicy).toEqual({
         MaximumRetryAttempts: 2,
@@ -316,11 +316,14 @@ describe('compute stack (dev, as cdk.json ships it)', () => {
     const reportFiles =
       'arn:<AWS::Partition>:s3:::crm-guard-dev-reports-<AWS::AccountId>-<AWS::Region>/reports/*';
     expect(resourcesFor(report, 'ReportFiles')).toEqual([reportFiles]);
+    expect(report.find((statement) => statement.Sid === 'ReportFiles')?.Action).toBe('s3:PutObject');
     // The report signs its e-mail's link; the pages' function checks it and reads the report, no more.
     const pages = statementsOf(template, 'Feedback');
     expect(resourcesFor(report, 'ReportLinkSign')).toEqual([expect.stringMatching(/FeedbackLinkKey/)]);
     expect(pages.find((statement) => statement.Sid === 'ReportFilesRead')?.Action).toBe('s3:GetObject');
     expect(resourcesFor(pages, 'ReportFilesRead')).toEqual([reportFiles]);
+    // So that a report past its retention answers 404 (a page that says so), not 403.
+    expect(resourcesFor(pages, 'ReportFilesList')).toEqual([reportFiles.replace('/reports/*', '')]);
     expect(resourcesFor(detect, 'TableFindings')).toEqual([
       expect.stringMatching(/^<Import:CrmGuard-dev-Data:.*FindingsTable.*Arn/),
     ]);
@@ -515,9 +518,9 @@ describe('compute stack (prod, with the messaging role and an SSE-KMS lake)', ()
             Principal: { AWS: '*' },
             Action: 'execute-api:Invoke',
             Resource: [
-              'execute-api:/*/GET/v1/feedback',
-              'execute-api:/*/GET/v1/report',
-              'execute-api:/*/POST/v1/feedback',
+              'execute-api:/live/GET/v1/feedback',
+              'execute-api:/live/GET/v1/report',
+              'execute-api:/live/POST/v1/feedback',
             ],
           }),
         ],

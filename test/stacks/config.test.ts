@@ -131,6 +131,21 @@ describe('deployment configuration from CDK context', () => {
       'lake.existingBucketKmsKeyArn',
     ],
     ['prod without anyone to alert', { alertEmails: [] }, 'alertEmails'],
+    [
+      'a catch-up detect run before the morning run',
+      { schedules: { ...(prodBlock({}).schedules as object), detectCatchUp: ['08:00'] } },
+      'schedules.detectCatchUp.0',
+    ],
+    [
+      'the same catch-up time twice',
+      { schedules: { ...(prodBlock({}).schedules as object), detectCatchUp: ['12:00', '12:00'] } },
+      'schedules.detectCatchUp.1',
+    ],
+    [
+      'reports kept for less time than their e-mail link works',
+      { reports: { prefix: 'reports/', retentionDays: 7 } },
+      'reports.retentionDays',
+    ],
     ['prod without anyone to receive the alarms', { ...READY, opsEmails: [] }, 'opsEmails'],
     [
       'a gate policy that is not a whole policy (the functions would fail at start)',

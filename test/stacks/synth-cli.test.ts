@@ -27,8 +27,8 @@ describe('npx cdk synth (real bundling, no Docker, no credentials)', () => {
         cwd: root,
         env: {
           ...process.env,
-          // The PATH a globally installed cdk sees: no project Node on it (this machine's own is 20).
-          // cdk.json names the project's Node 24, so the app runs all the same.
+          // The PATH a globally installed cdk sees: no project Node on it, only the system's (which may
+          // be older than 24). cdk.json names the project's Node, so the app runs all the same.
           PATH: (process.env.PATH ?? '')
             .split(delimiter)
             .filter((folder) => !folder.includes('node_modules'))

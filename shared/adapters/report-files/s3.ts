@@ -11,6 +11,8 @@ export interface S3ReportWriterOptions {
   prefix: string;
   /** Lifetime of the link in the digest; SigV4 allows at most 7 days (a week: until the next report). */
   linkExpiresInSeconds?: number;
+  /** False when the e-mail links to the report page instead (AWS): no presigned link is made. */
+  presignLink?: boolean;
   now?: () => Date;
 }
 
@@ -44,6 +46,7 @@ export function createS3ReportWriter(options: S3ReportWriterOptions): ReportWrit
         }
       }
       const Key = `${base}${day}/${REPORT_HTML}`;
+      if (options.presignLink === false) return { location: `s3://${options.bucket}/${Key}` };
       // A presigned link dies with the credentials that signed it: a Lambda's last hours, not a week.
       // The link is signed for what they have left, and the digest says until when it works.
       const { expiration } = await options.client.config.credentials();
