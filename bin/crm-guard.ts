@@ -157,6 +157,12 @@ async function main(argv: string[]): Promise<number> {
     console.log(commandHelp(await load(topic)));
     return 0;
   }
+  // Only --stack (and --help, --version) come before the command; every other flag is the command's own.
+  const commandAt = rest.findIndex((word) => isCommand(word));
+  if (name.startsWith('-') && commandAt >= 0)
+    throw new UsageError(
+      `"${name}" goes after the command: crm-guard ${[...rest.slice(commandAt), name, ...rest.slice(0, commandAt)].join(' ')}`,
+    );
   if (!isCommand(name)) throw new UsageError(`unknown command "${name}": run crm-guard --help for the list`);
   const command = await load(name);
   if (rest.includes('--help') || rest.includes('-h')) {

@@ -19,6 +19,8 @@ export const DETECT_METRICS = {
   /** The "no successful detect run" alarm watches this one. */
   succeeded: 'DetectRunSucceeded',
   dataLate: 'DetectDataLate',
+  /** A catch-up schedule's run that found its day judged in full already. */
+  catchUpSkipped: 'DetectCatchUpSkipped',
 } as const;
 
 export const GATE_METRICS = {

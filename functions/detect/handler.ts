@@ -57,6 +57,8 @@ export function createDetectHandler(ports: DetectDayPorts, options: DetectHandle
           day,
           finishedAt: earlier.finishedAt,
         });
+        // Not a run: neither a success for the silence alarm nor a late day.
+        metrics.addMetric(DETECT_METRICS.catchUpSkipped, MetricUnit.Count, 1);
         return { day, skipped: 'judged in full', finishedAt: earlier.finishedAt };
       }
     }

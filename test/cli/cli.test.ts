@@ -496,6 +496,10 @@ describe('help, version and stray arguments', () => {
       'review: unexpected argument "push_2"',
     ],
     [['help', 'nope'], 'unknown command "nope"'],
+    [
+      ['--data', 'elsewhere', 'channels', 'list'],
+      '"--data" goes after the command: crm-guard channels list --data elsewhere',
+    ],
     [['review'], 'review needs a channel id; usage: crm-guard review CHANNEL'],
     // A bad field is named by the flag that set it.
     [['review', 'push_0001', '--decision', 'keep'], 'crm-guard: --note: is required'],
