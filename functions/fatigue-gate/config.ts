@@ -10,8 +10,21 @@ export interface GateConfig {
   storeTimeoutMs: number;
   batchTimeoutMs: number;
   tierCacheMs: number;
-  /** How decision logs show a user id. */
-  logUserId: ((userId: string) => string) | undefined;
+  /**
+   * The key of the user-id hash in decision logs: given as is (one machine, tests), or the name of the
+   * secret that holds it (AWS, read at cold start); none when logs carry raw ids.
+   */
+  userIdKey: { value: string } | { secretId: string } | undefined;
+}
+
+/** How decision logs show a user id: a keyed hash, its key read from where the config says. */
+export async function logUserIdOf(
+  config: Pick<GateConfig, 'userIdKey'>,
+  readSecret: (secretId: string) => Promise<string>,
+): Promise<((userId: string) => string) | undefined> {
+  const source = config.userIdKey;
+  if (!source) return undefined;
+  return userIdPseudonym('value' in source ? source.value : await readSecret(source.secretId));
 }
 
 /** A policy given as JSON text (GATE_POLICY, a file): bad JSON or a bad key is refused by name. */
@@ -34,6 +47,11 @@ export function readGateConfig(env: NodeJS.ProcessEnv = process.env): GateConfig
     storeTimeoutMs: values.GATE_STORE_TIMEOUT_MS,
     batchTimeoutMs: values.GATE_BATCH_TIMEOUT_MS,
     tierCacheMs: values.GATE_TIER_CACHE_MS,
-    logUserId: values.GATE_LOG_USER_IDS === 'raw' ? undefined : userIdPseudonym(values.GATE_USER_ID_KEY!),
+    userIdKey:
+      values.GATE_LOG_USER_IDS === 'raw'
+        ? undefined
+        : values.GATE_USER_ID_KEY !== undefined
+          ? { value: values.GATE_USER_ID_KEY }
+          : { secretId: values.GATE_USER_ID_KEY_SECRET! },
   };
 }

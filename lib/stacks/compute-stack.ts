@@ -146,7 +146,9 @@ export class ComputeStack extends Stack {
       reason:
         'Pseudonymises user ids in logs, no credential: rotating it would only unlink log lines across the rotation.',
     });
-    gate.addEnvironment('GATE_USER_ID_KEY', userIdKey.secretValue.unsafeUnwrap());
+    // Read by the function at cold start: the key never sits in its configuration.
+    gate.addEnvironment('GATE_USER_ID_KEY_SECRET', userIdKey.secretArn);
+    addStatement(gate, 'UserIdKeyRead', ['secretsmanager:GetSecretValue'], [userIdKey.secretArn]);
 
     // Least privilege, one statement per resource kind, every resource named.
     grantAthena(this, detect, data, 'detect', [data.channelTable]);

@@ -70,14 +70,22 @@ const schemas = {
       GATE_TIER_CACHE_MS: z.coerce.number().int().min(0).max(3_600_000).default(60_000),
       /** `hashed` (default): decision logs carry a keyed hash of the user id; `raw`: the id itself. */
       GATE_LOG_USER_IDS: z.enum(['hashed', 'raw']).default('hashed'),
-      /** The key of that hash (the stack passes a generated secret). */
+      /** The key of that hash, as is (one machine, tests). */
       GATE_USER_ID_KEY: z.string().min(16, 'expected at least 16 characters').optional(),
+      /** Or the secret that holds it (the stack's generated one), read at cold start. */
+      GATE_USER_ID_KEY_SECRET: name.optional(),
     })
-    .refine((env) => env.GATE_LOG_USER_IDS === 'raw' || env.GATE_USER_ID_KEY !== undefined, {
-      message:
-        'required while GATE_LOG_USER_IDS is hashed (the default): the key of the user-id hash in logs',
-      path: ['GATE_USER_ID_KEY'],
-    }),
+    .refine(
+      (env) =>
+        env.GATE_LOG_USER_IDS === 'raw' ||
+        env.GATE_USER_ID_KEY !== undefined ||
+        env.GATE_USER_ID_KEY_SECRET !== undefined,
+      {
+        message:
+          'required while GATE_LOG_USER_IDS is hashed (the default): the key of the user-id hash in logs, or GATE_USER_ID_KEY_SECRET naming the secret that holds it',
+        path: ['GATE_USER_ID_KEY'],
+      },
+    ),
 };
 
 export type FunctionName = keyof typeof schemas;

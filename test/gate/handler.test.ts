@@ -1,9 +1,12 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
+import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
+import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createGateHandler } from '#functions/fatigue-gate/api.ts';
-import { readGateConfig } from '#functions/fatigue-gate/config.ts';
+import { logUserIdOf, readGateConfig } from '#functions/fatigue-gate/config.ts';
+import { readSecretString } from '#shared/adapters/aws/secrets.ts';
 import { type EmbeddedDynamo, startEmbeddedDynamo } from '#shared/adapters/dynamo/embedded.ts';
 import { ConfigError, StoreUnavailableError } from '#shared/errors.ts';
 import { DEFAULT_POLICY, DEFAULT_POLICY_INPUT } from '#shared/gate/default-policy.ts';
@@ -268,6 +271,53 @@ describe('gate configuration', () => {
     // Assess
     expect(load).toThrow(ConfigError);
     expect(load).toThrow(key);
+  });
+
+  it('hashes user ids with the key given, or with the one its secret holds, read once; raw ids need none', async () => {
+    // Prepare: Secrets Manager in AWS, here a function that counts its reads
+    const reads: string[] = [];
+    const readSecret = async (secretId: string) => {
+      reads.push(secretId);
+      return 'a-key-of-sixteen-chars';
+    };
+    const fromSecret = readGateConfig({ GATE_TABLE: 'gate', GATE_USER_ID_KEY_SECRET: 'arn:secret:gate-key' });
+    const given = readGateConfig({ GATE_TABLE: 'gate', GATE_USER_ID_KEY: 'a-key-of-sixteen-chars' });
+    const raw = readGateConfig({ GATE_TABLE: 'gate', GATE_LOG_USER_IDS: 'raw' });
+
+    // Act
+    const bySecret = await logUserIdOf(fromSecret, readSecret);
+    const byKey = await logUserIdOf(given, readSecret);
+    const none = await logUserIdOf(raw, readSecret);
+
+    // Assess
+    expect(reads).toEqual(['arn:secret:gate-key']);
+    expect(bySecret!('user-1')).toBe(userIdPseudonym('a-key-of-sixteen-chars')('user-1'));
+    expect(byKey!('user-1')).toBe(bySecret!('user-1'));
+    expect(none).toBeUndefined();
+  });
+
+  it('reads a secret string, and names a secret that holds none', async () => {
+    // Prepare
+    const secrets = mockClient(SecretsManagerClient);
+    secrets
+      .on(GetSecretValueCommand, { SecretId: 'gate-key' })
+      .resolves({ SecretString: 'a-key-of-sixteen-chars' })
+      .on(GetSecretValueCommand, { SecretId: 'binary-key' })
+      .resolves({ SecretBinary: new Uint8Array([1, 2]) })
+      .on(GetSecretValueCommand, { SecretId: 'forbidden' })
+      .rejects(Object.assign(new Error('not authorized'), { name: 'AccessDeniedException' }));
+    const client = new SecretsManagerClient({ region: 'ap-northeast-2' });
+
+    // Act / Assess
+    try {
+      await expect(readSecretString(client, 'gate-key')).resolves.toBe('a-key-of-sixteen-chars');
+      await expect(readSecretString(client, 'binary-key')).rejects.toThrow(
+        'config binary-key: the secret holds no string',
+      );
+      await expect(readSecretString(client, 'forbidden')).rejects.toThrow('not authorized');
+    } finally {
+      secrets.restore();
+    }
   });
 
   it('refuses a policy with a duplicate cap or an unknown key, naming it', () => {

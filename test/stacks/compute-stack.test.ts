@@ -83,6 +83,8 @@ describe('compute stack (dev, as cdk.json ships it)', () => {
             'GATE_BATCH_TIMEOUT_MS',
             'GATE_TIER_CACHE_MS',
             'GATE_LOG_USER_IDS',
+            // One machine's way to give the key; in AWS its secret's name comes instead.
+            'GATE_USER_ID_KEY',
           ].includes(name),
       );
       expect(byService[service], service).toEqual([...expected, ...runtime].sort());
@@ -348,7 +350,7 @@ describe('compute stack (dev, as cdk.json ships it)', () => {
     expect(tableActions(gate)).toEqual({
       TableGate: ['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:UpdateItem'],
     });
-    expect(gate.map((statement) => statement.Sid).filter(Boolean)).toEqual(['TableGate']);
+    expect(gate.map((statement) => statement.Sid).filter(Boolean)).toEqual(['UserIdKeyRead', 'TableGate']);
     expect(resourcesFor(tierRefresh, 'TableGate')).toHaveLength(1);
     expect(resourcesFor(detect, 'AlertsPublish')).toEqual([expect.stringMatching(/AlertsTopic/)]);
     expect(resourcesFor(gate, 'AlertsPublish')).toEqual([]);
@@ -406,17 +408,22 @@ describe('compute stack (dev, as cdk.json ships it)', () => {
     );
   });
 
-  it('gives the gate, and only the gate, the key of the user-id hash from a generated secret', () => {
+  it('gives the gate, and only the gate, the name of a generated secret holding the key of the user-id hash, never the key', () => {
     // Act
     const functions = Object.values(resourcesOf(template, 'AWS::Lambda::Function')).map(
       (fn) => fn.Properties.Environment?.Variables ?? {},
     );
-    const withKey = functions.filter((variables) => 'GATE_USER_ID_KEY' in variables);
+    const withSecret = functions.filter((variables) => 'GATE_USER_ID_KEY_SECRET' in variables);
+    const [secretId] = Object.keys(resourcesOf(template, 'AWS::SecretsManager::Secret'));
 
     // Assess
     template.resourceCountIs('AWS::SecretsManager::Secret', 1);
-    expect(withKey).toHaveLength(1);
-    expect(JSON.stringify(withKey[0]!.GATE_USER_ID_KEY)).toContain('resolve:secretsmanager');
+    expect(withSecret).toHaveLength(1);
+    expect(withSecret[0]!.GATE_USER_ID_KEY_SECRET).toEqual({ Ref: secretId });
+    // A resolved key in the configuration would be readable by anyone who may read the function.
+    expect(JSON.stringify(functions)).not.toContain('resolve:secretsmanager');
+    expect(functions.some((variables) => 'GATE_USER_ID_KEY' in variables)).toBe(false);
+    expect(resourcesFor(statementsOf(template, 'Gate'), 'UserIdKeyRead')).toEqual([`<${secretId}>`]);
   });
 
   it('alarms to the operations topic on errors, dead letters, detect silence, gate 5xx and p99 latency', () => {
