@@ -214,6 +214,10 @@ export interface DeployConfig extends EnvironmentConfig {
   envName: EnvironmentName;
 }
 
+/** What the gate's policy and the detection settings may take of a function's 4 KB of variables. */
+const MAX_GATE_POLICY_BYTES = 3_400;
+const MAX_DETECTION_BYTES = 2_800;
+
 /** The CDK context key holding an environment's block. */
 export const contextKey = (envName: string): string => `crm-guard:${envName}`;
 
@@ -270,6 +274,19 @@ export function loadDeployConfig(context: ContextReader): DeployConfig {
   // The functions parse these when they start: a bad key found here fails synth, not every cold start.
   if (config.gate.policy) parsePolicy(config.gate.policy, `gate.policy in cdk context "${key}"`);
   if (config.detection) parseCrmGuardConfig(config.detection, `detection in cdk context "${key}"`);
+  // Both travel as environment variables, and Lambda refuses a function whose variables pass 4 KB in
+  // all: found at deploy, after the data stack. The rest of each function's variables fit in the rest.
+  for (const [field, value, limit] of [
+    ['gate.policy', config.gate.policy, MAX_GATE_POLICY_BYTES],
+    ['detection', config.detection, MAX_DETECTION_BYTES],
+  ] as const) {
+    const bytes = value === undefined ? 0 : Buffer.byteLength(JSON.stringify(value));
+    if (bytes > limit)
+      throw new ConfigError(
+        `${field} (in cdk context "${key}")`,
+        `${bytes} bytes as JSON, over the ${limit} it may take of the function's 4 KB of environment variables`,
+      );
+  }
   // The shipped blocks hold example.com placeholders: outside dev they would mail nobody real.
   if (envName !== 'dev')
     for (const field of ['alertEmails', 'opsEmails'] as const) {

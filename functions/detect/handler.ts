@@ -29,8 +29,8 @@ const eventSchema = z.object({
   day: z.string().refine(isIsoDay, 'must be a calendar day YYYY-MM-DD').optional(),
   profile: z.enum(['default', 'seed']).optional(),
   /**
-   * The later schedules' runs: they judge the day only if no run has judged it with its data in
-   * (late data at 09:00), so a day judged in full is neither read nor rewritten again.
+   * The later schedules' runs: they judge the day only if no run has judged it with its data in and
+   * sent its digest (late data at 09:00, a failed publish), so a day done is neither read nor rewritten.
    */
   catchUp: z.boolean().optional(),
 });
@@ -52,7 +52,14 @@ export function createDetectHandler(ports: DetectDayPorts, options: DetectHandle
     const profile = request.profile ?? options.profile;
     if (request.catchUp) {
       const earlier = await ports.store.run(day);
-      if (earlier && !earlier.partialData && !earlier.missingDays.includes(day)) {
+      // Judged with its data in and its digest out: a run that failed after storing the day (its
+      // digest never sent) is judged again, and this time sends it.
+      if (
+        earlier &&
+        !earlier.partialData &&
+        !earlier.missingDays.includes(day) &&
+        earlier.digestSentAt !== undefined
+      ) {
         logger.info('catch-up run skipped: the day was judged with its data in', {
           day,
           finishedAt: earlier.finishedAt,

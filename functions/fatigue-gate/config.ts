@@ -17,14 +17,41 @@ export interface GateConfig {
   userIdKey: { value: string } | { secretId: string } | undefined;
 }
 
-/** How decision logs show a user id: a keyed hash, its key read from where the config says. */
+/** What a decision log says for a user while the key of the hash could not be read. */
+export const UNHASHED_USER = 'u_unavailable';
+/** How often a gate whose key read failed tries again (each try is one Secrets Manager call). */
+const KEY_RETRY_MS = 60_000;
+
+/**
+ * How decision logs show a user id: a keyed hash, its key given or read from its secret. The key is
+ * for logs only, so a failed read never stops the gate: until a retry succeeds, logs say
+ * `u_unavailable` (never the raw id) and `onError` reports each failure.
+ */
 export async function logUserIdOf(
   config: Pick<GateConfig, 'userIdKey'>,
   readSecret: (secretId: string) => Promise<string>,
+  onError: (error: unknown) => void = () => {},
+  now: () => number = Date.now,
 ): Promise<((userId: string) => string) | undefined> {
   const source = config.userIdKey;
   if (!source) return undefined;
-  return userIdPseudonym('value' in source ? source.value : await readSecret(source.secretId));
+  if ('value' in source) return userIdPseudonym(source.value);
+  let hash: ((userId: string) => string) | undefined;
+  let lastTry = 0;
+  const read = async () => {
+    lastTry = now();
+    try {
+      hash = userIdPseudonym(await readSecret(source.secretId));
+    } catch (error) {
+      onError(error);
+    }
+  };
+  await read();
+  return (userId) => {
+    if (hash) return hash(userId);
+    if (now() - lastTry >= KEY_RETRY_MS) void read();
+    return UNHASHED_USER;
+  };
 }
 
 /** A policy given as JSON text (GATE_POLICY, a file): bad JSON or a bad key is refused by name. */

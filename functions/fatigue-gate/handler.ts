@@ -10,9 +10,13 @@ import { logUserIdOf, readGateConfig } from './config.ts';
 
 // Cold start: config is validated once; a bad policy stops the function here with the key named.
 const config = readGateConfig();
-const logUserId = await logUserIdOf(config, (secretId) => readSecretString(secretsClient, secretId));
 const logger = new Logger({ serviceName: SERVICE_NAMES.gate });
 const metrics = new Metrics({ namespace: METRICS_NAMESPACE, serviceName: SERVICE_NAMES.gate });
+const logUserId = await logUserIdOf(
+  config,
+  (secretId) => readSecretString(secretsClient, secretId),
+  (error) => logger.error('the key of the user-id hash could not be read: logs say u_unavailable', { error }),
+);
 
 const gate = createGate({
   store: createDynamoGateStore({ documentClient, tableName: config.tableName }),

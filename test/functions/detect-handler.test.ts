@@ -173,17 +173,26 @@ describe('functions/detect handler (middy + Powertools, Athena and SNS mocked, D
     expect(sns).toHaveReceivedCommandTimes(PublishCommand, 0);
   });
 
-  it('a catch-up run leaves a day judged with its data in alone, and judges a day no run has', async () => {
-    // Act: LAST was judged in full by the first run; the day before it by none
+  it('a catch-up run leaves a day judged and sent alone, and judges a day no run has, or whose digest failed', async () => {
+    // Prepare: a run whose publish failed after it stored the day (through all its retries)
+    const failedDay = addDays(LAST, -3);
+    sns.on(PublishCommand).rejects(new Error('SNS is down'));
+    await expect(handler({ day: failedDay }, context)).rejects.toThrow('SNS is down');
+    sns.on(PublishCommand).resolves({ MessageId: 'm-2' });
+    mockAthena();
+
+    // Act: LAST was judged in full and sent by the first run; two days before it by none
     const judgedBefore = await handler({ day: LAST, catchUp: true }, context);
     const queriesForJudged = queries.size;
     const neverRun = await handler({ day: addDays(LAST, -2), catchUp: true }, context);
+    const afterFailure = await handler({ day: failedDay, catchUp: true }, context);
 
     // Assess
     expect(judgedBefore).toMatchObject({ day: LAST, skipped: 'judged in full' });
     expect(queriesForJudged).toBe(0);
     expect(neverRun).toMatchObject({ day: addDays(LAST, -2), channelsJudged: 3 });
     expect(queries.size).toBeGreaterThan(0);
+    expect(afterFailure).toMatchObject({ day: failedDay, digestSent: true });
   });
 
   it('judges the day an operator names, with the profile the event asks for', async () => {

@@ -5,7 +5,7 @@ import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createGateHandler } from '#functions/fatigue-gate/api.ts';
-import { logUserIdOf, readGateConfig } from '#functions/fatigue-gate/config.ts';
+import { logUserIdOf, readGateConfig, UNHASHED_USER } from '#functions/fatigue-gate/config.ts';
 import { readSecretString } from '#shared/adapters/aws/secrets.ts';
 import { type EmbeddedDynamo, startEmbeddedDynamo } from '#shared/adapters/dynamo/embedded.ts';
 import { ConfigError, StoreUnavailableError } from '#shared/errors.ts';
@@ -294,6 +294,43 @@ describe('gate configuration', () => {
     expect(bySecret!('user-1')).toBe(userIdPseudonym('a-key-of-sixteen-chars')('user-1'));
     expect(byKey!('user-1')).toBe(bySecret!('user-1'));
     expect(none).toBeUndefined();
+  });
+
+  it('keeps deciding when the key cannot be read: logs say u_unavailable, never the id, until a retry a minute later reads it', async () => {
+    // Prepare: Secrets Manager fails the cold start's read, then answers
+    let clock = 0;
+    let failing = true;
+    const errors: unknown[] = [];
+    const reads: number[] = [];
+    const readSecret = async () => {
+      reads.push(clock);
+      if (failing) throw new Error('Secrets Manager is down');
+      return 'a-key-of-sixteen-chars';
+    };
+    const config = readGateConfig({ GATE_TABLE: 'gate', GATE_USER_ID_KEY_SECRET: 'arn:secret:gate-key' });
+
+    // Act
+    const logUserId = (await logUserIdOf(
+      config,
+      readSecret,
+      (error) => errors.push(error),
+      () => clock,
+    ))!;
+    const whileDown = logUserId('user-1');
+    clock = 30_000;
+    const halfAMinuteOn = logUserId('user-1');
+    failing = false;
+    clock = 61_000;
+    const retrying = logUserId('user-1');
+    await Promise.resolve();
+    await Promise.resolve();
+    const afterRetry = logUserId('user-1');
+
+    // Assess
+    expect([whileDown, halfAMinuteOn, retrying]).toEqual([UNHASHED_USER, UNHASHED_USER, UNHASHED_USER]);
+    expect(reads).toEqual([0, 61_000]);
+    expect(errors).toHaveLength(1);
+    expect(afterRetry).toBe(userIdPseudonym('a-key-of-sixteen-chars')('user-1'));
   });
 
   it('reads a secret string, and names a secret that holds none', async () => {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { contextKey, loadDeployConfig } from '../../lib/config.ts';
 import { ConfigError } from '../../shared/errors.ts';
+import { DEFAULT_POLICY_INPUT } from '../../shared/gate/default-policy.ts';
 import { cdkJsonContext } from './app-fixture.ts';
 
 /** A context reader over plain objects: cdk.json's context with overrides, as the CLI merges them. */
@@ -176,6 +177,23 @@ describe('deployment configuration from CDK context', () => {
     expect(error.key.startsWith(key)).toBe(true);
     expect(error.message).toContain('crm-guard:prod');
     if (key === '(root)') expect(error.message).toContain('alertEmail');
+  });
+
+  it('fails on a gate policy too large for the function environment, at synth rather than at deploy', () => {
+    // Prepare: the shipped policy (about 1.8 KB) with 80 more categories the low tier may get
+    const policy = structuredClone(DEFAULT_POLICY_INPUT);
+    policy.tiers.low.categories.push(...Array.from({ length: 80 }, (_, i) => `campaign-category-${i}`));
+    const context = contextOf({
+      env: 'prod',
+      'crm-guard:prod': prodBlock({ ...READY, gate: { ...READY.gate, policy } }),
+    });
+
+    // Act
+    const error = configErrorOf(() => loadDeployConfig(context));
+
+    // Assess
+    expect(error.key).toBe('gate.policy (in cdk context "crm-guard:prod")');
+    expect(error.message).toMatch(/\d+ bytes as JSON, over the 3400 it may take of the function's 4 KB/);
   });
 
   it('fails on a missing required section, naming it', () => {
