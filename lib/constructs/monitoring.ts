@@ -46,13 +46,16 @@ export function defineMonitoring(
         }),
     );
   }
-  const dlqDepth = watched.deadLetterQueue.metricApproximateNumberOfMessagesVisible({
+  // New dead letters, not the queue's depth: a letter left in the queue would hold the alarm in ALARM
+  // for its 14 days, and the next failure would notify nobody.
+  const deadLetters = watched.deadLetterQueue.metricNumberOfMessagesSent({
     period: fiveMinutes,
-    statistic: 'Maximum',
+    statistic: 'Sum',
   });
   alarms.push(
-    dlqDepth.createAlarm(scope, 'DeadLetterAlarm', {
-      alarmDescription: 'A scheduled job could not start or failed all its retries',
+    deadLetters.createAlarm(scope, 'DeadLetterAlarm', {
+      alarmDescription:
+        'A scheduled job could not start or failed all its retries (its event and error are in the dead-letter queue: docs/deploy.md, "Failed runs")',
       threshold: 1,
       evaluationPeriods: 1,
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
@@ -177,7 +180,17 @@ export function defineMonitoring(
       left: [detectSucceeded],
       width: 8,
     }),
-    new cloudwatch.GraphWidget({ title: 'Dead-letter messages', left: [dlqDepth], width: 8 }),
+    new cloudwatch.GraphWidget({
+      title: 'Dead letters: in the queue, and new',
+      left: [
+        watched.deadLetterQueue.metricApproximateNumberOfMessagesVisible({
+          period: fiveMinutes,
+          statistic: 'Maximum',
+        }),
+      ],
+      right: [deadLetters],
+      width: 8,
+    }),
     new cloudwatch.GraphWidget({
       title: 'Gate requests and errors',
       left: [watched.gateApi.metricCount({ period: fiveMinutes, statistic: 'Sum' }), gate5xx],

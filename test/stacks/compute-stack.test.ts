@@ -446,7 +446,12 @@ describe('compute stack (dev, as cdk.json ships it)', () => {
     expect(
       alarms.filter((alarm) => alarm.MetricName === 'Errors' && alarm.Namespace === 'AWS/Lambda'),
     ).toHaveLength(5);
-    expect(alarms.some((alarm) => alarm.MetricName === 'ApproximateNumberOfMessagesVisible')).toBe(true);
+    // Each new dead letter notifies, however many are still in the queue.
+    expect(alarms.find((alarm) => alarm.Namespace === 'AWS/SQS')).toMatchObject({
+      MetricName: 'NumberOfMessagesSent',
+      Statistic: 'Sum',
+      Threshold: 1,
+    });
     // 26 hourly zeros after a run page; before the first run FILL has nothing to fill and IGNORE keeps
     // the new alarm out of ALARM (treating missing data as breaching paged right after every first deploy).
     expect(silence).toMatchObject({
