@@ -88,8 +88,8 @@ export const environmentSchema = z
       .object({
         detect: clock,
         /**
-         * Detect runs again for the same day at these times: a day whose data was late at `detect` gets
-         * its full digest once the data is in; a day already sent sends nothing again.
+         * Detect runs again for the same day at these times, for a day not yet judged with its data in
+         * and its digest sent (late data at `detect`, a failed publish); a day done is left alone.
          */
         detectCatchUp: z.array(clock).max(4).default(['12:00', '15:00']),
         report: z

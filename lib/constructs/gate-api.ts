@@ -15,9 +15,9 @@ const LINK_ROUTES = Object.entries(LINK_PAGES).flatMap(([page, methods]) =>
   methods.map((method) => ({ page, method })),
 );
 const LINK_RATE_PER_SECOND = 5;
+const LINK_BURST = 10;
 /** The API's one stage; the link pages' policy names it (a `*` there would also match deeper paths). */
 const STAGE = 'live';
-const LINK_BURST = 10;
 
 /**
  * The gate's REST API: IAM (SigV4) on every route, the messaging stack's roles in its resource

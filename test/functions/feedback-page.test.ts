@@ -16,18 +16,24 @@ const claim = {
   expires: NOW.getTime() / 1000 + 3600,
 };
 
-async function linkEvent(method: 'GET' | 'POST', over: Partial<typeof claim> = {}, body?: string) {
-  const signed = { ...claim, ...over };
-  const url = new URL(
-    feedbackLinkUrl('https://gate.example/live', signed, await signer.sign(feedbackLinkMessage(signed))),
-  );
+/** The event API Gateway hands the page when a browser opens `link` (on the `live` stage). */
+function opened(link: string, method: string, body?: string): APIGatewayProxyEvent {
+  const url = new URL(link);
+  const path = url.pathname.replace(/^\/live/, '');
   return {
     httpMethod: method,
-    path: '/v1/feedback',
+    resource: path,
+    path,
     queryStringParameters: Object.fromEntries(url.searchParams),
     body: body ?? null,
     isBase64Encoded: false,
   } as unknown as APIGatewayProxyEvent;
+}
+
+async function linkEvent(method: 'GET' | 'POST', over: Partial<typeof claim> = {}, body?: string) {
+  const signed = { ...claim, ...over };
+  const signature = await signer.sign(feedbackLinkMessage(signed));
+  return opened(feedbackLinkUrl('https://gate.example/live', signed, signature), method, body);
 }
 
 describe('the one-click feedback page', () => {
@@ -122,14 +128,8 @@ describe("the weekly report's link", () => {
   const report = { day: '2026-11-29', locale: 'ko' as const, expires: NOW.getTime() / 1000 + 3600 };
   async function reportEvent(over: Partial<typeof report> = {}, method = 'GET') {
     const signed = { ...report, ...over };
-    const url = new URL(
-      reportLinkUrl('https://gate.example/live', signed, await signer.sign(reportLinkMessage(signed))),
-    );
-    return {
-      httpMethod: method,
-      resource: '/v1/report',
-      queryStringParameters: Object.fromEntries(url.searchParams),
-    } as unknown as APIGatewayProxyEvent;
+    const signature = await signer.sign(reportLinkMessage(signed));
+    return opened(reportLinkUrl('https://gate.example/live', signed, signature), method);
   }
 
   it('redirects to the report it names, and says so when the link expired, the report is gone or the call is not a GET', async () => {
