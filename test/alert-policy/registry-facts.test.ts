@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ChannelFacts } from '#shared/domain/channel-facts.ts';
+import type { JudgedFinding } from '#shared/domain/finding.ts';
 import type { IsoDay } from '#shared/time/seoul.ts';
 import { buildMetrics, judge, pagedDays, weekly } from './fixtures.ts';
 
@@ -58,6 +59,46 @@ describe('registry status: a paused or retired channel', () => {
     const drops = judged.filter((f) => f.channelId === 'push_0007' && f.direction === 'down');
     expect(drops.length).toBeGreaterThan(0);
     expect(drops.every((f) => !f.alert && f.code === 'channel_inactive')).toBe(true);
+  });
+});
+
+describe("the weekly report's low performers", () => {
+  // Many sends, few clicks: a low performer every day of the range.
+  const metrics = buildMetrics(
+    [{ channelId: 'push_0031', sends: weekly(9_000, 31), ctr: () => 0.002 }, COMPANION],
+    FROM,
+    TO,
+  );
+  const range = { from: '2026-06-01', to: '2026-06-14' };
+  const codes = (judged: JudgedFinding[]) =>
+    new Set(
+      judged
+        .filter((f) => f.rule === 'low_performer')
+        .map((f) => `${f.date < '2026-06-08' ? 'before' : 'after'} ${f.code}`),
+    );
+
+  it('are held for the report, or as the registry holds their day (a mute, an inactive channel)', () => {
+    // Act
+    const plain = judge(metrics, range).judged;
+    const muted = judge(
+      metrics,
+      range,
+      'default',
+      facts({ push_0031: { mute: { from: '2026-06-08' } } }),
+    ).judged;
+    const retired = judge(
+      metrics,
+      range,
+      'default',
+      facts({ push_0031: { status: 'retired', statusSince: '2026-06-07' } }),
+    ).judged;
+
+    // Assess
+    expect(codes(plain)).toEqual(new Set(['before low_performer', 'after low_performer']));
+    expect(codes(muted)).toEqual(new Set(['before low_performer', 'after muted']));
+    expect(codes(retired)).toEqual(new Set(['before low_performer', 'after channel_inactive']));
+    for (const f of [...plain, ...muted, ...retired])
+      if (f.rule === 'low_performer') expect(f.alert).toBe(false);
   });
 });
 
