@@ -98,6 +98,35 @@ describe("the default profile's own baseline (rule 'baseline')", () => {
   });
 });
 
+describe('a lasting drop', () => {
+  // About 600 sends a day until May 1, then a partial drop to a third for the rest of the range.
+  const cut = (level: number, share: number) => {
+    const base = weekly(level, 392);
+    return (day: IsoDay, dayNo: number) => Math.round(base(day, dayNo) * (day >= '2026-05-01' ? share : 1));
+  };
+  const judgedPages = (share: number) => {
+    const metrics = buildMetrics(
+      [{ channelId: 'alimtalk_0392', sends: cut(600, share) }, COMPANION],
+      FROM,
+      TO,
+    );
+    return judgeSilentRules(metrics, { from: '2026-04-20', to: TO }).filter((f) => f.alert);
+  };
+
+  it('quotes the level it fell from, on the day that shows the drop, at that change', () => {
+    // Act: a channel cut to a third, and one gone silent for seven weeks
+    const pages = [...judgedPages(1 / 3), ...judgedPages(0)];
+
+    // Assess: every page against an expectation the channel once had (once read as about 600 squared)
+    expect(pages.length).toBeGreaterThan(0);
+    for (const page of pages) {
+      expect(page.judged!.expected).toBeLessThan(1_000);
+      expect(page.judged!.actual).toBeLessThanOrEqual(0.75 * page.judged!.expected);
+    }
+    expect(pages.some((page) => page.code === 'lasting_drop' || page.code === 'silent')).toBe(true);
+  });
+});
+
 describe('the policy median', () => {
   it('equals the middle of the sorted values, for any values', () => {
     fc.assert(

@@ -81,18 +81,17 @@ export function significance(ctx: LookContext, e: Expectation, explain: boolean)
     }
   const dayQualifies = large && chance <= config.volumeFloor.maxChance;
 
-  const drop =
+  const before =
     !dayQualifies && look.down && look.metric !== 'ctr' && run.kindOf(dayNo) === undefined
-      ? levelDrop(metric, i, config)
-      : 0;
-  const lasting = drop < 0;
-  // A lasting drop is judged against the level of three weeks before: the day's band no longer frames it.
+      ? expectedBeforeDrop(metric, i, config)
+      : Number.NaN;
+  // A lasting drop is judged against the same weekday's expectation three weeks before: the day's
+  // band, fitted on the drop's own days (its weekday shape too), no longer frames it. The day pages
+  // only if it shows the drop itself, so the change it quotes is the drop's.
+  const expectedBefore = Math.round(e.toUnits(before));
+  const lasting = !Number.isNaN(before) && e.judged.actual <= (1 - config.page.lastingDrop) * expectedBefore;
   const judged = lasting
-    ? {
-        metric: e.judged.metric,
-        actual: e.judged.actual,
-        expected: Math.round(e.toUnits(e.expected - drop)),
-      }
+    ? { metric: e.judged.metric, actual: e.judged.actual, expected: expectedBefore }
     : e.judged;
   if (!dayQualifies && !lasting) {
     if (!explain) return NOT_QUALIFIED;
@@ -140,19 +139,19 @@ const lastWeek = new Float64Array(7);
 
 /** The last week's level (weekday shape removed) against the level fitted three weeks earlier. */
 export function lastingDrop(metric: MetricEvidence, i: number, config: AlertPolicyConfig): boolean {
-  return levelDrop(metric, i, config) < 0;
+  return !Number.isNaN(expectedBeforeDrop(metric, i, config));
 }
 
 /**
- * How far (log scale) the last week's level sits below the level three weeks earlier when that is a
- * lasting drop; 0 when it is not one.
+ * When the last week's level sits a lasting drop below the level three weeks before: the expected
+ * (log) value of day `i`'s weekday then; NaN when it does not.
  */
-function levelDrop(metric: MetricEvidence, i: number, config: AlertPolicyConfig): number {
+function expectedBeforeDrop(metric: MetricEvidence, i: number, config: AlertPolicyConfig): number {
   const before = i - LASTING_DROP_LAG;
-  if (before < 0 || metric.breaks.some((b) => b >= before && b <= i)) return 0;
+  if (before < 0 || metric.breaks.some((b) => b >= before && b <= i)) return Number.NaN;
   const priorLevel = metric.level[before]!;
   const priorScale = metric.scale[before]!;
-  if (Number.isNaN(priorLevel)) return 0;
+  if (Number.isNaN(priorLevel)) return Number.NaN;
   const recent = lastWeek;
   let n = 0;
   for (let j = i - LAST_WEEK + 1; j <= i; j++) {
@@ -164,8 +163,9 @@ function levelDrop(metric: MetricEvidence, i: number, config: AlertPolicyConfig)
       n++;
     }
   }
-  if (n < 4) return 0;
-  const recentLevel = recent[n >> 1]!;
-  const drop = recentLevel - priorLevel;
-  return drop <= Math.log(1 - config.page.lastingDrop) && drop <= -2 * priorScale ? drop : 0;
+  if (n < 4) return Number.NaN;
+  const drop = recent[n >> 1]! - priorLevel;
+  return drop <= Math.log(1 - config.page.lastingDrop) && drop <= -2 * priorScale
+    ? metric.expected[before]!
+    : Number.NaN;
 }
