@@ -15,7 +15,7 @@ export interface DecisionRequest {
    */
   messageId: string;
   /** What the user agreed to receive: read for advertising only, so other sends may leave it out. */
-  consent?: { ad: boolean; adConsentedAt?: string; nightAd: boolean };
+  consent?: { ad: boolean; adConsentedAt?: string; nightAd?: boolean };
   /** Planned send time (ISO 8601 with offset); now when omitted. */
   at?: string;
 }

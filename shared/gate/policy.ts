@@ -70,8 +70,8 @@ export const DEFAULT_CHANNELS: Record<string, ChannelRules> = {
 };
 
 /**
- * The classes the shipped categories are sent as: essentials may be transactional or informational,
- * the rest only what they are. A category missing here may be sent as any class.
+ * The shipped categories and the classes each is sent as: essentials may be transactional or
+ * informational, the rest only what they are.
  */
 export const DEFAULT_CATEGORIES: Record<string, MessageClass[]> = {
   payment: ['transactional', 'informational'],
@@ -115,10 +115,14 @@ export const policySchema = z
         path: ['alimtalk', 'carries'],
       }),
     /**
-     * The classes a category may be sent as: a request naming a listed category under another class is
-     * refused naming `messageClass` (an ad labelled transactional would skip consent, night and caps).
+     * The closed set of message categories a request may name, and the classes each may be sent as. A
+     * category under another class, or one not listed, is refused: an ad labelled transactional, under
+     * any name, would skip consent, the night rule and every cap.
      */
-    categories: z.record(name, z.array(z.enum(MESSAGE_CLASSES)).min(1)).default(DEFAULT_CATEGORIES),
+    categories: z
+      .record(name, z.array(z.enum(MESSAGE_CLASSES)).min(1))
+      .default(DEFAULT_CATEGORIES)
+      .refine((categories) => Object.keys(categories).length > 0, { message: 'list at least one category' }),
     tiering: z.strictObject({
       /** Trailing window of engagement, in days, ending the day before the refresh. */
       windowDays: z.number().int().min(1).max(365).default(30),
@@ -164,9 +168,32 @@ export const policySchema = z
     path: ['tiering', 'highFrom'],
   })
   .superRefine((policy, context) => {
+    const categories = Object.keys(policy.categories);
+    const unknownCategory = (category: string) =>
+      `no category "${category}" in categories (${categories.join(', ')})`;
     for (const tier of TIERS) {
+      const allowed = policy.tiers[tier].categories;
+      if (allowed !== '*')
+        allowed.forEach((category, index) => {
+          if (!Object.hasOwn(policy.categories, category))
+            context.addIssue({
+              code: 'custom',
+              message: unknownCategory(category),
+              path: ['tiers', tier, 'categories', index],
+            });
+        });
       const seen = new Set<string>();
       policy.tiers[tier].caps.forEach((cap, index) => {
+        if (
+          cap.scope === 'category' &&
+          cap.match !== undefined &&
+          !Object.hasOwn(policy.categories, cap.match)
+        )
+          context.addIssue({
+            code: 'custom',
+            message: unknownCategory(cap.match),
+            path: ['tiers', tier, 'caps', index, 'match'],
+          });
         if (cap.scope === 'channel' && cap.match !== undefined && !(cap.match in policy.channels))
           context.addIssue({
             code: 'custom',

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { MESSAGE_CLASSES } from '#shared/domain/message-class.ts';
 import type { DecisionRequest } from './decision.ts';
 import { consentInstant } from './legal.ts';
-import { type GatePolicy, NAME, NAME_RULE } from './policy.ts';
+import type { GatePolicy } from './policy.ts';
 
 /**
  * Requests as they arrive over HTTP: nothing reaches the gate or the store before this passes. The
@@ -16,7 +16,6 @@ const id = z
   .string()
   .regex(/^[\x21-\x7e]{1,128}$/, 'expected 1 to 128 printable ASCII characters without spaces');
 const instant = z.iso.datetime({ offset: true, message: 'expected an ISO 8601 date-time with offset' });
-const name = z.string().regex(NAME, NAME_RULE);
 const consentDate = z.union([z.iso.date(), z.iso.datetime({ offset: true })], {
   error: 'expected a date (YYYY-MM-DD, read as 00:00 Asia/Seoul) or an ISO 8601 date-time with offset',
 });
@@ -38,6 +37,7 @@ const minutes = (n: number) => n * 60_000;
 
 export function requestParser(policy: GatePolicy, now: () => Date): RequestParser {
   const channels = Object.keys(policy.channels);
+  const categories = Object.keys(policy.categories);
   const { maxSkewMinutes, maxAheadMinutes } = policy.timing;
   const schema = z
     .strictObject({
@@ -46,14 +46,17 @@ export function requestParser(policy: GatePolicy, now: () => Date): RequestParse
         error: `expected one of the policy's channels: ${channels.join(', ')}`,
       }),
       messageClass: z.enum(MESSAGE_CLASSES),
-      category: name,
+      category: z.enum(categories as [string, ...string[]], {
+        error: `expected one of the policy's categories: ${categories.join(', ')}`,
+      }),
       campaignId: id.optional(),
       messageId: id,
       consent: z
         .strictObject({
           ad: z.boolean(),
           adConsentedAt: consentDate.optional(),
-          nightAd: z.boolean(),
+          // Absent: no night-time consent, the lawful default.
+          nightAd: z.boolean().optional(),
         })
         .optional(),
       at: instant.optional(),
@@ -61,7 +64,7 @@ export function requestParser(policy: GatePolicy, now: () => Date): RequestParse
     .superRefine(
       (request, context) => {
         const current = now().getTime();
-        // A category the policy lists goes out only as the classes it lists (a valid class, checked once).
+        // A category goes out only as the classes the policy lists for it (both valid: checked once).
         const classes = Object.hasOwn(policy.categories, request.category)
           ? policy.categories[request.category]
           : undefined;
@@ -79,7 +82,7 @@ export function requestParser(policy: GatePolicy, now: () => Date): RequestParse
         if (request.messageClass === 'advertising' && request.consent === undefined)
           context.addIssue({
             code: 'custom',
-            message: 'required for advertising: {ad, adConsentedAt, nightAd}',
+            message: 'required for advertising: {ad, adConsentedAt, nightAd?}',
             path: ['consent'],
           });
         if (request.consent?.ad === true && request.consent.adConsentedAt === undefined)

@@ -367,6 +367,24 @@ describe('gate configuration', () => {
     expect(() => parsePolicy(duplicate)).toThrow('tiers.mid.caps.5.name');
     expect(() => parsePolicy(unknown)).toThrow('(root)');
   });
+
+  it("refuses a tier's category, or a category cap, that the policy's categories do not list", () => {
+    // Prepare
+    const tierCategory = structuredClone(DEFAULT_POLICY_INPUT);
+    (tierCategory.tiers.low.categories as string[]).push('promo-sale');
+    const capMatch = structuredClone(DEFAULT_POLICY_INPUT);
+    capMatch.tiers.high.caps.push({
+      name: 'promo-daily',
+      scope: 'category',
+      match: 'promo-sale',
+      window: 'day',
+      limit: 1,
+    });
+
+    // Act / Assess
+    expect(() => parsePolicy(tierCategory)).toThrow(/tiers\.low\.categories\.9 .*: no category "promo-sale"/);
+    expect(() => parsePolicy(capMatch)).toThrow(/tiers\.high\.caps\.5\.match .*: no category "promo-sale"/);
+  });
 });
 
 describe('the Lambda entry (functions/fatigue-gate/handler.ts) against the embedded store', () => {

@@ -102,7 +102,7 @@ describe('gate API over HTTP on loopback', () => {
     );
   });
 
-  it('refuses a listed category under a class the policy does not give it, naming messageClass', async () => {
+  it('refuses a category under a class the policy does not give it, and one the policy does not list', async () => {
     // Prepare: benefit is advertising in the shipped policy; "receipt-v2" is not listed
     const send = (category: string) =>
       call('POST', '/v1/decisions', {
@@ -126,10 +126,14 @@ describe('gate API over HTTP on loopback', () => {
         ],
       },
     });
-    expect(unlisted).toMatchObject({
-      status: 200,
-      json: { decision: 'allow', reason: 'transactional_override' },
-    });
+    expect(unlisted.status).toBe(400);
+    expect(unlisted.json.errors).toEqual([
+      {
+        field: 'category',
+        message:
+          "expected one of the policy's categories: payment, billing, security, account, contract, community, rent-refund, notice, content, benefit, event, comeback",
+      },
+    ]);
   });
 
   it('asks for consent only with advertising: a transactional send may leave it out, an ad may not', async () => {
@@ -144,13 +148,20 @@ describe('gate API over HTTP on loopback', () => {
       category: 'billing',
     });
     const ad = await call('POST', '/v1/decisions', withoutConsent);
+    const notice = await call('POST', '/v1/decisions', {
+      ...withoutConsent,
+      messageClass: 'informational',
+      category: 'notice',
+      consent: { ad: false },
+    });
 
     // Assess
+    expect(notice.status).toBe(200);
     expect(transactional.status).toBe(200);
     expect(transactional.json).toMatchObject({ decision: 'allow', reason: 'transactional_override' });
     expect(ad.status).toBe(400);
     expect(ad.json.errors).toEqual([
-      { field: 'consent', message: 'required for advertising: {ad, adConsentedAt, nightAd}' },
+      { field: 'consent', message: 'required for advertising: {ad, adConsentedAt, nightAd?}' },
     ]);
   });
 

@@ -68,6 +68,20 @@ describe('legal checks (no store)', () => {
     }
   });
 
+  it('reads a consent without nightAd as no night-time consent', () => {
+    // Prepare
+    const { nightAd: _nightAd, ...daytimeOnly } = adRequest().consent!;
+    const request = adRequest({ consent: daytimeOnly });
+
+    // Act
+    const night = legalCheck(request, kst('2026-11-24T23:00:00'), DEFAULT_CHANNELS);
+    const day = legalCheck(request, kst('2026-11-24T10:00:00'), DEFAULT_CHANNELS);
+
+    // Assess
+    expect(night).toMatchObject({ decision: 'defer', reason: 'night_ad_without_consent' });
+    expect(day).toBeUndefined();
+  });
+
   it('never holds transactional or informational messages, even at night on alimtalk', () => {
     // Prepare
     const night = kst('2026-11-24T23:30:00');
