@@ -58,11 +58,13 @@ export const alertPolicyConfigSchema = z.strictObject({
       missedShare: share.default(0.5),
     })
     .prefault({}),
-  /** A stuck duplicate send: sends up this much at the same time as CTR down this much pages. */
+  /** A stuck duplicate send: sends up this much at the same time as CTR down this much pages... */
   duplicateSend: z
     .strictObject({
       minSendsRatio: z.number().min(1).default(1.6),
       maxCtrRatio: share.default(0.7),
+      /** ...when the two moves together (Stouffer's z of each in the channel's own sds) are this unusual. */
+      minZ: z.number().positive().default(3),
     })
     .prefault({}),
   /** A spike several times the usual, above every same weekday of the last `weeks`, pages whatever its z. */

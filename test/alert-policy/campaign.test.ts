@@ -202,6 +202,22 @@ describe('duplicate sends and unprecedented spikes', () => {
     expect(judged.some((f) => f.alert && f.date === '2026-05-13' && f.code === 'duplicate_send')).toBe(true);
   });
 
+  it('does not call a high day at a low CTR a duplicate send on a channel whose sends and CTR swing that much', () => {
+    // Prepare: sends and CTR swing widely day to day; on 05-13, about twice its usual sends at 0.55x the CTR
+    const swing = (dayNo: number, salt: number, sd: number) =>
+      new Random(mixSeed(40 + salt, dayNo)).lognormalFactor(sd);
+    const sends = (day: IsoDay, dayNo: number) =>
+      Math.round(day === '2026-05-13' ? 2.5 * 20_000 : 20_000 * swing(dayNo, 0, 0.45));
+    const ctr = (day: IsoDay) => (day === '2026-05-13' ? 0.55 * 0.05 : 0.05 * swing(dayNumber(day), 1, 0.35));
+    const metrics = buildMetrics([{ channelId: 'push_0040', sends, ctr }, COMPANION], FROM, TO);
+
+    // Act
+    const { judged } = judge(metrics, { from: '2026-05-01', to: '2026-05-20' });
+
+    // Assess
+    expect(judged.some((f) => f.channelId === 'push_0040' && f.code === 'duplicate_send')).toBe(false);
+  });
+
   it('states a duplicate send as the sends rising, whichever rule noticed it, and groups it with a rise the next day', () => {
     // Prepare: a duplicate send on 05-13, then sends still high on 05-14 at the usual CTR
     const steady = weekly(20_000, 8);
