@@ -76,6 +76,16 @@ describe('describeChange', () => {
     );
   });
 
+  it('names the day of figures judged on another day than the finding', () => {
+    // Prepare: a decline on 11-14 that paged for a silent day of its window
+    const judged = { metric: 'sends' as const, actual: 0, expected: 2_900, day: '2026-11-12' };
+
+    // Act / Assess
+    expect(describeChange(finding({ date: '2026-11-14', judged }))).toBe(
+      'sends on 2026-11-12 0 vs expected 2,900 (-100%)',
+    );
+  });
+
   it('writes CTR as a percentage', () => {
     // Act / Assess
     expect(describeChange(finding({ metric: 'ctr', actual: 0.0125, expected: 0.05 }))).toBe(

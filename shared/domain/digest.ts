@@ -56,14 +56,17 @@ export function formatFigure(metric: string, value: number): string {
 
 export function describeChange(finding: JudgedFinding): string {
   const { metric, actual, expected } = finding.judged ?? finding;
+  const day = finding.judged?.day;
+  // Figures of another day than the finding's say which.
+  const label = day ? `${metric} on ${day}` : metric;
   // An expected count under one is shown as such: a percentage of almost nothing says nothing.
-  if (metric !== 'ctr' && expected < 0.5) return `${metric} ${count.format(actual)} vs expected under 1`;
+  if (metric !== 'ctr' && expected < 0.5) return `${label} ${count.format(actual)} vs expected under 1`;
   const format = (value: number) => formatFigure(metric, value);
   const change =
     expected > 0
       ? ` (${actual >= expected ? '+' : ''}${Math.round(((actual - expected) / expected) * 100)}%)`
       : '';
-  return `${metric} ${format(actual)} vs expected ${format(expected)}${change}`;
+  return `${label} ${format(actual)} vs expected ${format(expected)}${change}`;
 }
 
 /** The change as an alert states it: its direction (of the figures shown), then `describeChange`. */

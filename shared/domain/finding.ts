@@ -105,6 +105,8 @@ export interface JudgedFigures {
   /** The range the policy expected (its baseline, at the z a page needs), when it has one. */
   lower?: number;
   upper?: number;
+  /** The day the figures are of, when not the finding's own (a decline paging a day of its window). */
+  day?: IsoDay;
 }
 
 /**

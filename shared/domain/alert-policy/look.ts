@@ -78,7 +78,8 @@ export function assess(run: PolicyRun, channel: PolicyChannel, finding: Finding,
     const other = evaluate(run, channel, look, false);
     if (!other.qualifies) continue;
     const day = look.index === i ? undefined : isoDay(evidence.series.firstDay + look.index);
-    return { ...other, via: { metric: look.metric, ...(day ? { day } : {}) } };
+    const judged = day && other.judged ? { ...other.judged, day } : other.judged;
+    return { ...other, via: { metric: look.metric, ...(day ? { day } : {}) }, ...(judged ? { judged } : {}) };
   }
   return own;
 }

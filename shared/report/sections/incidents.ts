@@ -57,10 +57,12 @@ export function incidentsSection(
   for (const finding of findings) {
     if (!describesBand(finding)) continue;
     const key = `${finding.channelId}\u0000${shown(finding).metric}\u0000${statedDirection(finding)}`;
-    // The band of a day: its paging finding's, else one the profile judged, else the first stored.
+    // The band of a day: its paging finding's, else one the profile judged, else the first stored;
+    // never figures the profile judged on another day.
     const byDay = bands.get(key) ?? new Map<string, JudgedFinding>();
     const held = byDay.get(finding.date);
-    if (!held || bandRank(finding) > bandRank(held)) byDay.set(finding.date, finding);
+    if (!finding.judged?.day && (!held || bandRank(finding) > bandRank(held)))
+      byDay.set(finding.date, finding);
     bands.set(key, byDay);
     if (partOfIncident(finding) && finding.date <= ctx.day) {
       const list = days.get(key);
