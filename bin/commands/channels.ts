@@ -266,6 +266,7 @@ async function mute(registry: ChannelRegistry, channelId: string, values: Comman
 }
 
 async function unmute(registry: ChannelRegistry, channelId: string, values: CommandValues): Promise<number> {
+  await requireChannel(registry, channelId, 'unmute');
   const at = new Date();
   const lifted = await registry.unmute(channelId, actor(values), at, 'channels unmute');
   console.log(

@@ -37,9 +37,18 @@ const command: Command = {
     const channel = stringFlag(values, 'channel');
     // An incident may pause as long as the policy groups it (`alertPolicy.incident.regroupDays`).
     const { regroupDays } = loadCrmGuardConfig(configFlag(values)).alertPolicy.incident;
-    const { findings, feedback, close } = await openStores(stringFlag(values, 'data'));
+    const { findings, feedback, registry, close } = await openStores(stringFlag(values, 'data'));
     try {
       const stored = await findings.findings({ from, to });
+      // A mistyped id would read as a channel with no incidents.
+      if (
+        channel &&
+        !stored.some((finding) => finding.channelId === channel) &&
+        !(await registry.get(channel))
+      )
+        throw new UsageError(
+          `--channel: no channel ${channel} in the registry or in the findings of ${from}..${to} (crm-guard channels list)`,
+        );
       const incidents = incidentsOf(
         channel ? stored.filter((finding) => finding.channelId === channel) : stored,
         regroupDays,

@@ -200,6 +200,16 @@ describe('crm-guard detect', () => {
     expect(after.find((incident) => incident.channelId === paged)?.verdict).toBe('false-alarm');
     expect(quiet.code).toBe(2);
     expect(quiet.stderr).toContain(`${paged} did not page on ${FROM}`);
+
+    // A mistyped channel id is said to be one, not read as a channel with nothing to show
+    const unknownIncidents = await cli(['incidents', '--channel', 'nope', '--from', END, '--to', END]);
+    const unknownUnmute = await cli(['channels', 'unmute', 'nope']);
+    expect(unknownIncidents.code).toBe(2);
+    expect(unknownIncidents.stderr).toContain(
+      '--channel: no channel nope in the registry or in the findings of',
+    );
+    expect(unknownUnmute.code).not.toBe(0);
+    expect(unknownUnmute.stderr).toContain('no channel nope in the registry');
   });
 
   it('says plainly when the day has not arrived yet', async () => {
