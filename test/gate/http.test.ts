@@ -539,7 +539,41 @@ describe('the local gate server under a failing store and a stalled client', () 
 
     // Assess
     expect(said).toMatch(/^HTTP\/1\.1 408/);
-    expect(JSON.parse(said.slice(said.indexOf('\r\n\r\n') + 4))).toMatchObject({ status: 408 });
+    expect(JSON.parse(said.slice(said.indexOf('\r\n\r\n') + 4))).toMatchObject({
+      status: 408,
+      type: 'https://crm-guard.dev/problems/request-timeout',
+    });
+  });
+
+  it('logs a client that hangs up in the middle of its body in one line, with no stack trace', async () => {
+    // Prepare
+    const local = await startGateServer({
+      token: TOKEN,
+      policy: DEFAULT_POLICY,
+      logger: new Logger({ logLevel: 'SILENT' }),
+      metrics: new Metrics({ namespace: 'crm-guard', serviceName: 'test' }),
+    });
+    const logged: string[] = [];
+    const spy = vi.spyOn(console, 'error').mockImplementation((line: unknown) => {
+      logged.push(String(line));
+    });
+
+    // Act: headers for 100 bytes of body, 10 of them, then the connection closed
+    const socket = connect(local.port, '127.0.0.1');
+    socket.write(
+      `POST /v1/decisions HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer ${TOKEN}\r\n` +
+        'Content-Type: application/json\r\nContent-Length: 100\r\n\r\n{"userId":',
+    );
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    socket.destroy();
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    spy.mockRestore();
+    await local.close();
+
+    // Assess
+    expect(logged).toEqual([
+      'crm-guard serve: a client closed its connection before its request arrived whole',
+    ]);
   });
 
   it('answers headers too large to read with 431 and a problem body, and a garbled request with 400', async () => {

@@ -39,6 +39,15 @@ export interface LoopbackServer {
 
 const HOST = '127.0.0.1';
 
+/** A problem+json body, typed like the gate's own problems. */
+const problemBody = (status: number, title: string, detail: string) =>
+  JSON.stringify({
+    type: `https://crm-guard.dev/problems/${title.toLowerCase().replaceAll(' ', '-')}`,
+    title,
+    status,
+    detail,
+  });
+
 function sendProblem(
   response: ServerResponse,
   status: number,
@@ -46,12 +55,7 @@ function sendProblem(
   detail: string,
   extra: Record<string, string> = {},
 ) {
-  const body = JSON.stringify({
-    type: `https://crm-guard.dev/problems/${title.toLowerCase().replaceAll(' ', '-')}`,
-    title,
-    status,
-    detail,
-  });
+  const body = problemBody(status, title, detail);
   response.writeHead(status, { 'content-type': 'application/problem+json', ...extra });
   response.end(body);
 }
@@ -201,6 +205,11 @@ export async function startLoopbackServer(options: LoopbackServerOptions): Promi
       response.writeHead(result.statusCode, headers);
       response.end(payload);
     } catch (error) {
+      // A client that hung up mid-request is the client's business: nobody is left to answer.
+      if (request.destroyed && !response.headersSent) {
+        console.error(`crm-guard serve: a client closed its connection before its request arrived whole`);
+        return;
+      }
       // The handler maps its own errors; this only catches what escaped it, so the process lives on.
       console.error(`crm-guard serve: ${(error as Error)?.stack ?? String(error)}`);
       if (!response.headersSent)
@@ -215,7 +224,7 @@ export async function startLoopbackServer(options: LoopbackServerOptions): Promi
   // A request refused before it was read answers like any other bad request: a problem+json body.
   server.on('clientError', (error: NodeJS.ErrnoException, socket) => {
     const [status, title, detail] = CLIENT_ERRORS[error.code ?? ''] ?? CLIENT_ERRORS.default!;
-    const body = JSON.stringify({ type: 'about:blank', title, status, detail });
+    const body = problemBody(status, title, detail);
     if (socket.writable)
       socket.end(
         `HTTP/1.1 ${status} ${title}\r\nconnection: close\r\ncontent-type: application/problem+json\r\n` +

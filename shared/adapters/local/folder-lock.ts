@@ -26,7 +26,7 @@ export function lockFolder(folder: string, what: string): () => void {
       const served = sharedStore(folder);
       throw new UsageError(
         served
-          ? `${what} (${folder}) is served by process ${owner} (crm-guard serve, at ${served.endpoint}): one serve a folder; stop it first, or pass another --data`
+          ? `${what} (${folder}) is served by process ${owner} (a crm-guard serve; its store at ${served.endpoint}): one serve a folder; stop it first, or pass another --data`
           : `${what} (${folder}) is in use by process ${owner} (another crm-guard command, or serve starting up): try again when it is done, or pass another --data`,
       );
     }

@@ -41,7 +41,7 @@ describe('the data folder lock', () => {
     for (const taken of [heldRefusal, servedRefusal]) expect(taken).toBeInstanceOf(UsageError);
     expect((heldRefusal as Error).message).toContain(`is in use by process ${other.pid}`);
     expect((servedRefusal as Error).message).toContain(
-      `is served by process ${other.pid} (crm-guard serve, at http://127.0.0.1:4567): one serve a folder`,
+      `is served by process ${other.pid} (a crm-guard serve; its store at http://127.0.0.1:4567): one serve a folder`,
     );
     expect(sharedStore(held)).toBeUndefined();
     expect(sharedStore(served)).toEqual({ pid: other.pid, endpoint: 'http://127.0.0.1:4567' });
