@@ -144,7 +144,15 @@ export function fieldProblems(error: z.ZodError): FieldProblem[] {
         problems.push({ field: [...at, key].join('.'), message: 'unknown field' });
       continue;
     }
-    problems.push({ field: at.length ? at.join('.') : '(body)', message: issue.message });
+    problems.push({ field: at.length ? at.join('.') : '(body)', message: plainMessage(issue.message) });
   }
   return problems;
+}
+
+/** zod's stock sentences in the words of the gate's own: "required", "expected one of a, b". */
+function plainMessage(message: string): string {
+  if (/^Invalid input: expected \w+, received undefined$/.test(message)) return 'required';
+  const options = /^Invalid option: expected one of (.+)$/.exec(message);
+  if (options) return `expected one of ${options[1]!.replaceAll('"', '').split('|').join(', ')}`;
+  return message.replace(/^Invalid input: /, '');
 }

@@ -100,6 +100,26 @@ describe('gate API over HTTP on loopback', () => {
     expect(json.errors.map((error: { field: string }) => error.field).sort()).toEqual(
       ['at', 'channel', 'consent.adConsentedAt', 'consent.nightAd', 'extra', 'messageClass', 'userId'].sort(),
     );
+    const said = Object.fromEntries(
+      json.errors.map((error: { field: string; message: string }) => [error.field, error.message]),
+    );
+    expect(said).toMatchObject({
+      messageClass: 'expected one of transactional, informational, advertising',
+      'consent.nightAd': 'expected boolean, received string',
+      extra: 'unknown field',
+    });
+  });
+
+  it('says "required" of a missing field', async () => {
+    // Prepare
+    const { messageId: _messageId, ...withoutId } = adRequest();
+
+    // Act
+    const { status, json } = await call('POST', '/v1/decisions', withoutId);
+
+    // Assess
+    expect(status).toBe(400);
+    expect(json.errors).toEqual([{ field: 'messageId', message: 'required' }]);
   });
 
   it('refuses a category under a class the policy does not give it, and one the policy does not list', async () => {
