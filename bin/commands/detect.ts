@@ -35,7 +35,14 @@ export async function runDetect(request: {
   try {
     const send = request.send ?? request.profile === 'default';
     const result = await detectDay(
-      { day: request.day, profile: request.profile, config, findingsAt: local.paths.dynamo, send },
+      {
+        day: request.day,
+        profile: request.profile,
+        config,
+        // A folder of database files is no place to read findings: say what reads them.
+        findingsAt: `the embedded DynamoDB under ${local.paths.dynamo} (read by crm-guard incidents and crm-guard report)`,
+        send,
+      },
       local.ports,
     );
     const { run } = result;

@@ -1,6 +1,6 @@
 import { validateReviewInput } from '#shared/config/registry-input.ts';
 import { UsageError } from '#shared/errors.ts';
-import { seoulTimestamp } from '#shared/time/seoul.ts';
+import { addDays, seoulDay, seoulTimestamp } from '#shared/time/seoul.ts';
 import { openStores } from '../local-wiring.ts';
 import { actor } from './channels.ts';
 import type { Command } from './command.ts';
@@ -63,7 +63,9 @@ const command: Command = {
       console.log(
         `${recorded.channelId}: ${recorded.decision} by ${recorded.by} at ${seoulTimestamp(recorded.at)}` +
           (recorded.changeDay ? `, change live from ${recorded.changeDay}` : '') +
-          (recorded.decision === 'retire' ? ' (the channel no longer pages)' : ''),
+          (recorded.decision === 'retire'
+            ? ` (retired: from ${addDays(seoulDay(new Date(recorded.at)), 1)} its silence no longer pages, and a send does)`
+            : ''),
       );
       return 0;
     } finally {
