@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { contextKey, loadDeployConfig } from '../../lib/config.ts';
 import { ConfigError } from '../../shared/errors.ts';
 import { DEFAULT_POLICY_INPUT } from '../../shared/gate/default-policy.ts';
+import { DEFAULT_CATEGORIES } from '../../shared/gate/policy.ts';
 import { cdkJsonContext } from './app-fixture.ts';
 
 /** A context reader over plain objects: cdk.json's context with overrides, as the CLI merges them. */
@@ -180,9 +181,16 @@ describe('deployment configuration from CDK context', () => {
   });
 
   it('fails on a gate policy too large for the function environment, at synth rather than at deploy', () => {
-    // Prepare: the shipped policy (about 1.8 KB) with 80 more categories the low tier may get
-    const policy = structuredClone(DEFAULT_POLICY_INPUT);
-    policy.tiers.low.categories.push(...Array.from({ length: 80 }, (_, i) => `campaign-category-${i}`));
+    // Prepare: the shipped policy (about 1.8 KB) with 80 more categories, each one the low tier may get
+    const more = Array.from({ length: 80 }, (_, i) => `campaign-category-${i}`);
+    const policy = {
+      ...structuredClone(DEFAULT_POLICY_INPUT),
+      categories: {
+        ...DEFAULT_CATEGORIES,
+        ...Object.fromEntries(more.map((name) => [name, ['advertising']])),
+      },
+    };
+    policy.tiers.low.categories.push(...more);
     const context = contextOf({
       env: 'prod',
       'crm-guard:prod': prodBlock({ ...READY, gate: { ...READY.gate, policy } }),
