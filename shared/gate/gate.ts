@@ -217,14 +217,36 @@ export function createGate(options: GateOptions): Gate {
         let clearAt = 0;
         for (const adAt of [...counters.ads, ...neighbourAds])
           if (Math.abs(adAt - atMs) < gapMs) clearAt = Math.max(clearAt, adAt + gapMs);
-        if (clearAt > 0)
+        if (clearAt > 0) {
+          const deferUntil = nextLawfulSend(request, new Date(clearAt));
+          // Deferred into a day whose caps are already full, the send would only be denied then.
+          const laterDay = seoulDay(deferUntil);
+          if (laterDay !== day) {
+            const laterWeek = weekStart(laterDay);
+            const later = laterWeek === week ? counters : await readWeek(laterWeek);
+            const laterChecks = applicableCounters(
+              effectiveTierPolicy(policy, record, laterDay),
+              request,
+              laterDay,
+            );
+            const laterFull = mostRestrictiveFull(laterChecks, later.counts);
+            if (laterFull)
+              return {
+                decision: 'deny',
+                reason: 'cap_reached',
+                tier,
+                limitedBy: laterFull.cap,
+                caps: capUsage(laterChecks, later.counts),
+              };
+          }
           return {
             decision: 'defer',
             reason: 'min_ad_gap',
             tier,
-            deferUntil: nextLawfulSend(request, new Date(clearAt)).toISOString(),
+            deferUntil: deferUntil.toISOString(),
             caps: capUsage(checks, counters.counts),
           };
+        }
         adsVersion = counters.adsVersion;
       }
       // A cap of 0 (adaptive back-off can floor one to 0) can never be reserved: no write needed.

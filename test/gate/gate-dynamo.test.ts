@@ -154,6 +154,38 @@ describe('caps on the embedded store', () => {
     expect(mondayLater.decision).toBe('allow');
   });
 
+  it('denies, rather than defers, an ad whose gap ends on a day whose ad cap is already full', async () => {
+    // Prepare: one ad a day, four hours apart; tomorrow's ad is counted at 00:05
+    const gate = gateFor(
+      singleCapPolicy(
+        { name: 'ads-daily', scope: 'total', window: 'day', limit: 1, classes: ['advertising'] },
+        { minAdGapMinutes: 240 },
+      ),
+    );
+    const userId = freshUser();
+    const ad = (at: string) =>
+      gate.decide(
+        adRequest({
+          userId,
+          at,
+          consent: { ad: true, adConsentedAt: '2026-01-01T00:00:00+09:00', nightAd: true },
+        }),
+      );
+    const tomorrow = await ad('2026-11-25T00:05:00+09:00');
+
+    // Act: an ad at 23:55 today, whose gap would run to 04:05 tomorrow
+    const tonight = await ad('2026-11-24T23:55:00+09:00');
+
+    // Assess
+    expect(tomorrow.decision).toBe('allow');
+    expect(tonight).toMatchObject({
+      decision: 'deny',
+      reason: 'cap_reached',
+      limitedBy: 'ads-daily',
+      caps: [{ name: 'ads-daily', limit: 1, used: 1, window: 'day' }],
+    });
+  });
+
   it('defers an ad whose gap ends at night, for a user without night consent, to 08:00', async () => {
     // Prepare: an ad at 20:30 KST, sent with night consent (the 4-hour gap runs to 00:30)
     const gate = gateFor(
