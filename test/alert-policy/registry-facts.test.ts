@@ -127,6 +127,28 @@ describe('planned changes: a change the owners recorded', () => {
     expect(noted[0]!.judged).toMatchObject({ metric: 'sends' });
   });
 
+  it('keeps no incident open through the days before it, when the drop began before the change', () => {
+    // Prepare: the sends fell to a third on May 28 (paged); on June 1 the owners recorded a change from
+    // then on (the new copy goes to fewer people)
+    const fell = (day: IsoDay, dayNo: number) =>
+      Math.round(weekly(12_000, 5)(day, dayNo) * (day >= '2026-05-28' ? 1 / 3 : 1));
+    const dropped = buildMetrics([{ channelId: 'alimtalk_0005', sends: fell }, COMPANION], FROM, TO);
+
+    // Act
+    const { judged } = judge(
+      dropped,
+      { from: '2026-05-20', to: '2026-06-10' },
+      'default',
+      facts({ alimtalk_0005: { changes: ['2026-06-01'] } }),
+    );
+
+    // Assess: paged before the change; from it on, nothing pages or stays open
+    expect(pagedDays(judged, 'alimtalk_0005')[0]).toBe('2026-05-28');
+    const after = judged.filter((f) => f.channelId === 'alimtalk_0005' && f.date >= '2026-06-01');
+    expect(after.length).toBeGreaterThan(0);
+    expect(after.filter((f) => f.alert || f.code === 'grouped' || f.code === 'same_page')).toEqual([]);
+  });
+
   it('pages the same shift when nothing was recorded (the test above is not vacuous)', () => {
     // Act
     const { judged } = judge(metrics, { from: '2026-05-20', to: TO });

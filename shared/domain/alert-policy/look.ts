@@ -71,8 +71,13 @@ export function assess(run: PolicyRun, channel: PolicyChannel, finding: Finding,
     const r = evidence.sends.value[i]! - evidence.sends.expected[i]!;
     if (!Number.isNaN(r)) looks.push({ metric: 'sends', index: i, down: r < 0 });
   }
-  if (finding.rule === 'decline')
-    for (let k = 1; k < run.declineDays; k++) looks.push({ metric, index: i - k, down: true });
+  if (finding.rule === 'decline') {
+    // A change the owners recorded starts the channel again: the days before it are the old channel's.
+    let start = 0;
+    for (const b of evidence.sends.breaks) if (b <= i) start = b;
+    for (let k = 1; k < run.declineDays && i - k >= start; k++)
+      looks.push({ metric, index: i - k, down: true });
+  }
   for (const look of looks) {
     if (look.index < 0) continue;
     const other = evaluate(run, channel, look, false);
