@@ -7,6 +7,7 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startEmbeddedDynamo } from '#shared/adapters/dynamo/embedded.ts';
+import { startLoopbackServer } from '#shared/adapters/http/loopback-server.ts';
 import { createHmacLinkSigner } from '#shared/adapters/links/hmac.ts';
 import { feedbackLinkMessage, feedbackLinkUrl } from '#shared/domain/feedback-link.ts';
 import { DEFAULT_POLICY } from '#shared/gate/default-policy.ts';
@@ -563,6 +564,37 @@ describe('the local gate server under a failing store and a stalled client', () 
       status: 408,
       type: 'https://crm-guard.dev/problems/request-timeout',
     });
+  });
+
+  it('answers 500 problem+json, and logs the stack, when a handler throws', async () => {
+    // Prepare
+    const local = await startLoopbackServer({
+      token: TOKEN,
+      handler: async () => {
+        throw new Error('handler broke');
+      },
+    });
+    const logged: string[] = [];
+    const spy = vi.spyOn(console, 'error').mockImplementation((line: unknown) => {
+      logged.push(String(line));
+    });
+
+    // Act
+    const response = await fetch(`${local.url}/v1/decisions`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
+      body: JSON.stringify(adRequest()),
+      signal: AbortSignal.timeout(3_000),
+    });
+    const json = await response.json();
+    spy.mockRestore();
+    await local.close();
+
+    // Assess
+    expect(response.status).toBe(500);
+    expect(json).toMatchObject({ type: 'https://crm-guard.dev/problems/internal', status: 500 });
+    expect(logged).toHaveLength(1);
+    expect(logged[0]).toMatch(/^crm-guard serve: Error: handler broke\n\s+at /);
   });
 
   it('logs a client that hangs up in the middle of its body in one line, with no stack trace', async () => {

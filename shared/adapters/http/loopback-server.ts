@@ -39,23 +39,17 @@ export interface LoopbackServer {
 
 const HOST = '127.0.0.1';
 
-/** A problem+json body, typed like the gate's own problems. */
-const problemBody = (status: number, title: string, detail: string) =>
-  JSON.stringify({
-    type: `https://crm-guard.dev/problems/${title.toLowerCase().replaceAll(' ', '-')}`,
-    title,
-    status,
-    detail,
-  });
+/** A problem+json body, its type under the gate's own problem types. */
+const problemBody = (status: number, slug: string, title: string, detail: string) =>
+  JSON.stringify({ type: `https://crm-guard.dev/problems/${slug}`, title, status, detail });
 
 function sendProblem(
   response: ServerResponse,
-  status: number,
-  title: string,
+  [status, slug, title]: [number, string, string],
   detail: string,
   extra: Record<string, string> = {},
 ) {
-  const body = problemBody(status, title, detail);
+  const body = problemBody(status, slug, title, detail);
   response.writeHead(status, { 'content-type': 'application/problem+json', ...extra });
   response.end(body);
 }
@@ -63,18 +57,20 @@ function sendProblem(
 const digest = (text: string) => createHash('sha256').update(text).digest();
 
 /** Node's errors for a request it could not read, as status, title and what to do about it. */
-const CLIENT_ERRORS: Record<string, [number, string, string]> = {
+const CLIENT_ERRORS: Record<string, [number, string, string, string]> = {
   ERR_HTTP_REQUEST_TIMEOUT: [
     408,
+    'request-timeout',
     'Request Timeout',
     'the request did not arrive in time: send it again whole',
   ],
   HPE_HEADER_OVERFLOW: [
     431,
+    'header-fields-too-large',
     'Request Header Fields Too Large',
     'the headers are larger than the server reads (16 KB)',
   ],
-  default: [400, 'Bad Request', 'not a well-formed HTTP request'],
+  default: [400, 'bad-request', 'Bad Request', 'not a well-formed HTTP request'],
 };
 
 /** Constant-time check of `Authorization: Bearer <token>` (hashing first makes lengths equal). */
@@ -179,18 +175,28 @@ export async function startLoopbackServer(options: LoopbackServerOptions): Promi
       const open = options.publicPaths?.some((prefix) => path === prefix) ?? false;
       if (!open && !bearerMatches(request.headers.authorization, expected)) {
         request.resume();
-        sendProblem(response, 401, 'Unauthorized', 'send Authorization: Bearer <CRM_GUARD_TOKEN>', {
-          'www-authenticate': 'Bearer',
-        });
+        sendProblem(
+          response,
+          [401, 'unauthorized', 'Unauthorized'],
+          'send Authorization: Bearer <CRM_GUARD_TOKEN>',
+          {
+            'www-authenticate': 'Bearer',
+          },
+        );
         return;
       }
       const declared = Number(request.headers['content-length'] ?? 0);
       const body = declared > limit ? 'too_large' : await readBody(request, limit);
       if (body === 'too_large') {
         request.resume();
-        sendProblem(response, 413, 'Payload too large', `request bodies are limited to ${limit} bytes`, {
-          connection: 'close',
-        });
+        sendProblem(
+          response,
+          [413, 'payload-too-large', 'Payload too large'],
+          `request bodies are limited to ${limit} bytes`,
+          {
+            connection: 'close',
+          },
+        );
         return;
       }
       const url = new URL(request.url ?? '/', `http://${HOST}`);
@@ -206,14 +212,14 @@ export async function startLoopbackServer(options: LoopbackServerOptions): Promi
       response.end(payload);
     } catch (error) {
       // A client that hung up mid-request is the client's business: nobody is left to answer.
-      if (request.destroyed && !response.headersSent) {
+      if (!request.complete && request.destroyed) {
         console.error(`crm-guard serve: a client closed its connection before its request arrived whole`);
         return;
       }
       // The handler maps its own errors; this only catches what escaped it, so the process lives on.
       console.error(`crm-guard serve: ${(error as Error)?.stack ?? String(error)}`);
       if (!response.headersSent)
-        sendProblem(response, 500, 'Internal error', 'the request failed; see the server log');
+        sendProblem(response, [500, 'internal', 'Internal error'], 'the request failed; see the server log');
       else response.end();
     }
   });
@@ -223,8 +229,8 @@ export async function startLoopbackServer(options: LoopbackServerOptions): Promi
   server.maxConnections = options.maxConnections ?? 512;
   // A request refused before it was read answers like any other bad request: a problem+json body.
   server.on('clientError', (error: NodeJS.ErrnoException, socket) => {
-    const [status, title, detail] = CLIENT_ERRORS[error.code ?? ''] ?? CLIENT_ERRORS.default!;
-    const body = problemBody(status, title, detail);
+    const [status, slug, title, detail] = CLIENT_ERRORS[error.code ?? ''] ?? CLIENT_ERRORS.default!;
+    const body = problemBody(status, slug, title, detail);
     if (socket.writable)
       socket.end(
         `HTTP/1.1 ${status} ${title}\r\nconnection: close\r\ncontent-type: application/problem+json\r\n` +
