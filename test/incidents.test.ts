@@ -21,6 +21,26 @@ const finding = (over: Partial<JudgedFinding>): JudgedFinding => ({
 });
 
 describe('incidentsOf', () => {
+  it("dates a peak by its figures' own day when a page stated another day of its window", () => {
+    // Prepare: a decline on 11-14 that paged for 11-12, when the channel sent nothing
+    const decline = finding({
+      date: '2026-11-14',
+      rule: 'decline',
+      alert: true,
+      severity: 'high',
+      code: 'silent',
+      impact: 2_900,
+      judged: { metric: 'sends', actual: 0, expected: 2_900, day: '2026-11-12' },
+    });
+
+    // Act
+    const [incident] = incidentsOf([decline], 7);
+
+    // Assess
+    expect(incident!.peak).toMatchObject({ day: '2026-11-12', actual: 0, expected: 2_900 });
+    expect(incident!.first).toBe('2026-11-14');
+  });
+
   it("joins a channel's paged and grouped days into one incident per direction, newest first", () => {
     // Prepare: push_1 down 11-20 (page) .. 11-22 (grouped) .. 11-24 (worsened: a second page);
     // then down again 12-05 (more than a week later: a new incident); push_2 up on 11-21; a held finding

@@ -64,7 +64,7 @@ export const alertPolicyConfigSchema = z.strictObject({
       minSendsRatio: z.number().min(1).default(1.6),
       maxCtrRatio: share.default(0.7),
       /** ...when the two moves together (Stouffer's z of each in the channel's own sds) are this unusual. */
-      minZ: z.number().positive().default(3),
+      minJointZ: z.number().positive().default(3),
     })
     .prefault({}),
   /** A spike several times the usual, above every same weekday of the last `weeks`, pages whatever its z. */

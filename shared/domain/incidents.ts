@@ -112,7 +112,8 @@ function extend(incident: Incident, finding: JudgedFinding, seen: Set<IsoDay>): 
   if (impact > incident.peak.impact) {
     const shown = finding.judged ?? finding;
     incident.peak = {
-      day: finding.date,
+      // The figures' own day: a decline's page may state a day of its window.
+      day: finding.judged?.day ?? finding.date,
       metric: shown.metric,
       actual: shown.actual,
       expected: shown.expected,

@@ -43,11 +43,20 @@ export function requestParser(policy: GatePolicy, now: () => Date): RequestParse
     .strictObject({
       userId: id,
       channel: z.enum(channels as [string, ...string[]], {
-        error: `expected one of the policy's channels: ${channels.join(', ')}`,
+        error: (issue) =>
+          issue.input === undefined
+            ? 'required'
+            : `expected one of the policy's channels: ${channels.join(', ')}`,
       }),
-      messageClass: z.enum(MESSAGE_CLASSES),
+      messageClass: z.enum(MESSAGE_CLASSES, {
+        error: (issue) =>
+          issue.input === undefined ? 'required' : `expected one of ${MESSAGE_CLASSES.join(', ')}`,
+      }),
       category: z.enum(categories as [string, ...string[]], {
-        error: `expected one of the policy's categories: ${categories.join(', ')}`,
+        error: (issue) =>
+          issue.input === undefined
+            ? 'required'
+            : `expected one of the policy's categories: ${categories.join(', ')}`,
       }),
       campaignId: id.optional(),
       messageId: id,

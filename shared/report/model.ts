@@ -71,6 +71,8 @@ export interface IncidentRow extends ChannelLabel {
   days: number;
   /** The figures of its latest day (as the digest showed them on a paged day; the bounds never below zero). */
   actual: number;
+  /** The day those figures are of: `lastDay`, or an earlier day of a decline's window the page judged. */
+  figuresDay: IsoDay;
   expected: number;
   /** Null when detection judged the day against a value without a range. */
   lower: number | null;

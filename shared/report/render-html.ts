@@ -259,7 +259,7 @@ export function renderHtml(report: WeeklyReport, locale: Locale): string {
       : '';
     return `<article class="incident"><h3>${esc(row.name)} <span class="pill sev-${row.severity}">${esc(row.severity)}</span>${verdict}</h3>${verdictLine}
 <p>${esc(row.channelId)} · ${esc(owner(row.owner))} · ${esc(METRIC_LABELS[locale][row.metric] ?? row.metric)} ${row.direction === 'down' ? '\u2193' : '\u2191'} · ${row.firstDay}${row.lastDay === row.firstDay ? '' : ` ~ ${row.lastDay}`} (${row.days}${locale === 'ko' ? '일' : 'd'}) · ${esc(row.rules.join(', '))}</p>
-<p>${t.actual} <b>${esc(format(row.actual))}</b>${row.expected > 0 ? ` (${f.signedPct(row.actual / row.expected - 1, 0)})` : ''} · ${t.expected} ${esc(format(row.expected))}${row.lower === null || row.upper === null ? '' : ` · ${t.band} ${esc(format(row.lower))} ~ ${esc(format(row.upper))}`}${row.impact === null ? '' : ` · ${t.impact(row.metric === 'ctr' || row.metric === 'clicks' ? 'clicks' : 'sends')} ${esc(f.int(row.impact))}`}</p>
+<p>${t.actual}${row.figuresDay === row.lastDay ? '' : ` (${row.figuresDay})`} <b>${esc(format(row.actual))}</b>${row.expected > 0 ? ` (${f.signedPct(row.actual / row.expected - 1, 0)})` : ''} · ${t.expected} ${esc(format(row.expected))}${row.lower === null || row.upper === null ? '' : ` · ${t.band} ${esc(format(row.lower))} ~ ${esc(format(row.upper))}`}${row.impact === null ? '' : ` · ${t.impact(row.metric === 'ctr' || row.metric === 'clicks' ? 'clicks' : 'sends')} ${esc(f.int(row.impact))}`}</p>
 ${bandChart(row.chart, { label: `${row.name} ${row.metric}`, format, tickFormat: row.metric === 'ctr' ? format : f.compact })}</article>`;
   };
 

@@ -203,7 +203,8 @@ describe('duplicate sends and unprecedented spikes', () => {
   });
 
   it('does not call a high day at a low CTR a duplicate send on a channel whose sends and CTR swing that much', () => {
-    // Prepare: sends and CTR swing widely day to day; on 05-13, about twice its usual sends at 0.55x the CTR
+    // Prepare: sends and CTR swing widely day to day; on 05-13, 2.5x the median day (about twice the
+    // mean of its lognormal swings) at 0.55x the CTR
     const swing = (dayNo: number, salt: number, sd: number) =>
       new Random(mixSeed(40 + salt, dayNo)).lognormalFactor(sd);
     const sends = (day: IsoDay, dayNo: number) =>

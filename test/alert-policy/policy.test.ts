@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { DEFAULT_ALERT_POLICY_CONFIG, parseAlertPolicyConfig } from '#shared/config/alert-policy-config.ts';
 import { policyHistoryDays, policyLookbackDays } from '#shared/domain/alert-policy/index.ts';
 import { ConfigError } from '#shared/errors.ts';
+import { mixSeed, Random } from '#shared/sample/random.ts';
+import type { IsoDay } from '#shared/time/seoul.ts';
 import { buildMetrics, judge, pagedDays, weekly } from './fixtures.ts';
 
 const FROM = '2026-03-02';
@@ -29,6 +31,25 @@ describe('alert policy, profile default', () => {
     const page = judged.find((f) => f.alert)!;
     expect(page.severity).toBe('critical');
     expect(page.impact).toBeGreaterThan(8_000);
+  });
+
+  it("states a silent day of a decline's window with that day's figures and date", () => {
+    // Prepare: 15% fewer sends from June 3 (a decline, too small to page), and nothing on June 10
+    const sends = (day: IsoDay, dayNo: number) =>
+      day === '2026-06-10'
+        ? 0
+        : Math.round(
+            10_000 * new Random(mixSeed(1, dayNo)).lognormalFactor(0.05) * (day >= '2026-06-03' ? 0.85 : 1),
+          );
+    const metrics = buildMetrics([{ channelId: 'alimtalk_0001', sends }, COMPANION], FROM, TO);
+
+    // Act
+    const { judged } = judge(metrics, { from: '2026-06-01', to: '2026-06-14' });
+
+    // Assess: June 10 pages; the declines of the days after hold it open with its figures, dated
+    expect(pagedDays(judged, 'alimtalk_0001')).toEqual(['2026-06-10']);
+    const decline = judged.find((f) => f.rule === 'decline' && f.date === '2026-06-12')!;
+    expect(decline).toMatchObject({ code: 'grouped', judged: { actual: 0, day: '2026-06-10' } });
   });
 
   it('in the daily job, the second day of an outage is grouped with the first (rules run over the look-back)', () => {

@@ -113,14 +113,18 @@ describe('gate API over HTTP on loopback', () => {
 
   it('says "required" of a missing field', async () => {
     // Prepare
-    const { messageId: _messageId, ...withoutId } = adRequest();
+    const { messageId: _id, channel: _channel, messageClass: _class, ...without } = adRequest();
 
     // Act
-    const { status, json } = await call('POST', '/v1/decisions', withoutId);
+    const { status, json } = await call('POST', '/v1/decisions', without);
 
     // Assess
     expect(status).toBe(400);
-    expect(json.errors).toEqual([{ field: 'messageId', message: 'required' }]);
+    expect(json.errors).toEqual([
+      { field: 'channel', message: 'required' },
+      { field: 'messageClass', message: 'required' },
+      { field: 'messageId', message: 'required' },
+    ]);
   });
 
   it('refuses a category under a class the policy does not give it, and one the policy does not list', async () => {

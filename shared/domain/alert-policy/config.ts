@@ -23,7 +23,7 @@ export interface AlertPolicyConfig {
     usualSwings: number;
   };
   monthlyPeak: { minPeak: number; missedShare: number };
-  duplicateSend: { minSendsRatio: number; maxCtrRatio: number; minZ: number };
+  duplicateSend: { minSendsRatio: number; maxCtrRatio: number; minJointZ: number };
   spike: { minMultiple: number; aboveHistory: number; weeks: number };
   volumeFloor: {
     minExpected: number;

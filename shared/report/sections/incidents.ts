@@ -113,6 +113,7 @@ export function incidentsSection(
       lastDay: latest.date,
       days: chart.flagged.length,
       actual: stated.actual,
+      figuresDay: latest.judged?.day ?? latest.date,
       expected: stated.expected,
       lower: stated.lower,
       upper: stated.upper,

@@ -15,7 +15,7 @@ export function duplicateSend(ctx: LookContext, e: Expectation): Verdict | undef
   const i = look.index;
   const sends = evidence.series.sends[i]!;
   const expectedSends = Math.exp(evidence.sends.expected[i]!) - 1;
-  const { minSendsRatio, maxCtrRatio, minZ } = config.duplicateSend;
+  const { minSendsRatio, maxCtrRatio, minJointZ } = config.duplicateSend;
   // Sends first: the CTR baseline is fitted only for a channel whose sends about doubled.
   if (!(expectedSends > 0) || sends < config.volumeFloor.minSendsForCtr) return undefined;
   const sendsRatio = sends / expectedSends;
@@ -28,7 +28,7 @@ export function duplicateSend(ctx: LookContext, e: Expectation): Verdict | undef
   // widely, 1.6x the sends on a day of low CTR is a day like others.
   const sendsZ = (evidence.sends.value[i]! - evidence.sends.expected[i]!) / evidence.sends.scale[i]!;
   const ctrZ = (ctrExpected - evidence.ctr.value[i]!) / evidence.ctr.scale[i]!;
-  if (!((sendsZ + ctrZ) / Math.SQRT2 >= minZ)) return undefined;
+  if (!((sendsZ + ctrZ) / Math.SQRT2 >= minJointZ)) return undefined;
   const impact = sends - expectedSends;
   return page('duplicate_send', {
     severity: severityOf(impact, false, config.severity),
