@@ -50,6 +50,29 @@ describe('the incidents', () => {
     expect(chart.days[0]).toBe('2026-10-10');
   });
 
+  it("dates figures judged on another day of a decline's window, and draws no band from them", () => {
+    // Prepare: 10-29 paged its silence; the decline of 10-31 stated 10-29's figures
+    const ctx = contextOf([quiet, other]);
+    const findings = [
+      finding({ date: '2026-10-29', channelId: 'sms-code', actual: 0, expected: 3, lower: 1, upper: 6 }),
+      finding({
+        date: '2026-10-31',
+        channelId: 'sms-code',
+        rule: 'decline',
+        alert: false,
+        code: 'grouped',
+        judged: { metric: 'sends', actual: 0, expected: 3, lower: 1, upper: 6, day: '2026-10-29' },
+      }),
+    ];
+
+    // Act
+    const [incident] = incidentsSection(ctx, findings);
+
+    // Assess
+    expect(incident).toMatchObject({ lastDay: '2026-10-31', figuresDay: '2026-10-29', actual: 0 });
+    expect(incident!.chart.lower[incident!.chart.days.indexOf('2026-10-31')]).toBeNull();
+  });
+
   it('groups a channel-metric into one incident; findings that never paged and rule 5 are not incidents', () => {
     // Prepare
     const ctx = contextOf([quiet, other]);
