@@ -9,7 +9,7 @@
  *   its own (rule `baseline`); one page per incident.
  */
 import type { AlertPolicyConfig } from '#shared/domain/alert-policy/config.ts';
-import type { ChannelFacts, ChannelFactsById } from '#shared/domain/channel-facts.ts';
+import type { ChannelFactsById } from '#shared/domain/channel-facts.ts';
 import type { ChannelMetrics, ChannelSeries } from '#shared/domain/channel-metrics.ts';
 import type { Finding, JudgedFinding } from '#shared/domain/finding.ts';
 import { mutedOn } from '#shared/domain/registry.ts';
@@ -27,7 +27,6 @@ import {
   addInactiveSends,
   holdInactiveDrops,
   holdMutedDays,
-  INACTIVE,
   inactiveFrom,
 } from './checks/registry-status.ts';
 import type { PolicyChannel, PolicyRun } from './context.ts';
@@ -180,26 +179,16 @@ function policyRun(input: JudgeFindingsInput, config: AlertPolicyConfig): Policy
   };
 }
 
-/** A weekly low-performer finding of the judged days, and its place in the rule run's findings. */
-interface LowPerformer {
-  finding: Finding;
-  day: number;
-  place: number;
-}
-
 /**
  * The rule findings of [contextFrom, to] by channel, with their day numbers (parsed once a day), each
- * judged as a finding with no evidence until its channel's evidence judges it. The weekly report's
- * low-performer findings of [from, to] are set apart: they never page nor join an incident.
+ * judged as a finding with no evidence until its channel's evidence judges it.
  */
 function findingsByChannel(
   findings: Finding[],
   contextFrom: number,
-  from: number,
   to: number,
-): { byChannel: Map<string, ChannelFindings>; lowPerformers: LowPerformer[] } {
+): Map<string, ChannelFindings> {
   const byChannel = new Map<string, ChannelFindings>();
-  const lowPerformers: LowPerformer[] = [];
   let lastDay = '';
   let lastDayNo = 0;
   findings.forEach((finding, place) => {
@@ -208,18 +197,14 @@ function findingsByChannel(
       lastDayNo = dayNumber(finding.date);
     }
     if (lastDayNo < contextFrom || lastDayNo > to) return;
-    if (finding.rule === 'low_performer') {
-      if (lastDayNo >= from) lowPerformers.push({ finding, day: lastDayNo, place });
-      return;
-    }
     let channel = byChannel.get(finding.channelId);
     if (!channel) {
       channel = [];
       byChannel.set(finding.channelId, channel);
     }
-    channel.push({ finding, day: lastDayNo, place, verdict: NOT_IN_METRICS });
+    channel.push({ finding, day: lastDayNo, place, verdict: withoutEvidence(finding) });
   });
-  return { byChannel, lowPerformers };
+  return byChannel;
 }
 
 const MUTED = hold('muted');
@@ -227,26 +212,8 @@ const NO_DAYS: number[] = [];
 const NO_CHANGES: ReadonlySet<number> = new Set();
 const LOW_PERFORMER = hold('low_performer');
 const NOT_IN_METRICS = hold('not_in_metrics');
-
-/** A low performer is the weekly report's: held, unless the registry holds its day for a reason of its own. */
-function lowPerformerVerdict(
-  { finding, day }: LowPerformer,
-  facts: ChannelFacts | undefined,
-  mutedChannel: boolean,
-): Verdict {
-  if (mutedChannel || mutedOn(facts?.mute, finding.date)) return MUTED;
-  const since = inactiveFrom(facts);
-  return since !== undefined && day >= since ? INACTIVE : LOW_PERFORMER;
-}
-
-/** A finding with no incident to join: judged as its hold says. */
-const heldFinding = (finding: Finding, verdict: Verdict): JudgedFinding => ({
-  ...finding,
-  alert: false,
-  severity: 'info',
-  code: verdict.code,
-  reason: reasonText(verdict),
-});
+const withoutEvidence = (finding: Finding): Verdict =>
+  finding.rule === 'low_performer' ? LOW_PERFORMER : NOT_IN_METRICS;
 
 function judgeDefault(input: JudgeFindingsInput, from: number, to: number): JudgedFinding[] {
   const config = input.config;
@@ -275,7 +242,7 @@ function judgeDefault(input: JudgeFindingsInput, from: number, to: number): Judg
     return own;
   });
   const muted = new Set(config.mutedChannels);
-  const { byChannel, lowPerformers } = findingsByChannel(input.ruleRun.findings, contextFrom, from, to);
+  const byChannel = findingsByChannel(input.ruleRun.findings, contextFrom, to);
 
   const judged: JudgedFinding[] = new Array(input.ruleRun.findings.length);
   const extra: JudgedFinding[] = [];
@@ -328,11 +295,6 @@ function judgeDefault(input: JudgeFindingsInput, from: number, to: number): Judg
         input.closed?.get(channel[0]?.finding.channelId ?? ''),
       ),
     );
-  for (const lowPerformer of lowPerformers) {
-    const { channelId } = lowPerformer.finding;
-    const verdict = lowPerformerVerdict(lowPerformer, input.facts?.get(channelId), muted.has(channelId));
-    judged[lowPerformer.place] = heldFinding(lowPerformer.finding, verdict);
-  }
   const out: JudgedFinding[] = [];
   for (const j of judged) if (j) out.push(j);
   extra.sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : a.channelId < b.channelId ? -1 : 1));

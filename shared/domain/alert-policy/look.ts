@@ -17,6 +17,7 @@ import { type Look, type LookContext, lookContext, type PolicyChannel, type Poli
 import { expectationOf } from './expectation.ts';
 import { hold, type Verdict } from './verdict.ts';
 
+const LOW_PERFORMER = hold('low_performer');
 const NO_BASELINE = hold('insufficient_history');
 const LATE = hold('late_data');
 
@@ -59,6 +60,7 @@ function judge(ctx: LookContext, explain: boolean): Verdict {
  * covers (a silent day the other rules missed). The finding pages when any of these qualifies.
  */
 export function assess(run: PolicyRun, channel: PolicyChannel, finding: Finding, dayNo: number): Verdict {
+  if (finding.rule === 'low_performer') return LOW_PERFORMER;
   // A drop on a day that has not fully arrived never pages, whatever other day a look would find.
   if (finding.direction === 'down' && run.late.has(dayNo)) return LATE;
   const evidence = channel.evidence;

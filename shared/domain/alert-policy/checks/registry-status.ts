@@ -10,7 +10,7 @@ import { severityOf } from '../severity.ts';
 import { hold, page, type Verdict } from '../verdict.ts';
 import { addOwnFinding, type ChannelFindings } from './baseline-pages.ts';
 
-export const INACTIVE = hold('channel_inactive');
+const INACTIVE = hold('channel_inactive');
 
 /**
  * The first day the channel counts as inactive, or undefined for an active one. The day the status
