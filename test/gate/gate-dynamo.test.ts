@@ -26,6 +26,15 @@ afterAll(async () => {
 });
 
 const gateFor = (policy: GatePolicy) => createGate({ store, policy, timeoutMs: 5_000 });
+/** One user's ads, with ad and night-time consent, each at the time asked. */
+const adsOf = (gate: ReturnType<typeof gateFor>, userId: string) => (at: string) =>
+  gate.decide(
+    adRequest({
+      userId,
+      at,
+      consent: { ad: true, adConsentedAt: '2026-01-01T00:00:00+09:00', nightAd: true },
+    }),
+  );
 
 describe('caps on the embedded store', () => {
   it('allows up to a daily channel cap, then denies naming the cap, and a new Seoul day starts afresh', async () => {
@@ -130,14 +139,7 @@ describe('caps on the embedded store', () => {
       singleCapPolicy({ name: 'ads', scope: 'total', window: 'week', limit: 10 }, { minAdGapMinutes: 240 }),
     );
     const userId = freshUser();
-    const ad = (at: string) =>
-      gate.decide(
-        adRequest({
-          userId,
-          at,
-          consent: { ad: true, adConsentedAt: '2026-01-01T00:00:00+09:00', nightAd: true },
-        }),
-      );
+    const ad = adsOf(gate, userId);
 
     // Act
     const sunday = await ad('2026-11-29T22:00:00+09:00');
@@ -163,14 +165,7 @@ describe('caps on the embedded store', () => {
       ),
     );
     const userId = freshUser();
-    const ad = (at: string) =>
-      gate.decide(
-        adRequest({
-          userId,
-          at,
-          consent: { ad: true, adConsentedAt: '2026-01-01T00:00:00+09:00', nightAd: true },
-        }),
-      );
+    const ad = adsOf(gate, userId);
     const tomorrow = await ad('2026-11-25T00:05:00+09:00');
 
     // Act: an ad at 23:55 today, whose gap would run to 04:05 tomorrow
@@ -214,14 +209,7 @@ describe('caps on the embedded store', () => {
       singleCapPolicy({ name: 'ads', scope: 'total', window: 'week', limit: 10 }, { minAdGapMinutes: 240 }),
     );
     const userId = freshUser();
-    const ad = (at: string) =>
-      gate.decide(
-        adRequest({
-          userId,
-          at,
-          consent: { ad: true, adConsentedAt: '2026-01-01T00:00:00+09:00', nightAd: true },
-        }),
-      );
+    const ad = adsOf(gate, userId);
 
     // Act: the 14:00 ad is asked about first, then sends planned before it
     const afternoon = await ad('2026-11-25T14:00:00+09:00');
