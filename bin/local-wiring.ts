@@ -1,4 +1,3 @@
-import { relative } from 'node:path';
 import { combineSinks, createJsonlAlertSink } from '#shared/adapters/alerts/local.ts';
 import { openDuckDbMetrics } from '#shared/adapters/duckdb/metrics-source.ts';
 import { createDynamoChannelRegistry } from '#shared/adapters/dynamo/channel-registry.ts';
@@ -23,6 +22,7 @@ import type { FindingStore } from '#shared/ports/finding-store.ts';
 import type { GateStore } from '#shared/ports/gate-store.ts';
 import type { MetricsSource } from '#shared/ports/metrics-source.ts';
 import type { DetectDayPorts } from '#shared/use-cases/detect-day.ts';
+import { shownPath } from './commands/options.ts';
 import { openStackStores, stackEnvironment } from './stack-wiring.ts';
 
 /**
@@ -115,8 +115,7 @@ export function registryWarning(
   if (lakeChannels.length === 0) return undefined;
   const known = lakeChannels.filter((id) => registered.has(id)).length;
   if (known * 2 >= lakeChannels.length) return undefined;
-  const shown = relative(process.cwd(), where.dataDir);
-  const folder = !shown || shown.startsWith('..') ? where.dataDir : shown;
+  const folder = shownPath(where.dataDir);
   if (registered.size === 0) {
     const count = lakeChannels.length;
     const channels = count === 1 ? 'channel' : `${count} channels`;

@@ -1,4 +1,3 @@
-import { relative } from 'node:path';
 import { loadCrmGuardConfig } from '#shared/config/crm-guard-config.ts';
 import { rankAlerts, stillOpen } from '#shared/domain/digest.ts';
 import type { RunRecord } from '#shared/domain/run-record.ts';
@@ -16,6 +15,7 @@ import {
   FLAG_DEFAULTS,
   inputFlag,
   profileFlag,
+  shownPath,
 } from './options.ts';
 
 /** Runs the daily job for one day on this machine and prints what pages. */
@@ -50,7 +50,7 @@ export async function runDetect(request: {
       console.log(JSON.stringify(detectJson(result, request.input), null, 2));
       return 0;
     }
-    console.log(`crm-guard detect ${run.day} (profile ${run.profile}) on ${request.input}\n`);
+    console.log(`crm-guard detect ${run.day} (profile ${run.profile}) on ${shownPath(request.input)}\n`);
     const missing = run.missingDays.length ? `; data missing for ${run.missingDays.join(', ')}` : '';
     if (!result.stored) {
       // A look at a day whose data has not arrived says so, rather than "no alerts".
@@ -65,8 +65,7 @@ export async function runDetect(request: {
     }
     if (run.missingDays.includes(run.day)) {
       console.log(`The data for ${run.day} has not arrived yet: nothing was judged. Re-run once it lands.`);
-      if (result.digest)
-        console.log(`Provisional digest appended to ${relative(process.cwd(), local.paths.alertsJsonl)}.`);
+      if (result.digest) console.log(`Provisional digest appended to ${shownPath(local.paths.alertsJsonl)}.`);
       return 0;
     }
     if (run.partialData)
@@ -88,13 +87,13 @@ export async function runDetect(request: {
         missing +
         '.',
     );
-    const where = relative(process.cwd(), local.paths.dynamo) || local.paths.dynamo;
+    const where = shownPath(local.paths.dynamo);
     console.log(
       `Findings stored in the embedded DynamoDB under ${where}/ (table crm-guard-findings, day ${run.day}).`,
     );
     if (result.digest)
       console.log(
-        `${run.partialData ? 'Provisional digest' : 'Digest'} appended to ${relative(process.cwd(), local.paths.alertsJsonl)}.`,
+        `${run.partialData ? 'Provisional digest' : 'Digest'} appended to ${shownPath(local.paths.alertsJsonl)}.`,
       );
     else if (result.digestAlreadySent)
       console.log('The digest for this day went out on an earlier run: not sent again.');

@@ -1,5 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { basename, join, relative } from 'node:path';
+import { basename, join } from 'node:path';
 import { openDuckDbMetrics } from '#shared/adapters/duckdb/metrics-source.ts';
 import { localPaths } from '#shared/adapters/local/data-dir.ts';
 import { parseRegistryCsvFile, validateReviewInput } from '#shared/config/registry-input.ts';
@@ -8,7 +8,7 @@ import { seoulYesterday } from '#shared/time/seoul.ts';
 import { openLocalStores } from '../local-wiring.ts';
 import type { Command } from './command.ts';
 import { runDetect } from './detect.ts';
-import { configFlag, dataDirFlag, FLAG_DEFAULTS, profileFlag, stringFlag } from './options.ts';
+import { configFlag, dataDirFlag, FLAG_DEFAULTS, profileFlag, shownPath, stringFlag } from './options.ts';
 import { writeSampleData } from './sample-data.ts';
 
 /**
@@ -48,7 +48,7 @@ async function importSampleRegistry(lake: string, dataFlag: string | undefined):
       }
     if (missing.length || changes)
       console.log(
-        `Registered ${missing.length} sample channels (owners, categories, schedules) and ${changes} recorded changes from ${file}.`,
+        `Registered ${missing.length} sample channels (owners, categories, schedules) and ${changes} recorded changes from ${shownPath(file)}.`,
       );
   } finally {
     await close();
@@ -69,7 +69,7 @@ const command: Command = {
   async run(values) {
     const dataDir = dataDirFlag(values);
     const lake = localPaths(dataDir).sampleLake;
-    const shown = relative(process.cwd(), lake) || lake;
+    const shown = shownPath(lake);
     if (!existsSync(lake)) {
       console.log(`No sample lake yet: writing one to ${shown} ...`);
       await writeSampleData({
