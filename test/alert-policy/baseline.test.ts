@@ -2,7 +2,11 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_ALERT_POLICY_CONFIG } from '#shared/config/alert-policy-config.ts';
 import { DEFAULT_DETECTION_CONFIG } from '#shared/config/detection-config.ts';
+import { CalendarMemory } from '#shared/domain/alert-policy/calendar-memory.ts';
+import type { PolicyChannel, PolicyRun } from '#shared/domain/alert-policy/context.ts';
+import { channelEvidence } from '#shared/domain/alert-policy/evidence.ts';
 import { judgeFindings } from '#shared/domain/alert-policy/index.ts';
+import { evaluate } from '#shared/domain/alert-policy/look.ts';
 import { median } from '#shared/domain/order-statistics.ts';
 import { runRules } from '#shared/domain/rules/index.ts';
 import type { ProfileName } from '#shared/domain/run-record.ts';
@@ -125,6 +129,61 @@ describe('a lasting drop', () => {
       notified: new Set(),
     }).filter((f) => f.alert && f.channelId === 'alimtalk_0392');
   };
+
+  it('is not what a day above the level it fell from is judged as, whatever the rules flagged', () => {
+    // Prepare: 1,000 sends a day, 600 from day 60 (a lasting drop), and on day 84 a day of 950
+    const n = 85;
+    const sends = Float64Array.from({ length: n }, (_, i) =>
+      i === n - 1 ? 950 : Math.round((i >= 60 ? 600 : 1_000) * (1 + 0.03 * Math.sin(i))),
+    );
+    const series = {
+      channelId: 'push_0001',
+      channelType: 'push',
+      firstDay: 20_500,
+      sends,
+      clicks: sends.map((x) => x / 20),
+    };
+    const config = DEFAULT_ALERT_POLICY_CONFIG;
+    const run: PolicyRun = {
+      config,
+      late: new Set(),
+      kindOf: () => undefined,
+      calendar: new CalendarMemory(config.holidays),
+      minSendsForRatio: 100,
+      declineDays: 5,
+      minHistoryDays: 28,
+    };
+    const channel: PolicyChannel = {
+      evidence: channelEvidence(series, () => false, 100, config),
+      facts: undefined,
+      group: 'push/',
+      calendar: { days: new Int32Array(0), kinds: new Uint8Array(0), responses: new Float64Array(0) },
+      campaign: () => ({
+        campaign: false,
+        schedule: undefined,
+        declared: false,
+        sendingThreshold: 0,
+        typical: Number.NaN,
+        smallest: Number.NaN,
+        largest: Number.NaN,
+        spread: Number.NaN,
+        campaigns: 0,
+        ctrTypical: Number.NaN,
+        ctrSpread: Number.NaN,
+      }),
+      changeDays: new Set(),
+      verdicts: new Map(),
+    };
+
+    // Act: the day judged as a drop (a rule's "down" finding), and a day of the drop itself
+    const good = evaluate(run, channel, { metric: 'sends', index: n - 1, down: true });
+    const low = evaluate(run, channel, { metric: 'sends', index: n - 2, down: true });
+
+    // Assess
+    expect(good.qualifies).toBe(false);
+    expect(good.code).not.toBe('lasting_drop');
+    expect(low).toMatchObject({ qualifies: true, code: 'lasting_drop' });
+  });
 
   it("quotes the same weekday's expectation three weeks before, not a multiple of it", () => {
     // Act
