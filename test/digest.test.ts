@@ -294,7 +294,7 @@ describe('buildDigest: the numbers judged, and changes the owners recorded', () 
     expect((digest.body as { stillOpen: unknown[] }).stillOpen).toHaveLength(1);
   });
 
-  it('notes once, apart from the alerts, a recorded change that showed up', () => {
+  it('notes once, apart from the alerts, a change the owners recorded for the day', () => {
     // Prepare
     const noted = finding({
       alert: false,
@@ -311,7 +311,7 @@ describe('buildDigest: the numbers judged, and changes the owners recorded', () 
     expect(digest.subject).toBe(
       `crm-guard ${DAY}: 350 channels judged, nothing needs you today; 1 held as expected`,
     );
-    expect(digest.text).toContain('EXPECTED (1): a change the owners recorded for the day showed up');
+    expect(digest.text).toContain('EXPECTED (1): changes the owners recorded for the day');
     expect(digest.text).toContain(`UP: sends 24,000 vs expected 12,000 (+100%) (change recorded on ${DAY}`);
     expect(digest.body).toMatchObject({ alerts: [], expectedChanges: [{ channelId: 'ch-000' }] });
   });

@@ -74,7 +74,7 @@ export function directedChange(finding: JudgedFinding, separator = ' '): string 
   return `${statedDirection(finding) === 'down' ? 'DOWN' : 'UP'}${separator}${describeChange(finding)}`;
 }
 
-/** One finding per channel whose recorded change showed up on the day (noted once, never paged). */
+/** One finding per channel whose owners recorded a change for the day (noted once, never paged). */
 export function plannedChanges(findings: JudgedFinding[]): JudgedFinding[] {
   const byChannel = new Map<string, JudgedFinding>();
   for (const finding of findings)
@@ -209,7 +209,7 @@ export function buildDigest(
   }
   const expectedChanges = plannedChanges(findings);
   if (expectedChanges.length) {
-    lines.push(`EXPECTED (${expectedChanges.length}): a change the owners recorded for the day showed up`);
+    lines.push(`EXPECTED (${expectedChanges.length}): changes the owners recorded for the day`);
     for (const finding of expectedChanges)
       lines.push(
         `- ${channelLabel(finding.channelId, options.channels)} [${finding.channelType}] ${directedChange(finding, ': ')} (change recorded on ${finding.date}; the baseline starts again from it)`,

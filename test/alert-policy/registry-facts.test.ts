@@ -127,6 +127,40 @@ describe('planned changes: a change the owners recorded', () => {
     expect(noted[0]!.judged).toMatchObject({ metric: 'sends' });
   });
 
+  it('is noted on its day even when the day shows no move that would have paged', () => {
+    // Prepare: a change recorded for June 2 that moved the sends by 10% only
+    const slight = buildMetrics(
+      [
+        {
+          channelId: 'alimtalk_0004',
+          sends: (day: IsoDay, dayNo: number) =>
+            Math.round(weekly(12_000, 4)(day, dayNo) * (day >= '2026-06-02' ? 0.9 : 1)),
+        },
+        COMPANION,
+      ],
+      FROM,
+      TO,
+    );
+
+    // Act
+    const { judged } = judge(
+      slight,
+      { from: '2026-05-20', to: TO },
+      'default',
+      facts({ alimtalk_0004: { changes: ['2026-06-02'] } }),
+    );
+
+    // Assess
+    const noted = judged.filter((f) => f.channelId === 'alimtalk_0004' && f.code === 'planned_change');
+    expect(noted.map((f) => f.date)).toEqual(['2026-06-02']);
+    expect(noted[0]).toMatchObject({
+      alert: false,
+      reason: 'expected: the owners recorded a change on this day',
+      judged: { metric: 'sends' },
+    });
+    expect(pagedDays(judged, 'alimtalk_0004')).toEqual([]);
+  });
+
   it('keeps no incident open through the days before it, when the drop began before the change', () => {
     // Prepare: the sends fell to a third on May 28 (paged); on June 1 the owners recorded a change from
     // then on (the new copy goes to fewer people)

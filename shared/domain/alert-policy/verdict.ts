@@ -134,7 +134,10 @@ export function reasonSentence(verdict: Pick<Verdict, 'code' | 'figures' | 'down
 /** The sentence of a verdict as the finding carries it: what it looked at, then why. */
 export function reasonText(verdict: Verdict): string {
   const sentence = reasonSentence(verdict);
-  if (verdict.ownBaseline && verdict.code !== 'inactive_send') return `${sentence} (no seed rule fired)`;
+  // A page of the policy's own says no rule saw it; an inactive channel's send or a recorded change
+  // needs no rule to matter.
+  if (verdict.ownBaseline && verdict.code !== 'inactive_send' && verdict.code !== 'planned_change')
+    return `${sentence} (no seed rule fired)`;
   if (!verdict.via) return sentence;
   return `${verdict.via.metric}${verdict.via.day ? ` on ${verdict.via.day}` : ''}: ${sentence}`;
 }

@@ -11,7 +11,7 @@ import { isoDay } from '#shared/time/seoul.ts';
 import { lookContext, type PolicyChannel, type PolicyRun } from '../context.ts';
 import type { ChannelEvidence } from '../evidence.ts';
 import { evaluate } from '../look.ts';
-import type { Verdict } from '../verdict.ts';
+import { hold, type Verdict } from '../verdict.ts';
 import { missedMonthlyPeak, swungAMonthAgo } from './monthly-cycle.ts';
 import { lastingDrop } from './significance.ts';
 
@@ -83,6 +83,7 @@ export function addBaselinePages(
   for (let d = start; d <= end; d++) {
     if (covered.has(d)) continue;
     const i = d - series.firstDay;
+    if (policyChannel.changeDays.has(d) && notePlannedChange(run, policyChannel, channel, d)) continue;
     if (policyChannel.campaign(d).campaign) {
       addCampaignPage(run, policyChannel, channel, d);
       continue;
@@ -120,6 +121,44 @@ export function addBaselinePages(
       detail: { z: round2(Math.abs(residual) / sends.scale[i]!), scale: round2(sends.scale[i]!) },
     });
   }
+}
+
+/**
+ * On a day its owners recorded a change: the move that would have paged (its sends, else its CTR), as
+ * a note the digest shows once under EXPECTED, whether or not a rule noticed it; with no such move,
+ * the day's sends against the old expectation. True when noted.
+ */
+function notePlannedChange(
+  run: PolicyRun,
+  policyChannel: PolicyChannel,
+  channel: ChannelFindings,
+  d: number,
+): boolean {
+  const { evidence } = policyChannel;
+  const i = d - evidence.series.firstDay;
+  if (channel.some((entry) => entry.day === d && entry.verdict.code === 'planned_change')) return true;
+  for (const metric of ['sends', 'ctr'] as const) {
+    const residual = evidence[metric].value[i]! - evidence[metric].expected[i]!;
+    if (Number.isNaN(residual)) continue;
+    const verdict = evaluate(run, policyChannel, { metric, index: i, down: residual < 0 }, false);
+    if (verdict.code !== 'planned_change' || !verdict.judged) continue;
+    const { expected } = verdict.judged;
+    addOwnFinding(channel, evidence.series, d, verdict, {
+      ...verdict.judged,
+      lower: verdict.judged.lower ?? expected,
+      upper: verdict.judged.upper ?? expected,
+    });
+    return true;
+  }
+  // A change the day does not show beyond the channel's swings is noted all the same: the owners said so.
+  const actual = evidence.series.sends[i]!;
+  const expectedLog = evidence.sends.expected[i]!;
+  if (Number.isNaN(actual) || Number.isNaN(expectedLog)) return false;
+  const expected = Math.round(Math.exp(expectedLog) - 1);
+  const judged = { metric: 'sends' as const, actual, expected };
+  const note: Verdict = { ...hold('planned_change'), down: actual < expected, judged };
+  addOwnFinding(channel, evidence.series, d, note, { ...judged, lower: expected, upper: expected });
+  return true;
 }
 
 /**
