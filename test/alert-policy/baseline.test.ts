@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { DEFAULT_ALERT_POLICY_CONFIG } from '#shared/config/alert-policy-config.ts';
 import { DEFAULT_DETECTION_CONFIG } from '#shared/config/detection-config.ts';
 import { CalendarMemory } from '#shared/domain/alert-policy/calendar-memory.ts';
+import { NOT_A_CAMPAIGN } from '#shared/domain/alert-policy/campaign-profile.ts';
 import type { PolicyChannel, PolicyRun } from '#shared/domain/alert-policy/context.ts';
 import { channelEvidence } from '#shared/domain/alert-policy/evidence.ts';
 import { judgeFindings } from '#shared/domain/alert-policy/index.ts';
@@ -158,19 +159,7 @@ describe('a lasting drop', () => {
       facts: undefined,
       group: 'push/',
       calendar: { days: new Int32Array(0), kinds: new Uint8Array(0), responses: new Float64Array(0) },
-      campaign: () => ({
-        campaign: false,
-        schedule: undefined,
-        declared: false,
-        sendingThreshold: 0,
-        typical: Number.NaN,
-        smallest: Number.NaN,
-        largest: Number.NaN,
-        spread: Number.NaN,
-        campaigns: 0,
-        ctrTypical: Number.NaN,
-        ctrSpread: Number.NaN,
-      }),
+      campaign: () => NOT_A_CAMPAIGN,
       changeDays: new Set(),
       verdicts: new Map(),
     };

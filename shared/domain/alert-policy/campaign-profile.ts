@@ -39,7 +39,8 @@ const WEEK = 7;
 const ON_SCHEDULE = 0.5;
 const MAD_TO_SD = 1.4826;
 
-const NOT_A_CAMPAIGN: CampaignProfile = {
+/** A channel that sends regularly: no campaign profile. */
+export const NOT_A_CAMPAIGN: CampaignProfile = {
   campaign: false,
   schedule: undefined,
   declared: false,
