@@ -1,5 +1,5 @@
 import { existsSync, statSync } from 'node:fs';
-import { dirname, isAbsolute, relative, resolve } from 'node:path';
+import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
 import { localPaths, resolveDataDir } from '#shared/adapters/local/data-dir.ts';
 import type { ProfileName } from '#shared/domain/run-record.ts';
 import { InputError, UsageError } from '#shared/errors.ts';
@@ -118,5 +118,6 @@ export function validatedFromFlags<T>(validate: () => T, flagOf: Record<string, 
 /** A path as a message shows it: from the working folder when it lies inside it, else whole. */
 export function shownPath(path: string): string {
   const inside = relative(process.cwd(), path);
-  return inside && !inside.startsWith('..') && !isAbsolute(inside) ? inside : path;
+  const outside = inside === '..' || inside.startsWith(`..${sep}`) || isAbsolute(inside);
+  return inside && !outside ? inside : path;
 }

@@ -221,9 +221,14 @@ export function createGate(options: GateOptions): Gate {
           const deferUntil = nextLawfulSend(request, new Date(clearAt));
           // Deferred into a day whose caps are already full, the send would only be denied then.
           const laterDay = seoulDay(deferUntil);
-          if (laterDay !== day) {
-            const laterWeek = weekStart(laterDay);
-            const later = laterWeek === week ? counters : await readWeek(laterWeek);
+          // Read only to spare the caller a retry that would be denied: unread, the deferral stands.
+          const later =
+            laterDay === day
+              ? undefined
+              : weekStart(laterDay) === week
+                ? counters
+                : await readWeek(weekStart(laterDay)).catch(() => undefined);
+          if (later) {
             const laterChecks = applicableCounters(
               effectiveTierPolicy(policy, record, laterDay),
               request,

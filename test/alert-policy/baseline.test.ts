@@ -8,6 +8,7 @@ import type { PolicyChannel, PolicyRun } from '#shared/domain/alert-policy/conte
 import { channelEvidence } from '#shared/domain/alert-policy/evidence.ts';
 import { judgeFindings } from '#shared/domain/alert-policy/index.ts';
 import { evaluate } from '#shared/domain/alert-policy/look.ts';
+import type { ChannelFactsById } from '#shared/domain/channel-facts.ts';
 import { median } from '#shared/domain/order-statistics.ts';
 import { runRules } from '#shared/domain/rules/index.ts';
 import type { ProfileName } from '#shared/domain/run-record.ts';
@@ -23,6 +24,7 @@ function judgeSilentRules(
   metrics: ReturnType<typeof buildMetrics>,
   range: { from: IsoDay; to: IsoDay },
   profile: ProfileName = 'default',
+  facts?: ChannelFactsById,
 ) {
   const ruleRun = runRules(
     metrics,
@@ -36,10 +38,35 @@ function judgeSilentRules(
     range,
     config: DEFAULT_ALERT_POLICY_CONFIG,
     detection: DEFAULT_DETECTION_CONFIG,
+    ...(facts ? { facts } : {}),
   });
 }
 
 describe("the default profile's own baseline (rule 'baseline')", () => {
+  it('pages a channel gone silent on a day its owners recorded a change: a change is not an outage', () => {
+    // Prepare: nothing sent from June 9, the day a change was recorded for
+    const metrics = buildMetrics(
+      [
+        {
+          channelId: 'alimtalk_0009',
+          sends: (day: IsoDay, dayNo: number) => (day >= '2026-06-09' ? 0 : weekly(12_000, 9)(day, dayNo)),
+        },
+        COMPANION,
+      ],
+      FROM,
+      TO,
+    );
+    const facts = new Map([['alimtalk_0009', { changes: ['2026-06-09'] }]]);
+
+    // Act
+    const judged = judgeSilentRules(metrics, { from: '2026-06-01', to: TO }, 'default', facts);
+
+    // Assess
+    const page = judged.find((f) => f.alert && f.channelId === 'alimtalk_0009');
+    expect(page).toMatchObject({ date: '2026-06-09', code: 'silent' });
+    expect(judged.some((f) => f.code === 'planned_change')).toBe(false);
+  });
+
   it('pages an outage the rules did not report, once, with the baseline band', () => {
     // Prepare
     const metrics = buildMetrics(
@@ -131,8 +158,8 @@ describe('a lasting drop', () => {
     }).filter((f) => f.alert && f.channelId === 'alimtalk_0392');
   };
 
-  it('is not what a day above the level it fell from is judged as, whatever the rules flagged', () => {
-    // Prepare: 1,000 sends a day, 600 from day 60 (a lasting drop), and on day 84 a day of 950
+  it('is not what a day that does not show the drop is judged as, whatever the rules flagged', () => {
+    // Prepare: 1,000 sends a day, 600 from day 60 (a lasting drop), and on day 84 a day of 950 (under 25% off)
     const n = 85;
     const sends = Float64Array.from({ length: n }, (_, i) =>
       i === n - 1 ? 950 : Math.round((i >= 60 ? 600 : 1_000) * (1 + 0.03 * Math.sin(i))),

@@ -181,6 +181,41 @@ describe('caps on the embedded store', () => {
     });
   });
 
+  it('keeps a deferral into next week when the read of that week fails: a check spared, not an answer lost', async () => {
+    // Prepare: an ad on Sunday 18:00 counted; next week's item cannot be read
+    const failing: GateStore = {
+      ...store,
+      readCounters: async (userId, week, messageId, signal) => {
+        if (week === '2026-11-30')
+          throw new StoreUnavailableError('gate store read counters: throttled', { failure: 'throttled' });
+        return store.readCounters(userId, week, messageId, signal);
+      },
+    };
+    const gate = createGate({
+      store: failing,
+      policy: singleCapPolicy(
+        { name: 'ads-daily', scope: 'total', window: 'day', limit: 2, classes: ['advertising'] },
+        { minAdGapMinutes: 240 },
+      ),
+      timeoutMs: 5_000,
+    });
+    const userId = freshUser();
+    const consent = (nightAd: boolean) => ({ ad: true, adConsentedAt: '2026-01-01T00:00:00+09:00', nightAd });
+    await gate.decide(adRequest({ userId, at: '2026-11-29T18:00:00+09:00', consent: consent(true) }));
+
+    // Act: at 18:30 without night consent, the gap ends at 22:00, so the send moves to Monday 08:00
+    const answer = await gate.decide(
+      adRequest({ userId, at: '2026-11-29T18:30:00+09:00', consent: consent(false) }),
+    );
+
+    // Assess
+    expect(answer).toMatchObject({
+      decision: 'defer',
+      reason: 'min_ad_gap',
+      deferUntil: '2026-11-29T23:00:00.000Z',
+    });
+  });
+
   it('defers an ad whose gap ends at night, for a user without night consent, to 08:00', async () => {
     // Prepare: an ad at 20:30 KST, sent with night consent (the 4-hour gap runs to 00:30)
     const gate = gateFor(

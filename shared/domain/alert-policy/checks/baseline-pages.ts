@@ -10,6 +10,7 @@ import type { Finding, MetricName } from '#shared/domain/finding.ts';
 import { isoDay } from '#shared/time/seoul.ts';
 import { lookContext, type PolicyChannel, type PolicyRun } from '../context.ts';
 import type { ChannelEvidence } from '../evidence.ts';
+import { expectationOf } from '../expectation.ts';
 import { evaluate } from '../look.ts';
 import { hold, type Verdict } from '../verdict.ts';
 import { missedMonthlyPeak, swungAMonthAgo } from './monthly-cycle.ts';
@@ -126,7 +127,9 @@ export function addBaselinePages(
 /**
  * On a day its owners recorded a change: the move that would have paged (its sends, else its CTR), as
  * a note the digest shows once under EXPECTED, whether or not a rule noticed it; with no such move,
- * the day's sends against the old expectation. True when noted.
+ * the day's sends against their expectation (the calendar's included). True when noted. A silent day
+ * still pages (a change is not an outage), and a late day, a campaign channel's or one with no
+ * baseline yet has no figures to quote: those are not noted here.
  */
 function notePlannedChange(
   run: PolicyRun,
@@ -134,13 +137,16 @@ function notePlannedChange(
   channel: ChannelFindings,
   d: number,
 ): boolean {
+  if (channel.some((entry) => entry.day === d && entry.verdict.code === 'planned_change')) return true;
+  if (run.late.has(d) || policyChannel.campaign(d).campaign) return false;
   const { evidence } = policyChannel;
   const i = d - evidence.series.firstDay;
-  if (channel.some((entry) => entry.day === d && entry.verdict.code === 'planned_change')) return true;
   for (const metric of ['sends', 'ctr'] as const) {
     const residual = evidence[metric].value[i]! - evidence[metric].expected[i]!;
     if (Number.isNaN(residual)) continue;
     const verdict = evaluate(run, policyChannel, { metric, index: i, down: residual < 0 }, false);
+    // A move that still pages on a change day is a silent channel: the normal page takes it.
+    if (verdict.qualifies) return false;
     if (verdict.code !== 'planned_change' || !verdict.judged) continue;
     const { expected } = verdict.judged;
     addOwnFinding(channel, evidence.series, d, verdict, {
@@ -151,13 +157,23 @@ function notePlannedChange(
     return true;
   }
   // A change the day does not show beyond the channel's swings is noted all the same: the owners said so.
-  const actual = evidence.series.sends[i]!;
-  const expectedLog = evidence.sends.expected[i]!;
-  if (Number.isNaN(actual) || Number.isNaN(expectedLog)) return false;
-  const expected = Math.round(Math.exp(expectedLog) - 1);
-  const judged = { metric: 'sends' as const, actual, expected };
-  const note: Verdict = { ...hold('planned_change'), down: actual < expected, judged };
-  addOwnFinding(channel, evidence.series, d, note, { ...judged, lower: expected, upper: expected });
+  const residual = evidence.sends.value[i]! - evidence.sends.expected[i]!;
+  if (Number.isNaN(residual)) return false;
+  const e = expectationOf(lookContext(run, policyChannel, { metric: 'sends', index: i, down: residual < 0 }));
+  if (!e) return false;
+  const { actual, expected } = e.judged;
+  const note: Verdict = {
+    ...hold('planned_change'),
+    down: actual < expected,
+    judged: { metric: 'sends', actual, expected },
+  };
+  addOwnFinding(channel, evidence.series, d, note, {
+    metric: 'sends',
+    actual,
+    expected,
+    lower: expected,
+    upper: expected,
+  });
   return true;
 }
 
