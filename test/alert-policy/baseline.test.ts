@@ -19,6 +19,17 @@ const FROM = '2026-03-02';
 const TO = '2026-06-20';
 const COMPANION = { channelId: 'alimtalk_0900', sends: weekly(3_000, 900) };
 
+/** A weekly channel of `level` sends (seeded) that sends nothing from `day` on, beside the companion. */
+const silentFrom = (day: IsoDay, channelId: string, level: number, seed: number) =>
+  buildMetrics(
+    [
+      { channelId, sends: (d: IsoDay, dayNo: number) => (d >= day ? 0 : weekly(level, seed)(d, dayNo)) },
+      COMPANION,
+    ],
+    FROM,
+    TO,
+  );
+
 /** The policy with the rules silent: the rule run keeps its late days and loses every finding. */
 function judgeSilentRules(
   metrics: ReturnType<typeof buildMetrics>,
@@ -45,17 +56,7 @@ function judgeSilentRules(
 describe("the default profile's own baseline (rule 'baseline')", () => {
   it('pages a channel gone silent on a day its owners recorded a change: a change is not an outage', () => {
     // Prepare: nothing sent from June 9, the day a change was recorded for
-    const metrics = buildMetrics(
-      [
-        {
-          channelId: 'alimtalk_0009',
-          sends: (day: IsoDay, dayNo: number) => (day >= '2026-06-09' ? 0 : weekly(12_000, 9)(day, dayNo)),
-        },
-        COMPANION,
-      ],
-      FROM,
-      TO,
-    );
+    const metrics = silentFrom('2026-06-09', 'alimtalk_0009', 12_000, 9);
     const facts = new Map([['alimtalk_0009', { changes: ['2026-06-09'] }]]);
 
     // Act
@@ -133,17 +134,7 @@ describe("the default profile's own baseline (rule 'baseline')", () => {
 describe('a lasting drop', () => {
   // About 600 sends a weekday until May 1, then nothing: three weeks on, the baseline has taken the
   // silence in, and only the lasting drop (against the level of three weeks before) still sees it.
-  const silent = buildMetrics(
-    [
-      {
-        channelId: 'alimtalk_0392',
-        sends: (day: IsoDay, dayNo: number) => (day >= '2026-05-01' ? 0 : weekly(600, 392)(day, dayNo)),
-      },
-      COMPANION,
-    ],
-    FROM,
-    TO,
-  );
+  const silent = silentFrom('2026-05-01', 'alimtalk_0392', 600, 392);
   // The daily job on May 22, whose earlier pages never reached anyone: the drop pages today.
   const dailyRun = (day: IsoDay) => {
     const ruleRun = runRules(silent, { from: addDays(day, -14), to: day }, DEFAULT_DETECTION_CONFIG);
