@@ -1,6 +1,6 @@
 import { validateReviewInput } from '#shared/config/registry-input.ts';
 import { UsageError } from '#shared/errors.ts';
-import { addDays, seoulDay, seoulTimestamp } from '#shared/time/seoul.ts';
+import { addDays, type IsoDay, seoulDay, seoulTimestamp } from '#shared/time/seoul.ts';
 import { openStores } from '../local-wiring.ts';
 import { actor } from './channels.ts';
 import type { Command } from './command.ts';
@@ -64,7 +64,7 @@ const command: Command = {
         `${recorded.channelId}: ${recorded.decision} by ${recorded.by} at ${seoulTimestamp(recorded.at)}` +
           (recorded.changeDay ? `, change live from ${recorded.changeDay}` : '') +
           (recorded.decision === 'retire'
-            ? ` (retired: from ${addDays(seoulDay(new Date(recorded.at)), 1)} its silence no longer pages, and a send does)`
+            ? retiredNote(recorded.retiredSince, seoulDay(new Date(recorded.at)))
             : ''),
       );
       return 0;
@@ -73,5 +73,14 @@ const command: Command = {
     }
   },
 };
+
+/** What a retire means for the digest, from the day the channel was retired (today, or before). */
+function retiredNote(since: IsoDay | undefined, today: IsoDay): string {
+  if (since === undefined) return ' (retired already: its silence does not page, and a send does)';
+  const from = addDays(since, 1);
+  return since < today
+    ? ` (retired already, since ${since}: its silence has not paged from ${from}, and a send does)`
+    : ` (retired: from ${from} its silence no longer pages, and a send does)`;
+}
 
 export default command;

@@ -8,6 +8,9 @@ import type {
   RegistrySnapshot,
   ReviewDecision,
 } from '#shared/domain/registry.ts';
+import type { IsoDay } from '#shared/time/seoul.ts';
+
+export type RecordedReview = ReviewDecision & { retiredSince?: IsoDay };
 
 /** The registry port: the `channels` DynamoDB table in AWS and, on one machine, the same table in dynalite. */
 export interface ChannelRegistry {
@@ -19,8 +22,11 @@ export interface ChannelRegistry {
    * as an edit (field by field, from what to what), `via` naming the command when given.
    */
   upsert(entries: ChannelInput[], by: string, at: Date, via?: string): Promise<void>;
-  /** Records a decision; a retire also retires the channel, a redesign with a day records the change. */
-  recordReview(review: ReviewInput, at: Date): Promise<ReviewDecision>;
+  /**
+   * Records a decision; a retire also retires the channel (one retired already keeps its day), a
+   * redesign with a day records the change. Answers the decision and, for a retire, the retirement's day.
+   */
+  recordReview(review: ReviewInput, at: Date): Promise<RecordedReview>;
   /**
    * Records a change the owners made, live from its day (the baseline restarts there), without a
    * review decision; logged as an edit, `via` naming the command.

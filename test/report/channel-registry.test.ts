@@ -201,6 +201,38 @@ describe('channel registry on DynamoDB (dynalite)', () => {
     expect(snapshot.reviews.filter((r) => r.channelId === 'edited')).toHaveLength(2);
   });
 
+  it('keeps a retired channel retired from its first day when it is retired again', async () => {
+    // Prepare
+    const registry = registryOf();
+    const retire = (by: string) =>
+      validateReviewInput({ channelId: 'twice', decision: 'retire', note: '종료', by }, 'review');
+    await registry.upsert(
+      [{ channelId: 'twice', name: '쿠폰', category: 'advertising', owner: '김하늘', status: 'active' }],
+      'import',
+      new Date('2026-11-01T00:00:00Z'),
+    );
+
+    // Act
+    const first = await registry.recordReview(retire('김하늘'), new Date('2026-11-05T00:00:00Z'));
+    const second = await registry.recordReview(retire('박지민'), new Date('2026-11-20T00:00:00Z'));
+    const snapshot = await registry.snapshot();
+    const history = await registry.history('twice');
+
+    // Assess
+    expect([first.retiredSince, second.retiredSince]).toEqual(['2026-11-05', '2026-11-05']);
+    expect(channelFacts(snapshot).get('twice')).toMatchObject({
+      status: 'retired',
+      statusSince: '2026-11-05',
+    });
+    // Both decisions are on record; only the first changed the registry.
+    expect(history.map((h) => [h.kind, h.kind === 'edit' ? h.action : h.decision])).toEqual([
+      ['edit', 'add'],
+      ['edit', 'update'],
+      ['review', 'retire'],
+      ['review', 'retire'],
+    ]);
+  });
+
   it('records a change without a review decision: detection sees it, the history logs it as an edit', async () => {
     // Prepare
     const registry = registryOf();

@@ -219,14 +219,19 @@ export function createDynamoChannelRegistry(options: {
     },
 
     async recordReview(review, at) {
-      if (!(await get(review.channelId))) throw notRegistered('review', review.channelId);
+      const current = await get(review.channelId);
+      if (!current) throw notRegistered('review', review.channelId);
       const when = at.toISOString();
       const decision: ReviewDecision = { ...review, at: when };
       const pk = pkOf(review.channelId);
       // dynalite has no transactions: write the effects first and the decision last, so a failure
       // leaves no decision on record without its effect, and a retry of the command completes it.
-      if (review.decision === 'retire') {
-        const { Attributes } = await guarded(`retire ${review.channelId}`, () =>
+      // A channel retired before stays retired from its first day: a second retire moves nothing.
+      const retiredBefore = current.status === 'retired';
+      // An entry retired before days were kept has none: retired since ever.
+      const since = retiredBefore ? current.statusSince : seoulDay(at);
+      if (review.decision === 'retire' && !retiredBefore) {
+        await guarded(`retire ${review.channelId}`, () =>
           documentClient.send(
             new UpdateCommand({
               TableName,
@@ -236,11 +241,10 @@ export function createDynamoChannelRegistry(options: {
               ExpressionAttributeNames: { '#status': 'status' },
               ExpressionAttributeValues: {
                 ':retired': 'retired',
-                ':since': seoulDay(at),
+                ':since': since,
                 ':at': when,
                 ':by': review.by,
               },
-              ReturnValues: 'UPDATED_OLD',
             }),
           ),
         );
@@ -251,8 +255,8 @@ export function createDynamoChannelRegistry(options: {
           by: review.by,
           action: 'update',
           changes: entryChanges(
-            { status: Attributes?.status, statusSince: Attributes?.statusSince },
-            { status: 'retired', statusSince: seoulDay(at) },
+            { status: current.status, statusSince: current.statusSince },
+            { status: 'retired', statusSince: since },
           ),
           via: 'review --decision retire',
         });
@@ -270,7 +274,7 @@ export function createDynamoChannelRegistry(options: {
           new PutCommand({ TableName, Item: { pk, sk: `${REVIEW_PREFIX}${when}`, ...decision } }),
         ),
       );
-      return decision;
+      return review.decision === 'retire' && since ? { ...decision, retiredSince: since } : decision;
     },
 
     async recordChange(change, via) {

@@ -73,7 +73,7 @@ export function reasonSentence(verdict: Pick<Verdict, 'code' | 'figures' | 'down
     case 'muted':
       return 'muted channel';
     case 'channel_inactive':
-      return 'channel paused or retired in the registry: its silence is expected';
+      return 'channel paused or retired in the registry: its silence and low figures are expected';
     case 'not_in_metrics':
       return 'channel not in the metrics read';
     case 'late_data':
