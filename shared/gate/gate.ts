@@ -298,8 +298,9 @@ export function createGate(options: GateOptions): Gate {
       (record) => ({ ok: true as const, record: effectiveRecord(record) }),
       (error: unknown) => ({ ok: false as const, error: asStoreError(error) }),
     );
-    // Consent is judged at the later of the send time and now: a past `at` cannot revive it.
-    const legal = legalCheck(request, at, policy.channels, at > current ? at : current);
+    // The law is judged at the later of the send time and now: a past `at` revives no consent and
+    // slips no ad out before 21:00.
+    const legal = legalCheck(request, lawfulAt(at, current), policy.channels);
     if (legal) {
       const tier = await settledTier;
       return {
@@ -426,7 +427,7 @@ export function createGate(options: GateOptions): Gate {
       requests.forEach((request, index) => {
         if (request.messageClass !== 'advertising') return;
         const at = sendInstant(request, current);
-        if (legalCheck(request, at, policy.channels, at > current ? at : current)) return;
+        if (legalCheck(request, lawfulAt(at, current), policy.channels)) return;
         const day = seoulDay(at);
         const tierPolicy = effectiveTierPolicy(policy, effectiveRecord(tierOf(request.userId)), day);
         if (!categoryAllowed(tierPolicy, request.category) || tierPolicy.minAdGapMinutes <= 0) return;
@@ -451,6 +452,11 @@ export function createGate(options: GateOptions): Gate {
 interface WeekRead {
   week: IsoDay;
   counters: CountersSnapshot;
+}
+
+/** When the law judges a send: it cannot go out before now, whatever `at` says. */
+function lawfulAt(at: Date, current: Date): Date {
+  return at > current ? at : current;
 }
 
 /** When the send is planned: `at`, or now. */

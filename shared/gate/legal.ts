@@ -52,14 +52,13 @@ export function nextLawfulSend(request: DecisionRequest, from: Date): Date {
 
 /**
  * Undefined when the law and the channel's terms let the send through to the quota checks; else the
- * refusal or the deferral. Consent age is judged at `consentJudgedAt` (the later of the send time and
- * now, so a send time in the past cannot revive expired consent); the night rule at the send time.
+ * refusal or the deferral, judged at `at`: the gate passes the later of the planned send and now, as
+ * nothing goes out before now (a send time in the past revives no consent and dodges no night).
  */
 export function legalCheck(
   request: DecisionRequest,
   at: Date,
   channels: Readonly<Record<string, ChannelRules>>,
-  consentJudgedAt: Date = at,
 ): LegalVerdict | undefined {
   // A channel the policy does not list carries nothing; alimtalk carries no advertising (KakaoTalk's terms).
   if (!channels[request.channel]?.carries.includes(request.messageClass))
@@ -74,8 +73,8 @@ export function legalCheck(
   const { consent } = request;
   if (!consent?.ad || !consent.adConsentedAt) return { decision: 'deny', reason: 'no_ad_consent' };
   const consentedAt = consentInstant(consent.adConsentedAt);
-  if (consentedAt.getTime() > consentJudgedAt.getTime()) return { decision: 'deny', reason: 'no_ad_consent' };
-  if (consentJudgedAt.getTime() > adConsentExpiry(consentedAt).getTime())
+  if (consentedAt.getTime() > at.getTime()) return { decision: 'deny', reason: 'no_ad_consent' };
+  if (at.getTime() > adConsentExpiry(consentedAt).getTime())
     return { decision: 'deny', reason: 'ad_consent_expired' };
   // Night-time consent is required on every medium but email (제50조③); hold the send, do not drop it.
   if (request.channel !== 'email' && isNight(at) && !consent.nightAd)

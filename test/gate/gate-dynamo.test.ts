@@ -10,7 +10,7 @@ import { StoreUnavailableError } from '#shared/errors.ts';
 import { createGate } from '#shared/gate/gate.ts';
 import type { GatePolicy } from '#shared/gate/policy.ts';
 import type { GateStore, Reservation } from '#shared/ports/gate-store.ts';
-import { adRequest, policyWith, singleCapPolicy } from './helpers.ts';
+import { adRequest, policyWith, singleCapPolicy, testNow } from './helpers.ts';
 
 let dynamo: EmbeddedDynamo;
 let store: GateStore;
@@ -766,7 +766,7 @@ describe('store unavailable', () => {
       tableName: down.tableNames.gate,
     });
     await down.close();
-    const gate = createGate({ store: downStore, policy: policyWith(), timeoutMs: 500 });
+    const gate = createGate({ store: downStore, policy: policyWith(), timeoutMs: 500, now: testNow });
 
     // Act
     const night = await gate.decide(adRequest({ at: '2026-11-24T22:00:00+09:00' }));

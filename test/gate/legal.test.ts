@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { createGate } from '#shared/gate/gate.ts';
 import { adConsentExpiry, consentInstant, legalCheck } from '#shared/gate/legal.ts';
+import { createMemoryGateStore } from '#shared/gate/memory-store.ts';
 import { DEFAULT_CHANNELS } from '#shared/gate/policy.ts';
-import { adRequest } from './helpers.ts';
+import { adRequest, policyWith } from './helpers.ts';
 
 const kst = (text: string) => new Date(`${text}+09:00`);
 
@@ -119,19 +121,32 @@ describe('legal checks (no store)', () => {
     ]);
   });
 
-  it('judges consent age at the time it is given, not at a send time in the past', () => {
-    // Prepare
-    const request = adRequest({
-      consent: { ad: true, adConsentedAt: '2023-06-01T10:00:00+09:00', nightAd: true },
+  it('judges the law at the later of the send time and now: a past `at` revives no consent, dodges no night', async () => {
+    // Prepare: 21:03 KST; the caller says the send was planned for 20:59, inside the allowed skew.
+    const gate = createGate({
+      store: createMemoryGateStore(),
+      policy: policyWith(),
+      timeoutMs: 1_000,
+      now: () => kst('2026-11-24T21:03:00'),
     });
-    const pastSend = kst('2024-06-01T10:00:00');
-    const now = kst('2026-11-24T10:00:00');
+    const backdated = { at: '2026-11-24T20:59:00+09:00' };
 
     // Act
-    const judgedAtNow = legalCheck(request, pastSend, DEFAULT_CHANNELS, now);
+    const night = await gate.decide(adRequest(backdated));
+    const expired = await gate.decide(
+      adRequest({
+        ...backdated,
+        consent: { ad: true, adConsentedAt: '2024-11-24T21:01:00+09:00', nightAd: true },
+      }),
+    );
 
     // Assess
-    expect(judgedAtNow?.reason).toBe('ad_consent_expired');
+    expect(night).toMatchObject({
+      decision: 'defer',
+      reason: 'night_ad_without_consent',
+      deferUntil: '2026-11-24T23:00:00.000Z',
+    });
+    expect(expired).toMatchObject({ decision: 'deny', reason: 'ad_consent_expired' });
   });
 
   it('reads a calendar-date consent as 00:00 Asia/Seoul that day', () => {
