@@ -201,6 +201,12 @@ const isSystemError = (error: unknown): error is NodeJS.ErrnoException =>
   typeof (error as NodeJS.ErrnoException).code === 'string' &&
   typeof (error as NodeJS.ErrnoException).syscall === 'string';
 
+// A reader that stops early (`crm-guard incidents | head`) closes the pipe: what is left to print has
+// no one to read it, and the command still finishes its work (a run's findings, the store's lock).
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code !== 'EPIPE') throw error;
+});
+
 main(process.argv.slice(2)).then(
   (code) => {
     process.exitCode = code;

@@ -1,4 +1,4 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -680,6 +680,32 @@ describe('an error of the file system', () => {
     // Assess
     expect(outcome.code).toBe(2);
     expect(outcome.stderr).toMatch(/^crm-guard: E[A-Z]+: [^\n]*'\/dev\/null[^\n]*'\n$/);
+  });
+});
+
+describe('a reader that stops early (`crm-guard ... | head -1`)', () => {
+  it('ends the command quietly, exit 0, with no stack trace for the closed pipe', async () => {
+    // Prepare
+    const data = join(tmp, 'closed-pipe');
+    const registry = join(tmp, 'closed-pipe.csv');
+    writeFileSync(registry, 'channel_id,name,category,owner\npush_1,A,advertising,kim\n');
+    expect((await cli(['channels', 'import', registry, '--data', data])).code).toBe(0);
+
+    // Act: the pipe is closed before the command prints a word; it still has its store to close after.
+    const outcome = await new Promise<{ code: number | null; stderr: string }>((done) => {
+      const child = spawn(process.execPath, ['bin/crm-guard.js', 'channels', 'list', '--data', data], {
+        cwd: REPO,
+      });
+      child.stdout.destroy();
+      let stderr = '';
+      child.stderr.on('data', (chunk) => {
+        stderr += chunk;
+      });
+      child.on('close', (code) => done({ code, stderr }));
+    });
+
+    // Assess
+    expect(outcome).toEqual({ code: 0, stderr: '' });
   });
 });
 
