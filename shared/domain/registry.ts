@@ -144,8 +144,13 @@ export function withStatusSince(
   return since === undefined || entry.status === 'active' ? rest : { ...rest, statusSince: since };
 }
 
-/** What detection reads of the registry: category, status and since when, schedule, recorded changes. */
-export function channelFacts(snapshot: RegistrySnapshot): Map<string, ChannelFacts> {
+/**
+ * What detection reads of the registry: category, status and since when, schedule, recorded changes.
+ * With `asOf` (when a day's digest went out), only the mutes and changes recorded by then: a re-run of
+ * that day pages what it paged, as the verdicts given later do not change it either.
+ */
+export function channelFacts(snapshot: RegistrySnapshot, asOf?: string): Map<string, ChannelFacts> {
+  const known = (recordedAt: string) => asOf === undefined || recordedAt <= asOf;
   const facts = new Map<string, ChannelFacts>();
   for (const entry of snapshot.channels)
     facts.set(entry.channelId, {
@@ -155,11 +160,13 @@ export function channelFacts(snapshot: RegistrySnapshot): Map<string, ChannelFac
       ...(entry.schedule ? { schedule: parseSchedule(entry.schedule) } : {}),
     });
   for (const mute of snapshot.mutes) {
+    if (!known(mute.at)) continue;
     const channel = facts.get(mute.channelId) ?? {};
     channel.mute = { from: mute.from, ...(mute.until ? { until: mute.until } : {}) };
     facts.set(mute.channelId, channel);
   }
   for (const change of snapshot.changes) {
+    if (!known(change.at)) continue;
     const channel = facts.get(change.channelId) ?? {};
     channel.changes = [...(channel.changes ?? []), change.day];
     facts.set(change.channelId, channel);

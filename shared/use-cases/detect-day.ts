@@ -125,7 +125,7 @@ export async function detectDay(request: DetectDayRequest, ports: DetectDayPorts
     config: config.alertPolicy,
     detection: config.detection,
     minSendsForRatio: config.detection.rules.minSendsForRatio,
-    ...(snapshot ? { facts: channelFacts(snapshot) } : {}),
+    ...(snapshot ? { facts: channelFacts(snapshot, sentBefore) } : {}),
     ...(profile === 'default' && send
       ? { notified: await notifiedDays(ports.store, judgeFrom, day, sentBefore) }
       : {}),

@@ -167,6 +167,43 @@ describe('detectDay on a DuckDB lake and the DynamoDB store (dynalite)', () => {
     expect(run?.digestSentAt).toBe(first.run.digestSentAt);
   });
 
+  it('re-runs a day as its digest saw the registry: a mute or a change recorded after it changes no page', async () => {
+    // Prepare: the digest goes out at 09:00; at 10:00 the team snoozes the outage channel over the day
+    // and records a change on it; the day is re-run at 10:30.
+    const alerts = capturingSink();
+    let clock = seoulInstant(addDays(LAST, 1), 9);
+    const recorded = seoulInstant(addDays(LAST, 1), 10).toISOString();
+    const later: RegistrySnapshot = {
+      channels: [],
+      reviews: [],
+      changes: [{ channelId: OUTAGE, day: LAST, what: 'new sender', at: recorded, by: 'kim' }],
+      mutes: [{ channelId: OUTAGE, from: LAST, reason: 'known', by: 'kim', at: recorded }],
+    };
+    let snapshot: RegistrySnapshot = { channels: [], reviews: [], changes: [], mutes: [] };
+    const run = () =>
+      detectDay(
+        { day: LAST, profile: 'default', config },
+        ports(alerts, { now: () => clock, registry: async () => snapshot }),
+      );
+    const first = await run();
+    snapshot = later;
+    clock = seoulInstant(addDays(LAST, 1), 10, 30);
+
+    // Act
+    const again = await run();
+
+    // Assess
+    const paged = (result: typeof first) =>
+      result.findings
+        .filter((f) => f.alert)
+        .map(key)
+        .sort();
+    expect(paged(first).some((page) => page.startsWith(`${OUTAGE}/`))).toBe(true);
+    expect(paged(again)).toEqual(paged(first));
+    expect(await fresh.store.findings({ from: LAST, to: LAST })).toHaveLength(first.findings.length);
+    expect(alerts.sent).toHaveLength(1);
+  });
+
   it('gives the digest back when publishing fails, so the next run sends it', async () => {
     // Prepare
     const alerts = capturingSink();
