@@ -174,6 +174,20 @@ describe('buildDigest', () => {
     expect(digest.text).toContain('(1 held back by the alert policy)');
   });
 
+  it("says nothing was judged yet on the lake's first days, when every channel is too new: no all-clear", () => {
+    // Prepare
+    const tooNew = Array.from({ length: 350 }, (_, i) => `ch-${i}`);
+
+    // Act
+    const digest = buildDigest(run({ insufficientHistory: tooNew }), []);
+
+    // Assess
+    expect(digest.subject).toBe(
+      'crm-guard 2026-11-21: nothing judged yet: all 350 channels have less than 28 days of history',
+    );
+    expect(digest.text).not.toContain('nothing needs you');
+  });
+
   it('writes a single alert in the singular', () => {
     // Act
     const digest = buildDigest(run({ profile: 'seed' }), [finding({ severity: 'low' })]);

@@ -157,11 +157,15 @@ export function buildDigest(
     : open.length
       ? `${run.channelsJudged} channels judged, no new alert${openNote}${expected ? `; ${expected} held as expected` : ''}`
       : `${run.channelsJudged} channels judged, nothing needs you today${expected ? `; ${expected} held as expected` : ''}`;
+  // The lake's first days: every channel read is too new to judge, which is no all-clear.
+  const tooNew = run.channelsJudged > 0 && run.insufficientHistory.length >= run.channelsJudged;
   const headline = missing
     ? 'no data yet, nothing judged (provisional)'
-    : run.partialData
-      ? `data looks partial, drops held; ${counted} (provisional)`
-      : counted;
+    : tooNew && !alerts.length
+      ? `nothing judged yet: all ${run.channelsJudged} channels have less than 28 days of history`
+      : run.partialData
+        ? `data looks partial, drops held; ${counted} (provisional)`
+        : counted;
   const subject = `crm-guard ${run.day}: ${headline}`;
 
   const lines: string[] = [
