@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { openDuckDbMetrics } from '#shared/adapters/duckdb/metrics-source.ts';
 import { loadCrmGuardConfig } from '#shared/config/crm-guard-config.ts';
 import { parseChannelFactsCsv } from '#shared/config/registry-input.ts';
+import { findingForOutput, type JudgedFinding } from '#shared/domain/finding.ts';
 import { InputError, UsageError } from '#shared/errors.ts';
 import { backfill } from '#shared/use-cases/judge-range.ts';
 import type { Command } from './command.ts';
@@ -31,7 +32,7 @@ const LINES_PER_WRITE = 1000;
 const WRITE_BUFFER_BYTES = 16 * 1024 * 1024;
 
 /** One JSON line a finding. */
-async function writeJsonLines(path: string, findings: readonly unknown[]): Promise<void> {
+async function writeJsonLines(path: string, findings: readonly JudgedFinding[]): Promise<void> {
   // A large buffer lets the next lines be made while the last ones are being written.
   const file = createWriteStream(path, { encoding: 'utf8', highWaterMark: WRITE_BUFFER_BYTES });
   const failed = new Promise<never>((_, reject) => file.once('error', reject));
@@ -40,7 +41,7 @@ async function writeJsonLines(path: string, findings: readonly unknown[]): Promi
   for (let start = 0; start < findings.length; start += LINES_PER_WRITE) {
     let chunk = '';
     for (const finding of findings.slice(start, start + LINES_PER_WRITE))
-      chunk += `${JSON.stringify(finding)}\n`;
+      chunk += `${JSON.stringify(findingForOutput(finding))}\n`;
     if (!file.write(chunk)) await Promise.race([once(file, 'drain'), failed]);
   }
   file.end();

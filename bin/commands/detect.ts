@@ -1,5 +1,6 @@
 import { loadCrmGuardConfig } from '#shared/config/crm-guard-config.ts';
 import { rankAlerts, stillOpen } from '#shared/domain/digest.ts';
+import { findingForOutput } from '#shared/domain/finding.ts';
 import type { RunRecord } from '#shared/domain/run-record.ts';
 import { seoulIsoTimestamp, seoulYesterday } from '#shared/time/seoul.ts';
 import { type DetectDayResult, detectDay } from '#shared/use-cases/detect-day.ts';
@@ -131,7 +132,7 @@ function detectJson(result: DetectDayResult, input: string) {
     run: runJson(run),
     alerts: rankAlerts(result.findings).map((finding) => {
       const card = result.channels.get(finding.channelId);
-      return { ...finding, ...(card ? { name: card.name, owner: card.owner } : {}) };
+      return { ...findingForOutput(finding), ...(card ? { name: card.name, owner: card.owner } : {}) };
     }),
   };
 }

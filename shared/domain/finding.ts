@@ -118,3 +118,16 @@ export function statedDirection(finding: Finding & { judged?: JudgedFigures }): 
   if (!judged || judged.actual === judged.expected) return finding.direction;
   return judged.actual < judged.expected ? 'down' : 'up';
 }
+
+/**
+ * A finding as JSON output shows it: `direction` agrees with the figures it carries (a missed monthly
+ * peak is down, whatever rule saw the day), and the rule's own direction stays as `ruleDirection`.
+ */
+export function findingForOutput<T extends Finding & { judged?: JudgedFigures }>(
+  finding: T,
+): T & { ruleDirection?: Direction } {
+  const direction = statedDirection(finding);
+  return direction === finding.direction
+    ? finding
+    : { ...finding, direction, ruleDirection: finding.direction };
+}
