@@ -568,6 +568,7 @@ describe('help, version and stray arguments', () => {
       '--from 2026-12-01 is after --to 2026-11-01',
     ],
     [['incidents', '--from', '2099-01-01'], '--from 2099-01-01 is after --to'],
+    [['incidents', '--to', '2099-01-01'], '--to 2099-01-01 is after yesterday'],
     [['channels', 'history', 'nobody'], 'no channel nobody in the registry'],
     [['channels', 'mute', 'nobody', '--reason', 'migration'], 'no channel nobody in the registry'],
     [
