@@ -1,5 +1,6 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { request as httpRequest } from 'node:http';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -330,6 +331,38 @@ describe('gate API over HTTP on loopback', () => {
 
     // Assess
     expect(status).toBe(413);
+  });
+
+  it('answers a body announced over the limit with 413 before it is sent (Expect: 100-continue), and asks for one that fits', async () => {
+    // Act: headers only; what comes back first, a 100 Continue or the answer.
+    const first = (length: number) =>
+      new Promise<string>((resolve, reject) => {
+        const request = httpRequest(`${server.url}/v1/decisions`, {
+          method: 'POST',
+          headers: {
+            authorization: `Bearer ${TOKEN}`,
+            'content-type': 'application/json',
+            'content-length': String(length),
+            expect: '100-continue',
+          },
+        });
+        request.on('continue', () => {
+          resolve('100');
+          request.destroy();
+        });
+        request.on('response', (response) => {
+          response.resume();
+          resolve(String(response.statusCode));
+          request.destroy();
+        });
+        request.on('error', (error) => reject(error));
+        request.flushHeaders();
+      });
+    const huge = await first(100 * 1024 * 1024);
+    const small = await first(200);
+
+    // Assess
+    expect([huge, small]).toEqual(['413', '100']);
   });
 
   it('answers 404 for unknown routes and 405 for a wrong method', async () => {

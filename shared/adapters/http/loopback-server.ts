@@ -168,12 +168,17 @@ export async function startLoopbackServer(options: LoopbackServerOptions): Promi
   const limit = options.bodyLimitBytes ?? 1024 * 1024;
   const functionName = options.functionName ?? 'fatigue-gate-local';
 
-  // Timeouts are enforced on this tick (Node's default, 30 s, would let a stalled client sit that long).
-  const server = createServer({ connectionsCheckingInterval: 1_000 }, async (request, response) => {
+  const authorised = (request: IncomingMessage) => {
+    const path = new URL(request.url ?? '/', `http://${HOST}`).pathname;
+    const open = options.publicPaths?.some((prefix) => path === prefix) ?? false;
+    return open || bearerMatches(request.headers.authorization, expected);
+  };
+  const declaredTooLarge = (request: IncomingMessage) =>
+    Number(request.headers['content-length'] ?? 0) > limit;
+
+  const answer = async (request: IncomingMessage, response: ServerResponse) => {
     try {
-      const path = new URL(request.url ?? '/', `http://${HOST}`).pathname;
-      const open = options.publicPaths?.some((prefix) => path === prefix) ?? false;
-      if (!open && !bearerMatches(request.headers.authorization, expected)) {
+      if (!authorised(request)) {
         request.resume();
         sendProblem(
           response,
@@ -185,8 +190,7 @@ export async function startLoopbackServer(options: LoopbackServerOptions): Promi
         );
         return;
       }
-      const declared = Number(request.headers['content-length'] ?? 0);
-      const body = declared > limit ? 'too_large' : await readBody(request, limit);
+      const body = declaredTooLarge(request) ? 'too_large' : await readBody(request, limit);
       if (body === 'too_large') {
         request.resume();
         sendProblem(
@@ -222,6 +226,14 @@ export async function startLoopbackServer(options: LoopbackServerOptions): Promi
         sendProblem(response, [500, 'internal', 'Internal error'], 'the request failed; see the server log');
       else response.end();
     }
+  };
+  // Timeouts are enforced on this tick (Node's default, 30 s, would let a stalled client sit that long).
+  const server = createServer({ connectionsCheckingInterval: 1_000 }, answer);
+  // `Expect: 100-continue`: the body is asked for only when it will be read; a caller without the token,
+  // or with a body over the limit, has its answer before sending it.
+  server.on('checkContinue', (request: IncomingMessage, response: ServerResponse) => {
+    if (authorised(request) && !declaredTooLarge(request)) response.writeContinue();
+    void answer(request, response);
   });
   // A slow or stalled client cannot hold a connection, nor many clients the process's sockets.
   server.headersTimeout = options.headersTimeoutMs ?? 5_000;
