@@ -365,6 +365,26 @@ describe('gate API over HTTP on loopback', () => {
     expect([huge, small]).toEqual(['413', '100']);
   });
 
+  it('refuses a body that is not JSON by its Content-Type or Content-Encoding with 415 naming it', async () => {
+    // Act
+    const plain = await call('POST', '/v1/decisions', adRequest(), { 'content-type': 'text/plain' });
+    const form = await call('POST', '/v1/decisions', adRequest(), {
+      'content-type': 'application/x-www-form-urlencoded',
+    });
+    const gzip = await call('POST', '/v1/decisions', adRequest(), { 'content-encoding': 'gzip' });
+    const charset = await call('POST', '/v1/decisions', adRequest(), {
+      'content-type': 'application/json; charset=utf-8',
+    });
+
+    // Assess
+    expect([plain.status, form.status, gzip.status, charset.status]).toEqual([415, 415, 415, 200]);
+    expect(plain.type).toBe('application/problem+json');
+    expect(plain.json.errors).toEqual([
+      { field: '(content-type)', message: 'Content-Type text/plain: send application/json' },
+    ]);
+    expect(gzip.json.detail).toBe('Content-Encoding gzip: send the JSON uncompressed');
+  });
+
   it('answers 404 for unknown routes and 405 for a wrong method', async () => {
     // Act
     const unknown = await call('GET', '/v2/decisions');
@@ -550,7 +570,7 @@ describe('the local gate server under a failing store and a stalled client', () 
     const decide = async (messageClass: 'advertising' | 'transactional') => {
       const response = await fetch(`${local.url}/v1/decisions`, {
         method: 'POST',
-        headers: { authorization: `Bearer ${TOKEN}` },
+        headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
         body: JSON.stringify(
           adRequest({
             userId: 'io-1',
@@ -716,7 +736,7 @@ describe('crm-guard serve, the command', () => {
     // Act
     const response = await fetch(`${url}/v1/decisions`, {
       method: 'POST',
-      headers: { authorization: `Bearer ${TOKEN}` },
+      headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
       // Sent now (no `at`): informational, so the night rule cannot hold it whatever the hour.
       body: JSON.stringify(
         adRequest({ userId: 'serve-1', messageClass: 'informational', category: 'notice', at: undefined }),
@@ -785,7 +805,7 @@ describe('crm-guard serve, the command', () => {
       });
       const response = await fetch(`${url}/v1/decisions`, {
         method: 'POST',
-        headers: { authorization: `Bearer ${TOKEN}` },
+        headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
         body: JSON.stringify(
           adRequest({ userId: 'emf-1', messageClass: 'informational', category: 'notice', at: undefined }),
         ),
