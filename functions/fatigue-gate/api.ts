@@ -240,14 +240,17 @@ async function decideBatch(deps: GateApiDeps, body: unknown): Promise<Result> {
   const decided = requests.length ? await deps.gate.decideBatch(requests) : [];
   record(deps, requests, decided);
   let next = 0;
-  const answers: (DecisionAnswer | ItemProblem)[] = parsed.map((item) =>
+  const answers: (DecisionAnswer | ItemProblem)[] = parsed.map((item, index) =>
     item.ok
       ? decided[next++]!
       : {
           status: 400,
           type: `${PROBLEM_BASE}invalid-request`,
           title: 'Invalid request',
-          errors: item.problems,
+          // Fields are the item's own; an item that is no object at all is named by its place.
+          errors: item.problems.map((p) =>
+            p.field === '(body)' ? { ...p, field: `requests[${index}]` } : p,
+          ),
         },
   );
   const rejected = parsed.length - requests.length;

@@ -213,6 +213,7 @@ describe('gate API over HTTP on loopback', () => {
       { ...adRequest(), messageId: 7 },
       adRequest({ userId: 'http-3', at: '9999-12-31T23:59:59+09:00' }),
       adRequest({ userId: 'http-3', messageClass: 'transactional', category: 'billing' }),
+      'not a request',
     ];
 
     // Act
@@ -222,9 +223,10 @@ describe('gate API over HTTP on loopback', () => {
     expect(status).toBe(200);
     expect(
       json.answers.map((answer: { decision?: string; status?: number }) => answer.decision ?? answer.status),
-    ).toEqual(['allow', 400, 400, 'allow']);
+    ).toEqual(['allow', 400, 400, 'allow', 400]);
     expect(json.answers[1].errors.map((error: { field: string }) => error.field)).toEqual(['messageId']);
     expect(json.answers[2].errors.map((error: { field: string }) => error.field)).toEqual(['at']);
+    expect(json.answers[4].errors.map((error: { field: string }) => error.field)).toEqual(['requests[4]']);
   });
 
   it.each([
