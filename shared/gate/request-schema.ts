@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { USER_ID_PATTERN, USER_ID_RULE } from '#shared/domain/engagement.ts';
 import { MESSAGE_CLASSES } from '#shared/domain/message-class.ts';
 import type { DecisionRequest } from './decision.ts';
 import { consentInstant } from './legal.ts';
@@ -12,9 +13,7 @@ import type { GatePolicy } from './policy.ts';
 
 export const BATCH_LIMIT = 500;
 
-const id = z
-  .string()
-  .regex(/^[\x21-\x7e]{1,128}$/, 'expected 1 to 128 printable ASCII characters without spaces');
+const id = z.string().regex(USER_ID_PATTERN, USER_ID_RULE);
 const instant = z.iso.datetime({ offset: true, message: 'expected an ISO 8601 date-time with offset' });
 const consentDate = z.union([z.iso.date(), z.iso.datetime({ offset: true })], {
   error: 'expected a date (YYYY-MM-DD, read as 00:00 Asia/Seoul) or an ISO 8601 date-time with offset',

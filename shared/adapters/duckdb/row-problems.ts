@@ -1,4 +1,5 @@
 import { type ColumnNames, MAX_COUNT } from '#shared/adapters/metrics-sql.ts';
+import { USER_ID_PATTERN, USER_ID_RULE } from '#shared/domain/engagement.ts';
 import { InputError } from '#shared/errors.ts';
 import { isIsoDay } from '#shared/time/seoul.ts';
 
@@ -78,6 +79,8 @@ export function engagementRowError(row: InvalidEngagementRow, columns: ColumnNam
   if (day) return at(columns.dt, day);
   const user = nameProblem(row.user_id, 'user id');
   if (user) return at(columns.userId, user);
+  if (!USER_ID_PATTERN.test(String(row.user_id)))
+    return at(columns.userId, `${JSON.stringify(row.user_id)}: ${USER_ID_RULE}, as the gate takes user ids`);
   const uses = countProblem(row.feature_uses);
   if (uses) return at(columns.featureUses, uses);
   return at(columns.featureUses, `breaks the lake contract (${JSON.stringify(row.feature_uses)})`);

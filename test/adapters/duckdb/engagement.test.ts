@@ -155,6 +155,18 @@ describe('engagement from the lake', () => {
 
   it.each([
     ['an empty user id', `${START},,3`, 'user_id', 'empty user id'],
+    [
+      'a user id the gate refuses',
+      `${START},사용자,3`,
+      'user_id',
+      '"사용자": expected 1 to 128 printable ASCII characters without spaces, as the gate takes user ids',
+    ],
+    [
+      'a user id with a space inside',
+      `${START},a b,3`,
+      'user_id',
+      '"a b": expected 1 to 128 printable ASCII characters without spaces, as the gate takes user ids',
+    ],
     ['negative uses', `${START},u2,-1`, 'feature_uses', '-1 is negative'],
     ['a bad day', `2026-03-32,u2,1`, 'dt', '"2026-03-32" is not a calendar day (YYYY-MM-DD)'],
   ])('%s is one InputError naming file, row and field', async (_, line, field, problem) => {
