@@ -12,8 +12,9 @@ import type { ChannelFactsById } from '#shared/domain/channel-facts.ts';
 import { median } from '#shared/domain/order-statistics.ts';
 import { runRules } from '#shared/domain/rules/index.ts';
 import type { ProfileName } from '#shared/domain/run-record.ts';
+import { mixSeed, Random } from '#shared/sample/random.ts';
 import { addDays, type IsoDay } from '#shared/time/seoul.ts';
-import { buildMetrics, weekly } from './fixtures.ts';
+import { buildMetrics, judge, weekly } from './fixtures.ts';
 
 const FROM = '2026-03-02';
 const TO = '2026-06-20';
@@ -114,6 +115,25 @@ describe("the default profile's own baseline (rule 'baseline')", () => {
     expect(judged.filter((f) => f.alert).map((f) => [f.date, f.rule, f.direction])).toEqual([
       ['2026-06-11', 'baseline', 'up'],
     ]);
+  });
+
+  it('quotes a spike on a small channel by the multiple of the figures it shows, not another', () => {
+    // Prepare: about 8 sends a day, swinging widely; one day at four times its own count.
+    const sends = (day: string, dayNo: number) => {
+      const base = Math.max(1, Math.round(8 * new Random(mixSeed(5, dayNo)).lognormalFactor(0.6)));
+      return day === '2026-06-11' ? base * 4 : base;
+    };
+    const metrics = buildMetrics([{ channelId: 'push_0009', sends }, COMPANION], FROM, TO);
+
+    // Act
+    const { judged } = judge(metrics, { from: '2026-06-01', to: TO });
+
+    // Assess
+    const spike = judged.find((f) => f.alert && f.code === 'spike')!;
+    const { actual, expected } = spike.judged!;
+    expect(spike.reason).toMatch(
+      new RegExp(`^${(actual / expected).toFixed(1)}x the usual for this weekday`),
+    );
   });
 
   it('is never emitted by the seed profile', () => {

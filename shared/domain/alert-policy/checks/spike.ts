@@ -25,12 +25,14 @@ export function unprecedentedSpike(ctx: LookContext, e: Expectation): Verdict | 
       highest = Math.max(highest, metric.value[j]!);
   }
   if (!(e.value > highest + Math.log(aboveHistory))) return undefined;
+  const { actual, expected } = e.judged;
   return page('spike', {
     severity: severityOf(e.impact, false, config.severity),
     impact: e.impact,
     strength: Math.abs(e.residual) / e.scale,
     down: false,
-    figures: { ratio },
+    // The multiple quoted is the one of the figures shown beside it (the test above smooths small counts).
+    figures: { ratio: expected > 0 ? actual / expected : ratio },
     judged: e.judged,
   });
 }
