@@ -1,5 +1,5 @@
 import { loadCrmGuardConfig } from '#shared/config/crm-guard-config.ts';
-import { rankAlerts, stillOpen } from '#shared/domain/digest.ts';
+import { directedChange, plannedChanges, rankAlerts, stillOpen } from '#shared/domain/digest.ts';
 import { findingForOutput } from '#shared/domain/finding.ts';
 import type { RunRecord } from '#shared/domain/run-record.ts';
 import { seoulIsoTimestamp, seoulYesterday } from '#shared/time/seoul.ts';
@@ -79,6 +79,12 @@ export async function runDetect(request: {
     if (open.length)
       console.log(
         `\nStill open (paged on an earlier day, not paged again): ${open.map((finding) => `${finding.channelId} (${finding.severity})`).join(', ')}.`,
+      );
+    // As the digest's EXPECTED section: what the owners said would move, and did not page.
+    const expected = plannedChanges(result.findings);
+    if (expected.length)
+      console.log(
+        `\nExpected (changes the owners recorded for the day, not paged): ${expected.map((finding) => `${finding.channelId} (${directedChange(finding)})`).join(', ')}.`,
       );
     console.log(
       `\n${run.channelsJudged} channels judged, ${run.findings} findings recorded, ${run.alerts} paging` +

@@ -82,6 +82,34 @@ describe('crm-guard channels / review / report on one machine', () => {
     expect(readFileSync(htmlPath, 'utf8')).toContain('Weekly channel report');
   });
 
+  it("detect prints the day's recorded changes as the digest's EXPECTED section lists them", async () => {
+    // Prepare: the redesign went live on 2026-10-19 and lifted rent-refund's sends.
+    const dir = tempDir('crm-guard-cli-');
+    const data = join(dir, 'data');
+    const lake = join(dir, 'lake.csv');
+    await writeChannelCsv(lake, makeColumns(scenarioChannels(), '2026-06-01', DAY));
+    const registryCsv = join(dir, 'channels.csv');
+    writeFileSync(
+      registryCsv,
+      'channel_id,name,category,owner\nrent-refund,월세환급 안내,informational,박지민\n',
+    );
+    await channels.run({ data, by: 'admin' }, ['import', registryCsv]);
+    await review.run({ data, decision: 'redesign', note: '팝업 제거', change: '2026-10-19', by: '박지민' }, [
+      'rent-refund',
+    ]);
+    const log = captureLog();
+
+    // Act
+    await detect.run({ data, input: lake, date: '2026-10-19' }, []);
+
+    // Assess
+    const digest = readFileSync(join(data, 'alerts.jsonl'), 'utf8');
+    expect(digest).toContain('EXPECTED (1)');
+    expect(log.join('\n')).toMatch(
+      /Expected \(changes the owners recorded for the day, not paged\): rent-refund \((UP|DOWN) /,
+    );
+  });
+
   it('reads the lake and the config from CRM_GUARD_INPUT and CRM_GUARD_CONFIG as the other commands do', async () => {
     // Prepare: a config that takes informational channels out of the ranking.
     const dir = tempDir('crm-guard-cli-');
