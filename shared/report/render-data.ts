@@ -1,3 +1,4 @@
+import { seoulIsoTimestamp } from '#shared/time/seoul.ts';
 import type { Locale } from './labels.ts';
 import type { WeeklyReport } from './model.ts';
 import { renderHtml } from './render-html.ts';
@@ -162,7 +163,7 @@ export function renderCsv(report: WeeklyReport): ReportFile[] {
         r.decision,
         r.note,
         r.decidedBy,
-        r.decidedAt,
+        r.decidedAt === null ? null : seoulIsoTimestamp(r.decidedAt),
       ]),
     ),
     // The open decisions only: the to-do list of the review.
@@ -245,12 +246,21 @@ export function renderCsv(report: WeeklyReport): ReportFile[] {
   ];
 }
 
-/** The whole report as JSON (non-finite numbers become null). */
+/** An instant as the model keeps it (UTC, `Z`). */
+const UTC_INSTANT = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$/;
+
+/** The whole report as JSON: non-finite numbers become null, instants read in Seoul (`+09:00`). */
 export function renderJson(report: WeeklyReport): ReportFile {
+  const replacer = (_key: string, value: unknown) =>
+    typeof value === 'number' && !Number.isFinite(value)
+      ? null
+      : typeof value === 'string' && UTC_INSTANT.test(value)
+        ? seoulIsoTimestamp(value)
+        : value;
   return {
     name: 'report.json',
     contentType: 'application/json',
-    body: `${JSON.stringify(report, (_key, value) => (typeof value === 'number' && !Number.isFinite(value) ? null : value), 2)}\n`,
+    body: `${JSON.stringify(report, replacer, 2)}\n`,
   };
 }
 

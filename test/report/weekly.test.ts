@@ -346,7 +346,7 @@ describe('assembleWeeklyReport', () => {
     expect(lowRows).toEqual([
       'channel_id,name,category,owner,sends,clicks,ctr,unclicked_sends,decision,note,decided_by,decided_at',
       'promo-blast,promo-blast,unknown,unassigned,35000,350,0.01,34650,,,,',
-      'bill-reminder,미납고지서,informational,김하늘,14000,140,0.01,13860,keep,법적 고지: 유지,김하늘,2026-10-20T01:00:00.000Z',
+      'bill-reminder,미납고지서,informational,김하늘,14000,140,0.01,13860,keep,법적 고지: 유지,김하늘,2026-10-20T10:00:00.000+09:00',
     ]);
     expect(csv['review-queue.csv']!.trim().split('\r\n')).toHaveLength(2);
     expect(csv['health.csv']!.trim().split('\r\n')).toHaveLength(7);
@@ -355,6 +355,9 @@ describe('assembleWeeklyReport', () => {
     );
     expect(json.reviewQueue.map((row: { channelId: string }) => row.channelId)).toEqual(['promo-blast']);
     expect(json.changeImpact[0].comparison.relativeLift).toBeCloseTo(0.3407, 4);
+    // Times read in Seoul, as everywhere else the report shows them.
+    expect(json.generatedAt).toMatch(/\+09:00$/);
+    expect(json.lowPerformers[1].decidedAt).toBe('2026-10-20T10:00:00.000+09:00');
   });
 });
 
