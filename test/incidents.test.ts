@@ -21,6 +21,18 @@ const finding = (over: Partial<JudgedFinding>): JudgedFinding => ({
 });
 
 describe('incidentsOf', () => {
+  it('counts a day that several rules paged as one page: one digest a day', () => {
+    // Prepare: the seed profile pages each confirmed rule; two fired on one day.
+    const day = { alert: true, severity: 'high' as const, code: 'seed_confirmed' as const };
+    const findings = [finding({ ...day, rule: 'ma_ratio' }), finding({ ...day, rule: 'zscore' })];
+
+    // Act
+    const [incident] = incidentsOf(findings, 7);
+
+    // Assess
+    expect(incident).toMatchObject({ days: 1, pages: 1 });
+  });
+
   it("dates a peak by its figures' own day when a page stated another day of its window", () => {
     // Prepare: a decline on 11-14 that paged for 11-12, when the channel sent nothing
     const decline = finding({

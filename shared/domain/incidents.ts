@@ -20,7 +20,7 @@ export interface Incident {
   /** The day with the largest impact, and what it showed. */
   peak: { day: IsoDay; metric: string; actual: number; expected: number; impact: number };
   severity: Severity;
-  /** Pages sent for it (the first, and each time it worsened). */
+  /** Days it paged (the first, and each time it worsened): one digest a day, however many rules paged. */
   pages: number;
   /** Days it was seen on. */
   days: number;
@@ -54,13 +54,15 @@ export function incidentsOf(
     list.sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0));
     let current: Incident | undefined;
     let seen = new Set<IsoDay>();
+    let paged = new Set<IsoDay>();
     for (const finding of list) {
       if (!current || daysBetween(current.last, finding.date) > regroupDays) {
         current = open(finding);
         seen = new Set();
+        paged = new Set();
         incidents.push(current);
       }
-      extend(current, finding, seen);
+      extend(current, finding, seen, paged);
     }
   }
   for (const incident of incidents) {
@@ -99,13 +101,16 @@ function open(finding: JudgedFinding): Incident {
   };
 }
 
-function extend(incident: Incident, finding: JudgedFinding, seen: Set<IsoDay>): void {
+function extend(incident: Incident, finding: JudgedFinding, seen: Set<IsoDay>, paged: Set<IsoDay>): void {
   incident.last = finding.date;
   if (!seen.has(finding.date)) {
     seen.add(finding.date);
     incident.days++;
   }
-  if (finding.alert) incident.pages++;
+  if (finding.alert && !paged.has(finding.date)) {
+    paged.add(finding.date);
+    incident.pages++;
+  }
   if (SEVERITY_ORDER.indexOf(finding.severity) < SEVERITY_ORDER.indexOf(incident.severity))
     incident.severity = finding.severity;
   const impact = finding.impact ?? 0;
