@@ -107,6 +107,7 @@ export class ComputeStack extends Stack {
         entry: 'functions/detect/handler.ts',
         serviceName: SERVICE_NAMES.detect,
         ...job,
+        memorySize: config.detect.memoryMb,
       }),
       report: define('report', 'Report', {
         entry: 'functions/report/handler.ts',

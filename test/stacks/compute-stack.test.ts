@@ -510,6 +510,7 @@ describe('compute stack (prod, with the messaging role and an SSE-KMS lake)', ()
         },
         reports: { ...prod.reports, locale: 'en' },
         detection: { detection: { rules: { zscore: { threshold: 2.5 } } } },
+        detect: { memoryMb: 2048 },
       },
     }).computeTemplate;
   });
@@ -571,5 +572,10 @@ describe('compute stack (prod, with the messaging role and an SSE-KMS lake)', ()
     );
     expect(reportFn.REPORT_LOCALE).toBe('en');
     template.hasResourceProperties('AWS::Lambda::Function', { MemorySize: 1024, Timeout: 10 });
+    const memoryOf = (service: string) =>
+      Object.values(resourcesOf(template, 'AWS::Lambda::Function')).find(
+        (fn) => fn.Properties.Environment.Variables.POWERTOOLS_SERVICE_NAME === service,
+      )?.Properties.MemorySize;
+    expect([memoryOf(SERVICE_NAMES.detect), memoryOf(SERVICE_NAMES.report)]).toEqual([2048, 1024]);
   });
 });
