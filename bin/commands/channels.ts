@@ -416,6 +416,15 @@ const command: Command = {
       console.log(
         `Imported ${entries.length} channel${entries.length === 1 ? '' : 's'} from ${target}${fresh.length ? `, and ${fresh.length} recorded change${fresh.length === 1 ? '' : 's'}` : ''}.`,
       );
+      // A file exported before a review can undo its retirement: each status the file moved is named.
+      const moved = entries.flatMap((entry) => {
+        const before = current.get(entry.channelId)?.status;
+        return before && before !== entry.status ? [`${entry.channelId} (${before} -> ${entry.status})`] : [];
+      });
+      if (moved.length)
+        console.log(
+          `Status set by the file for ${moved.length} channel${moved.length === 1 ? '' : 's'}: ${moved.join(', ')}.`,
+        );
       return 0;
     } finally {
       await close();

@@ -110,6 +110,26 @@ describe('crm-guard channels / review / report on one machine', () => {
     );
   });
 
+  it('names each status an import moves, so a file exported before a retirement cannot undo it unseen', async () => {
+    // Prepare
+    const dir = tempDir('crm-guard-cli-');
+    const data = join(dir, 'data');
+    const registryCsv = join(dir, 'channels.csv');
+    writeFileSync(
+      registryCsv,
+      'channel_id,name,category,owner,status\nold-survey,만족도 조사,advertising,최유나,active\nbill,고지서,informational,김하늘,active\n',
+    );
+    await channels.run({ data, by: 'admin' }, ['import', registryCsv]);
+    await review.run({ data, decision: 'retire', note: '응답 없음', by: '최유나' }, ['old-survey']);
+    const log = captureLog();
+
+    // Act
+    await channels.run({ data, by: 'admin' }, ['import', registryCsv]);
+
+    // Assess
+    expect(log.at(-1)).toBe('Status set by the file for 1 channel: old-survey (retired -> active).');
+  });
+
   it('reads the lake and the config from CRM_GUARD_INPUT and CRM_GUARD_CONFIG as the other commands do', async () => {
     // Prepare: a config that takes informational channels out of the ranking.
     const dir = tempDir('crm-guard-cli-');
