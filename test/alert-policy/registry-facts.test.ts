@@ -130,6 +130,39 @@ describe('planned changes: a change the owners recorded', () => {
     expect(noted[0]!.judged).toMatchObject({ metric: 'sends' });
   });
 
+  it('starts no new level from silence: a channel silent since its change day stays an open incident', () => {
+    // Prepare: the change went live on June 9, and the channel has sent nothing since.
+    const silent = buildMetrics(
+      [
+        {
+          channelId: 'push_0005',
+          sends: (day, dayNo) => (day >= '2026-06-09' ? 0 : weekly(8_000, 5)(day, dayNo)),
+        },
+        COMPANION,
+      ],
+      FROM,
+      TO,
+    );
+
+    // Act
+    const { judged } = judge(
+      silent,
+      { from: '2026-06-01', to: TO },
+      'default',
+      facts({ push_0005: { changes: ['2026-06-09'] } }),
+    );
+
+    // Assess: paged on its first silent day, and part of that incident on every day after.
+    const incidentDays = new Set(
+      judged
+        .filter((f) => f.channelId === 'push_0005' && (f.alert || f.code === 'grouped'))
+        .map((f) => f.date),
+    );
+    expect(pagedDays(judged, 'push_0005')[0]).toBe('2026-06-09');
+    expect(incidentDays.has(TO)).toBe(true);
+    expect(incidentDays.size).toBe(22);
+  });
+
   it('is noted on its day even when the day shows no move that would have paged', () => {
     // Prepare: a change recorded for June 2 that moved the sends by 10% only
     const slight = buildMetrics(

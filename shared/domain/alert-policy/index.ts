@@ -209,6 +209,21 @@ function findingsByChannel(
 
 const MUTED = hold('muted');
 const NO_DAYS: number[] = [];
+
+/**
+ * The recorded changes that start a new level: not one after which the channel has sent nothing
+ * (silence is an outage whatever was changed; as a level it would stop paging once learnt).
+ */
+function levelChanges(series: ChannelSeries, changes: readonly IsoDay[]): number[] {
+  const last = series.firstDay + series.sends.length - 1;
+  let lastSend = -1;
+  for (let i = series.sends.length - 1; i >= 0; i--)
+    if (series.sends[i]! > 0) {
+      lastSend = series.firstDay + i;
+      break;
+    }
+  return changes.map(dayNumber).filter((day) => day > last || day <= lastSend);
+}
 const NO_CHANGES: ReadonlySet<number> = new Set();
 const LOW_PERFORMER = hold('low_performer');
 const NOT_IN_METRICS = hold('not_in_metrics');
@@ -262,7 +277,7 @@ function judgeDefault(input: JudgeFindingsInput, from: number, to: number): Judg
     else if (last >= contextFrom) {
       arena.reset();
       const facts = input.facts?.get(series.channelId);
-      const changeDays = facts?.changes?.map(dayNumber) ?? NO_DAYS;
+      const changeDays = facts?.changes ? levelChanges(series, facts.changes) : NO_DAYS;
       const view: PolicyChannel = {
         evidence: channelEvidence(series, excludedDay, run.minSendsForRatio, config, arena, changeDays),
         changeDays: changeDays.length ? new Set(changeDays) : NO_CHANGES,
