@@ -298,9 +298,7 @@ export function createGate(options: GateOptions): Gate {
       (record) => ({ ok: true as const, record: effectiveRecord(record) }),
       (error: unknown) => ({ ok: false as const, error: asStoreError(error) }),
     );
-    // The law is judged at the later of the send time and now: a past `at` revives no consent and
-    // slips no ad out before 21:00.
-    const legal = legalCheck(request, lawfulAt(at, current), policy.channels);
+    const legal = legalCheck(request, at, policy.channels);
     if (legal) {
       const tier = await settledTier;
       return {
@@ -427,7 +425,7 @@ export function createGate(options: GateOptions): Gate {
       requests.forEach((request, index) => {
         if (request.messageClass !== 'advertising') return;
         const at = sendInstant(request, current);
-        if (legalCheck(request, lawfulAt(at, current), policy.channels)) return;
+        if (legalCheck(request, at, policy.channels)) return;
         const day = seoulDay(at);
         const tierPolicy = effectiveTierPolicy(policy, effectiveRecord(tierOf(request.userId)), day);
         if (!categoryAllowed(tierPolicy, request.category) || tierPolicy.minAdGapMinutes <= 0) return;
@@ -454,12 +452,12 @@ interface WeekRead {
   counters: CountersSnapshot;
 }
 
-/** When the law judges a send: it cannot go out before now, whatever `at` says. */
-function lawfulAt(at: Date, current: Date): Date {
-  return at > current ? at : current;
-}
-
-/** When the send is planned: `at`, or now. */
+/**
+ * When the send can go: `at`, or now if that is later. Nothing goes out before now, so a past `at`
+ * (within the allowed skew) revives no consent, slips no ad out before 21:00, and counts in no
+ * earlier day or week.
+ */
 function sendInstant(request: DecisionRequest, current: Date): Date {
-  return request.at ? new Date(request.at) : current;
+  const at = request.at ? new Date(request.at) : current;
+  return at > current ? at : current;
 }

@@ -5,6 +5,7 @@ import { DEFAULT_POLICY } from '#shared/gate/default-policy.ts';
 import { createGate, RETRY_REACH_MS } from '#shared/gate/gate.ts';
 import { createMemoryGateStore } from '#shared/gate/memory-store.ts';
 import { addDays, seoulDay, seoulInstant, weekStart } from '#shared/time/seoul.ts';
+import { beforeEveryAt } from './helpers.ts';
 
 const WEEK_START_MS = Date.parse('2026-11-22T23:00:00Z'); // Monday 2026-11-23 08:00 KST
 
@@ -23,7 +24,12 @@ describe('caps hold for any sequence of requests (default policy, mid tier)', ()
       fc.asyncProperty(fc.array(arbitraryRequest, { minLength: 1, maxLength: 80 }), async (drafts) => {
         // Prepare: requests in time order, some retried with the previous message id. The gate keeps an
         // answer for its Seoul week, and into the next week for RETRY_REACH_MS: a later retry is new.
-        const gate = createGate({ store: createMemoryGateStore(), policy: DEFAULT_POLICY, timeoutMs: 1_000 });
+        const gate = createGate({
+          store: createMemoryGateStore(),
+          policy: DEFAULT_POLICY,
+          timeoutMs: 1_000,
+          now: beforeEveryAt,
+        });
         const sorted = [...drafts].sort((a, b) => a.minute - b.minute);
         const requests: DecisionRequest[] = [];
         const firstTry = new Map<string, number>();

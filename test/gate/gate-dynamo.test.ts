@@ -10,7 +10,7 @@ import { StoreUnavailableError } from '#shared/errors.ts';
 import { createGate } from '#shared/gate/gate.ts';
 import type { GatePolicy } from '#shared/gate/policy.ts';
 import type { GateStore, Reservation } from '#shared/ports/gate-store.ts';
-import { adRequest, policyWith, singleCapPolicy, testNow } from './helpers.ts';
+import { adRequest, beforeEveryAt, policyWith, singleCapPolicy, testNow } from './helpers.ts';
 
 let dynamo: EmbeddedDynamo;
 let store: GateStore;
@@ -25,7 +25,7 @@ afterAll(async () => {
   await dynamo.close();
 });
 
-const gateFor = (policy: GatePolicy) => createGate({ store, policy, timeoutMs: 5_000 });
+const gateFor = (policy: GatePolicy) => createGate({ store, policy, timeoutMs: 5_000, now: beforeEveryAt });
 /** One user's ads, with ad and night-time consent, each at the time asked. */
 const adsOf = (gate: ReturnType<typeof gateFor>, userId: string) => (at: string) =>
   gate.decide(
@@ -58,6 +58,32 @@ describe('caps on the embedded store', () => {
     expect(third.caps).toEqual([{ name: 'push-daily', limit: 2, used: 2, window: 'day' }]);
     expect(nextDay).toMatchObject({ decision: 'allow', caps: [{ name: 'push-daily', used: 1 }] });
     expect(otherChannel.decision).toBe('allow');
+  });
+
+  it('counts a send planned just before midnight but asked about after it on the day it can go out', async () => {
+    // Prepare: yesterday's cap is full; it is 00:02 KST and the caller says 23:59.
+    const policy = singleCapPolicy({
+      name: 'push-daily',
+      scope: 'channel',
+      match: 'push',
+      window: 'day',
+      limit: 1,
+    });
+    const userId = freshUser();
+    const info = (at: string) => adRequest({ userId, messageClass: 'informational', category: 'notice', at });
+    await gateFor(policy).decide(info('2026-11-24T12:00:00+09:00'));
+    const gate = createGate({
+      store,
+      policy,
+      timeoutMs: 5_000,
+      now: () => new Date('2026-11-25T00:02:00+09:00'),
+    });
+
+    // Act
+    const late = await gate.decide(info('2026-11-24T23:59:00+09:00'));
+
+    // Assess
+    expect(late).toMatchObject({ decision: 'allow', caps: [{ name: 'push-daily', used: 1 }] });
   });
 
   it('keeps a weekly cap across the days of one Seoul week and resets on Monday 00:00 KST', async () => {
@@ -192,6 +218,7 @@ describe('caps on the embedded store', () => {
       },
     };
     const gate = createGate({
+      now: beforeEveryAt,
       store: failing,
       policy: singleCapPolicy(
         { name: 'ads-daily', scope: 'total', window: 'day', limit: 2, classes: ['advertising'] },
@@ -580,7 +607,7 @@ describe("a batch reads its ads' weeks at once", () => {
   it('makes one batched read for every ad, and answers as one decision at a time would', async () => {
     // Prepare: one user with an ad an hour ago, one retrying a counted ad, 150 with nothing this week
     const { wrapped, calls } = counted();
-    const gate = createGate({ store: wrapped, policy: gapPolicy(), timeoutMs: 5_000 });
+    const gate = createGate({ store: wrapped, policy: gapPolicy(), timeoutMs: 5_000, now: beforeEveryAt });
     const [recent, retrying] = [freshUser(), freshUser()];
     const earlier = await gate.decide(adRequest({ userId: recent, at: '2026-11-24T09:00:00+09:00' }));
     const retried = adRequest({ userId: retrying, at: '2026-11-24T08:00:00+09:00' });
@@ -606,7 +633,7 @@ describe("a batch reads its ads' weeks at once", () => {
     // Prepare
     const { wrapped, calls } = counted();
     const noGap = singleCapPolicy({ name: 'ads', scope: 'total', window: 'week', limit: 10 });
-    const gate = createGate({ store: wrapped, policy: noGap, timeoutMs: 5_000 });
+    const gate = createGate({ store: wrapped, policy: noGap, timeoutMs: 5_000, now: beforeEveryAt });
 
     // Act
     const answers = await gate.decideBatch([
@@ -649,7 +676,13 @@ describe("a batch reads its ads' weeks at once", () => {
   it('answers every ad by the deadline when the batched read never comes back', async () => {
     // Prepare
     const hung: GateStore = { ...store, readCountersMany: () => new Promise(() => {}) };
-    const gate = createGate({ store: hung, policy: gapPolicy(), timeoutMs: 5_000, batchTimeoutMs: 300 });
+    const gate = createGate({
+      store: hung,
+      policy: gapPolicy(),
+      timeoutMs: 5_000,
+      batchTimeoutMs: 300,
+      now: beforeEveryAt,
+    });
     const started = Date.now();
 
     // Act
@@ -669,7 +702,7 @@ describe("a batch reads its ads' weeks at once", () => {
   it('lets one of two ads of one user through, though both were judged on the same read', async () => {
     // Prepare
     const { wrapped, calls } = counted();
-    const gate = createGate({ store: wrapped, policy: gapPolicy(), timeoutMs: 5_000 });
+    const gate = createGate({ store: wrapped, policy: gapPolicy(), timeoutMs: 5_000, now: beforeEveryAt });
     const userId = freshUser();
 
     // Act
@@ -693,7 +726,7 @@ describe("a batch reads its ads' weeks at once", () => {
       },
     };
     const { wrapped, calls } = counted(failing);
-    const gate = createGate({ store: wrapped, policy: gapPolicy(), timeoutMs: 5_000 });
+    const gate = createGate({ store: wrapped, policy: gapPolicy(), timeoutMs: 5_000, now: beforeEveryAt });
 
     // Act
     const answers = await gate.decideBatch([
@@ -735,7 +768,7 @@ describe('store unavailable', () => {
       documentClient: DynamoDBDocumentClient.from(client),
       tableName: 'gate',
     });
-    const gate = createGate({ store: hungStore, policy: policyWith(), timeoutMs: 150 });
+    const gate = createGate({ store: hungStore, policy: policyWith(), timeoutMs: 150, now: beforeEveryAt });
     const started = Date.now();
 
     // Act

@@ -5,6 +5,11 @@ import { type GatePolicy, parsePolicy } from '#shared/gate/policy.ts';
 /** The gate's clock in tests: 10:00 KST on Tuesday 2026-11-24, when `adRequest` plans its send. */
 export const TEST_NOW = new Date('2026-11-24T10:00:00+09:00');
 export const testNow = () => TEST_NOW;
+/**
+ * A gate clock earlier than every test request's `at`: each request is judged at the time it plans
+ * (a send never goes out before now, so a later clock would move it).
+ */
+export const beforeEveryAt = () => new Date('2026-01-01T00:00:00+09:00');
 
 /** An advertising push with every consent in order, at 10:00 KST on Tuesday 2026-11-24. */
 export function adRequest(overrides: Partial<DecisionRequest> = {}): DecisionRequest {
