@@ -120,14 +120,14 @@ export function statedDirection(finding: Finding & { judged?: JudgedFigures }): 
 }
 
 /**
- * A finding as JSON output shows it: `direction` agrees with the figures it carries (a missed monthly
- * peak is down, whatever rule saw the day), and the rule's own direction stays as `ruleDirection`.
+ * A finding as JSON output shows it: its figures (`actual`, `expected`) keep the rule's `direction`,
+ * and the policy's figures in `judged` carry their own (a missed monthly peak is down, whatever the
+ * rule that saw the day), so no direction sits beside numbers that say the other.
  */
 export function findingForOutput<T extends Finding & { judged?: JudgedFigures }>(
   finding: T,
-): T & { ruleDirection?: Direction } {
-  const direction = statedDirection(finding);
-  return direction === finding.direction
-    ? finding
-    : { ...finding, direction, ruleDirection: finding.direction };
+): T | (T & { judged: JudgedFigures & { direction: Direction } }) {
+  const { judged } = finding;
+  if (!judged) return finding;
+  return { ...finding, judged: { ...judged, direction: statedDirection(finding) } };
 }
