@@ -3,6 +3,7 @@ import { type ColumnNames, columnNames } from '#shared/adapters/metrics-sql.ts';
 import type { LakeEnv } from '#shared/config/lambda-env.ts';
 import type { ChannelDayColumns } from '#shared/domain/channel-metrics.ts';
 import type { UserEngagement } from '#shared/domain/engagement.ts';
+import { USER_ID_PATTERN, USER_ID_RULE } from '#shared/domain/engagement.ts';
 import { InputError } from '#shared/errors.ts';
 import type { EngagementRange, MetricsSource } from '#shared/ports/metrics-source.ts';
 import { dayNumber, type IsoDay, isIsoDay, isoDay } from '#shared/time/seoul.ts';
@@ -218,6 +219,12 @@ export function createAthenaMetricsSource(options: AthenaMetricsSourceOptions): 
         rowNumber++;
         const at = (field: string) => ({ row: rowNumber, field });
         if (!userId) throw new InputError(engagementSource, 'empty user id', at(names.userId));
+        if (!USER_ID_PATTERN.test(userId))
+          throw new InputError(
+            engagementSource,
+            `${JSON.stringify(userId)}: ${USER_ID_RULE}, as the gate takes user ids`,
+            at(names.userId),
+          );
         const minUses = Number(minUsesText);
         if (minUsesText !== undefined && minUses < 0) {
           throw new InputError(

@@ -60,6 +60,8 @@ export interface DuckDbMetricsOptions {
 
 const CHANNEL_VALUES = ['dt', 'channel_id', 'channel_type', 'sends', 'clicks'];
 const ENGAGEMENT_VALUES = ['dt', 'user_id', 'feature_uses'];
+/** A user id the gate would take (`USER_ID_PATTERN`, in DuckDB's words): no request could ask for another's tier. */
+const GATE_USER_ID = `COALESCE(regexp_full_match(user_id, '[!-~]{1,128}'), false)`;
 
 /**
  * The metrics source of the embedded default: DuckDB over a local Parquet lake or CSV files. Every
@@ -98,7 +100,11 @@ export async function openDuckDbMetrics(options: DuckDbMetricsOptions): Promise<
   const checkEngagement = async (connection: DuckDBConnection, rows: RangeRows) => {
     const [bad] = await queryRows(
       connection,
-      firstInvalidRowSql(rows.sql, engagementRowValid(rows.known), ENGAGEMENT_VALUES),
+      firstInvalidRowSql(
+        rows.sql,
+        `(${engagementRowValid(rows.known)} AND ${GATE_USER_ID})`,
+        ENGAGEMENT_VALUES,
+      ),
     );
     if (bad) throw engagementRowError(asRow<InvalidEngagementRow>(bad), columns);
   };

@@ -457,4 +457,28 @@ describe('Athena metrics source: engagement', () => {
       'athena:user_engagement_daily: row 1, field feature_uses: negative feature uses (-2) for user u1',
     );
   });
+
+  it('rejects a user id the gate would refuse, naming row and field', async () => {
+    // Prepare
+    athena.on(GetQueryResultsCommand).resolves(
+      page([
+        ['h', 'h', 'h', 'h', 'h'],
+        ['u1', '2', '2026-11-01', '1', '2'],
+        ['a b', '2', '2026-11-01', '1', '2'],
+      ]),
+    );
+    const { metrics } = source();
+
+    // Act
+    const read = (async () => {
+      for await (const _ of metrics.readEngagement({ from: '2026-11-01', to: '2026-11-28' })) {
+        // drain
+      }
+    })();
+
+    // Assess
+    await expect(read).rejects.toThrow(
+      'athena:user_engagement_daily: row 2, field user_id: "a b": expected 1 to 128 printable ASCII characters without spaces, as the gate takes user ids',
+    );
+  });
 });
