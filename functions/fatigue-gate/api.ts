@@ -60,17 +60,17 @@ const invalid = (errors: FieldProblem[]) =>
 /** A header by name, whatever case the caller (or API Gateway) gave it. */
 function header(event: APIGatewayProxyEvent, name: string): string | undefined {
   for (const [key, value] of Object.entries(event.headers ?? {}))
-    if (key.toLowerCase() === name && value !== undefined) return value;
+    if (key.toLowerCase() === name && typeof value === 'string') return value;
   return undefined;
 }
 
 /** JSON, or a JSON-based type (`application/problem+json`); left out, the body is read as JSON. */
 const JSON_MEDIA_TYPE = /^application\/(?:[\w.+-]+\+)?json$/i;
 
-const unsupported = (detail: string) => ({
+const unsupported = (header: 'content-type' | 'content-encoding', detail: string) => ({
   ok: false as const,
   result: problem(415, 'unsupported-media-type', 'Unsupported Media Type', detail, [
-    { field: '(content-type)', message: detail },
+    { field: `(${header})`, message: detail },
   ]),
 });
 
@@ -80,11 +80,11 @@ function readBody(event: APIGatewayProxyEvent): { ok: true; body: unknown } | { 
   if (type !== undefined) {
     const mediaType = type.split(';')[0]!.trim();
     if (!JSON_MEDIA_TYPE.test(mediaType))
-      return unsupported(`Content-Type ${mediaType || '(empty)'}: send application/json`);
+      return unsupported('content-type', `Content-Type ${mediaType || '(empty)'}: send application/json`);
   }
   const encoding = header(event, 'content-encoding')?.trim().toLowerCase();
   if (encoding && encoding !== 'identity')
-    return unsupported(`Content-Encoding ${encoding}: send the JSON uncompressed`);
+    return unsupported('content-encoding', `Content-Encoding ${encoding}: send the JSON uncompressed`);
   const text = event.body
     ? event.isBase64Encoded
       ? Buffer.from(event.body, 'base64').toString('utf8')

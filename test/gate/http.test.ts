@@ -384,7 +384,9 @@ describe('gate API over HTTP on loopback', () => {
     expect(plain.json.errors).toEqual([
       { field: '(content-type)', message: 'Content-Type text/plain: send application/json' },
     ]);
-    expect(gzip.json.detail).toBe('Content-Encoding gzip: send the JSON uncompressed');
+    expect(gzip.json.errors).toEqual([
+      { field: '(content-encoding)', message: 'Content-Encoding gzip: send the JSON uncompressed' },
+    ]);
   });
 
   it('answers 404 for unknown routes and 405 for a wrong method', async () => {
