@@ -203,9 +203,10 @@ const isSystemError = (error: unknown): error is NodeJS.ErrnoException =>
 
 // A reader that stops early (`crm-guard incidents | head`) closes the pipe: what is left to print has
 // no one to read it, and the command still finishes its work (a run's findings, the store's lock).
-process.stdout.on('error', (error: NodeJS.ErrnoException) => {
-  if (error.code !== 'EPIPE') throw error;
-});
+for (const stream of [process.stdout, process.stderr])
+  stream.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error;
+  });
 
 main(process.argv.slice(2)).then(
   (code) => {

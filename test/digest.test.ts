@@ -186,6 +186,10 @@ describe('buildDigest', () => {
       'crm-guard 2026-11-21: nothing judged yet: all 350 channels have less than 28 days of history',
     );
     expect(digest.text).not.toContain('nothing needs you');
+    // A partial first day is still provisional.
+    expect(buildDigest(run({ insufficientHistory: tooNew, partialData: true }), []).subject).toMatch(
+      /nothing judged yet: .* \(provisional\)$/,
+    );
   });
 
   it('writes a single alert in the singular', () => {

@@ -158,14 +158,16 @@ export function buildDigest(
       ? `${run.channelsJudged} channels judged, no new alert${openNote}${expected ? `; ${expected} held as expected` : ''}`
       : `${run.channelsJudged} channels judged, nothing needs you today${expected ? `; ${expected} held as expected` : ''}`;
   // The lake's first days: every channel read is too new to judge, which is no all-clear.
-  const tooNew = run.channelsJudged > 0 && run.insufficientHistory.length >= run.channelsJudged;
+  const tooNew =
+    !alerts.length && run.channelsJudged > 0 && run.insufficientHistory.length >= run.channelsJudged;
+  const summary = tooNew
+    ? `nothing judged yet: all ${run.channelsJudged} channels have less than 28 days of history`
+    : counted;
   const headline = missing
     ? 'no data yet, nothing judged (provisional)'
-    : tooNew && !alerts.length
-      ? `nothing judged yet: all ${run.channelsJudged} channels have less than 28 days of history`
-      : run.partialData
-        ? `data looks partial, drops held; ${counted} (provisional)`
-        : counted;
+    : run.partialData
+      ? `data looks partial, drops held; ${summary} (provisional)`
+      : summary;
   const subject = `crm-guard ${run.day}: ${headline}`;
 
   const lines: string[] = [

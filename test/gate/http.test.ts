@@ -337,12 +337,12 @@ describe('gate API over HTTP on loopback', () => {
 
   it('answers a body announced over the limit with 413 before it is sent (Expect: 100-continue), and asks for one that fits', async () => {
     // Act: headers only; what comes back first, a 100 Continue or the answer.
-    const first = (length: number) =>
+    const first = (length: number, authorization = `Bearer ${TOKEN}`) =>
       new Promise<string>((resolve, reject) => {
         const request = httpRequest(`${server.url}/v1/decisions`, {
           method: 'POST',
           headers: {
-            authorization: `Bearer ${TOKEN}`,
+            authorization,
             'content-type': 'application/json',
             'content-length': String(length),
             expect: '100-continue',
@@ -354,7 +354,7 @@ describe('gate API over HTTP on loopback', () => {
         });
         request.on('response', (response) => {
           response.resume();
-          resolve(String(response.statusCode));
+          resolve(`${response.statusCode} ${response.headers.connection}`);
           request.destroy();
         });
         request.on('error', (error) => reject(error));
@@ -362,9 +362,10 @@ describe('gate API over HTTP on loopback', () => {
       });
     const huge = await first(100 * 1024 * 1024);
     const small = await first(200);
+    const withoutToken = await first(200, 'Bearer wrong');
 
     // Assess
-    expect([huge, small]).toEqual(['413', '100']);
+    expect([huge, small, withoutToken]).toEqual(['413 close', '100', '401 close']);
   });
 
   it('refuses a body that is not JSON by its Content-Type or Content-Encoding with 415 naming it', async () => {

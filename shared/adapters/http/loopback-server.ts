@@ -186,6 +186,8 @@ export async function startLoopbackServer(options: LoopbackServerOptions): Promi
           'send Authorization: Bearer <CRM_GUARD_TOKEN>',
           {
             'www-authenticate': 'Bearer',
+            // Asked to wait for a 100 Continue that never came, the body may never follow: end the connection.
+            ...(request.headers.expect ? { connection: 'close' } : {}),
           },
         );
         return;
