@@ -132,7 +132,7 @@ export const environmentSchema = z
         apiLogs: z.enum(['off', 'account-role-exists', 'set-account-role']).default('off'),
       })
       .strict(),
-    /** The daily detect function: memory grows with the fleet (about 1 GB for 100,000 channels). */
+    /** The daily detect function: memory grows with the fleet (about 1.1 GB for 100,000 channels). */
     detect: z
       .object({ memoryMb: z.number().int().min(128).max(10240).default(1024) })
       .strict()

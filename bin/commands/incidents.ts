@@ -35,7 +35,7 @@ const command: Command = {
     const to = dayFlag(values, 'to') ?? yesterday;
     // A window ending in the future would start too late to hold the incidents of the days before it.
     if (to > yesterday)
-      throw new UsageError(`--to ${to} is after yesterday (${yesterday}), the last day detection has judged`);
+      throw new UsageError(`--to ${to} is after yesterday (${yesterday}), the last day detection can judge`);
     const from = dayFlag(values, 'from') ?? addDays(to, -29);
     if (from > to) throw new UsageError(`--from ${from} is after --to ${to}`);
     const channel = stringFlag(values, 'channel');

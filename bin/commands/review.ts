@@ -1,6 +1,6 @@
 import { validateReviewInput } from '#shared/config/registry-input.ts';
 import { UsageError } from '#shared/errors.ts';
-import { addDays, type IsoDay, seoulDay, seoulTimestamp } from '#shared/time/seoul.ts';
+import { addDays, type IsoDay, seoulTimestamp } from '#shared/time/seoul.ts';
 import { openStores } from '../local-wiring.ts';
 import { actor } from './channels.ts';
 import type { Command } from './command.ts';
@@ -64,7 +64,7 @@ const command: Command = {
         `${recorded.channelId}: ${recorded.decision} by ${recorded.by} at ${seoulTimestamp(recorded.at)}` +
           (recorded.changeDay ? `, change live from ${recorded.changeDay}` : '') +
           (recorded.decision === 'retire'
-            ? retiredNote(recorded.retiredSince, seoulDay(new Date(recorded.at)))
+            ? retiredNote(recorded.retiredSince, !recorded.alreadyRetired)
             : ''),
       );
       return 0;
@@ -75,11 +75,11 @@ const command: Command = {
 };
 
 /** What a retire means for the digest, from the day the channel was retired (today, or before). */
-function retiredNote(since: IsoDay | undefined, today: IsoDay): string {
+function retiredNote(since: IsoDay | undefined, newly: boolean): string {
   if (since === undefined) return ' (retired already: its silence does not page, and a send does)';
   const from = addDays(since, 1);
-  return since < today
-    ? ` (retired already, since ${since}: its silence has not paged from ${from}, and a send does)`
+  return !newly
+    ? ` (retired already, since ${since}: its silence does not page from ${from}, and a send does)`
     : ` (retired: from ${from} its silence no longer pages, and a send does)`;
 }
 

@@ -150,7 +150,7 @@ export function withStatusSince(
  * that day pages what it paged, as the verdicts given later do not change it either.
  */
 export function channelFacts(snapshot: RegistrySnapshot, asOf?: string): Map<string, ChannelFacts> {
-  const known = (recordedAt: string) => asOf === undefined || recordedAt <= asOf;
+  const known = (recordedAt: string) => asOf === undefined || Date.parse(recordedAt) <= Date.parse(asOf);
   const facts = new Map<string, ChannelFacts>();
   for (const entry of snapshot.channels)
     facts.set(entry.channelId, {

@@ -10,7 +10,8 @@ import type {
 } from '#shared/domain/registry.ts';
 import type { IsoDay } from '#shared/time/seoul.ts';
 
-export type RecordedReview = ReviewDecision & { retiredSince?: IsoDay };
+/** A review as recorded; a retire also says since when the channel is retired, and whether it was before. */
+export type RecordedReview = ReviewDecision & { retiredSince?: IsoDay; alreadyRetired?: boolean };
 
 /** The registry port: the `channels` DynamoDB table in AWS and, on one machine, the same table in dynalite. */
 export interface ChannelRegistry {

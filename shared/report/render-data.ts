@@ -251,10 +251,11 @@ const UTC_INSTANT = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$/;
 
 /** The whole report as JSON: non-finite numbers become null, instants read in Seoul (`+09:00`). */
 export function renderJson(report: WeeklyReport): ReportFile {
-  const replacer = (_key: string, value: unknown) =>
+  // Instants by their field (`generatedAt`, `decidedAt`, ...): free text that looks like one stays as written.
+  const replacer = (key: string, value: unknown) =>
     typeof value === 'number' && !Number.isFinite(value)
       ? null
-      : typeof value === 'string' && UTC_INSTANT.test(value)
+      : typeof value === 'string' && key.endsWith('At') && UTC_INSTANT.test(value)
         ? seoulIsoTimestamp(value)
         : value;
   return {

@@ -220,6 +220,7 @@ describe('channel registry on DynamoDB (dynalite)', () => {
 
     // Assess
     expect([first.retiredSince, second.retiredSince]).toEqual(['2026-11-05', '2026-11-05']);
+    expect([first.alreadyRetired, second.alreadyRetired]).toEqual([false, true]);
     expect(channelFacts(snapshot).get('twice')).toMatchObject({
       status: 'retired',
       statusSince: '2026-11-05',

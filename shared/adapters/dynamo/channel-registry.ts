@@ -274,7 +274,8 @@ export function createDynamoChannelRegistry(options: {
           new PutCommand({ TableName, Item: { pk, sk: `${REVIEW_PREFIX}${when}`, ...decision } }),
         ),
       );
-      return review.decision === 'retire' && since ? { ...decision, retiredSince: since } : decision;
+      if (review.decision !== 'retire') return decision;
+      return { ...decision, ...(since ? { retiredSince: since } : {}), alreadyRetired: retiredBefore };
     },
 
     async recordChange(change, via) {
