@@ -93,7 +93,7 @@ const command: Command = {
       configPath: configFlag(values),
     });
     console.log(
-      `\nNext (these change nothing): \`npx crm-guard detect --date ${latest} --profile seed\` shows every raw rule hit; ` +
+      `\nNext (these change nothing): \`npx crm-guard detect --date ${latest} --profile seed\` shows what the team's five rules alone would page; ` +
         '`npx crm-guard incidents` lists the incidents so far; `npx crm-guard channels list` shows the registry; README.md has the rest.',
     );
     return code;
