@@ -24,14 +24,18 @@ function captureLog(): string[] {
   return lines;
 }
 
+/** A temp folder with the scenario's lake as one CSV, and where its data and registry file go. */
+async function scenarioFolder() {
+  const dir = tempDir('crm-guard-cli-');
+  const lake = join(dir, 'lake.csv');
+  await writeChannelCsv(lake, makeColumns(scenarioChannels(), '2026-06-01', DAY));
+  return { dir, data: join(dir, 'data'), lake, registryCsv: join(dir, 'channels.csv') };
+}
+
 describe('crm-guard channels / review / report on one machine', () => {
   it('imports the registry, records decisions and builds the report that shows them', async () => {
     // Prepare
-    const dir = tempDir('crm-guard-cli-');
-    const data = join(dir, 'data');
-    const lake = join(dir, 'lake.csv');
-    await writeChannelCsv(lake, makeColumns(scenarioChannels(), '2026-06-01', DAY));
-    const registryCsv = join(dir, 'channels.csv');
+    const { dir, data, lake, registryCsv } = await scenarioFolder();
     writeFileSync(
       registryCsv,
       [
@@ -84,11 +88,7 @@ describe('crm-guard channels / review / report on one machine', () => {
 
   it("detect prints the day's recorded changes as the digest's EXPECTED section lists them", async () => {
     // Prepare: the redesign went live on 2026-10-19 and lifted rent-refund's sends.
-    const dir = tempDir('crm-guard-cli-');
-    const data = join(dir, 'data');
-    const lake = join(dir, 'lake.csv');
-    await writeChannelCsv(lake, makeColumns(scenarioChannels(), '2026-06-01', DAY));
-    const registryCsv = join(dir, 'channels.csv');
+    const { data, lake, registryCsv } = await scenarioFolder();
     writeFileSync(
       registryCsv,
       'channel_id,name,category,owner\nrent-refund,월세환급 안내,informational,박지민\n',
@@ -132,11 +132,7 @@ describe('crm-guard channels / review / report on one machine', () => {
 
   it('reads the lake and the config from CRM_GUARD_INPUT and CRM_GUARD_CONFIG as the other commands do', async () => {
     // Prepare: a config that takes informational channels out of the ranking.
-    const dir = tempDir('crm-guard-cli-');
-    const data = join(dir, 'data');
-    const lake = join(dir, 'lake.csv');
-    await writeChannelCsv(lake, makeColumns(scenarioChannels(), '2026-06-01', DAY));
-    const registryCsv = join(dir, 'channels.csv');
+    const { dir, data, lake, registryCsv } = await scenarioFolder();
     writeFileSync(
       registryCsv,
       'channel_id,name,category,owner\nbill-reminder,미납고지서,informational,김하늘\n',
