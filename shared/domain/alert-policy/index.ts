@@ -209,6 +209,9 @@ function findingsByChannel(
 
 const MUTED = hold('muted');
 const NO_DAYS: number[] = [];
+const NO_CHANGES: ReadonlySet<number> = new Set();
+const LOW_PERFORMER = hold('low_performer');
+const NOT_IN_METRICS = hold('not_in_metrics');
 
 /**
  * The recorded changes that start a new level: not one after which the channel has sent nothing
@@ -224,9 +227,7 @@ function levelChanges(series: ChannelSeries, changes: readonly IsoDay[]): number
     }
   return changes.map(dayNumber).filter((day) => day > last || day <= lastSend);
 }
-const NO_CHANGES: ReadonlySet<number> = new Set();
-const LOW_PERFORMER = hold('low_performer');
-const NOT_IN_METRICS = hold('not_in_metrics');
+
 const withoutEvidence = (finding: Finding): Verdict =>
   finding.rule === 'low_performer' ? LOW_PERFORMER : NOT_IN_METRICS;
 
