@@ -171,18 +171,53 @@ async function main(argv: string[]): Promise<number> {
   }
   let parsed: ReturnType<typeof parseArgs>;
   try {
-    parsed = parseArgs({ args: rest, options: command.options, allowPositionals: true, strict: true });
+    parsed = parseArgs({
+      args: rest,
+      options: command.options,
+      allowPositionals: true,
+      strict: true,
+      tokens: true,
+    });
   } catch (error) {
     // One line: Node's own text goes on about positionals after `--`; its first sentence names the flag.
     const sentence = (error as Error).message.split(/\.\s/)[0]!.replace(/\.$/, '');
     const problem = sentence.charAt(0).toLowerCase() + sentence.slice(1);
-    const subcommand = command.subcommands && rest[0] && !rest[0].startsWith('-') ? rest[0] : undefined;
-    throw new UsageError(
-      `${subcommand ? `${name} ${subcommand}` : name}: ${problem}; ${usageHint(command, subcommand)}`,
-    );
+    const subcommand = subcommandOf(command, rest);
+    throw new UsageError(`${invoked(command, subcommand)}: ${problem}; ${usageHint(command, subcommand)}`);
   }
+  refuseRepeatedFlags(command, parsed.tokens ?? [], rest);
   checkPositionals(command, parsed.positionals, Object.keys(parsed.values), 'date' in command.options);
   return command.run(parsed.values, parsed.positionals);
+}
+
+/** The subcommand the words name, when the command has subcommands. */
+const subcommandOf = (command: Command, rest: readonly string[]) =>
+  command.subcommands && rest[0] && !rest[0].startsWith('-') ? rest[0] : undefined;
+
+/** How a message names what was run: `channels set`, `detect`. */
+const invoked = (command: Command, subcommand: string | undefined) =>
+  subcommand ? `${command.name} ${subcommand}` : command.name;
+
+/** A flag given twice would otherwise take its last value unseen (`--date A ... --date B`). */
+function refuseRepeatedFlags(
+  command: Command,
+  tokens: NonNullable<ReturnType<typeof parseArgs>['tokens']>,
+  rest: readonly string[],
+): void {
+  const values = new Map<string, string[]>();
+  for (const token of tokens) {
+    if (token.kind !== 'option') continue;
+    const given = values.get(token.name) ?? [];
+    given.push(token.value === undefined ? `--${token.name}` : `--${token.name} ${token.value}`);
+    values.set(token.name, given);
+  }
+  for (const given of values.values())
+    if (given.length > 1) {
+      const flag = given[0]!.split(' ')[0];
+      throw new UsageError(
+        `${invoked(command, subcommandOf(command, rest))}: ${flag} is given ${given.length} times (${given.join(', ')}); give it once`,
+      );
+    }
 }
 
 const KNOWN_ERRORS = [
