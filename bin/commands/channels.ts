@@ -60,7 +60,9 @@ const SUBCOMMANDS = {
 /** What help adds after a usage line. */
 const NOTES: Partial<Record<keyof typeof SUBCOMMANDS, string>> = {
   history: '    (its reviews and registry edits, oldest first)',
-  import: '        (columns channel_id,name,category,owner[,status][,schedule])',
+  import:
+    '        (columns channel_id,name,category,owner[,status][,status_since][,schedule][,changes])\n' +
+    '         (changes: the days the owners changed a channel, YYYY-MM-DD, split by ;)',
   set: `\n         (schedule: ${SCHEDULE_SYNTAX})`,
   mute: '    (a snooze ends by itself)',
 };
@@ -287,7 +289,14 @@ const SET_FLAGS: Record<string, string> = {
   schedule: '--schedule',
 };
 
-async function set(registry: ChannelRegistry, channelId: string, values: CommandValues): Promise<number> {
+async function set(registry: ChannelRegistry, typed: string, values: CommandValues): Promise<number> {
+  const channelId = typed.trim();
+  // Without a field the command would record an edit that changed nothing.
+  const fields = Object.keys(SET_FLAGS).filter((field) => field !== 'channelId');
+  if (fields.every((field) => values[field] === undefined))
+    throw new UsageError(
+      `channels set ${channelId}: nothing to set: give one or more of ${fields.map((field) => SET_FLAGS[field]).join(', ')}`,
+    );
   const found = await registry.get(channelId);
   // A new channel needs its name, category and owner; anything else is a typo in the id.
   if (!found && (values.name === undefined || values.category === undefined || values.owner === undefined))
@@ -372,7 +381,7 @@ const command: Command = {
       if (imported.entries.length === 0)
         throw new InputError(
           target!,
-          'the file holds no channel rows, only a header (expected a row per channel: channel_id,name,category,owner[,status][,schedule])',
+          'the file holds no channel rows, only a header (expected a row per channel: channel_id,name,category,owner[,status][,status_since][,schedule][,changes])',
         );
     }
     const { registry, close } = await openStores(values.data as string | undefined);

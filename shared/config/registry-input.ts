@@ -1,7 +1,12 @@
 import { z } from 'zod';
 import { CHANNEL_CATEGORIES, CHANNEL_STATUSES, type ChannelFacts } from '#shared/domain/channel-facts.ts';
 import { type ChannelInput, channelFacts, REVIEW_DECISIONS } from '#shared/domain/registry.ts';
-import { parseSchedule, SCHEDULE_SYNTAX, ScheduleSyntaxError } from '#shared/domain/schedule.ts';
+import {
+  parseSchedule,
+  SCHEDULE_SYNTAX,
+  ScheduleSyntaxError,
+  scheduleText,
+} from '#shared/domain/schedule.ts';
 import { InputError } from '#shared/errors.ts';
 import { type IsoDay, isIsoDay } from '#shared/time/seoul.ts';
 
@@ -27,15 +32,17 @@ const channelInputSchema = z.object({
     .enum(CHANNEL_STATUSES, { error: `must be one of ${CHANNEL_STATUSES.join(', ')}` })
     .default('active'),
   statusSince: z.string().trim().refine(isIsoDay, 'must be a calendar day YYYY-MM-DD').optional(),
+  // Kept in its one written form (`mon,mon, TUE` is `mon,tue`), so lists and diffs compare schedules.
   schedule: z
     .string()
     .trim()
-    .superRefine((text, context) => {
+    .transform((text, context) => {
       try {
-        parseSchedule(text);
+        return scheduleText(parseSchedule(text));
       } catch (error) {
         if (!(error instanceof ScheduleSyntaxError)) throw error;
         context.addIssue({ code: 'custom', message: `${error.message}: write ${SCHEDULE_SYNTAX}` });
+        return z.NEVER;
       }
     })
     .optional(),
@@ -51,16 +58,32 @@ const reviewInputSchema = z.object({
 
 export type ReviewInput = z.output<typeof reviewInputSchema>;
 
-function firstIssue(error: z.ZodError, source: string, row?: number): InputError {
+function firstIssue(
+  error: z.ZodError,
+  source: string,
+  row?: number,
+  named: (field: keyof ChannelInput) => string | undefined = () => undefined,
+): InputError {
   const issue = error.issues[0]!;
   const field = issue.path.map(String).join('.') || undefined;
-  return new InputError(source, issue.message, { row, field });
+  return new InputError(source, issue.message, {
+    row,
+    field: field && (named(field as keyof ChannelInput) ?? field),
+  });
 }
 
-/** Validates one channel entry; throws `InputError` naming the field (and row, for files). */
-export function validateChannelInput(input: unknown, source: string, row?: number): ChannelInput {
+/**
+ * Validates one channel entry; throws `InputError` naming the field (and row, for files) as the
+ * source calls it (`named`: a CSV's column, `status_since`), else by its field name.
+ */
+export function validateChannelInput(
+  input: unknown,
+  source: string,
+  row?: number,
+  named?: (field: keyof ChannelInput) => string | undefined,
+): ChannelInput {
   const result = channelInputSchema.safeParse(input);
-  if (!result.success) throw firstIssue(result.error, source, row);
+  if (!result.success) throw firstIssue(result.error, source, row, named);
   return result.data;
 }
 
@@ -144,7 +167,7 @@ export function parseRegistryCsvFile(
     fields.forEach((field, column) => {
       if (field) record[field] = cells[column]?.trim() || undefined;
     });
-    const entry = validateChannelInput(record, source, i + 1);
+    const entry = validateChannelInput(record, source, i + 1, (field) => header[fields.indexOf(field)]);
     if (seen.has(entry.channelId))
       throw new InputError(source, `channel ${entry.channelId} appears twice`, {
         row: i + 1,

@@ -475,6 +475,12 @@ describe('bad input: exit 2 and one stderr line naming what to fix', () => {
       flags: ['--from', FROM, '--to', '2026-13-01'],
       says: /--to: "2026-13-01" is not a calendar day/,
     },
+    {
+      // The last value would win unseen: a script that appends its own --to runs another range.
+      name: 'a flag given twice',
+      flags: ['--from', FROM, '--to', END, '--to', FROM],
+      says: /^crm-guard: backfill: --to is given 2 times \(--to 2026-10-31, --to 2026-10-01\); give it once$/,
+    },
   ])('$name', async ({ flags, says }) => {
     // Prepare
     const out = join(tmp, 'flags.jsonl');
@@ -744,7 +750,7 @@ describe('an empty CSV', () => {
     expect(outcome.code).toBe(2);
     expect(outcome.stdout).toBe('');
     expect(outcome.stderr).toBe(
-      `crm-guard: ${header}: the file holds no channel rows, only a header (expected a row per channel: channel_id,name,category,owner[,status][,schedule])\n`,
+      `crm-guard: ${header}: the file holds no channel rows, only a header (expected a row per channel: channel_id,name,category,owner[,status][,status_since][,schedule][,changes])\n`,
     );
   });
 
@@ -797,6 +803,10 @@ describe('the registry: every edit in the history, times in Seoul, --json', () =
     await run('channels', 'import', file, '--by', 'lee');
     await run('channels', 'import', file, '--by', 'lee');
     await run('channels', 'set', 'push_a', '--owner', '정민재', '--status', 'paused', '--by', 'kim');
+    // An edit without a field is refused: it would log a change that changed nothing
+    const nothing = await cli(['channels', 'set', 'push_a', '--by', 'kim'], env);
+    // The id as typed, spaces and all, names the channel it trimmed to (and, unchanged, logs nothing)
+    const again = await run('channels', 'set', ' push_a ', '--owner', '정민재', '--by', 'kim');
     const muted = await run(
       'channels',
       'mute',
@@ -833,6 +843,11 @@ describe('the registry: every edit in the history, times in Seoul, --json', () =
       expect(printed).toMatch(SEOUL_STAMP);
       expect(printed).not.toMatch(/\d\dT\d\d:\d\d/);
     }
+    expect(nothing.code).toBe(2);
+    expect(nothing.stderr).toBe(
+      'crm-guard: channels set push_a: nothing to set: give one or more of --name, --category, --owner, --status, --schedule\n',
+    );
+    expect(again).toMatch(/^push_a: 주말 특가 · advertising · 정민재 · paused since /);
     // The second, identical import changed nothing and is not in the history.
     expect(history.map((h) => [h.kind, h.action ?? 'keep', h.by])).toEqual([
       ['edit', 'add', 'lee'],

@@ -337,6 +337,24 @@ describe('registry input validation', () => {
     expect(() =>
       parseRegistryCsv('channel_id,name,category,owner\na,A,advertising,k\na,B,advertising,k\n', 'x.csv'),
     ).toThrow('x.csv: row 3, field channel_id: channel a appears twice');
+    // The field is named as the file's header names it, not as the code does
+    expect(() =>
+      parseRegistryCsv(
+        'channel_id,name,category,owner,status,Status_Since\na,A,advertising,k,retired,2026-13-01\n',
+        'x.csv',
+      ),
+    ).toThrow('x.csv: row 2, field status_since: must be a calendar day YYYY-MM-DD');
+  });
+
+  it('keeps a schedule in its one written form, whatever the spacing, case and repeats typed', () => {
+    // Act
+    const [entry] = parseRegistryCsv(
+      'channel_id,name,category,owner,schedule\na,A,advertising,k,"thu, MON,mon"\n',
+      'x.csv',
+    );
+
+    // Assess
+    expect(entry!.schedule).toBe('mon,thu');
   });
 
   it('refuses a column it does not know and a row with more cells than the header, naming them', () => {
