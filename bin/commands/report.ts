@@ -2,7 +2,9 @@ import { localPaths } from '#shared/adapters/local/data-dir.ts';
 import { createFolderReportWriter } from '#shared/adapters/report-files/local.ts';
 import { loadCrmGuardConfig, reportOptionsOf } from '#shared/config/crm-guard-config.ts';
 import { InputError, UsageError } from '#shared/errors.ts';
+import type { MetricsSource } from '#shared/ports/metrics-source.ts';
 import { LOCALES, type Locale } from '#shared/report/labels.ts';
+import { type IsoDay, seoulYesterday } from '#shared/time/seoul.ts';
 import { buildReport } from '#shared/use-cases/build-report.ts';
 import { openLocalLake } from '../local-wiring.ts';
 import { openStackStores, stackEnvironment } from '../stack-wiring.ts';
@@ -26,7 +28,8 @@ const command: Command = {
   summary: 'Build the weekly channel report for the week ending on a day: HTML, CSV and JSON in a folder.',
   usage: USAGE,
   defaults: {
-    '--date': 'the last day with data in the lake (with --stack: yesterday in Asia/Seoul)',
+    '--date':
+      'the last day with data in the lake, yesterday at the latest (with --stack: yesterday in Asia/Seoul)',
     '--input': FLAG_DEFAULTS.input,
     '--config': FLAG_DEFAULTS.config,
     '--out': 'reports/ in the data folder (.crm-guard/reports)',
@@ -68,9 +71,7 @@ const command: Command = {
 
     const local = await openLocalLake(dataDir, input);
     try {
-      // Without --date, the week ends on the last day with data.
-      const day = date ?? (await local.metrics.latestDay());
-      if (!day) throw new InputError(input, 'holds no channel rows');
+      const day = date ?? (await lastDayOver(local.metrics, input));
       const result = await buildReport(
         {
           metrics: local.metrics,
@@ -83,8 +84,8 @@ const command: Command = {
       );
       const { report } = result;
       console.error(
-        `Week ${report.week.from} ~ ${report.week.to}: ${report.totals.channels} channels, ${report.incidents.length} incidents, ` +
-          `${report.lowPerformers.length} low performers (${report.reviewQueue.length} open), ${report.changeImpact.length} change${report.changeImpact.length === 1 ? '' : 's'} measured.`,
+        `Week ${report.week.from} ~ ${report.week.to}: ${count(report.totals.channels, 'channel')}, ${count(report.incidents.length, 'incident')}, ` +
+          `${count(report.lowPerformers.length, 'low performer')} (${report.reviewQueue.length} open), ${count(report.changeImpact.length, 'change')} measured.`,
       );
       console.log(result.location);
       return 0;
@@ -93,5 +94,15 @@ const command: Command = {
     }
   },
 };
+
+const count = (n: number, noun: string) => `${n} ${noun}${n === 1 ? '' : 's'}`;
+
+/** The last day with data, never one not over yet: a lake may already hold today's first rows. */
+async function lastDayOver(metrics: Pick<MetricsSource, 'latestDay'>, input: string): Promise<IsoDay> {
+  const latest = await metrics.latestDay();
+  if (!latest) throw new InputError(input, 'holds no channel rows');
+  const yesterday = seoulYesterday(new Date());
+  return latest > yesterday ? yesterday : latest;
+}
 
 export default command;

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { writeChannelCsv } from '#shared/adapters/duckdb/lake-writer.ts';
 import { InputError } from '#shared/errors.ts';
+import { addDays, seoulYesterday } from '#shared/time/seoul.ts';
 import channels from '../../bin/commands/channels.ts';
 import detect from '../../bin/commands/detect.ts';
 import report from '../../bin/commands/report.ts';
@@ -156,6 +157,25 @@ describe('crm-guard channels / review / report on one machine', () => {
       'old-survey',
     ]);
     vi.unstubAllEnvs();
+  });
+
+  it('without --date, ends the week yesterday when the lake already holds rows of today and later', async () => {
+    // Prepare: a lake whose rows run to tomorrow (a partition written early, a clock ahead)
+    const dir = tempDir('crm-guard-cli-');
+    const lake = join(dir, 'lake.csv');
+    const yesterday = seoulYesterday(new Date());
+    await writeChannelCsv(
+      lake,
+      makeColumns(scenarioChannels(), addDays(yesterday, -60), addDays(yesterday, 2)),
+    );
+    const log = captureLog();
+
+    // Act
+    const code = await report.run({ data: join(dir, 'data'), input: lake, out: join(dir, 'out') }, []);
+
+    // Assess
+    expect(code).toBe(0);
+    expect(log).toEqual([join(dir, 'out', yesterday, 'ko', 'report.html')]);
   });
 
   it('refuses bad input naming the flag', async () => {
