@@ -128,7 +128,8 @@ export function createFeedbackPageHandler(deps: FeedbackPageDeps) {
       return page(
         200,
         `Record the alert on ${claim.channelId} as ${claim.verdict}?`,
-        `<p>The alert on <b>${what}</b> was <b>${esc(LABEL[claim.verdict])}</b>.</p>
+        // A question until the button is pressed: the page must not read as if it were already recorded.
+        `<p>Record the alert on <b>${what}</b> as <b>${esc(LABEL[claim.verdict])}</b>?</p>
 <form method="post"><p><label>Your name (optional) <input name="by" maxlength="100"></label></p>
 <p><label>Note (optional) <input name="note" maxlength="500" style="width:100%"></label></p>
 <p><button type="submit" style="font-size:1rem;padding:.5rem 1rem">Record it</button></p></form>

@@ -54,6 +54,11 @@ describe('the one-click feedback page', () => {
     // Assess
     expect(opened.statusCode).toBe(200);
     expect(opened.body).toContain('<form method="post">');
+    // It asks; nothing reads as recorded before the button is pressed
+    expect(opened.body).toContain(
+      'Record the alert on <b>push_1 on 2026-11-30</b> as <b>a false alarm: nothing was wrong</b>?',
+    );
+    expect(opened.body).not.toMatch(/ was <b>/);
     expect(opened.headers?.['content-security-policy']).toContain("form-action 'self'");
     expect(afterOpening).toBe(0);
     expect(confirmed.statusCode).toBe(200);
