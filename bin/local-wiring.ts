@@ -102,10 +102,13 @@ async function servedStore(
   }
 }
 
+/** Unregistered channels a note names; the rest it counts. */
+const UNKNOWN_SHOWN = 5;
+
 /**
- * The warning for a lake whose channels are mostly not in this data folder's registry (none when it
- * holds at least half of them): names and owners would be blank, or come from another lake. An empty
- * registry has its own words: nothing was imported yet.
+ * The warning for a lake whose channels are mostly not in this data folder's registry: names and
+ * owners would be blank, or come from another lake. An empty registry has its own words: nothing was
+ * imported yet. When most are registered, a note names the few that are not.
  */
 export function registryWarning(
   lakeChannels: readonly string[],
@@ -113,9 +116,19 @@ export function registryWarning(
   where: { input: string; dataDir: string },
 ): string | undefined {
   if (lakeChannels.length === 0) return undefined;
-  const known = lakeChannels.filter((id) => registered.has(id)).length;
-  if (known * 2 >= lakeChannels.length) return undefined;
+  const unknown = lakeChannels.filter((id) => !registered.has(id));
+  const known = lakeChannels.length - unknown.length;
   const folder = shownPath(where.dataDir);
+  if (unknown.length === 0) return undefined;
+  // A few new channels the registry has not heard of: named, so their owners can be found.
+  if (known * 2 >= lakeChannels.length) {
+    const shown = unknown.slice(0, UNKNOWN_SHOWN).join(', ');
+    const more = unknown.length > UNKNOWN_SHOWN ? ` and ${unknown.length - UNKNOWN_SHOWN} more` : '';
+    return (
+      `crm-guard: note: ${unknown.length} of the ${lakeChannels.length} channels in ${where.input} ${unknown.length === 1 ? 'is' : 'are'} not in the registry under ${folder} ` +
+      `(${shown}${more}): their alerts show no name or owner; add them with \`crm-guard channels set ID --name N --category C --owner O\``
+    );
+  }
   if (registered.size === 0) {
     const count = lakeChannels.length;
     const channels = count === 1 ? 'channel' : `${count} channels`;

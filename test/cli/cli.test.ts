@@ -952,13 +952,21 @@ describe('a registry and its lake', () => {
     ]);
   });
 
-  it("warns only when fewer than half of the lake's channels are registered (none: the registry is empty)", () => {
+  it("warns when fewer than half of the lake's channels are registered (none: the registry is empty), and names a few that are not", () => {
     // Prepare
     const where = { input: 'lake', dataDir: '/data' };
     const registered = new Set(['a', 'b', 'c']);
+    const many = new Set(Array.from({ length: 20 }, (_, i) => `c${i}`));
 
     // Act / Assess
-    expect(registryWarning(['a', 'b', 'x', 'y'], registered, where)).toBeUndefined();
+    expect(registryWarning(['a', 'b', 'c'], registered, where)).toBeUndefined();
+    expect(registryWarning(['a', 'b', 'x', 'y'], registered, where)).toBe(
+      'crm-guard: note: 2 of the 4 channels in lake are not in the registry under /data (x, y): their alerts show no name or owner; ' +
+        'add them with `crm-guard channels set ID --name N --category C --owner O`',
+    );
+    expect(registryWarning([...many, 'n1', 'n2', 'n3', 'n4', 'n5', 'n6', 'n7'], many, where)).toContain(
+      '7 of the 27 channels in lake are not in the registry under /data (n1, n2, n3, n4, n5 and 2 more)',
+    );
     expect(registryWarning(['a', 'x', 'y'], registered, where)).toContain('only 1 of the 3 channels in lake');
     expect(registryWarning(['x'], new Set(), where)).toContain(
       'the registry under /data is empty, so the channel in lake shows no names or owners',
