@@ -3,9 +3,11 @@ import {
   DuckDBDataChunk,
   type DuckDBResult,
   type DuckDBType,
+  DuckDBTypeId,
   type DuckDBValue,
   DuckDBVector,
 } from '@duckdb/node-api';
+import bindings from '@duckdb/node-bindings';
 
 /**
  * Moving columns between JS arrays and DuckDB a chunk (2,048 rows) at a time, so millions of rows
@@ -61,6 +63,58 @@ export async function forEachChunk(
     offset += chunk.rowCount;
   }
   return offset;
+}
+
+/** The typed array each numeric column type is read into. */
+const NUMERIC = {
+  [DuckDBTypeId.INTEGER]: Int32Array,
+  [DuckDBTypeId.DOUBLE]: Float64Array,
+} as const;
+type NumericColumn = Int32Array | Float64Array;
+
+/**
+ * As `forEachChunk` for a result of INTEGER and DOUBLE columns with no NULL: each chunk's columns
+ * as typed views of DuckDB's own memory, copied by the caller with `set` (valid only during the
+ * call). A value at a time through `getItem` cost a 100,000-channel read about 0.8 s more.
+ */
+export async function forEachNumericChunk(
+  connection: DuckDBConnection,
+  sql: string,
+  onChunk: (columns: NumericColumn[], rowCount: number, offset: number) => void,
+  options: { offset?: number; materialize?: boolean } = {},
+): Promise<number> {
+  const result: DuckDBResult = options.materialize ? await connection.run(sql) : await connection.stream(sql);
+  const views = result.columnTypes().map((type, column) => {
+    const view = NUMERIC[type.typeId as keyof typeof NUMERIC];
+    if (!view) throw new TypeError(`column ${column} is ${type}, not INTEGER or DOUBLE: ${sql}`);
+    return view;
+  });
+  let offset = options.offset ?? 0;
+  const columns: NumericColumn[] = new Array(views.length);
+  for (;;) {
+    const chunk = await result.fetchChunk();
+    if (!chunk || chunk.rowCount === 0) break;
+    const rowCount = chunk.rowCount;
+    views.forEach((View, column) => {
+      const vector = bindings.data_chunk_get_vector(chunk.chunk, column);
+      if (!allValid(bindings.vector_get_validity(vector, Math.ceil(rowCount / 64) * 8), rowCount))
+        throw new TypeError(`column ${column} holds a NULL: ${sql}`);
+      const bytes = bindings.vector_get_data(vector, rowCount * View.BYTES_PER_ELEMENT);
+      columns[column] = new View(bytes.buffer as ArrayBuffer, bytes.byteOffset, rowCount);
+    });
+    onChunk(columns, rowCount, offset);
+    offset += rowCount;
+  }
+  return offset;
+}
+
+/** True when a validity mask (none: all valid) marks the first `rowCount` rows valid. */
+function allValid(mask: Uint8Array | null, rowCount: number): boolean {
+  if (!mask) return true;
+  const full = rowCount >> 3;
+  for (let i = 0; i < full; i++) if (mask[i] !== 0xff) return false;
+  const rest = rowCount & 7;
+  return rest === 0 || (mask[full]! & ((1 << rest) - 1)) === (1 << rest) - 1;
 }
 
 /** All rows of a small result as objects of JS values (strings, numbers, null). */
