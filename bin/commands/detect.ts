@@ -2,7 +2,7 @@ import { loadCrmGuardConfig } from '#shared/config/crm-guard-config.ts';
 import { directedChange, plannedChanges, rankAlerts, stillOpen } from '#shared/domain/digest.ts';
 import { findingForOutput } from '#shared/domain/finding.ts';
 import type { RunRecord } from '#shared/domain/run-record.ts';
-import { seoulIsoTimestamp, seoulYesterday } from '#shared/time/seoul.ts';
+import { seoulIsoTimestamp, seoulTimestamp, seoulYesterday } from '#shared/time/seoul.ts';
 import { type DetectDayResult, detectDay } from '#shared/use-cases/detect-day.ts';
 import { openLocalDetection } from '../local-wiring.ts';
 import { openStackStores, stackEnvironment } from '../stack-wiring.ts';
@@ -102,8 +102,12 @@ export async function runDetect(request: {
       console.log(
         `${run.partialData ? 'Provisional digest' : 'Digest'} appended to ${shownPath(local.paths.alertsJsonl)}.`,
       );
-    else if (result.digestAlreadySent)
-      console.log('The digest for this day went out on an earlier run: not sent again.');
+    else if (result.digestAlreadySent) {
+      // When: the team can find the digest they already have.
+      const sentAt = run.digestSentAt ?? run.provisionalSentAt;
+      const when = sentAt ? ` at ${seoulTimestamp(sentAt)}` : '';
+      console.log(`The digest for this day went out on an earlier run${when}: not sent again.`);
+    }
     return 0;
   } finally {
     await local.close();

@@ -163,7 +163,9 @@ describe('crm-guard detect', () => {
     expect(first.stdout).toContain(`table crm-guard-findings, day ${END}`);
     expect(existsSync(join(dataDir, 'dynamo'))).toBe(true);
     expect(again.code).toBe(0);
-    expect(again.stdout).toContain('The digest for this day went out on an earlier run: not sent again.');
+    expect(again.stdout).toMatch(
+      /The digest for this day went out on an earlier run at \d{4}-\d\d-\d\d \d\d:\d\d \+09:00: not sent again\./,
+    );
     expect(jsonl(join(dataDir, 'alerts.jsonl'))).toHaveLength(1);
 
     // The stored day's incidents, each once, as a table and as JSON
