@@ -1,7 +1,6 @@
-import { CfnOutput, Duration, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import type * as apigw from 'aws-cdk-lib/aws-apigateway';
 import type * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
-import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { TABLES, type TableSpec } from '#shared/adapters/dynamo/tables.ts';
@@ -137,19 +136,10 @@ export class ComputeStack extends Stack {
       }),
     };
     const { detect, report, tierRefresh, gate, feedback } = this.functions;
-    // The gate's decision logs carry a keyed hash of the user id: the key is generated and kept here.
-    const userIdKey = new secretsmanager.Secret(this, 'GateUserIdKey', {
-      description: 'crm-guard fatigue gate: key of the user-id hash in decision logs',
-      generateSecretString: { passwordLength: 48, excludePunctuation: true },
-    });
-    Validations.of(userIdKey).acknowledge({
-      id: 'AwsSolutions-SMG4',
-      reason:
-        'Pseudonymises user ids in logs, no credential: rotating it would only unlink log lines across the rotation.',
-    });
+    // The gate's decision logs carry a keyed hash of the user id, its key kept in the data stack.
     // Read by the function at cold start: the key never sits in its configuration.
-    gate.addEnvironment('GATE_USER_ID_KEY_SECRET', userIdKey.secretArn);
-    addStatement(gate, 'UserIdKeyRead', ['secretsmanager:GetSecretValue'], [userIdKey.secretArn]);
+    gate.addEnvironment('GATE_USER_ID_KEY_SECRET', data.userIdKey.secretArn);
+    addStatement(gate, 'UserIdKeyRead', ['secretsmanager:GetSecretValue'], [data.userIdKey.secretArn]);
 
     // Least privilege, one statement per resource kind, every resource named.
     grantAthena(this, detect, data, 'detect', [data.channelTable]);

@@ -1,10 +1,11 @@
-import { Aws, CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import { Aws, CfnOutput, Duration, RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
 import * as athena from 'aws-cdk-lib/aws-athena';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as glue from 'aws-cdk-lib/aws-glue';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { Construct } from 'constructs';
@@ -56,6 +57,11 @@ export class DataStack extends Stack {
   readonly topicKey: kms.Key;
   /** Signs and verifies the e-mails' links: one-click feedback, the weekly report (HMAC; the key never leaves KMS). */
   readonly feedbackLinkKey: kms.Key;
+  /**
+   * The key of the user-id hash in the gate's decision logs. Kept with the data: a new key would
+   * unlink every log line before it from the same user's lines after.
+   */
+  readonly userIdKey: secretsmanager.Secret;
   readonly alertsTopic: sns.Topic;
   readonly opsTopic: sns.Topic;
 
@@ -214,6 +220,17 @@ export class DataStack extends Stack {
       keySpec: kms.KeySpec.HMAC_256,
       keyUsage: kms.KeyUsage.GENERATE_VERIFY_MAC,
       removalPolicy,
+    });
+
+    this.userIdKey = new secretsmanager.Secret(this, 'GateUserIdKey', {
+      description: 'crm-guard fatigue gate: key of the user-id hash in decision logs',
+      generateSecretString: { passwordLength: 48, excludePunctuation: true },
+      removalPolicy,
+    });
+    Validations.of(this.userIdKey).acknowledge({
+      id: 'AwsSolutions-SMG4',
+      reason:
+        'Pseudonymises user ids in logs, no credential: rotating it would only unlink log lines across the rotation.',
     });
 
     // One customer-managed key for both topics: CloudWatch alarms cannot publish to a topic under

@@ -237,5 +237,8 @@ describe('data stack (prod, on an existing lake)', () => {
     expect(tables.every((table) => table.DeletionPolicy === 'Retain')).toBe(true);
     const buckets = Object.values(template.findResources('AWS::S3::Bucket'));
     expect(buckets.every((bucket) => bucket.DeletionPolicy === 'Retain')).toBe(true);
+    // The key of the gate logs' user-id hash: a new one would unlink every earlier log line.
+    const secrets = Object.values(template.findResources('AWS::SecretsManager::Secret'));
+    expect(secrets.map((secret) => secret.DeletionPolicy)).toEqual(['Retain']);
   });
 });
