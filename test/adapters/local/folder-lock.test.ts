@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { lockFolder, sharedStore, shareLockedFolder } from '#shared/adapters/local/folder-lock.ts';
@@ -65,6 +65,7 @@ describe('the data folder lock', () => {
     const staleServedLeft = existsSync(`${stale}.served`);
     shareLockedFolder(stale, 'http://127.0.0.1:4569');
     const served = readFileSync(`${stale}.served`, 'utf8');
+    const servedMode = statSync(`${stale}.served`).mode & 0o777;
     unlock();
 
     // Assess
@@ -73,6 +74,8 @@ describe('the data folder lock', () => {
     expect(owner).toBe(String(process.pid));
     expect(staleServedLeft).toBe(false);
     expect(served).toBe(`${process.pid}\nhttp://127.0.0.1:4569`);
+    // The address opens the store to any signature: only its owner may read it.
+    expect(servedMode).toBe(0o600);
     expect(existsSync(`${stale}.lock`) || existsSync(`${stale}.served`)).toBe(false);
   });
 });
