@@ -98,7 +98,11 @@ export async function runDetect(request: {
     console.log(
       `Findings stored in the embedded DynamoDB under ${where}/ (table crm-guard-findings, day ${run.day}).`,
     );
-    if (result.digest)
+    if (result.digest && result.correction)
+      console.log(
+        `The digest for this day went out on an earlier run; this run pages channels it did not: a correction appended to ${shownPath(local.paths.alertsJsonl)}.`,
+      );
+    else if (result.digest)
       console.log(
         `${run.partialData ? 'Provisional digest' : 'Digest'} appended to ${shownPath(local.paths.alertsJsonl)}.`,
       );
@@ -133,9 +137,11 @@ function detectJson(result: DetectDayResult, input: string) {
     input,
     stored: result.stored,
     digest: result.digest
-      ? run.missingDays.includes(run.day) || run.partialData
-        ? 'provisional'
-        : 'sent'
+      ? result.correction
+        ? 'correction'
+        : run.missingDays.includes(run.day) || run.partialData
+          ? 'provisional'
+          : 'sent'
       : result.digestAlreadySent
         ? 'already-sent'
         : 'none',

@@ -6,6 +6,7 @@ import {
   statedDirection,
 } from '#shared/domain/finding.ts';
 import type { RunRecord } from '#shared/domain/run-record.ts';
+import { seoulTimestamp } from '#shared/time/seoul.ts';
 
 /** One digest per run: a plain-text message a person reads at 09:05, and its worst severity. */
 export interface Digest {
@@ -124,6 +125,96 @@ function worst(findings: JudgedFinding[]): Severity {
   );
 }
 
+/** The paging findings by severity, worst first. */
+function bySeverityOf(alerts: JudgedFinding[]) {
+  return SEVERITY_ORDER.map((level) => [level, alerts.filter((a) => a.severity === level)] as const).filter(
+    ([, group]) => group.length > 0,
+  );
+}
+
+/** One section a severity, one line an alert (and its feedback links), as every digest lists them. */
+function alertLines(bySeverity: ReturnType<typeof bySeverityOf>, options: DigestOptions): string[] {
+  const lines: string[] = [];
+  for (const [level, group] of bySeverity) {
+    lines.push(`${level.toUpperCase()} (${group.length})`);
+    for (const alert of group) {
+      const why = alert.reason ? `; ${alert.reason}` : '';
+      lines.push(
+        `- ${channelLabel(alert.channelId, options.channels)} [${alert.channelType}] ${directedChange(alert, ': ')} (${RULE_LABEL[alert.rule]}${why})`,
+      );
+      const links = options.links?.get(alert.channelId);
+      if (links)
+        lines.push(
+          `  was it real? confirmed ${links.confirmed} | false alarm ${links['false-alarm']} | expected ${links.expected}`,
+        );
+    }
+    lines.push('');
+  }
+  return lines;
+}
+
+interface DigestOptions {
+  findingsAt?: string;
+  channels?: ChannelDirectory;
+  /** One-click feedback links per paging channel, one a verdict. */
+  links?: ReadonlyMap<string, Readonly<Record<VerdictName, string>>>;
+}
+
+/**
+ * What a re-run of a day whose digest already went out pages that the digest did not: the day's data
+ * was rewritten since (a late file, a corrected partition). Sent apart, so no page goes unheard.
+ */
+export function buildCorrectionDigest(
+  day: string,
+  newAlerts: JudgedFinding[],
+  sentAt: string,
+  options: DigestOptions = {},
+): Digest {
+  const alerts = rankAlerts(newAlerts);
+  const headline = `${alerts.length} new alert${alerts.length === 1 ? '' : 's'}: the data was read again after the digest`;
+  const lines = [
+    `crm-guard daily check for ${day} (Asia/Seoul): correction`,
+    '',
+    headline,
+    '',
+    `The day's digest went out at ${seoulTimestamp(sentAt)}; a re-run on the day's data as it is now pages these too.`,
+    '',
+    ...alertLines(bySeverityOf(alerts), options),
+  ];
+  if (options.findingsAt) lines.push(`All findings: ${options.findingsAt}`);
+  return {
+    subject: `crm-guard ${day}: ${headline}`,
+    text: `${lines.join('\n')}\n`,
+    severity: worst(alerts),
+    body: { day, correction: true, digestSentAt: sentAt, alerts: alerts.map(asSent) },
+  };
+}
+
+/**
+ * A re-run of a day whose digest went out, against what that digest (and any correction since) said:
+ * the pages it told stay, so the incident and its feedback links keep their day, even where the data
+ * as read again no longer shows them; the channels it did not tell about that page now are `newAlerts`.
+ */
+export function reconcileWithSent(
+  findings: JudgedFinding[],
+  told: JudgedFinding[],
+): { findings: JudgedFinding[]; newAlerts: JudgedFinding[] } {
+  const toldChannels = new Set(told.map((finding) => finding.channelId));
+  const pagingNow = new Set(findings.filter((f) => f.alert).map((finding) => finding.channelId));
+  const key = (f: JudgedFinding) => `${f.channelId}#${f.rule}#${f.metric}`;
+  const kept = told
+    .filter((finding) => !pagingNow.has(finding.channelId))
+    .map((finding) => ({
+      ...finding,
+      reason: `${finding.reason ?? 'paged'} (paged in the digest; the day's data as read again no longer shows it)`,
+    }));
+  const keptKeys = new Set(kept.map(key));
+  return {
+    findings: findings.filter((finding) => !keptKeys.has(key(finding))).concat(kept),
+    newAlerts: findings.filter((finding) => finding.alert && !toldChannels.has(finding.channelId)),
+  };
+}
+
 function worseOf(a: Severity, b: Severity): Severity {
   return SEVERITY_ORDER.indexOf(a) <= SEVERITY_ORDER.indexOf(b) ? a : b;
 }
@@ -132,21 +223,10 @@ function worseOf(a: Severity, b: Severity): Severity {
  * One digest per run, written for the CRM team lead at 09:05: what pages, worst first, one line each
  * with the number that moved and the rule that saw it; then what the run could not judge.
  */
-export function buildDigest(
-  run: RunRecord,
-  findings: JudgedFinding[],
-  options: {
-    findingsAt?: string;
-    channels?: ChannelDirectory;
-    /** One-click feedback links per paging channel, one a verdict. */
-    links?: ReadonlyMap<string, Readonly<Record<VerdictName, string>>>;
-  } = {},
-): Digest {
+export function buildDigest(run: RunRecord, findings: JudgedFinding[], options: DigestOptions = {}): Digest {
   const alerts = rankAlerts(findings);
   const severity = worst(alerts);
-  const bySeverity = SEVERITY_ORDER.map(
-    (level) => [level, alerts.filter((a) => a.severity === level)] as const,
-  ).filter(([, group]) => group.length > 0);
+  const bySeverity = bySeverityOf(alerts);
   const missing = run.missingDays.includes(run.day);
   const expected = plannedChanges(findings).length;
   const open = stillOpen(findings);
@@ -188,21 +268,7 @@ export function buildDigest(
       'has landed, check the senders: this is a fleet-wide outage.',
       '',
     );
-  for (const [level, group] of bySeverity) {
-    lines.push(`${level.toUpperCase()} (${group.length})`);
-    for (const alert of group) {
-      const why = alert.reason ? `; ${alert.reason}` : '';
-      lines.push(
-        `- ${channelLabel(alert.channelId, options.channels)} [${alert.channelType}] ${directedChange(alert, ': ')} (${RULE_LABEL[alert.rule]}${why})`,
-      );
-      const links = options.links?.get(alert.channelId);
-      if (links)
-        lines.push(
-          `  was it real? confirmed ${links.confirmed} | false alarm ${links['false-alarm']} | expected ${links.expected}`,
-        );
-    }
-    lines.push('');
-  }
+  lines.push(...alertLines(bySeverity, options));
   if (open.length) {
     lines.push(
       `STILL OPEN (${open.length}): paged on an earlier day, still out of line today, not paged again`,

@@ -3,7 +3,14 @@ import { lateDays } from '#shared/domain/alert-policy/calendar.ts';
 import { judgeFindings, policyHistoryDays, policyLookbackDays } from '#shared/domain/alert-policy/index.ts';
 import type { ChannelDayColumns, ChannelMetrics } from '#shared/domain/channel-metrics.ts';
 import type { Digest } from '#shared/domain/digest.ts';
-import { buildDigest, type ChannelDirectory, plannedChanges, rankAlerts } from '#shared/domain/digest.ts';
+import {
+  buildCorrectionDigest,
+  buildDigest,
+  type ChannelDirectory,
+  plannedChanges,
+  rankAlerts,
+  reconcileWithSent,
+} from '#shared/domain/digest.ts';
 import { closesIncident, type Feedback, VERDICTS, type VerdictName } from '#shared/domain/feedback.ts';
 import { FEEDBACK_LINK_DAYS, feedbackLinkMessage, feedbackLinkUrl } from '#shared/domain/feedback-link.ts';
 import type { JudgedFinding } from '#shared/domain/finding.ts';
@@ -60,6 +67,11 @@ export interface DetectDayResult {
   digest?: Digest;
   /** True when an earlier run of the same day already sent its digest (of this run's kind). */
   digestAlreadySent: boolean;
+  /**
+   * `digest` is a correction: the day's digest went out before, and this re-run pages channels it
+   * did not (the day's data was rewritten since).
+   */
+  correction?: boolean;
   /** False for a look (`send: false`): nothing was stored or sent. */
   stored: boolean;
 }
@@ -153,6 +165,8 @@ export async function detectDay(request: DetectDayRequest, ports: DetectDayPorts
     provisionalSentAt: previous?.provisionalSentAt,
   };
   if (!send) return { run, channels, findings, digestAlreadySent: false, stored: false };
+  if (kind === 'full' && sentBefore !== undefined)
+    return correctAfterDigest(request, ports, { run, channels, findings, sentAt: sentBefore });
   await ports.store.replaceDay(run, findings);
 
   const result = { run, channels, findings, digestAlreadySent: sentBefore !== undefined, stored: true };
@@ -177,6 +191,46 @@ export async function detectDay(request: DetectDayRequest, ports: DetectDayPorts
   }
   const claimed = kind === 'full' ? { digestSentAt: sentAt } : { provisionalSentAt: sentAt };
   return { ...result, run: { ...run, ...claimed }, digest };
+}
+
+/**
+ * A re-run after the day's digest went out: what the digest told stays stored; pages it did not tell
+ * (the day's data was rewritten since) go out in a correction, then the day is stored. Sent before
+ * storing: a failed store re-sends the correction on a retry rather than keep a page nobody heard.
+ */
+async function correctAfterDigest(
+  request: DetectDayRequest,
+  ports: DetectDayPorts,
+  judged: { run: RunRecord; channels: ChannelDirectory; findings: JudgedFinding[]; sentAt: string },
+): Promise<DetectDayResult> {
+  const { day } = request;
+  const told = (await ports.store.findings({ from: day, to: day })).filter((finding) => finding.alert);
+  const { findings, newAlerts } = reconcileWithSent(judged.findings, told);
+  const run: RunRecord = {
+    ...judged.run,
+    findings: findings.length,
+    alerts: findings.filter((finding) => finding.alert).length,
+  };
+  let digest: Digest | undefined;
+  if (newAlerts.length > 0) {
+    const now = ports.now ?? (() => new Date());
+    const links = ports.links ? await feedbackLinks(newAlerts, day, now(), ports.links) : undefined;
+    digest = buildCorrectionDigest(day, newAlerts, judged.sentAt, {
+      findingsAt: request.findingsAt,
+      channels: judged.channels,
+      ...(links ? { links } : {}),
+    });
+    await ports.alerts.publish(digest);
+  }
+  await ports.store.replaceDay(run, findings);
+  return {
+    run,
+    channels: judged.channels,
+    findings,
+    digestAlreadySent: true,
+    stored: true,
+    ...(digest ? { digest, correction: true } : {}),
+  };
 }
 
 /**

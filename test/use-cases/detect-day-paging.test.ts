@@ -21,13 +21,20 @@ const LAST = '2026-09-10';
 /** Silent on the last two days: a two-day outage. */
 const OUTAGE = 'alimtalk_outage';
 
-/** Four steady weekly channels over 100 days; the outage channel sends nothing on LAST - 1 and LAST. */
-function rows(): ChannelDayRow[] {
+/** A channel that sends as usual in the lake as first written, and nothing on LAST once it is rewritten. */
+const REWRITTEN = 'push_c';
+
+/**
+ * Four steady weekly channels over 100 days; the outage channel sends nothing on LAST - 1 and LAST.
+ * The rewritten lake (a corrected partition of LAST): the outage channel sent after all, `REWRITTEN` did not.
+ */
+function rows(rewritten = false): ChannelDayRow[] {
   const out: ChannelDayRow[] = [];
-  const ids = [OUTAGE, 'alimtalk_b', 'push_c', 'push_d'];
+  const ids = [OUTAGE, 'alimtalk_b', REWRITTEN, 'push_d'];
   daysInRange(FIRST, LAST).forEach((dt, i) => {
     ids.forEach((channelId, c) => {
-      if (channelId === OUTAGE && dt >= addDays(LAST, -1)) return;
+      const silent = rewritten ? channelId === REWRITTEN && dt === LAST : channelId === OUTAGE;
+      if (silent && dt >= addDays(LAST, -1)) return;
       const weekend = weekday(dt) % 6 === 0 ? 0.6 : 1;
       const wobble = 1 + 0.03 * Math.sin(i * (c + 1.3));
       const sends = Math.round((c + 1) * 8_000 * weekend * wobble);
@@ -158,6 +165,51 @@ describe('detectDay: a re-run pages what its digest paged', () => {
     // Assess
     expect(again.findings.some((f) => f.channelId === OUTAGE && f.alert)).toBe(true);
     expect(again.findings.some((f) => f.code === 'closed_by_feedback')).toBe(false);
+  });
+});
+
+describe("detectDay: a re-run after the day's data was rewritten", () => {
+  let rewrittenDir: string;
+  let rewritten: MetricsSource;
+  beforeAll(async () => {
+    rewrittenDir = mkdtempSync(join(tmpdir(), 'crm-guard-rewritten-'));
+    await writeChannelLake(rewrittenDir, rows(true));
+    rewritten = await openDuckDbMetrics({ input: rewrittenDir });
+  });
+  afterAll(async () => {
+    await rewritten?.close();
+    rmSync(rewrittenDir, { recursive: true, force: true });
+  });
+
+  it('sends what the digest did not page as a correction, once, and keeps what it paged', async () => {
+    // Prepare: the digest of LAST pages the outage; then LAST's partition is rewritten
+    const alerts = capturingSink();
+    await detectDay({ day: LAST, profile: 'default', config }, ports(alerts));
+    const onRewritten: DetectDayPorts = { ...ports(alerts), metrics: rewritten };
+
+    // Act
+    const rerun = await detectDay({ day: LAST, profile: 'default', config }, onRewritten);
+    const again = await detectDay({ day: LAST, profile: 'default', config }, onRewritten);
+
+    // Assess: the team hears of the new silence, in a correction, once
+    const paging = (digest: Digest) =>
+      (digest.body as { alerts: JudgedFinding[] }).alerts.map((a) => a.channelId);
+    expect(alerts.sent).toHaveLength(2);
+    expect(paging(alerts.sent[0]!)).toContain(OUTAGE);
+    expect(paging(alerts.sent[1]!)).toEqual([REWRITTEN]);
+    expect(alerts.sent[1]!.subject).toBe(
+      `crm-guard ${LAST}: 1 new alert: the data was read again after the digest`,
+    );
+    expect(rerun.correction).toBe(true);
+    expect(again.digest).toBeUndefined();
+    // What the digest paged stays paged, saying why the data no longer shows it; the new page is stored too
+    const stored = await fresh.store.findings({ from: LAST, to: LAST });
+    const storedPages = stored.filter((f) => f.alert);
+    expect(new Set(storedPages.map((f) => f.channelId))).toEqual(new Set([OUTAGE, REWRITTEN]));
+    expect(storedPages.find((f) => f.channelId === OUTAGE)!.reason).toMatch(
+      /\(paged in the digest; the day's data as read again no longer shows it\)$/,
+    );
+    expect((await fresh.store.run(LAST))!.alerts).toBe(storedPages.length);
   });
 });
 
