@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { CHANNEL_CATEGORIES, CHANNEL_STATUSES, type ChannelFacts } from '#shared/domain/channel-facts.ts';
+import { CHANNEL_NAME_MAX, channelNameProblem } from '#shared/domain/channel-name.ts';
 import { type ChannelInput, channelFacts, REVIEW_DECISIONS } from '#shared/domain/registry.ts';
 import {
   parseSchedule,
@@ -24,7 +25,11 @@ const text = (max: number) =>
 const isoDay = z.string().trim().refine(isIsoDay, 'must be a calendar day YYYY-MM-DD');
 
 const channelInputSchema = z.object({
-  channelId: text(200).regex(/^[^#\s]+$/, 'must have no spaces or #'),
+  // The lake's rule for a channel id (after the trim): a registry entry names a channel of the lake.
+  channelId: text(CHANNEL_NAME_MAX).superRefine((id, context) => {
+    const problem = channelNameProblem(id, 'channel id');
+    if (problem) context.addIssue({ code: 'custom', message: problem });
+  }),
   name: text(200),
   category: z.enum(CHANNEL_CATEGORIES, { error: `must be one of ${CHANNEL_CATEGORIES.join(', ')}` }),
   owner: text(100),

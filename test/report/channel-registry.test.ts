@@ -346,6 +346,16 @@ describe('registry input validation', () => {
     ).toThrow('x.csv: row 2, field status_since: must be a calendar day YYYY-MM-DD');
   });
 
+  it("takes a channel id by the lake's rule: no #, control or invisible characters", () => {
+    // Act / Assess
+    expect(() =>
+      parseRegistryCsv('channel_id,name,category,owner\n"a\tb",A,advertising,k\n', 'x.csv'),
+    ).toThrow('x.csv: row 2, field channel_id: "a\\tb" holds U+0009 at character 2');
+    expect(() => parseRegistryCsv('channel_id,name,category,owner\na#b,A,advertising,k\n', 'x.csv')).toThrow(
+      'x.csv: row 2, field channel_id: "a#b" holds "#" at character 2',
+    );
+  });
+
   it('keeps a schedule in its one written form, whatever the spacing, case and repeats typed', () => {
     // Act
     const [entry] = parseRegistryCsv(

@@ -2,6 +2,7 @@ import type { AthenaClient } from '@aws-sdk/client-athena';
 import { type ColumnNames, columnNames } from '#shared/adapters/metrics-sql.ts';
 import type { LakeEnv } from '#shared/config/lambda-env.ts';
 import type { ChannelDayColumns } from '#shared/domain/channel-metrics.ts';
+import { channelNameProblem } from '#shared/domain/channel-name.ts';
 import type { UserEngagement } from '#shared/domain/engagement.ts';
 import { USER_ID_PATTERN, USER_ID_RULE } from '#shared/domain/engagement.ts';
 import { InputError } from '#shared/errors.ts';
@@ -78,8 +79,17 @@ export function createAthenaMetricsSource(options: AthenaMetricsSourceOptions): 
       sql: `SELECT ${col.dt}, ${col.channelId}, ${col.channelType}, ${col.sends}, ${col.clicks} FROM ${channelTable} WHERE ${col.dt} BETWEEN ? AND ?`,
       parameters: [sqlString(range.from), sqlString(range.to)],
     };
+    // Ids and types follow one rule: a name checked once is good for every later row.
+    const checkedNames = new Set<string>();
+    const checkedName = (value: string | undefined, what: string, field: string): string => {
+      if (value !== undefined && checkedNames.has(value)) return value;
+      const problem = channelNameProblem(value, what);
+      if (problem) throw new InputError(channelSource, problem, { row: rowNumber, field });
+      checkedNames.add(value!);
+      return value!;
+    };
     for await (const page of rowsOf(query)) {
-      for (const [dt, channelId, channelType, sendsText, clicksText] of page) {
+      for (const [dt, id, type, sendsText, clicksText] of page) {
         rowNumber++;
         const at = (field: string) => ({ row: rowNumber, field });
         if (dt === undefined || !isIsoDay(dt)) {
@@ -97,9 +107,9 @@ export function createAthenaMetricsSource(options: AthenaMetricsSourceOptions): 
             at(names.dt),
           );
         }
-        if (!channelId?.trim()) throw new InputError(channelSource, 'empty channel id', at(names.channelId));
-        if (!channelType?.trim())
-          throw new InputError(channelSource, 'empty channel type', at(names.channelType));
+        // A read holds millions of rows and a few hundred names: each is checked when first seen.
+        const channelId = checkedName(id, 'channel id', names.channelId);
+        const channelType = checkedName(type, 'channel type', names.channelType);
         const sends = count(sendsText, channelSource, at(names.sends));
         const clicks = count(clicksText, channelSource, at(names.clicks));
         if (clicks > sends) {

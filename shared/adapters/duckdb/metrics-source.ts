@@ -24,6 +24,7 @@ import {
   type ColumnNames,
   channelDayNumbersSql,
   channelRowValid,
+  channelRowValidWithNames,
   columnNames,
   dayLiteral,
   duplicateRowsSql,
@@ -89,7 +90,7 @@ export async function openDuckDbMetrics(options: DuckDbMetricsOptions): Promise<
   const checkChannels = async (connection: DuckDBConnection, rows: RangeRows) => {
     const [bad] = await queryRows(
       connection,
-      firstInvalidRowSql(rows.sql, channelRowValid(rows.known), CHANNEL_VALUES),
+      firstInvalidRowSql(rows.sql, channelRowValidWithNames(rows.sql, rows.known), CHANNEL_VALUES),
     );
     if (bad) throw channelRowError(asRow<InvalidChannelRow>(bad), columns);
     // Reached with clean values only on a whole file (a CSV at load): a read finds its window's
@@ -188,7 +189,7 @@ async function readChannelDays(
     connection,
     `CREATE TEMP TABLE window_channels AS
       SELECT CAST(row_number() OVER (ORDER BY channel_id) - 1 AS INTEGER) AS idx, *
-      FROM (${windowChannelsSql(rows.sql, rows.validated ? 'true' : channelRowValid(rows.known))}) AS channels`,
+      FROM (${rows.validated ? windowChannelsSql(rows.sql) : windowChannelsSql(rows.sql, channelRowValid(rows.known), true)}) AS channels`,
   );
   if (rows.scansCsv) await throwOnCsvRejects(connection);
   const [{ invalid }] = (await queryRows(

@@ -1,4 +1,5 @@
 import { type ColumnNames, MAX_COUNT } from '#shared/adapters/metrics-sql.ts';
+import { channelNameProblem } from '#shared/domain/channel-name.ts';
 import { USER_ID_PATTERN, USER_ID_RULE } from '#shared/domain/engagement.ts';
 import { InputError } from '#shared/errors.ts';
 import { isIsoDay } from '#shared/time/seoul.ts';
@@ -29,7 +30,7 @@ function countProblem(value: Text): string | undefined {
   return undefined;
 }
 
-/** An id or a type: empty, or with spaces around it that would make it another one. */
+/** A user id: empty, or with spaces around it that would make it another one. */
 function nameProblem(value: Text, what: string): string | undefined {
   if (isBlank(value)) return `empty ${what}`;
   if (value !== value!.trim())
@@ -51,9 +52,9 @@ export function channelRowError(row: InvalidChannelRow, columns: ColumnNames): I
   const at = (field: string, problem: string) => new InputError(row.source, problem, { row: row.row, field });
   const day = dayProblem(row.dt);
   if (day) return at(columns.dt, day);
-  const id = nameProblem(row.channel_id, 'channel id');
+  const id = channelNameProblem(row.channel_id, 'channel id');
   if (id) return at(columns.channelId, id);
-  const type = nameProblem(row.channel_type, 'channel type');
+  const type = channelNameProblem(row.channel_type, 'channel type');
   if (type) return at(columns.channelType, type);
   const sends = countProblem(row.sends);
   if (sends) return at(columns.sends, sends);

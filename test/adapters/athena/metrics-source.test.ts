@@ -345,8 +345,23 @@ describe('Athena metrics source: row validation', () => {
     ],
     [
       'empty channel type',
-      ['2026-11-21', 'b', ' ', '3', '0'],
+      ['2026-11-21', 'b', '', '3', '0'],
       'athena:crm_channel_daily: row 2, field channel_type: empty channel type',
+    ],
+    [
+      'a channel type of a space',
+      ['2026-11-21', 'b', ' ', '3', '0'],
+      'athena:crm_channel_daily: row 2, field channel_type: " " has spaces around it (a channel type is compared exactly)',
+    ],
+    [
+      'a line break in a channel id',
+      ['2026-11-21', 'b\nFAKE', 'push', '3', '0'],
+      'athena:crm_channel_daily: row 2, field channel_id: "b\\nFAKE" holds U+000A at character 2',
+    ],
+    [
+      'a zero-width space in a channel id',
+      ['2026-11-21', 'o\u200bk', 'push', '3', '0'],
+      'athena:crm_channel_daily: row 2, field channel_id: "o\u200bk" holds U+200B at character 2',
     ],
     [
       'duplicate row',

@@ -86,6 +86,37 @@ describe('bad channel input: one InputError naming file, row and field', () => {
       '"kakao-b " has spaces around it (a channel id is compared exactly)',
     ],
     [
+      'a tab after a channel id',
+      `${START},"kakao-b\t",push,10,1`,
+      'channel_id',
+      '"kakao-b\\t" has spaces around it (a channel id is compared exactly)',
+    ],
+    [
+      // A line break would also add a line to the digest: a page that says what the file says
+      'a line break inside a channel id',
+      `${START},"kakao-b\ncritical push_9999",push,10,1`,
+      'channel_id',
+      '"kakao-b\\ncritical push_9999" holds U+000A at character 8 (a channel id has no spaces, #, control or invisible characters)',
+    ],
+    [
+      'a zero-width space inside a channel id (another channel that looks the same)',
+      `${START},kakao\u200b-b,push,10,1`,
+      'channel_id',
+      '"kakao\u200b-b" holds U+200B at character 6 (a channel id has no spaces, #, control or invisible characters)',
+    ],
+    [
+      'a # in a channel type (the stores key on it)',
+      `${START},kakao-b,push#2,10,1`,
+      'channel_type',
+      '"push#2" holds "#" at character 5 (a channel type has no spaces, #, control or invisible characters)',
+    ],
+    [
+      'a channel id too long to key',
+      `${START},${'k'.repeat(201)},push,10,1`,
+      'channel_id',
+      'a channel id of 201 characters (at most 200)',
+    ],
+    [
       'a count too large to judge exactly',
       `${START},kakao-b,push,99999999999999999999999,1`,
       'sends',
@@ -165,6 +196,37 @@ describe('bad channel input: one InputError naming file, row and field', () => {
     await source.close();
   });
 
+  it('a channel id or latest type with an invisible character in a partitioned lake names its file and line', async () => {
+    // Prepare: names are checked once a channel, not once a row; the line is still the first one
+    const files = csvPartitions(dir, [
+      'channel_id,channel_type,sends,clicks\na,push,10,1\nb,push,10,1\n',
+      'channel_id,channel_type,sends,clicks\na,push,10,1\nb,push,10,1\n"b\u200b",push,10,1\n',
+    ]);
+    const typed = join(dir, 'typed');
+    const typeFiles = csvPartitions(typed, [
+      'channel_id,channel_type,sends,clicks\na,push,10,1\n',
+      'channel_id,channel_type,sends,clicks\na,"pu\tsh",10,1\n',
+    ]);
+    const source = await openDuckDbMetrics({ input: dir });
+    const typedSource = await openDuckDbMetrics({ input: typed });
+
+    // Act
+    const [untyped, typedOne] = await Promise.allSettled([
+      source.readChannelDays({ from: START, to: addDays(START, 1) }),
+      typedSource.readChannelDays({ from: START, to: addDays(START, 1) }),
+    ]);
+
+    // Assess
+    expect((untyped as PromiseRejectedResult).reason.message).toContain(
+      `${files[1]}: row 4, field channel_id: "b\u200b" holds U+200B at character 2`,
+    );
+    expect((typedOne as PromiseRejectedResult).reason.message).toContain(
+      `${typeFiles[1]}: row 2, field channel_type: "pu\\tsh" holds U+0009 at character 3`,
+    );
+    await source.close();
+    await typedSource.close();
+  });
+
   it('a CSV partition after the first without a column names the file and the column', async () => {
     // Prepare
     const files = csvPartitions(dir, [
@@ -214,13 +276,14 @@ describe('bad channel input: one InputError naming file, row and field', () => {
   });
 
   it('names the line of the file, past blank lines and cells that hold line breaks', async () => {
-    // Prepare: line 2-3 is one row (a quoted line break), line 4 is blank, lines 5 and 6 repeat a row
+    // Prepare: line 2-3 is one row (a quoted line break in a column the lake does not read), line 4
+    // is blank, lines 5 and 6 repeat a row
     const lines = [
-      HEADER,
-      `${START},"kakao\nb",push,10,1`,
+      `${HEADER},note`,
+      `${START},kakao,push,10,1,"two\nlines"`,
       '',
-      `${START},b,push,10,1`,
-      `${START},b,push,10,1`,
+      `${START},b,push,10,1,`,
+      `${START},b,push,10,1,`,
     ];
 
     // Act
