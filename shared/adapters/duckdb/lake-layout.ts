@@ -12,6 +12,8 @@ export interface Partition {
   day: IsoDay;
   folder: string;
   files: string[];
+  /** The first entry that may hold the day's rows yet would not be read: a read of the day refuses it. */
+  unread?: { path: string; problem: string };
 }
 
 export interface PartitionListing {
@@ -43,6 +45,22 @@ function isDir(path: string): boolean {
 
 /** Skipped everywhere: hidden files and the markers writers leave (`_SUCCESS`, `.crc`). */
 const isMarker = (name: string) => name.startsWith('.') || name.startsWith('_');
+
+/**
+ * Why an entry of a partition folder that may hold rows is not read: a folder inside it, a file with
+ * no extension (as Athena writes them), a Parquet or CSV file named in another case or compressed.
+ * Other files (a README, a manifest.json) are not data; marker names (`_SUCCESS`, `.crc`) are skipped.
+ */
+function unreadDataProblem(path: string, name: string): string | undefined {
+  const readHow = 'the rows of a day are read from the .parquet or .csv files directly in its dt= folder';
+  if (isDir(path)) return `a folder inside a partition is not read (${readHow}): move its files up`;
+  if (!name.includes('.'))
+    return `a file without an extension is not read (${readHow}): name a Parquet file .parquet`;
+  const lower = name.toLowerCase();
+  if (/\.(parquet|csv)(\.(gz|zst|snappy|bz2))?$/.test(lower))
+    return `not read as named (${readHow}, lower-case and uncompressed): rename it, or decompress it`;
+  return undefined;
+}
 
 function hasPartitions(dir: string, dtColumn: string): boolean {
   return readdirSync(dir).some((name) => name.startsWith(`${dtColumn}=`) && isDir(join(dir, name)));
@@ -85,7 +103,15 @@ export function listPartitions(dir: string, dtColumn: string): PartitionListing 
   const formats = new Set<'parquet' | 'csv'>();
   for (const name of readdirSync(dir)) {
     const folder = join(dir, name);
-    if (isMarker(name) || !isDir(folder)) continue;
+    if (isMarker(name)) continue;
+    if (!isDir(folder)) {
+      if (/\.(parquet|csv)(\.\w+)?$/i.test(name))
+        throw new InputError(
+          folder,
+          `a data file outside any ${prefix}YYYY-MM-DD/ folder is read by no day: move it into its day's folder`,
+        );
+      continue;
+    }
     if (!name.startsWith(prefix)) {
       throw new InputError(folder, `not a partition folder: ${LAYOUT_HELP}`, { field: dtColumn });
     }
@@ -100,15 +126,20 @@ export function listPartitions(dir: string, dtColumn: string): PartitionListing 
       );
     }
     const files: string[] = [];
+    let unread: Partition['unread'];
     for (const file of readdirSync(folder).sort()) {
       if (isMarker(file)) continue;
-      const lower = file.toLowerCase();
-      if (lower.endsWith('.parquet')) formats.add('parquet');
-      else if (lower.endsWith('.csv')) formats.add('csv');
-      else continue;
+      if (file.endsWith('.parquet')) formats.add('parquet');
+      else if (file.endsWith('.csv')) formats.add('csv');
+      else {
+        // What might hold the day's rows and would not be read: a read of the day refuses it.
+        const problem = unreadDataProblem(join(folder, file), file);
+        if (problem) unread ??= { path: join(folder, file), problem };
+        continue;
+      }
       files.push(join(folder, file));
     }
-    partitions.push({ day, folder, files });
+    partitions.push({ day, folder, files, ...(unread ? { unread } : {}) });
   }
   if (formats.size > 1) throw new InputError(dir, 'mixes Parquet and CSV files: keep one format per table');
   partitions.sort((a, b) => (a.day < b.day ? -1 : a.day > b.day ? 1 : 0));

@@ -338,7 +338,11 @@ function partitionedTable(kind: TableKind, dir: string, columns: ColumnNames): L
   return {
     async rows(connection, range, checkColumns = true) {
       const listing = listPartitions(dir, columns.dt);
-      const partitions = inRange(listing.partitions, range).filter((partition) => partition.files.length > 0);
+      const inRangeOf = inRange(listing.partitions, range);
+      // Rows the read would not see are refused, not dropped: a day that read short pages as outages.
+      const unread = inRangeOf.find((partition) => partition.unread)?.unread;
+      if (unread) throw new InputError(unread.path, unread.problem);
+      const partitions = inRangeOf.filter((partition) => partition.files.length > 0);
       if (partitions.length === 0) return undefined;
       const read =
         listing.format === 'csv'

@@ -1,9 +1,10 @@
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { copyFileSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { writeChannelCsv, writeChannelLake } from '#shared/adapters/duckdb/lake-writer.ts';
 import { openDuckDbMetrics } from '#shared/adapters/duckdb/metrics-source.ts';
+import { InputError } from '#shared/errors.ts';
 import type { MetricsSource } from '#shared/ports/metrics-source.ts';
 import { addDays, dayNumber } from '#shared/time/seoul.ts';
 import { inRange, rowsOf, START, sampleRows, tempDir } from './fixtures.ts';
@@ -117,6 +118,54 @@ describe('DuckDB metrics source over a Parquet lake', () => {
     expect(columns.channel.length).toBe(inRange(sampleRows(), DAY(2), DAY(8)).length);
     await expect(source.readChannelDays({ from: DAY(8), to: DAY(9) })).rejects.toThrow(
       /DuckDB: .*part_0\.parquet/,
+    );
+  });
+
+  it.each([
+    [
+      'a folder inside the partition',
+      (day: string) => join(day, 'retry=1', 'part_b.parquet'),
+      /a folder inside a partition is not read/,
+    ],
+    [
+      'a file without an extension (as Athena names them)',
+      (day: string) => join(day, '20261202_003512_00012'),
+      /a file without an extension is not read/,
+    ],
+    ['an upper-case extension', (day: string) => join(day, 'part_1.PARQUET'), /not read as named/],
+    ['a compressed CSV', (day: string) => join(day, 'part_1.csv.gz'), /not read as named/],
+  ])('refuses %s of a day it reads, naming it, and reads the days around it', async (_, place, says) => {
+    // Prepare: some of DAY(5)'s rows where the read would not see them (its channels would read as silent)
+    await writeChannelLake(dir, sampleRows());
+    const day = join(dir, 'crm_channel_daily', `dt=${DAY(5)}`);
+    const stray = place(day);
+    mkdirSync(dirname(stray), { recursive: true });
+    copyFileSync(join(day, 'part_0.parquet'), stray);
+    source = await openDuckDbMetrics({ input: dir });
+
+    // Act
+    const around = await source.readChannelDays({ from: DAY(1), to: DAY(4) });
+    const reading = source.readChannelDays({ from: DAY(4), to: DAY(6) });
+
+    // Assess
+    expect(around.channel.length).toBe(inRange(sampleRows(), DAY(1), DAY(4)).length);
+    await expect(reading).rejects.toThrow(InputError);
+    await expect(reading).rejects.toThrow(says);
+    await expect(reading).rejects.toThrow(
+      stray.startsWith(join(day, 'retry=1')) ? join(day, 'retry=1') : stray,
+    );
+  });
+
+  it('refuses a data file at the table folder, outside any day', async () => {
+    // Prepare
+    await writeChannelLake(dir, sampleRows());
+    const stray = join(dir, 'crm_channel_daily', 'all.parquet');
+    copyFileSync(join(dir, 'crm_channel_daily', `dt=${DAY(5)}`, 'part_0.parquet'), stray);
+    source = await openDuckDbMetrics({ input: dir });
+
+    // Act / Assess
+    await expect(source.readChannelDays({ from: DAY(1), to: DAY(4) })).rejects.toThrow(
+      `${stray}: a data file outside any dt=YYYY-MM-DD/ folder is read by no day`,
     );
   });
 
