@@ -7,6 +7,7 @@ import { loadCrmGuardConfig } from '#shared/config/crm-guard-config.ts';
 import { parseChannelFactsCsv } from '#shared/config/registry-input.ts';
 import { findingForOutput, type JudgedFinding } from '#shared/domain/finding.ts';
 import { InputError, UsageError } from '#shared/errors.ts';
+import { seoulYesterday } from '#shared/time/seoul.ts';
 import { backfill } from '#shared/use-cases/judge-range.ts';
 import type { Command } from './command.ts';
 import {
@@ -83,6 +84,10 @@ const command: Command = {
     const from = requiredDayFlag(values, 'from');
     const to = requiredDayFlag(values, 'to');
     if (from > to) throw new UsageError(`--from ${from} is after --to ${to}`);
+    // As detect: a day not over yet in Seoul has rows still landing; judged, its drops would page.
+    const yesterday = seoulYesterday(new Date());
+    if (to > yesterday)
+      throw new UsageError(`--to ${to} is after yesterday (${yesterday}), the last day detection can judge`);
     const profile = profileFlag(values);
     const config = loadCrmGuardConfig(configFlag(values));
     // The registry's facts (category, status, schedule, recorded changes) come from a file here: a

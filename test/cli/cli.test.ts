@@ -478,6 +478,12 @@ describe('bad input: exit 2 and one stderr line naming what to fix', () => {
       says: /--to: "2026-13-01" is not a calendar day/,
     },
     {
+      // A day not over yet in Seoul has rows still landing: judged, its drops would page.
+      name: 'a --to after yesterday',
+      flags: ['--from', FROM, '--to', '2999-01-01'],
+      says: /^crm-guard: --to 2999-01-01 is after yesterday \(\d{4}-\d\d-\d\d\), the last day detection can judge$/,
+    },
+    {
       // The last value would win unseen: a script that appends its own --to runs another range.
       name: 'a flag given twice',
       flags: ['--from', FROM, '--to', END, '--to', FROM],
