@@ -3,7 +3,7 @@ import { basename, join } from 'node:path';
 import { openDuckDbMetrics } from '#shared/adapters/duckdb/metrics-source.ts';
 import { localPaths } from '#shared/adapters/local/data-dir.ts';
 import { parseRegistryCsvFile, validateReviewInput } from '#shared/config/registry-input.ts';
-import { InputError } from '#shared/errors.ts';
+import { InputError, UsageError } from '#shared/errors.ts';
 import { seoulYesterday } from '#shared/time/seoul.ts';
 import { openLocalStores } from '../local-wiring.ts';
 import type { Command } from './command.ts';
@@ -67,6 +67,13 @@ const command: Command = {
   },
   options: { profile: { type: 'string' }, config: { type: 'string' }, data: { type: 'string' } },
   async run(values) {
+    // Start runs on the sample: beside a lake of one's own it would fill its data folder with the
+    // sample's findings, registry and the day's digest (a later detect of the same day sends none).
+    const own = process.env.CRM_GUARD_INPUT;
+    if (own)
+      throw new UsageError(
+        `start runs on a sample lake, and CRM_GUARD_INPUT names your own (${own}): run \`crm-guard detect\` to judge it, or unset CRM_GUARD_INPUT to try the sample`,
+      );
     const dataDir = dataDirFlag(values);
     const lake = localPaths(dataDir).sampleLake;
     const shown = shownPath(lake);

@@ -984,6 +984,21 @@ describe('a registry and its lake', () => {
 });
 
 describe('crm-guard start (npm start)', () => {
+  it('refuses to fill a data folder with the sample when CRM_GUARD_INPUT names a lake of ones own, and writes nothing', async () => {
+    // Prepare
+    const folder = join(tmp, 'own-lake-data');
+
+    // Act
+    const run = await cli(['start'], { CRM_GUARD_DATA: folder, CRM_GUARD_INPUT: lake });
+
+    // Assess
+    expect(run.code).toBe(2);
+    expect(run.stderr).toBe(
+      `crm-guard: start runs on a sample lake, and CRM_GUARD_INPUT names your own (${lake}): run \`crm-guard detect\` to judge it, or unset CRM_GUARD_INPUT to try the sample\n`,
+    );
+    expect(existsSync(folder)).toBe(false);
+  });
+
   it('on a fresh data folder: writes the sample lake, judges its latest day, prints the table and where findings went', async () => {
     // Prepare
     const fresh = join(tmp, 'fresh');
