@@ -82,6 +82,10 @@ export async function queryRows(
 const LATER_FILE_MISSING_COLUMN =
   /column "([^"]+)" was read from the original file "([^"]+)", but could not be found in file "([^"]+)"\.(?:\s*Candidate names: ([^\n]*))?/;
 
+/** DuckDB's words for a file that is no (whole) Parquet file: the path it names. */
+const BROKEN_PARQUET =
+  /(?:File '([^']+)' too small to be a Parquet file|No magic bytes found at (?:end|beginning) of file '([^']+)')/;
+
 export function engineError(error: unknown, sql: string): Error {
   if (error instanceof InputError || error instanceof MetricsQueryError) return error;
   const missing = LATER_FILE_MISSING_COLUMN.exec((error as Error).message);
@@ -92,6 +96,12 @@ export function engineError(error: unknown, sql: string): Error {
     const row = /\.parquet$/i.test(file!) ? undefined : 1;
     return new InputError(file!, `missing column (${columns}${first} has it)`, { row, field: column! });
   }
+  const broken = BROKEN_PARQUET.exec((error as Error).message);
+  if (broken)
+    return new InputError(
+      (broken[1] ?? broken[2])!,
+      'not a whole Parquet file (too small, or no footer): an upload still under way or a broken write; write the day again',
+    );
   const statement = sql.replace(/\s+/g, ' ').trim().slice(0, 160);
   return new MetricsQueryError(`DuckDB: ${(error as Error).message} (query: ${statement})`, { cause: error });
 }

@@ -2,6 +2,7 @@ import { copyFileSync, mkdirSync, readdirSync, readFileSync, writeFileSync } fro
 import { dirname, join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { engineError } from '#shared/adapters/duckdb/lake-tables.ts';
 import { writeChannelCsv, writeChannelLake } from '#shared/adapters/duckdb/lake-writer.ts';
 import { openDuckDbMetrics } from '#shared/adapters/duckdb/metrics-source.ts';
 import { InputError } from '#shared/errors.ts';
@@ -116,8 +117,9 @@ describe('DuckDB metrics source over a Parquet lake', () => {
     // Assess
     expect(Math.max(...columns.day)).toBe(dayNumber(DAY(8)));
     expect(columns.channel.length).toBe(inRange(sampleRows(), DAY(2), DAY(8)).length);
+    // A broken file (an upload under way) is named as such, not as a query that failed
     await expect(source.readChannelDays({ from: DAY(8), to: DAY(9) })).rejects.toThrow(
-      /DuckDB: .*part_0\.parquet/,
+      `${late}: not a whole Parquet file (too small, or no footer): an upload still under way or a broken write; write the day again`,
     );
   });
 
@@ -167,6 +169,20 @@ describe('DuckDB metrics source over a Parquet lake', () => {
     await expect(source.readChannelDays({ from: DAY(1), to: DAY(4) })).rejects.toThrow(
       `${stray}: a data file outside any dt=YYYY-MM-DD/ folder is read by no day`,
     );
+  });
+
+  it('names an empty Parquet file (an upload just begun) the way it names a truncated one', () => {
+    // Act
+    const error = engineError(
+      new Error(
+        "Invalid Input Error: File '/lake/dt=2026-03-05/part_0.parquet' too small to be a Parquet file",
+      ),
+      'SELECT 1',
+    );
+
+    // Assess
+    expect(error).toBeInstanceOf(InputError);
+    expect(error.message).toMatch(/^\/lake\/dt=2026-03-05\/part_0\.parquet: not a whole Parquet file/);
   });
 
   it('returns empty columns for a range with no partitions', async () => {
