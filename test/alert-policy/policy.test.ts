@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_ALERT_POLICY_CONFIG, parseAlertPolicyConfig } from '#shared/config/alert-policy-config.ts';
 import { policyHistoryDays, policyLookbackDays } from '#shared/domain/alert-policy/index.ts';
+import { reasonSentence } from '#shared/domain/alert-policy/verdict.ts';
 import { ConfigError } from '#shared/errors.ts';
 import { mixSeed, Random } from '#shared/sample/random.ts';
 import type { IsoDay } from '#shared/time/seoul.ts';
@@ -207,5 +208,17 @@ describe('alert policy, profile seed', () => {
     expect(judged.some((f) => f.rule === 'low_performer')).toBe(true);
     for (const f of judged) expect(f.alert).toBe(f.status === 'confirmed' && f.rule !== 'low_performer');
     expect(judged.some((f) => f.alert)).toBe(true);
+  });
+});
+
+describe('reason sentences', () => {
+  it('calls a channel silent only when it sent nothing; a trickle is almost silent, with its share', () => {
+    // Act
+    const nothing = reasonSentence({ code: 'silent', down: true, figures: { change: 1 } });
+    const trickle = reasonSentence({ code: 'silent', down: true, figures: { change: 1 - 100 / 19_298 } });
+
+    // Assess
+    expect(nothing).toBe('channel went silent');
+    expect(trickle).toBe('channel almost silent: 1% of its usual sends');
   });
 });

@@ -109,7 +109,10 @@ export function reasonSentence(verdict: Pick<Verdict, 'code' | 'figures' | 'down
     case 'lasting_drop':
       return `lasting drop: ${percent(f.change ?? 0)} below the level of three weeks before`;
     case 'silent':
-      return 'channel went silent';
+      // 100 sends of a usual 19,000 is all but silent, yet not nothing: the team looks for different causes.
+      return f.change !== undefined && f.change < 1
+        ? `channel almost silent: ${percent(1 - f.change)} of its usual sends`
+        : 'channel went silent';
     case 'deviation':
       return `${percent(f.change ?? 0)} ${verdict.down ? 'below' : 'above'} baseline${z}`;
     case 'campaign_missed':
