@@ -38,7 +38,7 @@ export interface HealthRow extends ChannelLabel {
   /** The week before. */
   previousSends: number;
   previousCtr: number | null;
-  /** sends / previousSends - 1; null when the week before sent nothing. */
+  /** A day of the week against a day of the week before, on the days that arrived; null when that sent nothing. */
   sendsChange: number | null;
   /** ctr - previousCtr, in proportion units; null when either is undefined. */
   ctrChange: number | null;

@@ -92,6 +92,8 @@ export interface DaySum {
   clicks: number;
   /** False when a day is before the channel began or late. */
   complete: boolean;
+  /** The days summed: the channel's days that have arrived. */
+  days: number;
 }
 
 /** Sums the days [from, to] (day numbers). */
@@ -99,6 +101,7 @@ export function sumDays(s: ChannelSeries | undefined, from: number, to: number):
   let sends = 0;
   let clicks = 0;
   let complete = s !== undefined;
+  let days = 0;
   for (let d = from; d <= to; d++) {
     const daySends = s && d >= s.firstDay ? s.sends[d - s.firstDay] : undefined;
     if (daySends === undefined || Number.isNaN(daySends)) {
@@ -107,8 +110,9 @@ export function sumDays(s: ChannelSeries | undefined, from: number, to: number):
     }
     sends += daySends;
     clicks += s!.clicks[d - s!.firstDay]!;
+    days++;
   }
-  return { sends, clicks, complete };
+  return { sends, clicks, complete, days };
 }
 
 export const ratio = (clicks: number, sends: number) => (sends > 0 ? clicks / sends : null);

@@ -1,7 +1,15 @@
 import type { ChannelSeries } from '#shared/domain/channel-metrics.ts';
 import { isoDay } from '#shared/time/seoul.ts';
 import { HEALTH_STATUSES, type HealthRow, type HealthStatus, type WeeklyReport } from '../model.ts';
-import { channelLabel, type ReportContext, ratio, statusOn, sumDays, valueOn } from './context.ts';
+import {
+  channelLabel,
+  type DaySum,
+  type ReportContext,
+  ratio,
+  statusOn,
+  sumDays,
+  valueOn,
+} from './context.ts';
 
 export interface Health {
   rows: HealthRow[];
@@ -44,8 +52,8 @@ export function healthSection(
     const dailySends: (number | null)[] = [];
     for (let d = chartFrom; d <= dayNo; d++)
       dailySends.push(valueOn(s, 'sends', d, options.minSendsForRatio));
-    // A week whose data has not all arrived is not a silent one.
-    const quiet = week.complete && week.sends === 0;
+    // Nothing sent on any day that arrived, and most of the week arrived: a late day hides no outage.
+    const quiet = week.sends === 0 && week.days >= MIN_DAYS_FOR_SILENT;
     if (status !== 'anomalous' && registered === 'active' && quiet && sentDaily(s, weekFromNo))
       status = 'silent';
     rows.push({
@@ -57,7 +65,7 @@ export function healthSection(
       ctr,
       previousSends: previous.sends,
       previousCtr,
-      sendsChange: previous.sends > 0 ? week.sends / previous.sends - 1 : null,
+      sendsChange: sendsChange(week, previous),
       ctrChange: ctr !== null && previousCtr !== null ? ctr - previousCtr : null,
       dailySends,
     });
@@ -80,6 +88,18 @@ export function healthSection(
     byStatus[row.status]++;
   }
   return { rows, totals: { channels: rows.length, sends, clicks, ctr: ratio(clicks, sends), byStatus } };
+}
+
+/** Days of the week that must have arrived to call a channel that sent nothing on them silent. */
+const MIN_DAYS_FOR_SILENT = 5;
+
+/**
+ * The week's sends against the week before's, a day's average against a day's average: a week with a
+ * late day (six days) or a channel begun mid-week is not down a seventh for it.
+ */
+function sendsChange(week: DaySum, previous: DaySum): number | null {
+  if (previous.sends <= 0 || week.days === 0) return null;
+  return week.sends / week.days / (previous.sends / previous.days) - 1;
 }
 
 /** The share of days a daily sender sends on (five days a week): a campaign channel's quiet week is no outage. */

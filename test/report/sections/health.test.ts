@@ -118,6 +118,29 @@ describe('the channel health', () => {
     });
   });
 
+  it('with a day of the week not arrived, still calls a quiet daily sender silent and compares a day with a day', () => {
+    // Prepare: the report week 2026-10-26..11-01 lacks 10-28 (a late partition)
+    const ctx = contextOf(
+      [
+        {
+          channelId: 'stopped',
+          firstDay: '2026-01-01',
+          day: (day) => ({ sends: day <= '2026-09-30' ? 50 : 0, clicks: 1 }),
+        },
+        { channelId: 'steady', firstDay: '2026-01-01', day: () => ({ sends: 100, clicks: 10 }) },
+      ],
+      { missing: ['2026-10-28'] },
+    );
+
+    // Act
+    const rows = new Map(healthSection(ctx, new Set(), new Set()).rows.map((row) => [row.channelId, row]));
+
+    // Assess: six days of 100 against seven days of 100 is no change
+    expect(rows.get('stopped')!.status).toBe('silent');
+    expect(rows.get('steady')).toMatchObject({ status: 'healthy', sends: 600, previousSends: 700 });
+    expect(rows.get('steady')!.sendsChange).toBeCloseTo(0, 10);
+  });
+
   it('compares the week with the week before and draws the sparkline from the dense series', () => {
     // Prepare: 100 a day until the report week, 150 a day in it.
     const ctx = contextOf([
