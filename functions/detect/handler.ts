@@ -79,6 +79,8 @@ export function createDetectHandler(ports: DetectDayPorts, options: DetectHandle
       missingDays: result.run.missingDays,
       partialData: result.run.partialData,
       digestSent: result.digest !== undefined,
+      correction: result.correction === true,
+      stored: result.stored,
     });
     metrics.addMetric(DETECT_METRICS.alerts, MetricUnit.Count, result.run.alerts);
     metrics.addMetric(DETECT_METRICS.findings, MetricUnit.Count, result.run.findings);

@@ -171,13 +171,14 @@ export function buildCorrectionDigest(
   options: DigestOptions = {},
 ): Digest {
   const alerts = rankAlerts(newAlerts);
-  const headline = `${alerts.length} new alert${alerts.length === 1 ? '' : 's'}: the data was read again after the digest`;
+  const headline = `${alerts.length} new alert${alerts.length === 1 ? '' : 's'} on a re-run after the digest`;
   const lines = [
     `crm-guard daily check for ${day} (Asia/Seoul): correction`,
     '',
     headline,
     '',
-    `The day's digest went out at ${seoulTimestamp(sentAt)}; a re-run on the day's data as it is now pages these too.`,
+    `The day's digest went out at ${seoulTimestamp(sentAt)}; a re-run of the day pages these too (the day's`,
+    'data was rewritten since, or a mute, a status or the config changed).',
     '',
     ...alertLines(bySeverityOf(alerts), options),
   ];
@@ -195,6 +196,9 @@ export function buildCorrectionDigest(
  * the pages it told stay, so the incident and its feedback links keep their day, even where the data
  * as read again no longer shows them; the channels it did not tell about that page now are `newAlerts`.
  */
+/** What a page the digest sent says once a re-run no longer pages it (said once, however many re-runs). */
+const KEPT_NOTE = ' (paged in the digest; a re-run of the day no longer pages it)';
+
 export function reconcileWithSent(
   findings: JudgedFinding[],
   told: JudgedFinding[],
@@ -204,10 +208,10 @@ export function reconcileWithSent(
   const key = (f: JudgedFinding) => `${f.channelId}#${f.rule}#${f.metric}`;
   const kept = told
     .filter((finding) => !pagingNow.has(finding.channelId))
-    .map((finding) => ({
-      ...finding,
-      reason: `${finding.reason ?? 'paged'} (paged in the digest; the day's data as read again no longer shows it)`,
-    }));
+    .map((finding) => {
+      const reason = finding.reason ?? 'paged';
+      return reason.endsWith(KEPT_NOTE) ? finding : { ...finding, reason: `${reason}${KEPT_NOTE}` };
+    });
   const keptKeys = new Set(kept.map(key));
   return {
     findings: findings.filter((finding) => !keptKeys.has(key(finding))).concat(kept),

@@ -165,8 +165,15 @@ export async function detectDay(request: DetectDayRequest, ports: DetectDayPorts
     provisionalSentAt: previous?.provisionalSentAt,
   };
   if (!send) return { run, channels, findings, digestAlreadySent: false, stored: false };
-  if (kind === 'full' && sentBefore !== undefined)
-    return correctAfterDigest(request, ports, { run, channels, findings, sentAt: sentBefore });
+  const toldInFull = previous?.digestSentAt;
+  if (toldInFull !== undefined) {
+    // A day told in full that now reads partial or missing is being rewritten: what its digest paged
+    // stays stored until the day reads whole again.
+    if (kind === 'provisional') return { run, channels, findings, digestAlreadySent: true, stored: false };
+    // The same profile's re-run tells what the digest did not; another's (`seed --send`) replaces it.
+    if (previous!.profile === profile)
+      return correctAfterDigest(request, ports, { run, channels, findings, sentAt: toldInFull, now });
+  }
   await ports.store.replaceDay(run, findings);
 
   const result = { run, channels, findings, digestAlreadySent: sentBefore !== undefined, stored: true };
@@ -201,7 +208,13 @@ export async function detectDay(request: DetectDayRequest, ports: DetectDayPorts
 async function correctAfterDigest(
   request: DetectDayRequest,
   ports: DetectDayPorts,
-  judged: { run: RunRecord; channels: ChannelDirectory; findings: JudgedFinding[]; sentAt: string },
+  judged: {
+    run: RunRecord;
+    channels: ChannelDirectory;
+    findings: JudgedFinding[];
+    sentAt: string;
+    now: () => Date;
+  },
 ): Promise<DetectDayResult> {
   const { day } = request;
   const told = (await ports.store.findings({ from: day, to: day })).filter((finding) => finding.alert);
@@ -213,8 +226,7 @@ async function correctAfterDigest(
   };
   let digest: Digest | undefined;
   if (newAlerts.length > 0) {
-    const now = ports.now ?? (() => new Date());
-    const links = ports.links ? await feedbackLinks(newAlerts, day, now(), ports.links) : undefined;
+    const links = ports.links ? await feedbackLinks(newAlerts, day, judged.now(), ports.links) : undefined;
     digest = buildCorrectionDigest(day, newAlerts, judged.sentAt, {
       findingsAt: request.findingsAt,
       channels: judged.channels,

@@ -11,7 +11,7 @@ import type { JudgedFinding } from '#shared/domain/finding.ts';
 import { OutOfRangeError } from '#shared/errors.ts';
 import type { AlertSink } from '#shared/ports/alert-sink.ts';
 import type { MetricsSource } from '#shared/ports/metrics-source.ts';
-import { addDays, daysInRange, seoulInstant, weekday } from '#shared/time/seoul.ts';
+import { addDays, dayNumber, daysInRange, seoulInstant, weekday } from '#shared/time/seoul.ts';
 import { type DetectDayPorts, detectDay } from '#shared/use-cases/detect-day.ts';
 import { capturingSink, freshFindingStore } from './helpers.ts';
 
@@ -184,7 +184,7 @@ describe("detectDay: a re-run after the day's data was rewritten", () => {
   it('sends what the digest did not page as a correction, once, and keeps what it paged', async () => {
     // Prepare: the digest of LAST pages the outage; then LAST's partition is rewritten
     const alerts = capturingSink();
-    await detectDay({ day: LAST, profile: 'default', config }, ports(alerts));
+    const first = await detectDay({ day: LAST, profile: 'default', config }, ports(alerts));
     const onRewritten: DetectDayPorts = { ...ports(alerts), metrics: rewritten };
 
     // Act
@@ -197,19 +197,67 @@ describe("detectDay: a re-run after the day's data was rewritten", () => {
     expect(alerts.sent).toHaveLength(2);
     expect(paging(alerts.sent[0]!)).toContain(OUTAGE);
     expect(paging(alerts.sent[1]!)).toEqual([REWRITTEN]);
-    expect(alerts.sent[1]!.subject).toBe(
-      `crm-guard ${LAST}: 1 new alert: the data was read again after the digest`,
-    );
+    expect(alerts.sent[1]!.subject).toBe(`crm-guard ${LAST}: 1 new alert on a re-run after the digest`);
     expect(rerun.correction).toBe(true);
     expect(again.digest).toBeUndefined();
     // What the digest paged stays paged, saying why the data no longer shows it; the new page is stored too
     const stored = await fresh.store.findings({ from: LAST, to: LAST });
     const storedPages = stored.filter((f) => f.alert);
     expect(new Set(storedPages.map((f) => f.channelId))).toEqual(new Set([OUTAGE, REWRITTEN]));
-    expect(storedPages.find((f) => f.channelId === OUTAGE)!.reason).toMatch(
-      /\(paged in the digest; the day's data as read again no longer shows it\)$/,
+    // Said once, however often the day is re-run
+    expect(storedPages.find((f) => f.channelId === OUTAGE)!.reason).toBe(
+      `${first.findings.find((f) => f.channelId === OUTAGE && f.alert)!.reason} (paged in the digest; a re-run of the day no longer pages it)`,
     );
     expect((await fresh.store.run(LAST))!.alerts).toBe(storedPages.length);
+  });
+
+  it('keeps what the digest paged while the day reads partial or missing, and sends nothing for it after', async () => {
+    // Prepare: the digest of LAST pages the outage; then LAST's partition is being rewritten (gone)
+    const alerts = capturingSink();
+    const first = await detectDay({ day: LAST, profile: 'default', config }, ports(alerts));
+    const paged = (findings: JudgedFinding[]) => findings.filter((f) => f.alert).map((f) => f.channelId);
+    const gone: MetricsSource = {
+      ...metrics,
+      readChannelDays: async (range) => {
+        const columns = await metrics.readChannelDays(range);
+        const keep = Array.from(columns.day, (day) => day !== dayNumber(LAST));
+        const pick = <T extends Int32Array | Float64Array>(array: T) => array.filter((_, i) => keep[i]) as T;
+        return {
+          ...columns,
+          channel: pick(columns.channel),
+          day: pick(columns.day),
+          sends: pick(columns.sends),
+          clicks: pick(columns.clicks),
+        };
+      },
+    };
+
+    // Act
+    const whileGone = await detectDay(
+      { day: LAST, profile: 'default', config },
+      { ...ports(alerts), metrics: gone },
+    );
+    const storedWhileGone = await fresh.store.findings({ from: LAST, to: LAST });
+    const back = await detectDay({ day: LAST, profile: 'default', config }, ports(alerts));
+
+    // Assess
+    expect(whileGone.stored).toBe(false);
+    expect(paged(storedWhileGone)).toEqual(paged(first.findings));
+    expect(back.digest).toBeUndefined();
+    expect(alerts.sent).toHaveLength(1);
+  });
+
+  it("sends no correction for another profile's run of the day (a seed --send replaces it, as before)", async () => {
+    // Prepare
+    const alerts = capturingSink();
+    await detectDay({ day: LAST, profile: 'default', config }, ports(alerts));
+
+    // Act
+    const seed = await detectDay({ day: LAST, profile: 'seed', config }, ports(alerts));
+
+    // Assess
+    expect(seed.digest).toBeUndefined();
+    expect(alerts.sent).toHaveLength(1);
   });
 });
 
