@@ -1,4 +1,4 @@
-import { readdirSync, statSync } from 'node:fs';
+import { closeSync, openSync, readdirSync, readSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { CHANNEL_TABLE, ENGAGEMENT_TABLE } from '#shared/adapters/metrics-sql.ts';
 import { InputError } from '#shared/errors.ts';
@@ -47,20 +47,36 @@ function isDir(path: string): boolean {
 const isMarker = (name: string) => name.startsWith('.') || name.startsWith('_');
 
 /**
- * Why an entry of a partition folder that may hold rows is not read: a folder inside it, a file with
- * no extension (as Athena writes them), a Parquet or CSV file named in another case or compressed.
- * Other files (a README, a manifest.json) are not data; marker names (`_SUCCESS`, `.crc`) are skipped.
+ * Why an entry of a partition folder that holds rows is not read: a folder inside it, a Parquet file
+ * without its extension (as Athena writes them; known by its first bytes), or one named in another case,
+ * another extension or compressed. Other files (a README, a manifest.json) are not data.
  */
 function unreadDataProblem(path: string, name: string): string | undefined {
   const readHow = 'the rows of a day are read from the .parquet or .csv files directly in its dt= folder';
   if (isDir(path)) return `a folder inside a partition is not read (${readHow}): move its files up`;
   if (!name.includes('.'))
-    return `a file without an extension is not read (${readHow}): name a Parquet file .parquet`;
-  const lower = name.toLowerCase();
-  if (/\.(parquet|csv)(\.(gz|zst|snappy|bz2))?$/.test(lower))
-    return `not read as named (${readHow}, lower-case and uncompressed): rename it, or decompress it`;
+    return startsWithParquetMagic(path)
+      ? `a Parquet file without its extension is not read (${readHow}): name it .parquet`
+      : undefined;
+  if (/\.(parquet|pq|parq)(\.\w+)?$|\.csv\.\w+$/i.test(name))
+    return `not read as named (${readHow}: .parquet in lower case, .csv uncompressed): rename it, or decompress it`;
   return undefined;
 }
+
+/** Parquet files begin with the bytes `PAR1`. */
+function startsWithParquetMagic(path: string): boolean {
+  const head = Buffer.alloc(4);
+  const fd = openSync(path, 'r');
+  try {
+    return readSync(fd, head, 0, 4, 0) === 4 && head.toString('latin1') === 'PAR1';
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** A data file's name beside the dt= folders (a registry export, `channels.csv`, is not one). */
+const isStrayDataFile = (name: string) =>
+  /\.(parquet|csv)$/i.test(name) && name.toLowerCase() !== 'channels.csv';
 
 function hasPartitions(dir: string, dtColumn: string): boolean {
   return readdirSync(dir).some((name) => name.startsWith(`${dtColumn}=`) && isDir(join(dir, name)));
@@ -105,7 +121,7 @@ export function listPartitions(dir: string, dtColumn: string): PartitionListing 
     const folder = join(dir, name);
     if (isMarker(name)) continue;
     if (!isDir(folder)) {
-      if (/\.(parquet|csv)(\.\w+)?$/i.test(name))
+      if (isStrayDataFile(name))
         throw new InputError(
           folder,
           `a data file outside any ${prefix}YYYY-MM-DD/ folder is read by no day: move it into its day's folder`,
@@ -129,8 +145,9 @@ export function listPartitions(dir: string, dtColumn: string): PartitionListing 
     let unread: Partition['unread'];
     for (const file of readdirSync(folder).sort()) {
       if (isMarker(file)) continue;
+      // Parquet is read by a glob, which is case-sensitive; CSV files by their list, in any case.
       if (file.endsWith('.parquet')) formats.add('parquet');
-      else if (file.endsWith('.csv')) formats.add('csv');
+      else if (file.toLowerCase().endsWith('.csv')) formats.add('csv');
       else {
         // What might hold the day's rows and would not be read: a read of the day refuses it.
         const problem = unreadDataProblem(join(folder, file), file);

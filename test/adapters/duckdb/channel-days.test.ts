@@ -130,9 +130,9 @@ describe('DuckDB metrics source over a Parquet lake', () => {
       /a folder inside a partition is not read/,
     ],
     [
-      'a file without an extension (as Athena names them)',
+      'a Parquet file without an extension (as Athena names them)',
       (day: string) => join(day, '20261202_003512_00012'),
-      /a file without an extension is not read/,
+      /a Parquet file without its extension is not read/,
     ],
     ['an upper-case extension', (day: string) => join(day, 'part_1.PARQUET'), /not read as named/],
     ['a compressed CSV', (day: string) => join(day, 'part_1.csv.gz'), /not read as named/],
@@ -156,6 +156,21 @@ describe('DuckDB metrics source over a Parquet lake', () => {
     await expect(reading).rejects.toThrow(
       stray.startsWith(join(day, 'retry=1')) ? join(day, 'retry=1') : stray,
     );
+  });
+
+  it('reads past files that are not data: a README in a day, the registry export beside the days', async () => {
+    // Prepare
+    await writeChannelLake(dir, sampleRows());
+    const table = join(dir, 'crm_channel_daily');
+    writeFileSync(join(table, `dt=${DAY(5)}`, 'README'), 'written by the nightly export\n');
+    writeFileSync(join(table, 'channels.csv'), 'channel_id,name,category,owner\n');
+    source = await openDuckDbMetrics({ input: table });
+
+    // Act
+    const columns = await source.readChannelDays({ from: DAY(4), to: DAY(6) });
+
+    // Assess
+    expect(columns.channel.length).toBe(inRange(sampleRows(), DAY(4), DAY(6)).length);
   });
 
   it('refuses a data file at the table folder, outside any day', async () => {
@@ -219,10 +234,14 @@ describe('DuckDB metrics source over a Parquet lake', () => {
   it('reads CSV files inside dt= partitions like Parquet ones', async () => {
     // Prepare
     const table = join(dir, 'crm_channel_daily');
-    for (const day of [DAY(0), DAY(1)]) {
+    // An export that names its files in capitals is read all the same
+    for (const [day, name] of [
+      [DAY(0), 'part.csv'],
+      [DAY(1), 'PART.CSV'],
+    ] as const) {
       mkdirSync(join(table, `dt=${day}`), { recursive: true });
       writeFileSync(
-        join(table, `dt=${day}`, 'part.csv'),
+        join(table, `dt=${day}`, name),
         'channel_id,channel_type,sends,clicks\nkakao-a,alimtalk,100,7\n',
       );
     }
