@@ -1,4 +1,4 @@
-import { CHANNEL_NAME_RE2 } from '#shared/domain/channel-name.ts';
+import { CHANNEL_ID_RE2, CHANNEL_TYPE_RE2 } from '#shared/domain/channel-name.ts';
 import type { EngagementRange } from '#shared/ports/metrics-source.ts';
 import { dayNumber, type IsoDay, isIsoDay } from '#shared/time/seoul.ts';
 
@@ -120,8 +120,9 @@ const validDay = (expr: string, known: KnownValues) =>
     : `COALESCE(CAST(TRY_CAST(${expr} AS DATE) AS VARCHAR) = ${expr}, false)`;
 /** An id: not empty, and no spaces around it ("u_1 " would be another user). */
 const exactName = (expr: string) => `COALESCE(${expr} <> '' AND ${expr} = trim(${expr}), false)`;
-/** A channel id or type as `channelNameProblem` takes it: no spaces, #, control or invisible characters. */
-const channelName = (expr: string) => `COALESCE(regexp_full_match(${expr}, '${CHANNEL_NAME_RE2}'), false)`;
+/** A channel id or type as `channelNameProblem` takes it. */
+const channelName = (expr: string, pattern: string) =>
+  `COALESCE(regexp_full_match(${expr}, '${pattern}'), false)`;
 /** The largest count a double holds exactly (2^53 - 1): a larger one would be judged rounded. */
 export const MAX_COUNT = 9_007_199_254_740_991;
 /** A whole number from 0 to MAX_COUNT, whether the column is stored as text, integer or double. */
@@ -145,13 +146,17 @@ export function channelNamesSql(rows: string): string {
 }
 
 /**
- * `channelRowValid`, and neither the channel id nor the type one of `badNames` (a file of thousands
- * of bad names is named by a row of its first thousand).
+ * `channelRowValid`, and neither the channel id nor the type one of the `bad` ones (a file of
+ * thousands of bad names is named by a row of its first thousand).
  */
-export function channelRowValidWithNames(badNames: readonly string[], known: KnownValues = {}): string {
-  if (badNames.length === 0) return channelRowValid(known);
-  const list = badNames.slice(0, 1000).map(literal).join(', ');
-  return `(${channelRowValid(known)} AND channel_id NOT IN (${list}) AND channel_type NOT IN (${list}))`;
+export function channelRowValidWithNames(
+  bad: { ids: ReadonlySet<string>; types: ReadonlySet<string> },
+  known: KnownValues = {},
+): string {
+  const notIn = (column: string, names: ReadonlySet<string>) =>
+    names.size ? ` AND ${column} NOT IN (${[...names].slice(0, 1000).map(literal).join(', ')})` : '';
+  const names = notIn('channel_id', bad.ids) + notIn('channel_type', bad.types);
+  return names ? `(${channelRowValid(known)}${names})` : channelRowValid(known);
 }
 
 export function engagementRowValid(known: KnownValues = {}): string {
@@ -176,7 +181,7 @@ export function firstInvalidRowSql(rows: string, valid: string, valueColumns: st
 export function windowChannelsSql(rows: string, valid = 'true', checkNames = false): string {
   // Names are tested once a channel, on its id and the type it is judged under.
   const badName = checkNames
-    ? ` + CASE WHEN ${channelName('channel_id')} AND ${channelName('max_by(channel_type, dt)')} THEN 0 ELSE 1 END`
+    ? ` + CASE WHEN ${channelName('channel_id', CHANNEL_ID_RE2)} AND ${channelName('max_by(channel_type, dt)', CHANNEL_TYPE_RE2)} THEN 0 ELSE 1 END`
     : '';
   return `SELECT channel_id, max_by(channel_type, dt) AS channel_type, min(dt) AS first_dt, count(*) AS row_count,
     count_if(NOT ${valid})${badName} AS invalid_rows

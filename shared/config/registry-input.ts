@@ -27,7 +27,7 @@ const isoDay = z.string().trim().refine(isIsoDay, 'must be a calendar day YYYY-M
 const channelInputSchema = z.object({
   // The lake's rule for a channel id (after the trim): a registry entry names a channel of the lake.
   channelId: text(CHANNEL_NAME_MAX).superRefine((id, context) => {
-    const problem = channelNameProblem(id, 'channel id');
+    const problem = channelNameProblem(id, 'id');
     if (problem) context.addIssue({ code: 'custom', message: problem });
   }),
   name: text(200),

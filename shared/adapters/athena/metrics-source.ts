@@ -79,13 +79,13 @@ export function createAthenaMetricsSource(options: AthenaMetricsSourceOptions): 
       sql: `SELECT ${col.dt}, ${col.channelId}, ${col.channelType}, ${col.sends}, ${col.clicks} FROM ${channelTable} WHERE ${col.dt} BETWEEN ? AND ?`,
       parameters: [sqlString(range.from), sqlString(range.to)],
     };
-    // Ids and types follow one rule: a name checked once is good for every later row.
-    const checkedNames = new Set<string>();
-    const checkedName = (value: string | undefined, what: string, field: string): string => {
-      if (value !== undefined && checkedNames.has(value)) return value;
-      const problem = channelNameProblem(value, what);
+    // A name checked once is good for every later row of its kind.
+    const checked = { id: new Set<string>(), type: new Set<string>() };
+    const checkedName = (value: string | undefined, kind: 'id' | 'type', field: string): string => {
+      if (value !== undefined && checked[kind].has(value)) return value;
+      const problem = channelNameProblem(value, kind);
       if (problem) throw new InputError(channelSource, problem, { row: rowNumber, field });
-      checkedNames.add(value!);
+      checked[kind].add(value!);
       return value!;
     };
     for await (const page of rowsOf(query)) {
@@ -108,8 +108,8 @@ export function createAthenaMetricsSource(options: AthenaMetricsSourceOptions): 
           );
         }
         // A read holds millions of rows and a few hundred names: each is checked when first seen.
-        const channelId = checkedName(id, 'channel id', names.channelId);
-        const channelType = checkedName(type, 'channel type', names.channelType);
+        const channelId = checkedName(id, 'id', names.channelId);
+        const channelType = checkedName(type, 'type', names.channelType);
         const sends = count(sendsText, channelSource, at(names.sends));
         const clicks = count(clicksText, channelSource, at(names.clicks));
         if (clicks > sends) {

@@ -92,18 +92,19 @@ export async function openDuckDbMetrics(options: DuckDbMetricsOptions): Promise<
   const checkChannels = async (connection: DuckDBConnection, rows: RangeRows) => {
     // Names follow `channelNameProblem`, checked in JS once each: a pattern a row cost a
     // 100,000-channel read 8 s, and a distinct scan of the names in SQL a year's CSV 0.35 s.
-    const badNames = new Set<string>();
-    for (const row of await queryRows(connection, channelNamesSql(rows.sql)))
-      for (const [name, what] of [
-        [row.channel_id, 'channel id'],
-        [row.channel_type, 'channel type'],
-      ] as const)
-        if (typeof name === 'string' && channelNameProblem(name, what)) badNames.add(name);
-    const [bad] = await queryRows(
+    const bad = { ids: new Set<string>(), types: new Set<string>() };
+    for (const { channel_id: id, channel_type: type } of await queryRows(
       connection,
-      firstInvalidRowSql(rows.sql, channelRowValidWithNames([...badNames], rows.known), CHANNEL_VALUES),
+      channelNamesSql(rows.sql),
+    )) {
+      if (typeof id === 'string' && channelNameProblem(id, 'id')) bad.ids.add(id);
+      if (typeof type === 'string' && channelNameProblem(type, 'type')) bad.types.add(type);
+    }
+    const [invalid] = await queryRows(
+      connection,
+      firstInvalidRowSql(rows.sql, channelRowValidWithNames(bad, rows.known), CHANNEL_VALUES),
     );
-    if (bad) throw channelRowError(asRow<InvalidChannelRow>(bad), columns);
+    if (invalid) throw channelRowError(asRow<InvalidChannelRow>(invalid), columns);
     // Reached with clean values only on a whole file (a CSV at load): a read finds its window's
     // repeats from the numbers, so a repeat outside the days a profile reads still stops the run here.
     const [repeat] = await queryRows(connection, firstRepeatSql(rows.sql));

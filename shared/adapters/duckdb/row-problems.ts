@@ -52,9 +52,9 @@ export function channelRowError(row: InvalidChannelRow, columns: ColumnNames): I
   const at = (field: string, problem: string) => new InputError(row.source, problem, { row: row.row, field });
   const day = dayProblem(row.dt);
   if (day) return at(columns.dt, day);
-  const id = channelNameProblem(row.channel_id, 'channel id');
+  const id = channelNameProblem(row.channel_id, 'id');
   if (id) return at(columns.channelId, id);
-  const type = channelNameProblem(row.channel_type, 'channel type');
+  const type = channelNameProblem(row.channel_type, 'type');
   if (type) return at(columns.channelType, type);
   const sends = countProblem(row.sends);
   if (sends) return at(columns.sends, sends);

@@ -105,10 +105,16 @@ describe('bad channel input: one InputError naming file, row and field', () => {
       '"kakao\u200b-b" holds U+200B at character 6 (a channel id has no spaces, #, control or invisible characters)',
     ],
     [
-      'a # in a channel type (the stores key on it)',
-      `${START},kakao-b,push#2,10,1`,
+      'a # in a channel id (the stores key on it)',
+      `${START},kakao#b,push,10,1`,
+      'channel_id',
+      '"kakao#b" holds "#" at character 6 (a channel id has no spaces, #, control or invisible characters)',
+    ],
+    [
+      'a zero-width joiner in a channel type',
+      `${START},kakao-b,pu\u200dsh,10,1`,
       'channel_type',
-      '"push#2" holds "#" at character 5 (a channel type has no spaces, #, control or invisible characters)',
+      '"pu\u200dsh" holds U+200D at character 3 (a channel type has no control or invisible characters)',
     ],
     [
       'a channel id too long to key',
@@ -131,6 +137,18 @@ describe('bad channel input: one InputError naming file, row and field', () => {
 
     // Assess
     expect(error.message).toBe(`${join(dir, 'bad.csv')}: row 3, field ${field}: ${problem}`);
+  });
+
+  it('takes a channel type with a space or # inside ("app push"): only an id keys the stores', async () => {
+    // Act
+    const file = join(dir, 'typed.csv');
+    writeFileSync(file, `${HEADER}\n${START},kakao-a,app push,10,1\n${START},kakao-b,push#2,10,1\n`);
+    const source = await openDuckDbMetrics({ input: file });
+    const columns = await source.readChannelDays({ from: START, to: START });
+    await source.close();
+
+    // Assess
+    expect(columns.channelTypes).toEqual(['app push', 'push#2']);
   });
 
   it('a duplicate (dt, channel_id) names the repeat and the original', async () => {
