@@ -128,6 +128,7 @@ async function main(argv: string[]): Promise<number> {
   // `--stack ENV` works on every command, before or after its name: a deployed environment's tables
   // and functions.
   const words: string[] = [];
+  let stack: string | undefined;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     const env =
@@ -135,7 +136,13 @@ async function main(argv: string[]): Promise<number> {
     if (env === null) words.push(arg);
     else if (!env || env.startsWith('--'))
       throw new UsageError('--stack needs an environment name (dev, prod, ...)');
-    else process.env.CRM_GUARD_STACK = env;
+    else if (stack !== undefined && stack !== env)
+      // dev or prod is the one choice a second flag must never make unseen.
+      throw new UsageError(`--stack is given twice (${stack}, ${env}); give it once`);
+    else {
+      stack = env;
+      process.env.CRM_GUARD_STACK = env;
+    }
   }
   const [name, ...rest] = words;
   if (name === '--version' || name === '-v') {

@@ -220,5 +220,8 @@ describe('reason sentences', () => {
     // Assess
     expect(nothing).toBe('channel went silent');
     expect(trickle).toBe('channel almost silent: 1% of its usual sends');
+    expect(reasonSentence({ code: 'silent', down: true, figures: { change: 1 - 50 / 19_298 } })).toBe(
+      'channel almost silent: under 1% of its usual sends',
+    );
   });
 });

@@ -484,6 +484,12 @@ describe('bad input: exit 2 and one stderr line naming what to fix', () => {
       says: /^crm-guard: --to 2999-01-01 is after yesterday \(\d{4}-\d\d-\d\d\), the last day detection can judge$/,
     },
     {
+      // dev or prod: the one choice a second flag must never make unseen
+      name: 'a --stack given twice',
+      flags: ['--from', FROM, '--to', END, '--stack', 'dev', '--stack=prod'],
+      says: /^crm-guard: --stack is given twice \(dev, prod\); give it once$/,
+    },
+    {
       // The last value would win unseen: a script that appends its own --to runs another range.
       name: 'a flag given twice',
       flags: ['--from', FROM, '--to', END, '--to', FROM],

@@ -43,7 +43,8 @@ export function lockFolder(folder: string, what: string): () => void {
  */
 export function shareLockedFolder(folder: string, endpoint: string): void {
   const temporary = `${servedFile(folder)}.${process.pid}`;
-  // Its owner's only: the served store takes any signature, so its address is the key to it.
+  // Its owner's only, as defence in depth: the served store takes any signature (its port on loopback
+  // can still be found by a local user who looks).
   writeFileSync(temporary, `${process.pid}\n${endpoint}`, { mode: 0o600 });
   renameSync(temporary, servedFile(folder));
 }

@@ -111,7 +111,7 @@ export function reasonSentence(verdict: Pick<Verdict, 'code' | 'figures' | 'down
     case 'silent':
       // 100 sends of a usual 19,000 is all but silent, yet not nothing: the team looks for different causes.
       return f.change !== undefined && f.change < 1
-        ? `channel almost silent: ${percent(1 - f.change)} of its usual sends`
+        ? `channel almost silent: ${1 - f.change < 0.005 ? 'under 1%' : percent(1 - f.change)} of its usual sends`
         : 'channel went silent';
     case 'deviation':
       return `${percent(f.change ?? 0)} ${verdict.down ? 'below' : 'above'} baseline${z}`;

@@ -90,9 +90,7 @@ export function valueOn(
 export interface DaySum {
   sends: number;
   clicks: number;
-  /** False when a day is before the channel began or late. */
-  complete: boolean;
-  /** The days summed: the channel's days that have arrived. */
+  /** The days summed: the channel's days that have arrived (not before it began, not late). */
   days: number;
 }
 
@@ -100,19 +98,15 @@ export interface DaySum {
 export function sumDays(s: ChannelSeries | undefined, from: number, to: number): DaySum {
   let sends = 0;
   let clicks = 0;
-  let complete = s !== undefined;
   let days = 0;
   for (let d = from; d <= to; d++) {
     const daySends = s && d >= s.firstDay ? s.sends[d - s.firstDay] : undefined;
-    if (daySends === undefined || Number.isNaN(daySends)) {
-      complete = false;
-      continue;
-    }
+    if (daySends === undefined || Number.isNaN(daySends)) continue;
     sends += daySends;
     clicks += s!.clicks[d - s!.firstDay]!;
     days++;
   }
-  return { sends, clicks, complete, days };
+  return { sends, clicks, days };
 }
 
 export const ratio = (clicks: number, sends: number) => (sends > 0 ? clicks / sends : null);

@@ -31,7 +31,7 @@ describe('the report context', () => {
     expect(outage).toBe(0);
     expect(late).toBeNull();
     expect(ctr).toBe(0.05);
-    expect(week).toEqual({ sends: 500, clicks: 25, complete: false, days: 6 });
+    expect(week).toEqual({ sends: 500, clicks: 25, days: 6 });
     expect(ctx.arrived(dayNumber('2026-10-31'))).toBe(false);
   });
 
