@@ -39,6 +39,28 @@ export async function appendColumns(
   }
 }
 
+/** A query's result, streamed (a round trip to DuckDB a chunk) or materialized (run whole, in parallel). */
+async function resultOf(
+  connection: DuckDBConnection,
+  sql: string,
+  materialize?: boolean,
+): Promise<DuckDBResult> {
+  return materialize ? await connection.run(sql) : await connection.stream(sql);
+}
+
+/** The result's chunks that hold rows, with the offset of each one's first row. */
+async function* chunksOf(
+  result: DuckDBResult,
+  offset = 0,
+): AsyncGenerator<{ chunk: DuckDBDataChunk; offset: number }> {
+  for (;;) {
+    const chunk = await result.fetchChunk();
+    if (!chunk || chunk.rowCount === 0) return;
+    yield { chunk, offset };
+    offset += chunk.rowCount;
+  }
+}
+
 /**
  * Runs a query and hands each chunk's columns to `onChunk` with the offset of its first row (from
  * `options.offset`, default 0); returns the offset after the last row. Values come out one `getItem`
@@ -52,17 +74,14 @@ export async function forEachChunk(
   onChunk: (columns: DuckDBVector[], rowCount: number, offset: number) => void,
   options: { offset?: number; materialize?: boolean } = {},
 ): Promise<number> {
-  const result: DuckDBResult = options.materialize ? await connection.run(sql) : await connection.stream(sql);
-  let offset = options.offset ?? 0;
-  for (;;) {
-    const chunk = await result.fetchChunk();
-    if (!chunk || chunk.rowCount === 0) break;
+  let end = options.offset ?? 0;
+  for await (const { chunk, offset } of chunksOf(await resultOf(connection, sql, options.materialize), end)) {
     const columns: DuckDBVector[] = [];
     for (let i = 0; i < chunk.columnCount; i++) columns.push(chunk.getColumnVector(i));
     onChunk(columns, chunk.rowCount, offset);
-    offset += chunk.rowCount;
+    end = offset + chunk.rowCount;
   }
-  return offset;
+  return end;
 }
 
 /** The typed array each numeric column type is read into. */
@@ -75,7 +94,7 @@ type NumericColumn = Int32Array | Float64Array;
 /**
  * As `forEachChunk` for a result of INTEGER and DOUBLE columns with no NULL: each chunk's columns
  * as typed views of DuckDB's own memory, copied by the caller with `set` (valid only during the
- * call). A value at a time through `getItem` cost a 100,000-channel read about 0.8 s more.
+ * call). A value at a time through `getItem` cost a 100,000-channel read about 0.3 s more CPU.
  */
 export async function forEachNumericChunk(
   connection: DuckDBConnection,
@@ -83,17 +102,15 @@ export async function forEachNumericChunk(
   onChunk: (columns: NumericColumn[], rowCount: number, offset: number) => void,
   options: { offset?: number; materialize?: boolean } = {},
 ): Promise<number> {
-  const result: DuckDBResult = options.materialize ? await connection.run(sql) : await connection.stream(sql);
+  const result = await resultOf(connection, sql, options.materialize);
   const views = result.columnTypes().map((type, column) => {
     const view = NUMERIC[type.typeId as keyof typeof NUMERIC];
     if (!view) throw new TypeError(`column ${column} is ${type}, not INTEGER or DOUBLE: ${sql}`);
     return view;
   });
-  let offset = options.offset ?? 0;
   const columns: NumericColumn[] = new Array(views.length);
-  for (;;) {
-    const chunk = await result.fetchChunk();
-    if (!chunk || chunk.rowCount === 0) break;
+  let end = options.offset ?? 0;
+  for await (const { chunk, offset } of chunksOf(result, end)) {
     const rowCount = chunk.rowCount;
     views.forEach((View, column) => {
       const vector = bindings.data_chunk_get_vector(chunk.chunk, column);
@@ -103,9 +120,9 @@ export async function forEachNumericChunk(
       columns[column] = new View(bytes.buffer as ArrayBuffer, bytes.byteOffset, rowCount);
     });
     onChunk(columns, rowCount, offset);
-    offset += rowCount;
+    end = offset + rowCount;
   }
-  return offset;
+  return end;
 }
 
 /** True when a validity mask (none: all valid) marks the first `rowCount` rows valid. */
