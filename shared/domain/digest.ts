@@ -161,8 +161,9 @@ interface DigestOptions {
 }
 
 /**
- * What a re-run of a day whose digest already went out pages that the digest did not: the day's data
- * was rewritten since (a late file, a corrected partition). Sent apart, so no page goes unheard.
+ * What a re-run of a day whose digest already went out pages that the digest did not (the day's data
+ * was rewritten since, a late file or a corrected partition; or a mute, a status or the config
+ * changed). Sent apart, so no page goes unheard.
  */
 export function buildCorrectionDigest(
   day: string,
@@ -191,14 +192,14 @@ export function buildCorrectionDigest(
   };
 }
 
+/** What a page the digest sent says once a re-run no longer pages it (said once, however many re-runs). */
+const KEPT_NOTE = ' (paged in the digest; a re-run of the day no longer pages it)';
+
 /**
  * A re-run of a day whose digest went out, against what that digest (and any correction since) said:
  * the pages it told stay, so the incident and its feedback links keep their day, even where the data
  * as read again no longer shows them; the channels it did not tell about that page now are `newAlerts`.
  */
-/** What a page the digest sent says once a re-run no longer pages it (said once, however many re-runs). */
-const KEPT_NOTE = ' (paged in the digest; a re-run of the day no longer pages it)';
-
 export function reconcileWithSent(
   findings: JudgedFinding[],
   told: JudgedFinding[],

@@ -67,10 +67,7 @@ export interface DetectDayResult {
   digest?: Digest;
   /** True when an earlier run of the same day already sent its digest (of this run's kind). */
   digestAlreadySent: boolean;
-  /**
-   * `digest` is a correction: the day's digest went out before, and this re-run pages channels it
-   * did not (the day's data was rewritten since).
-   */
+  /** `digest` is a correction: the day's digest went out before, and this re-run pages channels it did not. */
   correction?: boolean;
   /** False for a look (`send: false`): nothing was stored or sent. */
   stored: boolean;
@@ -202,8 +199,8 @@ export async function detectDay(request: DetectDayRequest, ports: DetectDayPorts
 
 /**
  * A re-run after the day's digest went out: what the digest told stays stored; pages it did not tell
- * (the day's data was rewritten since) go out in a correction, then the day is stored. Sent before
- * storing: a failed store re-sends the correction on a retry rather than keep a page nobody heard.
+ * go out in a correction, then the day is stored. Sent before storing: a failed store re-sends the
+ * correction on a retry rather than keep a page nobody heard.
  */
 async function correctAfterDigest(
   request: DetectDayRequest,
