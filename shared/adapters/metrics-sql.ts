@@ -118,9 +118,9 @@ const validDay = (expr: string, known: KnownValues) =>
   known.dayChecked
     ? `${expr} IS NOT NULL`
     : `COALESCE(CAST(TRY_CAST(${expr} AS DATE) AS VARCHAR) = ${expr}, false)`;
-/** An id: not empty, and no spaces around it ("u_1 " would be another user). */
+/** An id or type: not empty, no spaces around it ("push_a " would be another channel); cheap, so once a row. */
 const exactName = (expr: string) => `COALESCE(${expr} <> '' AND ${expr} = trim(${expr}), false)`;
-/** A channel id or type as `channelNameProblem` takes it. */
+/** A channel id or type as `channelNameProblem` takes it: a pattern, so once a channel, not once a row. */
 const channelName = (expr: string, pattern: string) =>
   `COALESCE(regexp_full_match(${expr}, '${pattern}'), false)`;
 /** The largest count a double holds exactly (2^53 - 1): a larger one would be judged rounded. */
