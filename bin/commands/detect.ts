@@ -53,6 +53,14 @@ export async function runDetect(request: {
     }
     console.log(`crm-guard detect ${run.day} (profile ${run.profile}) on ${shownPath(request.input)}\n`);
     const missing = run.missingDays.length ? `; data missing for ${run.missingDays.join(', ')}` : '';
+    if (!result.stored && result.digestAlreadySent) {
+      // Told in full before and now partial or missing: the day is being rewritten, not looked at.
+      console.log(
+        `The digest for ${run.day} went out on an earlier run, and its data now reads partial or missing: ` +
+          'what the digest paged stays stored; re-run the day once the data has landed.',
+      );
+      return 0;
+    }
     if (!result.stored) {
       // A look at a day whose data has not arrived says so, rather than "no alerts".
       if (run.missingDays.includes(run.day))

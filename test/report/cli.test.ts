@@ -178,6 +178,27 @@ describe('crm-guard channels / review / report on one machine', () => {
     expect(log).toEqual([join(dir, 'out', yesterday, 'ko', 'report.html')]);
   });
 
+  it('says so when a day told in full reads missing on a re-run, and keeps what it stored', async () => {
+    // Prepare: the day is judged and its digest sent; then its rows are gone (a partition being rewritten)
+    const { dir, data, lake } = await scenarioFolder();
+    captureLog();
+    await detect.run({ data, input: lake, date: DAY }, []);
+    const without = join(dir, 'without-day.csv');
+    const lines = readFileSync(lake, 'utf8').trimEnd().split('\n');
+    writeFileSync(without, `${lines.filter((line) => !line.startsWith(DAY)).join('\n')}\n`);
+    const log = captureLog();
+
+    // Act
+    const code = await detect.run({ data, input: without, date: DAY }, []);
+
+    // Assess
+    expect(code).toBe(0);
+    expect(log.join('\n')).toContain(
+      `The digest for ${DAY} went out on an earlier run, and its data now reads partial or missing: what the digest paged stays stored`,
+    );
+    expect(log.join('\n')).not.toContain('A look');
+  });
+
   it('refuses bad input naming the flag', async () => {
     // Prepare
     const data = tempDir('crm-guard-cli-');
