@@ -1,4 +1,3 @@
-import { hash } from 'node:crypto';
 import {
   BatchGetCommand,
   type BatchGetCommandOutput,
@@ -8,6 +7,7 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { type StoreFailure, StoreUnavailableError } from '#shared/errors.ts';
+import { rememberedDigest } from '#shared/gate/outcome-codec.ts';
 import type { Tier } from '#shared/gate/policy.ts';
 import type { TierRecord } from '#shared/gate/tiers.ts';
 import type { CountersSnapshot, GateStore, Reservation, TierChange } from '#shared/ports/gate-store.ts';
@@ -77,16 +77,10 @@ function toTierRecord(item: Record<string, unknown> | undefined): TierRecord | u
  * length of id callers send (96 bits: no two ids of one user's week collide in practice).
  */
 export function outcomeAttribute(messageId: string): string {
-  let attribute = recentDigests.get(messageId);
-  if (attribute === undefined) {
-    attribute = OUTCOME_PREFIX + hash('sha256', messageId, 'base64url').slice(0, 16);
-    // An ad's decision reads and then writes its message: the digest is made once.
-    if (recentDigests.size >= 10_000) recentDigests.clear();
-    recentDigests.set(messageId, attribute);
-  }
-  return attribute;
+  return OUTCOME_PREFIX + messageDigest(messageId);
 }
-const recentDigests = new Map<string, string>();
+// An ad's decision reads and then writes its message: the digest is made once.
+const messageDigest = rememberedDigest(16);
 
 function toSnapshot(item: Record<string, unknown> | undefined, messageId?: string): CountersSnapshot {
   const snapshot: CountersSnapshot = { counts: {}, ads: [], adsVersion: 0 };
