@@ -4,6 +4,7 @@ import { loadCrmGuardConfig, reportOptionsOf } from '#shared/config/crm-guard-co
 import { InputError, UsageError } from '#shared/errors.ts';
 import type { MetricsSource } from '#shared/ports/metrics-source.ts';
 import { LOCALES, type Locale } from '#shared/report/labels.ts';
+import type { WeeklyReport } from '#shared/report/model.ts';
 import { type IsoDay, seoulYesterday } from '#shared/time/seoul.ts';
 import { buildReport } from '#shared/use-cases/build-report.ts';
 import { openLocalLake } from '../local-wiring.ts';
@@ -85,7 +86,7 @@ const command: Command = {
       const { report } = result;
       console.error(
         `Week ${report.week.from} ~ ${report.week.to}: ${count(report.totals.channels, 'channel')}, ${count(report.incidents.length, 'incident')}, ` +
-          `${count(report.lowPerformers.length, 'low performer')} (${report.reviewQueue.length} open), ${count(report.changeImpact.length, 'change')} measured.`,
+          `${ranking(report)}, ${count(report.changeImpact.length, 'change')} measured.`,
       );
       console.log(result.location);
       return 0;
@@ -96,6 +97,15 @@ const command: Command = {
 };
 
 const count = (n: number, noun: string) => `${n} ${noun}${n === 1 ? '' : 's'}`;
+
+/** The low performers, or why the week has no ranking: an empty one would read as "none". */
+function ranking(report: WeeklyReport): string {
+  if (report.lowPerformersAsOf)
+    return `${count(report.lowPerformers.length, 'low performer')} (${report.reviewQueue.length} open)`;
+  return report.lowPerformersBlockedBy.length
+    ? `no low-performer ranking (no data for ${report.lowPerformersBlockedBy.join(', ')}: rule 5 needs all ${report.lowPerformerRule.days} days)`
+    : 'no low-performer ranking (detection did not run this week)';
+}
 
 /** The last day with data, never one not over yet: a lake may already hold today's first rows. */
 async function lastDayOver(metrics: Pick<MetricsSource, 'latestDay'>, input: string): Promise<IsoDay> {

@@ -39,6 +39,9 @@ const en = {
   lowPerformersNote: (minSends: string, maxCtr: string, days: number, asOf: string) =>
     `Rule 5 as detection judged it on ${asOf}: ${days}-day sends of at least ${minSends} with a CTR under ${maxCtr}, costliest first (sends nobody clicked), with the owners\u2019 latest decision. Channels not meant to be clicked (by category) are left out.`,
   lowPerformersNotJudged: 'Detection did not run this week: no ranking to show.',
+  lowPerformersBlocked: (missing: string, days: number, day: string) =>
+    `No ranking this week: rule 5 sums ${days} whole days, and every run of the week lacked one (no data for ${missing}). Once it arrives, \`crm-guard detect --date ${day}\` ranks the week.`,
+  laterRunsBlocked: (missing: string) => ` Later runs lacked a day of data (${missing}) and could not rank.`,
   noLowPerformers: 'No low performer this week.',
   unclicked: 'Unclicked sends',
   reviewQueue: 'Review queue',
@@ -142,6 +145,10 @@ const ko: Labels = {
   lowPerformersNote: (minSends: string, maxCtr: string, days: number, asOf: string) =>
     `규칙 5, ${asOf} 탐지 기준: 최근 ${days}일 발송 ${minSends}건 이상, 클릭률 ${maxCtr} 미만. 아무도 클릭하지 않은 발송이 많은 순이며 담당자의 최근 결정을 함께 보여 줍니다. 클릭을 기대하지 않는 카테고리의 채널은 제외합니다.`,
   lowPerformersNotJudged: '이번 주에는 탐지가 실행되지 않아 순위가 없습니다.',
+  lowPerformersBlocked: (missing: string, days: number, day: string) =>
+    `이번 주 순위가 없습니다: 규칙 5는 ${days}일치를 모두 합산하는데, 이번 주의 모든 탐지 실행에 데이터가 없는 날(${missing})이 있었습니다. 데이터가 도착하면 \`crm-guard detect --date ${day}\`로 이번 주 순위를 만듭니다.`,
+  laterRunsBlocked: (missing: string) =>
+    ` 이후 실행은 데이터가 없는 날(${missing})이 있어 순위를 매기지 못했습니다.`,
   noLowPerformers: '이번 주 저성과 채널은 없습니다.',
   unclicked: '미클릭 발송',
   reviewQueue: '리뷰 대기열',

@@ -162,6 +162,11 @@ export interface WeeklyReport {
   lowPerformerRule: LowPerformerThresholds;
   /** The detection run the ranking is from: the week's last judged day (null: none this week). */
   lowPerformersAsOf: IsoDay | null;
+  /**
+   * Days with no data that kept the week's later runs from ranking: rule 5 sums seven whole days, and
+   * a run that lacked one of them ranked nobody (empty when no run was held back).
+   */
+  lowPerformersBlockedBy: IsoDay[];
   /** The week's ranking, every decision shown. */
   lowPerformers: LowPerformerRow[];
   /** The decisions still open (a subset of the ranking): the review's to-do list. */

@@ -230,6 +230,11 @@ export function renderHtml(report: WeeklyReport, locale: Locale): string {
     ` data-sort="${value === null || value === undefined || !Number.isFinite(value) ? '' : value}"`;
 
   const lowPerformer = report.lowPerformerRule;
+  const blockedBy = report.lowPerformersBlockedBy.join(', ');
+  // No ranking: detection did not run, or each run lacked a day of rule 5's window.
+  const unranked = blockedBy
+    ? t.lowPerformersBlocked(blockedBy, lowPerformer.days, report.week.to)
+    : t.lowPerformersNotJudged;
   // The owners' latest decision, with who and when; an open one stands out.
   const decisionCell = (row: LowPerformerRow) =>
     row.decision
@@ -329,7 +334,7 @@ ${
           f.pct(lowPerformer.maxCtr, 0),
           lowPerformer.days,
           report.lowPerformersAsOf,
-        ),
+        ) + (blockedBy ? t.laterRunsBlocked(blockedBy) : ''),
       )}</p>`
     : ''
 }
@@ -341,7 +346,7 @@ ${table(
     (row) =>
       `<tr data-channel="${esc(row.channelId)}">${channelCell(row)}<td class="num"${raw(row.unclickedSends)}><b>${f.int(row.unclickedSends)}</b></td><td class="num"${raw(row.ctr)}>${f.pct(row.ctr)}</td><td class="num"${raw(row.sends)}>${f.int(row.sends)}</td><td class="num"${raw(row.clicks)}>${f.int(row.clicks)}</td><td>${decisionCell(row)}</td><td>${esc(owner(row.owner))}</td><td>${category(row.category)}</td></tr>`,
   ),
-  report.lowPerformersAsOf ? t.noLowPerformers : t.lowPerformersNotJudged,
+  report.lowPerformersAsOf ? t.noLowPerformers : unranked,
 )}
 
 <h2>${esc(t.reviewQueue)} (${report.reviewQueue.length})</h2>
@@ -360,11 +365,7 @@ ${table(
           ', ',
         )}${group.rows.length > QUEUE_NAMES ? ` ${esc(t.andMore(group.rows.length - QUEUE_NAMES))}` : ''}</td></tr>`,
   ),
-  !report.lowPerformersAsOf
-    ? t.lowPerformersNotJudged
-    : report.lowPerformers.length
-      ? t.noOpenDecisions
-      : t.noLowPerformers,
+  !report.lowPerformersAsOf ? unranked : report.lowPerformers.length ? t.noOpenDecisions : t.noLowPerformers,
 )}
 
 <h2>${esc(t.changeImpact)} (${report.changeImpact.length})</h2>

@@ -44,11 +44,10 @@ export function assembleWeeklyReport(input: WeeklyReportInput): WeeklyReport {
   const ctx = reportContext(input.day, input.columns, input.registry, options);
   const weekFrom = ctx.weekDays[0]!;
   const weekFindings = input.findings.filter((f) => f.date >= weekFrom && f.date <= input.day);
-  // A run whose own day had not (fully) arrived judged nothing: rule 5 needs every day of its window.
-  const judgedDays = [...input.runs.values()]
-    .filter((run) => run.day >= weekFrom && !run.missingDays.includes(run.day) && !run.partialData)
-    .map((run) => run.day);
-  const lowPerformers = lowPerformersSection(ctx, weekFindings, judgedDays, input.registry.reviews);
+  const weekRuns = [...input.runs.values()].filter(
+    (run) => run.day >= weekFrom && run.day <= input.day && !run.partialData,
+  );
+  const lowPerformers = lowPerformersSection(ctx, weekFindings, weekRuns, input.registry.reviews);
   const incidents = incidentsSection(ctx, input.findings, input.feedback ?? []);
   // Who was too young to judge: as the run of the ranking's day said (one truth), else from the series.
   const asOfRun = lowPerformers.asOf ? input.runs.get(lowPerformers.asOf) : undefined;
@@ -67,6 +66,7 @@ export function assembleWeeklyReport(input: WeeklyReportInput): WeeklyReport {
     incidents,
     lowPerformerRule: { ...options.lowPerformer },
     lowPerformersAsOf: lowPerformers.asOf,
+    lowPerformersBlockedBy: lowPerformers.blockedBy,
     lowPerformers: lowPerformers.rows,
     reviewQueue: reviewQueueSection(lowPerformers.rows),
     changeImpact: changeImpactSection(ctx, input.registry.changes),

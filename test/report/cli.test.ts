@@ -178,6 +178,30 @@ describe('crm-guard channels / review / report on one machine', () => {
     expect(log).toEqual([join(dir, 'out', yesterday, 'ko', 'report.html')]);
   });
 
+  it("says the week has no ranking, and why, when a day of rule 5's window never arrived", async () => {
+    // Prepare: a day mid-week has no rows at all (a lost partition), so the report day's run ranked nobody
+    const { dir, data, lake } = await scenarioFolder();
+    const lost = addDays(DAY, -3);
+    const without = join(dir, 'without-day.csv');
+    const lines = readFileSync(lake, 'utf8').trimEnd().split('\n');
+    writeFileSync(without, `${lines.filter((line) => !line.startsWith(lost)).join('\n')}\n`);
+    captureLog();
+    await detect.run({ data, input: without, date: DAY }, []);
+    const said: string[] = [];
+    vi.spyOn(console, 'error').mockImplementation((...args: unknown[]) => {
+      said.push(args.join(' '));
+    });
+
+    // Act
+    const code = await report.run({ data, input: without, date: DAY, out: join(dir, 'out') }, []);
+
+    // Assess: not "0 low performers", which would read as a clean week
+    expect(code).toBe(0);
+    expect(said.join('\n')).toContain(
+      `no low-performer ranking (no data for ${lost}: rule 5 needs all 7 days)`,
+    );
+  });
+
   it('says so when a day told in full reads missing on a re-run, and keeps what it stored', async () => {
     // Prepare: the day is judged and its digest sent; then its rows are gone (a partition being rewritten)
     const { dir, data, lake } = await scenarioFolder();

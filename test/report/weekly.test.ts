@@ -244,6 +244,33 @@ describe('assembleWeeklyReport', () => {
     expect(report.lowPerformers.map((row) => row.channelId)).toEqual(['promo-blast']);
   });
 
+  it("says why the week has no ranking when each run lacked a day of rule 5's window, in both languages", () => {
+    // Prepare: Monday's data never arrived, and every run of the week recorded it missing
+    const range = reportReadRange(DAY);
+    const lost = '2026-10-26';
+    const runs = new Map(scenarioRuns().map((run) => [run.day, { ...run, missingDays: [lost] }] as const));
+
+    // Act
+    const report = assembleWeeklyReport({
+      day: DAY,
+      columns: makeColumns(scenarioChannels(), range.from, range.to, [lost]),
+      findings: scenarioFindings().filter((f) => f.rule !== 'low_performer'),
+      runs,
+      registry: scenarioRegistry(),
+      generatedAt: '2026-11-02T00:30:00.000Z',
+    });
+
+    // Assess: not "No low performer this week", which would read as a clean week
+    expect(report.lowPerformersAsOf).toBeNull();
+    expect(report.lowPerformersBlockedBy).toEqual([lost]);
+    const en = renderHtml(report, 'en');
+    expect(en).toContain(
+      `No ranking this week: rule 5 sums 7 whole days, and every run of the week lacked one (no data for ${lost}).`,
+    );
+    expect(en).not.toContain('No low performer this week.');
+    expect(renderHtml(report, 'ko')).toContain(`데이터가 없는 날(${lost})`);
+  });
+
   it('lists the channels muted during the week with who, why and until when; an ended snooze is left out', () => {
     // Prepare
     const range = reportReadRange(DAY);

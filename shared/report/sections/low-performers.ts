@@ -1,12 +1,15 @@
 import type { Finding } from '#shared/domain/finding.ts';
 import { latestReviews, type ReviewDecision } from '#shared/domain/registry.ts';
-import type { IsoDay } from '#shared/time/seoul.ts';
+import type { RunRecord } from '#shared/domain/run-record.ts';
+import { addDays, type IsoDay } from '#shared/time/seoul.ts';
 import type { LowPerformerRow } from '../model.ts';
 import { channelLabel, type ReportContext, statusOn } from './context.ts';
 
 export interface LowPerformers {
-  /** The last day of the week detection judged: the ranking is that run's (null: no run this week). */
+  /** The last day of the week detection ranked: the ranking is that run's (null: none this week). */
   asOf: IsoDay | null;
+  /** The days with no data that kept later runs of the week from ranking. */
+  blockedBy: IsoDay[];
   /** Costliest first: sends nobody clicked. */
   rows: LowPerformerRow[];
 }
@@ -19,15 +22,24 @@ export interface LowPerformers {
 export function lowPerformersSection(
   ctx: ReportContext,
   findings: readonly Finding[],
-  judgedDays: readonly IsoDay[],
+  weekRuns: readonly RunRecord[],
   reviews: ReviewDecision[],
 ): LowPerformers {
+  // Rule 5 sums whole days: a run that lacked any day of its window (its own or an earlier one,
+  // late or lost) ranked nobody, and an empty ranking from it would read as "no low performer".
+  const rankDays = ctx.options.lowPerformer.days;
+  const missingInWindow = (run: RunRecord) =>
+    run.missingDays.filter((day) => day > addDays(run.day, -rankDays) && day <= run.day);
   const asOf =
-    judgedDays
-      .filter((d) => d <= ctx.day)
+    weekRuns
+      .filter((run) => missingInWindow(run).length === 0)
+      .map((run) => run.day)
       .sort()
       .at(-1) ?? null;
-  if (asOf === null) return { asOf, rows: [] };
+  const blockedBy = [
+    ...new Set(weekRuns.filter((run) => asOf === null || run.day > asOf).flatMap(missingInWindow)),
+  ].sort();
+  if (asOf === null) return { asOf, blockedBy, rows: [] };
   const latest = latestReviews(reviews);
   const rows: LowPerformerRow[] = [];
   for (const finding of findings) {
@@ -53,5 +65,5 @@ export function lowPerformersSection(
     });
   }
   rows.sort((a, b) => b.unclickedSends - a.unclickedSends || a.channelId.localeCompare(b.channelId));
-  return { asOf, rows };
+  return { asOf, blockedBy, rows };
 }

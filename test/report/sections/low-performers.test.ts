@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { lowPerformersSection } from '#shared/report/sections/low-performers.ts';
 import { reviewQueueSection } from '#shared/report/sections/review-queue.ts';
-import { lowPerformerFinding } from '../fixtures.ts';
+import { lowPerformerFinding, runRecord } from '../fixtures.ts';
 import { contextOf, DAY, entry } from './helpers.ts';
 
 const steady = (channelId: string) => ({
@@ -21,7 +21,12 @@ describe('the low performers and the review queue', () => {
     ];
 
     // Act
-    const section = lowPerformersSection(ctx, findings, ['2026-10-30', '2026-10-31'], []);
+    const section = lowPerformersSection(
+      ctx,
+      findings,
+      [runRecord('2026-10-30'), runRecord('2026-10-31')],
+      [],
+    );
 
     // Assess
     expect(section.asOf).toBe('2026-10-31');
@@ -43,11 +48,11 @@ describe('the low performers and the review queue', () => {
     const findings = ['otp', 'old', 'promo'].map((id) => lowPerformerFinding(DAY, id, 14_000, 140));
 
     // Act
-    const byDefault = lowPerformersSection(contextOf([], { registry }), findings, [DAY], []);
+    const byDefault = lowPerformersSection(contextOf([], { registry }), findings, [runRecord(DAY)], []);
     const noneExcluded = lowPerformersSection(
       contextOf([], { registry, options: { notClickedCategories: [] } }),
       findings,
-      [DAY],
+      [runRecord(DAY)],
       [],
     );
 
@@ -71,7 +76,7 @@ describe('the low performers and the review queue', () => {
     ];
 
     // Act
-    const section = lowPerformersSection(contextOf([]), findings, [DAY], reviews);
+    const section = lowPerformersSection(contextOf([]), findings, [runRecord(DAY)], reviews);
     const queue = reviewQueueSection(section.rows);
 
     // Assess
@@ -87,6 +92,35 @@ describe('the low performers and the review queue', () => {
     const section = lowPerformersSection(contextOf([]), [lowPerformerFinding(DAY, 'a', 14_000, 140)], [], []);
 
     // Assess
-    expect(section).toEqual({ asOf: null, rows: [] });
+    expect(section).toEqual({ asOf: null, blockedBy: [], rows: [] });
+  });
+
+  it('ranks as of the last run whose seven days all arrived: a run that lacked one ranked nobody', () => {
+    // Prepare: 10-29 never arrived, so the runs of 10-29 .. 11-01 stored no rule 5 finding; 10-28's did.
+    const lacking = (day: string) => ({ ...runRecord(day), missingDays: ['2026-10-29'] });
+    const runs = [runRecord('2026-10-28'), ...['2026-10-29', '2026-10-30', '2026-10-31', DAY].map(lacking)];
+    const findings = [lowPerformerFinding('2026-10-28', 'a', 14_000, 140)];
+
+    // Act
+    const section = lowPerformersSection(contextOf([]), findings, runs, []);
+
+    // Assess
+    expect(section.asOf).toBe('2026-10-28');
+    expect(section.blockedBy).toEqual(['2026-10-29']);
+    expect(section.rows.map((row) => row.channelId)).toEqual(['a']);
+  });
+
+  it('has no ranking, and names the day that kept it, when every run of the week lacked one', () => {
+    // Prepare: a day lost on Monday is inside the window of every run of the week; one before it is not.
+    const runs = ['2026-10-26', '2026-10-31', DAY].map((day) => ({
+      ...runRecord(day),
+      missingDays: ['2026-10-19', '2026-10-26'],
+    }));
+
+    // Act
+    const section = lowPerformersSection(contextOf([]), [], runs, []);
+
+    // Assess
+    expect(section).toEqual({ asOf: null, blockedBy: ['2026-10-26'], rows: [] });
   });
 });
