@@ -19,6 +19,8 @@ export interface FunctionSpec {
   memorySize: number;
   /** Asynchronous (scheduled) functions only. */
   deadLetterQueue?: sqs.IQueue;
+  /** Keep the log group when the stack goes (an audit trail, not only operations). */
+  keepLogs?: boolean;
 }
 
 /**
@@ -34,8 +36,8 @@ export function defineFunction(
 ): nodejs.NodejsFunction {
   const logGroup = new logs.LogGroup(scope, `${id}Logs`, {
     retention: config.logRetentionDays as logs.RetentionDays,
-    // Logs are operational, not product data: they go with the compute stack.
-    removalPolicy: RemovalPolicy.DESTROY,
+    // Most logs are operational and go with the compute stack; an audit trail stays when asked.
+    removalPolicy: spec.keepLogs ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
   });
   // An own role instead of AWSLambdaBasicExecutionRole: it may write to its own log group only.
   const role = new iam.Role(scope, `${id}Role`, {

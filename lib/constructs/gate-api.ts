@@ -70,10 +70,14 @@ export function defineGateApi(
           { throttlingRateLimit: LINK_RATE_PER_SECOND, throttlingBurstLimit: LINK_BURST },
         ]),
       ),
-      metricsEnabled: true,
+      // Per-method metrics are billed as custom metrics, and the alarms and dashboard read the API's own.
+      metricsEnabled: false,
       dataTraceEnabled: false,
     },
     defaultMethodOptions: { authorizationType: apigw.AuthorizationType.IAM },
+    // Every method without its own integration goes to the handler: the root (`/`) would otherwise be
+    // a mock that answers 500, counted by the 5xx alarm; the handler answers 404 naming the route.
+    defaultIntegration: new apigw.LambdaIntegration(gate),
     policy: callers.length
       ? new iam.PolicyDocument({
           statements: [
@@ -82,6 +86,20 @@ export function defineGateApi(
               principals: callers.map((arn) => new iam.ArnPrincipal(arn)),
               actions: ['execute-api:Invoke'],
               resources: ['execute-api:/*'],
+            }),
+            // An Allow alone also lets in any role of the account whose own IAM policy allows
+            // execute-api:Invoke (an admin, a CI role): deny every signed caller but the listed ones.
+            // Unsigned calls carry no principal, so the links stay open and IAM auth refuses the rest.
+            new iam.PolicyStatement({
+              sid: 'OnlyTheMessagingStack',
+              effect: iam.Effect.DENY,
+              principals: [new iam.AnyPrincipal()],
+              actions: ['execute-api:Invoke'],
+              resources: ['execute-api:/*'],
+              conditions: {
+                StringNotEquals: { 'aws:PrincipalArn': callers },
+                Null: { 'aws:PrincipalArn': 'false' },
+              },
             }),
             // With a resource policy, an unsigned call needs an Allow of its own: without this, every
             // e-mail link (opened in a browser) would answer 403. The link's signature guards the page.
@@ -96,7 +114,7 @@ export function defineGateApi(
       : undefined,
   });
   // The handler owns its routes (decide, bulk preview, ...); every one of them needs SigV4.
-  api.root.addProxy({ defaultIntegration: new apigw.LambdaIntegration(gate), anyMethod: true });
+  api.root.addProxy({ anyMethod: true });
   // The e-mails' links open in a browser, which cannot sign requests: the link's KMS signature,
   // checked by the page, is the credential; nothing else is reachable without IAM.
   const v1 = api.root.addResource('v1');

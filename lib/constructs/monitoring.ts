@@ -14,6 +14,11 @@ type FunctionKey = keyof typeof SERVICE_NAMES;
 
 /** Below this many requests in 5 minutes a share says little (a few expired e-mail links at night). */
 const MIN_REQUESTS_FOR_SHARE = 50;
+/**
+ * Fewer decisions than this answered without the store in 5 minutes do not page: one timeout among a
+ * few night-time decisions is 100%, while an outage fails this many within minutes at any traffic.
+ */
+const MIN_UNAVAILABLE_FOR_SHARE = 5;
 
 /**
  * The alarms (to the operations topic) and the dashboard: function errors, dead letters, the detect
@@ -88,6 +93,7 @@ export function defineMonitoring(
     }),
   );
   const gate5xx = watched.gateApi.metricServerError({ period: fiveMinutes, statistic: 'Sum' });
+  const gateAlarmsFrom = alarms.length;
   alarms.push(
     gate5xx.createAlarm(scope, 'GateServerErrorsAlarm', {
       alarmDescription: 'Fatigue gate API 5xx responses',
@@ -139,7 +145,7 @@ export function defineMonitoring(
       period: fiveMinutes,
     });
   const unavailableShare = new cloudwatch.MathExpression({
-    expression: 'IF(decisions > 0, 100 * unavailable / decisions, 0)',
+    expression: `IF(unavailable >= ${MIN_UNAVAILABLE_FOR_SHARE} AND decisions > 0, 100 * unavailable / decisions, 0)`,
     usingMetrics: {
       decisions: gateDecisions(GATE_METRICS.decisions),
       unavailable: gateDecisions(GATE_METRICS.unavailable),
@@ -156,7 +162,10 @@ export function defineMonitoring(
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     }),
   );
+  const gateAlarms = new Set(alarms.slice(gateAlarmsFrom));
   for (const alarm of alarms) alarm.addAlarmAction(notify);
+  // The gate's alarms describe a state that lasts (an outage, a slow store): say when it is over too.
+  for (const alarm of alarms.filter((alarm) => gateAlarms.has(alarm))) alarm.addOkAction(notify);
 
   const fns = Object.values(watched.functions);
   const dashboard = new cloudwatch.Dashboard(scope, 'Dashboard', {
@@ -206,6 +215,18 @@ export function defineMonitoring(
       title: 'Gate decisions without the store',
       left: [unavailableShare],
       right: [gateDecisions(GATE_METRICS.unavailable)],
+      width: 12,
+    }),
+    new cloudwatch.GraphWidget({
+      title: 'Gate decisions without the store, by cause',
+      // One line a cause (timeout, throttled, store_error), as the decisions metric carries it.
+      left: [
+        new cloudwatch.MathExpression({
+          expression: `SEARCH('{"${METRICS_NAMESPACE}",cause,decision,reason,service,tier} MetricName="${GATE_METRICS.decisions}" reason="gate_unavailable"', 'Sum', 300)`,
+          label: '',
+          period: fiveMinutes,
+        }),
+      ],
       width: 12,
     }),
   );

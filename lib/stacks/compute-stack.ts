@@ -126,6 +126,9 @@ export class ComputeStack extends Stack {
         serviceName: SERVICE_NAMES.gate,
         timeout: Duration.seconds(10),
         memorySize: config.gate.memoryMb,
+        // Its decision lines are the only record of why a send was refused or let through under the
+        // ad rules (the transactional override's line is its audit trail): kept as the data is.
+        keepLogs: config.retainData,
       }),
       // The page behind the digest's one-click links: a few requests a day.
       feedback: define('feedback', 'Feedback', {

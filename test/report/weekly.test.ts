@@ -248,7 +248,7 @@ describe('assembleWeeklyReport', () => {
     // Prepare: Monday's data never arrived, and every run of the week recorded it missing
     const range = reportReadRange(DAY);
     const lost = '2026-10-26';
-    const runs = new Map(scenarioRuns().map((run) => [run.day, { ...run, missingDays: [lost] }] as const));
+    const runs = new Map(scenarioRuns().map((run) => [run.day, { ...run, missingDays: [lost] }]));
 
     // Act
     const report = assembleWeeklyReport({

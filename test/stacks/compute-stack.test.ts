@@ -189,6 +189,8 @@ describe('compute stack (dev, as cdk.json ships it)', () => {
     const open = methods.filter((method) => method.Properties.AuthorizationType !== 'AWS_IAM');
     expect(open.map((method) => method.Properties.HttpMethod).sort()).toEqual(['GET', 'GET', 'POST']);
     for (const method of open) expect(JSON.stringify(method.Properties.Integration.Uri)).toMatch(/Feedback/);
+    // Every route reaches a function, the root too: a mock there answers 500, which the 5xx alarm counts.
+    for (const method of methods) expect(method.Properties.Integration.Type).toBe('AWS_PROXY');
     expect(stage!.Properties.StageName).toBe('live');
     expect(stage!.Properties.MethodSettings).toEqual([
       expect.objectContaining({
@@ -198,6 +200,8 @@ describe('compute stack (dev, as cdk.json ships it)', () => {
         ThrottlingBurstLimit: 200,
         LoggingLevel: 'OFF',
         DataTraceEnabled: false,
+        // Per-method metrics are billed as custom metrics; the alarms read the API's own.
+        MetricsEnabled: false,
       }),
       // The link pages have their own, lower limit: a team's clicks, not the gate's traffic.
       ...[
@@ -371,9 +375,12 @@ describe('compute stack (dev, as cdk.json ships it)', () => {
 
     // Assess
     expect(unavailable).toMatchObject({ Threshold: 5, ComparisonOperator: 'GreaterThanThreshold' });
-    expect(
-      unavailable.Metrics.find((metric: { Expression?: string }) => metric.Expression).Expression,
-    ).toContain('unavailable / decisions');
+    // A timeout or two among a few night-time decisions is no outage: five at least before a share pages.
+    expect(unavailable.Metrics.find((metric: { Expression?: string }) => metric.Expression).Expression).toBe(
+      'IF(unavailable >= 5 AND decisions > 0, 100 * unavailable / decisions, 0)',
+    );
+    // Told when it is over, too.
+    expect(unavailable.OKActions).toEqual(unavailable.AlarmActions);
     for (const [id, name] of [
       ['decisions', GATE_METRICS.decisions],
       ['unavailable', GATE_METRICS.unavailable],
@@ -529,6 +536,17 @@ describe('compute stack (prod, with the messaging role and an SSE-KMS lake)', ()
             Action: 'execute-api:Invoke',
             Resource: 'execute-api:/*',
           }),
+          // Any other signed caller is refused, whatever its own IAM policy allows.
+          Match.objectLike({
+            Effect: 'Deny',
+            Principal: { AWS: '*' },
+            Action: 'execute-api:Invoke',
+            Resource: 'execute-api:/*',
+            Condition: {
+              StringNotEquals: { 'aws:PrincipalArn': ['arn:aws:iam::123456789012:role/messaging-sender'] },
+              Null: { 'aws:PrincipalArn': 'false' },
+            },
+          }),
           Match.objectLike({
             Effect: 'Allow',
             Principal: { AWS: '*' },
@@ -546,6 +564,26 @@ describe('compute stack (prod, with the messaging role and an SSE-KMS lake)', ()
       MethodSettings: Match.arrayWith([
         Match.objectLike({ HttpMethod: 'GET', ResourcePath: '/~1v1~1feedback', ThrottlingRateLimit: 5 }),
       ]),
+    });
+  });
+
+  it("keeps the gate's decision logs when the stack goes, as the data is kept; the jobs' logs go with it", () => {
+    // Act
+    const functions = Object.values(resourcesOf(template, 'AWS::Lambda::Function'));
+    const logPolicy = Object.fromEntries(
+      functions.map((fn) => [
+        fn.Properties.Environment.Variables.POWERTOOLS_SERVICE_NAME,
+        template.toJSON().Resources[fn.Properties.LoggingConfig.LogGroup.Ref].DeletionPolicy,
+      ]),
+    );
+
+    // Assess
+    expect(logPolicy).toEqual({
+      [SERVICE_NAMES.detect]: 'Delete',
+      [SERVICE_NAMES.report]: 'Delete',
+      [SERVICE_NAMES.tierRefresh]: 'Delete',
+      [SERVICE_NAMES.gate]: 'Retain',
+      [SERVICE_NAMES.feedback]: 'Delete',
     });
   });
 
