@@ -20,6 +20,8 @@ import type { Command } from './command.ts';
 import { dataDirFlag, FLAG_DEFAULTS, integerFlag, stringFlag } from './options.ts';
 
 const FEEDBACK_PATH = '/v1/feedback';
+// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what it finds.
+const CONTROL_CHARACTER = /[\u0000-\u001f\u007f]/;
 /** The longest store deadline `serve` takes: a caller waiting longer has given up on the answer. */
 const MAX_TIMEOUT_MS = 60_000;
 
@@ -173,6 +175,13 @@ const serve: Command = {
     if (!token) {
       console.error(
         'crm-guard serve: set CRM_GUARD_TOKEN to the bearer token callers must send; refusing to start without one',
+      );
+      return 2;
+    }
+    // A token no header can carry would answer every caller 401.
+    if (token.trim() !== token || CONTROL_CHARACTER.test(token)) {
+      console.error(
+        'crm-guard serve: CRM_GUARD_TOKEN has a space at an end or a control character (a line break?): no caller can send it in a header; set it again',
       );
       return 2;
     }

@@ -188,10 +188,11 @@ export async function routeGateRequest(event: APIGatewayProxyEvent, deps: GateAp
     }
     const tierMatch = TIER_PATH.exec(path);
     if (tierMatch) {
-      if (method !== 'GET')
+      // HEAD wherever GET is served (RFC 9110): the same answer, its body left out on the way.
+      if (method !== 'GET' && method !== 'HEAD')
         return {
           ...problem(405, 'method-not-allowed', 'Method not allowed', `${method} ${path}`),
-          headers: { 'content-type': 'application/problem+json', allow: 'GET' },
+          headers: { 'content-type': 'application/problem+json', allow: 'GET, HEAD' },
         };
       let userId: string;
       try {

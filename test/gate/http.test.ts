@@ -400,6 +400,20 @@ describe('gate API over HTTP on loopback', () => {
     expect(wrongMethod.status).toBe(405);
   });
 
+  it('answers HEAD on the tier route as GET without the body', async () => {
+    // Act
+    const head = await fetch(`${server.url}/v1/users/x/tier`, {
+      method: 'HEAD',
+      headers: { authorization: `Bearer ${TOKEN}` },
+    });
+    const put = await call('PUT', '/v1/users/x/tier');
+
+    // Assess
+    expect(head.status).toBe(200);
+    expect(await head.text()).toBe('');
+    expect(put).toMatchObject({ status: 405 });
+  });
+
   it('answers 401 without the bearer token or with a wrong one', async () => {
     // Act
     const none = await fetch(`${server.url}/v1/users/x/tier`);
@@ -431,6 +445,37 @@ async function spawnServe(data: string, env: NodeJS.ProcessEnv) {
 }
 
 describe('crm-guard serve', () => {
+  it('refuses a token no header can carry, and a user-id key file too short to be a key, in one line, exit 2', () => {
+    // Prepare
+    const data = mkdtempSync(join(tmpdir(), 'crm-guard-serve-'));
+    const serve = (token: string) =>
+      spawnSync(process.execPath, ['bin/crm-guard.ts', 'serve', '--port', '0', '--data', data], {
+        env: { ...process.env, CRM_GUARD_TOKEN: token },
+        encoding: 'utf8',
+        // A serve that starts after all would never exit: the test fails instead of hanging.
+        timeout: 20_000,
+      });
+
+    try {
+      // Act
+      const lineBreak = serve('secret\n');
+      writeFileSync(join(data, 'gate-log-key'), '\n');
+      const emptyKey = serve(TOKEN);
+
+      // Assess
+      expect(lineBreak.status).toBe(2);
+      expect(lineBreak.stderr.trim().split('\n')).toEqual([
+        expect.stringContaining('CRM_GUARD_TOKEN has a space at an end or a control character'),
+      ]);
+      expect(emptyKey.status).toBe(2);
+      expect(emptyKey.stderr.trim().split('\n')).toEqual([
+        expect.stringContaining(`${join(data, 'gate-log-key')}: the key is 0 characters, under 32`),
+      ]);
+    } finally {
+      rmSync(data, { recursive: true, force: true });
+    }
+  });
+
   it('refuses to start without CRM_GUARD_TOKEN, in one line, exit 2', () => {
     // Prepare
     const env = { ...process.env };
@@ -626,6 +671,48 @@ describe('the local gate server under a failing store and a stalled client', () 
       status: 408,
       type: 'https://crm-guard.dev/problems/request-timeout',
     });
+  });
+
+  it('frees the slot of a timed-out client that never closes its side, so stalled clients cannot lock callers out', async () => {
+    // Prepare: room for two connections, both taken by clients that stall and keep their side open
+    const local = await startLoopbackServer({
+      handler: async () => ({ statusCode: 200, body: '{}' }),
+      token: TOKEN,
+      headersTimeoutMs: 200,
+      requestTimeoutMs: 400,
+      maxConnections: 2,
+    });
+    const stalled = [0, 1].map(() => {
+      const socket = connect({ port: local.port, host: '127.0.0.1', allowHalfOpen: true });
+      socket.on('error', () => {});
+      socket.write('POST /v1/decisions HTTP/1.1\r\nHost: 127.0.0.1\r\n');
+      return new Promise((resolve) => socket.once('data', resolve)).then(() => socket);
+    });
+    const sockets = await Promise.all(stalled);
+
+    // Act: once both were answered 408, an honest caller
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const answer = await fetch(`${local.url}/v1/users/x/tier`, {
+      headers: { authorization: `Bearer ${TOKEN}` },
+    });
+    for (const socket of sockets) socket.destroy();
+    await local.close();
+
+    // Assess
+    expect(answer.status).toBe(200);
+  });
+
+  it('reads a path that starts with // as a path, not as a host to route past', async () => {
+    // Act
+    const hosted = await call('GET', '//evil.example/v1/users/x/tier');
+    const doubled = await call('POST', '//v1/decisions', adRequest());
+
+    // Assess
+    expect(hosted).toMatchObject({
+      status: 404,
+      json: { detail: 'no route for GET //evil.example/v1/users/x/tier' },
+    });
+    expect(doubled).toMatchObject({ status: 404, json: { detail: 'no route for POST //v1/decisions' } });
   });
 
   it('answers 500 problem+json, and logs the stack, when a handler throws', async () => {

@@ -38,6 +38,8 @@ export interface LoopbackServer {
 }
 
 const HOST = '127.0.0.1';
+/** How long a refused client has to read its answer before its socket is closed regardless. */
+const CLOSE_AFTER_ANSWER_MS = 1_000;
 
 /** A problem+json body, its type under the gate's own problem types. */
 const problemBody = (status: number, slug: string, title: string, detail: string) =>
@@ -96,6 +98,15 @@ function readBody(request: IncomingMessage, limit: number): Promise<Buffer | 'to
     request.on('end', () => resolve(Buffer.concat(chunks)));
     request.on('error', reject);
   });
+}
+
+/**
+ * The request's URL. A path is a path: resolved against a base, `//evil.example/v1/...` would name a
+ * host and route as `/v1/...`, past any proxy rule that matched the path the caller sent.
+ */
+function requestUrl(request: IncomingMessage): URL {
+  const target = request.url ?? '/';
+  return new URL(target.startsWith('/') ? `http://${HOST}${target}` : target);
 }
 
 function toEvent(request: IncomingMessage, url: URL, body: string, requestId: string): APIGatewayProxyEvent {
@@ -169,7 +180,7 @@ export async function startLoopbackServer(options: LoopbackServerOptions): Promi
   const functionName = options.functionName ?? 'fatigue-gate-local';
 
   const authorised = (request: IncomingMessage) => {
-    const path = new URL(request.url ?? '/', `http://${HOST}`).pathname;
+    const path = requestUrl(request).pathname;
     const open = options.publicPaths?.some((prefix) => path === prefix) ?? false;
     return open || bearerMatches(request.headers.authorization, expected);
   };
@@ -205,7 +216,7 @@ export async function startLoopbackServer(options: LoopbackServerOptions): Promi
         );
         return;
       }
-      const url = new URL(request.url ?? '/', `http://${HOST}`);
+      const url = requestUrl(request);
       const requestId = randomUUID();
       const result = await options.handler(
         toEvent(request, url, body.toString('utf8'), requestId),
@@ -245,11 +256,17 @@ export async function startLoopbackServer(options: LoopbackServerOptions): Promi
   server.on('clientError', (error: NodeJS.ErrnoException, socket) => {
     const [status, slug, title, detail] = CLIENT_ERRORS[error.code ?? ''] ?? CLIENT_ERRORS.default!;
     const body = problemBody(status, slug, title, detail);
+    // Closed whole once the answer is out, or after a second if the client never reads it: a
+    // half-closed socket would keep its slot under maxConnections for as long as the client liked.
+    const close = () => socket.destroy();
+    setTimeout(close, CLOSE_AFTER_ANSWER_MS).unref();
     if (socket.writable)
       socket.end(
         `HTTP/1.1 ${status} ${title}\r\nconnection: close\r\ncontent-type: application/problem+json\r\n` +
           `content-length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+        close,
       );
+    else close();
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', (error: NodeJS.ErrnoException) =>
