@@ -184,13 +184,22 @@ export function createGate(options: GateOptions): Gate {
       const previous = await readWeek(lastWeek);
       if (previous.outcome) return replay(previous.outcome, message, tier, checks, previous);
     }
-    const neighbourAds: number[] = [];
-    if (gapMs > 0)
-      for (const other of [lastWeek, addDays(week, 7)]) {
-        const starts = seoulInstant(other).getTime();
-        const ends = seoulInstant(addDays(other, 7)).getTime();
-        if (starts < atMs + gapMs && ends > atMs - gapMs) neighbourAds.push(...(await readWeek(other)).ads);
-      }
+    // The weeks on either side that the gap reaches into: their ads count, and this ad is marked there.
+    const gapWeeks =
+      gapMs > 0
+        ? [lastWeek, addDays(week, 7)].filter(
+            (other) =>
+              seoulInstant(other).getTime() < atMs + gapMs &&
+              seoulInstant(addDays(other, 7)).getTime() > atMs - gapMs,
+          )
+        : [];
+    const unmark = (weeks: IsoDay[]) =>
+      Promise.all(
+        weeks.map((other) =>
+          // Best effort: a mark left behind only defers another ad, never lets one through.
+          call(store.unmarkAd({ userId, week: other, at: atMs }, signal)).catch(() => {}),
+        ),
+      );
 
     const deny = (full: CounterCheck, counters: CountersSnapshot): DecisionAnswer => ({
       decision: 'deny',
@@ -202,6 +211,7 @@ export function createGate(options: GateOptions): Gate {
     const closed = checks.some((check) => check.limit <= 0);
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
       let adsVersion: number | undefined;
+      let neighbours: CountersSnapshot[] = [];
       if (gapMs > 0) {
         // The gap holds against the nearest counted ad on either side of `at`, whatever order the
         // requests came in: judged on the week's ads as read, written only if none was added since.
@@ -214,8 +224,14 @@ export function createGate(options: GateOptions): Gate {
         if (counters.outcome) return replay(counters.outcome, message, tier, checks, counters);
         const full = mostRestrictiveFull(checks, counters.counts);
         if (full) return deny(full, counters);
+        // Read again on a retry: an ad that beat this one may be in either week.
+        neighbours = await Promise.all(
+          gapWeeks.map((other) =>
+            attempt === 0 ? readWeek(other) : call(store.readCounters(userId, other, messageId, signal)),
+          ),
+        );
         let clearAt = 0;
-        for (const adAt of [...counters.ads, ...neighbourAds])
+        for (const adAt of [...counters.ads, ...neighbours.flatMap((neighbour) => neighbour.ads)])
           if (Math.abs(adAt - atMs) < gapMs) clearAt = Math.max(clearAt, adAt + gapMs);
         if (clearAt > 0) {
           const deferUntil = nextLawfulSend(request, new Date(clearAt));
@@ -256,6 +272,18 @@ export function createGate(options: GateOptions): Gate {
       }
       // A cap of 0 (adaptive back-off can floor one to 0) can never be reserved: no write needed.
       if (!closed) {
+        // Marked in the neighbouring weeks first, each only if no ad was added there since it was read:
+        // an ad across Monday 00:00 then meets this one in an item, and one of the two writes fails.
+        const marked: IsoDay[] = [];
+        for (const [k, other] of gapWeeks.entries()) {
+          const mark = { userId, week: other, at: atMs, version: neighbours[k]!.adsVersion };
+          if (!(await call(store.markAd({ ...mark, expiresAt: expiresAtFor(other) }, signal)))) break;
+          marked.push(other);
+        }
+        if (marked.length < gapWeeks.length) {
+          await unmark(marked);
+          continue;
+        }
         const result = await call(
           store.reserve(
             {
@@ -272,6 +300,7 @@ export function createGate(options: GateOptions): Gate {
           ),
         );
         if (result.reserved) return { ...allow, caps: capUsage(checks, result.counters.counts) };
+        await unmark(marked);
         // An ad under a gap reads the week again at the top of the loop.
         if (gapMs > 0) continue;
       }

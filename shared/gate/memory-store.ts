@@ -63,6 +63,18 @@ export function createMemoryGateStore(tiers: Map<string, TierRecord> = new Map()
       item.outcomes.set(reservation.messageId, reservation.outcome);
       return { reserved: true, counters: snapshot(item) };
     },
+    async markAd({ userId, week, at, version }) {
+      const item = itemFor(userId, week);
+      if (item.adsVersion !== version) return false;
+      item.ads.push(at);
+      item.adsVersion++;
+      return true;
+    },
+    async unmarkAd({ userId, week, at }) {
+      const item = itemFor(userId, week);
+      const index = item.ads.indexOf(at);
+      if (index >= 0) item.ads.splice(index, 1);
+    },
     async readCounters(userId, week, messageId) {
       return snapshot(itemFor(userId, week), messageId);
     },

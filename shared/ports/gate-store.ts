@@ -34,6 +34,22 @@ export interface Reservation {
 
 export type ReserveResult = { reserved: true; counters: CountersSnapshot } | { reserved: false };
 
+/**
+ * An ad whose gap reaches into a neighbouring week, marked among that week's ads before the ad is
+ * counted in its own: two ads on either side of Monday 00:00 then meet in one item, whose version lets
+ * only one of them through. A mark left by an ad that was not counted only defers others (fail-safe).
+ */
+export interface AdMark {
+  userId: string;
+  week: IsoDay;
+  /** The ad's instant, epoch ms. */
+  at: number;
+  /** The week's ads version the ad was judged on: the mark is written only if no ad was added since. */
+  version: number;
+  /** TTL of the week's item, epoch seconds, if the mark is what makes it. */
+  expiresAt: number;
+}
+
 /** A user's week to read, and the message whose stored outcome to look up in it. */
 export interface CounterRead {
   userId: string;
@@ -56,6 +72,10 @@ export interface GateStore {
   /** Tiers of many users (any count; the adapter batches), absent users left out. */
   readTiers(userIds: string[], signal?: AbortSignal): Promise<Map<string, TierRecord>>;
   reserve(reservation: Reservation, signal?: AbortSignal): Promise<ReserveResult>;
+  /** Adds the ad to the week's ads if they are still at `mark.version`; false when one was added since. */
+  markAd(mark: AdMark, signal?: AbortSignal): Promise<boolean>;
+  /** Takes a mark out again, when the ad it stood for was not counted. */
+  unmarkAd(mark: Pick<AdMark, 'userId' | 'week' | 'at'>, signal?: AbortSignal): Promise<void>;
   /** The week's counters and ads, and the outcome of `messageId` when given and counted. */
   readCounters(
     userId: string,

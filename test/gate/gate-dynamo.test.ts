@@ -182,6 +182,52 @@ describe('caps on the embedded store', () => {
     expect(mondayLater.decision).toBe('allow');
   });
 
+  it('holds the gap between two ads on either side of Monday 00:00 asked at once, singly or in one batch', async () => {
+    // Prepare: ads two hours apart, Sunday 23:00 and Monday 01:00, each week's item read before either is
+    // written: the gap must hold across the two items, whichever write lands first.
+    const gate = gateFor(
+      singleCapPolicy({ name: 'ads', scope: 'total', window: 'week', limit: 10 }, { minAdGapMinutes: 240 }),
+    );
+    const consent = { ad: true, adConsentedAt: '2026-01-01T00:00:00+09:00', nightAd: true };
+    const pair = (userId: string) => [
+      adRequest({ userId, consent, at: '2026-11-29T23:00:00+09:00' }),
+      adRequest({ userId, consent, at: '2026-11-30T01:00:00+09:00' }),
+    ];
+    const allowed = (answers: { decision: string }[]) => answers.filter((a) => a.decision === 'allow').length;
+
+    // Act
+    const apart: number[] = [];
+    const batched: number[] = [];
+    for (let round = 0; round < 4; round++) {
+      apart.push(allowed(await Promise.all(pair(freshUser()).map((request) => gate.decide(request)))));
+      batched.push(allowed(await gate.decideBatch(pair(freshUser()))));
+      batched.push(allowed(await gate.decideBatch(pair(freshUser()).reverse())));
+    }
+
+    // Assess: never both
+    expect(Math.max(...apart, ...batched)).toBe(1);
+  });
+
+  it('marks an ad in a neighbouring week only at the version it read, and takes the mark out again', async () => {
+    // Prepare
+    const userId = freshUser();
+    const week = '2026-11-30';
+    const mark = { userId, week, expiresAt: 2_000_000_000 };
+
+    // Act
+    const first = await store.markAd({ ...mark, at: 1_000, version: 0 });
+    const stale = await store.markAd({ ...mark, at: 2_000, version: 0 });
+    const marked = await store.readCounters(userId, week);
+    await store.unmarkAd({ userId, week, at: 1_000 });
+    await store.unmarkAd({ userId: freshUser(), week, at: 1_000 });
+    const unmarked = await store.readCounters(userId, week);
+
+    // Assess: a stale version writes nothing
+    expect([first, stale]).toEqual([true, false]);
+    expect(marked).toMatchObject({ ads: [1_000], adsVersion: 1 });
+    expect(unmarked).toMatchObject({ ads: [], adsVersion: 1 });
+  });
+
   it('denies, rather than defers, an ad whose gap ends on a day whose ad cap is already full', async () => {
     // Prepare: one ad a day, four hours apart; tomorrow's ad is counted at 00:05
     const gate = gateFor(
@@ -840,11 +886,15 @@ describe('store failures, by cause (DynamoDB mocked: throttling has no local eng
 
     // Act
     const thrown = await failing.reserve(A_RESERVATION).catch((caught: unknown) => caught);
+    const markThrown = await failing
+      .markAd({ userId: 'u', week: '2026-11-30', at: 1, version: 0, expiresAt: 0 })
+      .catch((caught: unknown) => caught);
     mocked.restore();
 
     // Assess
     expect(thrown).toBeInstanceOf(StoreUnavailableError);
     expect(thrown).toMatchObject({ failure, cause: error });
+    expect(markThrown).toMatchObject({ failure, cause: error, message: expect.stringContaining('mark ad') });
   });
 
   it('reads tier keys a batched read left unprocessed again, and gives up naming throttling', async () => {

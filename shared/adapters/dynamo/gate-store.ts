@@ -287,6 +287,51 @@ export function createDynamoGateStore(options: DynamoGateStoreOptions): GateStor
       }
     },
 
+    async markAd(mark, signal) {
+      const { userId, week, at, version, expiresAt } = mark;
+      try {
+        await db.send(
+          new UpdateCommand({
+            TableName,
+            Key: { pk: userKey(userId), sk: countersSk(week) },
+            ConditionExpression: version === 0 ? 'attribute_not_exists(#adv)' : '#adv = :adv',
+            UpdateExpression: 'SET #adv = :advNext, #exp = if_not_exists(#exp, :exp) ADD #ads :ad',
+            ExpressionAttributeNames: { '#adv': 'adv', '#ads': 'ads', '#exp': 'expiresAt' },
+            ExpressionAttributeValues: {
+              ...(version === 0 ? {} : { ':adv': version }),
+              ':advNext': version + 1,
+              ':exp': expiresAt,
+              ':ad': new Set([at]),
+            },
+          }),
+          { abortSignal: signal },
+        );
+        return true;
+      } catch (error) {
+        if (isConditionFailure(error)) return false;
+        throw unavailable('mark ad', error);
+      }
+    },
+
+    async unmarkAd({ userId, week, at }, signal) {
+      try {
+        await db.send(
+          new UpdateCommand({
+            TableName,
+            Key: { pk: userKey(userId), sk: countersSk(week) },
+            // Taking an ad out makes no gap tighter: no version to check or bump.
+            ConditionExpression: 'attribute_exists(pk)',
+            UpdateExpression: 'DELETE #ads :ad',
+            ExpressionAttributeNames: { '#ads': 'ads' },
+            ExpressionAttributeValues: { ':ad': new Set([at]) },
+          }),
+          { abortSignal: signal },
+        );
+      } catch (error) {
+        if (!isConditionFailure(error)) throw unavailable('unmark ad', error);
+      }
+    },
+
     readCounters,
 
     async writeTiers(changes: TierChange[]) {
