@@ -14,9 +14,11 @@ import type { GatePolicy } from './policy.ts';
 export const BATCH_LIMIT = 500;
 
 const id = z.string().regex(USER_ID_PATTERN, USER_ID_RULE);
-const instant = z.iso.datetime({ offset: true, message: 'expected an ISO 8601 date-time with offset' });
+/** The one form read (RFC 3339 with seconds), named in full: "ISO 8601" also covers forms it refuses. */
+const DATE_TIME_FORM = 'YYYY-MM-DDTHH:MM:SS with Z or an offset ±HH:MM, e.g. 2026-11-24T10:00:00+09:00';
+const instant = z.iso.datetime({ offset: true, message: `expected a date-time ${DATE_TIME_FORM}` });
 const consentDate = z.union([z.iso.date(), z.iso.datetime({ offset: true })], {
-  error: 'expected a date (YYYY-MM-DD, read as 00:00 Asia/Seoul) or an ISO 8601 date-time with offset',
+  error: `expected a date (YYYY-MM-DD, read as 00:00 Asia/Seoul) or a date-time ${DATE_TIME_FORM}`,
 });
 
 /** Consent records older than this are not consent records: refused before any date arithmetic. */

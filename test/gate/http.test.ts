@@ -109,6 +109,8 @@ describe('gate API over HTTP on loopback', () => {
       messageClass: 'expected one of transactional, informational, advertising',
       'consent.nightAd': 'expected boolean, received string',
       extra: 'unknown field',
+      // The one form read, named in full ("ISO 8601" also covers forms it refuses, as 15:43Z).
+      at: 'expected a date-time YYYY-MM-DDTHH:MM:SS with Z or an offset ±HH:MM, e.g. 2026-11-24T10:00:00+09:00',
     });
   });
 
