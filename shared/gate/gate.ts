@@ -92,6 +92,8 @@ export function createGate(options: GateOptions): Gate {
   const now = options.now ?? (() => new Date());
   const concurrency = options.batchConcurrency ?? 32;
   const batchTimeoutMs = options.batchTimeoutMs ?? 5_000;
+  /** How long a decision may still be writing after it began: its deadline, single or batch. */
+  const inFlightMs = Math.max(timeoutMs, batchTimeoutMs);
   const tierCache = createTierCache(options.tierCacheMs ?? 0);
   const cached = tierCache.get;
   const remember = tierCache.remember;
@@ -184,7 +186,7 @@ export function createGate(options: GateOptions): Gate {
       const previous = await readWeek(lastWeek);
       if (previous.outcome) return replay(previous.outcome, message, tier, checks, previous);
     }
-    // The weeks on either side that the gap reaches into: their ads count, and this ad is marked there.
+    // The weeks on either side that the gap reaches into: their ads count.
     const gapWeeks =
       gapMs > 0
         ? [lastWeek, addDays(week, 7)].filter(
@@ -193,13 +195,17 @@ export function createGate(options: GateOptions): Gate {
               seoulInstant(addDays(other, 7)).getTime() > atMs - gapMs,
           )
         : [];
-    const unmark = (weeks: IsoDay[]) =>
-      Promise.all(
-        weeks.map((other) =>
-          // Best effort: a mark left behind only defers another ad, never lets one through.
-          call(store.unmarkAd({ userId, week: other, at: atMs }, signal)).catch(() => {}),
-        ),
-      );
+    // Two ads on either side of Monday 00:00 must meet in one item: the later one marks itself among
+    // last week's ads, under the version it read, and the earlier one's write checks that version. One
+    // direction only, so the two never fail each other's writes in turn. Once last week is over (and no
+    // decision of it can still be writing), nothing can be judged in it any more: no mark.
+    const markWeek =
+      gapWeeks.includes(lastWeek) && now().getTime() < seoulInstant(week).getTime() + inFlightMs
+        ? lastWeek
+        : undefined;
+    const mark = { userId, week: lastWeek, at: atMs, messageId };
+    // Best effort: a mark left behind only holds another ad back, never lets one through.
+    const unmark = () => call(store.unmarkAd(mark, signal)).catch(() => {});
 
     const deny = (full: CounterCheck, counters: CountersSnapshot): DecisionAnswer => ({
       decision: 'deny',
@@ -272,19 +278,13 @@ export function createGate(options: GateOptions): Gate {
       }
       // A cap of 0 (adaptive back-off can floor one to 0) can never be reserved: no write needed.
       if (!closed) {
-        // Marked in the neighbouring weeks first, each only if no ad was added there since it was read:
-        // an ad across Monday 00:00 then meets this one in an item, and one of the two writes fails.
-        const marked: IsoDay[] = [];
-        for (const [k, other] of gapWeeks.entries()) {
-          const mark = { userId, week: other, at: atMs, version: neighbours[k]!.adsVersion };
-          if (!(await call(store.markAd({ ...mark, expiresAt: expiresAtFor(other) }, signal)))) break;
-          marked.push(other);
+        if (markWeek !== undefined) {
+          const version = neighbours[gapWeeks.indexOf(markWeek)]!.adsVersion;
+          const expires = expiresAtFor(markWeek);
+          // An ad landed in last week since it was read: read both weeks again.
+          if (!(await call(store.markAd({ ...mark, version, expiresAt: expires }, signal)))) continue;
         }
-        if (marked.length < gapWeeks.length) {
-          await unmark(marked);
-          continue;
-        }
-        const result = await call(
+        const reserving = call(
           store.reserve(
             {
               userId,
@@ -299,8 +299,13 @@ export function createGate(options: GateOptions): Gate {
             signal,
           ),
         );
+        const result = await reserving.catch(async (error: unknown) => {
+          // A timed-out write may yet land: its mark stays. Refused writes were not applied.
+          if (markWeek !== undefined && asStoreError(error).failure !== 'timeout') await unmark();
+          throw error;
+        });
         if (result.reserved) return { ...allow, caps: capUsage(checks, result.counters.counts) };
-        await unmark(marked);
+        if (markWeek !== undefined) await unmark();
         // An ad under a gap reads the week again at the top of the loop.
         if (gapMs > 0) continue;
       }

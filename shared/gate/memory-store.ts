@@ -13,6 +13,8 @@ export function createMemoryGateStore(tiers: Map<string, TierRecord> = new Map()
     counts: Record<string, number>;
     ads: number[];
     adsVersion: number;
+    /** Ads of next week marked here, by message. */
+    marks: { at: number; messageId: string }[];
     outcomes: Map<string, string>;
   }
   const counters = new Map<string, Item>();
@@ -20,16 +22,17 @@ export function createMemoryGateStore(tiers: Map<string, TierRecord> = new Map()
     const key = `${userId}\u0000${week}`;
     let item = counters.get(key);
     if (!item) {
-      item = { counts: {}, ads: [], adsVersion: 0, outcomes: new Map() };
+      item = { counts: {}, ads: [], adsVersion: 0, marks: [], outcomes: new Map() };
       counters.set(key, item);
     }
     return item;
   };
   const snapshot = (item: Item, messageId?: string): CountersSnapshot => {
     const outcome = messageId === undefined ? undefined : item.outcomes.get(messageId);
+    const marked = item.marks.filter((mark) => mark.messageId !== messageId).map((mark) => mark.at);
     return {
       counts: { ...item.counts },
-      ads: [...item.ads],
+      ads: [...item.ads, ...marked],
       adsVersion: item.adsVersion,
       ...(outcome === undefined ? {} : { outcome }),
     };
@@ -63,17 +66,17 @@ export function createMemoryGateStore(tiers: Map<string, TierRecord> = new Map()
       item.outcomes.set(reservation.messageId, reservation.outcome);
       return { reserved: true, counters: snapshot(item) };
     },
-    async markAd({ userId, week, at, version }) {
+    async markAd({ userId, week, at, messageId, version }) {
       const item = itemFor(userId, week);
       if (item.adsVersion !== version) return false;
-      item.ads.push(at);
+      if (!item.marks.some((mark) => mark.at === at && mark.messageId === messageId))
+        item.marks.push({ at, messageId });
       item.adsVersion++;
       return true;
     },
-    async unmarkAd({ userId, week, at }) {
+    async unmarkAd({ userId, week, at, messageId }) {
       const item = itemFor(userId, week);
-      const index = item.ads.indexOf(at);
-      if (index >= 0) item.ads.splice(index, 1);
+      item.marks = item.marks.filter((mark) => !(mark.at === at && mark.messageId === messageId));
     },
     async readCounters(userId, week, messageId) {
       return snapshot(itemFor(userId, week), messageId);

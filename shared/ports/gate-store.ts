@@ -5,7 +5,10 @@ import type { IsoDay } from '#shared/time/seoul.ts';
 export interface CountersSnapshot {
   /** Counter attribute (see caps.ts) -> sends counted. */
   counts: Record<string, number>;
-  /** Epoch ms of the advertising sends counted this week under an ad gap. */
+  /**
+   * Epoch ms of the advertising sends counted this week under an ad gap, and of the ads of next week
+   * marked here (`markAd`), but for the marks of the message asked about: a retry is no neighbour of itself.
+   */
   ads: number[];
   /** Bumped by every write that adds an ad: a reservation names the version it decided on. */
   adsVersion: number;
@@ -35,15 +38,17 @@ export interface Reservation {
 export type ReserveResult = { reserved: true; counters: CountersSnapshot } | { reserved: false };
 
 /**
- * An ad whose gap reaches into a neighbouring week, marked among that week's ads before the ad is
- * counted in its own: two ads on either side of Monday 00:00 then meet in one item, whose version lets
- * only one of them through. A mark left by an ad that was not counted only defers others (fail-safe).
+ * An ad whose gap reaches back into last week, marked among that week's ads before the ad is counted
+ * in its own: two ads on either side of Monday 00:00 then meet in one item, whose version lets only one
+ * of them through. A mark left by an ad that was not counted only holds others back (fail-safe).
  */
 export interface AdMark {
   userId: string;
   week: IsoDay;
   /** The ad's instant, epoch ms. */
   at: number;
+  /** Whose mark it is: a retry of the same message does not see its own. */
+  messageId: string;
   /** The week's ads version the ad was judged on: the mark is written only if no ad was added since. */
   version: number;
   /** TTL of the week's item, epoch seconds, if the mark is what makes it. */
@@ -75,7 +80,7 @@ export interface GateStore {
   /** Adds the ad to the week's ads if they are still at `mark.version`; false when one was added since. */
   markAd(mark: AdMark, signal?: AbortSignal): Promise<boolean>;
   /** Takes a mark out again, when the ad it stood for was not counted. */
-  unmarkAd(mark: Pick<AdMark, 'userId' | 'week' | 'at'>, signal?: AbortSignal): Promise<void>;
+  unmarkAd(mark: Pick<AdMark, 'userId' | 'week' | 'at' | 'messageId'>, signal?: AbortSignal): Promise<void>;
   /** The week's counters and ads, and the outcome of `messageId` when given and counted. */
   readCounters(
     userId: string,

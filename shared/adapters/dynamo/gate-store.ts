@@ -10,7 +10,13 @@ import { type StoreFailure, StoreUnavailableError } from '#shared/errors.ts';
 import { rememberedDigest } from '#shared/gate/outcome-codec.ts';
 import type { Tier } from '#shared/gate/policy.ts';
 import type { TierRecord } from '#shared/gate/tiers.ts';
-import type { CountersSnapshot, GateStore, Reservation, TierChange } from '#shared/ports/gate-store.ts';
+import type {
+  AdMark,
+  CountersSnapshot,
+  GateStore,
+  Reservation,
+  TierChange,
+} from '#shared/ports/gate-store.ts';
 import type { IsoDay } from '#shared/time/seoul.ts';
 
 /**
@@ -82,6 +88,9 @@ export function outcomeAttribute(messageId: string): string {
 // An ad's decision reads and then writes its message: the digest is made once.
 const messageDigest = rememberedDigest(16);
 
+/** A mark of next week's ad in this week's item (`marks`, a string set): its instant and its message. */
+const markOf = ({ at, messageId }: Pick<AdMark, 'at' | 'messageId'>) => `${at}:${messageDigest(messageId)}`;
+
 function toSnapshot(item: Record<string, unknown> | undefined, messageId?: string): CountersSnapshot {
   const snapshot: CountersSnapshot = { counts: {}, ads: [], adsVersion: 0 };
   if (!item) return snapshot;
@@ -90,6 +99,14 @@ function toSnapshot(item: Record<string, unknown> | undefined, messageId?: strin
   if (item.ads instanceof Set) for (const at of item.ads) snapshot.ads.push(Number(at));
   // Items written before ads were kept as a set hold the last one only.
   if (typeof item.lastAdAt === 'number') snapshot.ads.push(item.lastAdAt);
+  if (item.marks instanceof Set) {
+    // `<at>:<digest of the message id>`: a message's own mark is no neighbour of its retry.
+    const own = messageId === undefined ? undefined : messageDigest(messageId);
+    for (const mark of item.marks as Set<string>) {
+      const [at, digest] = String(mark).split(':');
+      if (digest !== own) snapshot.ads.push(Number(at));
+    }
+  }
   if (typeof item.adv === 'number') snapshot.adsVersion = item.adv;
   const outcome = messageId === undefined ? undefined : item[outcomeAttribute(messageId)];
   if (typeof outcome === 'string') snapshot.outcome = outcome;
@@ -288,20 +305,20 @@ export function createDynamoGateStore(options: DynamoGateStoreOptions): GateStor
     },
 
     async markAd(mark, signal) {
-      const { userId, week, at, version, expiresAt } = mark;
+      const { userId, week, version, expiresAt } = mark;
       try {
         await db.send(
           new UpdateCommand({
             TableName,
             Key: { pk: userKey(userId), sk: countersSk(week) },
             ConditionExpression: version === 0 ? 'attribute_not_exists(#adv)' : '#adv = :adv',
-            UpdateExpression: 'SET #adv = :advNext, #exp = if_not_exists(#exp, :exp) ADD #ads :ad',
-            ExpressionAttributeNames: { '#adv': 'adv', '#ads': 'ads', '#exp': 'expiresAt' },
+            UpdateExpression: 'SET #adv = :advNext, #exp = if_not_exists(#exp, :exp) ADD #marks :mark',
+            ExpressionAttributeNames: { '#adv': 'adv', '#marks': 'marks', '#exp': 'expiresAt' },
             ExpressionAttributeValues: {
               ...(version === 0 ? {} : { ':adv': version }),
               ':advNext': version + 1,
               ':exp': expiresAt,
-              ':ad': new Set([at]),
+              ':mark': new Set([markOf(mark)]),
             },
           }),
           { abortSignal: signal },
@@ -313,7 +330,8 @@ export function createDynamoGateStore(options: DynamoGateStoreOptions): GateStor
       }
     },
 
-    async unmarkAd({ userId, week, at }, signal) {
+    async unmarkAd(mark, signal) {
+      const { userId, week } = mark;
       try {
         await db.send(
           new UpdateCommand({
@@ -321,9 +339,9 @@ export function createDynamoGateStore(options: DynamoGateStoreOptions): GateStor
             Key: { pk: userKey(userId), sk: countersSk(week) },
             // Taking an ad out makes no gap tighter: no version to check or bump.
             ConditionExpression: 'attribute_exists(pk)',
-            UpdateExpression: 'DELETE #ads :ad',
-            ExpressionAttributeNames: { '#ads': 'ads' },
-            ExpressionAttributeValues: { ':ad': new Set([at]) },
+            UpdateExpression: 'DELETE #marks :mark',
+            ExpressionAttributeNames: { '#marks': 'marks' },
+            ExpressionAttributeValues: { ':mark': new Set([markOf(mark)]) },
           }),
           { abortSignal: signal },
         );
