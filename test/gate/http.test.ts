@@ -704,6 +704,26 @@ describe('the local gate server under a failing store and a stalled client', () 
     expect(answer.status).toBe(200);
   });
 
+  it('answers a request for * (no path at all) like any other, even one waiting for 100 Continue', async () => {
+    // Prepare
+    const socket = connect(server.port, '127.0.0.1');
+    let said = '';
+    socket.on('data', (chunk) => {
+      said += chunk.toString();
+    });
+
+    // Act: no token, so the answer comes before the body
+    socket.write(
+      'OPTIONS * HTTP/1.1\r\nHost: 127.0.0.1\r\nExpect: 100-continue\r\nContent-Length: 2\r\n\r\n',
+    );
+    await new Promise((resolve) => socket.once('close', resolve));
+    const after = await call('GET', '/v1/users/x/tier');
+
+    // Assess: refused, and the server still answers
+    expect(said).toMatch(/^HTTP\/1\.1 401/);
+    expect(after.status).toBe(200);
+  });
+
   it('reads a path that starts with // as a path, not as a host to route past', async () => {
     // Act
     const hosted = await call('GET', '//evil.example/v1/users/x/tier');

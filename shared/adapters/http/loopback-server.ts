@@ -106,7 +106,9 @@ function readBody(request: IncomingMessage, limit: number): Promise<Buffer | 'to
  */
 function requestUrl(request: IncomingMessage): URL {
   const target = request.url ?? '/';
-  return new URL(target.startsWith('/') ? `http://${HOST}${target}` : target);
+  // An absolute URL (`http://host/path`) is read as one; anything else (`*`, a bare word) is a path.
+  if (!target.startsWith('/') && URL.canParse(target)) return new URL(target);
+  return new URL(`http://${HOST}${target.startsWith('/') ? '' : '/'}${target}`);
 }
 
 function toEvent(request: IncomingMessage, url: URL, body: string, requestId: string): APIGatewayProxyEvent {

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { linkSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { InputError } from '#shared/errors.ts';
 
@@ -11,27 +11,35 @@ const MIN_KEY_CHARS = 32;
  * the same on every later run: what a deployed stack keeps in Secrets Manager.
  */
 export function localSecret(path: string): string {
-  let kept: string | undefined;
   try {
-    kept = readFileSync(path, 'utf8').trim();
+    return checked(path, readFileSync(path, 'utf8'));
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
   }
-  if (kept !== undefined) {
-    if (kept.length < MIN_KEY_CHARS)
-      throw new InputError(
-        path,
-        `the key is ${kept.length} characters, under ${MIN_KEY_CHARS}: anyone could guess it. Delete the file and a new key is made`,
-      );
-    return kept;
-  }
   mkdirSync(dirname(path), { recursive: true });
   const key = randomBytes(32).toString('base64url');
-  // `wx`: two processes starting at once keep whichever key was written first.
+  // Written whole beside it, then linked into place: the file appears with its key or not at all, and
+  // of two processes starting at once, the first link wins and the other reads that key.
+  const written = `${path}.${process.pid}.${randomBytes(4).toString('hex')}`;
+  writeFileSync(written, `${key}\n`, { mode: 0o600 });
   try {
-    writeFileSync(path, `${key}\n`, { mode: 0o600, flag: 'wx' });
+    linkSync(written, path);
     return key;
-  } catch {
-    return readFileSync(path, 'utf8').trim();
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    return checked(path, readFileSync(path, 'utf8'));
+  } finally {
+    rmSync(written, { force: true });
   }
+}
+
+/** The key a file holds, refused when it is too short to be one. */
+function checked(path: string, text: string): string {
+  const key = text.trim();
+  if (key.length < MIN_KEY_CHARS)
+    throw new InputError(
+      path,
+      `the key is ${key.length} characters, under ${MIN_KEY_CHARS}: anyone could guess it. Delete the file and a new key is made`,
+    );
+  return key;
 }
