@@ -4,7 +4,7 @@ import { openDuckDbMetrics } from '#shared/adapters/duckdb/metrics-source.ts';
 import { localPaths } from '#shared/adapters/local/data-dir.ts';
 import { parseRegistryCsvFile, validateReviewInput } from '#shared/config/registry-input.ts';
 import { InputError, UsageError } from '#shared/errors.ts';
-import { seoulYesterday } from '#shared/time/seoul.ts';
+import { addDays, seoulInstant, seoulYesterday } from '#shared/time/seoul.ts';
 import { openLocalStores } from '../local-wiring.ts';
 import type { Command } from './command.ts';
 import { runDetect } from './detect.ts';
@@ -43,7 +43,11 @@ async function importSampleRegistry(lake: string, dataFlag: string | undefined):
           by: 'sample-data',
           changeDay,
         };
-        await registry.recordReview(validateReviewInput(review, file), at);
+        // Decided the morning before the change went live, as a team would: not at the sample's first run.
+        await registry.recordReview(
+          validateReviewInput(review, file),
+          seoulInstant(addDays(changeDay, -1), 10),
+        );
         changes++;
       }
     if (missing.length || changes)

@@ -5,7 +5,7 @@ import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeChannelCsv } from '#shared/adapters/duckdb/lake-writer.ts';
 import { generateSample, REALISTIC_MIX } from '#shared/sample/generate.ts';
-import { isIsoDay } from '#shared/time/seoul.ts';
+import { isIsoDay, seoulDay } from '#shared/time/seoul.ts';
 import { registryWarning } from '../../bin/local-wiring.ts';
 
 const REPO = resolve(import.meta.dirname, '../..');
@@ -1025,6 +1025,13 @@ describe('crm-guard start (npm start)', () => {
     expect(run.stdout).toContain('Findings stored in the embedded DynamoDB under');
     expect(existsSync(join(fresh, 'sample-lake', 'crm_channel_daily'))).toBe(true);
     expect(existsSync(join(fresh, 'dynamo'))).toBe(true);
+    // The sample's decisions are dated the morning before each change went live, not at this run.
+    const decided = (await cli(['channels', 'list'], { CRM_GUARD_DATA: fresh })).stdout
+      .split('\n')
+      .filter((line) => line.includes('redesign'));
+    expect(decided.length).toBeGreaterThan(0);
+    for (const line of decided) expect(line).not.toContain(seoulDay(new Date()));
+    expect(decided.join('\n')).toContain('10:00 +09:00');
   });
 
   it("completes a sample registry a first run stopped partway through, once, and leaves another lake's alone", async () => {
