@@ -236,6 +236,10 @@ export function createGate(options: GateOptions): Gate {
             attempt === 0 ? readWeek(other) : call(store.readCounters(userId, other, messageId, signal)),
           ),
         );
+        // A retry from across Monday 00:00, later than the retry reach but inside the gap, finds its
+        // first answer there rather than being held back by its own counted ad.
+        const counted = neighbours.find((neighbour) => neighbour.outcome);
+        if (counted?.outcome) return replay(counted.outcome, message, tier, checks, counted);
         let clearAt = 0;
         for (const adAt of [...counters.ads, ...neighbours.flatMap((neighbour) => neighbour.ads)])
           if (Math.abs(adAt - atMs) < gapMs) clearAt = Math.max(clearAt, adAt + gapMs);

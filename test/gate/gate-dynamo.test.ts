@@ -211,6 +211,23 @@ describe('caps on the embedded store', () => {
     expect([...seen]).toEqual(['allow defer']);
   });
 
+  it('answers a retry from across Monday 00:00, later than an hour but inside the gap, with its first answer', async () => {
+    // Prepare: counted on Sunday 23:00; the same message asked again for Monday 01:00 (no `at`, just after midnight)
+    const gate = gateFor(
+      singleCapPolicy({ name: 'ads', scope: 'total', window: 'week', limit: 10 }, { minAdGapMinutes: 240 }),
+    );
+    const consent = { ad: true, adConsentedAt: '2026-01-01T00:00:00+09:00', nightAd: true };
+    const first = adRequest({ userId: freshUser(), consent, at: '2026-11-29T23:00:00+09:00' });
+
+    // Act
+    const counted = await gate.decide(first);
+    const retried = await gate.decide({ ...first, at: '2026-11-30T01:00:00+09:00' });
+
+    // Assess: the same answer, not held back by its own ad
+    expect(counted.decision).toBe('allow');
+    expect(retried).toMatchObject({ decision: 'allow', reason: 'under_caps' });
+  });
+
   it('lets two ads on either side of Monday 00:00 through at once when they are far enough apart', async () => {
     // Prepare: a day's gap, ads 26 hours apart: each one's gap reaches the other's week, not the other ad
     const gate = gateFor(

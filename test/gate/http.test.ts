@@ -461,14 +461,16 @@ describe('crm-guard serve', () => {
     try {
       // Act
       const lineBreak = serve('secret\n');
+      const korean = serve('비밀토큰');
       writeFileSync(join(data, 'gate-log-key'), '\n');
       const emptyKey = serve(TOKEN);
 
       // Assess
       expect(lineBreak.status).toBe(2);
       expect(lineBreak.stderr.trim().split('\n')).toEqual([
-        expect.stringContaining('CRM_GUARD_TOKEN has a space at an end or a control character'),
+        expect.stringContaining('CRM_GUARD_TOKEN holds a space, a control character'),
       ]);
+      expect(korean.status).toBe(2);
       expect(emptyKey.status).toBe(2);
       expect(emptyKey.stderr.trim().split('\n')).toEqual([
         expect.stringContaining(`${join(data, 'gate-log-key')}: the key is 0 characters, under 32`),

@@ -14,7 +14,10 @@ export function localSecret(path: string): string {
   try {
     return checked(path, readFileSync(path, 'utf8'));
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EISDIR')
+      throw new InputError(path, 'is a folder, not a key file: move it away and a key is made');
+    if (code !== 'ENOENT') throw error;
   }
   mkdirSync(dirname(path), { recursive: true });
   const key = randomBytes(32).toString('base64url');
