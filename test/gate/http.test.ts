@@ -706,6 +706,76 @@ describe('the local gate server under a failing store and a stalled client', () 
     expect(answer.status).toBe(200);
   });
 
+  it('drops clients that pipeline requests and never read the answers, so they cannot lock callers out', async () => {
+    // Prepare: room for two connections; answers large enough that a few hundred fill the buffers
+    const local = await startLoopbackServer({
+      handler: async () => ({ statusCode: 200, body: 'x'.repeat(1 << 16) }),
+      token: TOKEN,
+      maxConnections: 2,
+      stalledReaderMs: 300,
+    });
+    const request = `GET /v1/users/x/tier HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer ${TOKEN}\r\n\r\n`;
+    const flooders = [0, 1].map(() => {
+      const socket = connect(local.port, '127.0.0.1');
+      socket.on('error', () => {});
+      // Never reads: its answers pile up until the buffers are full and the server stops reading it.
+      socket.pause();
+      socket.write(request.repeat(500));
+      return socket;
+    });
+    await new Promise((resolve) => setTimeout(resolve, 200));
+
+    // Act: an honest caller, asking again while it is refused
+    let status: number | undefined;
+    for (let attempt = 0; attempt < 100 && status === undefined; attempt++) {
+      status = await fetch(`${local.url}/v1/users/x/tier`, { headers: { authorization: `Bearer ${TOKEN}` } })
+        .then(async (response) => {
+          await response.arrayBuffer();
+          return response.status;
+        })
+        .catch(() => new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), 100)));
+    }
+    for (const socket of flooders) socket.destroy();
+    await local.close();
+
+    // Assess
+    expect(status).toBe(200);
+  });
+
+  it("answers requests past a connection's allowance with 503 without reaching the handler, and asks it to reconnect", async () => {
+    // Prepare
+    let handled = 0;
+    const local = await startLoopbackServer({
+      handler: async () => {
+        handled++;
+        return { statusCode: 200, body: '{}' };
+      },
+      token: TOKEN,
+      maxRequestsPerConnection: 3,
+    });
+    const socket = connect(local.port, '127.0.0.1');
+    let said = '';
+    socket.on('data', (chunk) => {
+      said += chunk.toString();
+    });
+
+    // Act: eight requests at once on one connection
+    socket.write(
+      `GET /v1/users/x/tier HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer ${TOKEN}\r\n\r\n`.repeat(8),
+    );
+    await vi.waitFor(() => expect(said.match(/^HTTP\/1\.1 /gm)).toHaveLength(8), { timeout: 5_000 });
+    socket.destroy();
+    await local.close();
+
+    // Assess
+    expect(handled).toBe(3);
+    expect(said.match(/^HTTP\/1\.1 \d+/gm)).toEqual([
+      ...Array(3).fill('HTTP/1.1 200'),
+      ...Array(5).fill('HTTP/1.1 503'),
+    ]);
+    expect(said.match(/^connection: close/gim)?.length).toBeGreaterThanOrEqual(1);
+  });
+
   it('answers a request for * (no path at all) like any other, even one waiting for 100 Continue', async () => {
     // Prepare
     const socket = connect(server.port, '127.0.0.1');

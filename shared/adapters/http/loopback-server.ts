@@ -1,6 +1,6 @@
 import { createHash, randomUUID, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { PortInUseError } from '#shared/errors.ts';
 
@@ -27,6 +27,17 @@ export interface LoopbackServerOptions {
   requestTimeoutMs?: number;
   /** Open connections at most (default 512); more are refused until some close. */
   maxConnections?: number;
+  /**
+   * Requests one connection may make (default 1,000, as nginx's keepalive_requests): the last answer
+   * says `Connection: close`, later ones get 503 without reaching the handler, so pipelining cannot
+   * queue unbounded work.
+   */
+  maxRequestsPerConnection?: number;
+  /**
+   * A client that has not taken its answers for this long is dropped (default 15 s: longer than the
+   * request timeout, so a slow request still gets its 408 first).
+   */
+  stalledReaderMs?: number;
   /** Paths open without the token: what authorises them is in the request itself (a signed link). */
   publicPaths?: readonly string[];
 }
@@ -189,7 +200,12 @@ export async function startLoopbackServer(options: LoopbackServerOptions): Promi
   const declaredTooLarge = (request: IncomingMessage) =>
     Number(request.headers['content-length'] ?? 0) > limit;
 
+  // Requests a connection has in the handler or waiting to be written: a socket with none is idle.
+  const inFlight = new WeakMap<Socket, number>();
   const answer = async (request: IncomingMessage, response: ServerResponse) => {
+    const socket = request.socket;
+    inFlight.set(socket, (inFlight.get(socket) ?? 0) + 1);
+    response.once('close', () => inFlight.set(socket, inFlight.get(socket)! - 1));
     try {
       if (!authorised(request)) {
         request.resume();
@@ -254,6 +270,15 @@ export async function startLoopbackServer(options: LoopbackServerOptions): Promi
   server.headersTimeout = options.headersTimeoutMs ?? 5_000;
   server.requestTimeout = options.requestTimeoutMs ?? 10_000;
   server.maxConnections = options.maxConnections ?? 512;
+  server.maxRequestsPerSocket = options.maxRequestsPerConnection ?? 1_000;
+  // A client that pipelines requests and never reads the answers stalls its socket once the buffers
+  // fill: Node stops reading it, so no request timeout runs, and the slot would be held for good.
+  // The socket timeout fires after that long without traffic either way; a socket still waiting on
+  // the handler (a slow batch) has nothing unsent and is kept, an idle keep-alive one is closed.
+  server.timeout = options.stalledReaderMs ?? 15_000;
+  server.on('timeout', (socket: Socket) => {
+    if (socket.writableLength > 0 || !inFlight.get(socket)) socket.destroy();
+  });
   // A request refused before it was read answers like any other bad request: a problem+json body.
   server.on('clientError', (error: NodeJS.ErrnoException, socket) => {
     const [status, slug, title, detail] = CLIENT_ERRORS[error.code ?? ''] ?? CLIENT_ERRORS.default!;
