@@ -102,6 +102,9 @@ const count = (n: number, noun: string) => `${n} ${noun}${n === 1 ? '' : 's'}`;
 function ranking(report: WeeklyReport): string {
   if (report.lowPerformersAsOf)
     return `${count(report.lowPerformers.length, 'low performer')} (${report.reviewQueue.length} open)`;
+  const young = report.lowPerformersTooYoung;
+  if (young)
+    return `no low-performer ranking yet (the data starts on ${young.dataFrom}: rule 5 needs ${report.lowPerformerRule.days} days; the run of ${young.firstRanking} ranks first)`;
   return report.lowPerformersBlockedBy.length
     ? `no low-performer ranking (no data for ${report.lowPerformersBlockedBy.join(', ')}: rule 5 needs all ${report.lowPerformerRule.days} days)`
     : 'no low-performer ranking (detection did not run this week)';

@@ -42,6 +42,8 @@ const en = {
   lowPerformersBlocked: (missing: string, days: number, day: string) =>
     `No ranking this week: rule 5 sums ${days} whole days, and every run of the week lacked one (no data for ${missing}). Once it arrives, \`crm-guard detect --date ${day}\` ranks the week.`,
   laterRunsBlocked: (missing: string) => ` Later runs lacked a day of data (${missing}) and could not rank.`,
+  lowPerformersTooYoung: (dataFrom: string, days: number, firstRanking: string) =>
+    `No ranking yet: rule 5 sums ${days} whole days, and the data starts on ${dataFrom}. The run of ${firstRanking} ranks first.`,
   noLowPerformers: 'No low performer this week.',
   unclicked: 'Unclicked sends',
   reviewQueue: 'Review queue',
@@ -149,6 +151,8 @@ const ko: Labels = {
     `이번 주 순위가 없습니다: 규칙 5는 ${days}일치를 모두 합산하는데, 이번 주의 모든 탐지 실행에 데이터가 없는 날(${missing})이 있었습니다. 데이터가 도착하면 \`crm-guard detect --date ${day}\`로 이번 주 순위를 만듭니다.`,
   laterRunsBlocked: (missing: string) =>
     ` 이후 실행은 데이터가 없는 날(${missing})이 있어 순위를 매기지 못했습니다.`,
+  lowPerformersTooYoung: (dataFrom: string, days: number, firstRanking: string) =>
+    `아직 순위가 없습니다: 규칙 5는 ${days}일치를 모두 합산하는데, 데이터가 ${dataFrom}부터 있습니다. ${firstRanking} 실행부터 순위를 매깁니다.`,
   noLowPerformers: '이번 주 저성과 채널은 없습니다.',
   unclicked: '미클릭 발송',
   reviewQueue: '리뷰 대기열',

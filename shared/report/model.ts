@@ -167,6 +167,11 @@ export interface WeeklyReport {
    * a run that lacked one of them ranked nobody (empty when no run was held back).
    */
   lowPerformersBlockedBy: IsoDay[];
+  /**
+   * Set when the data began too lately for rule 5's window on any run of the week: the day it
+   * starts and the first day a run can rank (null otherwise).
+   */
+  lowPerformersTooYoung: { dataFrom: IsoDay; firstRanking: IsoDay } | null;
   /** The week's ranking, every decision shown. */
   lowPerformers: LowPerformerRow[];
   /** The decisions still open (a subset of the ranking): the review's to-do list. */

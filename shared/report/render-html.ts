@@ -231,10 +231,13 @@ export function renderHtml(report: WeeklyReport, locale: Locale): string {
 
   const lowPerformer = report.lowPerformerRule;
   const blockedBy = report.lowPerformersBlockedBy.join(', ');
-  // No ranking: detection did not run, or each run lacked a day of rule 5's window.
-  const unranked = blockedBy
-    ? t.lowPerformersBlocked(blockedBy, lowPerformer.days, report.week.to)
-    : t.lowPerformersNotJudged;
+  // No ranking: the data is younger than rule 5's window, each run lacked a day of it, or none ran.
+  const young = report.lowPerformersTooYoung;
+  const unranked = young
+    ? t.lowPerformersTooYoung(young.dataFrom, lowPerformer.days, young.firstRanking)
+    : blockedBy
+      ? t.lowPerformersBlocked(blockedBy, lowPerformer.days, report.week.to)
+      : t.lowPerformersNotJudged;
   // The owners' latest decision, with who and when; an open one stands out.
   const decisionCell = (row: LowPerformerRow) =>
     row.decision

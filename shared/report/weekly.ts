@@ -67,6 +67,7 @@ export function assembleWeeklyReport(input: WeeklyReportInput): WeeklyReport {
     lowPerformerRule: { ...options.lowPerformer },
     lowPerformersAsOf: lowPerformers.asOf,
     lowPerformersBlockedBy: lowPerformers.blockedBy,
+    lowPerformersTooYoung: lowPerformers.tooYoung,
     lowPerformers: lowPerformers.rows,
     reviewQueue: reviewQueueSection(lowPerformers.rows),
     changeImpact: changeImpactSection(ctx, input.registry.changes),

@@ -271,6 +271,38 @@ describe('assembleWeeklyReport', () => {
     expect(renderHtml(report, 'ko')).toContain(`데이터가 없는 날(${lost})`);
   });
 
+  it('says "no ranking yet" when the data is younger than rule 5\'s window, not "no low performer"', () => {
+    // Prepare: a lake whose first day is Thursday of the report week; every run found all its days
+    const range = reportReadRange(DAY);
+    const dataFrom = '2026-10-29';
+    const channels = scenarioChannels().map((spec) => ({ ...spec, firstDay: dataFrom }));
+    const runs = new Map(
+      scenarioRuns()
+        .filter((run) => run.day >= dataFrom)
+        .map((run) => [run.day, { ...run, missingDays: [] }]),
+    );
+
+    // Act
+    const report = assembleWeeklyReport({
+      day: DAY,
+      columns: makeColumns(channels, range.from, range.to),
+      findings: [],
+      runs,
+      registry: scenarioRegistry(),
+      generatedAt: '2026-11-02T00:30:00.000Z',
+    });
+
+    // Assess
+    expect(report.lowPerformersAsOf).toBeNull();
+    expect(report.lowPerformersTooYoung).toEqual({ dataFrom, firstRanking: '2026-11-04' });
+    const en = renderHtml(report, 'en');
+    expect(en).toContain(
+      `No ranking yet: rule 5 sums 7 whole days, and the data starts on ${dataFrom}. The run of 2026-11-04 ranks first.`,
+    );
+    expect(en).not.toContain('No low performer this week.');
+    expect(renderHtml(report, 'ko')).toContain(`데이터가 ${dataFrom}부터 있습니다`);
+  });
+
   it('lists the channels muted during the week with who, why and until when; an ended snooze is left out', () => {
     // Prepare
     const range = reportReadRange(DAY);

@@ -1,7 +1,7 @@
 import type { Finding } from '#shared/domain/finding.ts';
 import { latestReviews, type ReviewDecision } from '#shared/domain/registry.ts';
 import type { RunRecord } from '#shared/domain/run-record.ts';
-import { addDays, type IsoDay } from '#shared/time/seoul.ts';
+import { addDays, dayNumber, type IsoDay, isoDay } from '#shared/time/seoul.ts';
 import type { LowPerformerRow } from '../model.ts';
 import { channelLabel, type ReportContext, statusOn } from './context.ts';
 
@@ -10,6 +10,8 @@ export interface LowPerformers {
   asOf: IsoDay | null;
   /** The days with no data that kept later runs of the week from ranking. */
   blockedBy: IsoDay[];
+  /** Set when the data began too lately for any channel to hold rule 5's whole window. */
+  tooYoung: { dataFrom: IsoDay; firstRanking: IsoDay } | null;
   /** Costliest first: sends nobody clicked. */
   rows: LowPerformerRow[];
 }
@@ -39,7 +41,17 @@ export function lowPerformersSection(
   const blockedBy = [
     ...new Set(weekRuns.filter((run) => asOf === null || run.day > asOf).flatMap(missingInWindow)),
   ].sort();
-  if (asOf === null) return { asOf, blockedBy, rows: [] };
+  if (asOf === null) return { asOf, blockedBy, tooYoung: null, rows: [] };
+  // A lake younger than the window ranks nobody: that is "no ranking yet", not "no low performer".
+  let dataFrom = Number.POSITIVE_INFINITY;
+  for (const series of ctx.series.values()) dataFrom = Math.min(dataFrom, series.firstDay);
+  if (Number.isFinite(dataFrom) && dataFrom > dayNumber(asOf) - rankDays + 1)
+    return {
+      asOf: null,
+      blockedBy,
+      tooYoung: { dataFrom: isoDay(dataFrom), firstRanking: isoDay(dataFrom + rankDays - 1) },
+      rows: [],
+    };
   const latest = latestReviews(reviews);
   const rows: LowPerformerRow[] = [];
   for (const finding of findings) {
@@ -65,5 +77,5 @@ export function lowPerformersSection(
     });
   }
   rows.sort((a, b) => b.unclickedSends - a.unclickedSends || a.channelId.localeCompare(b.channelId));
-  return { asOf, blockedBy, rows };
+  return { asOf, blockedBy, tooYoung: null, rows };
 }

@@ -92,7 +92,7 @@ describe('the low performers and the review queue', () => {
     const section = lowPerformersSection(contextOf([]), [lowPerformerFinding(DAY, 'a', 14_000, 140)], [], []);
 
     // Assess
-    expect(section).toEqual({ asOf: null, blockedBy: [], rows: [] });
+    expect(section).toEqual({ asOf: null, blockedBy: [], tooYoung: null, rows: [] });
   });
 
   it('ranks as of the last run whose seven days all arrived: a run that lacked one ranked nobody', () => {
@@ -121,6 +121,6 @@ describe('the low performers and the review queue', () => {
     const section = lowPerformersSection(contextOf([]), [], runs, []);
 
     // Assess
-    expect(section).toEqual({ asOf: null, blockedBy: ['2026-10-26'], rows: [] });
+    expect(section).toEqual({ asOf: null, blockedBy: ['2026-10-26'], tooYoung: null, rows: [] });
   });
 });
