@@ -36,6 +36,19 @@ describe('registry status: a paused or retired channel', () => {
     expect(judged.some((f) => f.code === 'channel_inactive' && f.date >= '2026-06-01')).toBe(true);
   });
 
+  it('does not page its silence on the day its status took effect', () => {
+    // Act: paused from June 1, its first silent day
+    const { judged } = judge(
+      metrics,
+      { from: '2026-05-25', to: TO },
+      'default',
+      facts({ push_0007: { status: 'paused', statusSince: '2026-06-01' } }),
+    );
+
+    // Assess
+    expect(pagedDays(judged, 'push_0007')).toEqual(['2026-06-20']);
+  });
+
   it('pages its silence when the registry says it is active (the test above is not vacuous)', () => {
     // Act
     const { judged } = judge(metrics, { from: '2026-05-25', to: TO });
@@ -90,7 +103,7 @@ describe("the weekly report's low performers", () => {
       metrics,
       range,
       'default',
-      facts({ push_0031: { status: 'retired', statusSince: '2026-06-07' } }),
+      facts({ push_0031: { status: 'retired', statusSince: '2026-06-08' } }),
     ).judged;
 
     // Assess

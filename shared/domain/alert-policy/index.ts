@@ -29,6 +29,7 @@ import {
   holdMutedDays,
   inactiveFrom,
 } from './checks/registry-status.ts';
+import { addStillSilentPages } from './checks/still-silent.ts';
 import type { PolicyChannel, PolicyRun } from './context.ts';
 import { channelEvidence, evidenceArena } from './evidence.ts';
 import { assess } from './look.ts';
@@ -290,12 +291,12 @@ function judgeDefault(input: JudgeFindingsInput, from: number, to: number): Judg
       };
       for (const entry of channel) entry.verdict = assess(run, view, entry.finding, entry.day);
       const since = inactiveFrom(facts);
-      if (since === undefined) addBaselinePages(run, view, channel, contextFrom, to);
-      else {
-        holdInactiveDrops(channel, since);
-        addBaselinePages(run, view, channel, contextFrom, Math.min(to, since - 1));
-        addInactiveSends(run, series, channel, since, contextFrom, to);
-      }
+      // A paused or retired channel is judged as active until the day before its status took effect.
+      const activeTo = since === undefined ? to : Math.min(to, since - 1);
+      if (since !== undefined) holdInactiveDrops(channel, since);
+      addBaselinePages(run, view, channel, contextFrom, activeTo);
+      addStillSilentPages(run, view, channel, contextFrom, activeTo);
+      if (since !== undefined) addInactiveSends(run, series, channel, since, contextFrom, to);
       holdMutedDays(channel, facts);
     }
     place(groupIncidents(channel, from, config, input.notified, input.closed?.get(series.channelId)));

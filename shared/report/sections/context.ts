@@ -57,9 +57,9 @@ export function channelLabel(ctx: ReportContext, channelId: string): ChannelLabe
 }
 
 /**
- * The registry status a channel had on `day`, as detection reads it: the day a status was set still
- * counts as active (`inactiveFrom`), and a status set later did not hold yet. Only the current status is
- * known: a channel reactivated since counts as active on every past day.
+ * The registry status a channel had on `day`, as detection reads it (`inactiveFrom`): a status holds from
+ * the day it took effect, and a status set later did not hold yet. Only the current status is known: a
+ * channel reactivated since counts as active on every past day.
  */
 export function statusOn(
   ctx: ReportContext,
@@ -68,7 +68,7 @@ export function statusOn(
 ): 'active' | 'paused' | 'retired' {
   const entry = ctx.entries.get(channelId);
   if (!entry || entry.status === 'active') return 'active';
-  return entry.statusSince === undefined || entry.statusSince < day ? entry.status : 'active';
+  return entry.statusSince === undefined || entry.statusSince <= day ? entry.status : 'active';
 }
 
 /** A day's value: null before the channel began, on a late day, or a CTR on too few sends. */

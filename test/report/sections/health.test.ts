@@ -35,7 +35,7 @@ describe('the channel health', () => {
             entry('resting', 'advertising', 'paused'),
             // Retired after the report day: active that week.
             { ...entry('later', 'advertising', 'retired'), statusSince: '2026-11-20' },
-            // Retired on the report day: detection still judged it active that day.
+            // Retired from the report day: detection held its silence that day.
             { ...entry('today', 'advertising', 'retired'), statusSince: '2026-11-01' },
             entry('registered-only', 'informational'),
           ],
@@ -56,9 +56,9 @@ describe('the channel health', () => {
       ['registered-only', 'insufficient_history'],
       ['fine', 'healthy'],
       ['later', 'healthy'],
-      ['today', 'healthy'],
       ['resting', 'paused'],
       ['gone', 'retired'],
+      ['today', 'retired'],
     ]);
     const sum = (key: 'sends' | 'clicks') => health.rows.reduce((total, row) => total + row[key], 0);
     expect(health.totals).toMatchObject({
@@ -73,9 +73,9 @@ describe('the channel health', () => {
       silent: 1,
       low_performer: 1,
       insufficient_history: 2,
-      healthy: 3,
+      healthy: 2,
       paused: 1,
-      retired: 1,
+      retired: 2,
     });
   });
 

@@ -13,12 +13,13 @@ import { addOwnFinding, type ChannelFindings } from './baseline-pages.ts';
 const INACTIVE = hold('channel_inactive');
 
 /**
- * The first day the channel counts as inactive, or undefined for an active one. The day the status
- * changed still counts as active (it may have sent that morning); with no day recorded, every day.
+ * The day the channel's paused or retired status took effect, or undefined for an active one (with no
+ * day recorded, every day). From that day its silence is expected; its sends page only from the day
+ * after (the day it took effect may still hold that morning's sends).
  */
 export function inactiveFrom(facts: ChannelFacts | undefined): number | undefined {
   if (facts?.status !== 'paused' && facts?.status !== 'retired') return undefined;
-  return facts.statusSince ? dayNumber(facts.statusSince) + 1 : Number.NEGATIVE_INFINITY;
+  return facts.statusSince ? dayNumber(facts.statusSince) : Number.NEGATIVE_INFINITY;
 }
 
 /** Holds the drops of inactive days (their verdicts replaced in place). */
@@ -28,8 +29,8 @@ export function holdInactiveDrops(channel: ChannelFindings, since: number): void
 }
 
 /**
- * Pages every inactive day of [from, to] on which the channel sent (one incident: grouping keeps it to
- * one page while it goes on). Only days with a known start: an inactive status with no day set
+ * Pages every day after `since` in [from, to] on which the channel sent (one incident: grouping keeps it
+ * to one page while it goes on). Only days with a known start: an inactive status with no day set
  * cannot tell old sends from new ones.
  */
 export function addInactiveSends(
@@ -41,7 +42,7 @@ export function addInactiveSends(
   to: number,
 ): void {
   if (!Number.isFinite(since)) return;
-  const start = Math.max(from, since, series.firstDay);
+  const start = Math.max(from, since + 1, series.firstDay);
   const end = Math.min(to, series.firstDay + series.sends.length - 1);
   for (let d = start; d <= end; d++) {
     const sends = series.sends[d - series.firstDay]!;
