@@ -1,19 +1,11 @@
-import {
-  closeSync,
-  existsSync,
-  openSync,
-  readFileSync,
-  renameSync,
-  rmSync,
-  statSync,
-  writeSync,
-} from 'node:fs';
+import { closeSync, existsSync, openSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { openDuckDbMetrics } from '#shared/adapters/duckdb/metrics-source.ts';
+import { readUtf8File } from '#shared/adapters/local/text-file.ts';
 import { loadCrmGuardConfig } from '#shared/config/crm-guard-config.ts';
 import { parseChannelFactsCsv } from '#shared/config/registry-input.ts';
 import { findingForOutput, type JudgedFinding } from '#shared/domain/finding.ts';
-import { InputError, UsageError } from '#shared/errors.ts';
+import { UsageError } from '#shared/errors.ts';
 import { seoulYesterday } from '#shared/time/seoul.ts';
 import { backfill } from '#shared/use-cases/judge-range.ts';
 import type { Command } from './command.ts';
@@ -27,14 +19,6 @@ import {
   requiredDayFlag,
   stringFlag,
 } from './options.ts';
-
-function readText(file: string): string {
-  try {
-    return readFileSync(file, 'utf8');
-  } catch {
-    throw new InputError(file, 'cannot read the file');
-  }
-}
 
 const LINES_PER_WRITE = 1000;
 
@@ -106,7 +90,7 @@ const command: Command = {
       (statSync(input, { throwIfNoEntry: false })?.isDirectory() && existsSync(besideLake)
         ? besideLake
         : undefined);
-    const facts = channelsFile ? parseChannelFactsCsv(readText(channelsFile), channelsFile) : undefined;
+    const facts = channelsFile ? parseChannelFactsCsv(readUtf8File(channelsFile), channelsFile) : undefined;
 
     const metrics = await openDuckDbMetrics({ input });
     let result: Awaited<ReturnType<typeof backfill>>;

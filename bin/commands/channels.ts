@@ -1,5 +1,5 @@
-import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
+import { readUtf8File } from '#shared/adapters/local/text-file.ts';
 import { parseRegistryCsvFile, validateChannelInput } from '#shared/config/registry-input.ts';
 import { CHANNEL_STATUSES } from '#shared/domain/channel-facts.ts';
 import {
@@ -367,13 +367,7 @@ const command: Command = {
     let imported: ReturnType<typeof parseRegistryCsvFile> | undefined;
     let importedChanges: { channelId: string; day: IsoDay }[] = [];
     if (action === 'import') {
-      let text: string;
-      try {
-        text = readFileSync(target!, 'utf8');
-      } catch {
-        throw new InputError(target!, 'cannot read the file');
-      }
-      imported = parseRegistryCsvFile(text, target!);
+      imported = parseRegistryCsvFile(readUtf8File(target!), target!);
       // The optional `changes` column (as sample-data writes it): days the owners recorded a change.
       importedChanges = [...imported.changes].flatMap(([channelId, days]) =>
         days.map((day) => ({ channelId, day })),

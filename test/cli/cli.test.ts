@@ -768,6 +768,28 @@ describe('an empty CSV', () => {
     );
   });
 
+  it('channels import: refuses a file Korean Excel saved as CP949, naming its first such row, exit 2', async () => {
+    // Prepare: "주말 특가" in CP949 on row 3 (row 2 is plain ASCII)
+    const excel = join(tmp, 'excel-cp949.csv');
+    writeFileSync(
+      excel,
+      Buffer.concat([
+        Buffer.from('channel_id,name,category,owner\npush_0001,plain,advertising,crm\npush_0002,'),
+        Buffer.from([0xc1, 0xd6, 0xb8, 0xbb, 0x20, 0xc6, 0xaf, 0xb0, 0xa1]),
+        Buffer.from(',advertising,crm\n'),
+      ]),
+    );
+
+    // Act
+    const outcome = await cli(['channels', 'import', excel]);
+
+    // Assess
+    expect(outcome.code).toBe(2);
+    expect(outcome.stderr).toBe(
+      `crm-guard: ${excel}: row 3: is not UTF-8 text (Korean Excel saves CSV as CP949): save it as 'CSV UTF-8' and import it again\n`,
+    );
+  });
+
   it('says the file is empty, naming the header it expects', async () => {
     // Prepare
     const empty = join(tmp, 'empty.csv');
