@@ -310,6 +310,11 @@ describe('buildDigest: the numbers judged, and changes the owners recorded', () 
         '- ch-001 [alimtalk] critical DOWN: sends 0 vs expected 12,400 (-100%) (grouped: same open incident, last seen 2026-11-20)',
     );
     expect((digest.body as { stillOpen: unknown[] }).stillOpen).toHaveLength(1);
+    // The printed table does not say nothing needs attention while the incident goes on.
+    expect(alertTable([grouped, held])).toBe(
+      'No new alerts: nothing paged today; incidents paged earlier are still open.',
+    );
+    expect(alertTable([held])).toBe('No alerts: no channel needs attention.');
   });
 
   it('notes once, apart from the alerts, a change the owners recorded for the day', () => {

@@ -1,4 +1,4 @@
-import { type ChannelDirectory, directedChange, rankAlerts } from '#shared/domain/digest.ts';
+import { type ChannelDirectory, directedChange, rankAlerts, stillOpen } from '#shared/domain/digest.ts';
 import type { JudgedFinding } from '#shared/domain/finding.ts';
 
 /** Pads columns to their widest cell; East Asian characters count double so Korean names align. */
@@ -26,7 +26,11 @@ export function formatTable(header: string[], rows: string[][]): string {
 /** The day's paging alerts as a table a person can scan: worst first. */
 export function alertTable(findings: JudgedFinding[], channels: ChannelDirectory = new Map()): string {
   const alerts = rankAlerts(findings);
-  if (alerts.length === 0) return 'No alerts: no channel needs attention.';
+  if (alerts.length === 0)
+    // "Nothing needs attention" would be false while an incident paged earlier is still going on.
+    return stillOpen(findings).length
+      ? 'No new alerts: nothing paged today; incidents paged earlier are still open.'
+      : 'No alerts: no channel needs attention.';
   return formatTable(
     ['severity', 'channel', 'name / owner', 'type', 'what moved', 'raised by', 'why it pages'],
     alerts.map((alert) => [
