@@ -29,6 +29,9 @@ export function formatters(locale: Locale) {
     int: (value: number) => integer.format(value),
     pct: (value: number | null, digits = 2) =>
       value === null || !Number.isFinite(value) ? '-' : `${(value * 100).toFixed(digits)}%`,
+    /** A share below a stated limit, cut rather than rounded: 2.996% under "below 3%" reads 2.99%. */
+    pctBelow: (value: number, digits = 2) =>
+      `${(Math.floor(value * 100 * 10 ** digits) / 10 ** digits).toFixed(digits)}%`,
     signedPct: (value: number | null, digits = 1) =>
       value === null || !Number.isFinite(value)
         ? '-'
@@ -347,7 +350,7 @@ ${table(
   [false, true, true, true, true, false, false, false],
   report.lowPerformers.map(
     (row) =>
-      `<tr data-channel="${esc(row.channelId)}">${channelCell(row)}<td class="num"${raw(row.unclickedSends)}><b>${f.int(row.unclickedSends)}</b></td><td class="num"${raw(row.ctr)}>${f.pct(row.ctr)}</td><td class="num"${raw(row.sends)}>${f.int(row.sends)}</td><td class="num"${raw(row.clicks)}>${f.int(row.clicks)}</td><td>${decisionCell(row)}</td><td>${esc(owner(row.owner))}</td><td>${category(row.category)}</td></tr>`,
+      `<tr data-channel="${esc(row.channelId)}">${channelCell(row)}<td class="num"${raw(row.unclickedSends)}><b>${f.int(row.unclickedSends)}</b></td><td class="num"${raw(row.ctr)}>${f.pctBelow(row.ctr)}</td><td class="num"${raw(row.sends)}>${f.int(row.sends)}</td><td class="num"${raw(row.clicks)}>${f.int(row.clicks)}</td><td>${decisionCell(row)}</td><td>${esc(owner(row.owner))}</td><td>${category(row.category)}</td></tr>`,
   ),
   report.lowPerformersAsOf ? t.noLowPerformers : unranked,
 )}

@@ -244,6 +244,31 @@ describe('assembleWeeklyReport', () => {
     expect(report.lowPerformers.map((row) => row.channelId)).toEqual(['promo-blast']);
   });
 
+  it("shows a low performer's CTR cut, not rounded up to the limit it is under", () => {
+    // Prepare: 5,108 clicks on 170,476 sends is 2.996%, under the 3% of rule 5
+    const range = reportReadRange(DAY);
+    const findings = [
+      ...scenarioFindings().filter((f) => f.rule !== 'low_performer'),
+      lowPerformerFinding(DAY, 'promo-blast', 170_476, 5_108),
+    ];
+
+    // Act
+    const report = assembleWeeklyReport({
+      day: DAY,
+      columns: makeColumns(scenarioChannels(), range.from, range.to),
+      findings,
+      runs: new Map(scenarioRuns().map((run) => [run.day, run])),
+      registry: scenarioRegistry(),
+      generatedAt: '2026-11-02T00:30:00.000Z',
+    });
+
+    // Assess
+    const html = renderHtml(report, 'en');
+    expect(report.lowPerformers.map((row) => row.channelId)).toEqual(['promo-blast']);
+    expect(html).toContain('>2.99%</td>');
+    expect(html).not.toContain('>3.00%</td>');
+  });
+
   it("says why the week has no ranking when each run lacked a day of rule 5's window, in both languages", () => {
     // Prepare: Monday's data never arrived, and every run of the week recorded it missing
     const range = reportReadRange(DAY);
