@@ -16,6 +16,8 @@ const days = z.int().positive();
 const count = z.number().nonnegative();
 const positive = z.number().positive();
 const percentile = z.number().min(0).max(100);
+/** A share of a whole: over 1, a decline fraction would flag days above the average, a CTR limit every channel. */
+const share = z.number().min(0).max(1, 'must be a share of 1 or less (0.95 is 95%)');
 
 /** Every key optional, no defaults: the same shape reads `rules` and each channel's override. */
 const ruleOverrideSchema = z.strictObject({
@@ -46,10 +48,10 @@ const ruleOverrideSchema = z.strictObject({
     .partial()
     .optional(),
   decline: z
-    .strictObject({ days, window: days, fraction: positive, ctrMinDays: z.int().nonnegative() })
+    .strictObject({ days, window: days, fraction: share, ctrMinDays: z.int().nonnegative() })
     .partial()
     .optional(),
-  lowPerformer: z.strictObject({ days, minSends: count, maxCtr: count }).partial().optional(),
+  lowPerformer: z.strictObject({ days, minSends: count, maxCtr: share }).partial().optional(),
 });
 
 type Issue = { path: string[]; message: string };

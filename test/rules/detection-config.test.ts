@@ -64,6 +64,12 @@ describe('detection config', () => {
     expect(refusal({ rules: { ma: { windows: [7, 10] } } })).toMatch(
       /^config rules\.ma\.windows: 10 is not whole weeks/,
     );
+    expect(refusal({ rules: { decline: { fraction: 7 } } })).toBe(
+      'config rules.decline.fraction: must be a share of 1 or less (0.95 is 95%)',
+    );
+    expect(refusal({ rules: { lowPerformer: { maxCtr: 3 } } })).toBe(
+      'config rules.lowPerformer.maxCtr: must be a share of 1 or less (0.95 is 95%)',
+    );
   });
 
   it("checks a channel's override as merged over the global rules, naming the channel", () => {
