@@ -173,6 +173,12 @@ export function parseRegistryCsvFile(
       if (field) record[field] = cells[column]?.trim() || undefined;
     });
     const entry = validateChannelInput(record, source, i + 1, (field) => header[fields.indexOf(field)]);
+    // The day a status took effect says nothing without the status: dropping it would lose it unseen.
+    if (record.statusSince !== undefined && record.status === undefined)
+      throw new InputError(source, 'a day the status took effect, with no status: give paused or retired', {
+        row: i + 1,
+        field: 'status_since',
+      });
     if (seen.has(entry.channelId))
       throw new InputError(source, `channel ${entry.channelId} appears twice`, {
         row: i + 1,

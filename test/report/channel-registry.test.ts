@@ -344,6 +344,15 @@ describe('registry input validation', () => {
         'x.csv',
       ),
     ).toThrow('x.csv: row 2, field status_since: must be a calendar day YYYY-MM-DD');
+    // A day with no status is refused, not dropped
+    expect(() =>
+      parseRegistryCsv(
+        'channel_id,name,category,owner,status,status_since\na,A,advertising,k,,2026-11-01\n',
+        'x.csv',
+      ),
+    ).toThrow(
+      'x.csv: row 2, field status_since: a day the status took effect, with no status: give paused or retired',
+    );
   });
 
   it("takes a channel id by the lake's rule: no #, control or invisible characters", () => {
