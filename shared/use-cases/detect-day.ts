@@ -18,7 +18,7 @@ import { channelFacts, type RegistrySnapshot } from '#shared/domain/registry.ts'
 import { configLookbackDays, runRules } from '#shared/domain/rules/index.ts';
 import type { DigestKind, ProfileName, RunRecord } from '#shared/domain/run-record.ts';
 import { buildChannelMetrics } from '#shared/domain/series.ts';
-import { OutOfRangeError } from '#shared/errors.ts';
+import { OutOfRangeError, UsageError } from '#shared/errors.ts';
 import type { AlertSink } from '#shared/ports/alert-sink.ts';
 import type { FeedbackStore } from '#shared/ports/feedback-store.ts';
 import type { FindingStore } from '#shared/ports/finding-store.ts';
@@ -88,6 +88,13 @@ export async function detectDay(request: DetectDayRequest, ports: DetectDayPorts
       `${day} is not over yet in Asia/Seoul (today is ${today}): judge ${addDays(today, -1)} or earlier`,
     );
 
+  const previous = send ? await ports.store.run(day) : undefined;
+  // What a digest paged stays what the day paged: another profile's findings would replace them unsent.
+  if (previous?.digestSentAt !== undefined && previous.profile !== profile)
+    throw new UsageError(
+      `the digest for ${day} went out under profile ${previous.profile}, and --send with --profile ${profile} ` +
+        `would replace what it paged: leave out --send to look, or re-run with --profile ${previous.profile}`,
+    );
   // The policy groups incidents over the days before `day`: the rules run over those too; only `day` is judged.
   const memoryDays = profile === 'default' ? policyLookbackDays(config.alertPolicy) : 0;
   const judgeFrom = addDays(day, -memoryDays);
@@ -117,7 +124,6 @@ export async function detectDay(request: DetectDayRequest, ports: DetectDayPorts
   const channels: ChannelDirectory = new Map(
     (snapshot?.channels ?? []).map((c) => [c.channelId, { name: c.name, owner: c.owner, status: c.status }]),
   );
-  const previous = send ? await ports.store.run(day) : undefined;
   const partialData =
     !missing && profile === 'default' && lateDays(metrics, config.alertPolicy.lateData).has(dayNumber(day));
   // A provisional digest while the day is missing or partial (silence would read as "all well" on the
@@ -167,9 +173,8 @@ export async function detectDay(request: DetectDayRequest, ports: DetectDayPorts
     // A day told in full that now reads partial or missing is being rewritten: what its digest paged
     // stays stored until the day reads whole again.
     if (kind === 'provisional') return { run, channels, findings, digestAlreadySent: true, stored: false };
-    // The same profile's re-run tells what the digest did not; another's (`seed --send`) replaces it.
-    if (previous!.profile === profile)
-      return correctAfterDigest(request, ports, { run, channels, findings, sentAt: toldInFull, now });
+    // A re-run tells what the digest did not (another profile's was refused above).
+    return correctAfterDigest(request, ports, { run, channels, findings, sentAt: toldInFull, now });
   }
   await ports.store.replaceDay(run, findings);
 

@@ -8,7 +8,7 @@ import { parseCrmGuardConfig } from '#shared/config/crm-guard-config.ts';
 import type { ChannelDayRow } from '#shared/domain/channel-metrics.ts';
 import type { Digest } from '#shared/domain/digest.ts';
 import type { JudgedFinding } from '#shared/domain/finding.ts';
-import { OutOfRangeError } from '#shared/errors.ts';
+import { OutOfRangeError, UsageError } from '#shared/errors.ts';
 import type { AlertSink } from '#shared/ports/alert-sink.ts';
 import type { MetricsSource } from '#shared/ports/metrics-source.ts';
 import { addDays, dayNumber, daysInRange, seoulInstant, weekday } from '#shared/time/seoul.ts';
@@ -247,17 +247,23 @@ describe("detectDay: a re-run after the day's data was rewritten", () => {
     expect(alerts.sent).toHaveLength(1);
   });
 
-  it("sends no correction for another profile's run of the day (a seed --send replaces it, as before)", async () => {
+  it("refuses another profile's --send once the day's digest went out, and keeps what it paged stored", async () => {
     // Prepare
     const alerts = capturingSink();
-    await detectDay({ day: LAST, profile: 'default', config }, ports(alerts));
+    const first = await detectDay({ day: LAST, profile: 'default', config }, ports(alerts));
 
     // Act
-    const seed = await detectDay({ day: LAST, profile: 'seed', config }, ports(alerts));
+    const seed = detectDay({ day: LAST, profile: 'seed', config }, ports(alerts));
 
     // Assess
-    expect(seed.digest).toBeUndefined();
+    await expect(seed).rejects.toThrow(UsageError);
+    await expect(seed).rejects.toThrow(
+      `the digest for ${LAST} went out under profile default, and --send with --profile seed would replace what it paged`,
+    );
     expect(alerts.sent).toHaveLength(1);
+    const paged = (findings: JudgedFinding[]) => findings.filter((f) => f.alert).map((f) => f.channelId);
+    expect(paged(await fresh.store.findings({ from: LAST, to: LAST }))).toEqual(paged(first.findings));
+    expect((await fresh.store.run(LAST))?.profile).toBe('default');
   });
 });
 
