@@ -34,7 +34,7 @@ const en = {
   band: 'Expected band',
   impact: (unit: 'sends' | 'clicks') => `Impact (${unit})`,
   bandNote:
-    'Line: the day\u2019s value. Dashed line: the value detection expected, on each day it flagged the channel. Grey band: the range one day on its own must leave to page (a change over several days, a level below three weeks ago, or a small count can page inside it). Red dots: the incident\u2019s days (paged, or grouped into its page).',
+    'Line: the day\u2019s value. Dashed line: the value detection expected, on each day it flagged the channel. Grey band: the range one day on its own must leave to page (a page on a change over several days, a level below three weeks ago, a small count or a multiple of the usual states no range, and its day shows none). Red dots: the incident\u2019s days (paged, or grouped into its page).',
   lowPerformers: 'Low performers',
   lowPerformersNote: (minSends: string, maxCtr: string, days: number, asOf: string) =>
     `Rule 5 as detection judged it on ${asOf}: ${days}-day sends of at least ${minSends} with a CTR under ${maxCtr}, costliest first (sends nobody clicked), with the owners\u2019 latest decision. Channels not meant to be clicked (by category) are left out.`,
@@ -142,7 +142,7 @@ const ko: Labels = {
   band: '기대 범위',
   impact: (unit: 'sends' | 'clicks') => `영향 (${unit === 'sends' ? '발송' : '클릭'})`,
   bandNote:
-    '선: 그날의 값. 점선: 탐지가 이상을 본 날마다 기대한 값. 회색 띠: 하루치 값만으로 알림이 나가려면 벗어나야 하는 범위(며칠 이어진 변화, 3주 전보다 낮아진 수준, 적은 건수는 띠 안에서도 알림이 나갈 수 있음). 빨간 점: 이 이상의 날(알림이 나갔거나, 이미 나간 알림에 묶인 날).',
+    '선: 그날의 값. 점선: 탐지가 이상을 본 날마다 기대한 값. 회색 띠: 하루치 값만으로 알림이 나가려면 벗어나야 하는 범위(며칠 이어진 변화, 3주 전보다 낮아진 수준, 적은 건수, 평소의 몇 배로 나간 알림은 범위를 밝히지 않으며 그날에는 띠가 없음). 빨간 점: 이 이상의 날(알림이 나갔거나, 이미 나간 알림에 묶인 날).',
   lowPerformers: '저성과 채널',
   lowPerformersNote: (minSends: string, maxCtr: string, days: number, asOf: string) =>
     `규칙 5, ${asOf} 탐지 기준: 최근 ${days}일 발송 ${minSends}건 이상, 클릭률 ${maxCtr} 미만. 아무도 클릭하지 않은 발송이 많은 순이며 담당자의 최근 결정을 함께 보여 줍니다. 클릭을 기대하지 않는 카테고리의 채널은 제외합니다.`,

@@ -76,3 +76,14 @@ export function expectationOf(ctx: LookContext): Expectation | undefined {
     silent: name === 'sends' && look.down && sends <= run.config.page.silentShare * toUnits(expected),
   };
 }
+
+/**
+ * The figures a page states: with the band only when the day alone left it. A page on a run of days,
+ * on a small count's chance or on a multiple of the usual may fall inside the band, and a range that
+ * holds the value that paged reads as "nothing happened".
+ */
+export function statedFigures(e: Expectation, minZ: number): JudgedFigures {
+  if (Math.abs(e.residual) >= minZ * e.scale) return e.judged;
+  const { lower: _lower, upper: _upper, ...figures } = e.judged;
+  return figures;
+}

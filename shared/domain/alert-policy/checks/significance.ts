@@ -7,7 +7,7 @@ import type { AlertPolicyConfig } from '#shared/domain/alert-policy/config.ts';
 import { insertSorted } from '#shared/domain/order-statistics.ts';
 import type { LookContext } from '../context.ts';
 import type { MetricEvidence } from '../evidence.ts';
-import type { Expectation } from '../expectation.ts';
+import { type Expectation, statedFigures } from '../expectation.ts';
 import { poissonLowerTail, poissonUpperTail } from '../poisson.ts';
 import { severityOf } from '../severity.ts';
 import { hold, page, type Verdict } from '../verdict.ts';
@@ -92,7 +92,7 @@ export function significance(ctx: LookContext, e: Expectation, explain: boolean)
   const lasting = !Number.isNaN(before) && e.judged.actual <= (1 - config.page.lastingDrop) * expectedBefore;
   const judged = lasting
     ? { metric: e.judged.metric, actual: e.judged.actual, expected: expectedBefore }
-    : e.judged;
+    : statedFigures(e, config.page.minZ);
   if (!dayQualifies && !lasting) {
     if (!explain) return NOT_QUALIFIED;
     // An unusual day's move that the channel's (or its peers') past such days explain.

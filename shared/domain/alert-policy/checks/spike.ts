@@ -4,7 +4,7 @@
  * spread that makes the z modest is the everyday wobble, not days like this one).
  */
 import type { LookContext } from '../context.ts';
-import type { Expectation } from '../expectation.ts';
+import { type Expectation, statedFigures } from '../expectation.ts';
 import { severityOf } from '../severity.ts';
 import { page, type Verdict } from '../verdict.ts';
 
@@ -33,6 +33,6 @@ export function unprecedentedSpike(ctx: LookContext, e: Expectation): Verdict | 
     down: false,
     // The multiple quoted is the one of the figures shown beside it (the test above smooths small counts).
     figures: { ratio: expected > 0 ? actual / expected : ratio },
-    judged: e.judged,
+    judged: statedFigures(e, config.page.minZ),
   });
 }

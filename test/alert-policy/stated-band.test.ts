@@ -1,0 +1,42 @@
+import { describe, expect, it } from 'vitest';
+import { parseCrmGuardConfig } from '#shared/config/crm-guard-config.ts';
+import { judgeFindings } from '#shared/domain/alert-policy/index.ts';
+import { runRules } from '#shared/domain/rules/index.ts';
+import { buildChannelMetrics } from '#shared/domain/series.ts';
+import { generateSample, REALISTIC_MIX } from '#shared/sample/generate.ts';
+
+describe('the figures a page states', () => {
+  it('never show a range that holds the value that paged', () => {
+    // Prepare: a realistic fleet, where pages come from runs of days, small counts and spikes too
+    const config = parseCrmGuardConfig({});
+    const sample = generateSample({
+      channels: 60,
+      days: 200,
+      seed: 5,
+      endDay: '2026-10-31',
+      families: REALISTIC_MIX,
+    });
+    const metrics = buildChannelMetrics(sample.columns);
+    const range = { from: sample.from, to: sample.to };
+
+    // Act
+    const judged = judgeFindings({
+      profile: 'default',
+      metrics,
+      ruleRun: runRules(metrics, range, config.detection),
+      range,
+      config: config.alertPolicy,
+      detection: config.detection,
+      facts: sample.facts,
+    });
+
+    // Assess: a range is stated only when the day alone left it (a reader takes a value inside it for normal)
+    const pages = judged.filter((f) => f.alert && f.judged);
+    expect(pages.length).toBeGreaterThan(20);
+    const inside = pages.filter(
+      ({ judged: figures }) =>
+        figures!.lower !== undefined && figures!.lower < figures!.actual && figures!.actual < figures!.upper!,
+    );
+    expect(inside.map((f) => `${f.channelId} ${f.date} ${f.code}`)).toEqual([]);
+  });
+});
