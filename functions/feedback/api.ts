@@ -16,7 +16,7 @@ import { readReportLink, reportFolder, reportLinkMessage } from '#shared/report/
 
 export interface FeedbackPageDeps {
   signer: LinkSigner;
-  feedback: Pick<FeedbackStore, 'record'>;
+  feedback: Pick<FeedbackStore, 'record' | 'verdicts'>;
   /** Where the weekly reports are; absent: report links answer that they are not served here. */
   reports?: ReportOpener;
   now?: () => Date;
@@ -124,20 +124,31 @@ export function createFeedbackPageHandler(deps: FeedbackPageDeps) {
     if (!link.ok) return link.result;
     const { claim } = link;
     const what = `${esc(claim.channelId)} on ${esc(claim.day)}`;
+    const earlier = (await deps.feedback.verdicts({ from: claim.day, to: claim.day })).find(
+      (verdict) => verdict.channelId === claim.channelId,
+    );
+    const earlierLine = earlier
+      ? `<p>Already recorded as <b>${esc(LABEL[earlier.verdict])}</b> by ${esc(earlier.by)}${earlier.note ? `: “${esc(earlier.note)}”` : ''}.</p>`
+      : '';
     if (method === 'GET')
       return page(
         200,
         `Record the alert on ${claim.channelId} as ${claim.verdict}?`,
         // A question until the button is pressed: the page must not read as if it were already recorded.
-        `<p>Record the alert on <b>${what}</b> as <b>${esc(LABEL[claim.verdict])}</b>?</p>
+        `${earlierLine}<p>${earlier ? 'Record it again' : 'Record the alert on'} <b>${what}</b> as <b>${esc(LABEL[claim.verdict])}</b>?${earlier ? ' This replaces what was recorded.' : ''}</p>
 <form method="post"><p><label>Your name (optional) <input name="by" maxlength="100"></label></p>
 <p><label>Note (optional) <input name="note" maxlength="500" style="width:100%"></label></p>
 <p><button type="submit" style="font-size:1rem;padding:.5rem 1rem">Record it</button></p></form>
 <p style="color:#666">${claim.verdict === 'confirmed' ? '' : 'This closes the incident: it is not paged again while it lasts. '}Nothing is recorded until you press the button.</p>`,
       );
     const form = formValues(event);
-    const by = form.get('by')?.trim().slice(0, 100) || 'one-click link';
+    const name = form.get('by')?.trim().slice(0, 100);
     const note = form.get('note')?.trim().slice(0, 500);
+    // A second press of the same verdict with nothing to add (a double click, a colleague's click on
+    // the same mail) keeps who recorded it and their note.
+    if (earlier?.verdict === claim.verdict && !name && !note)
+      return page(200, 'Already recorded', `${earlierLine}<p>Nothing was changed.</p>`);
+    const by = name || 'one-click link';
     await deps.feedback.record({
       channelId: claim.channelId,
       day: claim.day,

@@ -41,8 +41,8 @@ export const TABLE_ACTIONS: Record<FunctionKey, TableActions> = {
   },
   tierRefresh: { gate: ['dynamodb:BatchGetItem', 'dynamodb:BatchWriteItem'] },
   gate: { gate: ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:UpdateItem'] },
-  // The one-click page records a verdict beside the day's findings.
-  feedback: { findings: ['dynamodb:PutItem'] },
+  // The one-click page reads the day's verdicts (a second press keeps the first's name and note) and records one beside its findings.
+  feedback: { findings: ['dynamodb:PutItem', 'dynamodb:Query'] },
 };
 
 /**

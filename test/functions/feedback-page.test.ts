@@ -42,7 +42,7 @@ describe('the one-click feedback page', () => {
     const recorded: unknown[] = [];
     const handler = createFeedbackPageHandler({
       signer,
-      feedback: { record: async (feedback) => void recorded.push(feedback) },
+      feedback: { record: async (feedback) => void recorded.push(feedback), verdicts: async () => [] },
       now: () => NOW,
     });
 
@@ -79,7 +79,7 @@ describe('the one-click feedback page', () => {
     const recorded: unknown[] = [];
     const handler = createFeedbackPageHandler({
       signer,
-      feedback: { record: async (feedback) => void recorded.push(feedback) },
+      feedback: { record: async (feedback) => void recorded.push(feedback), verdicts: async () => [] },
       now: () => NOW,
     });
     const altered = await linkEvent('POST');
@@ -127,6 +127,43 @@ describe('the one-click feedback page', () => {
       await dynamo.close();
     }
   });
+  it('keeps who recorded a verdict and their note when the same link is pressed again with nothing to add', async () => {
+    // Prepare
+    const dynamo = await startEmbeddedDynamo();
+    const store = createDynamoFeedbackStore({
+      documentClient: dynamo.documentClient,
+      tableName: dynamo.tableNames.findings,
+    });
+    const handler = createFeedbackPageHandler({ signer, feedback: store, now: () => NOW });
+
+    try {
+      await handler(
+        await linkEvent(
+          'POST',
+          {},
+          `by=${encodeURIComponent('박서준')}&note=${encodeURIComponent('실제 중복 발송')}`,
+        ),
+      );
+
+      // Act
+      const reopened = await handler(await linkEvent('GET'));
+      const again = await handler(await linkEvent('POST', {}, ''));
+      const stored = await store.verdicts({ from: '2026-11-30', to: '2026-11-30' });
+
+      // Assess
+      expect(reopened.body).toContain(
+        'Already recorded as <b>a false alarm: nothing was wrong</b> by 박서준',
+      );
+      expect(reopened.body).toContain('This replaces what was recorded.');
+      expect(again.statusCode).toBe(200);
+      expect(again.body).toContain('Nothing was changed.');
+      expect(stored).toEqual([
+        expect.objectContaining({ verdict: 'false-alarm', by: '박서준', note: '실제 중복 발송' }),
+      ]);
+    } finally {
+      await dynamo.close();
+    }
+  });
 });
 
 describe("the weekly report's link", () => {
@@ -142,7 +179,7 @@ describe("the weekly report's link", () => {
     const opened: string[] = [];
     const handler = createFeedbackPageHandler({
       signer,
-      feedback: { record: async () => {} },
+      feedback: { record: async () => {}, verdicts: async () => [] },
       reports: {
         open: async (folder) => {
           opened.push(folder);

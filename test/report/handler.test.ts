@@ -126,7 +126,7 @@ describe('report Lambda', () => {
     const handler = await wire({ base: 'https://gate.example/live/', signer });
     const page = createFeedbackPageHandler({
       signer,
-      feedback: { record: async () => {} },
+      feedback: { record: async () => {}, verdicts: async () => [] },
       reports: createS3ReportOpener({
         client: new S3Client({
           region: 'ap-northeast-2',
