@@ -4,7 +4,7 @@ import { loadCrmGuardConfig, reportOptionsOf } from '#shared/config/crm-guard-co
 import { InputError, UsageError } from '#shared/errors.ts';
 import type { MetricsSource } from '#shared/ports/metrics-source.ts';
 import { LOCALES, type Locale } from '#shared/report/labels.ts';
-import type { WeeklyReport } from '#shared/report/model.ts';
+import { type WeeklyReport, weekJudged } from '#shared/report/model.ts';
 import { type IsoDay, seoulYesterday } from '#shared/time/seoul.ts';
 import { buildReport } from '#shared/use-cases/build-report.ts';
 import { openLocalLake } from '../local-wiring.ts';
@@ -85,7 +85,7 @@ const command: Command = {
       );
       const { report } = result;
       console.error(
-        `Week ${report.week.from} ~ ${report.week.to}: ${count(report.totals.channels, 'channel')}, ${count(report.incidents.length, 'incident')}, ` +
+        `Week ${report.week.from} ~ ${report.week.to}: ${count(report.totals.channels, 'channel')}, ${weekJudged(report) ? count(report.incidents.length, 'incident') : 'incidents not judged (detection did not run this week)'}, ` +
           `${ranking(report)}, ${count(report.changeImpact.length, 'change')} measured.`,
       );
       console.log(result.location);

@@ -1,7 +1,7 @@
 import type { Digest } from '#shared/domain/digest.ts';
 import { seoulTimestamp } from '#shared/time/seoul.ts';
 import { type Locale, labelsFor } from './labels.ts';
-import type { WeeklyReport } from './model.ts';
+import { type WeeklyReport, weekJudged } from './model.ts';
 import type { WrittenReport } from './render-data.ts';
 import { formatters } from './render-html.ts';
 
@@ -14,7 +14,7 @@ export function weeklyReportDigest(report: WeeklyReport, where: WrittenReport, l
     `${t.title} ${report.week.from} ~ ${report.week.to}`,
     `${t.channels} ${f.int(report.totals.channels)} · ${t.sends} ${f.int(report.totals.sends)} · ${t.ctr} ${f.pct(report.totals.ctr)}`,
     // As the page's tiles: a week detection never judged has no ranking, '-' rather than 0.
-    `${t.incidents}: ${report.incidents.length} · ${t.lowPerformers}: ${judged ? report.lowPerformers.length : '-'} · ${t.openDecisions}: ${judged ? report.reviewQueue.length : '-'} · ${t.changeImpact}: ${report.changeImpact.length}`,
+    `${t.incidents}: ${weekJudged(report) ? report.incidents.length : '-'} · ${t.lowPerformers}: ${judged ? report.lowPerformers.length : '-'} · ${t.openDecisions}: ${judged ? report.reviewQueue.length : '-'} · ${t.changeImpact}: ${report.changeImpact.length}`,
     `${t.lastDataDay}: ${report.freshness.lastDataDay ?? '-'}${report.freshness.missingDays.length ? ` · ${t.missingDays}: ${report.freshness.missingDays.join(', ')}` : ''}`,
     '',
     // The signed link works until the time it was signed for; the object's address stays valid for console users.

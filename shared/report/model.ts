@@ -130,8 +130,9 @@ export interface ChangeImpactRow extends ChannelLabel {
 export interface RunFreshness {
   day: IsoDay;
   finishedAt: string | null;
-  findings: number;
-  alerts: number;
+  /** Null for a day detection never ran: unknown, not none. */
+  findings: number | null;
+  alerts: number | null;
 }
 
 export interface Freshness {
@@ -194,3 +195,7 @@ export interface MutedRow {
   reason: string;
   by: string;
 }
+
+/** Whether detection ran on any day of the week: if not, "0 incidents" would read as a clean week. */
+export const weekJudged = (report: WeeklyReport): boolean =>
+  report.freshness.runs.some((run) => run.finishedAt !== null);

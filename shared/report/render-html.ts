@@ -16,6 +16,7 @@ import {
   type IncidentRow,
   type LowPerformerRow,
   type WeeklyReport,
+  weekJudged,
 } from './model.ts';
 import { bandChart, escapeXml as esc, sparkline } from './svg.ts';
 
@@ -251,8 +252,8 @@ export function renderHtml(report: WeeklyReport, locale: Locale): string {
     [f.int(report.totals.channels), t.channels],
     [f.int(report.totals.sends), t.sends],
     [f.pct(report.totals.ctr), t.ctr],
-    // Each tile counts what its section's heading counts.
-    [f.int(report.incidents.length), t.incidents],
+    // Each tile counts what its section's heading counts; a week detection never judged has no count.
+    [weekJudged(report) ? f.int(report.incidents.length) : '-', t.incidents],
     // A week detection never judged has no ranking: '-', not 0.
     [report.lowPerformersAsOf ? f.int(report.lowPerformers.length) : '-', t.lowPerformers],
     [report.lowPerformersAsOf ? f.int(report.reviewQueue.length) : '-', t.openDecisions],
@@ -445,7 +446,7 @@ ${table(
   [false, false, true, true],
   fresh.runs.map(
     (run) =>
-      `<tr><td>${run.day}</td><td>${run.finishedAt ? esc(seoulClock(run.finishedAt)) : `<span class="pill open">${esc(t.notRun)}</span>`}</td><td class="num"${raw(run.findings)}>${f.int(run.findings)}</td><td class="num"${raw(run.alerts)}>${f.int(run.alerts)}</td></tr>`,
+      `<tr><td>${run.day}</td><td>${run.finishedAt ? esc(seoulClock(run.finishedAt)) : `<span class="pill open">${esc(t.notRun)}</span>`}</td><td class="num"${raw(run.findings)}>${run.findings === null ? '-' : f.int(run.findings)}</td><td class="num"${raw(run.alerts)}>${run.alerts === null ? '-' : f.int(run.alerts)}</td></tr>`,
   ),
   '-',
 )}

@@ -244,6 +244,27 @@ describe('assembleWeeklyReport', () => {
     expect(report.lowPerformers.map((row) => row.channelId)).toEqual(['promo-blast']);
   });
 
+  it('shows a week detection never judged as unknown, not as a clean week', () => {
+    // Prepare: no detection run on any day of the week
+    const range = reportReadRange(DAY);
+
+    // Act
+    const report = assembleWeeklyReport({
+      day: DAY,
+      columns: makeColumns(scenarioChannels(), range.from, range.to),
+      findings: [],
+      runs: new Map(),
+      registry: scenarioRegistry(),
+      generatedAt: '2026-11-02T00:30:00.000Z',
+    });
+
+    // Assess: the incidents tile and each day's counts say '-', not 0
+    const html = renderHtml(report, 'en');
+    expect(html).toContain('<div class="card"><b>-</b><span>Incidents this week</span></div>');
+    expect(html).not.toContain('<b>0</b><span>Incidents this week</span>');
+    expect(report.freshness.runs.every((run) => run.findings === null && run.alerts === null)).toBe(true);
+  });
+
   it("shows a low performer's CTR cut, not rounded up to the limit it is under", () => {
     // Prepare: 5,108 clicks on 170,476 sends is 2.996%, under the 3% of rule 5
     const range = reportReadRange(DAY);

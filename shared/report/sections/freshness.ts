@@ -15,8 +15,8 @@ export function freshnessSection(ctx: ReportContext, runs: ReadonlyMap<IsoDay, R
       return {
         day,
         finishedAt: run?.finishedAt ?? null,
-        findings: run?.findings ?? 0,
-        alerts: run?.alerts ?? 0,
+        findings: run?.findings ?? null,
+        alerts: run?.alerts ?? null,
       };
     }),
   };
