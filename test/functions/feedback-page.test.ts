@@ -36,6 +36,25 @@ async function linkEvent(method: 'GET' | 'POST', over: Partial<typeof claim> = {
   return opened(feedbackLinkUrl('https://gate.example/live', signed, signature), method, body);
 }
 
+/** The page over the feedback store on the embedded DynamoDB, closed after `use`. */
+async function withDynamoFeedback(
+  use: (
+    store: ReturnType<typeof createDynamoFeedbackStore>,
+    handler: ReturnType<typeof createFeedbackPageHandler>,
+  ) => Promise<void>,
+): Promise<void> {
+  const dynamo = await startEmbeddedDynamo();
+  try {
+    const store = createDynamoFeedbackStore({
+      documentClient: dynamo.documentClient,
+      tableName: dynamo.tableNames.findings,
+    });
+    await use(store, createFeedbackPageHandler({ signer, feedback: store, now: () => NOW }));
+  } finally {
+    await dynamo.close();
+  }
+}
+
 describe('the one-click feedback page', () => {
   it("asks to confirm on GET and records only on the button's POST, with who and when", async () => {
     // Prepare: the feedback store on the embedded DynamoDB
@@ -100,15 +119,7 @@ describe('the one-click feedback page', () => {
   });
 
   it("records through the DynamoDB feedback store, beside the day's findings", async () => {
-    // Prepare
-    const dynamo = await startEmbeddedDynamo();
-    const store = createDynamoFeedbackStore({
-      documentClient: dynamo.documentClient,
-      tableName: dynamo.tableNames.findings,
-    });
-    const handler = createFeedbackPageHandler({ signer, feedback: store, now: () => NOW });
-
-    try {
+    await withDynamoFeedback(async (store, handler) => {
       // Act
       await handler(await linkEvent('POST', {}, ''));
       const stored = await store.verdicts({ from: '2026-11-30', to: '2026-11-30' });
@@ -123,20 +134,12 @@ describe('the one-click feedback page', () => {
           at: NOW.toISOString(),
         },
       ]);
-    } finally {
-      await dynamo.close();
-    }
-  });
-  it('keeps who recorded a verdict and their note when the same link is pressed again with nothing to add', async () => {
-    // Prepare
-    const dynamo = await startEmbeddedDynamo();
-    const store = createDynamoFeedbackStore({
-      documentClient: dynamo.documentClient,
-      tableName: dynamo.tableNames.findings,
     });
-    const handler = createFeedbackPageHandler({ signer, feedback: store, now: () => NOW });
+  });
 
-    try {
+  it('keeps who recorded a verdict and their note when the same link is pressed again with nothing to add', async () => {
+    await withDynamoFeedback(async (store, handler) => {
+      // Prepare
       await handler(
         await linkEvent(
           'POST',
@@ -160,9 +163,7 @@ describe('the one-click feedback page', () => {
       expect(stored).toEqual([
         expect.objectContaining({ verdict: 'false-alarm', by: '박서준', note: '실제 중복 발송' }),
       ]);
-    } finally {
-      await dynamo.close();
-    }
+    });
   });
 });
 
