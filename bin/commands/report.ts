@@ -1,3 +1,4 @@
+import { statSync } from 'node:fs';
 import { localPaths } from '#shared/adapters/local/data-dir.ts';
 import { createFolderReportWriter } from '#shared/adapters/report-files/local.ts';
 import { loadCrmGuardConfig, reportOptionsOf } from '#shared/config/crm-guard-config.ts';
@@ -68,6 +69,10 @@ const command: Command = {
     const config = loadCrmGuardConfig(configFlag(values));
     const dataDir = dataDirFlag(values);
     const out = outFlag(values) ?? localPaths(dataDir).reports;
+    // The week goes into a dated folder under --out: a file there (or /dev/null) cannot hold one.
+    const there = statSync(out, { throwIfNoEntry: false });
+    if (there && !there.isDirectory())
+      throw new UsageError(`--out ${out} is not a folder: give the folder the reports go in`);
     const input = inputFlag(values, dataDir);
 
     const local = await openLocalLake(dataDir, input);

@@ -635,6 +635,10 @@ describe('help, version and stray arguments', () => {
       ['report', '--input', 'x.csv', '--out', '/no-such-folder/reports'],
       '--out: the folder /no-such-folder does not exist',
     ],
+    [
+      ['report', '--input', 'x.csv', '--out', '/dev/null'],
+      '--out /dev/null is not a folder: give the folder the reports go in',
+    ],
   ])('refuses %j in one line, exit 2', async (args, message) => {
     // Act
     const outcome = await cli(args);
