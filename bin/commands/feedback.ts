@@ -39,7 +39,11 @@ const command: Command = {
     const day = requiredDayFlag(values, 'date');
     const verdict = stringFlag(values, 'verdict');
     if (!verdict || !(VERDICTS as readonly string[]).includes(verdict))
-      throw new UsageError(`--verdict: expected one of ${VERDICTS.join(', ')}`);
+      throw new UsageError(
+        verdict
+          ? `--verdict: "${verdict}" is not a verdict; give one of ${VERDICTS.join(' | ')}`
+          : `--verdict is required: one of ${VERDICTS.join(' | ')}`,
+      );
     const snoozeUntil = dayFlag(values, 'snooze-until');
     if ((values.change || snoozeUntil) && verdict !== 'expected')
       throw new UsageError('--change and --snooze-until go with --verdict expected');

@@ -604,7 +604,7 @@ describe('help, version and stray arguments', () => {
     [['channels', 'mute', 'nobody', '--reason', 'migration'], 'no channel nobody in the registry'],
     [
       ['feedback', 'push_0001', '--date', '2026-10-01', '--verdict', 'maybe'],
-      '--verdict: expected one of confirmed, false-alarm, expected',
+      '--verdict: "maybe" is not a verdict; give one of confirmed | false-alarm | expected',
     ],
     [
       [
