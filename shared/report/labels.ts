@@ -243,6 +243,17 @@ export const DECISION_LABELS: Record<Locale, Record<string, string>> = {
   ko: { keep: '유지', redesign: '재설계', retire: '폐기' },
 };
 
+/** The team's verdicts on a page, as the digest's links and `crm-guard feedback` name them. */
+export const VERDICT_LABELS: Record<Locale, Record<string, string>> = {
+  en: { confirmed: 'confirmed', 'false-alarm': 'false alarm', expected: 'expected' },
+  ko: { confirmed: '실제 이상', 'false-alarm': '오탐', expected: '예상된 변화' },
+};
+
+export const SEVERITY_LABELS: Record<Locale, Record<string, string>> = {
+  en: { critical: 'critical', high: 'high', medium: 'medium', low: 'low', info: 'info' },
+  ko: { critical: '심각', high: '높음', medium: '보통', low: '낮음', info: '정보' },
+};
+
 export const CATEGORY_LABELS: Record<Locale, Record<string, string>> = {
   en: {
     transactional: 'transactional',

@@ -7,7 +7,9 @@ import {
   type Locale,
   labelsFor,
   METRIC_LABELS,
+  SEVERITY_LABELS,
   STATUS_LABELS,
+  VERDICT_LABELS,
 } from './labels.ts';
 import {
   type ChangeImpactRow,
@@ -264,12 +266,12 @@ export function renderHtml(report: WeeklyReport, locale: Locale): string {
   const incident = (row: IncidentRow) => {
     const format = row.metric === 'ctr' ? (v: number) => f.pct(v, 1) : f.count;
     const verdict = row.verdict
-      ? ` <span class="pill s-${row.verdict.verdict === 'confirmed' ? 'anomalous' : 'healthy'}">${esc(t.verdict)}: ${esc(row.verdict.verdict)}</span>`
+      ? ` <span class="pill s-${row.verdict.verdict === 'confirmed' ? 'anomalous' : 'healthy'}">${esc(t.verdict)}: ${esc(VERDICT_LABELS[locale][row.verdict.verdict] ?? row.verdict.verdict)}</span>`
       : '';
     const verdictLine = row.verdict
-      ? `<p>${esc(t.verdict)}: ${esc(row.verdict.verdict)} (${esc(row.verdict.by)})${row.verdict.note ? ` · ${esc(row.verdict.note)}` : ''}</p>`
+      ? `<p>${esc(t.verdict)}: ${esc(VERDICT_LABELS[locale][row.verdict.verdict] ?? row.verdict.verdict)} (${esc(row.verdict.by)})${row.verdict.note ? ` · ${esc(row.verdict.note)}` : ''}</p>`
       : '';
-    return `<article class="incident"><h3>${esc(row.name)} <span class="pill sev-${row.severity}">${esc(row.severity)}</span>${verdict}</h3>${verdictLine}
+    return `<article class="incident"><h3>${esc(row.name)} <span class="pill sev-${row.severity}">${esc(SEVERITY_LABELS[locale][row.severity] ?? row.severity)}</span>${verdict}</h3>${verdictLine}
 <p>${esc(row.channelId)} · ${esc(owner(row.owner))} · ${esc(METRIC_LABELS[locale][row.metric] ?? row.metric)} ${row.direction === 'down' ? '\u2193' : '\u2191'} · ${row.firstDay}${row.lastDay === row.firstDay ? '' : ` ~ ${row.lastDay}`} (${row.days}${locale === 'ko' ? '일' : 'd'}) · ${esc(row.rules.join(', '))}</p>
 <p>${t.actual}${row.figuresDay === row.lastDay ? '' : ` (${row.figuresDay})`} <b>${esc(format(row.actual))}</b>${row.expected > 0 ? ` (${f.signedPct(row.actual / row.expected - 1, 0)})` : ''} · ${t.expected} ${esc(format(row.expected))}${row.lower === null || row.upper === null ? '' : ` · ${t.band} ${esc(format(row.lower))} ~ ${esc(format(row.upper))}`}${row.impact === null ? '' : ` · ${t.impact(row.metric === 'ctr' || row.metric === 'clicks' ? 'clicks' : 'sends')} ${esc(f.int(row.impact))}`}</p>
 ${bandChart(row.chart, { label: `${row.name} ${row.metric}`, format, tickFormat: row.metric === 'ctr' ? format : f.compact })}</article>`;

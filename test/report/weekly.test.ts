@@ -434,6 +434,11 @@ describe('assembleWeeklyReport', () => {
     expect(report.verdicts.byChannel.map((row) => row.channelId)).toEqual(['payment-done']);
     expect(html).toMatch(/The team(&#39;|')s verdicts \(2\)/);
     expect(html).toContain('<table id="verdicts-by-channel">');
+    // In Korean, the verdict and the severity in Korean words, not the codes
+    const ko = renderHtml(report, 'ko');
+    expect(ko).toContain('판정: 오탐');
+    expect(ko).not.toContain('판정: false-alarm');
+    expect(ko).toMatch(/<span class="pill sev-(critical|high|medium|low)">(심각|높음|보통|낮음)<\/span>/);
   });
 
   it('renders the same tables as CSV and JSON', () => {
