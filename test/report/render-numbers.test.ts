@@ -1,21 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { labelsFor } from '#shared/report/labels.ts';
 import { formatters, renderHtml } from '#shared/report/render-html.ts';
-import { assembleWeeklyReport, reportReadRange } from '#shared/report/weekly.ts';
-import { finding, makeColumns } from './fixtures.ts';
-import { DAY, scenarioChannels, scenarioFindings, scenarioRegistry, scenarioRuns } from './scenario.ts';
+import { finding } from './fixtures.ts';
+import { scenarioFindings, scenarioReport } from './scenario.ts';
 
-function build(findings = scenarioFindings()) {
-  const range = reportReadRange(DAY);
-  return assembleWeeklyReport({
-    day: DAY,
-    columns: makeColumns(scenarioChannels(), range.from, range.to),
-    findings,
-    runs: new Map(scenarioRuns().map((run) => [run.day, run])),
-    registry: scenarioRegistry(),
-    generatedAt: '2026-11-02T00:30:00.000Z',
-  });
-}
+const build = (findings = scenarioFindings()) => scenarioReport({ findings });
 
 /** The summary tiles as `label: value` pairs. */
 function tiles(html: string): Record<string, string> {
@@ -66,15 +55,7 @@ describe('the numbers of the report page', () => {
 
   it('says a week detection never judged has no ranking, with no 0 in its tiles', () => {
     // Prepare: no run in the week.
-    const range = reportReadRange(DAY);
-    const report = assembleWeeklyReport({
-      day: DAY,
-      columns: makeColumns(scenarioChannels(), range.from, range.to),
-      findings: scenarioFindings(),
-      runs: new Map(),
-      registry: scenarioRegistry(),
-      generatedAt: '2026-11-02T00:30:00.000Z',
-    });
+    const report = scenarioReport({ runs: new Map() });
     const t = labelsFor('en');
 
     // Act

@@ -1,6 +1,8 @@
 import type { RegistrySnapshot } from '#shared/domain/registry.ts';
+import type { WeeklyReport } from '#shared/report/model.ts';
+import { assembleWeeklyReport, reportReadRange, type WeeklyReportInput } from '#shared/report/weekly.ts';
 import { addDays, type IsoDay } from '#shared/time/seoul.ts';
-import { type ChannelSpec, finding, lowPerformerFinding, runRecord } from './fixtures.ts';
+import { type ChannelSpec, finding, lowPerformerFinding, makeColumns, runRecord } from './fixtures.ts';
 
 /** The report day of the scenario: a Sunday, so the week is Mon 2026-10-26 .. Sun 2026-11-01. */
 export const DAY: IsoDay = '2026-11-01';
@@ -171,4 +173,21 @@ export function scenarioRegistry(): RegistrySnapshot {
     ],
     mutes: [],
   };
+}
+
+/** The scenario's weekly report over its own channels, with any of the inputs replaced. */
+export function scenarioReport(
+  input: Partial<WeeklyReportInput> = {},
+  channels: ChannelSpec[] = scenarioChannels(),
+): WeeklyReport {
+  const range = reportReadRange(DAY);
+  return assembleWeeklyReport({
+    day: DAY,
+    columns: makeColumns(channels, range.from, range.to),
+    findings: scenarioFindings(),
+    runs: new Map(scenarioRuns().map((run) => [run.day, run])),
+    registry: scenarioRegistry(),
+    generatedAt: '2026-11-02T00:30:00.000Z',
+    ...input,
+  });
 }

@@ -9,6 +9,7 @@ import {
   scenarioChannels,
   scenarioFindings,
   scenarioRegistry,
+  scenarioReport,
   scenarioRuns,
 } from './scenario.ts';
 
@@ -245,18 +246,8 @@ describe('assembleWeeklyReport', () => {
   });
 
   it('shows a week detection never judged as unknown, not as a clean week', () => {
-    // Prepare: no detection run on any day of the week
-    const range = reportReadRange(DAY);
-
-    // Act
-    const report = assembleWeeklyReport({
-      day: DAY,
-      columns: makeColumns(scenarioChannels(), range.from, range.to),
-      findings: [],
-      runs: new Map(),
-      registry: scenarioRegistry(),
-      generatedAt: '2026-11-02T00:30:00.000Z',
-    });
+    // Prepare / Act: no detection run on any day of the week
+    const report = scenarioReport({ findings: [], runs: new Map() });
 
     // Assess: the incidents tile and each day's counts say '-', not 0
     const html = renderHtml(report, 'en');
@@ -267,21 +258,13 @@ describe('assembleWeeklyReport', () => {
 
   it("shows a low performer's CTR cut, not rounded up to the limit it is under", () => {
     // Prepare: 5,108 clicks on 170,476 sends is 2.996%, under the 3% of rule 5
-    const range = reportReadRange(DAY);
     const findings = [
       ...scenarioFindings().filter((f) => f.rule !== 'low_performer'),
       lowPerformerFinding(DAY, 'promo-blast', 170_476, 5_108),
     ];
 
     // Act
-    const report = assembleWeeklyReport({
-      day: DAY,
-      columns: makeColumns(scenarioChannels(), range.from, range.to),
-      findings,
-      runs: new Map(scenarioRuns().map((run) => [run.day, run])),
-      registry: scenarioRegistry(),
-      generatedAt: '2026-11-02T00:30:00.000Z',
-    });
+    const report = scenarioReport({ findings });
 
     // Assess
     const html = renderHtml(report, 'en');
@@ -319,7 +302,6 @@ describe('assembleWeeklyReport', () => {
 
   it('says "no ranking yet" when the data is younger than rule 5\'s window, not "no low performer"', () => {
     // Prepare: a lake whose first day is Thursday of the report week; every run found all its days
-    const range = reportReadRange(DAY);
     const dataFrom = '2026-10-29';
     const channels = scenarioChannels().map((spec) => ({ ...spec, firstDay: dataFrom }));
     const runs = new Map(
@@ -329,14 +311,7 @@ describe('assembleWeeklyReport', () => {
     );
 
     // Act
-    const report = assembleWeeklyReport({
-      day: DAY,
-      columns: makeColumns(channels, range.from, range.to),
-      findings: [],
-      runs,
-      registry: scenarioRegistry(),
-      generatedAt: '2026-11-02T00:30:00.000Z',
-    });
+    const report = scenarioReport({ findings: [], runs }, channels);
 
     // Assess
     expect(report.lowPerformersAsOf).toBeNull();
