@@ -39,4 +39,34 @@ describe('the figures a page states', () => {
     );
     expect(inside.map((f) => `${f.channelId} ${f.date} ${f.code}`)).toEqual([]);
   });
+
+  it('never state a campaign channel as "Infinityx its usual campaign"', () => {
+    // Prepare: campaign-burst channels only, whose recent campaign days can have sent nothing at all
+    const config = parseCrmGuardConfig({});
+    const sample = generateSample({
+      channels: 80,
+      days: 365,
+      seed: 3,
+      endDay: '2026-10-31',
+      families: { bursty: 1 },
+    });
+    const metrics = buildChannelMetrics(sample.columns);
+    const range = { from: sample.from, to: sample.to };
+
+    // Act
+    const judged = judgeFindings({
+      profile: 'default',
+      metrics,
+      ruleRun: runRules(metrics, range, config.detection),
+      range,
+      config: config.alertPolicy,
+      detection: config.detection,
+      facts: sample.facts,
+    });
+
+    // Assess: campaigns of next to nothing set no usual size to be a multiple of
+    expect(judged.filter((f) => f.alert).length).toBeGreaterThan(20);
+    const unreadable = judged.filter((f) => /Infinity|NaN/.test(f.reason ?? ''));
+    expect(unreadable.map((f) => `${f.channelId} ${f.date} ${f.reason}`)).toEqual([]);
+  });
 });

@@ -33,7 +33,9 @@ function campaignSends(ctx: LookContext, profile: CampaignProfile, sends: number
   const stopped = dailySendsStopped(ctx, profile, sends, on);
   // A scheduled day with campaigns to compare is judged against them (the missed campaign's size, not
   // the everyday sends'); any other day whose everyday sends stopped is that outage.
-  const comparable = profile.campaigns >= config.campaign.minCampaigns;
+  // Recent campaigns that sent next to nothing (a schedule the channel stopped keeping) set no size.
+  const comparable =
+    profile.campaigns >= config.campaign.minCampaigns && profile.typical >= config.volumeFloor.minExpected;
   if (stopped && !(scheduled && comparable)) return stopped;
   if (!comparable) return hold('campaign_unknown');
   const typical = profile.typical;
