@@ -21,7 +21,7 @@ import { type CalendarKind, calendarKindOf, lateDays } from './calendar.ts';
 import { CalendarMemory, calendarMemoryDays, calendarSamples } from './calendar-memory.ts';
 import { campaignProfiles } from './campaign-profile.ts';
 import { addBaselinePages, type ChannelFindings } from './checks/baseline-pages.ts';
-import { groupIncidents, type Placed } from './checks/incident-grouping.ts';
+import { groupIncidents, heldFinding, type Placed } from './checks/incident-grouping.ts';
 import { DAYS_PER_MONTH, MONTH_SLACK_DAYS } from './checks/monthly-cycle.ts';
 import {
   addInactiveSends,
@@ -34,7 +34,7 @@ import type { PolicyChannel, PolicyRun } from './context.ts';
 import { channelEvidence, evidenceArena } from './evidence.ts';
 import { assess } from './look.ts';
 import { severityOf } from './severity.ts';
-import { hold, reasonText, type Verdict } from './verdict.ts';
+import { hold, reasonText } from './verdict.ts';
 
 export interface JudgeFindingsInput {
   profile: ProfileName;
@@ -182,14 +182,17 @@ function policyRun(input: JudgeFindingsInput, config: AlertPolicyConfig): Policy
 
 /**
  * The rule findings of [contextFrom, to] by channel, with their day numbers (parsed once a day), each
- * judged as a finding with no evidence until its channel's evidence judges it.
+ * judged as a finding with no evidence until its channel's evidence judges it; the low performers of
+ * [from, to] apart (see `heldFinding`).
  */
 function findingsByChannel(
   findings: Finding[],
   contextFrom: number,
+  from: number,
   to: number,
-): Map<string, ChannelFindings> {
+): { byChannel: Map<string, ChannelFindings>; lowPerformers: Map<string, ChannelFindings> } {
   const byChannel = new Map<string, ChannelFindings>();
+  const lowPerformers = new Map<string, ChannelFindings>();
   let lastDay = '';
   let lastDayNo = 0;
   findings.forEach((finding, place) => {
@@ -198,18 +201,23 @@ function findingsByChannel(
       lastDayNo = dayNumber(finding.date);
     }
     if (lastDayNo < contextFrom || lastDayNo > to) return;
-    let channel = byChannel.get(finding.channelId);
+    const low = finding.rule === 'low_performer';
+    // A low performer never pages: an earlier day's opens no incident.
+    if (low && lastDayNo < from) return;
+    const lists = low ? lowPerformers : byChannel;
+    let channel = lists.get(finding.channelId);
     if (!channel) {
       channel = [];
-      byChannel.set(finding.channelId, channel);
+      lists.set(finding.channelId, channel);
     }
-    channel.push({ finding, day: lastDayNo, place, verdict: withoutEvidence(finding) });
+    channel.push({ finding, day: lastDayNo, place, verdict: low ? LOW_PERFORMER : NOT_IN_METRICS });
   });
-  return byChannel;
+  return { byChannel, lowPerformers };
 }
 
 const MUTED = hold('muted');
 const NO_DAYS: number[] = [];
+const NO_FINDINGS: ChannelFindings = [];
 const NO_CHANGES: ReadonlySet<number> = new Set();
 const LOW_PERFORMER = hold('low_performer');
 const NOT_IN_METRICS = hold('not_in_metrics');
@@ -228,9 +236,6 @@ function levelChanges(series: ChannelSeries, changes: readonly IsoDay[]): number
     }
   return changes.map(dayNumber).filter((day) => day > last || day <= lastSend);
 }
-
-const withoutEvidence = (finding: Finding): Verdict =>
-  finding.rule === 'low_performer' ? LOW_PERFORMER : NOT_IN_METRICS;
 
 function judgeDefault(input: JudgeFindingsInput, from: number, to: number): JudgedFinding[] {
   const config = input.config;
@@ -259,7 +264,7 @@ function judgeDefault(input: JudgeFindingsInput, from: number, to: number): Judg
     return own;
   });
   const muted = new Set(config.mutedChannels);
-  const byChannel = findingsByChannel(input.ruleRun.findings, contextFrom, to);
+  const { byChannel, lowPerformers } = findingsByChannel(input.ruleRun.findings, contextFrom, from, to);
 
   const judged: JudgedFinding[] = new Array(input.ruleRun.findings.length);
   const extra: JudgedFinding[] = [];
@@ -269,13 +274,21 @@ function judgeDefault(input: JudgeFindingsInput, from: number, to: number): Judg
       else extra.push(p.judged);
     }
   };
+  // More than half of a year's findings: held as found (or as the registry has the channel that day),
+  // without a look or an incident to join.
+  const placeLowPerformers = (channelId: string) => {
+    for (const entry of lowPerformers.get(channelId) ?? NO_FINDINGS)
+      judged[entry.place] = heldFinding(entry.finding, entry.verdict);
+    lowPerformers.delete(channelId);
+  };
   const arena = evidenceArena();
   for (let c = 0; c < channels.length; c++) {
     const series = channels[c]!;
     const channel = byChannel.get(series.channelId) ?? [];
     byChannel.delete(series.channelId);
+    const low = lowPerformers.get(series.channelId) ?? NO_FINDINGS;
     const last = series.firstDay + series.sends.length - 1;
-    if (muted.has(series.channelId)) for (const entry of channel) entry.verdict = MUTED;
+    if (muted.has(series.channelId)) for (const entry of [...channel, ...low]) entry.verdict = MUTED;
     else if (last >= contextFrom) {
       arena.reset();
       const facts = input.facts?.get(series.channelId);
@@ -293,15 +306,21 @@ function judgeDefault(input: JudgeFindingsInput, from: number, to: number): Judg
       const since = inactiveFrom(facts);
       // A paused or retired channel is judged as active until the day before its status took effect.
       const activeTo = since === undefined ? to : Math.min(to, since - 1);
-      if (since !== undefined) holdInactiveDrops(channel, since);
+      if (since !== undefined) {
+        holdInactiveDrops(channel, since);
+        holdInactiveDrops(low, since);
+      }
       addBaselinePages(run, view, channel, contextFrom, activeTo);
       addStillSilentPages(run, view, channel, contextFrom, activeTo);
       if (since !== undefined) addInactiveSends(run, series, channel, since, contextFrom, to);
       holdMutedDays(channel, facts);
+      holdMutedDays(low, facts);
     }
     place(groupIncidents(channel, from, config, input.notified, input.closed?.get(series.channelId)));
+    placeLowPerformers(series.channelId);
   }
   // Findings of channels the metrics no longer hold: judged as found, without evidence.
+  for (const channelId of [...lowPerformers.keys()]) placeLowPerformers(channelId);
   for (const channel of byChannel.values())
     place(
       groupIncidents(

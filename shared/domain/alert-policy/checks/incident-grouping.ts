@@ -4,10 +4,10 @@
  * incident and re-pages only when it is worse than every page the incident sent.
  */
 import type { AlertPolicyConfig } from '#shared/domain/alert-policy/config.ts';
-import type { JudgedFinding, ReasonCode } from '#shared/domain/finding.ts';
+import type { Finding, JudgedFinding, ReasonCode } from '#shared/domain/finding.ts';
 import { isoDay } from '#shared/time/seoul.ts';
 import { severityRank } from '../severity.ts';
-import { hold, reasonText } from '../verdict.ts';
+import { hold, reasonText, type Verdict } from '../verdict.ts';
 import type { ChannelFinding, ChannelFindings } from './baseline-pages.ts';
 
 /** A judged finding and its place in the rule run's findings (-1: the policy's own `baseline` finding). */
@@ -86,10 +86,13 @@ export function groupIncidents(
     for (const entry of entries) {
       const { verdict } = entry;
       const pages = entry === carrier && pageReason !== undefined;
+      if (!verdict.qualifies) {
+        out.push({ place: entry.place, judged: heldFinding(entry.finding, verdict) });
+        continue;
+      }
       let code: ReasonCode = verdict.code;
       let reason: string;
       if (pages) reason = pageReason!;
-      else if (!verdict.qualifies) reason = reasonText(verdict);
       else if (entry === carrier && closed) {
         code = 'closed_by_feedback';
         reason = reasonText(hold('closed_by_feedback'));
@@ -103,15 +106,14 @@ export function groupIncidents(
       const judged: JudgedFinding = {
         ...entry.finding,
         alert: pages,
-        severity: verdict.qualifies ? verdict.severity : 'info',
+        severity: verdict.severity,
         code,
         reason,
       };
       // Set after the fact, not spread in: a run builds a judged finding for every rule finding.
       if (verdict.impact !== undefined && Number.isFinite(verdict.impact))
         judged.impact = Math.round(verdict.impact);
-      if ((verdict.qualifies || verdict.code === 'planned_change') && verdict.judged)
-        judged.judged = verdict.judged;
+      if (verdict.judged) judged.judged = verdict.judged;
       out.push({ place: entry.place, judged });
     }
   }
@@ -132,4 +134,21 @@ function worse(today: PastDay, week: PastDay[]): boolean {
     wasSilent ||= past.silent;
   }
   return today.rank > worst || (today.silent && !wasSilent) || today.impact >= 2 * mostImpact;
+}
+
+/** A finding the policy holds back: its verdict's reason, no page. */
+export function heldFinding(finding: Finding, verdict: Verdict): JudgedFinding {
+  const judged: JudgedFinding = {
+    ...finding,
+    alert: false,
+    severity: 'info',
+    code: verdict.code,
+    reason: reasonText(verdict),
+  };
+  // Set after the fact, not spread in: a run builds a judged finding for every rule finding.
+  if (verdict.impact !== undefined && Number.isFinite(verdict.impact))
+    judged.impact = Math.round(verdict.impact);
+  // A recorded change quotes the move it explains.
+  if (verdict.code === 'planned_change' && verdict.judged) judged.judged = verdict.judged;
+  return judged;
 }
