@@ -22,8 +22,7 @@ import type { DecisionRequest } from '#shared/gate/decision.ts';
 import { DEFAULT_POLICY } from '#shared/gate/default-policy.ts';
 import { createGate } from '#shared/gate/gate.ts';
 import { createMemoryGateStore } from '#shared/gate/memory-store.ts';
-import type { GateStore } from '#shared/ports/gate-store.ts';
-import { refreshTiers } from '#shared/use-cases/refresh-tiers.ts';
+import { refreshTiers, type TierRefreshStore } from '#shared/use-cases/refresh-tiers.ts';
 import { startGateServer } from '../bin/commands/serve.ts';
 
 export interface LatencyFigures {
@@ -71,12 +70,16 @@ async function* generatedEngagement(users: number, pageSize: number): AsyncItera
 async function benchRefresh(): Promise<GateBenchFigures['refresh']> {
   const users = 1_000_000;
   let peakHeap = 0;
-  const store: Pick<GateStore, 'readTiers' | 'writeTiers'> = {
+  const store: TierRefreshStore = {
     async readTiers() {
       peakHeap = Math.max(peakHeap, process.memoryUsage().heapUsed);
       return new Map();
     },
     async writeTiers() {},
+    async lastTierRefresh() {
+      return undefined;
+    },
+    async recordTierRefresh() {},
   };
   const started = performance.now();
   const result = await refreshTiers({

@@ -11,11 +11,15 @@ import { createDynamoGateStore } from '#shared/adapters/dynamo/gate-store.ts';
 import { loadFunctionEnv } from '#shared/config/lambda-env.ts';
 import { parseConfig } from '#shared/config/load.ts';
 import type { GatePolicy } from '#shared/gate/policy.ts';
-import type { GateStore } from '#shared/ports/gate-store.ts';
 import type { MetricsSource } from '#shared/ports/metrics-source.ts';
 import { METRICS_NAMESPACE, SERVICE_NAMES, TIER_REFRESH_METRICS } from '#shared/telemetry.ts';
 import { isIsoDay, seoulYesterday } from '#shared/time/seoul.ts';
-import { describeRefresh, type RefreshTiersResult, refreshTiers } from '#shared/use-cases/refresh-tiers.ts';
+import {
+  describeRefresh,
+  type RefreshTiersResult,
+  refreshTiers,
+  type TierRefreshStore,
+} from '#shared/use-cases/refresh-tiers.ts';
 import { policyFromJson } from './config.ts';
 
 const eventSchema = z
@@ -26,7 +30,7 @@ const eventSchema = z
 export interface TierRefreshPorts {
   /** A source per run: it holds Athena query state, closed when the run ends. */
   openSource(): Pick<MetricsSource, 'readEngagement' | 'close'>;
-  store: Pick<GateStore, 'readTiers' | 'writeTiers'>;
+  store: TierRefreshStore;
 }
 
 /** Daily (EventBridge Scheduler): recompute tiers over the trailing window ending yesterday in Seoul. */

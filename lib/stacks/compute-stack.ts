@@ -39,7 +39,9 @@ export const TABLE_ACTIONS: Record<FunctionKey, TableActions> = {
     findings: ['dynamodb:GetItem', 'dynamodb:Query'],
     channels: ['dynamodb:Scan'],
   },
-  tierRefresh: { gate: ['dynamodb:BatchGetItem', 'dynamodb:BatchWriteItem'] },
+  tierRefresh: {
+    gate: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:BatchGetItem', 'dynamodb:BatchWriteItem'],
+  },
   gate: { gate: ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:UpdateItem'] },
   // The one-click page reads the day's verdicts (a second press keeps the first's name and note) and records one beside its findings.
   feedback: { findings: ['dynamodb:PutItem', 'dynamodb:Query'] },

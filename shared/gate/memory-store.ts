@@ -18,6 +18,7 @@ export function createMemoryGateStore(tiers: Map<string, TierRecord> = new Map()
     outcomes: Map<string, string>;
   }
   const counters = new Map<string, Item>();
+  let lastRefresh: IsoDay | undefined;
   const itemFor = (userId: string, week: IsoDay) => {
     const key = `${userId}\u0000${week}`;
     let item = counters.get(key);
@@ -83,6 +84,12 @@ export function createMemoryGateStore(tiers: Map<string, TierRecord> = new Map()
     },
     async readCountersMany(reads) {
       return reads.map(({ userId, week, messageId }) => snapshot(itemFor(userId, week), messageId));
+    },
+    async lastTierRefresh() {
+      return lastRefresh;
+    },
+    async recordTierRefresh(asOf) {
+      if (lastRefresh === undefined || asOf > lastRefresh) lastRefresh = asOf;
     },
     async writeTiers(changes) {
       for (const { userId, record } of changes) tiers.set(userId, record);

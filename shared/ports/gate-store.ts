@@ -96,4 +96,8 @@ export interface GateStore {
   readCountersMany(reads: CounterRead[], signal?: AbortSignal): Promise<(CountersSnapshot | undefined)[]>;
   /** Writes tier records (any count; the adapter batches and retries unprocessed items). */
   writeTiers(changes: TierChange[]): Promise<void>;
+  /** The last day a tier refresh completed up to (its `asOf`); undefined before the first. */
+  lastTierRefresh(): Promise<IsoDay | undefined>;
+  /** Records a completed tier refresh up to `asOf` (a later one already recorded stays). */
+  recordTierRefresh(asOf: IsoDay): Promise<void>;
 }

@@ -4,9 +4,15 @@ import type { GateStore, TierChange } from '#shared/ports/gate-store.ts';
 import type { MetricsSource } from '#shared/ports/metrics-source.ts';
 import { addDays, type IsoDay } from '#shared/time/seoul.ts';
 
+/** What a refresh needs of the gate store: users' tiers, and the day the last refresh ran up to. */
+export type TierRefreshStore = Pick<
+  GateStore,
+  'readTiers' | 'writeTiers' | 'lastTierRefresh' | 'recordTierRefresh'
+>;
+
 export interface RefreshTiersInput {
   source: Pick<MetricsSource, 'readEngagement'>;
-  store: Pick<GateStore, 'readTiers' | 'writeTiers'>;
+  store: TierRefreshStore;
   policy: GatePolicy;
   /** Last day of the engagement window (usually yesterday in Seoul). */
   asOf: IsoDay;
@@ -15,6 +21,8 @@ export interface RefreshTiersInput {
 export interface RefreshTiersResult {
   from: IsoDay;
   to: IsoDay;
+  /** Users seen from this day on were judged (those absent from the window: zero uses). */
+  seenFrom: IsoDay;
   usersRead: number;
   /** Tier records written: tier moves plus back-off starting or ending. */
   written: number;
@@ -24,21 +32,27 @@ export interface RefreshTiersResult {
 }
 
 /**
- * Recomputes the tier of every user seen in the trailing window, or in the `catchUpDays` before it
- * (they have left the window: zero uses), and writes only what changed, plus a first record for a
- * user never seen before (it keeps their first day). Streams: one page of engagement at a time, its
+ * Recomputes the tier of every user seen in the trailing window, or in the `catchUpDays` before it,
+ * or since the last refresh's window began when refreshes were skipped (they have left the window:
+ * zero uses), and writes only what changed, plus a first record for a user never seen before (it
+ * keeps their first day); then records the refresh. Streams: one page of engagement at a time, its
  * users' stored tiers read with batched gets (100 keys a call), changes written in batches of 25 with
  * unprocessed items retried - so a million users never sit in memory, no table is scanned, and a day
  * where few users move costs few writes.
  */
 export async function refreshTiers(input: RefreshTiersInput): Promise<RefreshTiersResult> {
   const { source, store, policy, asOf } = input;
-  const from = addDays(asOf, -(policy.tiering.windowDays - 1));
-  const seenFrom = addDays(from, -policy.tiering.catchUpDays);
+  const windowStart = (day: IsoDay) => addDays(day, -(policy.tiering.windowDays - 1));
+  const from = windowStart(asOf);
+  const last = await store.lastTierRefresh();
+  // A user in the last refresh's window and absent from this one has left it, however long ago.
+  const catchUp = addDays(from, -policy.tiering.catchUpDays);
+  const seenFrom = last !== undefined && windowStart(last) < catchUp ? windowStart(last) : catchUp;
   const defaultRecord: TierRecord = { tier: policy.tiering.defaultTier };
   const result: RefreshTiersResult = {
     from,
     to: asOf,
+    seenFrom,
     usersRead: 0,
     written: 0,
     unchanged: 0,
@@ -67,6 +81,8 @@ export async function refreshTiers(input: RefreshTiersInput): Promise<RefreshTie
     if (changes.length) await store.writeTiers(changes);
     result.written += changes.length;
   }
+  // Only once every page is written: a failed refresh leaves the next one to look back as far.
+  await store.recordTierRefresh(asOf);
   return result;
 }
 

@@ -220,3 +220,68 @@ describe('tier refresh on the embedded store', () => {
     expect(stored.size).toBe(25);
   });
 });
+
+describe('tier refresh after refreshes were skipped', () => {
+  let dynamo: EmbeddedDynamo;
+  beforeAll(async () => {
+    dynamo = await startEmbeddedDynamo();
+  });
+  afterAll(async () => {
+    await dynamo.close();
+  });
+
+  it("moves users last seen in the last refresh's window to the tier of zero uses, however long ago", async () => {
+    // Prepare: a lake of users by their last day of use (uses counted only inside the window asked for)
+    const lastUse: Record<string, { day: string; uses: number }> = {
+      casual: { day: '2026-09-15', uses: 5 },
+      fan: { day: '2026-09-20', uses: 12 },
+      back: { day: '2026-11-30', uses: 3 },
+    };
+    const lake: Pick<MetricsSource, 'readEngagement'> = {
+      async *readEngagement({ from, to, usesFrom }) {
+        yield Object.entries(lastUse)
+          .filter(([, seen]) => seen.day >= from && seen.day <= to)
+          .map(([userId, seen]) => user(userId, seen.day >= (usesFrom ?? from) ? seen.uses : 0));
+      },
+    };
+    const store = createDynamoGateStore({
+      documentClient: dynamo.documentClient,
+      tableName: dynamo.tableNames.gate,
+    });
+    await refreshTiers({ source: lake, store, policy: DEFAULT_POLICY, asOf: '2026-10-01' });
+    const before = await store.readTiers(['casual', 'fan']);
+
+    // Act: the next refresh comes two months later, long past the week of catch-up days
+    const later = await refreshTiers({ source: lake, store, policy: DEFAULT_POLICY, asOf: '2026-12-02' });
+    const after = await store.readTiers(['casual', 'fan', 'back']);
+
+    // Assess
+    expect(Object.fromEntries([...before].map(([id, r]) => [id, r.tier]))).toEqual({
+      casual: 'mid',
+      fan: 'high',
+    });
+    expect(later.seenFrom).toBe('2026-09-02');
+    expect(later.movements).toEqual({ 'high->low': 1, 'mid->low': 1 });
+    expect(Object.fromEntries([...after].map(([id, r]) => [id, r.tier]))).toEqual({
+      casual: 'low',
+      fan: 'low',
+      back: 'mid',
+    });
+    expect(await store.lastTierRefresh()).toBe('2026-12-02');
+  });
+
+  it('keeps the latest refresh recorded when an earlier day is refreshed again', async () => {
+    // Prepare
+    const store = createDynamoGateStore({
+      documentClient: dynamo.documentClient,
+      tableName: dynamo.tableNames.gate,
+    });
+    await store.recordTierRefresh('2026-12-10');
+
+    // Act
+    await refreshTiers({ source: fakeSource([]).source, store, policy: DEFAULT_POLICY, asOf: '2026-12-05' });
+
+    // Assess
+    expect(await store.lastTierRefresh()).toBe('2026-12-10');
+  });
+});

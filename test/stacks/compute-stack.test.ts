@@ -349,7 +349,7 @@ describe('compute stack (dev, as cdk.json ships it)', () => {
       TableChannels: ['dynamodb:Scan'],
     });
     expect(tableActions(tierRefresh)).toEqual({
-      TableGate: ['dynamodb:BatchGetItem', 'dynamodb:BatchWriteItem'],
+      TableGate: ['dynamodb:BatchGetItem', 'dynamodb:BatchWriteItem', 'dynamodb:GetItem', 'dynamodb:PutItem'],
     });
     expect(tableActions(gate)).toEqual({
       TableGate: ['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:UpdateItem'],

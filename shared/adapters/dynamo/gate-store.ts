@@ -4,6 +4,7 @@ import {
   BatchWriteCommand,
   type DynamoDBDocumentClient,
   GetCommand,
+  PutCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { type StoreFailure, StoreUnavailableError } from '#shared/errors.ts';
@@ -40,6 +41,8 @@ export interface DynamoGateStoreOptions {
 
 const userKey = (userId: string) => `USER#${userId}`;
 const TIER_SK = 'TIER';
+/** The tier refresh's own item: the last day it completed up to. */
+const REFRESH_KEY = { pk: 'REFRESH', sk: 'TIERS' };
 const countersSk = (week: IsoDay) => `COUNTERS#${week}`;
 const OUTCOME_PREFIX = 'm:';
 
@@ -351,6 +354,31 @@ export function createDynamoGateStore(options: DynamoGateStoreOptions): GateStor
     },
 
     readCounters,
+
+    async lastTierRefresh() {
+      try {
+        const { Item } = await db.send(new GetCommand({ TableName, Key: REFRESH_KEY, ConsistentRead: true }));
+        return typeof Item?.asOf === 'string' ? (Item.asOf as IsoDay) : undefined;
+      } catch (error) {
+        throw unavailable('read last tier refresh', error);
+      }
+    },
+
+    async recordTierRefresh(asOf) {
+      try {
+        await db.send(
+          new PutCommand({
+            TableName,
+            Item: { ...REFRESH_KEY, asOf, updatedAt: new Date().toISOString() },
+            // ISO days compare as strings: a re-run of an earlier day leaves the later one.
+            ConditionExpression: 'attribute_not_exists(asOf) OR asOf < :asOf',
+            ExpressionAttributeValues: { ':asOf': asOf },
+          }),
+        );
+      } catch (error) {
+        if (!isConditionFailure(error)) throw unavailable('record tier refresh', error);
+      }
+    },
 
     async writeTiers(changes: TierChange[]) {
       const updatedAt = new Date().toISOString();
