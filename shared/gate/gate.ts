@@ -11,7 +11,7 @@ import {
 } from './caps.ts';
 import { asStoreError, deadline, withDeadline } from './deadline.ts';
 import type { DecisionAnswer, DecisionRequest } from './decision.ts';
-import { legalCheck, nextLawfulSend } from './legal.ts';
+import { adConsentHolds, legalCheck, nextLawfulSend } from './legal.ts';
 import { decodeOutcome, encodeOutcome, messageFingerprint } from './outcome-codec.ts';
 import type { GatePolicy, Tier } from './policy.ts';
 import { type RequestParser, requestParser } from './request-schema.ts';
@@ -240,11 +240,12 @@ export function createGate(options: GateOptions): Gate {
         // first answer there rather than being held back by its own counted ad.
         const counted = neighbours.find((neighbour) => neighbour.outcome);
         if (counted?.outcome) return replay(counted.outcome, message, tier, checks, counted);
-        let clearAt = 0;
-        for (const adAt of [...counters.ads, ...neighbours.flatMap((neighbour) => neighbour.ads)])
-          if (Math.abs(adAt - atMs) < gapMs) clearAt = Math.max(clearAt, adAt + gapMs);
-        if (clearAt > 0) {
-          const deferUntil = nextLawfulSend(request, new Date(clearAt));
+        const ads = [...counters.ads, ...neighbours.flatMap((neighbour) => neighbour.ads)];
+        const deferUntil = clearOfAds(ads, atMs, gapMs, (t) => nextLawfulSend(request, new Date(t)));
+        if (deferUntil) {
+          // Consent that lapses before the send could go out is no consent for it.
+          if (!adConsentHolds(request, deferUntil))
+            return { decision: 'deny', reason: 'ad_consent_expired', tier, caps: [] };
           // Deferred into a day whose caps are already full, the send would only be denied then.
           const laterDay = seoulDay(deferUntil);
           // Read only to spare the caller a retry that would be denied: unread, the deferral stands.
@@ -481,6 +482,28 @@ export function createGate(options: GateOptions): Gate {
     } catch {
       return new Map();
     }
+  }
+}
+
+/**
+ * The first lawful instant from `atMs` on with no counted ad within `gapMs` of it, or undefined when
+ * `atMs` is already clear: past the ads in the way, one after another (a deferral that lands on
+ * the next ad would only be deferred again).
+ */
+function clearOfAds(
+  ads: number[],
+  atMs: number,
+  gapMs: number,
+  lawful: (t: number) => Date,
+): Date | undefined {
+  let at = atMs;
+  let moved: Date | undefined;
+  for (;;) {
+    let clearAt = 0;
+    for (const adAt of ads) if (Math.abs(adAt - at) < gapMs) clearAt = Math.max(clearAt, adAt + gapMs);
+    if (clearAt === 0) return moved;
+    moved = lawful(clearAt);
+    at = moved.getTime();
   }
 }
 

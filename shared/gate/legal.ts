@@ -50,6 +50,14 @@ export function nextLawfulSend(request: DecisionRequest, from: Date): Date {
   return nightRuleHolds && isNight(from) ? nightEnds(from) : from;
 }
 
+/** Whether an ad's consent (present, given by then) still counts at `at`. */
+export function adConsentHolds(request: DecisionRequest, at: Date): boolean {
+  const given = request.consent?.adConsentedAt;
+  if (!request.consent?.ad || !given) return false;
+  const consentedAt = consentInstant(given);
+  return consentedAt.getTime() <= at.getTime() && at.getTime() <= adConsentExpiry(consentedAt).getTime();
+}
+
 /**
  * Undefined when the law and the channel's terms let the send through to the quota checks; else the
  * refusal or the deferral, judged at `at`: the gate passes the later of the planned send and now, as
@@ -77,7 +85,11 @@ export function legalCheck(
   if (at.getTime() > adConsentExpiry(consentedAt).getTime())
     return { decision: 'deny', reason: 'ad_consent_expired' };
   // Night-time consent is required on every medium but email (제50조③); hold the send, do not drop it.
-  if (request.channel !== 'email' && isNight(at) && !consent.nightAd)
-    return { decision: 'defer', reason: 'night_ad_without_consent', deferUntil: nightEnds(at) };
+  if (request.channel !== 'email' && isNight(at) && !consent.nightAd) {
+    const deferUntil = nightEnds(at);
+    // Consent that lapses before 08:00 is no consent for the morning's send.
+    if (!adConsentHolds(request, deferUntil)) return { decision: 'deny', reason: 'ad_consent_expired' };
+    return { decision: 'defer', reason: 'night_ad_without_consent', deferUntil };
+  }
   return undefined;
 }

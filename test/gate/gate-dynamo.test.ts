@@ -401,6 +401,43 @@ describe('caps on the embedded store', () => {
     expect(justAfterMorning).toMatchObject({ decision: 'defer', reason: 'min_ad_gap' });
   });
 
+  it('defers past every ad in the way: a gap that ends on the next counted ad moves on past its gap too', async () => {
+    // Prepare: ads counted at 10:00, 18:00 and 14:00 KST (each four hours from the next)
+    const gate = gateFor(
+      singleCapPolicy({ name: 'ads', scope: 'total', window: 'week', limit: 10 }, { minAdGapMinutes: 240 }),
+    );
+    const userId = freshUser();
+    const ad = adsOf(gate, userId);
+    for (const at of ['10:00', '18:00', '14:00'])
+      expect((await ad(`2026-11-25T${at}:00+09:00`)).decision).toBe('allow');
+
+    // Act: at 12:00 the gaps of the 10:00 and 14:00 ads run to 18:00, where the next ad sits
+    const noon = await ad('2026-11-25T12:00:00+09:00');
+
+    // Assess: 22:00 KST, clear of all three
+    expect(noon).toMatchObject({
+      decision: 'defer',
+      reason: 'min_ad_gap',
+      deferUntil: '2026-11-25T13:00:00.000Z',
+    });
+  });
+
+  it('denies an ad whose consent lapses before the gap would let it out', async () => {
+    // Prepare: consent given two years ago at 11:00 KST; an ad counted at 10:00
+    const gate = gateFor(
+      singleCapPolicy({ name: 'ads', scope: 'total', window: 'week', limit: 10 }, { minAdGapMinutes: 240 }),
+    );
+    const userId = freshUser();
+    const consent = { ad: true, adConsentedAt: '2024-11-25T11:00:00+09:00', nightAd: true };
+    await gate.decide(adRequest({ userId, at: '2026-11-25T10:00:00+09:00', consent }));
+
+    // Act: at 10:30 the gap runs to 14:00, past the consent's two years
+    const answer = await gate.decide(adRequest({ userId, at: '2026-11-25T10:30:00+09:00', consent }));
+
+    // Assess
+    expect(answer).toMatchObject({ decision: 'deny', reason: 'ad_consent_expired' });
+  });
+
   it('never caps transactional messages and does not count them by default', async () => {
     // Prepare
     const gate = gateFor(singleCapPolicy({ name: 'all-daily', scope: 'total', window: 'day', limit: 1 }));

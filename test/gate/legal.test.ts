@@ -46,6 +46,13 @@ describe('legal checks (no store)', () => {
       undefined,
     ],
     [
+      'consent lapsing before 08:00 is no consent for the morning',
+      '2026-11-25T07:29:00',
+      { adConsentedAt: '2024-11-25T07:50:00+09:00' },
+      'push',
+      'deny:ad_consent_expired',
+    ],
+    [
       'consent two years and a second old',
       '2026-11-24T10:00:01',
       { adConsentedAt: '2024-11-24T10:00:00+09:00' },
