@@ -22,20 +22,24 @@ export interface DecisionRequest {
 
 export type DecisionKind = 'allow' | 'deny' | 'defer';
 
-export type DecisionReason =
-  | 'under_caps'
-  | 'transactional_override'
-  | 'ad_on_alimtalk'
-  | 'not_carried_by_channel'
-  | 'no_ad_consent'
-  | 'ad_consent_expired'
-  | 'night_ad_without_consent'
-  | 'category_not_allowed'
-  | 'cap_reached'
-  | 'min_ad_gap'
-  /** The message id was counted for another message (channel, class, category or campaign): use a new id. */
-  | 'message_id_reused'
-  | 'gate_unavailable';
+/** Every reason an answer gives (the README's table explains each to callers). */
+export const DECISION_REASONS = [
+  'under_caps',
+  'transactional_override',
+  'ad_on_alimtalk',
+  'not_carried_by_channel',
+  'no_ad_consent',
+  'ad_consent_expired',
+  'night_ad_without_consent',
+  'category_not_allowed',
+  'cap_reached',
+  'min_ad_gap',
+  // The message id was counted for another message (channel, class, category or campaign): use a new id.
+  'message_id_reused',
+  'gate_unavailable',
+] as const;
+
+export type DecisionReason = (typeof DECISION_REASONS)[number];
 
 export interface CapUsage {
   name: string;

@@ -2,6 +2,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { DECISION_REASONS } from '#shared/gate/decision.ts';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const documents = [
@@ -106,5 +107,18 @@ describe('the reference checks themselves', () => {
     ]);
     expect(pathsOf(markdown)).toEqual(['shared/nowhere.ts', 'bin/app.ts', 'functions/', 'bin/commands/']);
     expect(missing).toEqual(['shared/nowhere.ts']);
+  });
+});
+
+describe("the README's gate reasons", () => {
+  it('explain every reason an answer can give, and no other', () => {
+    // Prepare
+    const readme = readFileSync(join(root, 'README.md'), 'utf8');
+
+    // Act: the rows of the table whose first column is a `reason`
+    const listed = [...readme.matchAll(/^\| `([a-z_]+)` \| (?:allow|deny|defer)/gm)].map((row) => row[1]);
+
+    // Assess
+    expect(listed.sort()).toEqual([...DECISION_REASONS].sort());
   });
 });
