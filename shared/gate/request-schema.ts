@@ -135,7 +135,7 @@ export function requestParser(policy: GatePolicy, now: () => Date): RequestParse
       },
     );
   return (input) => {
-    const parsed = schema.safeParse(input);
+    const parsed = schema.safeParse(nullsAsAbsent(input));
     return parsed.success
       ? { ok: true, value: parsed.data as DecisionRequest }
       : { ok: false, problems: fieldProblems(parsed.error) };
@@ -143,6 +143,28 @@ export function requestParser(policy: GatePolicy, now: () => Date): RequestParse
 }
 
 export const userIdSchema = id;
+
+const OPTIONAL_FIELDS = ['campaignId', 'consent', 'at'];
+const OPTIONAL_CONSENT_FIELDS = ['adConsentedAt', 'nightAd'];
+
+const isRecord = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+function withoutNulls(record: Record<string, unknown>, fields: string[]): Record<string, unknown> {
+  if (!fields.some((field) => record[field] === null)) return record;
+  const copy = { ...record };
+  for (const field of fields) if (copy[field] === null) delete copy[field];
+  return copy;
+}
+
+/** Many JSON serializers write an absent optional field as `null`: read as left out (`at`: now). */
+function nullsAsAbsent(input: unknown): unknown {
+  if (!isRecord(input)) return input;
+  const request = withoutNulls(input, OPTIONAL_FIELDS);
+  return isRecord(request.consent)
+    ? { ...request, consent: withoutNulls(request.consent, OPTIONAL_CONSENT_FIELDS) }
+    : request;
+}
 
 /** Every problem zod found, one per field (unknown keys named one by one). */
 export function fieldProblems(error: z.ZodError): FieldProblem[] {

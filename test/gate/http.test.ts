@@ -264,6 +264,30 @@ describe('gate API over HTTP on loopback', () => {
     expect([behind.json.decision, ahead.json.decision]).toEqual(['allow', 'allow']);
   });
 
+  it('reads null in an optional field as left out, as many JSON serializers write it', async () => {
+    // Act: an informational send with every optional field null, an ad whose nightAd is null
+    const informational = await call('POST', '/v1/decisions', {
+      ...adRequest({ userId: 'http-null-1', messageClass: 'informational', category: 'notice' }),
+      at: null,
+      campaignId: null,
+      consent: null,
+    });
+    const ad = await call('POST', '/v1/decisions', {
+      ...adRequest({ userId: 'http-null-2' }),
+      consent: { ad: true, adConsentedAt: '2026-06-01', nightAd: null },
+    });
+    const required = await call('POST', '/v1/decisions', {
+      ...adRequest({ userId: 'http-null-3' }),
+      userId: null,
+    });
+
+    // Assess: `at` null is now; a required field null is still missing
+    expect([informational.status, informational.json.decision]).toEqual([200, 'allow']);
+    expect([ad.status, ad.json.decision]).toEqual([200, 'allow']);
+    expect(required.status).toBe(400);
+    expect(required.json.errors).toEqual([{ field: 'userId', message: expect.any(String) }]);
+  });
+
   it('refuses a channel the policy does not list, naming the ones it does', async () => {
     // Act
     const { status, json } = await call('POST', '/v1/decisions', adRequest({ channel: 'kakao_alimtalk' }));
