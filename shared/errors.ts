@@ -57,7 +57,8 @@ export class MetricsQueryError extends Error {
 }
 
 /** Why a store could not answer: what the gate's fail-safe answers, logs and metrics carry. */
-export type StoreFailure = 'timeout' | 'throttled' | 'store_error';
+export const STORE_FAILURES = ['timeout', 'throttled', 'store_error'] as const;
+export type StoreFailure = (typeof STORE_FAILURES)[number];
 
 /** A store (DynamoDB) that failed or did not answer in time. */
 export class StoreUnavailableError extends Error {

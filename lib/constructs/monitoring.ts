@@ -5,6 +5,7 @@ import * as cloudwatchActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
+import { STORE_FAILURES } from '#shared/errors.ts';
 import { DETECT_METRICS, GATE_METRICS, METRICS_NAMESPACE, SERVICE_NAMES } from '#shared/telemetry.ts';
 import type { DeployConfig } from '../config.ts';
 import type { DataStack } from '../stacks/data-stack.ts';
@@ -219,14 +220,15 @@ export function defineMonitoring(
     }),
     new cloudwatch.GraphWidget({
       title: 'Gate decisions without the store, by cause',
-      // One line a cause (timeout, throttled, store_error), as the decisions metric carries it.
-      left: [
-        new cloudwatch.MathExpression({
-          expression: `SEARCH('{"${METRICS_NAMESPACE}",cause,decision,reason,service,tier} MetricName="${GATE_METRICS.decisions}" reason="gate_unavailable"', 'Sum', 300)`,
-          label: '',
-          period: fiveMinutes,
-        }),
-      ],
+      // One line a cause: the decisions metric carries it beside decision and tier, summed over them.
+      left: STORE_FAILURES.map(
+        (cause) =>
+          new cloudwatch.MathExpression({
+            expression: `SUM(SEARCH('{"${METRICS_NAMESPACE}",cause,decision,reason,service,tier} MetricName="${GATE_METRICS.decisions}" reason="gate_unavailable" cause="${cause}"', 'Sum', 300))`,
+            label: cause,
+            period: fiveMinutes,
+          }),
+      ),
       width: 12,
     }),
   );

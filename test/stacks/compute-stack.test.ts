@@ -496,6 +496,28 @@ describe('compute stack (dev, as cdk.json ships it)', () => {
     });
     template.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
   });
+
+  it('draws the decisions answered without the store as one line a cause', () => {
+    // Prepare: the dashboard's body, its references (names, regions) left as placeholders
+    const [dashboard] = Object.values(template.findResources('AWS::CloudWatch::Dashboard'));
+    const [, parts] = dashboard!.Properties.DashboardBody['Fn::Join'] as [string, unknown[]];
+    const body = JSON.parse(parts.map((part) => (typeof part === 'string' ? part : 'ref')).join(''));
+
+    // Act
+    const widget = body.widgets.find(
+      (w: { properties: { title?: string } }) =>
+        w.properties.title === 'Gate decisions without the store, by cause',
+    );
+    const lines = widget.properties.metrics.map(([line]: [{ expression: string; label: string }]) => line);
+
+    // Assess
+    expect(lines.map((line: { label: string }) => line.label)).toEqual([
+      'timeout',
+      'throttled',
+      'store_error',
+    ]);
+    for (const line of lines) expect(line.expression).toMatch(/^SUM\(SEARCH\(.*cause="[a-z_]+".*\)\)$/);
+  });
 });
 
 describe('compute stack (prod, with the messaging role and an SSE-KMS lake)', () => {
