@@ -209,7 +209,13 @@ export async function routeGateRequest(event: APIGatewayProxyEvent, deps: GateAp
   } catch (error) {
     if (error instanceof StoreUnavailableError) {
       deps.logger.warn('gate store unavailable', { cause: error.failure, error: error.message });
-      return problem(503, 'gate-unavailable', 'Gate store unavailable', error.message);
+      // The store's own words (hosts, ports) are for the log, not the caller.
+      return problem(
+        503,
+        'gate-unavailable',
+        'Gate store unavailable',
+        `the gate store did not answer (${error.failure}); try again shortly`,
+      );
     }
     deps.logger.error('gate request failed', error as Error);
     return problem(500, 'internal', 'Internal error', 'the gate failed to answer; see the logs');

@@ -115,7 +115,7 @@ describe('fatigue-gate handler when the store is down', () => {
     const { logger, metrics } = observed();
     const down = createMemoryGateStore();
     down.readTier = () =>
-      Promise.reject(new StoreUnavailableError('gate store read tier: connection refused'));
+      Promise.reject(new StoreUnavailableError('gate store read tier: connect ECONNREFUSED 127.0.0.1:36807'));
     const handler = createGateHandler({
       gate: createGate({ store: down, policy: DEFAULT_POLICY, timeoutMs: 100, now: testNow }),
       logger,
@@ -137,6 +137,10 @@ describe('fatigue-gate handler when the store is down', () => {
     });
     expect(tier.statusCode).toBe(503);
     expect(tier.headers?.['content-type']).toBe('application/problem+json');
+    // The cause, without the store's address
+    expect(JSON.parse(tier.body).detail).toBe(
+      'the gate store did not answer (store_error); try again shortly',
+    );
   });
 });
 
