@@ -44,7 +44,13 @@ export function createTierRefreshHandler(
       parseConfig(eventSchema, event, 'event')?.asOf ?? seoulYesterday(options.now?.() ?? new Date());
     const source = ports.openSource();
     try {
-      const result = await refreshTiers({ source, store: ports.store, policy: options.policy, asOf });
+      const result = await refreshTiers({
+        source,
+        store: ports.store,
+        policy: options.policy,
+        asOf,
+        ...(options.now ? { now: options.now } : {}),
+      });
       logger.info(describeRefresh(result), { ...result });
       metrics.addMetric(TIER_REFRESH_METRICS.usersRead, MetricUnit.Count, result.usersRead);
       metrics.addMetric(TIER_REFRESH_METRICS.recordsWritten, MetricUnit.Count, result.written);

@@ -1,8 +1,9 @@
+import { OutOfRangeError } from '#shared/errors.ts';
 import type { GatePolicy, Tier } from '#shared/gate/policy.ts';
 import { nextTierRecord, sameTierRecord, type TierRecord } from '#shared/gate/tiers.ts';
 import type { GateStore, TierChange } from '#shared/ports/gate-store.ts';
 import type { MetricsSource } from '#shared/ports/metrics-source.ts';
-import { addDays, type IsoDay } from '#shared/time/seoul.ts';
+import { addDays, type IsoDay, seoulDay } from '#shared/time/seoul.ts';
 
 /** What a refresh needs of the gate store: users' tiers, and the day the last refresh ran up to. */
 export type TierRefreshStore = Pick<
@@ -16,6 +17,8 @@ export interface RefreshTiersInput {
   policy: GatePolicy;
   /** Last day of the engagement window (usually yesterday in Seoul). */
   asOf: IsoDay;
+  /** The clock: a day not over yet in Seoul is refused (its uses are still landing). */
+  now?: () => Date;
 }
 
 export interface RefreshTiersResult {
@@ -42,6 +45,12 @@ export interface RefreshTiersResult {
  */
 export async function refreshTiers(input: RefreshTiersInput): Promise<RefreshTiersResult> {
   const { source, store, policy, asOf } = input;
+  const today = seoulDay((input.now ?? (() => new Date()))());
+  // Judged early, users whose uses of the day have not landed would lose their tier.
+  if (asOf >= today)
+    throw new OutOfRangeError(
+      `${asOf} is not over yet in Asia/Seoul (today is ${today}): refresh up to ${addDays(today, -1)} or earlier`,
+    );
   const windowStart = (day: IsoDay) => addDays(day, -(policy.tiering.windowDays - 1));
   const from = windowStart(asOf);
   const last = await store.lastTierRefresh();

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { DEFAULT_POLICY } from '#shared/gate/default-policy.ts';
 import { parsePolicy } from '#shared/gate/policy.ts';
-import { addDays } from '#shared/time/seoul.ts';
+import { addDays, seoulDay } from '#shared/time/seoul.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'crm-guard-tiers-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -57,6 +57,24 @@ describe('crm-guard tiers through the DuckDB adapter', () => {
     // Assess
     expect(run.status).toBe(2);
     expect(run.stderr).toContain('feature_uses');
+  });
+});
+
+describe('crm-guard tiers refresh of a day not over yet', () => {
+  it('refuses it in one line, exit 2: its uses are still landing, and users would lose their tier', () => {
+    // Prepare
+    const csv = join(dir, 'today.csv');
+    writeFileSync(csv, 'dt,user_id,feature_uses\n2026-11-20,a,1\n');
+    const today = seoulDay(new Date());
+
+    // Act
+    const run = cli('refresh', '--input', csv, '--as-of', today);
+
+    // Assess
+    expect(run.status).toBe(2);
+    expect(run.stderr.trim().split('\n')).toEqual([
+      `crm-guard: ${today} is not over yet in Asia/Seoul (today is ${today}): refresh up to ${addDays(today, -1)} or earlier`,
+    ]);
   });
 });
 

@@ -9,6 +9,8 @@ import type { MetricsSource } from '#shared/ports/metrics-source.ts';
 import { describeRefresh, refreshTiers } from '#shared/use-cases/refresh-tiers.ts';
 
 const AS_OF = '2026-11-23';
+/** The clock of refreshes for days after this test was written (a day not over yet is refused). */
+const LATER = () => new Date('2027-06-01T00:00:00+09:00');
 const user = (userId: string, featureUses: number, firstSeen = '2026-01-01'): UserEngagement => ({
   userId,
   featureUses,
@@ -148,6 +150,7 @@ describe('tier refresh on the embedded store', () => {
       store,
       policy: DEFAULT_POLICY,
       asOf: '2026-12-24',
+      now: LATER,
     });
     const stored = await store.readTier('gone');
 
@@ -252,7 +255,13 @@ describe('tier refresh after refreshes were skipped', () => {
     const before = await store.readTiers(['casual', 'fan']);
 
     // Act: the next refresh comes two months later, long past the week of catch-up days
-    const later = await refreshTiers({ source: lake, store, policy: DEFAULT_POLICY, asOf: '2026-12-02' });
+    const later = await refreshTiers({
+      source: lake,
+      store,
+      policy: DEFAULT_POLICY,
+      asOf: '2026-12-02',
+      now: LATER,
+    });
     const after = await store.readTiers(['casual', 'fan', 'back']);
 
     // Assess
@@ -279,7 +288,13 @@ describe('tier refresh after refreshes were skipped', () => {
     await store.recordTierRefresh('2026-12-10');
 
     // Act
-    await refreshTiers({ source: fakeSource([]).source, store, policy: DEFAULT_POLICY, asOf: '2026-12-05' });
+    await refreshTiers({
+      source: fakeSource([]).source,
+      store,
+      policy: DEFAULT_POLICY,
+      asOf: '2026-12-05',
+      now: LATER,
+    });
 
     // Assess
     expect(await store.lastTierRefresh()).toBe('2026-12-10');
