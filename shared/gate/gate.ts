@@ -246,31 +246,14 @@ export function createGate(options: GateOptions): Gate {
           // Consent that lapses before the send could go out is no consent for it.
           if (!adConsentHolds(request, deferUntil))
             return { decision: 'deny', reason: 'ad_consent_expired', tier, caps: [] };
-          // Deferred into a day whose caps are already full, the send would only be denied then.
           const laterDay = seoulDay(deferUntil);
-          // Read only to spare the caller a retry that would be denied: unread, the deferral stands.
-          const later =
+          const denied =
             laterDay === day
               ? undefined
-              : weekStart(laterDay) === week
-                ? counters
-                : await readWeek(weekStart(laterDay)).catch(() => undefined);
-          if (later) {
-            const laterChecks = applicableCounters(
-              effectiveTierPolicy(policy, record, laterDay),
-              request,
-              laterDay,
-            );
-            const laterFull = mostRestrictiveFull(laterChecks, later.counts);
-            if (laterFull)
-              return {
-                decision: 'deny',
-                reason: 'cap_reached',
-                tier,
-                limitedBy: laterFull.cap,
-                caps: capUsage(laterChecks, later.counts),
-              };
-          }
+              : await deniedWhenDeferred(request, record, laterDay, (other) =>
+                  other === week ? Promise.resolve(counters) : readWeek(other),
+                );
+          if (denied) return denied;
           return {
             decision: 'defer',
             reason: 'min_ad_gap',
@@ -324,6 +307,31 @@ export function createGate(options: GateOptions): Gate {
     throw new StoreUnavailableError('gate store: the counters kept changing under concurrent requests');
   }
 
+  /**
+   * The denial a send deferred into `laterDay` would get there, a cap of that day being full already:
+   * read only to spare the caller a retry that would be denied, so unread, the deferral stands.
+   */
+  async function deniedWhenDeferred(
+    request: DecisionRequest,
+    record: TierRecord,
+    laterDay: IsoDay,
+    readWeek: (week: IsoDay) => Promise<CountersSnapshot>,
+  ): Promise<DecisionAnswer | undefined> {
+    const later = await readWeek(weekStart(laterDay)).catch(() => undefined);
+    if (!later) return undefined;
+    const laterChecks = applicableCounters(effectiveTierPolicy(policy, record, laterDay), request, laterDay);
+    const full = mostRestrictiveFull(laterChecks, later.counts);
+    return full
+      ? {
+          decision: 'deny',
+          reason: 'cap_reached',
+          tier: record.tier,
+          limitedBy: full.cap,
+          caps: capUsage(laterChecks, later.counts),
+        }
+      : undefined;
+  }
+
   async function decideOne(
     request: DecisionRequest,
     signal: AbortSignal,
@@ -340,6 +348,14 @@ export function createGate(options: GateOptions): Gate {
     const legal = legalCheck(request, at, policy.channels);
     if (legal) {
       const tier = await settledTier;
+      // An ad held to 08:00 whose caps of that day are full would only be denied then.
+      const denied =
+        legal.deferUntil && tier.ok
+          ? await deniedWhenDeferred(request, tier.record, seoulDay(legal.deferUntil), (week) =>
+              withDeadline(store.readCounters(request.userId, week, undefined, signal), signal),
+            )
+          : undefined;
+      if (denied) return denied;
       return {
         decision: legal.decision,
         reason: legal.reason,

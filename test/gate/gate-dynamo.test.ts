@@ -422,6 +422,37 @@ describe('caps on the embedded store', () => {
     });
   });
 
+  it('denies a night-time ad rather than hold it to 08:00 of a day whose caps are already full', async () => {
+    // Prepare: one ad a day; the ad of Wednesday 10:00 is counted
+    const gate = gateFor(
+      singleCapPolicy({
+        name: 'ads-daily',
+        scope: 'total',
+        window: 'day',
+        limit: 1,
+        classes: ['advertising'],
+      }),
+    );
+    const userId = freshUser();
+    const consent = (nightAd: boolean) => ({ ad: true, adConsentedAt: '2026-01-01T00:00:00+09:00', nightAd });
+    await gate.decide(adRequest({ userId, at: '2026-11-25T10:00:00+09:00', consent: consent(true) }));
+
+    // Act: without night-time consent, at 07:30 that morning, at 22:00 the evening before, and at 22:00 that evening
+    const ask = (at: string) => gate.decide(adRequest({ userId, at, consent: consent(false) }));
+    const sameMorning = await ask('2026-11-25T07:30:00+09:00');
+    const eveningBefore = await ask('2026-11-24T22:00:00+09:00');
+    const eveningAfter = await ask('2026-11-25T22:00:00+09:00');
+
+    // Assess: Wednesday is full; Thursday 08:00 is open
+    for (const answer of [sameMorning, eveningBefore])
+      expect(answer).toMatchObject({ decision: 'deny', reason: 'cap_reached', limitedBy: 'ads-daily' });
+    expect(eveningAfter).toMatchObject({
+      decision: 'defer',
+      reason: 'night_ad_without_consent',
+      deferUntil: '2026-11-25T23:00:00.000Z',
+    });
+  });
+
   it('denies an ad whose consent lapses before the gap would let it out', async () => {
     // Prepare: consent given two years ago at 11:00 KST; an ad counted at 10:00
     const gate = gateFor(
