@@ -229,11 +229,17 @@ export async function routeGateRequest(event: APIGatewayProxyEvent, deps: GateAp
 async function decideBatch(deps: GateApiDeps, body: unknown): Promise<Result> {
   if (typeof body !== 'object' || body === null || Array.isArray(body))
     return invalid([{ field: '(body)', message: 'expected an object {"requests": [...]}' }]);
-  const unknown = Object.keys(body).filter((key) => key !== 'requests');
-  if (unknown.length) return invalid(unknown.map((field) => ({ field, message: 'unknown field' })));
+  const problems: FieldProblem[] = Object.keys(body)
+    .filter((key) => key !== 'requests')
+    .map((field) => ({ field, message: 'unknown field' }));
   const items = (body as { requests?: unknown }).requests;
   if (!Array.isArray(items) || items.length === 0)
-    return invalid([{ field: 'requests', message: `expected a list of 1 to ${BATCH_LIMIT} requests` }]);
+    problems.push({
+      field: 'requests',
+      message: `${items === undefined ? 'required: ' : ''}expected a list of 1 to ${BATCH_LIMIT} requests`,
+    });
+  // One answer names every problem: a misspelt key and the list it left missing.
+  if (problems.length || !Array.isArray(items)) return invalid(problems);
   if (items.length > BATCH_LIMIT)
     return problem(
       413,

@@ -231,6 +231,18 @@ describe('gate API over HTTP on loopback', () => {
     expect(json.answers[4].errors.map((error: { field: string }) => error.field)).toEqual(['requests[4]']);
   });
 
+  it('names a misspelt batch key and the list it left missing in one answer', async () => {
+    // Act
+    const { status, json } = await call('POST', '/v1/decisions/batch', { reqs: [adRequest()] });
+
+    // Assess
+    expect(status).toBe(400);
+    expect(json.errors).toEqual([
+      { field: 'reqs', message: 'unknown field' },
+      { field: 'requests', message: 'required: expected a list of 1 to 500 requests' },
+    ]);
+  });
+
   it.each([
     ['a week ago', '2026-11-17T10:00:00+09:00'],
     ['ten minutes ago', '2026-11-24T09:50:00+09:00'],
