@@ -241,7 +241,18 @@ export function createGate(options: GateOptions): Gate {
         const counted = neighbours.find((neighbour) => neighbour.outcome);
         if (counted?.outcome) return replay(counted.outcome, message, tier, checks, counted);
         const ads = [...counters.ads, ...neighbours.flatMap((neighbour) => neighbour.ads)];
-        const deferUntil = clearOfAds(ads, atMs, gapMs, (t) => nextLawfulSend(request, new Date(t)));
+        const lawful = (t: number) => nextLawfulSend(request, new Date(t));
+        let deferUntil = clearOfAds(ads, atMs, gapMs, lawful);
+        // Moved past Monday 00:00 (by the gaps or to 08:00), it meets the ads of weeks not read yet.
+        const weeksRead = new Set([week, ...gapWeeks]);
+        for (let unread = weeksNear(deferUntil, gapMs, weeksRead); unread.length; ) {
+          for (const other of unread) {
+            weeksRead.add(other);
+            ads.push(...((await readWeek(other).catch(() => undefined))?.ads ?? []));
+          }
+          deferUntil = clearOfAds(ads, atMs, gapMs, lawful);
+          unread = weeksNear(deferUntil, gapMs, weeksRead);
+        }
         if (deferUntil) {
           // Consent that lapses before the send could go out is no consent for it.
           if (!adConsentHolds(request, deferUntil))
@@ -318,7 +329,8 @@ export function createGate(options: GateOptions): Gate {
     readWeek: (week: IsoDay) => Promise<CountersSnapshot>,
   ): Promise<DecisionAnswer | undefined> {
     const later = await readWeek(weekStart(laterDay)).catch(() => undefined);
-    if (!later) return undefined;
+    // A retry of a counted message is not held back by its own count.
+    if (!later || later.outcome) return undefined;
     const laterChecks = applicableCounters(effectiveTierPolicy(policy, record, laterDay), request, laterDay);
     const full = mostRestrictiveFull(laterChecks, later.counts);
     return full
@@ -349,11 +361,15 @@ export function createGate(options: GateOptions): Gate {
     if (legal) {
       const tier = await settledTier;
       // An ad held to 08:00 whose caps of that day are full would only be denied then.
+      const readWeek = async (week: IsoDay) => {
+        const batchRead = firstRead ? await firstRead : undefined;
+        return batchRead?.week === week
+          ? batchRead.counters
+          : withDeadline(store.readCounters(request.userId, week, request.messageId, signal), signal);
+      };
       const denied =
         legal.deferUntil && tier.ok
-          ? await deniedWhenDeferred(request, tier.record, seoulDay(legal.deferUntil), (week) =>
-              withDeadline(store.readCounters(request.userId, week, undefined, signal), signal),
-            )
+          ? await deniedWhenDeferred(request, tier.record, seoulDay(legal.deferUntil), readWeek)
           : undefined;
       if (denied) return denied;
       return {
@@ -480,10 +496,14 @@ export function createGate(options: GateOptions): Gate {
       requests.forEach((request, index) => {
         if (request.messageClass !== 'advertising') return;
         const at = sendInstant(request, current);
-        if (legalCheck(request, at, policy.channels)) return;
-        const day = seoulDay(at);
-        const tierPolicy = effectiveTierPolicy(policy, effectiveRecord(tierOf(request.userId)), day);
-        if (!categoryAllowed(tierPolicy, request.category) || tierPolicy.minAdGapMinutes <= 0) return;
+        const legal = legalCheck(request, at, policy.channels);
+        // An ad held to 08:00 reads that day's week for its caps; one refused reads nothing.
+        if (legal && !legal.deferUntil) return;
+        const day = seoulDay(legal?.deferUntil ?? at);
+        if (!legal) {
+          const tierPolicy = effectiveTierPolicy(policy, effectiveRecord(tierOf(request.userId)), day);
+          if (!categoryAllowed(tierPolicy, request.category) || tierPolicy.minAdGapMinutes <= 0) return;
+        }
         indices.push(index);
         reads.push({ userId: request.userId, week: weekStart(day), messageId: request.messageId });
       });
@@ -521,6 +541,14 @@ function clearOfAds(
     moved = lawful(clearAt);
     at = moved.getTime();
   }
+}
+
+/** The weeks within `gapMs` of `instant` that are not in `read`. */
+function weeksNear(instant: Date | undefined, gapMs: number, read: ReadonlySet<IsoDay>): IsoDay[] {
+  if (!instant) return [];
+  const t = instant.getTime();
+  const weeks = new Set([t - gapMs, t, t + gapMs].map((edge) => weekStart(seoulDay(new Date(edge)))));
+  return [...weeks].filter((week) => !read.has(week));
 }
 
 /** A week's counters as the batch read them, for the ad that will check that week. */

@@ -453,6 +453,96 @@ describe('caps on the embedded store', () => {
     });
   });
 
+  it('holds a retry of a counted ad to 08:00 at night, not denied by its own count', async () => {
+    // Prepare: one ad a week; an ad at 20:59 is counted
+    const gate = gateFor(
+      singleCapPolicy({
+        name: 'ads-weekly',
+        scope: 'total',
+        window: 'week',
+        limit: 1,
+        classes: ['advertising'],
+      }),
+    );
+    const userId = freshUser();
+    const consent = { ad: true, adConsentedAt: '2026-01-01T00:00:00+09:00', nightAd: false };
+    const first = adRequest({ userId, at: '2026-11-25T20:59:00+09:00', consent });
+    expect((await gate.decide(first)).decision).toBe('allow');
+
+    // Act: its retry comes at 21:01
+    const retry = await gate.decide({ ...first, at: '2026-11-25T21:01:00+09:00' });
+
+    // Assess
+    expect(retry).toMatchObject({ decision: 'defer', reason: 'night_ad_without_consent' });
+  });
+
+  it("defers past the next week's ads when the deferral crosses Monday 00:00", async () => {
+    // Prepare: a four-hour gap; ads counted on Sunday 19:00 and Monday 09:00
+    const gate = gateFor(
+      singleCapPolicy({ name: 'ads', scope: 'total', window: 'week', limit: 10 }, { minAdGapMinutes: 240 }),
+    );
+    const userId = freshUser();
+    const ad = adsOf(gate, userId);
+    for (const at of ['2026-11-29T19:00:00+09:00', '2026-11-30T09:00:00+09:00'])
+      expect((await ad(at)).decision).toBe('allow');
+
+    // Act: without night consent at Sunday 19:30, the gap ends at 23:00, night ends at 08:00 Monday
+    const answer = await gate.decide(
+      adRequest({
+        userId,
+        at: '2026-11-29T19:30:00+09:00',
+        consent: { ad: true, adConsentedAt: '2026-01-01T00:00:00+09:00', nightAd: false },
+      }),
+    );
+
+    // Assess: past the Monday 09:00 ad's gap, 13:00 KST
+    expect(answer).toMatchObject({
+      decision: 'defer',
+      reason: 'min_ad_gap',
+      deferUntil: '2026-11-30T04:00:00.000Z',
+    });
+  });
+
+  it("reads a batch's night-time ads' mornings in its one batched read, not one read an ad", async () => {
+    // Prepare
+    let single = 0;
+    let batched = 0;
+    const counting: GateStore = {
+      ...store,
+      readCounters: (...args) => {
+        single++;
+        return store.readCounters(...args);
+      },
+      readCountersMany: (...args) => {
+        batched++;
+        return store.readCountersMany(...args);
+      },
+    };
+    const gate = createGate({
+      store: counting,
+      policy: singleCapPolicy({
+        name: 'ads-daily',
+        scope: 'total',
+        window: 'day',
+        limit: 1,
+        classes: ['advertising'],
+      }),
+      timeoutMs: 5_000,
+      now: beforeEveryAt,
+    });
+    const consent = { ad: true, adConsentedAt: '2026-01-01T00:00:00+09:00', nightAd: false };
+    const requests = [freshUser(), freshUser(), freshUser()].map((userId) =>
+      adRequest({ userId, at: '2026-11-25T22:00:00+09:00', consent }),
+    );
+
+    // Act
+    const answers = await gate.decideBatch(requests);
+
+    // Assess
+    expect(answers.map((answer) => answer.reason)).toEqual(Array(3).fill('night_ad_without_consent'));
+    expect([single, batched]).toEqual([0, 1]);
+  });
+
   it('denies an ad whose consent lapses before the gap would let it out', async () => {
     // Prepare: consent given two years ago at 11:00 KST; an ad counted at 10:00
     const gate = gateFor(
