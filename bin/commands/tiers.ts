@@ -80,7 +80,7 @@ const tiers: Command = {
         const result = await refreshTiers({ source, store, policy, asOf });
         console.log(describeRefresh(result));
         if (result.usersRead === 0)
-          console.log(`No engagement rows in ${result.from}..${result.to}: pass --as-of for older data.`);
+          console.log(`No engagement rows in ${result.seenFrom}..${result.to}: pass --as-of for older data.`);
         return 0;
       } finally {
         await source.close();

@@ -54,9 +54,13 @@ export async function refreshTiers(input: RefreshTiersInput): Promise<RefreshTie
   const windowStart = (day: IsoDay) => addDays(day, -(policy.tiering.windowDays - 1));
   const from = windowStart(asOf);
   const last = await store.lastTierRefresh();
-  // A user in the last refresh's window and absent from this one has left it, however long ago.
+  // A user in the last refresh's window and absent from this one has left it since: back to that
+  // window, though never more than a year of engagement (a refresh left off for longer, or a local
+  // run far back, would otherwise read every day since).
   const catchUp = addDays(from, -policy.tiering.catchUpDays);
-  const seenFrom = last !== undefined && windowStart(last) < catchUp ? windowStart(last) : catchUp;
+  const earliest = addDays(from, -MAX_LOOKBACK_DAYS);
+  const lastFrom = last === undefined ? catchUp : windowStart(last);
+  const seenFrom = lastFrom >= catchUp ? catchUp : lastFrom >= earliest ? lastFrom : earliest;
   const defaultRecord: TierRecord = { tier: policy.tiering.defaultTier };
   const result: RefreshTiersResult = {
     from,
@@ -95,6 +99,9 @@ export async function refreshTiers(input: RefreshTiersInput): Promise<RefreshTie
   return result;
 }
 
+/** How far back a refresh after skipped days looks for users who left the window. */
+const MAX_LOOKBACK_DAYS = 365;
+
 /** One line for logs and the CLI: how many users moved between tiers. */
 export function describeRefresh(result: RefreshTiersResult): string {
   const moved = Object.values(result.movements).reduce((sum, n) => sum + n, 0);
@@ -102,5 +109,5 @@ export function describeRefresh(result: RefreshTiersResult): string {
     .sort(([a], [b]) => a.localeCompare(b))
     .map(([move, n]) => `${move} ${n}`)
     .join(', ');
-  return `tiers ${result.from}..${result.to}: ${result.usersRead} users read, ${moved} moved${moves ? ` (${moves})` : ''}, ${result.written} written, ${result.unchanged} unchanged`;
+  return `tiers ${result.from}..${result.to} (users seen since ${result.seenFrom}): ${result.usersRead} users read, ${moved} moved${moves ? ` (${moves})` : ''}, ${result.written} written, ${result.unchanged} unchanged`;
 }

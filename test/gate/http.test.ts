@@ -288,6 +288,10 @@ describe('gate API over HTTP on loopback', () => {
       ...adRequest({ userId: 'http-null-2' }),
       consent: { ad: true, adConsentedAt: '2026-06-01', nightAd: null },
     });
+    const atNight = await call('POST', '/v1/decisions', {
+      ...adRequest({ userId: 'http-null-4', at: '2026-11-24T22:00:00+09:00' }),
+      consent: { ad: true, adConsentedAt: '2026-06-01', nightAd: null },
+    });
     const required = await call('POST', '/v1/decisions', {
       ...adRequest({ userId: 'http-null-3' }),
       userId: null,
@@ -296,6 +300,8 @@ describe('gate API over HTTP on loopback', () => {
     // Assess: `at` null is now; a required field null is still missing
     expect([informational.status, informational.json.decision]).toEqual([200, 'allow']);
     expect([ad.status, ad.json.decision]).toEqual([200, 'allow']);
+    // nightAd null is no night-time consent
+    expect(atNight.json).toMatchObject({ decision: 'defer', reason: 'night_ad_without_consent' });
     expect(required.status).toBe(400);
     expect(required.json.errors).toEqual([{ field: 'userId', message: expect.any(String) }]);
   });

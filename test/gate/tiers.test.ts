@@ -4,6 +4,7 @@ import { type EmbeddedDynamo, startEmbeddedDynamo } from '#shared/adapters/dynam
 import { createDynamoGateStore } from '#shared/adapters/dynamo/gate-store.ts';
 import type { UserEngagement } from '#shared/domain/engagement.ts';
 import { DEFAULT_POLICY } from '#shared/gate/default-policy.ts';
+import { createMemoryGateStore } from '#shared/gate/memory-store.ts';
 import { backoffSteps, nextTierRecord, tierOf } from '#shared/gate/tiers.ts';
 import type { MetricsSource } from '#shared/ports/metrics-source.ts';
 import { describeRefresh, refreshTiers } from '#shared/use-cases/refresh-tiers.ts';
@@ -277,6 +278,21 @@ describe('tier refresh after refreshes were skipped', () => {
       back: 'mid',
     });
     expect(await store.lastTierRefresh()).toBe('2026-12-02');
+    expect(describeRefresh(later)).toContain('tiers 2026-11-03..2026-12-02 (users seen since 2026-09-02)');
+  });
+
+  it('looks back at most a year, however long ago the last refresh ran', async () => {
+    // Prepare
+    const store = createMemoryGateStore();
+    await store.recordTierRefresh('2024-01-31');
+    const { source, asked } = fakeSource([]);
+
+    // Act
+    const result = await refreshTiers({ source, store, policy: DEFAULT_POLICY, asOf: '2026-11-23' });
+
+    // Assess
+    expect(result.seenFrom).toBe('2025-10-25');
+    expect(asked[0]).toMatchObject({ from: '2025-10-25', to: '2026-11-23' });
   });
 
   it('keeps the latest refresh recorded when an earlier day is refreshed again', async () => {
