@@ -60,5 +60,7 @@ export interface DecisionAnswer {
   limitedBy?: string;
   /** For `gate_unavailable`: why the store could not answer. */
   cause?: StoreFailure;
+  /** A retry of a message already counted: its first answer again (its `at` is not compared). */
+  replayed?: true;
   caps: CapUsage[];
 }

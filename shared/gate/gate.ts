@@ -125,7 +125,7 @@ export function createGate(options: GateOptions): Gate {
     const caps = capUsage(checks, counters.counts);
     if (first !== undefined && first !== message)
       return { decision: 'deny', reason: 'message_id_reused', tier, caps };
-    return { ...answer, caps };
+    return { ...answer, replayed: true, caps };
   }
 
   const parse = requestParser(policy, now);

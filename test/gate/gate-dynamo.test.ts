@@ -670,7 +670,13 @@ describe('idempotency and concurrency', () => {
     const other = await gate.decide({ ...request, messageId: 'other' });
 
     // Assess
-    expect(retry).toMatchObject({ decision: first.decision, reason: first.reason, tier: first.tier });
+    expect(retry).toMatchObject({
+      decision: first.decision,
+      reason: first.reason,
+      tier: first.tier,
+      replayed: true,
+    });
+    expect(first.replayed).toBeUndefined();
     expect(first.caps[0]?.used).toBe(1);
     expect(other.caps[0]?.used).toBe(2);
   });
