@@ -361,17 +361,20 @@ export function createGate(options: GateOptions): Gate {
     if (legal) {
       const tier = await settledTier;
       // An ad held to 08:00 whose caps of that day are full would only be denied then.
-      const readWeek = async (week: IsoDay) => {
-        const batchRead = firstRead ? await firstRead : undefined;
-        return batchRead?.week === week
-          ? batchRead.counters
-          : withDeadline(store.readCounters(request.userId, week, request.messageId, signal), signal);
-      };
-      const denied =
-        legal.deferUntil && tier.ok
-          ? await deniedWhenDeferred(request, tier.record, seoulDay(legal.deferUntil), readWeek)
-          : undefined;
-      if (denied) return denied;
+      if (legal.deferUntil && tier.ok) {
+        const denied = await deniedWhenDeferred(
+          request,
+          tier.record,
+          seoulDay(legal.deferUntil),
+          async (week) => {
+            const batchRead = firstRead ? await firstRead : undefined;
+            return batchRead?.week === week
+              ? batchRead.counters
+              : withDeadline(store.readCounters(request.userId, week, request.messageId, signal), signal);
+          },
+        );
+        if (denied) return denied;
+      }
       return {
         decision: legal.decision,
         reason: legal.reason,
